@@ -1,0 +1,38 @@
+# Makefile - the two commands: `make demo` and `make test` (a thin wrapper over CMake)
+#
+# make demo       install missing packages, build, index the sample archive,
+#                 serve it through nginx on 127.0.0.1:$(PORT)
+# make demo-stop  stop the demo's migsearch-fcgi and nginx
+# make test       install missing packages, build with ASan+UBSan, run every test
+# make build      release build only, in build/release
+
+PORT ?= 8080
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all build test demo demo-stop deps-build deps-test deps-demo format-check clean
+
+all: build
+
+deps-build deps-test deps-demo: deps-%:
+	@config/deps.sh $*
+
+build: deps-build
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMS_BUILD_TESTS=OFF
+	cmake --build build/release -j$(JOBS)
+
+test: deps-test
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DMS_SANITIZE=ON -DMS_WERROR=ON
+	cmake --build build/test -j$(JOBS)
+	tests/run.sh build/test -j$(JOBS)
+
+demo: deps-demo build
+	PORT=$(PORT) config/demo.sh start
+
+demo-stop:
+	config/demo.sh stop
+
+format-check: deps-test
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' '*.cc' '*.hh')
+
+clean:
+	rm -rf build

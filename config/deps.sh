@@ -1,0 +1,49 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages migsearch needs, if missing
+#
+# Copyright (c) 2026 The migsearch authors
+# SPDX-License-Identifier: MIT
+#
+# Usage: deps.sh [build|test|demo]   (default: test, the superset)
+# Checks each package with dpkg-query and runs apt-get only for what is
+# missing, so a second run costs a few milliseconds. Needs root to install.
+set -eu
+
+build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev"
+serve="nginx-light curl"
+test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format"
+
+case "${1:-test}" in
+build) want="$build" ;;
+demo) want="$build $serve" ;;
+test) want="$build $serve $test" ;;
+*) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
+esac
+
+missing=
+for pkg in $want; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    case "$status" in
+    *" installed") ;;
+    *) missing="$missing $pkg" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: run as root, or: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Installing nginx must not start the system's nginx on port 80: we run our own.
+policy=/usr/sbin/policy-rc.d
+made_policy=
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -n "$made_policy" ] && rm -f "$policy"
+exit 0

@@ -1,0 +1,38 @@
+#!/bin/sh
+# run.sh - run every test with ctest and print what ran, by kind
+#
+# Copyright (c) 2026 The migsearch authors
+# SPDX-License-Identifier: MIT
+#
+# Usage: tests/run.sh BUILD_DIR [ctest args...]
+# ctest counts test programs; Criterion counts the tests inside each. This
+# prints both, so a run shows how many unit and integration tests passed.
+set -u
+build=$(cd "$1" && pwd)
+shift
+log=$build/ctest.log
+(cd "$build" && ctest --output-on-failure --label-summary -V "$@") >"$log" 2>&1
+rc=$?
+for label in unit integration; do
+    # "Test #3: test_index" -> 3; ctest -V prefixes each output line with "3: ".
+    numbers=$(cd "$build" && ctest -N -L "^$label\$" | sed -n 's/^ *Test *#\([0-9]*\):.*/\1/p')
+    passed=0 failed=0
+    for n in $numbers; do
+        line=$(grep -E "^$n: \[====\] Synthesis" "$log" | tail -1)
+        tested=$(echo "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
+        passing=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+        if [ -z "$tested" ]; then
+            failed=$((failed + 1)) # the program died before its synthesis
+            continue
+        fi
+        passed=$((passed + passing))
+        failed=$((failed + tested - passing))
+    done
+    printf '%s: %d passed, %d failed\n' "$label" "$passed" "$failed"
+done
+sed -n '/tests passed/,$p' "$log"
+if [ $rc -ne 0 ]; then
+    echo "---- failing output (full log: $log)"
+    grep -E "^[0-9]+: .*(FAIL|ERROR|ERR |Assertion|Crash|Sanitizer|runtime error|Timeout|SUMMARY)" "$log" | head -200
+fi
+exit $rc
