@@ -1,0 +1,377 @@
+/* keys.c - every configuration key: name, type, default, range and parser
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * ms_config__keys is the one list of keys. config.c walks the YAML tree and
+ * looks names up here; ms_config_defaults() feeds each default_text through
+ * the same parser the file goes through, so a default can never be a value
+ * the file could not hold. docs/config.md and config/migsearch.yaml follow
+ * this table, and tests/unit/test_config.c checks that they do.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config-private.h"
+
+#define KEY(name, type, field, def, min, max, doc)                                       \
+    {                                                                                    \
+        name, type, offsetof(ms_config_t, field), def, min, max, doc                     \
+    }
+
+#define KIB 1024ULL
+#define MIB (1024ULL * KIB)
+#define GIB (1024ULL * MIB)
+
+/* sizeof(struct sockaddr_un.sun_path) is 108 on Linux; one byte is the NUL. */
+#define MS_SOCKET_PATH_MAX 107
+/* groupadd (shadow-utils) refuses group names longer than 32 bytes. */
+#define MS_GROUP_NAME_MAX 32
+#define MS_PATH_MAX 4095
+
+const ms_config__key_t ms_config__keys[] = {
+    KEY("index.path", MS_CONFIG__PATH, index.path, "/var/lib/migsearch/index", 1,
+        MS_PATH_MAX, "the Xapian index directory, written by migsearch-index"),
+    KEY("index.language", MS_CONFIG__LANGUAGE, index.language, "en", 0, 0,
+        "stemming language for documents and queries that do not name one"),
+
+    KEY("archive.path", MS_CONFIG__PATH, archive.path, "/srv/migsearch/archive", 1,
+        MS_PATH_MAX, "the archive folder migsearch-index reads"),
+    KEY("archive.max_file_size", MS_CONFIG__SIZE, archive.max_file_size, "64M", 1, GIB,
+        "archive files larger than this are skipped with a warning"),
+    KEY("archive.batch_size", MS_CONFIG__UINT, archive.batch_size, "500", 1, 100000,
+        "documents written per index commit"),
+
+    KEY("server.socket", MS_CONFIG__PATH, server.socket, "/run/migsearch/migsearch.sock",
+        1, MS_SOCKET_PATH_MAX, "unix socket migsearch-fcgi listens on for nginx"),
+    KEY("server.socket_mode", MS_CONFIG__MODE, server.socket_mode, "0660", 0, 0777,
+        "permission bits of the socket"),
+    KEY("server.socket_group", MS_CONFIG__STRING, server.socket_group, "www-data", 0,
+        MS_GROUP_NAME_MAX, "group owning the socket; \"\" keeps the process's group"),
+    KEY("server.threads", MS_CONFIG__UINT, server.threads, "4", 1, 256,
+        "worker threads, each with its own read-only index handle"),
+    KEY("server.backlog", MS_CONFIG__UINT, server.backlog, "256", 1, 65535,
+        "listen() backlog of the socket"),
+
+    KEY("search.per_page", MS_CONFIG__UINT, search.per_page, "10", 1, 1000,
+        "results per page when the request does not say"),
+    KEY("search.max_per_page", MS_CONFIG__UINT, search.max_per_page, "100", 1, 1000,
+        "largest per_page a request may ask for"),
+    KEY("search.max_page", MS_CONFIG__UINT, search.max_page, "1000", 1, 1000000,
+        "largest page number a request may ask for"),
+    KEY("search.max_query_length", MS_CONFIG__UINT, search.max_query_length, "2048", 1,
+        65536, "longest query accepted, in bytes"),
+    KEY("search.snippet_length", MS_CONFIG__UINT, search.snippet_length, "240", 16, 4096,
+        "characters of context shown around each hit"),
+
+    KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
+        "least severe level written: err, warn, info or debug"),
+    KEY("log.queries", MS_CONFIG__BOOL, log.queries, "false", 0, 0,
+        "whether query text may appear in the log"),
+};
+
+const size_t ms_config__key_count = sizeof(ms_config__keys) / sizeof(ms_config__keys[0]);
+
+/* The stemmers ms_index knows, plus "none" for unstemmed indexing. */
+static const char *const languages[] = {"en", "fr", "es", "ru", "ar", "zh", "none"};
+
+int
+ms_config__find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < ms_config__key_count; i++) {
+        const char *key = ms_config__keys[i].name;
+        if (strlen(key) == len && memcmp(key, name, len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+ms_config__is_section(const char *prefix, size_t len)
+{
+    for (size_t i = 0; i < ms_config__key_count; i++) {
+        const char *key = ms_config__keys[i].name;
+        if (strlen(key) > len && memcmp(key, prefix, len) == 0 && key[len] == '.')
+            return 1;
+    }
+    return 0;
+}
+
+/* "64M" rather than "67108864" in messages, when the value allows it. */
+static void
+format_size(char *buf, size_t size, unsigned long long value)
+{
+    if (value != 0 && value % GIB == 0)
+        snprintf(buf, size, "%lluG", value / GIB);
+    else if (value != 0 && value % MIB == 0)
+        snprintf(buf, size, "%lluM", value / MIB);
+    else if (value != 0 && value % KIB == 0)
+        snprintf(buf, size, "%lluK", value / KIB);
+    else
+        snprintf(buf, size, "%llu", value);
+}
+
+const char *
+ms_config__describe(const ms_config__key_t *key, char *buf, size_t size)
+{
+    char min[32], max[32];
+
+    switch (key->type) {
+    case MS_CONFIG__STRING:
+        snprintf(buf, size, "%s of at most %llu bytes",
+                 key->min > 0 ? "a non-empty string" : "a string", key->max);
+        break;
+    case MS_CONFIG__PATH:
+        snprintf(buf, size, "a non-empty path of at most %llu bytes", key->max);
+        break;
+    case MS_CONFIG__UINT:
+        snprintf(buf, size, "an unsigned integer from %llu to %llu", key->min, key->max);
+        break;
+    case MS_CONFIG__SIZE:
+        format_size(min, sizeof(min), key->min);
+        format_size(max, sizeof(max), key->max);
+        snprintf(buf, size,
+                 "a size from %s to %s (bytes, or a number with suffix K, M or G)", min,
+                 max);
+        break;
+    case MS_CONFIG__MODE:
+        snprintf(buf, size, "an octal mode from %04llo to %04llo, such as 0660", key->min,
+                 key->max);
+        break;
+    case MS_CONFIG__BOOL:
+        snprintf(buf, size, "true or false (or yes/no, on/off)");
+        break;
+    case MS_CONFIG__LOGLEVEL:
+        snprintf(buf, size, "one of err, warn, info, debug");
+        break;
+    case MS_CONFIG__LANGUAGE:
+        snprintf(buf, size, "one of en, fr, es, ru, ar, zh, none");
+        break;
+    }
+    return buf;
+}
+
+/* Decimal or octal digits only: no sign, no spaces, no "0x", no trailing
+ * junk, and no silent wrap-around. Returns 0, or -1. */
+static int
+parse_digits(unsigned long long *out, const char *text, size_t len, unsigned base)
+{
+    unsigned long long value = 0;
+
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned digit = (unsigned char)text[i] - '0';
+        if (digit >= base)
+            return -1;
+        if (value > (ULLONG_MAX - digit) / base)
+            return -1;
+        value = value * base + digit;
+    }
+    *out = value;
+    return 0;
+}
+
+static int
+parse_size(unsigned long long *out, const char *text, size_t len)
+{
+    unsigned long long multiplier = 1;
+
+    if (len > 0) {
+        switch (text[len - 1]) {
+        case 'K':
+        case 'k':
+            multiplier = KIB;
+            break;
+        case 'M':
+        case 'm':
+            multiplier = MIB;
+            break;
+        case 'G':
+        case 'g':
+            multiplier = GIB;
+            break;
+        }
+        if (multiplier != 1)
+            len--;
+    }
+    if (parse_digits(out, text, len, 10) != 0 || *out > ULLONG_MAX / multiplier)
+        return -1;
+    *out *= multiplier;
+    return 0;
+}
+
+static int
+parse_bool(bool *out, const char *text)
+{
+    static const char *const yes[] = {"true", "yes", "on"};
+    static const char *const no[] = {"false", "no", "off"};
+
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcasecmp(text, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(text, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A leading "./" is dropped so that "./idx" and "idx" give the same, tidy
+ * path; ".." is kept, since only the file system knows what it means. */
+char *
+ms_config__join_path(const char *base_dir, const char *text)
+{
+    size_t base_len, text_len;
+    char *joined;
+
+    while (text[0] == '.' && text[1] == '/') {
+        text += 2;
+        while (text[0] == '/')
+            text++;
+    }
+    if (strcmp(text, ".") == 0)
+        text = "";
+    base_len = strlen(base_dir);
+    while (base_len > 1 && base_dir[base_len - 1] == '/')
+        base_len--;
+    text_len = strlen(text);
+    joined = malloc(base_len + 1 + text_len + 1);
+    if (joined == NULL)
+        return NULL;
+    memcpy(joined, base_dir, base_len);
+    if (text_len > 0 && !(base_len == 1 && base_dir[0] == '/'))
+        joined[base_len++] = '/';
+    memcpy(joined + base_len, text, text_len + 1);
+    return joined;
+}
+
+static int
+set_string(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
+           const char *base_dir)
+{
+    char **slot = (char **)((char *)cfg + key->offset);
+    char *copy;
+    size_t len;
+    int status = 0;
+
+    /* Bound the text as written too: "" must not resolve to the directory. */
+    if (key->type != MS_CONFIG__LANGUAGE && strlen(text) < key->min) {
+        status = MS_CONFIG__INVALID;
+        goto out;
+    }
+    if (key->type == MS_CONFIG__PATH && text[0] != '/' && base_dir != NULL)
+        copy = ms_config__join_path(base_dir, text);
+    else
+        copy = strdup(text);
+    if (copy == NULL) {
+        status = MS_CONFIG__NOMEM;
+        goto out;
+    }
+    len = strlen(copy);
+    if (key->type != MS_CONFIG__LANGUAGE && (len < key->min || len > key->max)) {
+        free(copy);
+        status = MS_CONFIG__INVALID;
+        goto out;
+    }
+    free(*slot);
+    *slot = copy;
+out:
+    return status;
+}
+
+int
+ms_config__set(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
+               size_t len, const char *base_dir, char *reason, size_t reason_size)
+{
+    char *field = (char *)cfg + key->offset;
+    unsigned long long number = 0;
+    int status = 0;
+    char expected[160];
+
+    reason[0] = '\0';
+    /* libyaml allows "\0" in quoted scalars; C strings cannot carry it. */
+    if (memchr(text, '\0', len) != NULL) {
+        snprintf(reason, reason_size, "must not contain a NUL byte");
+        status = MS_CONFIG__INVALID;
+        goto out;
+    }
+
+    switch (key->type) {
+    case MS_CONFIG__STRING:
+    case MS_CONFIG__PATH:
+        status = set_string(cfg, key, text, base_dir);
+        break;
+    case MS_CONFIG__LANGUAGE:
+        status = MS_CONFIG__INVALID;
+        for (size_t i = 0; i < sizeof(languages) / sizeof(languages[0]); i++) {
+            if (strcmp(text, languages[i]) == 0) {
+                status = set_string(cfg, key, text, NULL);
+                break;
+            }
+        }
+        break;
+    case MS_CONFIG__UINT:
+    case MS_CONFIG__MODE:
+        if (parse_digits(&number, text, len, key->type == MS_CONFIG__MODE ? 8 : 10) !=
+                0 ||
+            number < key->min || number > key->max)
+            status = MS_CONFIG__INVALID;
+        else
+            *(unsigned *)field = (unsigned)number;
+        break;
+    case MS_CONFIG__SIZE:
+        if (parse_size(&number, text, len) != 0 || number < key->min ||
+            number > key->max || number > SIZE_MAX)
+            status = MS_CONFIG__INVALID;
+        else
+            *(size_t *)field = (size_t)number;
+        break;
+    case MS_CONFIG__BOOL:
+        if (parse_bool((bool *)field, text) != 0)
+            status = MS_CONFIG__INVALID;
+        break;
+    case MS_CONFIG__LOGLEVEL:
+        if (ms_log_level_parse((ms_log_level_t *)field, text) != 0)
+            status = MS_CONFIG__INVALID;
+        break;
+    }
+
+    if (status == MS_CONFIG__INVALID)
+        snprintf(reason, reason_size, "expected %s",
+                 ms_config__describe(key, expected, sizeof(expected)));
+out:
+    return status;
+}
+
+int
+ms_config__check(const ms_config_t *cfg, const unsigned char *seen, size_t *key_index,
+                 char *reason, size_t reason_size)
+{
+    int per_page = ms_config__find("search.per_page", strlen("search.per_page"));
+    int max_per_page =
+        ms_config__find("search.max_per_page", strlen("search.max_per_page"));
+
+    if (cfg->search.per_page > cfg->search.max_per_page) {
+        /* Blame a key the file set, per_page if it set both. */
+        if (seen[per_page] || !seen[max_per_page]) {
+            *key_index = (size_t)per_page;
+            snprintf(reason, reason_size, "must not exceed search.max_per_page (%u)",
+                     cfg->search.max_per_page);
+        } else {
+            *key_index = (size_t)max_per_page;
+            snprintf(reason, reason_size, "must be at least search.per_page (%u)",
+                     cfg->search.per_page);
+        }
+        return -1;
+    }
+    return 0;
+}

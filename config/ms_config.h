@@ -1,0 +1,87 @@
+/* ms_config.h - migsearch's configuration: one YAML file, one typed struct
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * ms_config_load() parses config/migsearch.yaml (or any file of that shape)
+ * with libyaml, checks every key against the table in keys.c and returns an
+ * immutable ms_config_t. Unknown keys, wrong types and out-of-range values
+ * are errors reported as "file:line:column: key: reason".
+ *
+ * Relative paths in the file are resolved against the directory of the file,
+ * so a config can sit beside the index and archive it describes.
+ */
+#ifndef MS_CONFIG_H
+#define MS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ms_log.h"
+
+typedef struct ms_config {
+    char *source; /* the path the config was loaded from; "" for defaults */
+
+    struct {
+        char *path;     /* the Xapian index directory */
+        char *language; /* default stemming language (ISO 639-1) */
+    } index;
+
+    struct {
+        char *path;           /* the archive folder the indexer reads */
+        size_t max_file_size; /* bytes; larger files are skipped */
+        unsigned batch_size;  /* documents per commit */
+    } archive;
+
+    struct {
+        char *socket;         /* unix socket path for FastCGI */
+        unsigned socket_mode; /* permission bits, e.g. 0660 */
+        char *socket_group;   /* group owning the socket; "" keeps the default */
+        unsigned threads;     /* worker threads, one index handle each */
+        unsigned backlog;     /* listen() backlog */
+    } server;
+
+    struct {
+        unsigned per_page;         /* default results per page */
+        unsigned max_per_page;     /* upper bound on per_page */
+        unsigned max_page;         /* upper bound on page */
+        unsigned max_query_length; /* bytes */
+        unsigned snippet_length;   /* characters of context per hit */
+    } search;
+
+    struct {
+        ms_log_level_t level;
+        bool queries; /* may query text appear in logs */
+    } log;
+} ms_config_t;
+
+/* Filled on failure by ms_config_load(). Owned by the caller; nothing is
+ * allocated on the error path. line and column are 1-based, 0 when the
+ * error is not tied to a place in the file (cannot open it, say). */
+typedef struct ms_config_error {
+    char file[256];
+    unsigned line;
+    unsigned column;
+    char text[256]; /* "key: reason", or just "reason" */
+} ms_config_error_t;
+
+/* Load and validate the config at 'path'.
+ *
+ * On success *out is owned by the caller, who releases it with
+ * ms_config_free(). On failure *out is NULL and 'err', if not NULL,
+ * describes the first problem found.
+ * Returns 0 on success, -1 on failure. */
+int ms_config_load(ms_config_t **out, const char *path, ms_config_error_t *err);
+
+/* A config holding every default from keys.c, as if loaded from an empty
+ * file. Caller frees with ms_config_free(). Returns 0, or -1 on OOM. */
+int ms_config_defaults(ms_config_t **out);
+
+/* Free a config. Accepts NULL. */
+void ms_config_free(ms_config_t *cfg);
+
+/* Format 'err' as "file:line:column: text" (or "file: text" when it has no
+ * position) into 'buf' of 'size' bytes. Returns 'buf'. */
+const char *ms_config_error_format(const ms_config_error_t *err, char *buf, size_t size);
+
+#endif /* MS_CONFIG_H */
