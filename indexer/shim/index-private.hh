@@ -1,0 +1,123 @@
+/* index-private.hh - C++-only internals shared by the shim's .cc files
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Only the .cc files in indexer/shim/ include this file. It holds the
+ * body of the opaque ms_index_t and the helpers the three translation
+ * units share: the exception-to-status mapping, the reopen-and-retry
+ * wrapper, term folding (so index time and query time agree) and malloc'd
+ * copies for strings that cross into C.
+ */
+#ifndef MS_INDEX_PRIVATE_HH
+#define MS_INDEX_PRIVATE_HH
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+/* In C++ the function ms_index_info() hides the implicit constructor of
+ * struct ms_index_info, which -Wshadow reports. The C API needs both names
+ * as they are, so silence that one warning for the header alone. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#include "ms_index.h"
+#pragma GCC diagnostic pop
+
+/* Exported symbols of the C API; the library is built with
+ * -fvisibility=hidden so everything else stays internal. */
+#define MS_EXPORT __attribute__((visibility("default")))
+
+/* The layout version written as the "schema" metadata key; see
+ * docs/index-schema.md. */
+#define MS_INDEX_SCHEMA "1"
+
+/* Xapian refuses terms of 245 bytes or more. */
+#define MS_INDEX_MAX_TERM 244
+
+/* Value slot of the YYYYMMDD date. */
+#define MS_INDEX_SLOT_DATE 0
+
+struct ms_index {
+    /* The open database: a Database for a reader, the WritableDatabase
+     * below (as its base class) for a writer. */
+    Xapian::Database *db;
+    /* Non-NULL only for a writer. A writer always has a transaction open so
+     * that closing without ms_index_commit() discards its changes. */
+    Xapian::WritableDatabase *writer;
+    bool in_transaction;
+    /* The message of the last failed call; fixed size so that recording an
+     * error never allocates. */
+    char message[512];
+};
+
+/* A filterable field of docs/index-schema.md. */
+struct ms_index_prefix {
+    const char *name;   /* field name in ms_document_t.fields and filters */
+    const char *query;  /* name usable as "query:value" in a query string */
+    const char *prefix; /* term prefix */
+};
+
+/* The table of filterable fields, ending with a NULL name. */
+extern const ms_index_prefix ms_index__prefixes[];
+
+/* The term prefix for filter or field 'name', or NULL if it is not
+ * filterable. 'filter' also accepts "language" and "lang". */
+const char *ms_index__prefix_for(const char *name, bool filter);
+
+/* '<prefix><value>' with ASCII letters of 'value' folded to lower case,
+ * cut at a UTF-8 boundary so the term stays under Xapian's limit. */
+std::string ms_index__boolean_term(const std::string &prefix, const std::string &value);
+
+/* The stemmer for an ISO 639-1 code; NULL or unknown gives no stemming. */
+Xapian::Stem ms_index__stemmer(const char *language);
+
+/* Copy 'text' into 'buf' as one line, cut at a UTF-8 boundary. */
+void ms_index__set_message(char *buf, size_t size, const char *text) noexcept;
+
+/* Map the exception being handled to a status and write its message into
+ * 'buf'. Must be called from inside a catch block. 'idx', if not NULL, is
+ * reopened after a DatabaseModifiedError so the next call can succeed. */
+ms_index_status_t ms_index__map_exception(ms_index_t *idx, char *buf,
+                                          size_t size) noexcept;
+
+/* Run 'fn'; if a reader's revision vanished underneath it
+ * (DatabaseModifiedError), reopen and run it once more. A second failure
+ * propagates to the caller's catch. 'fn' must leave no side effects behind
+ * when it throws. */
+template <typename F>
+ms_index_status_t
+ms_index__retry(ms_index_t *idx, F fn)
+{
+    try {
+        return fn();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        idx->db->reopen();
+    }
+    return fn();
+}
+
+/* A malloc'd copy of 'text'; throws std::bad_alloc when malloc fails. */
+char *ms_index__strdup(const std::string &text);
+
+/* Free every string a shim-built document owns and zero it. */
+void ms_index__document_clear(ms_document_t *doc) noexcept;
+
+/* The stored form of a document (document data). */
+struct ms_index_stored {
+    bool has_title = false, has_body = false, has_language = false, has_date = false;
+    std::string id, title, body, language, date;
+    std::vector<std::pair<std::string, std::string>> fields;
+};
+
+/* Parse document data; throws Xapian::DatabaseCorruptError if malformed. */
+ms_index_stored ms_index__decode(const std::string &data);
+
+/* Fill the zeroed 'out' from 'stored' with malloc'd strings. On an
+ * exception 'out' is partly filled; ms_index__document_clear() frees it. */
+void ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored,
+                             bool with_body);
+
+#endif /* MS_INDEX_PRIVATE_HH */

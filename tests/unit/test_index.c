@@ -1,0 +1,821 @@
+/* test_index.c - unit tests of the ms_index C API (the Xapian shim)
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * The shim is tested only through ms_index.h, from C. Each test gets a
+ * fresh directory from mkdtemp under /tmp, removed again in .fini.
+ */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ms_index.h"
+
+static char tmpdir[PATH_MAX];
+static char dbpath[PATH_MAX];
+
+/* dir + "/" + name into out; a path that does not fit fails the test. */
+static void
+path_join(char *out, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(out, size, "%s/%s", dir, name);
+    cr_assert(n > 0 && (size_t)n < size, "path too long: %s/%s", dir, name);
+}
+
+static void
+remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *dir = opendir(path);
+        if (dir) {
+            struct dirent *entry;
+            while ((entry = readdir(dir)) != NULL) {
+                if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+                    continue;
+                char child[PATH_MAX];
+                path_join(child, sizeof child, path, entry->d_name);
+                remove_tree(child);
+            }
+            closedir(dir);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void
+setup(void)
+{
+    strcpy(tmpdir, "/tmp/ms-test-index-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    path_join(dbpath, sizeof dbpath, tmpdir, "db");
+}
+
+static void
+teardown(void)
+{
+    remove_tree(tmpdir);
+}
+
+TestSuite(index, .init = setup, .fini = teardown);
+
+static ms_index_t *
+open_index(ms_index_mode_t mode)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    ms_index_status_t status = ms_index_open(&idx, dbpath, mode, &err);
+    cr_assert_eq(status, MS_INDEX_OK, "open: %s", err.text);
+    cr_assert_not_null(idx);
+    return idx;
+}
+
+static void
+put(ms_index_t *idx, const char *id, const char *title, const char *body,
+    const char *language, const char *date, const ms_field_t *fields, size_t n_fields)
+{
+    ms_document_t doc = {id, title, body, language, date, fields, n_fields};
+    ms_index_status_t status = ms_index_put(idx, &doc);
+    cr_assert_eq(status, MS_INDEX_OK, "put %s: %s", id, ms_index_errmsg(idx));
+}
+
+static void
+commit(ms_index_t *idx)
+{
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "commit: %s", ms_index_errmsg(idx));
+}
+
+/* Run a search that must succeed. */
+static ms_results_t *
+find(ms_index_t *idx, const char *query, const char *language, const ms_field_t *filters,
+     size_t n_filters, unsigned snippet_length)
+{
+    ms_search_t search = {query, language, filters, n_filters, 0, 20, snippet_length};
+    ms_results_t *results = NULL;
+    ms_index_status_t status = ms_index_search(&results, idx, &search);
+    cr_assert_eq(status, MS_INDEX_OK, "search '%s': %s", query ? query : "(null)",
+                 ms_index_errmsg(idx));
+    cr_assert_not_null(results);
+    return results;
+}
+
+static int
+has_hit(const ms_results_t *results, const char *id)
+{
+    for (size_t i = 0; i < results->n_hits; i++) {
+        if (strcmp(results->hits[i].doc.id, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static unsigned long
+doc_count(ms_index_t *idx)
+{
+    ms_index_info_t info;
+    cr_assert_eq(ms_index_info(&info, idx), MS_INDEX_OK);
+    return info.doc_count;
+}
+
+/* Three documents for the filter and paging tests. */
+static void
+put_three(ms_index_t *idx)
+{
+    ms_field_t f1[] = {
+        {"country", "Kyrgyzstan"}, {"theme", "Trafficking"}, {"type", "report"}};
+    ms_field_t f2[] = {
+        {"country", "Tajikistan"}, {"theme", "trafficking"}, {"type", "report"}};
+    ms_field_t f3[] = {
+        {"country", "KYRGYZSTAN"}, {"theme", "remittances"}, {"type", "workshop"}};
+    put(idx, "d1", "Border cooperation", "Migration and border management.", "en",
+        "2001-05-14", f1, 3);
+    put(idx, "d2", "Labour migration", "Migration of workers abroad.", "en", "2003", f2,
+        3);
+    put(idx, "d3", "Remittances", "Migration and household remittances.", "ru", "2001-09",
+        f3, 3);
+}
+
+Test(index, put_commit_search_finds_document_with_snippet)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    put(writer, "rec-1", "Labour migration",
+        "States should protect migrant workers from abuse.", "en", "2001-05-14", NULL, 0);
+    commit(writer);
+
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    ms_results_t *results = find(reader, "migrants", "en", NULL, 0, 200);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_eq(results->estimate, 1);
+    cr_assert_eq(results->plain_words, 0);
+    const ms_hit_t *hit = &results->hits[0];
+    cr_assert_str_eq(hit->doc.id, "rec-1");
+    cr_assert_str_eq(hit->doc.title, "Labour migration");
+    cr_assert_str_eq(hit->doc.date, "2001-05-14");
+    cr_assert_null(hit->doc.body, "hits carry no body");
+    cr_assert_gt(hit->score, 0.0);
+    cr_assert_gt(hit->percent, 0);
+    cr_assert_not_null(hit->snippet);
+    cr_assert_not_null(strstr(hit->snippet, "<mark>migrant</mark>"), "snippet: %s",
+                       hit->snippet);
+    ms_results_free(results);
+
+    results = find(reader, "migrants", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_null(results->hits[0].snippet, "no snippet unless asked for");
+    ms_results_free(results);
+
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
+
+Test(index, empty_query_matches_everything)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_three(idx);
+    commit(idx);
+    ms_results_t *results = find(idx, "", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 3);
+    ms_results_free(results);
+    results = find(idx, NULL, NULL, NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 3);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, title_match_outranks_body_match)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "body", "Labour mobility",
+        "Regional cooperation on trafficking and border management policies.", "en", NULL,
+        NULL, 0);
+    put(idx, "title", "Trafficking in persons",
+        "Regional cooperation on labour mobility and border management policies.", "en",
+        NULL, NULL, 0);
+    commit(idx);
+
+    ms_results_t *results = find(idx, "trafficking", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 2);
+    cr_assert_str_eq(results->hits[0].doc.id, "title");
+    cr_assert_gt(results->hits[0].score, results->hits[1].score);
+    ms_results_free(results);
+
+    /* title: searches the title only. */
+    results = find(idx, "title:trafficking", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "title");
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, put_same_id_replaces_document)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "rec-1", NULL, "alpha text about asylum", "en", NULL, NULL, 0);
+    commit(idx);
+    put(idx, "rec-1", NULL, "beta text about visas", "en", NULL, NULL, 0);
+    commit(idx);
+
+    cr_assert_eq(doc_count(idx), 1);
+    ms_results_t *results = find(idx, "beta", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+    results = find(idx, "alpha", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 0);
+    cr_assert_eq(results->estimate, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, delete_removes_document)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "keep", NULL, "asylum procedures", "en", NULL, NULL, 0);
+    put(idx, "gone", NULL, "asylum reception", "en", NULL, NULL, 0);
+    commit(idx);
+    cr_assert_eq(ms_index_delete(idx, "gone"), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    commit(idx);
+
+    cr_assert_eq(doc_count(idx), 1);
+    ms_results_t *results = find(idx, "asylum", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "keep");
+    ms_results_free(results);
+
+    cr_assert_eq(ms_index_delete(idx, "gone"), MS_INDEX_NOT_FOUND);
+    cr_assert_neq(ms_index_errmsg(idx)[0], '\0');
+    cr_assert_eq(ms_index_delete(idx, "never-there"), MS_INDEX_NOT_FOUND);
+    cr_assert_eq(ms_index_delete(idx, ""), MS_INDEX_NOT_FOUND);
+    ms_index_close(idx);
+}
+
+Test(index, get_returns_fields_in_order_and_body)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    ms_field_t fields[] = {{"country", "Kyrgyzstan"},
+                           {"theme", "trafficking"},
+                           {"country", "Tajikistan"},
+                           {"source_file", "ikd/2001/recs.yaml"}};
+    put(idx, "rec-7", "Title \xc3\xa9t\xc3\xa9", "Body\nwith\ttabs and \"quotes\".", "fr",
+        "2001-05", fields, 4);
+    put(idx, "bare", NULL, NULL, NULL, NULL, NULL, 0);
+    commit(idx);
+
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, reader, "rec-7"), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(reader));
+    cr_assert_not_null(doc);
+    cr_assert_str_eq(doc->id, "rec-7");
+    cr_assert_str_eq(doc->title, "Title \xc3\xa9t\xc3\xa9");
+    cr_assert_str_eq(doc->body, "Body\nwith\ttabs and \"quotes\".");
+    cr_assert_str_eq(doc->language, "fr");
+    cr_assert_str_eq(doc->date, "2001-05");
+    cr_assert_eq(doc->n_fields, 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_str_eq(doc->fields[i].name, fields[i].name);
+        cr_assert_str_eq(doc->fields[i].value, fields[i].value);
+    }
+    ms_document_free(doc);
+
+    doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, reader, "bare"), MS_INDEX_OK);
+    cr_assert_str_eq(doc->id, "bare");
+    cr_assert_null(doc->title);
+    cr_assert_null(doc->body);
+    cr_assert_null(doc->language);
+    cr_assert_null(doc->date);
+    cr_assert_eq(doc->n_fields, 0);
+    cr_assert_null(doc->fields);
+    ms_document_free(doc);
+
+    doc = (ms_document_t *)1;
+    cr_assert_eq(ms_index_get(&doc, reader, "missing"), MS_INDEX_NOT_FOUND);
+    cr_assert_null(doc);
+    cr_assert_neq(ms_index_errmsg(reader)[0], '\0');
+    ms_document_free(NULL);
+
+    ms_index_close(reader);
+    ms_index_close(idx);
+}
+
+Test(index, filters_or_within_field_and_across_fields)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_three(idx);
+    commit(idx);
+
+    /* Case-folded: stored "Kyrgyzstan" and "KYRGYZSTAN" both match. */
+    ms_field_t one[] = {{"country", "kyrgyzstan"}};
+    ms_results_t *results = find(idx, NULL, "en", one, 1, 0);
+    cr_assert_eq(results->n_hits, 2);
+    cr_assert(has_hit(results, "d1") && has_hit(results, "d3"));
+    ms_results_free(results);
+
+    /* OR within country, AND with theme. */
+    ms_field_t both[] = {
+        {"country", "KYRGYZSTAN"}, {"theme", "TRAFFICKING"}, {"country", "tajikistan"}};
+    results = find(idx, "migration", "en", both, 3, 0);
+    cr_assert_eq(results->n_hits, 2);
+    cr_assert(has_hit(results, "d1") && has_hit(results, "d2"));
+    ms_results_free(results);
+
+    ms_field_t years[] = {{"year", "2001"}, {"type", "Report"}};
+    results = find(idx, NULL, "en", years, 2, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "d1");
+    ms_results_free(results);
+
+    ms_field_t langs[] = {{"language", "RU"}, {"lang", "xx"}};
+    results = find(idx, NULL, "en", langs, 2, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "d3");
+    ms_results_free(results);
+
+    /* The same fields as prefixes inside the query string. */
+    results = find(idx, "country:KYRGYZSTAN theme:Trafficking", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "d1");
+    ms_results_free(results);
+
+    results = find(idx, "household year:2001 lang:ru", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "d3");
+    ms_results_free(results);
+
+    ms_index_close(idx);
+}
+
+Test(index, unknown_filter_is_bad_query)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_three(idx);
+    commit(idx);
+    ms_field_t filters[] = {{"country", "kyrgyzstan"}, {"colour", "red"}};
+    ms_search_t search = {"migration", "en", filters, 2, 0, 10, 0};
+    ms_results_t *results = (ms_results_t *)1;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_BAD_QUERY);
+    cr_assert_null(results);
+    cr_assert_str_eq(ms_index_errmsg(idx), "unknown filter field 'colour'");
+
+    /* A stored-only field name is not filterable either. */
+    ms_field_t stored[] = {{"source_file", "x"}};
+    search.filters = stored;
+    search.n_filters = 1;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_BAD_QUERY);
+    ms_index_close(idx);
+}
+
+Test(index, french_document_found_by_inflected_form)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "fr-1", "Politiques migratoires",
+        "Les autorit\xc3\xa9s nationales prot\xc3\xa8gent les travailleurs.", "fr", NULL,
+        NULL, 0);
+    commit(idx);
+
+    ms_results_t *results = find(idx, "nationale", "fr", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "fr-1");
+    ms_results_free(results);
+
+    results = find(idx, "travailleur", "fr", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    /* Without the French stemmer the inflected form does not match. */
+    results = find(idx, "nationale", "xx", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, syntax_error_falls_back_to_plain_words)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "a", NULL, "rights and duties or obligations", "en", NULL, NULL, 0);
+    commit(idx);
+
+    ms_results_t *results = find(idx, "AND OR (", "en", NULL, 0, 0);
+    cr_assert_eq(results->plain_words, 1);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    results = find(idx, "rights AND", "en", NULL, 0, 0);
+    cr_assert_eq(results->plain_words, 1);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    results = find(idx, "rights AND duties", "en", NULL, 0, 0);
+    cr_assert_eq(results->plain_words, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    /* Too long to be typed by a person. */
+    char *long_query = malloc(2000);
+    cr_assert_not_null(long_query);
+    for (size_t i = 0; i < 1999; i++)
+        long_query[i] = "(a OR "[i % 6];
+    long_query[1999] = '\0';
+    ms_search_t too_long = {long_query, "en", NULL, 0, 0, 10, 0};
+    results = NULL;
+    ms_index_status_t status = ms_index_search(&results, idx, &too_long);
+    free(long_query);
+    cr_assert_eq(status, MS_INDEX_BAD_QUERY);
+    cr_assert_str_eq(ms_index_errmsg(idx), "query too long");
+
+    /* Nothing searchable at all. */
+    ms_search_t search = {"( ) \"", "en", NULL, 0, 0, 10, 0};
+    results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_BAD_QUERY);
+    cr_assert_null(results);
+    cr_assert_neq(ms_index_errmsg(idx)[0], '\0');
+    ms_index_close(idx);
+}
+
+Test(index, wildcard_over_many_terms_is_bounded)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    char id[32], body[128];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "w%d", i);
+        snprintf(body, sizeof body, "alpha%d aword%d asylum", i, i * 7);
+        put(idx, id, NULL, body, "en", NULL, NULL, 0);
+    }
+    commit(idx);
+    ms_results_t *results = find(idx, "a*", "en", NULL, 0, 0);
+    cr_assert_gt(results->n_hits, 0);
+    cr_assert_eq(results->plain_words, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, snippet_escapes_quotes_and_markup)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "q", NULL, "He said \"stop trafficking\" and it's <b>urgent</b> & real.",
+        "en", NULL, NULL, 0);
+    commit(idx);
+    ms_results_t *results = find(idx, "trafficking", "en", NULL, 0, 300);
+    cr_assert_eq(results->n_hits, 1);
+    const char *snippet = results->hits[0].snippet;
+    cr_assert_not_null(snippet);
+    cr_assert_not_null(strstr(snippet, "&quot;stop <mark>trafficking</mark>&quot;"), "%s",
+                       snippet);
+    cr_assert_not_null(strstr(snippet, "it&#39;s"), "%s", snippet);
+    cr_assert_not_null(strstr(snippet, "&lt;b&gt;"), "%s", snippet);
+    cr_assert_null(strchr(snippet, '"'), "%s", snippet);
+    cr_assert_null(strchr(snippet, '\''), "%s", snippet);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, read_open_of_missing_path_is_not_found)
+{
+    ms_index_t *idx = (ms_index_t *)1;
+    ms_index_error_t err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_NOT_FOUND);
+    cr_assert_null(idx);
+    cr_assert_eq(err.status, MS_INDEX_NOT_FOUND);
+    cr_assert_neq(err.text[0], '\0');
+
+    /* An existing directory that holds no index. */
+    cr_assert_eq(ms_index_open(&idx, tmpdir, MS_INDEX_READ, &err), MS_INDEX_NOT_FOUND,
+                 "%s", err.text);
+    cr_assert_null(idx);
+    cr_assert_neq(err.text[0], '\0');
+
+    /* A NULL error struct is allowed. */
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, NULL), MS_INDEX_NOT_FOUND);
+}
+
+Test(index, second_writer_is_locked)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    ms_index_t *second = (ms_index_t *)1;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&second, dbpath, MS_INDEX_WRITE, &err), MS_INDEX_LOCKED,
+                 "%s", err.text);
+    cr_assert_null(second);
+    cr_assert_eq(err.status, MS_INDEX_LOCKED);
+    cr_assert_neq(err.text[0], '\0');
+    ms_index_close(writer);
+
+    /* The lock goes with the handle. */
+    second = open_index(MS_INDEX_WRITE);
+    ms_index_close(second);
+}
+
+Test(index, reader_sees_commit_after_refresh)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    put(writer, "one", NULL, "first document", "en", NULL, NULL, 0);
+    commit(writer);
+
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    ms_index_info_t before, after;
+    cr_assert_eq(ms_index_info(&before, reader), MS_INDEX_OK);
+    cr_assert_eq(before.doc_count, 1);
+
+    put(writer, "two", NULL, "second document", "en", NULL, NULL, 0);
+    commit(writer);
+    cr_assert_eq(doc_count(reader), 1, "a reader keeps its revision until refresh");
+
+    cr_assert_eq(ms_index_refresh(reader), MS_INDEX_OK);
+    cr_assert_eq(ms_index_info(&after, reader), MS_INDEX_OK);
+    cr_assert_eq(after.doc_count, 2);
+    cr_assert_gt(after.revision, before.revision);
+    ms_results_t *results = find(reader, "second", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
+
+Test(index, close_without_commit_discards_changes)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    put(writer, "kept", NULL, "committed", "en", NULL, NULL, 0);
+    commit(writer);
+    put(writer, "lost", NULL, "never committed", "en", NULL, NULL, 0);
+    cr_assert_eq(doc_count(writer), 2, "a writer sees its own changes");
+    ms_index_close(writer);
+
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    cr_assert_eq(doc_count(reader), 1);
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, reader, "lost"), MS_INDEX_NOT_FOUND);
+    ms_index_close(reader);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    cr_assert_not_null(in, "%s", from);
+    FILE *out = fopen(to, "wb");
+    cr_assert_not_null(out, "%s", to);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        cr_assert_eq(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+Test(index, corrupt_index_fails_cleanly)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    char id[32], body[256];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "c%d", i);
+        snprintf(body, sizeof body, "migration policy document number %d about borders",
+                 i);
+        put(writer, id, "Corrupt me", body, "en", "2002", NULL, 0);
+    }
+    commit(writer);
+    ms_index_close(writer);
+
+    /* Copy the index, then cut the copy's postlist table to a few bytes. */
+    char copy[PATH_MAX];
+    path_join(copy, sizeof copy, tmpdir, "copy");
+    cr_assert_eq(mkdir(copy, 0700), 0);
+    DIR *dir = opendir(dbpath);
+    cr_assert_not_null(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.' || strcmp(entry->d_name, "flintlock") == 0)
+            continue;
+        char from[PATH_MAX], to[PATH_MAX];
+        path_join(from, sizeof from, dbpath, entry->d_name);
+        path_join(to, sizeof to, copy, entry->d_name);
+        copy_file(from, to);
+    }
+    closedir(dir);
+    char postlist[PATH_MAX];
+    path_join(postlist, sizeof postlist, copy, "postlist.glass");
+    cr_assert_eq(truncate(postlist, 7), 0);
+
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    memset(&err, 0, sizeof err);
+    ms_index_status_t status = ms_index_open(&idx, copy, MS_INDEX_READ, &err);
+    if (status != MS_INDEX_OK) {
+        /* Glass reads the table roots when opening, so this is the usual
+         * path; a later read error is accepted below. */
+        cr_assert_null(idx);
+        cr_assert(status == MS_INDEX_XAPIAN || status == MS_INDEX_IO, "status %s",
+                  ms_index_status_string(status));
+        cr_assert_eq(err.status, status);
+        cr_assert_eq(strncmp(err.text, "Database", 8), 0, "%s", err.text);
+        return;
+    }
+    ms_search_t search = {"migration", "en", NULL, 0, 0, 10, 100};
+    ms_results_t *results = NULL;
+    status = ms_index_search(&results, idx, &search);
+    cr_assert_neq(status, MS_INDEX_OK, "a truncated postlist table went unnoticed");
+    cr_assert_null(results);
+    cr_assert(status == MS_INDEX_XAPIAN || status == MS_INDEX_IO, "status %s",
+              ms_index_status_string(status));
+    cr_assert_eq(strncmp(ms_index_errmsg(idx), "Database", 8), 0, "%s",
+                 ms_index_errmsg(idx));
+    ms_index_close(idx);
+}
+
+Test(index, invalid_document_id_is_rejected)
+{
+    static const char *bad[] = {"",          "a/b",     "a b",      "tab\tid",
+                                "new\nline", "del\x7f", "\xff\xfe", "nbsp\xc2\xa0id",
+                                "trunc\xc3", NULL};
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    for (size_t i = 0; bad[i]; i++) {
+        ms_document_t doc = {bad[i], "t", "body", "en", NULL, NULL, 0};
+        cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_BAD_QUERY, "id #%zu", i);
+        cr_assert_str_eq(ms_index_errmsg(idx), "invalid document id");
+    }
+    ms_document_t doc = {NULL, "t", "body", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_BAD_QUERY);
+
+    char id[202];
+    memset(id, 'x', 201);
+    id[201] = '\0';
+    doc.id = id;
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_BAD_QUERY, "201 bytes is too long");
+    id[200] = '\0';
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "200 bytes is fine: %s",
+                 ms_index_errmsg(idx));
+    cr_assert_str_eq(ms_index_errmsg(idx), "", "a successful call clears the message");
+    doc.id = "r\xc3\xa9solution-12.3_(b)";
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    cr_assert_eq(doc_count(idx), 2);
+    ms_index_close(idx);
+}
+
+Test(index, invalid_date_and_fields_are_rejected)
+{
+    static const char *bad[] = {"2001-13",          "2001-00", "01-05-2001",
+                                "2001-05-32",       "2001/05", "2001-05-1",
+                                "2001-05-10T00:00", "abcd",    NULL};
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    for (size_t i = 0; bad[i]; i++) {
+        ms_document_t doc = {"d", NULL, "body", "en", bad[i], NULL, 0};
+        cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_BAD_QUERY, "date %s", bad[i]);
+    }
+    ms_field_t nameless[] = {{NULL, "x"}};
+    ms_document_t doc = {"d", NULL, "body", "en", NULL, nameless, 1};
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_BAD_QUERY);
+    cr_assert_eq(doc_count(idx), 0);
+    ms_index_close(idx);
+}
+
+Test(index, long_filter_values_are_truncated_consistently)
+{
+    /* 300 bytes of two-byte characters: the term must be cut to fit, at a
+     * character boundary, the same way for the document and the filter. */
+    char value[301];
+    for (int i = 0; i < 300; i += 2) {
+        value[i] = '\xc3';
+        value[i + 1] = '\x89'; /* É: not ASCII, so not folded */
+    }
+    value[300] = '\0';
+    ms_field_t fields[] = {{"process", value}};
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "long", NULL, "text", "en", NULL, fields, 1);
+    commit(idx);
+    ms_results_t *results = find(idx, NULL, "en", fields, 1, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, offset_beyond_end_gives_no_hits_and_right_total)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_three(idx);
+    commit(idx);
+
+    /* d1 and d2: d3 is Russian, so its "Migration" is not stemmed to the
+     * English query's "migrat". */
+    ms_search_t search = {"migration", "en", NULL, 0, 10, 10, 50};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 0);
+    cr_assert_null(results->hits);
+    cr_assert_eq(results->estimate, 2);
+    cr_assert_eq(results->lower, 2);
+    cr_assert_eq(results->upper, 2);
+    ms_results_free(results);
+
+    /* Pages: the second hit alone. */
+    search.offset = 1;
+    search.limit = 1;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_eq(results->estimate, 2);
+    ms_results_free(results);
+
+    /* Totals only. */
+    search.offset = 0;
+    search.limit = 0;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 0);
+    cr_assert_eq(results->estimate, 2);
+    ms_results_free(results);
+
+    /* offset + limit would overflow. */
+    search.offset = UINT_MAX;
+    search.limit = UINT_MAX;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    cr_assert_eq(results->n_hits, 0);
+    cr_assert_eq(results->estimate, 2);
+    ms_results_free(results);
+    search.offset = UINT_MAX - 1;
+    search.limit = 5;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(index, read_only_handle_refuses_writes)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    commit(writer);
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    ms_document_t doc = {"x", NULL, "body", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(reader, &doc), MS_INDEX_INTERNAL);
+    cr_assert_neq(ms_index_errmsg(reader)[0], '\0');
+    cr_assert_eq(ms_index_delete(reader, "x"), MS_INDEX_INTERNAL);
+    cr_assert_eq(ms_index_commit(reader), MS_INDEX_INTERNAL);
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
+
+Test(index, status_strings_and_null_arguments)
+{
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_OK), "ok");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_NOMEM), "out of memory");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_NOT_FOUND), "not found");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_BAD_QUERY), "bad query");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_LOCKED), "locked");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_MODIFIED), "index modified");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_IO), "i/o error");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_XAPIAN), "xapian error");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_INTERNAL), "internal error");
+    cr_assert_not_null(ms_index_status_string((ms_index_status_t)99));
+    cr_assert_str_eq(ms_index_errmsg(NULL), "");
+    ms_index_close(NULL);
+    ms_results_free(NULL);
+
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_str_eq(ms_index_errmsg(idx), "");
+    ms_index_close(idx);
+}
+
+Test(index, reader_recovers_when_its_revision_is_overwritten)
+{
+    char id[32], body[128];
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "m%d", i);
+        snprintf(body, sizeof body, "original text %d", i);
+        put(writer, id, NULL, body, "en", NULL, NULL, 0);
+    }
+    commit(writer);
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    cr_assert_eq(doc_count(reader), 300);
+
+    /* Rewrite everything several times: glass reuses the blocks of the
+     * reader's revision, and its next read raises DatabaseModifiedError,
+     * which the shim must absorb with a reopen and one retry. */
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 300; i++) {
+            snprintf(id, sizeof id, "m%d", i);
+            snprintf(body, sizeof body, "rewritten%d text %d", round, i);
+            put(writer, id, NULL, body, "en", NULL, NULL, 0);
+        }
+        commit(writer);
+    }
+
+    ms_results_t *results = find(reader, "rewritten3", "en", NULL, 0, 200);
+    cr_assert_eq(results->estimate, 300, "the retry read the newest revision");
+    cr_assert_eq(results->n_hits, 20);
+    cr_assert_not_null(strstr(results->hits[0].snippet, "<mark>rewritten3</mark>"));
+    ms_results_free(results);
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
