@@ -1,0 +1,94 @@
+/* reply.c - write a handler's status and JSON body as a FastCGI response
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * The headers are the same for every answer: JSON in UTF-8, never sniffed
+ * as something else by a browser, never cached (results change with every
+ * indexer commit and may be access-controlled by nginx).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "ms_fcgi.h"
+
+/* Sent when the handler's body is missing or cannot be encoded. */
+static const char fallback_body[] =
+    "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+
+static const char *
+reason_phrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Internal Server Error";
+    }
+}
+
+int
+ms_reply_send(FCGX_Stream *out, int status, const json_t *body, bool head)
+{
+    char *text = NULL;
+    const char *payload;
+    size_t length;
+    char header[512];
+    int header_length;
+    int rc = 0;
+
+    if (body != NULL)
+        text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (text == NULL) {
+        /* Whatever went wrong, the client must not see a 200 without a
+         * body. */
+        status = 500;
+        payload = fallback_body;
+    } else {
+        payload = text;
+    }
+    if (status != 200 && status != 400 && status != 404 && status != 405 && status != 503)
+        status = 500;
+    length = strlen(payload);
+    if (length > INT_MAX) {
+        status = 500;
+        payload = fallback_body;
+        length = strlen(payload);
+    }
+
+    /* libfcgi's own printf knows no %zu: format the header block here. */
+    header_length = snprintf(header, sizeof(header),
+                             "Status: %d %s\r\n"
+                             "Content-Type: application/json; charset=utf-8\r\n"
+                             "X-Content-Type-Options: nosniff\r\n"
+                             "Cache-Control: no-store\r\n"
+                             "Content-Length: %zu\r\n"
+                             "%s"
+                             "\r\n",
+                             status, reason_phrase(status), length,
+                             status == 405 ? "Allow: GET, HEAD\r\n" : "");
+    if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
+        FCGX_PutStr(header, header_length, out) != header_length) {
+        rc = -1;
+        goto out;
+    }
+    if (!head && FCGX_PutStr(payload, (int)length, out) != (int)length) {
+        rc = -1;
+        goto out;
+    }
+out:
+    free(text);
+    return rc;
+}
