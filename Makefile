@@ -29,7 +29,7 @@ demo: deps-demo build
 	PORT=$(PORT) config/demo.sh start
 
 demo-stop:
-	config/demo.sh stop
+	PORT=$(PORT) config/demo.sh stop
 
 format-check: deps-test
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' '*.cc' '*.hh')

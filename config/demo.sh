@@ -8,7 +8,7 @@
 # start: writes build/demo/migsearch.yaml, indexes tests/data/archive into
 # build/demo/index, starts migsearch-fcgi and nginx on 127.0.0.1:$PORT. A
 # running demo is stopped first, so `make demo` can be run again at will.
-# Runtime files (socket, pids, logs) go to /tmp/migsearch-demo: a unix socket
+# Runtime files (socket, pids, logs) go to /tmp/migsearch-demo-PORT: a unix socket
 # path must stay under 108 bytes, which a deep checkout could exceed.
 set -eu
 
@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8080}
 bin=${BUILD:-$top/build/release}
 demo=$top/build/demo
-run=${MS_DEMO_RUN:-/tmp/migsearch-demo}
+run=${MS_DEMO_RUN:-/tmp/migsearch-demo-$port}
 
 stop() {
     if [ -f "$run/nginx.pid" ]; then
