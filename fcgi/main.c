@@ -145,6 +145,7 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     char q_buf[4 * LOG_FIELD_MAX + 8], hits_buf[32];
     int status;
     bool head;
+    ms_endpoint_t endpoint;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     memset(&req, 0, sizeof(req));
@@ -169,11 +170,25 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     head = strcmp(req.method, "HEAD") == 0;
 
     w->cfg = &gen->cfg;
-    status = ms_route(&body, w, &req);
-    if (body == NULL)
-        status = 500;
-    ms_reply_send(request->out, status, body, head);
+    endpoint = ms_metrics_endpoint(path);
+    if (endpoint == MS_ENDPOINT_METRICS && (head || strcmp(req.method, "GET") == 0)) {
+        /* Prometheus text, not JSON: answered here rather than by ms_route. */
+        size_t length = 0;
+        char *text = ms_metrics_render(&length);
+        status = text != NULL ? 200 : 500;
+        w->hits = -1;
+        w->detail[0] = '\0';
+        ms_reply_send_text(request->out, "text/plain; version=0.0.4; charset=utf-8", text,
+                           length, head);
+        free(text);
+    } else {
+        status = ms_route(&body, w, &req);
+        if (body == NULL)
+            status = 500;
+        ms_reply_send(request->out, status, body, head);
+    }
     clock_gettime(CLOCK_MONOTONIC, &end);
+    ms_metrics_record(endpoint, status, elapsed_ms(&start, &end) / 1000.0);
 
     hits_buf[0] = '\0';
     if (w->hits >= 0)

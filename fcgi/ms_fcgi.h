@@ -48,6 +48,7 @@ typedef struct ms_request {
  *               and reopened after failures; NULL while there is no index.
  * last_refresh: CLOCK_MONOTONIC time of the last open or refresh, so
  *               ms_index_refresh runs at most once a second.
+ * revision:     the index revision 'idx' has open, reported to metrics.c.
  * hits:         set by ms_route for the log line: hits returned by a
  *               search, or -1 when the request was not a search.
  * detail:       set by ms_route: internal detail of a failure (index error
@@ -56,6 +57,7 @@ typedef struct ms_worker {
     const ms_config_t *cfg;
     ms_index_t *idx;
     struct timespec last_refresh;
+    unsigned long revision; /* of the open index, for the reopen count */
     long hits;
     char detail[256];
 } ms_worker_t;
@@ -147,6 +149,33 @@ json_t *ms_route__document_json(const ms_document_t *doc);
 /* GET /search with the query string 'query'. */
 int ms_search_handle(json_t **out, ms_worker_t *w, const char *query);
 
+/* ---- metrics.c: counters for GET /metrics (Prometheus text format) ---- */
+
+typedef enum ms_endpoint {
+    MS_ENDPOINT_SEARCH,
+    MS_ENDPOINT_DOC,
+    MS_ENDPOINT_HEALTH,
+    MS_ENDPOINT_METRICS,
+    MS_ENDPOINT_OTHER,
+    MS_ENDPOINT_COUNT
+} ms_endpoint_t;
+
+/* The endpoint a raw request path belongs to. */
+ms_endpoint_t ms_metrics_endpoint(const char *path);
+
+/* Count one answered request. Thread-safe, lock-free. */
+void ms_metrics_record(ms_endpoint_t endpoint, int status, double seconds);
+
+/* A worker has revision 'revision' with 'documents' documents open;
+ * 'reopened' when it moved there from an older revision. Thread-safe. */
+void ms_metrics_index_seen(unsigned long revision, unsigned long documents,
+                           bool reopened);
+
+/* Everything recorded so far, in Prometheus text exposition format 0.0.4.
+ * Returns a new string the caller frees with free() and stores its length
+ * in *length, or NULL on allocation failure. Thread-safe. */
+char *ms_metrics_render(size_t *length);
+
 /* ---- reply.c: FastCGI output (linked into the executable only) ---- */
 
 struct FCGX_Stream;
@@ -156,5 +185,10 @@ struct FCGX_Stream;
  * 'out'. 'head' sends the headers only, with the Content-Length of the
  * body a GET would get. Returns 0, or -1 if the client went away. */
 int ms_reply_send(struct FCGX_Stream *out, int status, const json_t *body, bool head);
+
+/* Write a 200 response of 'length' bytes of 'text' with 'content_type'
+ * (NULL text: a 500 JSON error). Returns 0, or -1 if the client went away. */
+int ms_reply_send_text(struct FCGX_Stream *out, const char *content_type,
+                       const char *text, size_t length, bool head);
 
 #endif /* MS_FCGI_H */

@@ -92,3 +92,28 @@ out:
     free(text);
     return rc;
 }
+
+int
+ms_reply_send_text(FCGX_Stream *out, const char *content_type, const char *text,
+                   size_t length, bool head)
+{
+    char header[512];
+    int header_length;
+
+    if (text == NULL || length > INT_MAX)
+        return ms_reply_send(out, 500, NULL, head);
+    header_length = snprintf(header, sizeof(header),
+                             "Status: 200 OK\r\n"
+                             "Content-Type: %s\r\n"
+                             "X-Content-Type-Options: nosniff\r\n"
+                             "Cache-Control: no-store\r\n"
+                             "Content-Length: %zu\r\n"
+                             "\r\n",
+                             content_type, length);
+    if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
+        FCGX_PutStr(header, header_length, out) != header_length)
+        return -1;
+    if (!head && FCGX_PutStr(text, (int)length, out) != (int)length)
+        return -1;
+    return 0;
+}

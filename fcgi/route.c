@@ -62,6 +62,19 @@ elapsed_seconds(const struct timespec *from, const struct timespec *to)
            (double)(to->tv_nsec - from->tv_nsec) / 1e9;
 }
 
+/* Tell metrics.c which revision this worker now serves. */
+static void
+note_revision(ms_worker_t *w, bool opened)
+{
+    ms_index_info_t info;
+
+    if (ms_index_info(&info, w->idx) != MS_INDEX_OK)
+        return;
+    ms_metrics_index_seen(info.revision, info.doc_count,
+                          !opened && info.revision != w->revision);
+    w->revision = info.revision;
+}
+
 static ms_index_status_t
 open_index(ms_worker_t *w, const struct timespec *now)
 {
@@ -76,6 +89,7 @@ open_index(ms_worker_t *w, const struct timespec *now)
         return status;
     }
     w->last_refresh = *now;
+    note_revision(w, true);
     return MS_INDEX_OK;
 }
 
@@ -95,6 +109,7 @@ ms_route__index(ms_worker_t *w)
     status = ms_index_refresh(w->idx);
     if (status == MS_INDEX_OK) {
         w->last_refresh = now;
+        note_revision(w, false);
         return MS_INDEX_OK;
     }
     /* The index may have been replaced or damaged: start over with a new
