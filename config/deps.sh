@@ -9,9 +9,10 @@
 # missing, so a second run costs a few milliseconds. Needs root to install.
 set -eu
 
-build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev"
+build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev
+       libpoppler-glib-dev libxml2-dev libzip-dev"
 serve="nginx-light curl"
-test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format"
+test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf"
 
 case "${1:-test}" in
 build) want="$build" ;;

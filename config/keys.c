@@ -39,6 +39,10 @@ const ms_config__key_t ms_config__keys[] = {
         MS_PATH_MAX, "the Xapian index directory, written by migsearch-index"),
     KEY("index.language", MS_CONFIG__LANGUAGE, index.language, "en", 0, 0,
         "stemming language for documents and queries that do not name one"),
+    KEY("index.synonyms", MS_CONFIG__PATH, index.synonyms, "synonyms.yaml", 1, MS_PATH_MAX,
+        "YAML file of synonym groups applied to queries; a missing file means none"),
+    KEY("index.spelling", MS_CONFIG__BOOL, index.spelling, "true", 0, 0,
+        "whether the indexer builds the spelling dictionary for did-you-mean"),
 
     KEY("archive.path", MS_CONFIG__PATH, archive.path, "/srv/migsearch/archive", 1,
         MS_PATH_MAX, "the archive folder migsearch-index reads"),
@@ -46,6 +50,10 @@ const ms_config__key_t ms_config__keys[] = {
         "archive files larger than this are skipped with a warning"),
     KEY("archive.batch_size", MS_CONFIG__UINT, archive.batch_size, "500", 1, 100000,
         "documents written per index commit"),
+    KEY("archive.extract_timeout", MS_CONFIG__UINT, archive.extract_timeout, "30", 1, 3600,
+        "seconds one HTML, PDF, DOCX or ODT extraction may take"),
+    KEY("archive.extract_memory", MS_CONFIG__SIZE, archive.extract_memory, "1G", 16 * MIB,
+        16 * GIB, "memory one extraction may use; past it the file is skipped"),
 
     KEY("server.socket", MS_CONFIG__PATH, server.socket, "/run/migsearch/migsearch.sock",
         1, MS_SOCKET_PATH_MAX, "unix socket migsearch-fcgi listens on for nginx"),

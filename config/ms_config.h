@@ -25,12 +25,16 @@ typedef struct ms_config {
     struct {
         char *path;     /* the Xapian index directory */
         char *language; /* default stemming language (ISO 639-1) */
+        char *synonyms; /* YAML file of synonym groups; may not exist */
+        bool spelling;  /* build the spelling dictionary */
     } index;
 
     struct {
         char *path;           /* the archive folder the indexer reads */
         size_t max_file_size; /* bytes; larger files are skipped */
         unsigned batch_size;  /* documents per commit */
+        unsigned extract_timeout; /* seconds per sandboxed extraction */
+        size_t extract_memory;    /* bytes of address space per extraction */
     } archive;
 
     struct {

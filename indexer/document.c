@@ -1,4 +1,4 @@
-/* document.c - archive files to documents: extractors, front matter, ids, titles
+/* document.c - archive files to documents: formats, text, Markdown, ids, titles
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
@@ -10,6 +10,12 @@
  * likely in a legacy encoding (Windows-1252, KOI8-R), and guessing would
  * index mojibake under a plausible-looking title. Staff convert the file
  * instead; the warning says where the first bad byte is.
+ *
+ * What a format embeds about itself (a PDF's Title, a DOCX's language) is
+ * the weakest metadata layer, below even _defaults.yaml: programs fill
+ * those fields with file names, template titles and the date a file was
+ * converted, while everything in a _defaults.yaml or a sidecar was written
+ * by staff on purpose. It still beats a title guessed from the first line.
  */
 #include "ms_archive.h"
 
@@ -29,31 +35,39 @@
  * first line is a whole paragraph should not get a paragraph as title. */
 #define TITLE_MAX 200
 
-/* More keys than this in one front matter is certainly not hand-written
- * metadata; the cap also keeps the duplicate-key check cheap. */
-#define FRONT_MATTER_MAX_KEYS 256
+/* The config key behind opts->max_file_size, for error messages. */
+#define MAX_SIZE_KEY "archive.max_file_size"
 
-typedef ms_archive_status_t (*extract_fn)(ms_archive_doc_t *doc, const char *text,
-                                          size_t len, ms_archive_error_t *err);
+enum format_kind {
+    FORMAT_TEXT,     /* plain text, title from the first line */
+    FORMAT_MARKDOWN, /* front matter, title from the first level-1 heading */
+    FORMAT_EXTRACT,  /* through ms_extract_file() */
+    FORMAT_RECSET,   /* a recommendation set: one document per recommendation */
+    FORMAT_JSONL     /* JSON lines: one document per line */
+};
 
-static ms_archive_status_t extract_text(ms_archive_doc_t *doc, const char *text,
-                                        size_t len, ms_archive_error_t *err);
-static ms_archive_status_t extract_markdown(ms_archive_doc_t *doc, const char *text,
-                                            size_t len, ms_archive_error_t *err);
-
-/* One row per file type. The extension is compared without ASCII case. */
-static const struct extractor {
+/* One row per format. The extension is compared without ASCII case. */
+static const struct format {
     const char *extension;
-    extract_fn extract;
-} extractors[] = {
-    {".txt", extract_text},
-    {".md", extract_markdown},
+    enum format_kind kind;
+    ms_extract_format_t extract; /* for FORMAT_EXTRACT */
+} formats[] = {
+    {".txt", FORMAT_TEXT, 0},
+    {".md", FORMAT_MARKDOWN, 0},
+    {".markdown", FORMAT_MARKDOWN, 0},
+    {".html", FORMAT_EXTRACT, MS_EXTRACT_HTML},
+    {".htm", FORMAT_EXTRACT, MS_EXTRACT_HTML},
+    {".pdf", FORMAT_EXTRACT, MS_EXTRACT_PDF},
+    {".docx", FORMAT_EXTRACT, MS_EXTRACT_DOCX},
+    {".odt", FORMAT_EXTRACT, MS_EXTRACT_ODT},
+    {".recommendations.yaml", FORMAT_RECSET, 0},
+    {".jsonl", FORMAT_JSONL, 0},
 };
 
 /* Errors */
 
-static void
-error_reset(ms_archive_error_t *err, const char *file)
+void
+ms_archive__error_reset(ms_archive_error_t *err, const char *file)
 {
     if (!err)
         return;
@@ -63,11 +77,9 @@ error_reset(ms_archive_error_t *err, const char *file)
     err->text[0] = '\0';
 }
 
-static void set_error(ms_archive_error_t *err, unsigned line, unsigned column,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-set_error(ms_archive_error_t *err, unsigned line, unsigned column, const char *fmt, ...)
+void
+ms_archive__set_error(ms_archive_error_t *err, unsigned line, unsigned column,
+                      const char *fmt, ...)
 {
     va_list ap;
 
@@ -90,9 +102,8 @@ ms_archive_error_format(const ms_archive_error_t *err, char *buf, size_t size)
     return buf;
 }
 
-/* The 1-based line and column (in characters) of byte 'offset' of 'text'. */
-static void
-position_of(const char *text, size_t offset, unsigned *line, unsigned *column)
+void
+ms_archive__position(const char *text, size_t offset, unsigned *line, unsigned *column)
 {
     unsigned l = 1, c = 1;
 
@@ -109,22 +120,28 @@ position_of(const char *text, size_t offset, unsigned *line, unsigned *column)
     *column = c;
 }
 
-/* Small helpers */
+/* Formats */
 
 static bool
 has_extension(const char *name, const char *extension)
 {
-    size_t n = strlen(name), e = strlen(extension);
+    const char *base = strrchr(name, '/');
+    size_t n, e = strlen(extension);
 
-    return n > e && strcasecmp(name + n - e, extension) == 0;
+    /* The extension must follow a name: ".md" alone is a hidden file. */
+    base = base ? base + 1 : name;
+    n = strlen(base);
+    return n > e && strcasecmp(base + n - e, extension) == 0;
 }
 
-static const struct extractor *
-extractor_for(const char *name)
+static const struct format *
+format_for(const char *name)
 {
-    for (size_t i = 0; i < sizeof(extractors) / sizeof(extractors[0]); i++) {
-        if (has_extension(name, extractors[i].extension))
-            return &extractors[i];
+    if (ms_archive__is_helper(name))
+        return NULL;
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        if (has_extension(name, formats[i].extension))
+            return &formats[i];
     }
     return NULL;
 }
@@ -132,7 +149,7 @@ extractor_for(const char *name)
 bool
 ms_archive_supported(const char *name)
 {
-    return extractor_for(name) != NULL;
+    return format_for(name) != NULL;
 }
 
 static bool
@@ -143,8 +160,8 @@ is_blank(char c)
 
 /* A copy of 'len' bytes of 's' with blanks trimmed at both ends and cut to
  * TITLE_MAX bytes on a character boundary. NULL on OOM; "" if all blank. */
-static char *
-title_from(const char *s, size_t len)
+char *
+ms_archive__title_from(const char *s, size_t len)
 {
     while (len > 0 && is_blank(*s)) {
         s++;
@@ -413,299 +430,37 @@ ms_archive_id_derive(char **out, const char *path)
 
 /* Front matter */
 
-enum key_kind {
-    KEY_ID,       /* scalar, checked by ms_archive_id_check */
-    KEY_TITLE,    /* scalar */
-    KEY_DATE,     /* scalar, checked by ms_archive_date_valid */
-    KEY_LANGUAGE, /* scalar */
-    KEY_TYPE,     /* scalar field, checked by ms_archive_type_valid */
-    KEY_SCALAR,   /* scalar field */
-    KEY_LIST      /* scalar or list of scalars; one field per value */
-};
-
-/* The known keys. Any other key is a KEY_LIST field under its own name. */
-static const struct key {
-    const char *name;
-    enum key_kind kind;
-    const char *field; /* the ms_document_t field name, for fields */
-} keys[] = {
-    {"id", KEY_ID, NULL},
-    {"title", KEY_TITLE, NULL},
-    {"date", KEY_DATE, NULL},
-    {"language", KEY_LANGUAGE, NULL},
-    {"type", KEY_TYPE, "type"},
-    {"symbol", KEY_SCALAR, "symbol"},
-    {"process", KEY_SCALAR, "process"},
-    {"meeting", KEY_SCALAR, "meeting"},
-    {"status", KEY_SCALAR, "status"},
-    {"countries", KEY_LIST, "country"},
-    {"country", KEY_LIST, "country"},
-    {"themes", KEY_LIST, "theme"},
-    {"theme", KEY_LIST, "theme"},
-};
-
-/* The state of one front matter parse. */
-struct front_matter {
-    ms_archive_doc_t *doc;
-    yaml_document_t *yaml;
-    unsigned first_line; /* line of the file where the YAML text starts */
-    ms_archive_error_t *err;
-};
-
-static void
-fm_error(struct front_matter *fm, const yaml_node_t *node, const char *key,
-         const char *reason)
-{
-    set_error(fm->err, fm->first_line + (unsigned)node->start_mark.line,
-              (unsigned)node->start_mark.column + 1, "%s: %s", key, reason);
-}
-
-/* YAML's null: an empty plain scalar, "~" or "null". Such a key counts as
- * absent, the way "date:" left blank in a template should. */
-static bool
-is_null(const yaml_node_t *node)
-{
-    const char *v = (const char *)node->data.scalar.value;
-
-    if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-/* Check that 'node' is a usable scalar. Double-quoted escapes can put a
- * NUL in a scalar, which no C string downstream would survive. */
+/* Read the front matter YAML text, which starts on line 'first_line' of
+ * the file, as the file's own metadata layer. */
 static ms_archive_status_t
-fm_scalar(struct front_matter *fm, const yaml_node_t *node, const char *key)
-{
-    if (node->type == YAML_MAPPING_NODE) {
-        fm_error(fm, node, key, "expected a single value, found a mapping");
-        return MS_ARCHIVE_INVALID;
-    }
-    if (node->type == YAML_SEQUENCE_NODE) {
-        fm_error(fm, node, key, "expected a single value, found a list");
-        return MS_ARCHIVE_INVALID;
-    }
-    if (memchr(node->data.scalar.value, '\0', node->data.scalar.length)) {
-        fm_error(fm, node, key, "value contains a NUL character");
-        return MS_ARCHIVE_INVALID;
-    }
-    return MS_ARCHIVE_OK;
-}
-
-/* Add one field per value of 'node', a scalar or a list of scalars. */
-static ms_archive_status_t
-fm_list(struct front_matter *fm, const yaml_node_t *node, const char *key,
-        const char *field)
-{
-    ms_archive_status_t status = MS_ARCHIVE_OK;
-
-    if (node->type == YAML_MAPPING_NODE) {
-        fm_error(fm, node, key, "expected a value or a list of values, found a mapping");
-        return MS_ARCHIVE_INVALID;
-    }
-    if (node->type == YAML_SCALAR_NODE) {
-        status = fm_scalar(fm, node, key);
-        if (status == MS_ARCHIVE_OK && !is_null(node) && node->data.scalar.length > 0)
-            status = doc_add_field(fm->doc, field, (const char *)node->data.scalar.value,
-                                   node->data.scalar.length);
-        return status;
-    }
-    for (yaml_node_item_t *item = node->data.sequence.items.start;
-         item < node->data.sequence.items.top; item++) {
-        yaml_node_t *value = yaml_document_get_node(fm->yaml, *item);
-        if (value->type == YAML_SEQUENCE_NODE) {
-            fm_error(fm, value, key, "expected a value in the list, found a nested list");
-            return MS_ARCHIVE_INVALID;
-        }
-        status = fm_scalar(fm, value, key);
-        if (status != MS_ARCHIVE_OK)
-            return status;
-        if (is_null(value) || value->data.scalar.length == 0)
-            continue;
-        status = doc_add_field(fm->doc, field, (const char *)value->data.scalar.value,
-                               value->data.scalar.length);
-        if (status != MS_ARCHIVE_OK)
-            return status;
-    }
-    return status;
-}
-
-/* Store a scalar value in *slot (one of the document's own strings). */
-static ms_archive_status_t
-fm_set(char **slot, const yaml_node_t *node)
-{
-    char *copy = strndup((const char *)node->data.scalar.value, node->data.scalar.length);
-
-    if (!copy)
-        return MS_ARCHIVE_NOMEM;
-    free(*slot);
-    *slot = copy;
-    return MS_ARCHIVE_OK;
-}
-
-static ms_archive_status_t
-fm_pair(struct front_matter *fm, const yaml_node_t *key_node, const yaml_node_t *value)
-{
-    const char *key = (const char *)key_node->data.scalar.value;
-    const char *text;
-    const struct key *known = NULL;
-    ms_archive_status_t status;
-
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (strcmp(key, keys[i].name) == 0)
-            known = &keys[i];
-    }
-    if (!known)
-        return fm_list(fm, value, key, key);
-    if (known->kind == KEY_LIST)
-        return fm_list(fm, value, key, known->field);
-
-    status = fm_scalar(fm, value, key);
-    if (status != MS_ARCHIVE_OK || is_null(value))
-        return status;
-    text = (const char *)value->data.scalar.value;
-    switch (known->kind) {
-    case KEY_ID: {
-        const char *reason = ms_archive_id_check(text);
-        if (reason) {
-            fm_error(fm, value, key, reason);
-            return MS_ARCHIVE_INVALID;
-        }
-        return fm_set(&fm->doc->id, value);
-    }
-    case KEY_DATE:
-        if (!ms_archive_date_valid(text)) {
-            fm_error(fm, value, key,
-                     "must be a real date as YYYY, YYYY-MM or YYYY-MM-DD");
-            return MS_ARCHIVE_INVALID;
-        }
-        return fm_set(&fm->doc->date, value);
-    case KEY_TYPE:
-        if (!ms_archive_type_valid(text)) {
-            fm_error(fm, value, key,
-                     "must be one of recommendation, workshop, report, other");
-            return MS_ARCHIVE_INVALID;
-        }
-        return doc_add_field(fm->doc, known->field, text, value->data.scalar.length);
-    case KEY_TITLE:
-        return text[0] ? fm_set(&fm->doc->title, value) : MS_ARCHIVE_OK;
-    case KEY_LANGUAGE:
-        return text[0] ? fm_set(&fm->doc->language, value) : MS_ARCHIVE_OK;
-    case KEY_SCALAR:
-        if (!text[0])
-            return MS_ARCHIVE_OK;
-        return doc_add_field(fm->doc, known->field, text, value->data.scalar.length);
-    case KEY_LIST:
-        break;
-    }
-    return MS_ARCHIVE_OK;
-}
-
-/* Report a libyaml parse failure at its own position in the file. */
-static void
-fm_syntax_error(struct front_matter *fm, const yaml_parser_t *parser, const char *yaml,
-                size_t len)
-{
-    unsigned line, column;
-
-    if (parser->error == YAML_READER_ERROR) {
-        /* The reader reports a byte offset, not a mark. */
-        position_of(yaml, parser->problem_offset < len ? parser->problem_offset : len,
-                    &line, &column);
-        line += fm->first_line - 1;
-    } else {
-        line = fm->first_line + (unsigned)parser->problem_mark.line;
-        column = (unsigned)parser->problem_mark.column + 1;
-    }
-    if (parser->context)
-        set_error(fm->err, line, column, "invalid YAML: %s %s started at %u:%u",
-                  parser->problem ? parser->problem : "syntax error", parser->context,
-                  fm->first_line + (unsigned)parser->context_mark.line,
-                  (unsigned)parser->context_mark.column + 1);
-    else
-        set_error(fm->err, line, column, "invalid YAML: %s",
-                  parser->problem ? parser->problem : "syntax error");
-}
-
-static ms_archive_status_t
-parse_front_matter(ms_archive_doc_t *doc, const char *yaml, size_t len,
+parse_front_matter(ms_archive_meta_t *out, const char *yaml, size_t len,
                    unsigned first_line, ms_archive_error_t *err)
 {
-    yaml_parser_t parser;
     yaml_document_t ydoc;
-    bool loaded = false;
     yaml_node_t *root;
-    struct front_matter fm = {doc, &ydoc, first_line, err};
-    ms_archive_status_t status = MS_ARCHIVE_OK;
+    ms_archive_status_t status = ms_archive__yaml_load(&ydoc, yaml, len, first_line, err);
 
-    if (!yaml_parser_initialize(&parser))
-        return MS_ARCHIVE_NOMEM;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    if (!yaml_parser_load(&parser, &ydoc)) {
-        if (parser.error == YAML_MEMORY_ERROR) {
-            status = MS_ARCHIVE_NOMEM;
-        } else {
-            fm_syntax_error(&fm, &parser, yaml, len);
-            status = MS_ARCHIVE_INVALID;
-        }
-        goto out;
-    }
-    loaded = true;
-
+    if (status != MS_ARCHIVE_OK)
+        return status;
     root = yaml_document_get_root_node(&ydoc);
     if (!root)
         goto out; /* "---" straight after "---": no metadata */
     if (root->type != YAML_MAPPING_NODE) {
-        set_error(err, first_line + (unsigned)root->start_mark.line,
-                  (unsigned)root->start_mark.column + 1,
-                  "front matter must be a mapping of keys to values");
+        ms_archive__set_error(err, first_line + (unsigned)root->start_mark.line,
+                              (unsigned)root->start_mark.column + 1,
+                              "front matter must be a mapping of keys to values");
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
-    yaml_node_pair_t *pairs = root->data.mapping.pairs.start;
-    size_t n_pairs = (size_t)(root->data.mapping.pairs.top - pairs);
-    if (n_pairs > FRONT_MATTER_MAX_KEYS) {
-        set_error(err, first_line + (unsigned)root->start_mark.line,
-                  (unsigned)root->start_mark.column + 1,
-                  "front matter has more than %d keys", FRONT_MATTER_MAX_KEYS);
-        status = MS_ARCHIVE_INVALID;
-        goto out;
-    }
-    for (size_t i = 0; i < n_pairs; i++) {
-        yaml_node_t *key = yaml_document_get_node(&ydoc, pairs[i].key);
-        yaml_node_t *value = yaml_document_get_node(&ydoc, pairs[i].value);
-        if (key->type != YAML_SCALAR_NODE || key->data.scalar.length == 0 ||
-            memchr(key->data.scalar.value, '\0', key->data.scalar.length)) {
-            set_error(err, first_line + (unsigned)key->start_mark.line,
-                      (unsigned)key->start_mark.column + 1,
-                      "keys must be non-empty names");
-            status = MS_ARCHIVE_INVALID;
-            goto out;
-        }
-        for (size_t j = 0; j < i; j++) {
-            yaml_node_t *earlier = yaml_document_get_node(&ydoc, pairs[j].key);
-            if (strcmp((const char *)earlier->data.scalar.value,
-                       (const char *)key->data.scalar.value) == 0) {
-                fm_error(&fm, key, (const char *)key->data.scalar.value, "duplicate key");
-                status = MS_ARCHIVE_INVALID;
-                goto out;
-            }
-        }
-        status = fm_pair(&fm, key, value);
-        if (status != MS_ARCHIVE_OK)
-            goto out;
-    }
+    status =
+        ms_archive__meta_yaml(out, &ydoc, root, first_line, MS_ARCHIVE_LAYER_FILE, err);
 
 out:
-    if (loaded)
-        yaml_document_delete(&ydoc);
-    yaml_parser_delete(&parser);
+    yaml_document_delete(&ydoc);
     return status;
 }
 
-/* Extractors */
+/* Text and Markdown */
 
 /* The end of the line starting at 'p' (its '\n' or 'end'). */
 static const char *
@@ -729,27 +484,35 @@ is_delimiter(const char *p, const char *eol)
     return true;
 }
 
+/* The first non-blank line of 'len' bytes of 'text' as a title, or NULL
+ * in *out if there is none. */
 static ms_archive_status_t
-extract_text(ms_archive_doc_t *doc, const char *text, size_t len, ms_archive_error_t *err)
+first_line_title(char **out, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
 
-    (void)err;
-    doc->body = strndup(text, len);
-    if (!doc->body)
-        return MS_ARCHIVE_NOMEM;
+    *out = NULL;
     while (p < end) {
         const char *eol = line_end(p, end);
         const char *q = p;
         while (q < eol && (is_blank(*q) || *q == '\f' || *q == '\v'))
             q++;
         if (q < eol) {
-            doc->title = title_from(q, (size_t)(eol - q));
-            return doc->title ? MS_ARCHIVE_OK : MS_ARCHIVE_NOMEM;
+            *out = ms_archive__title_from(q, (size_t)(eol - q));
+            return *out ? MS_ARCHIVE_OK : MS_ARCHIVE_NOMEM;
         }
         p = eol + (eol < end);
     }
     return MS_ARCHIVE_OK;
+}
+
+static ms_archive_status_t
+extract_text(ms_archive_doc_t *doc, const char *text, size_t len)
+{
+    doc->body = strndup(text, len);
+    if (!doc->body)
+        return MS_ARCHIVE_NOMEM;
+    return first_line_title(&doc->title, text, len);
 }
 
 /* Append one line of Markdown prose as plain text: links and images keep
@@ -842,7 +605,7 @@ markdown_body(char **body, char **heading, const char *p, const char *end)
                 markdown_inline(&title, text, stop);
                 buf_append(&title, "", 0);
                 if (!title.failed)
-                    *heading = title_from(title.data, title.len);
+                    *heading = ms_archive__title_from(title.data, title.len);
                 free(title.data);
                 if (!*heading) {
                     status = MS_ARCHIVE_NOMEM;
@@ -882,19 +645,19 @@ out:
 }
 
 static ms_archive_status_t
-extract_markdown(ms_archive_doc_t *doc, const char *text, size_t len,
-                 ms_archive_error_t *err)
+extract_markdown(ms_archive_doc_t *doc, ms_archive_meta_t *own, const char *text,
+                 size_t len, ms_archive_error_t *err)
 {
     const char *end = text + len, *body = text;
     const char *eol = line_end(text, end);
-    char *heading = NULL;
     ms_archive_status_t status;
 
     if (is_delimiter(text, eol)) {
         const char *yaml = eol + (eol < end), *p = yaml;
         for (;;) {
             if (p >= end) {
-                set_error(err, 1, 1, "front matter is not closed by a '---' line");
+                ms_archive__set_error(err, 1, 1,
+                                      "front matter is not closed by a '---' line");
                 return MS_ARCHIVE_INVALID;
             }
             eol = line_end(p, end);
@@ -903,22 +666,15 @@ extract_markdown(ms_archive_doc_t *doc, const char *text, size_t len,
             p = eol + (eol < end);
         }
         /* The YAML text starts on line 2, after the opening "---". */
-        status = parse_front_matter(doc, yaml, (size_t)(p - yaml), 2, err);
+        status = parse_front_matter(own, yaml, (size_t)(p - yaml), 2, err);
         if (status != MS_ARCHIVE_OK)
             return status;
         body = eol + (eol < end);
     }
-    status = markdown_body(&doc->body, &heading, body, end);
-    if (status != MS_ARCHIVE_OK)
-        return status;
-    if (!doc->title)
-        doc->title = heading;
-    else
-        free(heading);
-    return MS_ARCHIVE_OK;
+    return markdown_body(&doc->body, &doc->title, body, end);
 }
 
-/* Parsing a whole file */
+/* Completing a document */
 
 /* The file name of 'path' without directory or extension. */
 static char *
@@ -929,40 +685,133 @@ title_from_name(const char *path)
 
     base = base ? base + 1 : path;
     dot = strrchr(base, '.');
-    return title_from(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+    return ms_archive__title_from(base, dot && dot != base ? (size_t)(dot - base)
+                                                           : strlen(base));
+}
+
+ms_archive_doc_t *
+ms_archive__doc_new(const char *path)
+{
+    ms_archive_doc_t *doc = calloc(1, sizeof(*doc));
+
+    if (doc && !(doc->path = strdup(path))) {
+        free(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* Replace *slot by a copy of the single value of entry 'name', if any. */
+static ms_archive_status_t
+take_value(char **slot, const ms_archive_meta_t *meta, const char *name)
+{
+    const ms_archive_meta_entry_t *entry = ms_archive__meta_get(meta, name);
+    char *copy;
+
+    if (!entry || entry->n_values == 0)
+        return MS_ARCHIVE_OK;
+    copy = strdup(entry->values[entry->n_values - 1]);
+    if (!copy)
+        return MS_ARCHIVE_NOMEM;
+    free(*slot);
+    *slot = copy;
+    return MS_ARCHIVE_OK;
+}
+
+static bool
+is_slot(const char *name)
+{
+    return strcmp(name, "id") == 0 || strcmp(name, "title") == 0 ||
+           strcmp(name, "date") == 0 || strcmp(name, "language") == 0;
 }
 
 ms_archive_status_t
-ms_archive_doc_parse(ms_archive_doc_t **out, const char *path, const char *data,
-                     size_t len, const ms_archive_options_t *opts,
-                     ms_archive_error_t *err)
+ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
+                       const ms_archive_options_t *opts, ms_archive_error_t *err)
 {
-    const struct extractor *extractor = extractor_for(path);
+    ms_archive_status_t status;
+
+    if (!doc->body && !(doc->body = strdup("")))
+        goto nomem;
+    if (take_value(&doc->id, meta, "id") != MS_ARCHIVE_OK ||
+        take_value(&doc->title, meta, "title") != MS_ARCHIVE_OK ||
+        take_value(&doc->date, meta, "date") != MS_ARCHIVE_OK ||
+        take_value(&doc->language, meta, "language") != MS_ARCHIVE_OK)
+        goto nomem;
+    if (!doc->id) {
+        status = ms_archive_id_derive(&doc->id, doc->path);
+        if (status == MS_ARCHIVE_INVALID) {
+            ms_archive__set_error(err, 0, 0,
+                                  "the id derived from the path is empty or longer than "
+                                  "200 bytes; shorten the path or set an id");
+            return status;
+        }
+        if (status != MS_ARCHIVE_OK)
+            goto nomem;
+    }
+    if (!doc->title || !doc->title[0]) {
+        free(doc->title);
+        if (!(doc->title = title_from_name(doc->path)))
+            goto nomem;
+    }
+    if (!doc->language && opts && opts->default_language &&
+        !(doc->language = strdup(opts->default_language)))
+        goto nomem;
+    for (size_t i = 0; meta && i < meta->n_entries; i++) {
+        const ms_archive_meta_entry_t *entry = &meta->entries[i];
+        if (is_slot(entry->name))
+            continue;
+        for (size_t j = 0; j < entry->n_values; j++) {
+            if (doc_add_field(doc, entry->name, entry->values[j],
+                              strlen(entry->values[j])) != MS_ARCHIVE_OK)
+                goto nomem;
+        }
+    }
+    free(doc->view);
+    doc->view = calloc(doc->n_fields ? doc->n_fields : 1, sizeof(*doc->view));
+    if (!doc->view)
+        goto nomem;
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        doc->view[i].name = doc->fields[i].name;
+        doc->view[i].value = doc->fields[i].value;
+    }
+    return MS_ARCHIVE_OK;
+
+nomem:
+    ms_archive__set_error(err, 0, 0, "out of memory");
+    return MS_ARCHIVE_NOMEM;
+}
+
+/* Parsing a text or Markdown file */
+
+/* The document for 'len' bytes of 'data', the text or Markdown file at
+ * 'path', its own metadata laid over 'staff' (may be NULL). */
+static ms_archive_status_t
+parse_text(ms_archive_doc_t **out, const struct format *format, const char *path,
+           const char *data, size_t len, const ms_archive_meta_t *staff,
+           const ms_archive_options_t *opts, ms_archive_error_t *err)
+{
     ms_archive_doc_t *doc = NULL;
+    ms_archive_meta_t meta = {0}, own = {0};
     ms_archive_status_t status = MS_ARCHIVE_OK;
     size_t bad;
 
     *out = NULL;
-    error_reset(err, path);
-    if (!extractor) {
-        set_error(err, 0, 0, "unsupported file type");
-        status = MS_ARCHIVE_INVALID;
-        goto out;
-    }
     if (len == 0) {
-        set_error(err, 0, 0, "empty file");
+        ms_archive__set_error(err, 0, 0, "empty file");
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
     if (!ms_archive_utf8_valid(data, len, &bad)) {
         unsigned line, column;
-        position_of(data, bad, &line, &column);
+        ms_archive__position(data, bad, &line, &column);
         if (data[bad] == '\0')
-            set_error(err, line, column, "contains a NUL byte; not a text file");
+            ms_archive__set_error(err, line, column,
+                                  "contains a NUL byte; not a text file");
         else
-            set_error(err, line, column,
-                      "not valid UTF-8 (byte 0x%02X); convert the file",
-                      (unsigned char)data[bad]);
+            ms_archive__set_error(err, line, column,
+                                  "not valid UTF-8 (byte 0x%02X); convert the file",
+                                  (unsigned char)data[bad]);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -972,51 +821,129 @@ ms_archive_doc_parse(ms_archive_doc_t **out, const char *path, const char *data,
         len -= 3;
     }
 
-    doc = calloc(1, sizeof(*doc));
-    if (!doc || !(doc->path = strdup(path))) {
+    doc = ms_archive__doc_new(path);
+    if (!doc) {
         status = MS_ARCHIVE_NOMEM;
         goto out;
     }
-    status = extractor->extract(doc, data, len, err);
+    if (format->kind == FORMAT_MARKDOWN)
+        status = extract_markdown(doc, &own, data, len, err);
+    else
+        status = extract_text(doc, data, len);
     if (status != MS_ARCHIVE_OK)
         goto out;
-
-    if (!doc->id) {
-        status = ms_archive_id_derive(&doc->id, path);
-        if (status == MS_ARCHIVE_INVALID) {
-            set_error(err, 0, 0,
-                      "the id derived from the path is empty or longer than "
-                      "200 bytes; shorten the path or set an id");
-            goto out;
-        }
-        if (status != MS_ARCHIVE_OK)
-            goto out;
-    }
-    if (!doc->title || !doc->title[0]) {
-        free(doc->title);
-        doc->title = title_from_name(path);
-    }
-    if (!doc->language && opts && opts->default_language &&
-        !(doc->language = strdup(opts->default_language))) {
+    if (ms_archive__meta_merge(&meta, staff) != MS_ARCHIVE_OK ||
+        ms_archive__meta_merge(&meta, &own) != MS_ARCHIVE_OK) {
         status = MS_ARCHIVE_NOMEM;
         goto out;
     }
-    doc->view = calloc(doc->n_fields ? doc->n_fields : 1, sizeof(*doc->view));
-    if (!doc->title || !doc->view) {
-        status = MS_ARCHIVE_NOMEM;
+    status = ms_archive__doc_finish(doc, &meta, opts, err);
+    if (status != MS_ARCHIVE_OK)
         goto out;
-    }
-    for (size_t i = 0; i < doc->n_fields; i++) {
-        doc->view[i].name = doc->fields[i].name;
-        doc->view[i].value = doc->fields[i].value;
-    }
     *out = doc;
     doc = NULL;
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
-        set_error(err, 0, 0, "out of memory");
+        ms_archive__set_error(err, 0, 0, "out of memory");
+    ms_archive__meta_clear(&own);
+    ms_archive__meta_clear(&meta);
     ms_archive_doc_free(doc);
+    return status;
+}
+
+ms_archive_status_t
+ms_archive_doc_parse(ms_archive_doc_t **out, const char *path, const char *data,
+                     size_t len, const ms_archive_options_t *opts,
+                     ms_archive_error_t *err)
+{
+    const struct format *format = format_for(path);
+
+    *out = NULL;
+    ms_archive__error_reset(err, path);
+    if (!format || (format->kind != FORMAT_TEXT && format->kind != FORMAT_MARKDOWN)) {
+        ms_archive__set_error(
+            err, 0, 0, format ? "not a text or Markdown file" : "unsupported file type");
+        return MS_ARCHIVE_INVALID;
+    }
+    return parse_text(out, format, path, data, len, NULL, opts, err);
+}
+
+/* Reading files */
+
+/* Open 'full' for reading and check it is a regular file of at most 'max'
+ * bytes (0: any size; 'limit' names the limit in the error). Returns the
+ * descriptor in *fd (also on failure, -1 if not opened) and the size in
+ * *size. */
+static ms_archive_status_t
+open_regular(int *fd, off_t *size, const char *full, size_t max, const char *limit,
+             ms_archive_error_t *err)
+{
+    struct stat st;
+
+    /* O_NONBLOCK: a FIFO swapped in after the walk must not block us. */
+    *fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0 || fstat(*fd, &st) != 0) {
+        ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+        return MS_ARCHIVE_IO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ms_archive__set_error(err, 0, 0, "not a regular file");
+        return MS_ARCHIVE_INVALID;
+    }
+    if (max > 0 && (size_t)st.st_size > max) {
+        ms_archive__set_error(err, 0, 0, "%lld bytes, over %s (%zu)",
+                              (long long)st.st_size, limit, max);
+        return MS_ARCHIVE_INVALID;
+    }
+    *size = st.st_size;
+    return MS_ARCHIVE_OK;
+}
+
+ms_archive_status_t
+ms_archive__read_file(char **out, size_t *len, const char *full, size_t max,
+                      const char *limit, ms_archive_error_t *err)
+{
+    char *data = NULL;
+    size_t n = 0;
+    off_t size = 0;
+    int fd = -1;
+    ms_archive_status_t status;
+
+    *out = NULL;
+    *len = 0;
+    status = open_regular(&fd, &size, full, max, limit, err);
+    if (status != MS_ARCHIVE_OK)
+        goto out;
+    data = malloc((size_t)size + 1);
+    if (!data) {
+        ms_archive__set_error(err, 0, 0, "out of memory");
+        status = MS_ARCHIVE_NOMEM;
+        goto out;
+    }
+    /* Read what stat promised; a file growing meanwhile is cut there. */
+    while (n < (size_t)size) {
+        ssize_t got = read(fd, data + n, (size_t)size - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+            status = MS_ARCHIVE_IO;
+            goto out;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    data[n] = '\0';
+    *out = data;
+    *len = n;
+    data = NULL;
+
+out:
+    if (fd >= 0)
+        close(fd);
+    free(data);
     return status;
 }
 
@@ -1025,60 +952,322 @@ ms_archive_doc_load(ms_archive_doc_t **out, const char *root, const char *path,
                     const ms_archive_options_t *opts, ms_archive_error_t *err)
 {
     char full[4096];
-    struct stat st;
     char *data = NULL;
-    size_t len = 0;
-    int fd = -1;
-    ms_archive_status_t status = MS_ARCHIVE_OK;
+    size_t len = 0, max = opts ? opts->max_file_size : 0;
+    const struct format *format = format_for(path);
+    ms_archive_status_t status;
 
     *out = NULL;
     snprintf(full, sizeof(full), "%s/%s", root, path);
-    error_reset(err, full);
-    /* O_NONBLOCK: a FIFO swapped in after the walk must not block us. */
-    fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        set_error(err, 0, 0, "cannot read: %s", strerror(errno));
-        status = MS_ARCHIVE_IO;
-        goto out;
+    ms_archive__error_reset(err, full);
+    if (!format || (format->kind != FORMAT_TEXT && format->kind != FORMAT_MARKDOWN)) {
+        ms_archive__set_error(
+            err, 0, 0, format ? "not a text or Markdown file" : "unsupported file type");
+        return MS_ARCHIVE_INVALID;
     }
-    if (!S_ISREG(st.st_mode)) {
-        set_error(err, 0, 0, "not a regular file");
-        status = MS_ARCHIVE_INVALID;
-        goto out;
-    }
-    if (opts && opts->max_file_size > 0 && (size_t)st.st_size > opts->max_file_size) {
-        set_error(err, 0, 0, "%lld bytes, over archive.max_file_size (%zu)",
-                  (long long)st.st_size, opts->max_file_size);
-        status = MS_ARCHIVE_INVALID;
-        goto out;
-    }
-    data = malloc((size_t)st.st_size + 1);
-    if (!data) {
-        status = MS_ARCHIVE_NOMEM;
-        set_error(err, 0, 0, "out of memory");
-        goto out;
-    }
-    /* Read what stat promised; a file growing meanwhile is cut there. */
-    while (len < (size_t)st.st_size) {
-        ssize_t n = read(fd, data + len, (size_t)st.st_size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            set_error(err, 0, 0, "cannot read: %s", strerror(errno));
-            status = MS_ARCHIVE_IO;
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    status = ms_archive_doc_parse(out, path, data, len, opts, err);
-    if (err)
-        snprintf(err->file, sizeof(err->file), "%s", full);
-
-out:
-    if (fd >= 0)
-        close(fd);
+    status = ms_archive__read_file(&data, &len, full, max, MAX_SIZE_KEY, err);
+    if (status == MS_ARCHIVE_OK)
+        status = parse_text(out, format, path, data, len, NULL, opts, err);
     free(data);
     return status;
+}
+
+/* Extracted formats */
+
+/* Lay what the extractor found in the file under 'staff' in *meta: only
+ * values that are usable, since nobody can fix a PDF's embedded date. */
+static ms_archive_status_t
+embedded_layer(ms_archive_meta_t *meta, const ms_extract_result_t *result)
+{
+    char code[3], date[11];
+    char *title = NULL, *description = NULL;
+    ms_archive_status_t status = MS_ARCHIVE_OK;
+
+    if (result->title &&
+        ms_archive_utf8_valid(result->title, strlen(result->title), NULL)) {
+        title = ms_archive__title_from(result->title, strlen(result->title));
+        if (!title)
+            return MS_ARCHIVE_NOMEM;
+        if (title[0])
+            status = ms_archive__meta_set(meta, "title", title);
+    }
+    if (status == MS_ARCHIVE_OK && result->description &&
+        ms_archive_utf8_valid(result->description, strlen(result->description), NULL)) {
+        size_t n = strlen(result->description);
+        const char *d = result->description;
+        while (n > 0 && strchr(" \t\r\n", *d)) {
+            d++;
+            n--;
+        }
+        while (n > 0 && strchr(" \t\r\n", d[n - 1]))
+            n--;
+        description = strndup(d, n);
+        if (!description)
+            status = MS_ARCHIVE_NOMEM;
+        else if (description[0])
+            status = ms_archive__meta_set(meta, "description", description);
+    }
+    /* "2003-05-01" or "2003-05-01T10:20:00Z": the day is what counts. */
+    if (status == MS_ARCHIVE_OK && result->date) {
+        snprintf(date, sizeof(date), "%s", result->date);
+        if (ms_archive_date_valid(date))
+            status = ms_archive__meta_set(meta, "date", date);
+    }
+    if (status == MS_ARCHIVE_OK && result->language &&
+        ms_archive__language_code(code, result->language))
+        status = ms_archive__meta_set(meta, "language", code);
+    free(title);
+    free(description);
+    return status;
+}
+
+ms_archive_status_t
+ms_archive__doc_from_extract(ms_archive_doc_t **out, const char *path,
+                             const ms_extract_result_t *result,
+                             const ms_archive_meta_t *staff,
+                             const ms_archive_options_t *opts, ms_archive_error_t *err)
+{
+    ms_archive_doc_t *doc = NULL;
+    ms_archive_meta_t meta = {0};
+    ms_archive_status_t status = MS_ARCHIVE_OK;
+    size_t bad;
+
+    *out = NULL;
+    if (!result->text || result->text_length == 0) {
+        ms_archive__set_error(err, 0, 0, "no text in the file");
+        status = MS_ARCHIVE_INVALID;
+        goto out;
+    }
+    if (!ms_archive_utf8_valid(result->text, result->text_length, &bad)) {
+        ms_archive__set_error(err, 0, 0, "extracted text is not valid UTF-8 at byte %zu",
+                              bad);
+        status = MS_ARCHIVE_INVALID;
+        goto out;
+    }
+    doc = ms_archive__doc_new(path);
+    if (!doc || !(doc->body = strndup(result->text, result->text_length))) {
+        status = MS_ARCHIVE_NOMEM;
+        goto out;
+    }
+    status = first_line_title(&doc->title, result->text, result->text_length);
+    if (status == MS_ARCHIVE_OK)
+        status = embedded_layer(&meta, result);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__meta_merge(&meta, staff);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__doc_finish(doc, &meta, opts, err);
+    if (status != MS_ARCHIVE_OK)
+        goto out;
+    *out = doc;
+    doc = NULL;
+
+out:
+    if (status == MS_ARCHIVE_NOMEM)
+        ms_archive__set_error(err, 0, 0, "out of memory");
+    ms_archive__meta_clear(&meta);
+    ms_archive_doc_free(doc);
+    return status;
+}
+
+static ms_archive_status_t
+load_extracted(const struct format *format, const char *root, const char *path,
+               const ms_archive_meta_t *staff, const ms_archive_options_t *opts,
+               ms_archive_doc_cb each, void *payload, ms_archive_error_t *err)
+{
+    static const ms_extract_limits_t no_limits = {0, 0, 0};
+    char full[4096], reason[256];
+    size_t max = opts ? opts->max_file_size : 0;
+    ms_extract_result_t *result = NULL;
+    ms_archive_doc_t *doc = NULL;
+    off_t size;
+    int fd;
+    ms_archive_status_t status;
+
+    snprintf(full, sizeof(full), "%s/%s", root, path);
+    status = open_regular(&fd, &size, full, max, MAX_SIZE_KEY, err);
+    if (fd >= 0)
+        close(fd);
+    if (status != MS_ARCHIVE_OK)
+        return status;
+    if (size == 0) {
+        ms_archive__set_error(err, 0, 0, "empty file");
+        return MS_ARCHIVE_INVALID;
+    }
+    reason[0] = '\0';
+    switch (ms_extract_file(&result, full, format->extract,
+                            opts ? &opts->extract : &no_limits, reason, sizeof(reason))) {
+    case MS_EXTRACT_OK:
+        break;
+    case MS_EXTRACT_NOMEM:
+        ms_archive__set_error(err, 0, 0, "out of memory");
+        return MS_ARCHIVE_NOMEM;
+    case MS_EXTRACT_IO:
+        ms_archive__set_error(err, 0, 0, "%s", reason[0] ? reason : "cannot read");
+        return MS_ARCHIVE_IO;
+    case MS_EXTRACT_INVALID:
+    case MS_EXTRACT_LIMIT:
+    default:
+        ms_archive__set_error(err, 0, 0, "%s",
+                              reason[0] ? reason : "cannot extract text");
+        return MS_ARCHIVE_INVALID;
+    }
+    status = ms_archive__doc_from_extract(&doc, path, result, staff, opts, err);
+    ms_extract_free(result);
+    if (status != MS_ARCHIVE_OK)
+        return status;
+    return each(doc, payload);
+}
+
+/* Loading any file */
+
+ms_archive_status_t
+ms_archive_load_each(const char *root, const char *path, const ms_archive_options_t *opts,
+                     ms_archive_doc_cb each, ms_archive_warning_cb warn, void *payload,
+                     ms_archive_error_t *err)
+{
+    char full[4096];
+    const struct format *format = format_for(path);
+    ms_archive_meta_t staff = {0};
+    ms_archive_doc_t *doc = NULL;
+    char *data = NULL;
+    size_t len = 0, max = opts ? opts->max_file_size : 0;
+    FILE *in = NULL;
+    ms_archive_status_t status;
+
+    snprintf(full, sizeof(full), "%s/%s", root, path);
+    ms_archive__error_reset(err, full);
+    if (!format) {
+        ms_archive__set_error(err, 0, 0, "unsupported file type");
+        return MS_ARCHIVE_INVALID;
+    }
+    status = ms_archive__layers_load(
+        &staff, root, path, format->kind == FORMAT_RECSET || format->kind == FORMAT_JSONL,
+        err);
+    if (status != MS_ARCHIVE_OK)
+        goto out;
+    ms_archive__error_reset(err, full);
+
+    switch (format->kind) {
+    case FORMAT_TEXT:
+    case FORMAT_MARKDOWN:
+        status = ms_archive__read_file(&data, &len, full, max, MAX_SIZE_KEY, err);
+        if (status == MS_ARCHIVE_OK)
+            status = parse_text(&doc, format, path, data, len, &staff, opts, err);
+        if (status == MS_ARCHIVE_OK)
+            status = each(doc, payload);
+        break;
+    case FORMAT_EXTRACT:
+        status = load_extracted(format, root, path, &staff, opts, each, payload, err);
+        break;
+    case FORMAT_RECSET:
+        status = ms_archive__read_file(&data, &len, full, max, MAX_SIZE_KEY, err);
+        if (status == MS_ARCHIVE_OK)
+            status = ms_archive__recset_read(path, data, len, &staff, opts, each, payload,
+                                             err);
+        break;
+    case FORMAT_JSONL: {
+        /* No size limit on the file: it is read a line at a time, and the
+         * limit applies to each line (jsonl.c). */
+        int fd;
+        off_t size;
+        status = open_regular(&fd, &size, full, 0, MAX_SIZE_KEY, err);
+        if (status == MS_ARCHIVE_OK && !(in = fdopen(fd, "r"))) {
+            ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+            status = MS_ARCHIVE_IO;
+        }
+        if (!in && fd >= 0)
+            close(fd);
+        if (status == MS_ARCHIVE_OK)
+            status = ms_archive__jsonl_read(in, path, full, &staff, opts, each, warn,
+                                            payload, err);
+        break;
+    }
+    }
+
+out:
+    if (in)
+        fclose(in);
+    free(data);
+    ms_archive__meta_clear(&staff);
+    return status;
+}
+
+/* Docsets */
+
+/* Append 'item' to the array *items of *n elements, growing it at powers
+ * of two so that a set of a million lines is not a million reallocs. */
+static bool
+append_pointer(void ***items, size_t *n, void *item)
+{
+    if (*n == 0 || (*n & (*n - 1)) == 0) {
+        void **grown = realloc(*items, (*n ? *n * 2 : 1) * sizeof(*grown));
+        if (!grown)
+            return false;
+        *items = grown;
+    }
+    (*items)[(*n)++] = item;
+    return true;
+}
+
+static ms_archive_status_t
+collect_doc(ms_archive_doc_t *doc, void *payload)
+{
+    ms_archive_docset_t *set = payload;
+
+    if (!append_pointer((void ***)&set->docs, &set->n_docs, doc)) {
+        ms_archive_doc_free(doc);
+        return MS_ARCHIVE_NOMEM;
+    }
+    return MS_ARCHIVE_OK;
+}
+
+/* A warning that cannot be kept for lack of memory is lost; the documents
+ * matter more, and the next allocation will fail the load anyway. */
+static void
+collect_warning(const char *warning, void *payload)
+{
+    ms_archive_docset_t *set = payload;
+    char *copy = strdup(warning);
+
+    if (copy && !append_pointer((void ***)&set->warnings, &set->n_warnings, copy))
+        free(copy);
+}
+
+ms_archive_status_t
+ms_archive_load(ms_archive_docset_t **out, const char *root, const char *path,
+                const ms_archive_options_t *opts, ms_archive_error_t *err)
+{
+    ms_archive_docset_t *set = calloc(1, sizeof(*set));
+    ms_archive_status_t status;
+
+    *out = NULL;
+    if (!set) {
+        ms_archive__error_reset(err, path);
+        ms_archive__set_error(err, 0, 0, "out of memory");
+        return MS_ARCHIVE_NOMEM;
+    }
+    status =
+        ms_archive_load_each(root, path, opts, collect_doc, collect_warning, set, err);
+    if (status == MS_ARCHIVE_NOMEM)
+        ms_archive__set_error(err, 0, 0, "out of memory");
+    if (status != MS_ARCHIVE_OK) {
+        ms_archive_docset_free(set);
+        return status;
+    }
+    *out = set;
+    return MS_ARCHIVE_OK;
+}
+
+void
+ms_archive_docset_free(ms_archive_docset_t *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n_docs; i++)
+        ms_archive_doc_free(set->docs[i]);
+    for (size_t i = 0; i < set->n_warnings; i++)
+        free(set->warnings[i]);
+    free(set->docs);
+    free(set->warnings);
+    free(set);
 }

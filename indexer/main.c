@@ -1,269 +1,298 @@
-/* main.c - migsearch-index: build the search index from the archive folder
+/* main.c - migsearch-index: keep the search index in step with the archive folder
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * A run takes the writer lock first (so a second indexer fails fast), then
- * reads the archive twice. The first pass parses every file and collects
- * the ids; ids used by two files are found there, so that neither file is
- * indexed. The second pass parses the files again and writes them. Parsing
- * twice costs far less than the Xapian writes, and unlike keeping every
- * parsed document until the end it keeps memory bounded by one file.
+ * The command line, the summary, --json and `status`. The work itself is
+ * in run.c: an update skips unchanged files, reads new and changed ones
+ * and deletes what is gone; --rebuild builds a new generation beside the
+ * live index and switches to it atomically.
  *
  * The exit codes are part of the interface (cron jobs and the integration
- * test rely on them) and are listed in usage() and docs/staff.md. They
+ * tests rely on them) and are listed in usage() and docs/staff.md. They
  * differ from CONVENTIONS.md on two points, as the indexer's issue asks:
- * 3 tells "finished, but some files were skipped" apart from success, and a
- * held lock is 4, not 1, so a cron job can treat an overlapping run as
- * harmless.
+ * 3 tells "finished, but some files failed" apart from success, and a held
+ * lock is 4, not 1, so a cron job can treat an overlapping run as harmless.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <unistd.h>
 
-#include "ms_archive.h"
+#include <jansson.h>
+
 #include "ms_config.h"
 #include "ms_index.h"
 #include "ms_log.h"
+#include "run.h"
 
 #define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
-
-enum exit_code {
-    EXIT_OK = 0,
-    EXIT_RUNTIME = 1, /* the index cannot be opened or written; out of memory */
-    EXIT_USAGE = 2,   /* bad arguments, bad config, no archive folder */
-    EXIT_PARTIAL = 3, /* finished, but some files were skipped */
-    EXIT_LOCKED = 4   /* another migsearch-index holds the index */
-};
-
-/* One run over the archive. */
-struct run {
-    const char *archive;
-    const char *index_path;
-    ms_archive_options_t opts;
-    unsigned batch_size;
-    ms_archive_listing_t *listing;
-    char **ids;            /* per listing entry: its id, NULL if it failed */
-    unsigned long failed;  /* files skipped with a warning */
-    unsigned long indexed; /* documents written */
-};
 
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: migsearch-index [OPTION]...\n"
-            "Index the .txt and .md files of the archive folder into the search index.\n"
-            "\n"
-            "  --config PATH    read the configuration from PATH\n"
-            "                   (default " DEFAULT_CONFIG ")\n"
-            "  --check-config   load and validate the configuration, print \"PATH: ok\"\n"
-            "                   or the first error, and exit\n"
-            "  --archive DIR    index DIR instead of archive.path\n"
-            "  --index DIR      write to DIR instead of index.path\n"
-            "  --quiet          no summary line and no info messages; warnings remain\n"
-            "  --help           show this help and exit\n"
-            "\n"
-            "Exit status:\n"
-            "  0  every file was indexed\n"
-            "  1  runtime failure: the index could not be opened or written\n"
-            "  2  usage or configuration error (including a missing archive folder)\n"
-            "  3  the run completed, but some files were skipped (see the warnings)\n"
-            "  4  another migsearch-index is already running on the index\n");
-}
-
-static double
-elapsed_since(const struct timespec *start)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) +
-           (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-static void
-walk_problem(const char *path, const char *reason, bool failed, void *payload)
-{
-    struct run *run = payload;
-
-    ms_log(MS_LOG_WARN, "%s/%s: %s", run->archive, path, reason);
-    if (failed)
-        run->failed++;
-}
-
-static void
-warn_skipped(const ms_archive_error_t *err)
-{
-    char text[sizeof(err->file) + sizeof(err->text) + 32];
-
-    ms_log(MS_LOG_WARN, "%s (file skipped)",
-           ms_archive_error_format(err, text, sizeof(text)));
+    fprintf(
+        out,
+        "Usage: migsearch-index [OPTION]... [update]\n"
+        "       migsearch-index [OPTION]... --rebuild\n"
+        "       migsearch-index [OPTION]... status [--json]\n"
+        "Keep the search index in step with the archive folder.\n"
+        "\n"
+        "  update           (the default) index new and changed files, delete the\n"
+        "                   documents of deleted files, skip unchanged files unread\n"
+        "  --rebuild        build a complete new index beside the live one and switch\n"
+        "                   to it at the end; the server keeps answering from the old\n"
+        "                   one until then\n"
+        "  status           documents by type, language and status, the last run and\n"
+        "                   the files that failed in it\n"
+        "\n"
+        "  --config PATH    read the configuration from PATH\n"
+        "                   (default " DEFAULT_CONFIG ")\n"
+        "  --check-config   load and validate the configuration, print \"PATH: ok\"\n"
+        "                   or the first error, and exit\n"
+        "  --archive DIR    read DIR instead of archive.path\n"
+        "  --index DIR      use DIR instead of index.path\n"
+        "  --quiet          no progress bar, summary or info messages; warnings remain\n"
+        "  --json           print a machine-readable report on standard output\n"
+        "                   instead of the summary (docs/staff.md)\n"
+        "  --help           show this help and exit\n"
+        "\n"
+        "Exit status:\n"
+        "  0  every file was indexed\n"
+        "  1  runtime failure: the index could not be opened or written\n"
+        "  2  usage or configuration error (including a missing archive folder)\n"
+        "  3  the run completed, but some files failed (see the summary)\n"
+        "  4  another migsearch-index is already running on the index; nothing\n"
+        "     was changed\n");
 }
 
 static int
-out_of_memory(void)
+usage_error(const char *fmt, const char *arg)
 {
-    ms_log(MS_LOG_ERR, "out of memory");
-    return EXIT_RUNTIME;
+    fprintf(stderr, "migsearch-index: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'migsearch-index --help' for more information.\n");
+    return MS_EXIT_USAGE;
 }
 
-/* Pass 1: parse every file and keep its id. Returns EXIT_OK or
- * EXIT_RUNTIME (out of memory). */
-static int
-collect_ids(struct run *run)
+static void
+print_summary(const ms_run_report_t *r, const ms_run_options_t *opts)
 {
-    ms_archive_listing_t *l = run->listing;
+    double rate = r->elapsed > 0 ? (double)r->docs_written / r->elapsed : 0.0;
 
-    run->ids = calloc(l->n_entries ? l->n_entries : 1, sizeof(*run->ids));
-    if (!run->ids)
-        return out_of_memory();
-    for (size_t i = 0; i < l->n_entries; i++) {
-        ms_archive_doc_t *doc;
-        ms_archive_error_t err;
-        ms_archive_status_t status =
-            ms_archive_doc_load(&doc, run->archive, l->entries[i].path, &run->opts, &err);
-        if (status == MS_ARCHIVE_NOMEM)
-            return out_of_memory();
-        if (status != MS_ARCHIVE_OK) {
-            warn_skipped(&err);
-            run->failed++;
-            continue;
-        }
-        run->ids[i] = strdup(doc->id);
-        ms_archive_doc_free(doc);
-        if (!run->ids[i])
-            return out_of_memory();
+    printf("%s of %s from %s: %lu added, %lu updated, %lu deleted, %lu unchanged, "
+           "%lu failed\n",
+           r->mode, opts->index_path, opts->archive, r->added, r->updated, r->deleted,
+           r->unchanged, r->failed);
+    printf(
+        "%lu documents written, %lu deleted, %lu in the index; %.2f s, %.0f documents/s, "
+        "%.2f MB/s\n",
+        r->docs_written, r->docs_deleted, r->doc_count, r->elapsed, rate,
+        r->elapsed > 0 ? (double)r->bytes_read / (1024.0 * 1024.0) / r->elapsed : 0.0);
+    if (r->n_failures > 0) {
+        printf("failed:\n");
+        for (size_t i = 0; i < r->n_failures; i++)
+            printf("  %s: %s\n", r->failures[i].file, r->failures[i].reason);
     }
-    return EXIT_OK;
 }
 
-static char **sort_ids; /* qsort has no payload argument */
-
 static int
-compare_by_id(const void *a, const void *b)
+print_json(json_t *json)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = strcmp(sort_ids[i], sort_ids[j]);
+    char *text = json ? json_dumps(json, JSON_INDENT(2)) : NULL;
 
-    return c ? c : (i > j) - (i < j);
+    if (!text) {
+        ms_log(MS_LOG_ERR, "out of memory");
+        return -1;
+    }
+    printf("%s\n", text);
+    free(text);
+    return 0;
 }
 
-/* Find ids claimed by more than one file; warn about each such file and
- * drop it from the run. Returns EXIT_OK or EXIT_RUNTIME (out of memory). */
-static int
-drop_duplicates(struct run *run)
-{
-    ms_archive_listing_t *l = run->listing;
-    size_t *order = malloc((l->n_entries ? l->n_entries : 1) * sizeof(*order));
-    bool *dup = calloc(l->n_entries ? l->n_entries : 1, sizeof(*dup));
-    size_t n = 0;
-    int rc = EXIT_OK;
+/* --- status --- */
 
-    if (!order || !dup) {
-        rc = out_of_memory();
+static int
+count_entry(const char *key, const char *value, void *payload)
+{
+    (void)key;
+    (void)value;
+    (*(unsigned long *)payload)++;
+    return 0;
+}
+
+/* The counts of 'field' as a JSON object, or NULL (message logged). */
+static json_t *
+counts_json(ms_index_t *idx, const char *field)
+{
+    ms_index_counts_t *counts;
+    ms_index_status_t status = ms_index_count_by(&counts, idx, field);
+    json_t *object;
+
+    if (status != MS_INDEX_OK) {
+        ms_log(MS_LOG_ERR, "cannot count documents by %s: %s: %s", field,
+               ms_index_status_string(status), ms_index_errmsg(idx));
+        return NULL;
+    }
+    object = json_object();
+    for (size_t i = 0; object && i < counts->n_items; i++) {
+        if (json_object_set_new(object, counts->items[i].value,
+                                json_integer((json_int_t)counts->items[i].count)) != 0) {
+            json_decref(object);
+            object = NULL;
+        }
+    }
+    ms_index_counts_free(counts);
+    return object;
+}
+
+static void
+print_counts(const char *label, json_t *counts)
+{
+    const char *value;
+    json_t *count;
+    bool first = true;
+
+    printf("  by %-9s", label);
+    json_object_foreach(counts, value, count)
+    {
+        printf("%s%s %" JSON_INTEGER_FORMAT, first ? " " : ", ", value,
+               json_integer_value(count));
+        first = false;
+    }
+    printf("%s\n", first ? " (none)" : "");
+}
+
+static json_int_t
+int_at(json_t *object, const char *a, const char *b)
+{
+    return json_integer_value(json_object_get(json_object_get(object, a), b));
+}
+
+static void
+print_status(json_t *status)
+{
+    json_t *last = json_object_get(status, "last_run");
+    const char *generation = json_string_value(json_object_get(status, "generation"));
+
+    printf("index %s%s%s\n", json_string_value(json_object_get(status, "index")),
+           generation ? " -> " : "", generation ? generation : "");
+    printf("  documents: %" JSON_INTEGER_FORMAT " from %" JSON_INTEGER_FORMAT " files\n",
+           json_integer_value(json_object_get(status, "documents")),
+           json_integer_value(json_object_get(status, "files")));
+    print_counts("type:", json_object_get(status, "by_type"));
+    print_counts("language:", json_object_get(status, "by_language"));
+    print_counts("status:", json_object_get(status, "by_status"));
+    if (!json_is_object(last)) {
+        printf("last run: none recorded\n");
+        return;
+    }
+    printf("last run: %s, %s to %s (%.2f s), exit %" JSON_INTEGER_FORMAT "\n",
+           json_string_value(json_object_get(last, "mode")),
+           json_string_value(json_object_get(last, "started")),
+           json_string_value(json_object_get(last, "finished")),
+           json_real_value(json_object_get(last, "elapsed")),
+           json_integer_value(json_object_get(last, "exit")));
+    printf("  files: %" JSON_INTEGER_FORMAT " added, %" JSON_INTEGER_FORMAT
+           " updated, %" JSON_INTEGER_FORMAT " deleted, %" JSON_INTEGER_FORMAT
+           " unchanged, %" JSON_INTEGER_FORMAT " failed\n",
+           int_at(last, "files", "added"), int_at(last, "files", "updated"),
+           int_at(last, "files", "deleted"), int_at(last, "files", "unchanged"),
+           int_at(last, "files", "failed"));
+    json_t *failures = json_object_get(last, "failures");
+    if (json_array_size(failures) > 0) {
+        size_t i;
+        json_t *item;
+        printf("failed files:\n");
+        json_array_foreach(failures, i, item)
+        {
+            printf("  %s: %s\n", json_string_value(json_object_get(item, "file")),
+                   json_string_value(json_object_get(item, "reason")));
+        }
+    }
+}
+
+/* `migsearch-index status`. Returns an exit code. */
+static int
+run_status(const char *index_path, bool as_json)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    ms_index_info_t info;
+    ms_index_status_t status;
+    json_t *root = NULL, *last = NULL;
+    char *last_text = NULL, target[PATH_MAX];
+    unsigned long files = 0;
+    ssize_t n;
+    int rc = MS_EXIT_RUNTIME;
+
+    status = ms_index_open(&idx, index_path, MS_INDEX_READ, &err);
+    if (status != MS_INDEX_OK) {
+        ms_log(MS_LOG_ERR, "cannot open the index %s: %s: %s", index_path,
+               ms_index_status_string(status), err.text);
+        return MS_EXIT_RUNTIME;
+    }
+    status = ms_index_info(&info, idx);
+    if (status == MS_INDEX_OK)
+        status = ms_index_metadata_each(idx, MS_STATE_PREFIX_PATH, count_entry, &files);
+    if (status == MS_INDEX_OK)
+        status = ms_index_metadata_each(idx, MS_STATE_PREFIX_HASH, count_entry, &files);
+    if (status != MS_INDEX_OK) {
+        ms_log(MS_LOG_ERR, "cannot read the index %s: %s: %s", index_path,
+               ms_index_status_string(status), ms_index_errmsg(idx));
         goto out;
     }
-    for (size_t i = 0; i < l->n_entries; i++) {
-        if (run->ids[i])
-            order[n++] = i;
-    }
-    sort_ids = run->ids;
-    if (n > 0)
-        qsort(order, n, sizeof(*order), compare_by_id);
-    for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
-        size_t other;
-        if (k + 1 < n && strcmp(run->ids[i], run->ids[order[k + 1]]) == 0)
-            other = order[k + 1];
-        else if (k > 0 && strcmp(run->ids[i], run->ids[order[k - 1]]) == 0)
-            other = order[k - 1];
-        else
-            continue;
-        ms_log(MS_LOG_WARN, "%s/%s: id '%s' is also used by %s/%s; neither is indexed",
-               run->archive, l->entries[i].path, run->ids[i], run->archive,
-               l->entries[other].path);
-        dup[i] = true;
-    }
-    for (size_t i = 0; i < l->n_entries; i++) {
-        if (dup[i]) {
-            free(run->ids[i]);
-            run->ids[i] = NULL;
-            run->failed++;
-        }
-    }
+    status = ms_index_metadata_get(&last_text, idx, MS_STATE_LAST_RUN);
+    if (status == MS_INDEX_OK)
+        last = json_loads(last_text, 0, NULL);
+    else if (status != MS_INDEX_NOT_FOUND)
+        ms_log(MS_LOG_WARN, "cannot read the last run from %s: %s", index_path,
+               ms_index_errmsg(idx));
 
+    root = json_pack("{s:s, s:I, s:I, s:I}", "index", index_path, "documents",
+                     (json_int_t)info.doc_count, "revision", (json_int_t)info.revision,
+                     "files", (json_int_t)files);
+    if (!root)
+        goto nomem;
+    n = readlink(index_path, target, sizeof(target) - 1);
+    if (n > 0) {
+        target[n] = '\0';
+        json_object_set_new(root, "generation", json_string(target));
+    } else {
+        json_object_set_new(root, "generation", json_null());
+    }
+    static const char *const fields[][2] = {
+        {"by_type", "type"}, {"by_language", "language"}, {"by_status", "status"}};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        json_t *counts = counts_json(idx, fields[i][1]);
+        if (!counts)
+            goto out;
+        json_object_set_new(root, fields[i][0], counts);
+    }
+    json_object_set_new(root, "last_run", last ? last : json_null());
+    last = NULL;
+
+    if (as_json) {
+        if (print_json(root) != 0)
+            goto out;
+    } else {
+        print_status(root);
+    }
+    rc = MS_EXIT_OK;
+    goto out;
+
+nomem:
+    ms_log(MS_LOG_ERR, "out of memory");
 out:
-    free(order);
-    free(dup);
+    json_decref(root);
+    json_decref(last);
+    ms_index_string_free(last_text);
+    ms_index_close(idx);
     return rc;
-}
-
-/* Pass 2: parse again and write. Returns an exit code. */
-static int
-write_documents(struct run *run, ms_index_t *idx)
-{
-    ms_archive_listing_t *l = run->listing;
-    ms_index_status_t put;
-
-    for (size_t i = 0; i < l->n_entries; i++) {
-        ms_archive_doc_t *doc;
-        ms_archive_error_t err;
-        ms_document_t view;
-        ms_archive_status_t status;
-
-        if (!run->ids[i])
-            continue;
-        status =
-            ms_archive_doc_load(&doc, run->archive, l->entries[i].path, &run->opts, &err);
-        if (status == MS_ARCHIVE_NOMEM)
-            return out_of_memory();
-        if (status != MS_ARCHIVE_OK) {
-            warn_skipped(&err);
-            run->failed++;
-            continue;
-        }
-        if (strcmp(doc->id, run->ids[i]) != 0) {
-            /* Edited between the passes: its new id was never checked for
-             * duplicates, so leave it for the next run. */
-            ms_log(MS_LOG_WARN, "%s/%s: changed while indexing (file skipped)",
-                   run->archive, l->entries[i].path);
-            ms_archive_doc_free(doc);
-            run->failed++;
-            continue;
-        }
-        ms_archive_doc_view(&view, doc);
-        put = ms_index_put(idx, &view);
-        if (put != MS_INDEX_OK) {
-            ms_log(MS_LOG_ERR, "cannot write %s/%s to the index: %s: %s", run->archive,
-                   l->entries[i].path, ms_index_status_string(put), ms_index_errmsg(idx));
-            ms_archive_doc_free(doc);
-            return EXIT_RUNTIME;
-        }
-        ms_log(MS_LOG_DEBUG, "indexed %s/%s id=%s", run->archive, l->entries[i].path,
-               doc->id);
-        ms_archive_doc_free(doc);
-        run->indexed++;
-        if (run->batch_size > 0 && run->indexed % run->batch_size == 0) {
-            put = ms_index_commit(idx);
-            if (put != MS_INDEX_OK) {
-                ms_log(MS_LOG_ERR, "cannot commit to %s: %s: %s", run->index_path,
-                       ms_index_status_string(put), ms_index_errmsg(idx));
-                return EXIT_RUNTIME;
-            }
-        }
-    }
-    put = ms_index_commit(idx);
-    if (put != MS_INDEX_OK) {
-        ms_log(MS_LOG_ERR, "cannot commit to %s: %s: %s", run->index_path,
-               ms_index_status_string(put), ms_index_errmsg(idx));
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
 }
 
 int
@@ -274,25 +303,23 @@ main(int argc, char **argv)
         {"check-config", no_argument, NULL, 'k'},
         {"archive", required_argument, NULL, 'a'},
         {"index", required_argument, NULL, 'i'},
+        {"rebuild", no_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *config_path = DEFAULT_CONFIG;
+    const char *config_path = DEFAULT_CONFIG, *command = "update";
     const char *archive = NULL, *index_path = NULL;
-    bool check_only = false, quiet = false;
+    bool check_only = false, quiet = false, as_json = false, rebuild = false;
     ms_config_t *cfg = NULL;
     ms_config_error_t cfg_err;
-    ms_index_t *idx = NULL;
-    ms_index_error_t idx_err;
-    ms_index_status_t opened;
-    struct run run = {0};
-    struct timespec start;
+    ms_run_options_t opts = {0};
+    ms_run_report_t report = {0};
     struct stat st;
     char text[sizeof(cfg_err.file) + sizeof(cfg_err.text) + 32];
-    int opt, rc = EXIT_OK;
+    int opt, rc = MS_EXIT_OK;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
     ms_log_init("index", MS_LOG_INFO);
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
@@ -308,26 +335,35 @@ main(int argc, char **argv)
         case 'i':
             index_path = optarg;
             break;
+        case 'r':
+            rebuild = true;
+            break;
         case 'q':
             quiet = true;
             break;
+        case 'j':
+            as_json = true;
+            break;
         case 'h':
             usage(stdout);
-            return EXIT_OK;
+            return MS_EXIT_OK;
         default:
             fprintf(stderr, "Try 'migsearch-index --help' for more information.\n");
-            return EXIT_USAGE;
+            return MS_EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "migsearch-index: unexpected argument '%s'\n", argv[optind]);
-        fprintf(stderr, "Try 'migsearch-index --help' for more information.\n");
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        command = argv[optind++];
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (strcmp(command, "update") != 0 && strcmp(command, "status") != 0)
+        return usage_error("unknown command '%s'", command);
+    if (rebuild && strcmp(command, "update") != 0)
+        return usage_error("--rebuild does not go with '%s'", command);
 
     if (ms_config_load(&cfg, config_path, &cfg_err) != 0) {
         fprintf(stderr, "%s\n", ms_config_error_format(&cfg_err, text, sizeof(text)));
-        rc = EXIT_USAGE;
+        rc = MS_EXIT_USAGE;
         goto out;
     }
     if (check_only) {
@@ -337,74 +373,50 @@ main(int argc, char **argv)
     ms_log_init("index",
                 quiet && cfg->log.level > MS_LOG_WARN ? MS_LOG_WARN : cfg->log.level);
 
-    run.archive = archive ? archive : cfg->archive.path;
-    run.index_path = index_path ? index_path : cfg->index.path;
-    run.opts.default_language = cfg->index.language;
-    run.opts.max_file_size = cfg->archive.max_file_size;
-    run.batch_size = cfg->archive.batch_size;
+    opts.index_path = index_path ? index_path : cfg->index.path;
+    if (strcmp(command, "status") == 0) {
+        rc = run_status(opts.index_path, as_json);
+        goto out;
+    }
 
-    /* Check the archive before the index is opened, and so created. */
-    if (stat(run.archive, &st) != 0) {
-        ms_log(MS_LOG_ERR, "archive folder %s: %s", run.archive, strerror(errno));
-        rc = EXIT_USAGE;
+    opts.archive = archive ? archive : cfg->archive.path;
+    opts.archive_options.default_language = cfg->index.language;
+    opts.archive_options.max_file_size = cfg->archive.max_file_size;
+    opts.archive_options.extract.timeout_ms = cfg->archive.extract_timeout * 1000u;
+    opts.archive_options.extract.memory_bytes = cfg->archive.extract_memory;
+    opts.archive_options.extract.max_text_bytes = cfg->archive.max_file_size;
+    opts.batch_size = cfg->archive.batch_size;
+    opts.rebuild = rebuild;
+    opts.spelling = cfg->index.spelling;
+    opts.synonyms_path = cfg->index.synonyms;
+    opts.progress = !quiet && isatty(STDERR_FILENO);
+
+    /* Check the archive before anything is locked or created. */
+    if (stat(opts.archive, &st) != 0) {
+        ms_log(MS_LOG_ERR, "archive folder %s: %s", opts.archive, strerror(errno));
+        rc = MS_EXIT_USAGE;
         goto out;
     }
     if (!S_ISDIR(st.st_mode)) {
-        ms_log(MS_LOG_ERR, "archive folder %s: not a directory", run.archive);
-        rc = EXIT_USAGE;
+        ms_log(MS_LOG_ERR, "archive folder %s: not a directory", opts.archive);
+        rc = MS_EXIT_USAGE;
         goto out;
     }
 
-    opened = ms_index_open(&idx, run.index_path, MS_INDEX_WRITE, &idx_err);
-    if (opened == MS_INDEX_LOCKED) {
-        ms_log(MS_LOG_ERR, "another migsearch-index is already running on %s",
-               run.index_path);
-        rc = EXIT_LOCKED;
+    rc = ms_run(&report, &opts);
+    if (rc == MS_EXIT_LOCKED)
         goto out;
+    if (as_json) {
+        json_t *json = ms_run_report_json(&report, rc, 0);
+        if (print_json(json) != 0 && rc == MS_EXIT_OK)
+            rc = MS_EXIT_RUNTIME;
+        json_decref(json);
+    } else if (!quiet && (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)) {
+        print_summary(&report, &opts);
     }
-    if (opened != MS_INDEX_OK) {
-        ms_log(MS_LOG_ERR, "cannot open the index %s: %s: %s", run.index_path,
-               ms_index_status_string(opened), idx_err.text);
-        rc = EXIT_RUNTIME;
-        goto out;
-    }
-
-    switch (ms_archive_walk(&run.listing, run.archive, walk_problem, &run)) {
-    case MS_ARCHIVE_OK:
-        break;
-    case MS_ARCHIVE_NOMEM:
-        rc = out_of_memory();
-        goto out;
-    default:
-        ms_log(MS_LOG_ERR, "cannot read the archive folder %s: %s", run.archive,
-               strerror(errno));
-        rc = EXIT_RUNTIME;
-        goto out;
-    }
-    ms_log(MS_LOG_INFO, "found %zu files in %s", run.listing->n_entries, run.archive);
-
-    rc = collect_ids(&run);
-    if (rc == EXIT_OK)
-        rc = drop_duplicates(&run);
-    if (rc == EXIT_OK)
-        rc = write_documents(&run, idx);
-    if (rc != EXIT_OK)
-        goto out;
-
-    if (!quiet)
-        printf("indexed %lu documents from %zu files in %.2f s (%lu failed)\n",
-               run.indexed, run.listing->n_entries, elapsed_since(&start), run.failed);
-    if (run.failed > 0)
-        rc = EXIT_PARTIAL;
 
 out:
-    if (run.ids) {
-        for (size_t i = 0; i < run.listing->n_entries; i++)
-            free(run.ids[i]);
-        free(run.ids);
-    }
-    ms_archive_listing_free(run.listing);
-    ms_index_close(idx);
+    ms_run_report_clear(&report);
     ms_config_free(cfg);
     return rc;
 }

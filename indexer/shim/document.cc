@@ -10,13 +10,23 @@
  * document data is a small length-prefixed record (see encode()), so any
  * byte of any field survives the round trip and a damaged record is
  * detected rather than read past its end.
+ *
+ * Text is indexed with the stemmer of the document's language under
+ * Xapian's STEM_SOME, which writes both the Z-prefixed stem and the exact
+ * word, so a query in another language can still match the exact word.
+ * CJK text is always split into n-grams: Chinese has no spaces between
+ * words, and a document's language field is often missing or wrong.
  */
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
+#include <set>
 
 #include "index-private.hh"
 
@@ -24,6 +34,22 @@
 #define DATA_FORMAT '\x01'
 
 #define MAX_ID_BYTES 200
+
+/* Longest synonym entry: keeps every synonym key and value well under
+ * Xapian's term limit once prefixed. */
+#define MAX_SYNONYM_BYTES 200
+
+/* The languages whose stems become synonym keys and values; see
+ * synonym_forms(). */
+static const char *const STEM_LANGUAGES[] = {"en", "fr", "es", "ru", "ar"};
+
+const char *
+ms_index__field_prefix(const char *name, bool filter)
+{
+    if (strcmp(name, "access") == 0)
+        return MS_INDEX_PREFIX_ACCESS;
+    return ms_index__prefix_for(name, filter);
+}
 
 static void
 put_varint(std::string &out, uint64_t n)
@@ -314,6 +340,39 @@ ensure_transaction(ms_index_t *idx)
     }
 }
 
+/* The words TermGenerator adds to the spelling dictionary when it indexes
+ * 'title' and 'body' as put_document() does: each unprefixed word once
+ * per occurrence (the title's wdf of 3 does not count, CJK bigrams do).
+ * They come back as the terms of a scratch document, count as wdf. */
+static Xapian::Document
+spelling_words(const ms_index_stored &stored)
+{
+    Xapian::Document words;
+    Xapian::TermGenerator generator;
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    generator.set_document(words);
+    if (stored.has_title)
+        generator.index_text(stored.title);
+    if (stored.has_body)
+        generator.index_text(stored.body);
+    return words;
+}
+
+/* Xapian never takes a replaced or deleted document's words out of the
+ * spelling dictionary itself; without this, words of documents long gone
+ * would still be offered as corrections. */
+static void
+remove_spelling_of(ms_index_t *idx, const std::string &id_term)
+{
+    Xapian::PostingIterator it = idx->writer->postlist_begin(id_term);
+    if (it == idx->writer->postlist_end(id_term))
+        return;
+    ms_index_stored stored = ms_index__decode(idx->writer->get_document(*it).get_data());
+    Xapian::Document words = spelling_words(stored);
+    for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end(); ++t)
+        idx->writer->remove_spelling(*t, t.get_wdf());
+}
+
 static ms_index_status_t
 put_document(ms_index_t *idx, const ms_document_t *doc)
 {
@@ -333,10 +392,25 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
             return bad_document(idx, "field without a name or value");
     }
 
+    /* The generator writes spelling data as it goes, so the transaction
+     * must be open before it runs. */
+    ensure_transaction(idx);
+    std::string id_term = "Q" + std::string(doc->id);
+    if (idx->spelling)
+        remove_spelling_of(idx, id_term);
+
     Xapian::Document xdoc;
     Xapian::TermGenerator generator;
     generator.set_stemmer(ms_index__stemmer(doc->language));
     generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    Xapian::TermGenerator::flags flags = Xapian::TermGenerator::FLAG_CJK_NGRAM;
+    if (idx->spelling) {
+        /* Only unprefixed text feeds the dictionary, so title words count
+         * once (from the unprefixed copy), not also as S terms. */
+        flags |= Xapian::TermGenerator::FLAG_SPELLING;
+        generator.set_database(*idx->writer);
+    }
+    generator.set_flags(flags);
     generator.set_document(xdoc);
     if (doc->title) {
         generator.index_text(doc->title, 1, "S");
@@ -348,7 +422,6 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     if (doc->body)
         generator.index_text(doc->body);
 
-    std::string id_term = "Q" + std::string(doc->id);
     xdoc.add_boolean_term(id_term);
     if (doc->language && doc->language[0])
         xdoc.add_boolean_term(ms_index__boolean_term("L", doc->language));
@@ -357,13 +430,11 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
         xdoc.add_boolean_term("Y" + date.substr(0, 4));
     }
     for (size_t i = 0; i < doc->n_fields; i++) {
-        const char *prefix = ms_index__prefix_for(doc->fields[i].name, false);
+        const char *prefix = ms_index__field_prefix(doc->fields[i].name, false);
         if (prefix && doc->fields[i].value[0])
             xdoc.add_boolean_term(ms_index__boolean_term(prefix, doc->fields[i].value));
     }
     xdoc.set_data(encode(doc));
-
-    ensure_transaction(idx);
     idx->writer->replace_document(id_term, xdoc);
     return MS_INDEX_OK;
 }
@@ -407,6 +478,8 @@ ms_index_delete(ms_index_t *idx, const char *id) noexcept
             goto out;
         }
         ensure_transaction(idx);
+        if (idx->spelling)
+            remove_spelling_of(idx, "Q" + std::string(id));
         idx->writer->delete_document("Q" + std::string(id));
     } catch (...) {
         status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
@@ -470,4 +543,206 @@ extern "C" MS_EXPORT void
 ms_document_free(ms_document_t *doc) noexcept
 {
     free_document(doc);
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_set_spelling(ms_index_t *idx, bool enabled) noexcept
+{
+    ms_index_status_t status = MS_INDEX_OK;
+
+    try {
+        assert(idx);
+        idx->message[0] = '\0';
+        if (!idx->writer) {
+            status = read_only(idx);
+            goto out;
+        }
+        idx->spelling = enabled;
+        if (!enabled) {
+            /* Empty the dictionary so that turning the option off also
+             * stops the suggestions. Collect first: the iterator need not
+             * survive changes to what it walks. */
+            std::vector<std::pair<std::string, Xapian::termcount>> words;
+            for (Xapian::TermIterator it = idx->writer->spellings_begin();
+                 it != idx->writer->spellings_end(); ++it)
+                words.emplace_back(*it, it.get_termfreq());
+            if (!words.empty())
+                ensure_transaction(idx);
+            for (const auto &word : words)
+                idx->writer->remove_spelling(word.first, word.second);
+        }
+    } catch (...) {
+        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+out:
+    return status;
+}
+
+/* The words of 'text' as TermGenerator splits and folds them for the
+ * index, joined by single spaces. The query parser looks synonyms up by
+ * the same form: one lower-case word, or the words of a phrase joined by
+ * spaces. Empty if 'text' has no words. */
+static std::string
+normalise_entry(const char *text)
+{
+    Xapian::Document scratch;
+    Xapian::TermGenerator generator;
+    generator.set_document(scratch);
+    generator.index_text(text);
+    std::vector<std::pair<Xapian::termpos, std::string>> words;
+    for (Xapian::TermIterator t = scratch.termlist_begin(); t != scratch.termlist_end();
+         ++t) {
+        for (Xapian::PositionIterator p = t.positionlist_begin();
+             p != t.positionlist_end(); ++p)
+            words.emplace_back(*p, *t);
+    }
+    std::sort(words.begin(), words.end());
+    std::string out;
+    for (const auto &word : words) {
+        if (!out.empty())
+            out += ' ';
+        out += word.second;
+    }
+    return out;
+}
+
+/* Every term an entry is looked up by and matches as: its normalised form
+ * and, for a single word, its Z-stem in each supported language. Entries
+ * have no language of their own, and the query parser falls back to the
+ * stem (in the query's language) when the exact word is not a key, so
+ * "remittance" finds the group of "remittances". A phrase is matched only
+ * as written: search.cc turns a value with spaces into a phrase query. */
+static std::vector<std::string>
+synonym_forms(const std::string &entry)
+{
+    std::vector<std::string> forms{entry};
+    if (entry.find(' ') != std::string::npos)
+        return forms;
+    for (const char *language : STEM_LANGUAGES) {
+        std::string stem = "Z" + ms_index__stemmer(language)(entry);
+        if (stem.size() > 1 && std::find(forms.begin(), forms.end(), stem) == forms.end())
+            forms.push_back(stem);
+    }
+    return forms;
+}
+
+typedef std::map<std::string, std::set<std::string>> synonym_table;
+
+static ms_index_status_t
+bad_group(ms_index_t *idx, size_t group, size_t entry, const char *what)
+{
+    char text[128];
+    snprintf(text, sizeof text, "synonym group %zu, entry %zu: %s", group + 1, entry + 1,
+             what);
+    return bad_document(idx, text);
+}
+
+/* Check 'groups' and build the key -> synonyms table they stand for. */
+static ms_index_status_t
+build_synonyms(synonym_table *out, ms_index_t *idx, const ms_synonym_group_t *groups,
+               size_t n_groups)
+{
+    if (n_groups && !groups)
+        return bad_document(idx, "synonym groups missing");
+    for (size_t g = 0; g < n_groups; g++) {
+        if (groups[g].n_terms < 2 || !groups[g].terms)
+            return bad_group(idx, g, 0, "a group needs at least two entries");
+        std::vector<std::vector<std::string>> forms;
+        for (size_t e = 0; e < groups[g].n_terms; e++) {
+            const char *term = groups[g].terms[e];
+            if (!term)
+                return bad_group(idx, g, e, "entry missing");
+            if (strlen(term) > MAX_SYNONYM_BYTES)
+                return bad_group(idx, g, e, "entry longer than 200 bytes");
+            std::string entry = normalise_entry(term);
+            if (entry.empty())
+                return bad_group(idx, g, e, "entry has no words");
+            forms.push_back(synonym_forms(entry));
+        }
+        for (size_t e = 0; e < forms.size(); e++) {
+            for (const std::string &key : forms[e]) {
+                std::set<std::string> &values = (*out)[key];
+                for (size_t other = 0; other < forms.size(); other++) {
+                    if (other != e)
+                        values.insert(forms[other].begin(), forms[other].end());
+                }
+                /* A key never needs itself: the query already has it. */
+                values.erase(key);
+            }
+        }
+    }
+    /* Two spellings of one entry in a group can leave a key with nothing. */
+    for (auto it = out->begin(); it != out->end();) {
+        if (it->second.empty())
+            it = out->erase(it);
+        else
+            ++it;
+    }
+    return MS_INDEX_OK;
+}
+
+/* Bring the index's synonym table to 'wanted', touching only keys that
+ * differ. */
+static void
+write_synonyms(ms_index_t *idx, const synonym_table &wanted)
+{
+    Xapian::WritableDatabase *db = idx->writer;
+    std::vector<std::string> stale;
+    synonym_table current;
+    for (Xapian::TermIterator k = db->synonym_keys_begin(); k != db->synonym_keys_end();
+         ++k) {
+        std::set<std::string> &values = current[*k];
+        for (Xapian::TermIterator v = db->synonyms_begin(*k); v != db->synonyms_end(*k);
+             ++v)
+            values.insert(*v);
+    }
+    for (const auto &entry : current) {
+        auto it = wanted.find(entry.first);
+        if (it == wanted.end() || it->second != entry.second)
+            stale.push_back(entry.first);
+    }
+    bool changed = false;
+    for (const std::string &key : stale) {
+        if (!changed)
+            ensure_transaction(idx);
+        changed = true;
+        db->clear_synonyms(key);
+    }
+    for (const auto &entry : wanted) {
+        auto it = current.find(entry.first);
+        if (it != current.end() && it->second == entry.second)
+            continue;
+        if (!changed)
+            ensure_transaction(idx);
+        changed = true;
+        for (const std::string &value : entry.second)
+            db->add_synonym(entry.first, value);
+    }
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups,
+                      size_t n_groups) noexcept
+{
+    ms_index_status_t status = MS_INDEX_OK;
+
+    try {
+        assert(idx);
+        idx->message[0] = '\0';
+        if (!idx->writer) {
+            status = read_only(idx);
+            goto out;
+        }
+        {
+            synonym_table wanted;
+            status = build_synonyms(&wanted, idx, groups, n_groups);
+            if (status != MS_INDEX_OK)
+                goto out;
+            write_synonyms(idx, wanted);
+        }
+    } catch (...) {
+        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+out:
+    return status;
 }

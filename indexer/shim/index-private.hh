@@ -51,6 +51,10 @@ struct ms_index {
     /* The message of the last failed call; fixed size so that recording an
      * error never allocates. */
     char message[512];
+    /* --- languages, spelling, synonyms (document.cc, search.cc) --- */
+    /* A writer adds the words of every document it puts to the spelling
+     * dictionary; set by ms_index_set_spelling(), false after open. */
+    bool spelling;
 };
 
 /* A filterable field of docs/index-schema.md. */
@@ -119,5 +123,16 @@ ms_index_stored ms_index__decode(const std::string &data);
  * exception 'out' is partly filled; ms_index__document_clear() frees it. */
 void ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored,
                              bool with_body);
+
+/* --- languages, spelling, synonyms (document.cc, search.cc) --- */
+
+/* Term prefix of the access groups (field "access"). Kept out of
+ * ms_index__prefixes so that it is a filter but not a query prefix:
+ * a user's query string cannot name access groups. */
+#define MS_INDEX_PREFIX_ACCESS "XA"
+
+/* The term prefix for field or filter 'name': ms_index__prefix_for()
+ * plus the access groups. */
+const char *ms_index__field_prefix(const char *name, bool filter);
 
 #endif /* MS_INDEX_PRIVATE_HH */

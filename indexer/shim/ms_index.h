@@ -20,6 +20,7 @@
 #ifndef MS_INDEX_H
 #define MS_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -71,9 +72,13 @@ typedef struct ms_field {
  * body:     the full text; may be NULL.
  * language: ISO 639-1 code choosing the stemmer ("en", "fr", "es", "ru",
  *           "ar"; anything else is indexed unstemmed); may be NULL.
+ *           Chinese, Japanese and Korean text is indexed as character
+ *           n-grams in every document, whatever its language.
  * date:     "YYYY", "YYYY-MM" or "YYYY-MM-DD"; may be NULL.
  * fields:   further metadata; names from docs/index-schema.md are
- *           filterable, any other name is stored and returned only. */
+ *           filterable, any other name is stored and returned only.
+ *           "access" (repeated: the groups allowed to see the document)
+ *           is indexed as a filter; a document without it is public. */
 typedef struct ms_document {
     const char *id;
     const char *title;
@@ -155,6 +160,9 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
  * query:    the user's query in Xapian's query syntax; NULL or "" matches
  *           every document. Longer than 1024 bytes is MS_INDEX_BAD_QUERY.
  * language: stemmer for the query (see ms_document_t); NULL means "en".
+ *           Words typed with a capital or in quotes are not stemmed and
+ *           match the exact word in a document of any language; CJK text
+ *           is searched as n-grams whatever the language.
  * filters:  boolean filters; the same field ORed, different fields ANDed.
  *           A filter on a field that is not filterable is MS_INDEX_BAD_QUERY.
  * offset, limit: the page of hits to return; limit 0 returns totals only.
@@ -186,21 +194,190 @@ typedef struct ms_results {
                         searched as plain words instead */
     size_t n_hits;
     ms_hit_t *hits;
+    char *corrected; /* "did you mean": the query with misspelt words
+                        replaced from the index's spelling dictionary
+                        (see ms_index_set_spelling); NULL when there is
+                        no correction. Owned by the results. */
 } ms_results_t;
 
 /* Run 'search' against 'idx'.
  *
  * *out is owned by the caller; release it with ms_results_free().
  * A query that the parser rejects is retried as plain words (and
- * plain_words set) before it is called bad.
+ * plain_words set) before it is called bad. Synonym groups written by
+ * ms_index_set_synonyms() expand the query; a spelling correction, if the
+ * index has a dictionary and a word of the query is not in the index, is
+ * in (*out)->corrected.
  * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (message in ms_index_errmsg),
  * MS_INDEX_MODIFIED (a reopen and retry failed), MS_INDEX_NOMEM or
  * MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_search(ms_results_t **out, ms_index_t *idx,
                                   const ms_search_t *search) MS_NOEXCEPT;
 
-/* Free results from ms_index_search(). Accepts NULL. */
+/* Free results from ms_index_search(), 'corrected' included. Accepts NULL. */
 void ms_results_free(ms_results_t *results) MS_NOEXCEPT;
+
+/* --- languages, spelling and synonyms (shim-lang) --- */
+
+/* Whether documents put through the WRITE handle 'idx' from now on add
+ * their words to the index's spelling dictionary, the source of the
+ * "did you mean" corrections of ms_index_search(). Off after
+ * ms_index_open(). While it is on, replacing or deleting a document also
+ * takes its words out of the dictionary again.
+ *
+ * Turning it off empties the dictionary (committed with the next
+ * ms_index_commit()), so an index built without spelling gives no
+ * corrections. Turning it on covers only documents put afterwards: an
+ * index that already holds documents needs a full rebuild to get a
+ * complete dictionary.
+ * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_IO or MS_INDEX_XAPIAN;
+ * MS_INDEX_INTERNAL on a READ handle. */
+ms_index_status_t ms_index_set_spelling(ms_index_t *idx, bool enabled) MS_NOEXCEPT;
+
+/* A group of words or phrases that mean the same, for example
+ * { "remittances", "money transfers", "remesas" }. Strings are borrowed
+ * for the call; each is UTF-8 text of at most 200 bytes. */
+typedef struct ms_synonym_group {
+    const char *const *terms;
+    size_t n_terms;
+} ms_synonym_group_t;
+
+/* Make 'groups' the index's synonyms, replacing every group written before
+ * (a group left out disappears). Needs a WRITE handle; takes effect for
+ * readers at the next ms_index_commit(). Unchanged synonyms are not
+ * rewritten, so calling this on every run costs little.
+ *
+ * At search time a word or phrase of a group, as typed or (single words)
+ * in another inflected form, also finds documents that contain any other
+ * member of its group; phrases are matched as phrases. Entries are
+ * normalised like indexed text (split into words, lower case).
+ * 'groups' may be NULL when 'n_groups' is 0, which removes all synonyms.
+ * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_IO, MS_INDEX_XAPIAN, or
+ * MS_INDEX_BAD_QUERY for an invalid group (fewer than two entries, an
+ * entry that is NULL, longer than 200 bytes or has no words; the message
+ * names the group and entry by index); MS_INDEX_INTERNAL on a READ
+ * handle. Every group is checked before anything is written, so an
+ * invalid group changes nothing. */
+ms_index_status_t ms_index_set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups,
+                                        size_t n_groups) MS_NOEXCEPT;
+
+/* --- index state and generations (engine: migsearch-index's incremental
+ * updates and rebuilds; docs/index-schema.md, "Metadata" and
+ * "Generations and the switch") --- */
+
+/* Longest metadata key ms_index_metadata_set() accepts, in bytes. */
+#define MS_INDEX_METADATA_KEY_MAX 200
+
+/* Free a string the shim returned (ms_index_metadata_get). Accepts NULL. */
+void ms_index_string_free(char *text) MS_NOEXCEPT;
+
+/* Fetch the metadata value stored under 'key'. A writer sees its own
+ * uncommitted values.
+ *
+ * *out is owned by the caller; release it with ms_index_string_free().
+ * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (no value under 'key'),
+ * MS_INDEX_MODIFIED, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_metadata_get(char **out, ms_index_t *idx,
+                                        const char *key) MS_NOEXCEPT;
+
+/* Store 'value' under 'key', or remove 'key' when 'value' is NULL or "".
+ * Needs a WRITE handle. The change belongs to the writer's open
+ * transaction, like ms_index_put(): readers see it with the documents of
+ * the next ms_index_commit(), and ms_index_close() without a commit
+ * discards it. 'key' is 1 to MS_INDEX_METADATA_KEY_MAX bytes.
+ * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (invalid key), MS_INDEX_NOMEM,
+ * MS_INDEX_IO or MS_INDEX_XAPIAN; MS_INDEX_INTERNAL on a READ handle. */
+ms_index_status_t ms_index_metadata_set(ms_index_t *idx, const char *key,
+                                        const char *value) MS_NOEXCEPT;
+
+/* Called for each key of ms_index_metadata_each() with its value; both
+ * are borrowed for the duration of the call. Return 0 to go on, anything
+ * else to stop. */
+typedef int (*ms_index_metadata_cb)(const char *key, const char *value, void *payload);
+
+/* Call 'fn' for every metadata key starting with 'prefix' ("" for all), in
+ * byte order of the keys. 'fn' must not change 'idx'. A writer sees its
+ * uncommitted values.
+ * Returns MS_INDEX_OK (also when 'fn' stopped early), MS_INDEX_MODIFIED
+ * (a reader's revision vanished part-way; 'fn' may have seen some keys),
+ * MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_metadata_each(ms_index_t *idx, const char *prefix,
+                                         ms_index_metadata_cb fn,
+                                         void *payload) MS_NOEXCEPT;
+
+/* Called for each document id of ms_index_each_id(); 'id' is borrowed for
+ * the duration of the call. Return 0 to go on, anything else to stop. */
+typedef int (*ms_index_id_cb)(const char *id, void *payload);
+
+/* Call 'fn' for the id of every document in 'idx', in byte order. 'fn'
+ * must not change 'idx'. Returns as ms_index_metadata_each() does. */
+ms_index_status_t ms_index_each_id(ms_index_t *idx, ms_index_id_cb fn,
+                                   void *payload) MS_NOEXCEPT;
+
+/* How many documents have one value of a filterable field. */
+typedef struct ms_index_count {
+    char *value;         /* as indexed: folded to lower case, maybe cut */
+    unsigned long count; /* documents with this value */
+} ms_index_count_t;
+
+typedef struct ms_index_counts {
+    ms_index_count_t *items; /* in byte order of the values */
+    size_t n_items;
+} ms_index_counts_t;
+
+/* Count the documents of 'idx' per value of the filterable field 'field'
+ * ("type", "status", "language" or "lang", "year", "country", ...; the
+ * names of ms_search_t.filters). A document with several values counts
+ * once under each; a document without the field is not counted.
+ *
+ * *out is owned by the caller; release it with ms_index_counts_free().
+ * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (not a filterable field),
+ * MS_INDEX_MODIFIED, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_count_by(ms_index_counts_t **out, ms_index_t *idx,
+                                    const char *field) MS_NOEXCEPT;
+
+/* Free counts from ms_index_count_by(). Accepts NULL. */
+void ms_index_counts_free(ms_index_counts_t *counts) MS_NOEXCEPT;
+
+/* Generations. The live index at 'path' is a symbolic link to a sibling
+ * directory "<path>.gen-<N>" holding one Xapian database; a rebuild fills
+ * a new generation and swaps the link with rename(2), so a reader only
+ * ever opens a complete one. ms_index_open() follows the link, and
+ * ms_index_refresh() on a reader notices a switch and opens the new
+ * generation. A plain database directory at 'path' (the layout of older
+ * versions) keeps working and becomes a link at the first switch.
+ *
+ * The functions below change what is at 'path'. They do not lock: the
+ * caller (migsearch-index) holds its own lock on "<path>.lock" around
+ * them, so that only one of them runs at a time. Paths are given as for
+ * ms_index_open(); a trailing '/' is ignored. */
+
+/* Choose the directory of a new, empty generation beside 'path': one
+ * number past every generation there. Nothing is created; open it with
+ * ms_index_open(MS_INDEX_WRITE), fill it, commit, close it, then pass it
+ * to ms_index_generation_switch().
+ *
+ * *out is owned by the caller; release it with ms_index_string_free().
+ * Returns MS_INDEX_OK, MS_INDEX_IO (the folder of 'path' cannot be read;
+ * message in 'err') or MS_INDEX_NOMEM. */
+ms_index_status_t ms_index_generation_new(char **out, const char *path,
+                                          ms_index_error_t *err) MS_NOEXCEPT;
+
+/* Make 'generation' (from ms_index_generation_new) the index at 'path' in
+ * one atomic step, then remove every other generation and, at the first
+ * switch, the plain directory 'path' was. A reader that has an old
+ * generation open keeps reading it until its next ms_index_refresh().
+ * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND ('generation' holds no index),
+ * MS_INDEX_IO (message in 'err'; the old index is then still live) or
+ * MS_INDEX_NOMEM. */
+ms_index_status_t ms_index_generation_switch(const char *path, const char *generation,
+                                             ms_index_error_t *err) MS_NOEXCEPT;
+
+/* Remove what a killed rebuild left beside 'path': every generation that
+ * 'path' does not point at, and a half-done switch. The live index is
+ * never touched. Returns MS_INDEX_OK, MS_INDEX_IO or MS_INDEX_NOMEM. */
+ms_index_status_t ms_index_generation_prune(const char *path,
+                                            ms_index_error_t *err) MS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,16 @@
  * query the parser rejects is searched again as plain words, and only a
  * query with no words at all is MS_INDEX_BAD_QUERY. Wildcards are bounded
  * so "a*" cannot expand to the whole vocabulary.
+ *
+ * Languages: the query is stemmed in its own language (STEM_SOME). A
+ * word typed with a capital, in quotes or in a phrase is not stemmed and
+ * matches the exact word, which documents in every language index beside
+ * their stems; that is how an English query finds a French document by a
+ * word the two languages stem differently. CJK n-grams are on for every
+ * query, so Chinese text is found whatever the query language. Synonym
+ * groups stored in the index expand words and phrases
+ * (FLAG_AUTO_MULTIWORD_SYNONYMS), and the spelling dictionary, if the
+ * indexer built one, gives the "did you mean" correction.
  */
 #include <cassert>
 #include <climits>
@@ -18,6 +28,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -35,10 +46,18 @@
 /* Terms a wildcard may expand to; the most frequent ones are kept. */
 #define MAX_WILDCARD_EXPANSION 100
 
+/* Flags of every parse, the plain-words retry included. The multi-word
+ * synonym flag covers single words too. */
+static const unsigned LANGUAGE_FLAGS = Xapian::QueryParser::FLAG_CJK_NGRAM |
+                                       Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS |
+                                       Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+
+/* No FLAG_BOOLEAN_ANY_CASE: delegates type sentences ("countries that did
+ * not implement"), where a lower-case "not" must stay a word. */
 static const unsigned QUERY_FLAGS =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE |
-    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PHRASE |
-    Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PURE_NOT;
+    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_LOVEHATE |
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT | LANGUAGE_FLAGS;
 
 namespace
 {
@@ -97,12 +116,77 @@ set_bad_query(ms_index_t *idx, const char *text)
     ms_index__set_message(idx->message, sizeof idx->message, text);
 }
 
+/* Xapian 1.4 turns every synonym into a single term, so a synonym entry
+ * with spaces ("money transfers", see ms_index_set_synonyms) would match
+ * nothing. Rewrite such terms into the phrases they stand for; no other
+ * term has a space in it.
+ *
+ * Only operators without parameters are rebuilt. The parser puts no
+ * synonyms under the others (phrases, NEAR, wildcards, ranges), so keeping
+ * those subqueries as they are loses nothing. 'changed' is set when the
+ * result differs from 'query'. */
+static Xapian::Query
+expand(const Xapian::Query &query, bool *changed)
+{
+    Xapian::Query::op op = query.get_type();
+    switch (op) {
+    case Xapian::Query::LEAF_TERM: {
+        const std::string term = *query.get_terms_begin();
+        if (term.find(' ') != std::string::npos) {
+            std::vector<Xapian::Query> words;
+            size_t start = 0;
+            while (start <= term.size()) {
+                size_t end = term.find(' ', start);
+                if (end == std::string::npos)
+                    end = term.size();
+                if (end > start)
+                    words.emplace_back(term.substr(start, end - start));
+                start = end + 1;
+            }
+            *changed = true;
+            return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
+        }
+        return query;
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+        bool any = false;
+        std::vector<Xapian::Query> subqueries;
+        for (size_t i = 0; i < query.get_num_subqueries(); i++)
+            subqueries.push_back(expand(query.get_subquery(i), &any));
+        if (!any)
+            return query;
+        *changed = true;
+        return Xapian::Query(op, subqueries.begin(), subqueries.end());
+    }
+    default:
+        return query;
+    }
+}
+
+/* Parse with 'flags', expand, and keep the spelling correction. */
+static Xapian::Query
+parse_with(Xapian::QueryParser &parser, const std::string &query, unsigned flags,
+           std::string *corrected)
+{
+    Xapian::Query parsed = parser.parse_query(query, flags);
+    *corrected = parser.get_corrected_query_string();
+    bool changed = false;
+    return expand(parsed, &changed);
+}
+
 /* Parse 'query' into *out, falling back to plain words. Xapian 1.4 itself
  * re-parses some malformed queries without operators and returns that
  * silently; only the errors it throws are seen here. */
 static ms_index_status_t
-parse_query(Xapian::Query *out, int *plain, ms_index_t *idx, const Xapian::Stem &stemmer,
-            const char *query)
+parse_query(Xapian::Query *out, int *plain, std::string *corrected, ms_index_t *idx,
+            const Xapian::Stem &stemmer, const char *query)
 {
     if (!query || is_blank(query)) {
         *out = Xapian::Query::MatchAll;
@@ -125,14 +209,14 @@ parse_query(Xapian::Query *out, int *plain, ms_index_t *idx, const Xapian::Stem 
                                   (new FoldedBooleanProcessor(p->prefix))->release());
 
     try {
-        *out = parser.parse_query(query, QUERY_FLAGS);
+        *out = parse_with(parser, query, QUERY_FLAGS, corrected);
         if (!out->empty())
             return MS_INDEX_OK;
     } catch (const Xapian::QueryParserError &) {
         /* Fall through to plain words. */
     }
     *plain = 1;
-    *out = parser.parse_query(plain_words(query), 0);
+    *out = parse_with(parser, plain_words(query), LANGUAGE_FLAGS, corrected);
     if (out->empty()) {
         set_bad_query(idx, "query has no words to search for");
         return MS_INDEX_BAD_QUERY;
@@ -156,7 +240,7 @@ build_filter(Xapian::Query *out, ms_index_t *idx, const ms_search_t *search)
             set_bad_query(idx, "filter without a name or value");
             return MS_INDEX_BAD_QUERY;
         }
-        const char *prefix = ms_index__prefix_for(filter->name, true);
+        const char *prefix = ms_index__field_prefix(filter->name, true);
         if (!prefix) {
             /* The name is user input: show it printable and short. */
             char name[64];
@@ -219,6 +303,7 @@ free_results(ms_results_t *results) noexcept
         free(const_cast<char *>(results->hits[i].snippet));
     }
     free(results->hits);
+    free(results->corrected);
     free(results);
 }
 
@@ -233,10 +318,13 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
 
     Xapian::Stem stemmer = ms_index__stemmer(search->language ? search->language : "en");
     Xapian::Query query;
-    ms_index_status_t status =
-        parse_query(&query, &results->plain_words, idx, stemmer, search->query);
+    std::string corrected;
+    ms_index_status_t status = parse_query(&query, &results->plain_words, &corrected, idx,
+                                           stemmer, search->query);
     if (status != MS_INDEX_OK)
         return status;
+    if (!corrected.empty())
+        results->corrected = ms_index__strdup(corrected);
     if (search->n_filters) {
         Xapian::Query filter;
         status = build_filter(&filter, idx, search);
@@ -284,7 +372,8 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             const std::string &text = stored.has_body ? stored.body : stored.title;
             std::string snippet = mset.snippet(text, search->snippet_length, stemmer,
                                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                                   Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                                   Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                                   Xapian::MSet::SNIPPET_CJK_NGRAM,
                                                "<mark>", "</mark>", "\xe2\x80\xa6");
             hit->snippet = ms_index__strdup(escape_quotes(snippet));
         }

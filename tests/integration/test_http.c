@@ -10,6 +10,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +36,36 @@ stop(void)
 
 TestSuite(http, .init = start_sample, .fini = stop, .timeout = 60);
 
-/* Count the files the indexer should turn into documents: *.md and *.txt,
- * recursively, hidden entries skipped. Independent of the indexer's code. */
+static bool
+ends_with(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), m = strlen(suffix);
+    return n > m && strcmp(name + n - m, suffix) == 0;
+}
+
+/* Lines of 'path' that start a recommendation ("  - number: N"). */
+static int
+count_recommendations(const char *path)
+{
+    char line[1024];
+    int n = 0;
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    while (fgets(line, sizeof(line), f))
+        n += strncmp(line, "  - number:", 11) == 0;
+    fclose(f);
+    return n;
+}
+
+/* Count the documents the sample archive should yield, independently of
+ * the indexer's code: one per document file, one per recommendation of a
+ * recommendation set; hidden files, '_' helper files and sidecars are no
+ * documents (docs/staff.md). */
 static int
 count_documents(const char *dir)
 {
+    static const char *const formats[] = {".md",  ".txt",  ".html",
+                                          ".pdf", ".docx", ".odt"};
     int n = 0;
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -47,18 +73,19 @@ count_documents(const char *dir)
     while ((e = readdir(d))) {
         char path[1024];
         struct stat st;
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || e->d_name[0] == '_')
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         if (lstat(path, &st) != 0)
             continue;
-        size_t len = strlen(e->d_name);
-        if (S_ISDIR(st.st_mode))
+        if (S_ISDIR(st.st_mode)) {
             n += count_documents(path);
-        else if (S_ISREG(st.st_mode) && len > 3 &&
-                 (strcmp(e->d_name + len - 3, ".md") == 0 ||
-                  (len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0)))
-            n++;
+        } else if (ends_with(e->d_name, ".recommendations.yaml")) {
+            n += count_recommendations(path);
+        } else {
+            for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++)
+                n += ends_with(e->d_name, formats[i]);
+        }
     }
     closedir(d);
     return n;
@@ -177,8 +204,9 @@ Test(http, health_counts_every_sample_document)
     cr_assert_eq(res.status, 200, "%s", res.body);
     assert_json_reply(&res);
     cr_assert_str_eq(json_string_value(json_object_get(res.json, "status")), "ok");
-    cr_assert_eq(json_integer_value(json_object_get(res.json, "documents")),
-                 count_documents(ARCHIVE));
+    int expected = count_documents(ARCHIVE);
+    cr_assert_eq(expected, 47, "tests/data/archive-expected.md says 47 documents");
+    cr_assert_eq(json_integer_value(json_object_get(res.json, "documents")), expected);
     ms_http_free(&res);
 }
 
@@ -267,6 +295,28 @@ Test(http, a_body_on_get_is_ignored)
     ms_it_request(&res, &it, "GET", "/search?q=remittances", "this body is not for us");
     cr_assert_eq(res.status, 200, "%s", res.body);
     cr_assert_gt(json_array_size(json_object_get(res.json, "results")), 0);
+    ms_http_free(&res);
+}
+
+Test(http, metrics_count_the_requests_served)
+{
+    ms_http_t res;
+    char buf[128];
+    ms_it_get(&res, &it, "/search?q=remittances");
+    ms_http_free(&res);
+    ms_it_get(&res, &it, "/search?q=x&page=0");
+    ms_http_free(&res);
+    ms_it_get(&res, &it, "/metrics");
+    cr_assert_eq(res.status, 200, "%s", res.body);
+    cr_assert_str_eq(ms_http_header(&res, "Content-Type", buf, sizeof(buf)),
+                     "text/plain; version=0.0.4; charset=utf-8");
+    cr_assert_not_null(
+        strstr(res.body,
+               "migsearch_requests_total{endpoint=\"search\",status=\"200\"} 1\n"),
+        "%s", res.body);
+    cr_assert_not_null(strstr(
+        res.body, "migsearch_requests_total{endpoint=\"search\",status=\"400\"} 1\n"));
+    cr_assert_not_null(strstr(res.body, "migsearch_index_up 1\n"));
     ms_http_free(&res);
 }
 

@@ -18,7 +18,7 @@
 
 #define ROOT MS_TEST_DATA "/frontmatter"
 
-static const ms_archive_options_t options = {"en", 0};
+static const ms_archive_options_t options = {.default_language = "en"};
 
 /* Big enough for any formatted error, so the compiler sees no truncation. */
 #define TEXT_SIZE 4500
@@ -399,7 +399,7 @@ Test(document, rejects_empty_file)
 
 Test(document, refuses_file_over_max_size)
 {
-    ms_archive_options_t small = {"en", 100};
+    ms_archive_options_t small = {.default_language = "en", .max_file_size = 100};
     ms_archive_doc_t *doc = NULL;
     ms_archive_error_t err;
 
@@ -513,12 +513,33 @@ Test(document, rejects_unsupported_type_and_knows_supported_ones)
 
     cr_expect(ms_archive_supported("a.txt"));
     cr_expect(ms_archive_supported("A.MD"));
-    cr_expect_not(ms_archive_supported("a.pdf"));
+    cr_expect(ms_archive_supported("notes.markdown"));
+    cr_expect(ms_archive_supported("a.pdf"));
+    cr_expect(ms_archive_supported("dir/a.Docx"));
+    cr_expect(ms_archive_supported("a.odt"));
+    cr_expect(ms_archive_supported("a.HTM"));
+    cr_expect(ms_archive_supported("a.html"));
+    cr_expect(ms_archive_supported("a.jsonl"));
+    cr_expect(ms_archive_supported("ikd-2002.recommendations.yaml"));
+    cr_expect_not(ms_archive_supported("a.yaml"));
+    cr_expect_not(ms_archive_supported("a.doc"));
     cr_expect_not(ms_archive_supported("md"));
     cr_expect_not(ms_archive_supported(".md"));
+    cr_expect_not(ms_archive_supported("dir/.md"));
+    /* Helper files are never documents, whatever their extension. */
+    cr_expect_not(ms_archive_supported("_defaults.yaml"));
+    cr_expect_not(ms_archive_supported("a/_synonyms.txt"));
+    cr_expect_not(ms_archive_supported("report.meta.yaml"));
+    cr_expect_not(ms_archive_supported("x.recommendations.meta.yaml"));
+    cr_expect_eq(ms_archive_doc_parse(&doc, "a.exe", "x", 1, &options, &err),
+                 MS_ARCHIVE_INVALID);
+    cr_expect_null(doc);
+    cr_expect_str_eq(err.text, "unsupported file type");
+    /* The single-document parser reads text and Markdown only. */
     cr_expect_eq(ms_archive_doc_parse(&doc, "a.pdf", "x", 1, &options, &err),
                  MS_ARCHIVE_INVALID);
     cr_expect_null(doc);
+    cr_expect_str_eq(err.text, "not a text or Markdown file");
 }
 
 Test(document, formats_errors_with_and_without_position)

@@ -18,55 +18,22 @@
 #include <unistd.h>
 
 #include "ms_index.h"
+#include "tmpdir.h"
 
 static char tmpdir[PATH_MAX];
 static char dbpath[PATH_MAX];
 
-/* dir + "/" + name into out; a path that does not fit fails the test. */
-static void
-path_join(char *out, size_t size, const char *dir, const char *name)
-{
-    int n = snprintf(out, size, "%s/%s", dir, name);
-    cr_assert(n > 0 && (size_t)n < size, "path too long: %s/%s", dir, name);
-}
-
-static void
-remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *dir = opendir(path);
-        if (dir) {
-            struct dirent *entry;
-            while ((entry = readdir(dir)) != NULL) {
-                if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-                    continue;
-                char child[PATH_MAX];
-                path_join(child, sizeof child, path, entry->d_name);
-                remove_tree(child);
-            }
-            closedir(dir);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void
 setup(void)
 {
-    strcpy(tmpdir, "/tmp/ms-test-index-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-    path_join(dbpath, sizeof dbpath, tmpdir, "db");
+    ms_test_tmpdir(tmpdir, "ms-test-index");
+    ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
 }
 
 static void
 teardown(void)
 {
-    remove_tree(tmpdir);
+    ms_test_remove_tree(tmpdir);
 }
 
 TestSuite(index, .init = setup, .fini = teardown);
@@ -401,6 +368,27 @@ Test(index, french_document_found_by_inflected_form)
     ms_index_close(idx);
 }
 
+Test(index, only_upper_case_operators_are_operators)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "done", NULL, "the plan was implemented", "en", NULL, NULL, 0);
+    put(idx, "pending", NULL, "the plan was not implemented", "en", NULL, NULL, 0);
+    commit(idx);
+
+    /* A sentence: "not" is a word, and the document that has it ranks first. */
+    ms_results_t *results = find(idx, "not implemented", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 2);
+    cr_assert_str_eq(results->hits[0].doc.id, "pending");
+    ms_results_free(results);
+
+    /* The operator: documents with "not" are excluded. */
+    results = find(idx, "implemented NOT not", "en", NULL, 0, 0);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "done");
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
 Test(index, syntax_error_falls_back_to_plain_words)
 {
     ms_index_t *idx = open_index(MS_INDEX_WRITE);
@@ -591,7 +579,7 @@ Test(index, corrupt_index_fails_cleanly)
 
     /* Copy the index, then cut the copy's postlist table to a few bytes. */
     char copy[PATH_MAX];
-    path_join(copy, sizeof copy, tmpdir, "copy");
+    ms_test_path_join(copy, sizeof copy, tmpdir, "copy");
     cr_assert_eq(mkdir(copy, 0700), 0);
     DIR *dir = opendir(dbpath);
     cr_assert_not_null(dir);
@@ -600,13 +588,13 @@ Test(index, corrupt_index_fails_cleanly)
         if (entry->d_name[0] == '.' || strcmp(entry->d_name, "flintlock") == 0)
             continue;
         char from[PATH_MAX], to[PATH_MAX];
-        path_join(from, sizeof from, dbpath, entry->d_name);
-        path_join(to, sizeof to, copy, entry->d_name);
+        ms_test_path_join(from, sizeof from, dbpath, entry->d_name);
+        ms_test_path_join(to, sizeof to, copy, entry->d_name);
         copy_file(from, to);
     }
     closedir(dir);
     char postlist[PATH_MAX];
-    path_join(postlist, sizeof postlist, copy, "postlist.glass");
+    ms_test_path_join(postlist, sizeof postlist, copy, "postlist.glass");
     cr_assert_eq(truncate(postlist, 7), 0);
 
     ms_index_t *idx = NULL;

@@ -1,0 +1,761 @@
+/* test_indexer.c - the real migsearch-index: updates, rebuilds, kills, locks, CLI
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Each test writes a small archive of .md and .txt files into a fresh
+ * temporary directory, runs migsearch-index with fork/exec (run.c) and
+ * checks the exit code, the --json report and the index itself through
+ * ms_index.h.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+
+static ms_ix_t ix;
+
+static void
+setup(void)
+{
+    ms_ix_setup(&ix, 50);
+}
+
+static void
+teardown(void)
+{
+    ms_ix_teardown(&ix);
+}
+
+TestSuite(indexer, .init = setup, .fini = teardown, .timeout = 120);
+
+/* Four documents: three Markdown, one text. */
+static void
+write_small_archive(void)
+{
+    ms_ix_write(&ix, "a.md",
+                "---\nid: doc-a\ntype: report\n---\n# Alpha\n\nAbout borders.\n");
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b\n---\n# Beta\n\nThe zebra crossing.\n");
+    ms_ix_write(&ix, "sub/c.md", "# Gamma\n\nRemittances and households.\n");
+    ms_ix_write(&ix, "sub/d.txt", "Delta\n\nPlain text about labour mobility.\n");
+}
+
+/* Run with --json and the given arguments; the report must parse. */
+static void
+run_json(ms_ix_result_t *res, const char *extra)
+{
+    const char *args[] = {"--json", extra, NULL};
+    ms_ix_run(res, &ix, args);
+    cr_assert_not_null(res->json, "--json output does not parse (exit %d):\n%s\n%s",
+                       res->status, res->out, res->err);
+}
+
+static void
+expect_files(const ms_ix_result_t *res, long long added, long long updated,
+             long long deleted, long long unchanged, long long failed)
+{
+    long long got[5] = {
+        ms_ix_count(res, "files", "added"), ms_ix_count(res, "files", "updated"),
+        ms_ix_count(res, "files", "deleted"), ms_ix_count(res, "files", "unchanged"),
+        ms_ix_count(res, "files", "failed")};
+    cr_assert(
+        got[0] == added && got[1] == updated && got[2] == deleted &&
+            got[3] == unchanged && got[4] == failed,
+        "files added/updated/deleted/unchanged/failed: got %lld/%lld/%lld/%lld/%lld, "
+        "want %lld/%lld/%lld/%lld/%lld; stderr:\n%s",
+        got[0], got[1], got[2], got[3], got[4], added, updated, deleted, unchanged,
+        failed, res->err);
+}
+
+static unsigned long
+doc_count(ms_index_t *idx)
+{
+    ms_index_info_t info;
+    cr_assert_eq(ms_index_info(&info, idx), MS_INDEX_OK);
+    return info.doc_count;
+}
+
+static unsigned long
+hits(ms_index_t *idx, const char *query)
+{
+    ms_search_t search = {query, "en", NULL, 0, 0, 0, 0};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    unsigned long n = results->estimate;
+    ms_results_free(results);
+    return n;
+}
+
+/* The value of field 'name' of document 'id', copied into buf. */
+static const char *
+field_of(ms_index_t *idx, const char *id, const char *name, char *buf, size_t size)
+{
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, idx, id), MS_INDEX_OK, "no document %s", id);
+    buf[0] = '\0';
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        if (strcmp(doc->fields[i].name, name) == 0)
+            snprintf(buf, size, "%s", doc->fields[i].value);
+    }
+    ms_document_free(doc);
+    return buf;
+}
+
+/* The failure entry of the --json report for 'file', or NULL. */
+static json_t *
+failure_of(const ms_ix_result_t *res, const char *file)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(res->json, "failures"), i, item)
+    {
+        if (strcmp(json_string_value(json_object_get(item, "file")), file) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+Test(indexer, first_run_adds_every_file)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "exit %d:\n%s", res.status, res.err);
+    expect_files(&res, 4, 0, 0, 0, 0);
+    cr_expect_eq(ms_ix_count(&res, "files", "total"), 4);
+    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 4);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
+    cr_expect_str_eq(json_string_value(json_object_get(res.json, "mode")), "update");
+    cr_expect(json_is_number(json_object_get(res.json, "elapsed")));
+    cr_expect(json_is_number(json_object_get(res.json, "documents_per_second")));
+    cr_expect(json_is_number(json_object_get(res.json, "mb_per_second")));
+    cr_expect_eq(json_array_size(json_object_get(res.json, "failures")), 0);
+    cr_expect_null(strchr(res.err, '\r'), "no progress bar on a pipe");
+    ms_ix_result_free(&res);
+
+    char target[PATH_MAX];
+    ssize_t n = readlink(ix.index, target, sizeof(target) - 1);
+    cr_assert_gt(n, 0, "the index is a link to its generation");
+    target[n] = '\0';
+    cr_expect_str_eq(target, "index.gen-1");
+
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_eq(doc_count(idx), 4);
+    cr_expect(ms_ix_has(idx, "doc-a"));
+    cr_expect(ms_ix_has(idx, "doc-b"));
+    cr_expect(ms_ix_has(idx, "sub.c"));
+    cr_expect(ms_ix_has(idx, "sub.d"));
+    ms_index_close(idx);
+}
+
+Test(indexer, second_run_reads_no_unchanged_file)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    ms_ix_result_free(&res);
+
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 0, 0, 4, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
+    cr_expect_eq(json_integer_value(json_object_get(res.json, "bytes_read")), 0,
+                 "unchanged files are not even opened");
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, changed_file_is_reindexed_and_its_old_text_is_gone)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_settle();
+    run_json(&res, NULL);
+    ms_ix_result_free(&res);
+
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b\n---\n# Beta\n\nThe yak path.\n");
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 1, 0, 3, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 1);
+    ms_ix_result_free(&res);
+
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_eq(hits(idx, "zebra"), 0, "the old text is gone");
+    cr_expect_eq(hits(idx, "yak"), 1);
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+
+    /* A changed id: the old document goes, the new one comes. */
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b2\n---\n# Beta\n\nThe yak path.\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 1, 0, 3, 0);
+    ms_ix_result_free(&res);
+    idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "doc-b"));
+    cr_expect(ms_ix_has(idx, "doc-b2"));
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
+Test(indexer, deleted_file_takes_its_documents_along)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_settle();
+    run_json(&res, NULL);
+    ms_ix_result_free(&res);
+
+    ms_ix_remove(&ix, "sub/c.md");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 0, 1, 3, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 3);
+    ms_ix_result_free(&res);
+
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "sub.c"));
+    cr_expect_eq(hits(idx, "remittances"), 0);
+    cr_expect_eq(doc_count(idx), 3);
+    ms_index_close(idx);
+}
+
+Test(indexer, defaults_change_updates_the_files_below_it)
+{
+    ms_ix_result_t res;
+    char buf[64];
+    write_small_archive();
+    ms_ix_write(&ix, "sub/_defaults.yaml", "type: workshop\n");
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 4, 0, 0, 0, 0);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_str_eq(field_of(idx, "sub.c", "type", buf, sizeof(buf)), "workshop");
+    ms_index_close(idx);
+
+    ms_ix_write(&ix, "sub/_defaults.yaml", "type: report\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 2, 0, 2, 0);
+    ms_ix_result_free(&res);
+    idx = ms_ix_open(ix.index);
+    cr_expect_str_eq(field_of(idx, "sub.c", "type", buf, sizeof(buf)), "report");
+    cr_expect_str_eq(field_of(idx, "sub.d", "type", buf, sizeof(buf)), "report");
+    ms_index_close(idx);
+
+    /* A new _defaults.yaml higher up reaches every file. */
+    ms_ix_write(&ix, "_defaults.yaml", "process: Issyk-Kul Dialogue\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 4, 0, 0, 0);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, rebuild_switches_and_an_open_reader_follows_at_refresh)
+{
+    ms_ix_result_t res;
+    char path[PATH_MAX];
+    write_small_archive();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    ms_ix_result_free(&res);
+
+    ms_index_t *reader = ms_ix_open(ix.index);
+    ms_ix_write(&ix, "e.md", "---\nid: doc-e\n---\nEpsilon.\n");
+    ms_ix_remove(&ix, "a.md");
+    ms_ix_settle();
+    run_json(&res, "--rebuild");
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect_str_eq(json_string_value(json_object_get(res.json, "mode")), "rebuild");
+    expect_files(&res, 4, 0, 0, 0, 0);
+    ms_ix_result_free(&res);
+
+    char target[PATH_MAX];
+    ssize_t n = readlink(ix.index, target, sizeof(target) - 1);
+    cr_assert_gt(n, 0);
+    target[n] = '\0';
+    cr_expect_str_eq(target, "index.gen-2");
+    snprintf(path, sizeof(path), "%s.gen-1", ix.index);
+    cr_expect_eq(access(path, F_OK), -1, "the old generation was removed");
+
+    /* Before its refresh the reader still answers from the old generation. */
+    cr_expect(ms_ix_has(reader, "doc-a"));
+    cr_expect_not(ms_ix_has(reader, "doc-e"));
+    cr_assert_eq(ms_index_refresh(reader), MS_INDEX_OK, "%s", ms_index_errmsg(reader));
+    cr_expect(ms_ix_has(reader, "doc-e"));
+    cr_expect_not(ms_ix_has(reader, "doc-a"));
+    cr_expect_eq(doc_count(reader), 4);
+    ms_index_close(reader);
+
+    /* An update after the rebuild carries on from its state. */
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    expect_files(&res, 0, 0, 0, 4, 0);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
+{
+    /* An older migsearch-index wrote a plain database directory, with a
+     * document whose file is long gone. */
+    ms_index_t *old = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&old, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    ms_document_t stale = {"stale", "Stale", "old text", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(old, &stale), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(old), MS_INDEX_OK);
+    ms_index_close(old);
+
+    ms_ix_result_t res;
+    write_small_archive();
+    run_json(&res, "--rebuild");
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    ms_ix_result_free(&res);
+
+    struct stat st;
+    cr_assert_eq(lstat(ix.index, &st), 0);
+    cr_expect(S_ISLNK(st.st_mode), "the directory became a link");
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "stale"));
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
+Test(indexer, update_of_an_older_index_drops_documents_no_file_gives)
+{
+    ms_index_t *old = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&old, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    ms_document_t stale = {"stale", "Stale", "old text", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(old, &stale), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(old), MS_INDEX_OK);
+    ms_index_close(old);
+
+    ms_ix_result_t res;
+    write_small_archive();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 4, 0, 0, 0, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "stale"));
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
+Test(indexer, two_files_with_one_id_both_fail_until_fixed)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    ms_ix_result_free(&res);
+
+    /* doc-a was indexed by the first run; now a second file claims it. */
+    ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\nAn impostor.\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3, "exit %d:\n%s", res.status, res.err);
+    cr_expect_eq(ms_ix_count(&res, "files", "failed"), 2);
+    json_t *a = failure_of(&res, "a.md"), *z = failure_of(&res, "z.md");
+    cr_assert(a && z, "both files are listed as failed:\n%s", res.out);
+    cr_expect(strstr(json_string_value(json_object_get(a, "reason")), "z.md"),
+              "a.md's reason names z.md");
+    cr_expect(strstr(json_string_value(json_object_get(z, "reason")), "a.md"),
+              "z.md's reason names a.md");
+    cr_expect(strstr(res.err, "a.md") && strstr(res.err, "z.md"));
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "doc-a"), "neither file silently wins");
+    cr_expect_eq(hits(idx, "impostor"), 0);
+    cr_expect_eq(hits(idx, "borders"), 0);
+    cr_expect_eq(doc_count(idx), 3);
+    ms_index_close(idx);
+
+    /* Still in conflict: still neither, with no document in between. */
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3);
+    cr_expect_eq(ms_ix_count(&res, "files", "failed"), 2);
+    ms_ix_result_free(&res);
+
+    ms_ix_write(&ix, "z.md", "---\nid: doc-z\n---\nNo impostor after all.\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect_eq(ms_ix_count(&res, "files", "added"), 2, "both files come (back)");
+    ms_ix_result_free(&res);
+    idx = ms_ix_open(ix.index);
+    cr_expect(ms_ix_has(idx, "doc-a"));
+    cr_expect(ms_ix_has(idx, "doc-z"));
+    cr_expect_eq(hits(idx, "borders"), 1, "doc-a is a.md's again");
+    cr_expect_eq(doc_count(idx), 5);
+    ms_index_close(idx);
+}
+
+Test(indexer, failed_file_is_reported_and_retried)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_write(&ix, "bad.md", "---\ndate: 2003-02-30\n---\nBad date.\n");
+    ms_ix_write(&ix, "binary.txt", "not \xff\xfe text\n");
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3, "%s", res.err);
+    expect_files(&res, 4, 0, 0, 0, 2);
+    json_t *bad = failure_of(&res, "bad.md");
+    cr_assert_not_null(bad);
+    cr_expect(strstr(json_string_value(json_object_get(bad, "reason")), "date"));
+    cr_expect_not_null(failure_of(&res, "binary.txt"));
+    cr_expect(strstr(res.err, "bad.md:2:"), "the log names file:line: %s", res.err);
+    ms_ix_result_free(&res);
+
+    /* Unchanged but failed: read again, failed again. */
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3);
+    expect_files(&res, 0, 0, 0, 4, 2);
+    ms_ix_result_free(&res);
+
+    ms_ix_write(&ix, "bad.md", "---\ndate: 2003-02-28\n---\nGood date.\n");
+    ms_ix_remove(&ix, "binary.txt");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 1, 0, 0, 4, 0);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, unusual_file_names_are_tracked_like_any_other)
+{
+    /* Spaces, non-ASCII letters, and a path too long for a plain state key
+     * (docs/index-schema.md: such paths are hashed). */
+    char deep[400] = "";
+    for (int i = 0; i < 12; i++)
+        strcat(deep, "a-rather-long-folder/");
+    strcat(deep, "final report.md");
+    ms_ix_result_t res;
+    ms_ix_write(&ix, "Final report 2003.md", "Spaces in the name.\n");
+    ms_ix_write(&ix, "рекомендации/Отчёт 2003.md", "Cyrillic names.\n");
+    ms_ix_write(&ix, deep, "---\nid: deep-down\n---\nDeep down.\n");
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 3, 0, 0, 0, 0);
+    ms_ix_result_free(&res);
+
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 0, 0, 3, 0);
+    ms_ix_result_free(&res);
+
+    ms_ix_remove(&ix, "рекомендации/Отчёт 2003.md");
+    ms_ix_remove(&ix, deep);
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    expect_files(&res, 0, 0, 2, 1, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 1);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect(ms_ix_has(idx, "Final-report-2003"));
+    ms_index_close(idx);
+}
+
+/* True if some process holds a flock on 'path' (from /proc/locks), without
+ * taking it ourselves. */
+static bool
+flock_held(const char *path)
+{
+    struct stat st;
+    char line[256], suffix[64];
+    bool held = false;
+
+    if (stat(path, &st) != 0)
+        return false;
+    snprintf(suffix, sizeof(suffix), ":%lu ", (unsigned long)st.st_ino);
+    FILE *f = fopen("/proc/locks", "r");
+    cr_assert_not_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        if (strstr(line, "FLOCK") && strstr(line, suffix))
+            held = true;
+    }
+    fclose(f);
+    return held;
+}
+
+static void
+write_many(unsigned n)
+{
+    char rel[64], text[256];
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(rel, sizeof(rel), "d%02u/f%04u.md", i % 30, i);
+        snprintf(text, sizeof(text),
+                 "---\ntitle: File %u\n---\nBody of file %u about migration word%u.\n", i,
+                 i, i % 97);
+        ms_ix_write(&ix, rel, text);
+    }
+}
+
+Test(indexer, second_indexer_exits_4_and_changes_nothing)
+{
+    ms_ix_result_t res;
+    char lock[PATH_MAX];
+    write_small_archive();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    ms_index_info_t before, after;
+    cr_assert_eq(ms_index_info(&before, idx), MS_INDEX_OK);
+
+    /* Another indexer's lock, held here; then a real second process. */
+    snprintf(lock, sizeof(lock), "%s.lock", ix.index);
+    int fd = open(lock, O_RDWR);
+    cr_assert_geq(fd, 0, "the lock file sits beside the index");
+    cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+    ms_ix_write(&ix, "new.md", "New file.\n");
+    ms_ix_remove(&ix, "a.md");
+    const char *rebuild[] = {"--rebuild", NULL};
+    for (int i = 0; i < 2; i++) {
+        ms_ix_run(&res, &ix, i == 0 ? NULL : rebuild);
+        cr_expect_eq(res.status, 4, "exit %d", res.status);
+        cr_expect(strstr(res.err, "another migsearch-index is already running on"), "%s",
+                  res.err);
+        cr_expect_eq(res.out[0], '\0', "no summary");
+        ms_ix_result_free(&res);
+    }
+    close(fd);
+    cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
+    cr_assert_eq(ms_index_info(&after, idx), MS_INDEX_OK);
+    cr_expect_eq(after.revision, before.revision, "nothing was committed");
+    cr_expect(ms_ix_has(idx, "doc-a"));
+    char gen2[PATH_MAX];
+    snprintf(gen2, sizeof(gen2), "%s.gen-2", ix.index);
+    cr_expect_eq(access(gen2, F_OK), -1, "no generation was started");
+
+    /* Two real processes: the first holds the lock for its whole run,
+     * made to last about a second by committing every other document. */
+    char slow[PATH_MAX];
+    snprintf(slow, sizeof(slow), "%s/slow.yaml", ix.dir);
+    FILE *f = fopen(slow, "w");
+    cr_assert_not_null(f);
+    fprintf(
+        f,
+        "index:\n  path: %s\n  spelling: false\narchive:\n  path: %s\n  batch_size: 2\n",
+        ix.index, ix.archive);
+    fclose(f);
+    write_many(1000);
+    const char *args[] = {"--rebuild", "--config", slow, NULL};
+    pid_t first = ms_ix_spawn(&ix, args);
+    bool seen = false;
+    for (int i = 0; i < 4000 && !seen; i++) {
+        seen = flock_held(lock);
+        if (!seen)
+            usleep(1000);
+    }
+    cr_assert(seen, "the first indexer took the lock");
+    ms_ix_run(&res, &ix, NULL);
+    int first_status = ms_ix_wait(first);
+    cr_expect_eq(res.status, 4, "exit %d: %s", res.status, res.err);
+    ms_ix_result_free(&res);
+    cr_expect_eq(first_status, 0, "the first run was not disturbed");
+    cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
+    cr_expect_eq(doc_count(idx), 1004);
+    ms_index_close(idx);
+}
+
+/* Kill an indexer at random moments, then check the index is sound and
+ * that a rerun completes it exactly. */
+Test(indexer, kill_9_at_any_moment_then_rerun_equals_a_clean_build, .timeout = 240)
+{
+    ms_ix_result_t res;
+    char clean[PATH_MAX];
+    write_many(3000);
+    ms_ix_write(&ix, "sub/_defaults.yaml", "type: report\n");
+
+    /* The reference: a clean build into another index, timed. */
+    snprintf(clean, sizeof(clean), "%s/clean", ix.dir);
+    const char *clean_args[] = {"--json", "--index", clean, NULL};
+    ms_ix_run(&res, &ix, clean_args);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    double full = json_real_value(json_object_get(res.json, "elapsed"));
+    ms_ix_result_free(&res);
+
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    srand(seed);
+    static const double at[] = {0.05, 0.3, 0.6, 0.15, 0.45, 0.9};
+    int killed = 0;
+    for (int round = 0; round < 6; round++) {
+        /* Early and late, from a first run on no index to runs resuming
+         * one another, with some jitter so that every run of the test
+         * kills at other moments. */
+        double jitter = 0.8 + 0.4 * (double)rand() / RAND_MAX;
+        long delay_us = 1000 + (long)(at[round] * jitter * full * 1e6);
+        pid_t pid = ms_ix_spawn(&ix, NULL);
+        usleep((useconds_t)delay_us);
+        kill(pid, SIGKILL);
+        if (ms_ix_wait(pid) == 128 + SIGKILL)
+            killed++;
+        if (access(ix.index, F_OK) == 0) {
+            const char *check[] = {"xapian-check", ix.index, NULL};
+            cr_assert_eq(ms_ix_system(check), 0,
+                         "xapian-check fails after a kill at %ld us (seed %u)", delay_us,
+                         seed);
+            ms_index_t *idx = ms_ix_open(ix.index);
+            ms_index_close(idx);
+        }
+        /* Touch a few files between rounds, as staff would. */
+        char rel[64], text[128];
+        snprintf(rel, sizeof(rel), "d%02d/f%04d.md", round * 7 % 30, round * 7);
+        snprintf(text, sizeof(text), "---\ntitle: File %d\n---\nRewritten in round %d.\n",
+                 round * 7, round);
+        ms_ix_write(&ix, rel, text);
+    }
+    cr_assert_geq(killed, 1, "no run was killed before it finished (seed %u)", seed);
+
+    ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "the rerun completes (seed %u): %s", seed, res.err);
+    ms_ix_result_free(&res);
+    /* The reference again, now with the files rewritten meanwhile. */
+    const char *rebuild_clean[] = {"--rebuild", "--index", clean, NULL};
+    ms_ix_run(&res, &ix, rebuild_clean);
+    cr_assert_eq(res.status, 0);
+    ms_ix_result_free(&res);
+
+    ms_index_t *got = ms_ix_open(ix.index), *want = ms_ix_open(clean);
+    char *got_ids = ms_ix_ids(got), *want_ids = ms_ix_ids(want);
+    cr_expect_eq(doc_count(got), 3000, "%lu documents", doc_count(got));
+    cr_expect_eq(doc_count(got), doc_count(want));
+    cr_expect_str_eq(got_ids, want_ids, "same ids as a clean build (seed %u)", seed);
+    cr_expect_eq(hits(got, "rewritten"), 6, "the rewritten files are current");
+    free(got_ids);
+    free(want_ids);
+    ms_index_close(got);
+    ms_index_close(want);
+
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0);
+    expect_files(&res, 0, 0, 0, 3000, 0);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, status_shows_counts_last_run_and_failures)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_write(&ix, "bad.md", "---\ntype: memo\n---\nWrong type.\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3);
+    ms_ix_result_free(&res);
+
+    const char *status_json[] = {"status", "--json", NULL};
+    ms_ix_run(&res, &ix, status_json);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_assert_not_null(res.json, "%s", res.out);
+    cr_expect_eq(json_integer_value(json_object_get(res.json, "documents")), 4);
+    cr_expect_eq(json_integer_value(json_object_get(res.json, "files")), 4);
+    cr_expect_eq(json_integer_value(
+                     json_object_get(json_object_get(res.json, "by_type"), "report")),
+                 1);
+    cr_expect_eq(json_integer_value(
+                     json_object_get(json_object_get(res.json, "by_language"), "en")),
+                 4);
+    json_t *last = json_object_get(res.json, "last_run");
+    cr_assert(json_is_object(last));
+    cr_expect_eq(json_integer_value(json_object_get(last, "exit")), 3);
+    cr_expect_eq(
+        json_integer_value(json_object_get(json_object_get(last, "files"), "added")), 4);
+    json_t *failures = json_object_get(last, "failures");
+    cr_assert_eq(json_array_size(failures), 1);
+    cr_expect_str_eq(
+        json_string_value(json_object_get(json_array_get(failures, 0), "file")),
+        "bad.md");
+    ms_ix_result_free(&res);
+
+    const char *status[] = {"status", NULL};
+    ms_ix_run(&res, &ix, status);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect(strstr(res.out, "documents: 4 from 4 files"), "%s", res.out);
+    cr_expect(strstr(res.out, "by type:"), "%s", res.out);
+    cr_expect(strstr(res.out, "report 1"), "%s", res.out);
+    cr_expect(strstr(res.out, "by language: en 4"), "%s", res.out);
+    cr_expect(strstr(res.out, "last run: update"), "%s", res.out);
+    cr_expect(strstr(res.out, "4 added"), "%s", res.out);
+    cr_expect(strstr(res.out, "failed files:\n  bad.md: "), "%s", res.out);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, status_without_an_index_fails_plainly)
+{
+    ms_ix_result_t res;
+    const char *status[] = {"status", NULL};
+    ms_ix_run(&res, &ix, status);
+    cr_expect_eq(res.status, 1);
+    cr_expect(strstr(res.err, "no index"), "%s", res.err);
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, summary_and_progress_bar)
+{
+    ms_ix_result_t res;
+    write_small_archive();
+    ms_ix_run(&res, &ix, NULL);
+    cr_assert_eq(res.status, 0);
+    cr_expect(strstr(res.out, "4 added, 0 updated, 0 deleted, 0 unchanged, 0 failed"),
+              "%s", res.out);
+    ms_ix_result_free(&res);
+
+    const char *quiet[] = {"--quiet", NULL};
+    ms_ix_run(&res, &ix, quiet);
+    cr_assert_eq(res.status, 0);
+    cr_expect_eq(res.out[0], '\0', "--quiet prints no summary");
+    ms_ix_result_free(&res);
+
+    ms_ix_run_tty(&res, &ix, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect(strstr(res.err, "\r["), "a bar on a terminal: %s", res.err);
+    cr_expect(strstr(res.err, "4/4 files"), "%s", res.err);
+    ms_ix_result_free(&res);
+    ms_ix_run_tty(&res, &ix, quiet);
+    cr_expect_null(strchr(res.err, '\r'), "--quiet draws no bar");
+    ms_ix_result_free(&res);
+}
+
+Test(indexer, usage_errors_exit_2)
+{
+    ms_ix_result_t res;
+    const char *cases[][4] = {
+        {"frobnicate", NULL},       {"status", "--rebuild", NULL},
+        {"update", "extra", NULL},  {"--archive", "/nonexistent/archive", NULL},
+        {"--no-such-option", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ms_ix_run(&res, &ix, cases[i]);
+        cr_expect_eq(res.status, 2, "case %zu: exit %d: %s", i, res.status, res.err);
+        ms_ix_result_free(&res);
+    }
+    const char *help[] = {"--help", NULL};
+    ms_ix_run(&res, &ix, help);
+    cr_expect_eq(res.status, 0);
+    cr_expect(strstr(res.out, "4  another migsearch-index is already running"), "%s",
+              res.out);
+    cr_expect(strstr(res.out, "--rebuild"));
+    ms_ix_result_free(&res);
+    cr_expect_eq(access(ix.index, F_OK), -1, "no index was created by a usage error");
+}

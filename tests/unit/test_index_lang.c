@@ -1,0 +1,631 @@
+/* test_index_lang.c - languages, spelling, synonyms and access terms of ms_index
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * The shim is tested only through ms_index.h, from C, like test_index.c;
+ * the synonyms file parser (indexer/synonyms.c) through ms_synonyms.h.
+ * Each test gets a fresh directory from mkdtemp under /tmp, removed again
+ * in .fini.
+ */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ms_index.h"
+#include "tmpdir.h"
+#include "ms_synonyms.h"
+
+static char tmpdir[PATH_MAX];
+static char dbpath[PATH_MAX];
+
+static void
+setup(void)
+{
+    ms_test_tmpdir(tmpdir, "ms-test-lang");
+    ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
+}
+
+static void
+teardown(void)
+{
+    ms_test_remove_tree(tmpdir);
+}
+
+TestSuite(lang, .init = setup, .fini = teardown);
+TestSuite(synonyms_file, .init = setup, .fini = teardown);
+
+static ms_index_t *
+open_index(ms_index_mode_t mode)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    ms_index_status_t status = ms_index_open(&idx, dbpath, mode, &err);
+    cr_assert_eq(status, MS_INDEX_OK, "open: %s", err.text);
+    return idx;
+}
+
+static void
+put_fields(ms_index_t *idx, const char *id, const char *body, const char *language,
+           const ms_field_t *fields, size_t n_fields)
+{
+    ms_document_t doc = {id, NULL, body, language, NULL, fields, n_fields};
+    ms_index_status_t status = ms_index_put(idx, &doc);
+    cr_assert_eq(status, MS_INDEX_OK, "put %s: %s", id, ms_index_errmsg(idx));
+}
+
+static void
+put(ms_index_t *idx, const char *id, const char *body, const char *language)
+{
+    put_fields(idx, id, body, language, NULL, 0);
+}
+
+static void
+commit(ms_index_t *idx)
+{
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "commit: %s", ms_index_errmsg(idx));
+}
+
+static ms_results_t *
+find_filtered(ms_index_t *idx, const char *query, const char *language,
+              const ms_field_t *filters, size_t n_filters)
+{
+    ms_search_t search = {query, language, filters, n_filters, 0, 20, 0};
+    ms_results_t *results = NULL;
+    ms_index_status_t status = ms_index_search(&results, idx, &search);
+    cr_assert_eq(status, MS_INDEX_OK, "search '%s': %s", query ? query : "(null)",
+                 ms_index_errmsg(idx));
+    cr_assert_not_null(results);
+    return results;
+}
+
+static ms_results_t *
+find(ms_index_t *idx, const char *query, const char *language)
+{
+    return find_filtered(idx, query, language, NULL, 0);
+}
+
+/* The ids of the hits of 'query', sorted and joined by spaces, so one
+ * assertion shows exactly what was found. */
+static int
+compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *
+hits_of(ms_index_t *idx, const char *query, const char *language)
+{
+    ms_results_t *results = find(idx, query, language);
+    const char *ids[20];
+    size_t n = results->n_hits;
+    cr_assert_leq(n, 20);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = results->hits[i].doc.id;
+    qsort(ids, n, sizeof ids[0], compare_strings);
+    char *out = calloc(1, 512);
+    cr_assert_not_null(out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, " ");
+        strncat(out, ids[i], 500 - strlen(out));
+    }
+    ms_results_free(results);
+    return out;
+}
+
+static void
+expect_hits(ms_index_t *idx, const char *query, const char *language, const char *want)
+{
+    char *got = hits_of(idx, query, language);
+    cr_expect_str_eq(got, want, "query '%s' (%s): got '%s', want '%s'", query,
+                     language ? language : "default", got, want);
+    free(got);
+}
+
+/* --- stemming per language --- */
+
+/* Each language: the document, an inflected query form that only that
+ * language's stemmer maps onto the document's word, and the English
+ * stemmer missing it (so the test shows the stemmer was used). */
+static void
+check_language(const char *language, const char *body, const char *query)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "doc", body, language);
+    put(idx, "other", "unrelated text about border management", "en");
+    commit(idx);
+    expect_hits(idx, query, language, "doc");
+    expect_hits(idx, query, "en", "");
+    ms_index_close(idx);
+}
+
+Test(lang, french_stemming_finds_inflected_form)
+{
+    /* migrante and migrants: French stem "migr"; English "migrant". */
+    check_language("fr", "Les travailleurs migrants envoient des fonds", "migrante");
+}
+
+Test(lang, spanish_stemming_finds_inflected_form)
+{
+    /* remesa and remesas: Spanish stem "remes"; English keeps "remesa". */
+    check_language("es", "Las remesas de los trabajadores", "remesa");
+}
+
+Test(lang, russian_stemming_finds_inflected_form)
+{
+    /* мигрантов and мигранты: Russian stem "мигрант". */
+    check_language("ru", "Трудовые мигранты отправляют деньги домой", "мигрантов");
+}
+
+Test(lang, arabic_stemming_finds_inflected_form)
+{
+    /* مهاجرون and المهاجرين: Arabic stem "مهاجر". */
+    check_language("ar", "المهاجرين يرسلون التحويلات المالية", "مهاجرون");
+}
+
+Test(lang, language_codes_ignore_ascii_case)
+{
+    check_language("FR", "Les travailleurs migrants envoient des fonds", "migrante");
+}
+
+/* --- Chinese --- */
+
+Test(lang, chinese_found_by_two_character_word_in_any_query_language)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "zh", "移民工人汇款回家", "zh");
+    put(idx, "en", "Remittances sent home by migrant workers", "en");
+    commit(idx);
+    /* 汇款 (remittance) is inside an unbroken run of characters. */
+    expect_hits(idx, "汇款", "en", "zh");
+    expect_hits(idx, "汇款", "fr", "zh");
+    expect_hits(idx, "汇款", NULL, "zh");
+    /* Both characters occur, but not next to each other: the bigram
+     * decides, so this is not a match. */
+    expect_hits(idx, "民人", "en", "");
+    /* A word the text does not contain. */
+    expect_hits(idx, "签证", "en", "");
+    ms_index_close(idx);
+}
+
+Test(lang, chinese_in_a_document_of_another_language_is_split_too)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "mixed", "Workshop notes: 移民工人汇款回家", "en");
+    commit(idx);
+    expect_hits(idx, "汇款", "en", "mixed");
+    ms_index_close(idx);
+}
+
+Test(lang, chinese_snippet_marks_the_word)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "zh", "移民工人汇款回家", "zh");
+    commit(idx);
+    ms_search_t search = {"汇款", "en", NULL, 0, 0, 10, 50};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 1);
+    cr_expect_not_null(strstr(results->hits[0].snippet, "<mark>"), "snippet: %s",
+                       results->hits[0].snippet);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* --- exact words across languages --- */
+
+Test(lang, exact_word_finds_document_in_another_language)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "fr", "Les travailleurs migrants envoient des fonds", "fr");
+    commit(idx);
+    /* STEM_SOME indexes the exact word beside the French stem (Zmigr), so
+     * an English query that does not stem the word finds it: in quotes,
+     * with a capital, or in a phrase. */
+    expect_hits(idx, "\"migrants\"", "en", "fr");
+    expect_hits(idx, "Migrants", "en", "fr");
+    expect_hits(idx, "\"travailleurs migrants\"", "en", "fr");
+    /* A lower-case English query is stemmed with English rules (Zmigrant)
+     * and misses the French stem: docs/delegates.md section 10. */
+    expect_hits(idx, "migrants", "en", "");
+    ms_index_close(idx);
+}
+
+/* --- spelling --- */
+
+static void
+expect_correction(ms_index_t *idx, const char *query, const char *want)
+{
+    ms_results_t *results = find(idx, query, "en");
+    if (want)
+        cr_expect(results->corrected && strcmp(results->corrected, want) == 0,
+                  "'%s': corrected '%s', want '%s'", query,
+                  results->corrected ? results->corrected : "(null)", want);
+    else
+        cr_expect_null(results->corrected, "'%s': unexpected correction '%s'", query,
+                       results->corrected);
+    ms_results_free(results);
+}
+
+Test(lang, spelling_suggests_correction_when_on)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking in persons across borders", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", "trafficking");
+    expect_correction(idx, "trafficing persons", "trafficking persons");
+    /* Words that are in the index need no correction. */
+    expect_correction(idx, "trafficking", NULL);
+    ms_index_close(idx);
+
+    /* A reader sees the dictionary too. */
+    idx = open_index(MS_INDEX_READ);
+    expect_correction(idx, "trafficing", "trafficking");
+    ms_index_close(idx);
+}
+
+Test(lang, spelling_gives_nothing_when_off)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "d1", "Trafficking in persons across borders", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", NULL);
+    ms_index_close(idx);
+}
+
+Test(lang, spelling_turned_off_empties_the_dictionary)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking in persons", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", "trafficking");
+    cr_assert_eq(ms_index_set_spelling(idx, false), MS_INDEX_OK);
+    commit(idx);
+    expect_correction(idx, "trafficing", NULL);
+    ms_index_close(idx);
+}
+
+Test(lang, spelling_forgets_words_of_replaced_and_deleted_documents)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking trafficking", "en");
+    put(idx, "d2", "Smuggling of migrants", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", "trafficking");
+
+    /* d1 no longer says trafficking (twice): the word must go. */
+    put(idx, "d1", "Border management", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", NULL);
+    expect_correction(idx, "managment", "management");
+
+    cr_assert_eq(ms_index_delete(idx, "d2"), MS_INDEX_OK);
+    commit(idx);
+    expect_correction(idx, "smugling", NULL);
+    ms_index_close(idx);
+}
+
+Test(lang, spelling_needs_a_write_handle)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    commit(idx);
+    ms_index_close(idx);
+    idx = open_index(MS_INDEX_READ);
+    cr_expect_eq(ms_index_set_spelling(idx, true), MS_INDEX_INTERNAL);
+    ms_index_close(idx);
+}
+
+/* --- synonyms --- */
+
+static const char *const REMITTANCES[] = {"remittances", "  Money   Transfers ",
+                                          "transferts de fonds", "remesas"};
+static const char *const TRAFFICKING[] = {"trafficking in persons",
+                                          "traite des êtres humains"};
+
+static void
+set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups, size_t n)
+{
+    ms_index_status_t status = ms_index_set_synonyms(idx, groups, n);
+    cr_assert_eq(status, MS_INDEX_OK, "set_synonyms: %s", ms_index_errmsg(idx));
+}
+
+static void
+put_remittance_documents(ms_index_t *idx)
+{
+    put(idx, "word", "Household remittances rose during 2003.", "en");
+    put(idx, "phrase", "Money transfers to families abroad.", "en");
+    put(idx, "scattered", "The transfers of money between banks.", "en");
+    put(idx, "traite", "La traite des êtres humains en Afrique de l'Ouest.", "fr");
+}
+
+Test(lang, synonyms_apply_after_they_are_written)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_remittance_documents(idx);
+    commit(idx);
+    expect_hits(idx, "remesas", "en", "");
+
+    ms_synonym_group_t groups[] = {{REMITTANCES, 4}, {TRAFFICKING, 2}};
+    set_synonyms(idx, groups, 2);
+    commit(idx);
+    /* A single word finds the other single word and the phrase as a
+     * phrase: "scattered" has both words, not next to each other. */
+    expect_hits(idx, "remesas", "en", "phrase word");
+    /* Keys are folded like queries: case and the messy spacing of the
+     * group entry do not matter. */
+    expect_hits(idx, "Remesas", "en", "phrase word");
+    expect_hits(idx, "\"remesas\"", "en", "");
+    /* A phrase of the group as a key; its own words still count. */
+    expect_hits(idx, "money transfers", "en", "phrase scattered word");
+    /* Another inflection of a single-word entry (Zremitt). */
+    expect_hits(idx, "remittance", "en", "phrase word");
+    /* Across languages, phrase to phrase. */
+    expect_hits(idx, "\"trafficking in persons\"", "en", "");
+    expect_hits(idx, "trafficking in persons", "en", "traite");
+    ms_index_close(idx);
+
+    /* Readers get the synonyms from the committed index. */
+    idx = open_index(MS_INDEX_READ);
+    expect_hits(idx, "remesas", "en", "phrase word");
+    ms_index_close(idx);
+}
+
+Test(lang, removing_a_group_removes_its_effect)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_remittance_documents(idx);
+    ms_synonym_group_t both[] = {{REMITTANCES, 4}, {TRAFFICKING, 2}};
+    set_synonyms(idx, both, 2);
+    commit(idx);
+    expect_hits(idx, "remesas", "en", "phrase word");
+    expect_hits(idx, "trafficking in persons", "en", "traite");
+
+    ms_synonym_group_t one[] = {{TRAFFICKING, 2}};
+    set_synonyms(idx, one, 1);
+    commit(idx);
+    expect_hits(idx, "remesas", "en", "");
+    expect_hits(idx, "remittance", "en", "word");
+    expect_hits(idx, "trafficking in persons", "en", "traite");
+
+    /* Writing the same groups again changes nothing. */
+    set_synonyms(idx, one, 1);
+    commit(idx);
+    expect_hits(idx, "trafficking in persons", "en", "traite");
+
+    set_synonyms(idx, NULL, 0);
+    commit(idx);
+    expect_hits(idx, "trafficking in persons", "en", "");
+    ms_index_close(idx);
+}
+
+Test(lang, invalid_synonym_groups_are_refused_and_change_nothing)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_remittance_documents(idx);
+    ms_synonym_group_t good[] = {{REMITTANCES, 4}};
+    set_synonyms(idx, good, 1);
+    commit(idx);
+
+    static const char *const single[] = {"remittances"};
+    static const char *const no_words[] = {"remittances", " ... "};
+    static const char *const with_null[] = {"remittances", NULL};
+    char long_entry[202];
+    memset(long_entry, 'a', sizeof long_entry - 1);
+    long_entry[sizeof long_entry - 1] = '\0';
+    const char *const too_long[] = {"remittances", long_entry};
+    const struct {
+        ms_synonym_group_t group;
+        const char *message;
+    } cases[] = {
+        {{single, 1}, "synonym group 2, entry 1: a group needs at least two entries"},
+        {{no_words, 2}, "synonym group 2, entry 2: entry has no words"},
+        {{with_null, 2}, "synonym group 2, entry 2: entry missing"},
+        {{too_long, 2}, "synonym group 2, entry 2: entry longer than 200 bytes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* The bad group comes second: the first must not be written. */
+        ms_synonym_group_t groups[] = {{TRAFFICKING, 2}, cases[i].group};
+        cr_expect_eq(ms_index_set_synonyms(idx, groups, 2), MS_INDEX_BAD_QUERY,
+                     "case %zu", i);
+        cr_expect_str_eq(ms_index_errmsg(idx), cases[i].message);
+    }
+    commit(idx);
+    expect_hits(idx, "remesas", "en", "phrase word");
+    expect_hits(idx, "trafficking in persons", "en", "");
+    ms_index_close(idx);
+
+    idx = open_index(MS_INDEX_READ);
+    cr_expect_eq(ms_index_set_synonyms(idx, good, 1), MS_INDEX_INTERNAL);
+    ms_index_close(idx);
+}
+
+/* --- access groups --- */
+
+Test(lang, access_groups_are_filter_terms_absent_for_public_documents)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    ms_field_t restricted[] = {{"access", "staff"}, {"access", "UNITAR-Board"}};
+    ms_field_t board[] = {{"access", "unitar-board"}};
+    put_fields(idx, "restricted", "Draft evaluation of remittances", "en", restricted, 2);
+    put_fields(idx, "board", "Board minutes on remittances", "en", board, 1);
+    put(idx, "public", "Published report on remittances", "en");
+    commit(idx);
+
+    ms_field_t staff[] = {{"access", "staff"}};
+    ms_results_t *results = find_filtered(idx, "remittances", "en", staff, 1);
+    cr_expect_eq(results->n_hits, 1);
+    cr_expect_str_eq(results->hits[0].doc.id, "restricted");
+    ms_results_free(results);
+
+    /* Folded like the other filters; the same field ORed. */
+    ms_field_t either[] = {{"access", "Unitar-Board"}, {"access", "staff"}};
+    results = find_filtered(idx, NULL, "en", either, 2);
+    cr_expect_eq(results->n_hits, 2);
+    ms_results_free(results);
+
+    /* The public document has no access term at all, not even an empty
+     * one; and "public" is not a group. */
+    ms_field_t empty[] = {{"access", ""}};
+    results = find_filtered(idx, NULL, "en", empty, 1);
+    cr_expect_eq(results->n_hits, 0);
+    ms_results_free(results);
+    ms_field_t public_group[] = {{"access", "public"}};
+    results = find_filtered(idx, NULL, "en", public_group, 1);
+    cr_expect_eq(results->n_hits, 0);
+    ms_results_free(results);
+
+    /* Not a query prefix: access:staff in the query is ordinary words. */
+    expect_hits(idx, "access:staff", "en", "");
+
+    /* Stored and returned like any field. */
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, idx, "restricted"), MS_INDEX_OK);
+    cr_assert_eq(doc->n_fields, 2);
+    cr_expect_str_eq(doc->fields[1].name, "access");
+    cr_expect_str_eq(doc->fields[1].value, "UNITAR-Board");
+    ms_document_free(doc);
+    ms_index_close(idx);
+}
+
+/* --- the synonyms file --- */
+
+static void
+write_file(char *path, size_t size, const char *name, const char *text)
+{
+    ms_test_path_join(path, size, tmpdir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(fputs(text, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void
+expect_invalid(const char *text, unsigned line, unsigned column, const char *message)
+{
+    char path[PATH_MAX];
+    write_file(path, sizeof path, "bad.yaml", text);
+    ms_synonyms_t *synonyms = (ms_synonyms_t *)1;
+    ms_synonyms_error_t err;
+    cr_assert_eq(ms_synonyms_load(&synonyms, path, &err), MS_SYNONYMS_INVALID,
+                 "accepted: %s", text);
+    cr_expect_null(synonyms);
+    cr_expect_str_eq(err.file, path);
+    cr_expect_eq(err.line, line, "line %u, want %u (%s)", err.line, line, err.text);
+    cr_expect_eq(err.column, column, "column %u, want %u (%s)", err.column, column,
+                 err.text);
+    cr_expect(strstr(err.text, message) != NULL, "message '%s', want '%s'", err.text,
+              message);
+}
+
+Test(synonyms_file, valid_file_gives_groups_in_order)
+{
+    char path[PATH_MAX];
+    write_file(path, sizeof path, "synonyms.yaml",
+               "# comment\n"
+               "- [remittances, 'money transfers', \"remesas\"]\n"
+               "- - trafficking in persons\n"
+               "  - traite des êtres humains # inline comment\n");
+    ms_synonyms_t *synonyms = NULL;
+    ms_synonyms_error_t err;
+    cr_assert_eq(ms_synonyms_load(&synonyms, path, &err), MS_SYNONYMS_OK, "%s", err.text);
+    cr_assert_eq(synonyms->n_groups, 2);
+    cr_assert_eq(synonyms->groups[0].n_terms, 3);
+    cr_expect_str_eq(synonyms->groups[0].terms[0], "remittances");
+    cr_expect_str_eq(synonyms->groups[0].terms[1], "money transfers");
+    cr_expect_str_eq(synonyms->groups[0].terms[2], "remesas");
+    cr_assert_eq(synonyms->groups[1].n_terms, 2);
+    cr_expect_str_eq(synonyms->groups[1].terms[1], "traite des êtres humains");
+    ms_synonyms_free(synonyms);
+}
+
+Test(synonyms_file, empty_file_and_comments_have_no_groups)
+{
+    const char *texts[] = {"", "# nothing yet\n", "---\n", "~\n", "[]\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char path[PATH_MAX];
+        write_file(path, sizeof path, "empty.yaml", texts[i]);
+        ms_synonyms_t *synonyms = NULL;
+        ms_synonyms_error_t err;
+        cr_assert_eq(ms_synonyms_load(&synonyms, path, &err), MS_SYNONYMS_OK, "'%s': %s",
+                     texts[i], err.text);
+        cr_expect_eq(synonyms->n_groups, 0);
+        ms_synonyms_free(synonyms);
+    }
+}
+
+Test(synonyms_file, missing_file_is_not_found)
+{
+    char path[PATH_MAX];
+    ms_test_path_join(path, sizeof path, tmpdir, "absent.yaml");
+    ms_synonyms_t *synonyms = NULL;
+    cr_expect_eq(ms_synonyms_load(&synonyms, path, NULL), MS_SYNONYMS_NOT_FOUND);
+    cr_expect_null(synonyms);
+    /* A directory is there but is not a file. */
+    cr_expect_eq(ms_synonyms_load(&synonyms, tmpdir, NULL), MS_SYNONYMS_IO);
+}
+
+Test(synonyms_file, yaml_syntax_error_has_line_and_column)
+{
+    expect_invalid("- [remittances, remesas]\n- [a, b\n- c\n", 4, 1, "");
+    expect_invalid("- [remittances, remesas]\n  - x: [\n", 2, 3, "");
+}
+
+Test(synonyms_file, invalid_utf8_has_line_and_column)
+{
+    expect_invalid("- [remittances, remesas]\n- [ab, c\xff]\n", 2, 9, "");
+}
+
+Test(synonyms_file, wrong_types_have_line_and_column)
+{
+    expect_invalid("remittances: [remesas]\n", 1, 1, "expected a list of synonym groups");
+    expect_invalid("- [remittances, remesas]\n- remittances\n", 2, 3,
+                   "a synonym group must be a list");
+    expect_invalid("- [a, b]\n- - remittances\n  - {es: remesas}\n", 3, 5,
+                   "expected a word or phrase, found a list or mapping");
+    expect_invalid("- [a, b]\n- [remittances, [remesas]]\n", 2, 17,
+                   "expected a word or phrase, found a list or mapping");
+    expect_invalid("- [a, b]\n- [remittances]\n", 2, 3, "at least two");
+    expect_invalid("- [a, ~]\n", 1, 7, "found nothing");
+    expect_invalid("- &g [a, b]\n- *g\n", 2, 3, "aliases are not supported");
+    expect_invalid("- [a, b]\n---\n- [c, d]\n", 2, 1, "only one YAML document");
+    expect_invalid("- [a, \"b\\0c\"]\n", 1, 7, "NUL");
+}
+
+Test(synonyms_file, overlong_entry_has_line_and_column)
+{
+    char text[300] = "- [a, ";
+    memset(text + strlen(text), 'x', 201);
+    strcat(text, "]\n");
+    expect_invalid(text, 1, 7, "longer than 200 bytes");
+}
+
+Test(synonyms_file, example_file_loads_into_the_index)
+{
+    ms_synonyms_t *synonyms = NULL;
+    ms_synonyms_error_t err;
+    cr_assert_eq(ms_synonyms_load(&synonyms, MS_SOURCE_DIR "/config/synonyms.yaml", &err),
+                 MS_SYNONYMS_OK, "%s:%u:%u: %s", err.file, err.line, err.column,
+                 err.text);
+    cr_assert_geq(synonyms->n_groups, 4);
+
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "phrase", "Money transfers to families abroad.", "en");
+    put(idx, "traite", "La traite des êtres humains en Afrique.", "fr");
+    cr_assert_eq(ms_index_set_synonyms(idx, synonyms->groups, synonyms->n_groups),
+                 MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_synonyms_free(synonyms);
+    commit(idx);
+    expect_hits(idx, "remesas", "es", "phrase");
+    expect_hits(idx, "human trafficking", "en", "traite");
+    ms_index_close(idx);
+}
