@@ -36,3 +36,13 @@ format-check: deps-test
 
 clean:
 	rm -rf build
+
+# make relevance  ranking quality on the IR test collections in ../shared/data/ir,
+#                 one table row per collection (tests/relevance/run.sh, docs/relevance.md).
+#                 The runner and evaluator live under tests/, hence a release build of
+#                 its own with MS_BUILD_TESTS=ON; only the three programs it needs are built.
+.PHONY: relevance
+relevance: deps-test
+	cmake -S . -B build/relevance -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMS_BUILD_TESTS=ON
+	cmake --build build/relevance -j$(JOBS) --target migsearch-index relevance-run relevance-eval
+	tests/relevance/run.sh build/relevance
