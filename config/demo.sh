@@ -54,7 +54,7 @@ server:
 log:
   level: info
 CONF
-    "$bin/indexer/migsearch-index" --config "$demo/migsearch.yaml"
+    "$bin/indexer/migsearch-index" --config "$demo/migsearch.yaml" --rebuild
     "$bin/fcgi/migsearch-fcgi" --config "$demo/migsearch.yaml" </dev/null >"$run/fcgi.log" 2>&1 &
     echo $! >"$run/fcgi.pid"
     i=0
@@ -64,7 +64,10 @@ CONF
         cat "$run/fcgi.log" >&2
         exit 1
     fi
-    "$top/config/render-nginx.sh" "$run" "$port" "$run/migsearch.sock" on
+    # Anonymous: the demo has no authentication service, so it shows the
+    # public documents (all of the sample archive) to everyone.
+    "$top/config/render-nginx.sh" "$run" "$port" "$run/migsearch.sock" on \
+        "$top/tests/data/archive" anonymous
     nginx -p "$run/" -c "$run/nginx.conf" -e "$run/error.log"
     i=0
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do
@@ -81,6 +84,10 @@ migsearch demo is running on http://127.0.0.1:$port/ (logs in $run)
   curl 'http://127.0.0.1:$port/search?q=trafficking'
   curl 'http://127.0.0.1:$port/search?q=remittances&country=Kyrgyzstan'
   curl 'http://127.0.0.1:$port/doc/ikd-2001-bishkek-recommendations'
+  curl 'http://127.0.0.1:$port/suggest?q=remit'
+  curl 'http://127.0.0.1:$port/similar/ikd-2001-bishkek-recommendations'
+  curl 'http://127.0.0.1:$port/feed?q=trafficking'
+  curl -o review.pdf 'http://127.0.0.1:$port/doc/crs-2003-implementation-review/file'
   curl 'http://127.0.0.1:$port/health'
 Stop it with: make demo-stop
 MSG

@@ -12,7 +12,7 @@ set -eu
 build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev
        libpoppler-glib-dev libxml2-dev libzip-dev"
 serve="nginx-light curl"
-test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf"
+test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi"
 
 case "${1:-test}" in
 build) want="$build" ;;

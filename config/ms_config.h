@@ -30,9 +30,9 @@ typedef struct ms_config {
     } index;
 
     struct {
-        char *path;           /* the archive folder the indexer reads */
-        size_t max_file_size; /* bytes; larger files are skipped */
-        unsigned batch_size;  /* documents per commit */
+        char *path;               /* the archive folder the indexer reads */
+        size_t max_file_size;     /* bytes; larger files are skipped */
+        unsigned batch_size;      /* documents per commit */
         unsigned extract_timeout; /* seconds per sandboxed extraction */
         size_t extract_memory;    /* bytes of address space per extraction */
     } archive;
@@ -43,6 +43,7 @@ typedef struct ms_config {
         char *socket_group;   /* group owning the socket; "" keeps the default */
         unsigned threads;     /* worker threads, one index handle each */
         unsigned backlog;     /* listen() backlog */
+        char *files_location; /* nginx internal location of archive files */
     } server;
 
     struct {
@@ -51,6 +52,12 @@ typedef struct ms_config {
         unsigned max_page;         /* upper bound on page */
         unsigned max_query_length; /* bytes */
         unsigned snippet_length;   /* characters of context per hit */
+        unsigned snippets;         /* passages per hit */
+        unsigned max_terms;        /* query words and operators */
+        unsigned max_depth;        /* bracket nesting parsed */
+        unsigned max_expansion;    /* terms per wildcard */
+        unsigned feed_size;        /* Atom feed entries */
+        unsigned suggestions;      /* /suggest completions */
     } search;
 
     struct {

@@ -4,25 +4,73 @@
 # Copyright (c) 2026 The migsearch authors
 # SPDX-License-Identifier: MIT
 #
-# Usage: render-nginx.sh PREFIX PORT SOCKET [daemon on|off]
+# Usage: render-nginx.sh PREFIX PORT SOCKET [DAEMON [ARCHIVE [IDENTITY]]]
+#   DAEMON    on (default) or off
+#   ARCHIVE   the archive folder served by /_migsearch/files/ ("" or absent:
+#             an empty folder under PREFIX, so no file is ever served)
+#   IDENTITY  where the user and groups come from:
+#             anonymous     (default) nobody is authenticated: every request
+#                           is anonymous and sees public documents only
+#             auth_request  as in the example: needs the auth service it names
+#             testauth      FOR TESTS ONLY: trusts the X-Test-User and
+#                           X-Test-Groups request headers; see below
 # Writes PREFIX/nginx.conf (a minimal main config) and PREFIX/migsearch.conf
 # (nginx.conf.example with its CHANGE lines filled in), for `make demo` and
 # the integration tests, so that both run exactly what admins are given.
 # Start nginx with: nginx -p PREFIX/ -c PREFIX/nginx.conf -e PREFIX/error.log
 set -eu
 
-prefix=$1 port=$2 socket=$3 daemon=${4:-on}
+prefix=$1 port=$2 socket=$3 daemon=${4:-on} archive=${5:-} identity=${6:-anonymous}
 top=$(cd "$(dirname "$0")/.." && pwd)
 nginx_etc=${MS_NGINX_ETC:-/etc/nginx}
+
+if [ -z "$archive" ]; then
+    archive=$prefix/no-archive
+    mkdir -p "$archive"
+fi
+# sed below uses '#' as its delimiter and '&' is special in replacements.
+for value in "$prefix" "$socket" "$archive"; do
+    case "$value" in
+    *'#'* | *'&'* | *'\'*) echo "render-nginx: unsupported character in $value" >&2; exit 2 ;;
+    esac
+done
+archive=${archive%/}/
+
+auth='        auth_request /_migsearch/auth;'
+case "$identity" in
+auth_request) identity_sed="s#^$auth\$#$auth#" ;;
+anonymous)
+    identity_sed="s#^$auth\$#        set \$ms_user \"\"; set \$ms_groups \"\"; \# render-nginx.sh: anonymous#" ;;
+testauth)
+    # !!! TEST RENDERS ONLY !!! The identity comes from request headers that
+    # any client can send. Never use this mode where anyone but the test
+    # suite can reach nginx; nginx.conf.example itself never trusts them.
+    identity_sed="s#^$auth\$#        \# !!! TESTS ONLY (render-nginx.sh testauth): identity from client headers !!!\\
+        set \$ms_user \$http_x_test_user; set \$ms_groups \$http_x_test_groups;#" ;;
+*) echo "render-nginx: unknown identity mode '$identity'" >&2; exit 2 ;;
+esac
+drop_auth_set='/^        auth_request_set \$ms_/d'
+[ "$identity" = auth_request ] && drop_auth_set='s#^##'
 
 mkdir -p "$prefix/tmp"
 cp "$nginx_etc/fastcgi_params" "$nginx_etc/mime.types" "$prefix/"
 
 sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#listen 127.0.0.1:8080;#listen 127.0.0.1:$port;#" \
+    -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
+    -e "$identity_sed" -e "$drop_auth_set" \
     "$top/nginx.conf.example" >"$prefix/migsearch.conf"
-grep -q "unix:$socket;" "$prefix/migsearch.conf" || { echo "render-nginx: socket line not found" >&2; exit 1; }
-grep -q "127.0.0.1:$port;" "$prefix/migsearch.conf" || { echo "render-nginx: listen line not found" >&2; exit 1; }
+check() {
+    grep -qF -- "$1" "$prefix/migsearch.conf" || { echo "render-nginx: $2 line not found" >&2; exit 1; }
+}
+check "unix:$socket;" socket
+check "127.0.0.1:$port;" listen
+check "alias $archive;" alias
+case "$identity" in
+anonymous) check 'set $ms_groups "";' identity ;;
+testauth) check 'set $ms_groups $http_x_test_groups;' identity ;;
+auth_request) check 'auth_request_set $ms_groups' identity ;;
+esac
 
 # As root, run the workers as the invoking user so they can reach the socket
 # (mode 0600, owned by that user). As anyone else nginx ignores `user`.

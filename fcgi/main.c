@@ -3,19 +3,51 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Threads. The main thread blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE
- * before it starts any worker, so every thread inherits the mask and the
- * signals are only ever taken by the main thread's sigwait() loop. That
- * keeps libfcgi's own SIGTERM handler out of the picture and lets signal
- * work (reload, shutdown) run as ordinary code rather than in a handler.
+ * Threads. The main thread blocks SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2
+ * and SIGPIPE before it starts any worker, so every thread inherits the
+ * mask and the signals are only ever taken by the main thread's sigwait()
+ * loop. That keeps libfcgi's own SIGTERM handler out of the picture and
+ * lets signal work (reload, shutdown) run as ordinary code rather than in
+ * a handler.
  *
- * Shutdown. A worker blocked in accept() does not wake for a signal sent
- * to another thread. On SIGTERM/SIGINT the main thread sets 'stopping',
- * tells libfcgi (FCGX_ShutdownPending) and calls shutdown() on the
- * listening socket, which on Linux makes every blocked accept() fail; the
- * workers see the failure and the flag and leave. A request already being
- * served finishes first. If workers are still busy after 1.5 s the process
- * exits anyway, so it always goes away within 2 s.
+ * The listening socket. When fd 0 is already a listening socket (the
+ * FastCGI convention spawn-fcgi follows), the server serves it and never
+ * chmods or unlinks it: the spawner owns it. Otherwise it creates
+ * server.socket itself. Either way the socket is made non-blocking.
+ *
+ * Accepting. Each worker waits in poll() on the listening socket and on a
+ * wake-up pipe, then calls FCGX_Accept_r; when another worker (or another
+ * process sharing an inherited socket) took the connection, accept() says
+ * EAGAIN and the worker polls again. libfcgi's OS_Accept retries by itself
+ * only the errors of a client that went away (ECONNABORTED, ECONNRESET,
+ * EPROTO, ...) and returns every other accept() failure, so EMFILE, ENFILE,
+ * ENOBUFS and ENOMEM reach us as -errno. Those pass once descriptors or
+ * memory free up, and the pending connection waits in the backlog
+ * meanwhile: the worker logs (at most once a second for the whole
+ * process), sleeps 50 ms and tries again. A socket closed or shut down
+ * under us (poll() says POLLHUP, POLLERR or POLLNVAL, while accept() on it
+ * would only say EAGAIN, for ever) and accept() errors that cannot pass
+ * (EBADF, EINVAL, ENOTSOCK) end the worker.
+ *
+ * A dead worker. A worker that ends for any reason but shutdown tells the
+ * main thread (SIGUSR2), which logs an error and stops the process with
+ * status 1, so that the supervisor (systemd's Restart=on-failure) starts a
+ * fresh server. Restarting the thread in place would hide a cause we do
+ * not understand, and a server quietly serving with fewer threads than
+ * configured is the one outcome we must not have.
+ *
+ * Shutdown. On SIGTERM/SIGINT the main thread sets 'stopping', removes the
+ * socket file it created, so that nginx's new connections fail at once
+ * rather than queue, and writes to the wake-up pipe. A worker finishes the
+ * request in hand, then accepts what is still queued in the backlog until
+ * accept() says EAGAIN (nginx made those connections before the file went
+ * away; dropping them would be 502s), and leaves. On an inherited socket,
+ * which sibling processes may share, workers leave without draining it.
+ * If workers are still busy after 1.5 s the process exits anyway, so it
+ * always goes away within 2 s. FCGX_ShutdownPending() is never called:
+ * libfcgi would then fail every accept(), the drain included. For the
+ * same reason SIGUSR1, which libfcgi's own handler turns into that flag,
+ * is blocked and ignored.
  *
  * Reload. Configs are never freed before exit: SIGHUP loads the file
  * again and publishes a new generation (the running settings with the
@@ -24,14 +56,21 @@
  * and no lock is taken on the request path. Reloads are rare, so keeping
  * every generation until exit costs nothing worth freeing.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -47,6 +86,18 @@
 
 /* How long shutdown waits for busy workers before exiting regardless. */
 #define JOIN_TIMEOUT_NS 1500000000L
+
+/* Pause after an accept() failure that should pass (EMFILE and kin). */
+#define ACCEPT_RETRY_NS 50000000L
+
+/* Descriptors one worker may hold: its index handle (one per Xapian
+ * table: 5 with glass, 6 with synonyms), the connection it serves, and
+ * one spare. */
+#define FDS_PER_WORKER 8
+
+/* Descriptors outside the workers: stdio, the listening socket, the
+ * wake-up pipe, and slack for the log and libraries. */
+#define FDS_BASE 16
 
 /* Longest field copied into a log line, before escaping. */
 #define LOG_FIELD_MAX 200
@@ -67,9 +118,15 @@ struct worker_slot {
 
 struct server {
     const char *config_path;
-    const char *socket_path;
+    const char *socket_path; /* our socket's path, or what fd 0 is */
     int listen_fd;
-    ms_config_t *base; /* as loaded at startup; owns every string */
+    bool socket_inherited; /* fd 0 from a spawner: no chmod, unlink, drain */
+    bool socket_owned;     /* socket_path is ours to remove */
+    int wake[2];           /* written once at shutdown and never read */
+    pthread_t main_thread;
+    atomic_bool worker_failed;
+    atomic_llong accept_logged_ms; /* monotonic ms of the last accept log */
+    ms_config_t *base;             /* as loaded at startup; owns every string */
     _Atomic(struct config_generation *) current;
     atomic_bool stopping;
     struct worker_slot *slots;
@@ -85,7 +142,10 @@ static const char usage_text[] =
     "  --config PATH   configuration file (default " DEFAULT_CONFIG ")\n"
     "  --check-config  load and validate the configuration, then exit\n"
     "  --socket PATH   listen on this unix socket instead of server.socket\n"
-    "  --help          show this help\n";
+    "  --help          show this help\n"
+    "\n"
+    "A listening socket on file descriptor 0 (as spawn-fcgi passes it) is served\n"
+    "instead of server.socket and --socket, and left to its owner at exit.\n";
 
 /* Copy 'src' into 'dst' for a log line: printable ASCII stays, anything
  * else (quotes, backslashes, control and non-ASCII bytes) becomes \xNN,
@@ -137,7 +197,7 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     ms_worker_t *w = &slot->worker;
     const struct config_generation *gen = atomic_load(&slot->server->current);
     char *path = NULL;
-    json_t *body = NULL;
+    ms_response_t response;
     ms_request_t req;
     const char *uri, *question;
     struct timespec start, end;
@@ -148,10 +208,12 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     ms_endpoint_t endpoint;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
+    memset(&response, 0, sizeof(response));
     memset(&req, 0, sizeof(req));
     req.method = FCGX_GetParam("REQUEST_METHOD", request->envp);
     req.request_id = FCGX_GetParam("REQUEST_ID", request->envp);
     req.remote_user = FCGX_GetParam("REMOTE_USER", request->envp);
+    req.groups = FCGX_GetParam("MS_GROUPS", request->envp);
     uri = FCGX_GetParam("REQUEST_URI", request->envp);
     if (uri == NULL)
         uri = "";
@@ -182,10 +244,8 @@ serve(struct worker_slot *slot, FCGX_Request *request)
                            length, head);
         free(text);
     } else {
-        status = ms_route(&body, w, &req);
-        if (body == NULL)
-            status = 500;
-        ms_reply_send(request->out, status, body, head);
+        status = ms_route(&response, w, &req);
+        ms_reply_send_response(request->out, &response, head);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     ms_metrics_record(endpoint, status, elapsed_ms(&start, &end) / 1000.0);
@@ -194,7 +254,9 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     if (w->hits >= 0)
         snprintf(hits_buf, sizeof(hits_buf), " hits=%ld", w->hits);
     q_buf[0] = '\0';
-    if (gen->cfg.log.queries && strcmp(path, "/search") == 0) {
+    if (gen->cfg.log.queries &&
+        (strcmp(path, "/search") == 0 || strcmp(path, "/feed") == 0 ||
+         strcmp(path, "/suggest") == 0)) {
         char escaped[4 * LOG_FIELD_MAX + 8];
 
         snprintf(q_buf, sizeof(q_buf), " query=\"%s\"",
@@ -213,13 +275,108 @@ serve(struct worker_slot *slot, FCGX_Request *request)
                log_escape(detail_buf, sizeof(detail_buf), w->detail, true));
     }
 
-    json_decref(body);
+    ms_response_free(&response);
     free(path);
 }
 
-static void
-worker_done(struct server *server)
+static long long
+monotonic_ms(void)
 {
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Log an accept() failure at most once a second for the whole process:
+ * while descriptors are exhausted every idle worker fails every 50 ms. */
+static void
+log_accept_failure(struct server *server, int error)
+{
+    long long now = monotonic_ms();
+    long long last = atomic_load(&server->accept_logged_ms);
+
+    if (now - last < 1000 ||
+        !atomic_compare_exchange_strong(&server->accept_logged_ms, &last, now))
+        return;
+    ms_log(MS_LOG_WARN, "accept failed: %s; retrying",
+           error != 0 ? strerror(error) : "unknown error");
+}
+
+/* true for accept() failures that pass by themselves: no descriptor or
+ * memory right now, or a client that gave up (libfcgi retries most of
+ * those itself; the rest are here in case a version does not). */
+static bool
+accept_error_passes(int error)
+{
+    switch (error) {
+    case 0: /* libfcgi lost errno; assume the best, the log will tell */
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+    case EINTR:
+    case ECONNABORTED:
+    case ECONNRESET:
+    case EPROTO:
+    case EPERM: /* a firewall rule refused one connection */
+    case ETIMEDOUT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void
+pause_after_failure(void)
+{
+    struct timespec pause = {0, ACCEPT_RETRY_NS};
+
+    nanosleep(&pause, NULL);
+}
+
+enum wait_result { WAIT_CONNECTION, WAIT_STOPPING, WAIT_BROKEN };
+
+/* Wait until the listening socket may have a connection or shutdown has
+ * begun. WAIT_BROKEN: the socket was shut down or closed under us (poll
+ * says POLLHUP, POLLERR or POLLNVAL, and accept() would only say EAGAIN
+ * for ever). */
+static enum wait_result
+wait_for_connection(struct server *server)
+{
+    struct pollfd fds[2];
+
+    fds[0].fd = server->listen_fd;
+    fds[0].events = POLLIN;
+    fds[1].fd = server->wake[0];
+    fds[1].events = POLLIN;
+    for (;;) {
+        fds[0].revents = fds[1].revents = 0;
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            log_accept_failure(server, errno);
+            pause_after_failure();
+            continue;
+        }
+        if (fds[1].revents != 0)
+            return WAIT_STOPPING;
+        if ((fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0)
+            return WAIT_BROKEN;
+        if (fds[0].revents != 0)
+            return WAIT_CONNECTION;
+    }
+}
+
+/* A worker leaves. Unless the server is stopping, that is a failure the
+ * main thread must hear about before anything else happens. */
+static void
+worker_done(struct server *server, bool failed)
+{
+    if (failed || !atomic_load(&server->stopping)) {
+        atomic_store(&server->worker_failed, true);
+        pthread_kill(server->main_thread, SIGUSR2);
+    }
     pthread_mutex_lock(&server->lock);
     server->running--;
     pthread_cond_signal(&server->finished);
@@ -232,30 +389,58 @@ worker_main(void *arg)
     struct worker_slot *slot = arg;
     struct server *server = slot->server;
     FCGX_Request request;
+    bool failed = false;
 
     if (FCGX_InitRequest(&request, server->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
         ms_log(MS_LOG_ERR, "cannot initialise a FastCGI request");
+        failed = true;
         goto out;
     }
-    while (!atomic_load(&server->stopping)) {
-        int rc = FCGX_Accept_r(&request);
+    for (;;) {
+        bool stopping = atomic_load(&server->stopping);
+        int rc, error;
 
-        if (rc < 0) {
-            struct timespec pause = {0, 100000000L};
+        if (!stopping) {
+            enum wait_result waited = wait_for_connection(server);
 
-            if (atomic_load(&server->stopping))
+            if (waited == WAIT_BROKEN) {
+                ms_log(MS_LOG_ERR, "the listening socket was shut down or closed; "
+                                   "worker stops");
+                failed = true;
                 break;
-            /* EMFILE and friends: do not spin, try again shortly. */
-            ms_log(MS_LOG_WARN, "accept failed: %s", strerror(rc < -1 ? -rc : errno));
-            nanosleep(&pause, NULL);
+            }
+            stopping = waited == WAIT_STOPPING;
+        }
+        if (stopping && server->socket_inherited)
+            break;
+        rc = FCGX_Accept_r(&request);
+        if (rc >= 0) {
+            serve(slot, &request);
+            FCGX_Finish_r(&request);
             continue;
         }
-        serve(slot, &request);
-        FCGX_Finish_r(&request);
+        /* -errno, or -9999 when libfcgi lost errno; other codes below
+         * -9000 are libfcgi's own and do not pass. */
+        error = rc == -9999 ? 0 : rc > -9000 ? -rc : -1;
+        if (error == EAGAIN) { /* EWOULDBLOCK on Linux too */
+            if (stopping)
+                break; /* the backlog is drained */
+            continue;  /* another worker took the connection */
+        }
+        if (stopping)
+            break;
+        if (error < 0 || !accept_error_passes(error)) {
+            ms_log(MS_LOG_ERR, "accept failed: %s; worker stops",
+                   error > 0 ? strerror(error) : "libfcgi error");
+            failed = true;
+            break;
+        }
+        log_accept_failure(server, error);
+        pause_after_failure();
     }
     FCGX_Free(&request, 1);
 out:
-    worker_done(server);
+    worker_done(server, failed);
     return NULL;
 }
 
@@ -325,6 +510,7 @@ open_socket(struct server *server, const ms_config_t *cfg, bool has_group, gid_t
                strerror(errno));
         return -1;
     }
+    server->socket_owned = true;
     if (chmod(server->socket_path, (mode_t)(cfg->server.socket_mode & 07777)) != 0) {
         ms_log(MS_LOG_ERR, "chmod socket path=%s: %s", server->socket_path,
                strerror(errno));
@@ -336,6 +522,95 @@ open_socket(struct server *server, const ms_config_t *cfg, bool has_group, gid_t
         return -1;
     }
     return 0;
+}
+
+/* spawn-fcgi, like any FastCGI spawner, hands the application its
+ * listening socket as fd 0. Returns true when fd 0 is a listening stream
+ * socket of a family we serve (unix, TCP), and describes it in 'where'. */
+static bool
+inherited_socket(char *where, size_t size)
+{
+    union {
+        struct sockaddr any;
+        struct sockaddr_un un;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+    } address;
+    socklen_t length = sizeof(address), option_length;
+    int listening = 0, type = 0;
+    char host[INET6_ADDRSTRLEN];
+
+    memset(&address, 0, sizeof(address));
+    if (getsockname(0, &address.any, &length) != 0)
+        return false; /* not a socket: /dev/null, a terminal, nothing */
+    option_length = sizeof(listening);
+    if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &option_length) != 0 ||
+        !listening)
+        return false;
+    option_length = sizeof(type);
+    if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &option_length) != 0 ||
+        type != SOCK_STREAM)
+        return false;
+    switch (address.any.sa_family) {
+    case AF_UNIX: {
+        size_t offset = offsetof(struct sockaddr_un, sun_path);
+        size_t path_length = length > offset ? length - offset : 0;
+
+        if (path_length == 0 || address.un.sun_path[0] == '\0')
+            snprintf(where, size, "fd 0 (unnamed unix socket)");
+        else
+            snprintf(where, size, "fd 0 (unix:%.*s)",
+                     (int)strnlen(address.un.sun_path, path_length), address.un.sun_path);
+        return true;
+    }
+    case AF_INET:
+        inet_ntop(AF_INET, &address.in.sin_addr, host, sizeof(host));
+        snprintf(where, size, "fd 0 (%s:%u)", host, (unsigned)ntohs(address.in.sin_port));
+        return true;
+    case AF_INET6:
+        inet_ntop(AF_INET6, &address.in6.sin6_addr, host, sizeof(host));
+        snprintf(where, size, "fd 0 ([%s]:%u)", host,
+                 (unsigned)ntohs(address.in6.sin6_port));
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Workers poll before they accept, so the socket must not block: a worker
+ * that lost the race for a connection must get EAGAIN, not sleep in
+ * accept() where shutdown cannot reach it. Accepted connections do not
+ * inherit the flag on Linux, so libfcgi's reads and writes still block.
+ * On an inherited socket the flag reaches every process sharing it
+ * (spawn-fcgi -F), which all run this same loop. */
+static int
+make_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+        ms_log(MS_LOG_ERR, "cannot make the listening socket non-blocking: %s",
+               strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Say so at startup when the open file limit cannot hold every worker
+ * with its index handle and a connection: the server would still run,
+ * but requests would fail with 503 and accept() with EMFILE. */
+static void
+check_file_limit(unsigned threads)
+{
+    struct rlimit limit;
+    unsigned long need = FDS_BASE + (unsigned long)threads * FDS_PER_WORKER;
+
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < need)
+        ms_log(MS_LOG_WARN,
+               "open file limit %lu is below the %lu that %u threads need; "
+               "raise it (LimitNOFILE= in the systemd unit)",
+               (unsigned long)limit.rlim_cur, need, threads);
 }
 
 /* SIGHUP: publish the reloaded search.* and log.* settings, or keep the
@@ -371,7 +646,8 @@ reload(struct server *server)
            server->config_path);
 }
 
-/* Ask the workers to leave and wait up to JOIN_TIMEOUT_NS for them.
+/* Ask the workers to leave (see "Shutdown" at the top of the file) and
+ * wait up to JOIN_TIMEOUT_NS for them.
  * Returns true when every started worker has been joined. */
 static bool
 stop_workers(struct server *server)
@@ -380,9 +656,14 @@ stop_workers(struct server *server)
     bool all_done;
 
     atomic_store(&server->stopping, true);
-    FCGX_ShutdownPending();
-    if (server->listen_fd >= 0)
-        shutdown(server->listen_fd, SHUT_RDWR);
+    if (server->socket_owned) {
+        /* From now on nginx's connect() fails at once with ENOENT; the
+         * connections already queued are drained by the workers. */
+        unlink(server->socket_path);
+        server->socket_owned = false;
+    }
+    if (server->wake[1] >= 0 && write(server->wake[1], "x", 1) != 1)
+        ms_log(MS_LOG_ERR, "cannot wake the workers: %s", strerror(errno));
 
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_nsec += JOIN_TIMEOUT_NS % 1000000000L;
@@ -491,17 +772,21 @@ main(int argc, char **argv)
     struct server server;
     ms_config_error_t err;
     const char *socket_option = NULL;
-    bool check_only = false, has_group = false, socket_created = false;
+    bool check_only = false, has_group = false;
     gid_t gid = 0;
     sigset_t signals;
-    char message[600];
+    char message[600], inherited[160];
     int status = 1;
 
     memset(&server, 0, sizeof(server));
     server.config_path = DEFAULT_CONFIG;
     server.listen_fd = -1;
+    server.wake[0] = server.wake[1] = -1;
+    server.main_thread = pthread_self();
     atomic_init(&server.current, NULL);
     atomic_init(&server.stopping, false);
+    atomic_init(&server.worker_failed, false);
+    atomic_init(&server.accept_logged_ms, LLONG_MIN / 2);
     ms_log_init("fcgi", MS_LOG_INFO);
 
     for (int i = 1; i < argc; i++) {
@@ -543,8 +828,13 @@ main(int argc, char **argv)
         status = 2;
         goto out;
     }
-    if (check_socket_settings(server.socket_path, server.base->server.socket_group,
-                              &has_group, &gid) != 0) {
+    if (inherited_socket(inherited, sizeof(inherited))) {
+        if (socket_option != NULL)
+            ms_log(MS_LOG_WARN, "--socket ignored: serving the socket inherited on fd 0");
+        server.socket_path = inherited;
+        server.socket_inherited = true;
+    } else if (check_socket_settings(server.socket_path, server.base->server.socket_group,
+                                     &has_group, &gid) != 0) {
         status = 2;
         goto out;
     }
@@ -570,6 +860,8 @@ main(int argc, char **argv)
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGHUP);
+    sigaddset(&signals, SIGUSR1);
+    sigaddset(&signals, SIGUSR2);
     sigaddset(&signals, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     sigdelset(&signals, SIGPIPE);
@@ -578,12 +870,17 @@ main(int argc, char **argv)
         ms_log(MS_LOG_ERR, "cannot initialise libfcgi");
         goto out;
     }
-    socket_created = true;
-    if (open_socket(&server, server.base, has_group, gid) != 0) {
-        /* Only remove what this process created. */
-        socket_created = server.listen_fd >= 0;
+    if (server.socket_inherited)
+        server.listen_fd = 0;
+    else if (open_socket(&server, server.base, has_group, gid) != 0)
+        goto out;
+    if (make_nonblocking(server.listen_fd) != 0)
+        goto out;
+    if (pipe(server.wake) != 0) {
+        ms_log(MS_LOG_ERR, "pipe: %s", strerror(errno));
         goto out;
     }
+    check_file_limit(server.base->server.threads);
     if (start_workers(&server, server.base->server.threads) != 0)
         goto out;
     ms_log(MS_LOG_INFO, "listening socket=%s threads=%u index=%s version=%s",
@@ -599,16 +896,28 @@ main(int argc, char **argv)
             reload(&server);
             continue;
         }
+        if (sig == SIGUSR1) {
+            ms_log(MS_LOG_WARN, "SIGUSR1 ignored; SIGTERM stops the server");
+            continue;
+        }
+        if (sig == SIGUSR2) {
+            if (!atomic_load(&server.worker_failed))
+                continue;
+            ms_log(MS_LOG_ERR, "a worker thread stopped; exiting with status 1 so that "
+                               "the supervisor starts a complete server");
+            status = 1;
+            break;
+        }
         ms_log(MS_LOG_INFO, "shutting down signal=%s", sig == SIGTERM ? "TERM" : "INT");
+        status = 0;
         break;
     }
-    status = 0;
 
 out:
     if (server.n_started > 0 && !stop_workers(&server)) {
         ms_log(MS_LOG_WARN, "workers still busy after %ld ms; exiting anyway",
                JOIN_TIMEOUT_NS / 1000000L);
-        if (socket_created)
+        if (server.socket_owned)
             unlink(server.socket_path);
         /* Busy threads still use the index handles and the config, so
          * nothing may be freed: leave without running any cleanup. */
@@ -621,8 +930,12 @@ out:
     }
     if (server.listen_fd >= 0)
         close(server.listen_fd);
-    if (socket_created)
+    if (server.socket_owned)
         unlink(server.socket_path);
+    for (int i = 0; i < 2; i++) {
+        if (server.wake[i] >= 0)
+            close(server.wake[i]);
+    }
     for (struct config_generation *gen = atomic_load(&server.current); gen != NULL;) {
         struct config_generation *older = gen->older;
 

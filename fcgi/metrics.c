@@ -19,7 +19,7 @@
 #include "ms_fcgi.h"
 
 static const char *const endpoint_names[MS_ENDPOINT_COUNT] = {
-    "search", "doc", "health", "metrics", "other",
+    "search", "doc", "file", "suggest", "similar", "feed", "health", "metrics", "other",
 };
 
 /* Statuses the handlers return; anything else is counted as "other". */
@@ -43,12 +43,22 @@ static _Atomic int index_open; /* 1 once any worker has the index open */
 ms_endpoint_t
 ms_metrics_endpoint(const char *path)
 {
+    size_t len;
+
     if (path == NULL)
         return MS_ENDPOINT_OTHER;
+    len = strlen(path);
     if (strcmp(path, "/search") == 0)
         return MS_ENDPOINT_SEARCH;
     if (strncmp(path, "/doc/", 5) == 0)
-        return MS_ENDPOINT_DOC;
+        return len > 10 && strcmp(path + len - 5, "/file") == 0 ? MS_ENDPOINT_FILE
+                                                                : MS_ENDPOINT_DOC;
+    if (strcmp(path, "/suggest") == 0)
+        return MS_ENDPOINT_SUGGEST;
+    if (strncmp(path, "/similar/", 9) == 0)
+        return MS_ENDPOINT_SIMILAR;
+    if (strcmp(path, "/feed") == 0)
+        return MS_ENDPOINT_FEED;
     if (strcmp(path, "/health") == 0)
         return MS_ENDPOINT_HEALTH;
     if (strcmp(path, "/metrics") == 0)

@@ -3,9 +3,10 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The headers are the same for every answer: JSON in UTF-8, never sniffed
- * as something else by a browser, never cached (results change with every
- * indexer commit and may be access-controlled by nginx).
+ * Every answer is never sniffed as something else by a browser and never
+ * cached (results change with every indexer commit and depend on who
+ * asks). JSON is the default body; a handler may answer text of another
+ * type (the Atom feed) and add a few headers (X-Accel-Redirect).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -114,6 +115,48 @@ ms_reply_send_text(FCGX_Stream *out, const char *content_type, const char *text,
         FCGX_PutStr(header, header_length, out) != header_length)
         return -1;
     if (!head && FCGX_PutStr(text, (int)length, out) != (int)length)
+        return -1;
+    return 0;
+}
+
+int
+ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
+{
+    char header[512];
+    int header_length;
+    int status = resp->status;
+
+    if (resp->text == NULL)
+        return ms_reply_send(out, status, resp->json, head);
+    if (resp->text_length > INT_MAX)
+        return ms_reply_send(out, 500, NULL, head);
+    if (status != 200 && status != 400 && status != 404 && status != 405 && status != 503)
+        status = 500;
+    /* No type for an X-Accel-Redirect answer: nginx would keep ours
+     * rather than take the one of the file's extension. */
+    header_length = snprintf(header, sizeof(header),
+                             "Status: %d %s\r\n"
+                             "%s%s%s"
+                             "X-Content-Type-Options: nosniff\r\n"
+                             "Cache-Control: no-store\r\n"
+                             "Content-Length: %zu\r\n",
+                             status, reason_phrase(status),
+                             resp->content_type != NULL ? "Content-Type: " : "",
+                             resp->content_type != NULL ? resp->content_type : "",
+                             resp->content_type != NULL ? "\r\n" : "", resp->text_length);
+    if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
+        FCGX_PutStr(header, header_length, out) != header_length)
+        return -1;
+    /* Values were checked for control bytes by ms_response_add_header. */
+    for (size_t i = 0; i < resp->n_headers; i++) {
+        if (FCGX_PutS(resp->headers[i].name, out) < 0 || FCGX_PutS(": ", out) < 0 ||
+            FCGX_PutS(resp->headers[i].value, out) < 0 || FCGX_PutS("\r\n", out) < 0)
+            return -1;
+    }
+    if (FCGX_PutS("\r\n", out) < 0)
+        return -1;
+    if (!head && resp->text_length > 0 &&
+        FCGX_PutStr(resp->text, (int)resp->text_length, out) != (int)resp->text_length)
         return -1;
     return 0;
 }

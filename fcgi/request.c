@@ -253,3 +253,82 @@ out:
     ms_params_free(&params);
     return status;
 }
+
+char *
+ms_request_encode(const char *s, const char *keep)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(s);
+    char *out;
+    size_t n = 0;
+
+    if (len > (SIZE_MAX - 1) / 3)
+        return NULL;
+    out = malloc(len * 3 + 1);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' ||
+            (keep != NULL && c != '\0' && strchr(keep, c) != NULL)) {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 15];
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* true if the 'len' bytes of a group name can be passed to the index: a
+ * name with control bytes or broken UTF-8 cannot have come from an honest
+ * group directory, and the index would fold it into a term nobody has. */
+static bool
+group_acceptable(const char *name, size_t len)
+{
+    if (len == 0 || len > MS_VIEWER_GROUP_MAX || !ms_request_utf8_valid(name, len))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if (c < 0x20 || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+void
+ms_request_viewer(ms_viewer_buf_t *out, const char *groups)
+{
+    const char *p = groups;
+    size_t used = 0;
+
+    out->viewer.groups = out->names;
+    out->viewer.n_groups = 0;
+    if (p == NULL)
+        return;
+    while (*p != '\0' && out->viewer.n_groups < MS_VIEWER_MAX_GROUPS) {
+        size_t seg_len = strcspn(p, ",");
+        const char *start = p, *end = p + seg_len;
+
+        while (start < end && (*start == ' ' || *start == '\t'))
+            start++;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (group_acceptable(start, (size_t)(end - start))) {
+            char *name = out->text + used;
+
+            memcpy(name, start, (size_t)(end - start));
+            name[end - start] = '\0';
+            used += (size_t)(end - start) + 1;
+            out->names[out->viewer.n_groups++] = name;
+        }
+        p += seg_len;
+        if (*p == ',')
+            p++;
+    }
+}

@@ -25,22 +25,22 @@ typedef enum ms_extract_format {
 
 typedef enum ms_extract_status {
     MS_EXTRACT_OK = 0,
-    MS_EXTRACT_NOMEM,    /* allocation failed in this process */
-    MS_EXTRACT_INVALID,  /* corrupt, encrypted, not the format, no text, zip bomb */
-    MS_EXTRACT_LIMIT,    /* the child hit the time or memory limit, or crashed */
-    MS_EXTRACT_IO        /* the file cannot be read, or fork/pipe failed */
+    MS_EXTRACT_NOMEM,   /* allocation failed in this process */
+    MS_EXTRACT_INVALID, /* corrupt, encrypted, not the format, no text, zip bomb */
+    MS_EXTRACT_LIMIT,   /* the child hit the time or memory limit, or crashed */
+    MS_EXTRACT_IO       /* the file cannot be read, or fork/pipe failed */
 } ms_extract_status_t;
 
 typedef struct ms_extract_limits {
-    unsigned timeout_ms;     /* wall clock per file; 0: no limit */
-    size_t memory_bytes;     /* address space of the child; 0: no limit */
-    size_t max_text_bytes;   /* text longer than this is an error; 0: no limit */
+    unsigned timeout_ms;   /* wall clock per file; 0: no limit */
+    size_t memory_bytes;   /* address space of the child; 0: no limit */
+    size_t max_text_bytes; /* text longer than this is an error; 0: no limit */
 } ms_extract_limits_t;
 
 /* What came out of one file. Every string is owned by the result and
  * freed by ms_extract_free(); NULL when the format does not say. */
 typedef struct ms_extract_result {
-    char *text;        /* UTF-8, never NULL; PDF pages separated by '\f' */
+    char *text; /* UTF-8, never NULL; PDF pages separated by '\f' */
     size_t text_length;
     unsigned n_pages;  /* PDF: number of pages; others: 0 */
     char *title;       /* HTML <title>, PDF Info Title, DOCX/ODT core title */

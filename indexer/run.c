@@ -375,6 +375,28 @@ fail_file(struct run *run, size_t f, const char *reason, const char *log_text,
     return MS_EXIT_OK;
 }
 
+/* The view of 'doc' for ms_index_put() with the field "source": 'path',
+ * the file relative to the archive root, which the server hands to nginx
+ * for /doc/{id}/file (docs/index-schema.md, "Access"). A "source" that
+ * staff wrote is left out, so the field always names the file. 'fields'
+ * has room for doc->n_fields + 1 entries and must outlive 'out'. */
+static void
+view_with_source(ms_document_t *out, ms_field_t *fields, const ms_archive_doc_t *doc,
+                 const char *path)
+{
+    size_t n = 0;
+
+    ms_archive_doc_view(out, doc);
+    for (size_t i = 0; i < out->n_fields; i++) {
+        if (strcmp(out->fields[i].name, "source") != 0)
+            fields[n++] = out->fields[i];
+    }
+    fields[n].name = "source";
+    fields[n].value = path;
+    out->fields = fields;
+    out->n_fields = n + 1;
+}
+
 /* Each document of the file being loaded. */
 static ms_archive_status_t
 take_document(ms_archive_doc_t *doc, void *payload)
@@ -384,6 +406,7 @@ take_document(ms_archive_doc_t *doc, void *payload)
     struct file *file = &run->files[load->file];
     ms_archive_status_t rc = MS_ARCHIVE_OK;
     ms_document_t view;
+    ms_field_t *fields = NULL;
     ms_index_status_t status;
     size_t id = intern_id(run, doc->id);
 
@@ -421,7 +444,13 @@ take_document(ms_archive_doc_t *doc, void *payload)
     if (load->n_partners > 0)
         goto out;
 
-    ms_archive_doc_view(&view, doc);
+    fields = malloc((doc->n_fields + 1) * sizeof(*fields));
+    if (!fields) {
+        run->nomem = true;
+        rc = MS_ARCHIVE_NOMEM;
+        goto out;
+    }
+    view_with_source(&view, fields, doc, file->path);
     status = ms_index_put(run->idx, &view);
     if (status == MS_INDEX_BAD_QUERY) {
         snprintf(load->reason, sizeof(load->reason), "document '%s': %s", doc->id,
@@ -451,6 +480,7 @@ take_document(ms_archive_doc_t *doc, void *payload)
     run->ids[id].owner = load->file;
 
 out:
+    free(fields);
     ms_archive_doc_free(doc);
     return rc;
 }

@@ -223,10 +223,8 @@ ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored, bool 
     }
 }
 
-/* Decode one UTF-8 sequence at 's' (NUL-terminated); returns its length
- * and the code point in *cp, or 0 if the bytes are not valid UTF-8. */
-static size_t
-utf8_next(const unsigned char *s, uint32_t *cp)
+size_t
+ms_index__utf8_next(const unsigned char *s, uint32_t *cp)
 {
     if (s[0] < 0x80) {
         *cp = s[0];
@@ -275,7 +273,7 @@ valid_id(const char *id)
     const unsigned char *s = reinterpret_cast<const unsigned char *>(id);
     while (*s) {
         uint32_t c;
-        size_t len = utf8_next(s, &c);
+        size_t len = ms_index__utf8_next(s, &c);
         if (len == 0 || c == '/' || is_space_or_control(c))
             return false;
         s += len;
@@ -431,8 +429,13 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     }
     for (size_t i = 0; i < doc->n_fields; i++) {
         const char *prefix = ms_index__field_prefix(doc->fields[i].name, false);
-        if (prefix && doc->fields[i].value[0])
+        if (prefix && doc->fields[i].value[0]) {
             xdoc.add_boolean_term(ms_index__boolean_term(prefix, doc->fields[i].value));
+            /* The marker that makes ms_index__visible() cheap: restricted
+             * documents are "XR", public ones have no access term at all. */
+            if (strcmp(prefix, MS_INDEX_PREFIX_ACCESS) == 0)
+                xdoc.add_boolean_term(MS_INDEX_TERM_RESTRICTED);
+        }
     }
     xdoc.set_data(encode(doc));
     idx->writer->replace_document(id_term, xdoc);

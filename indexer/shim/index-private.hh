@@ -13,6 +13,7 @@
 #define MS_INDEX_PRIVATE_HH
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@
 
 /* The layout version written as the "schema" metadata key; see
  * docs/index-schema.md. */
-#define MS_INDEX_SCHEMA "1"
+#define MS_INDEX_SCHEMA "2"
 
 /* Xapian refuses terms of 245 bytes or more. */
 #define MS_INDEX_MAX_TERM 244
@@ -134,5 +135,35 @@ void ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored,
 /* The term prefix for field or filter 'name': ms_index__prefix_for()
  * plus the access groups. */
 const char *ms_index__field_prefix(const char *name, bool filter);
+
+/* --- access control (access.cc) --- */
+
+/* Every document with at least one access group carries this term. */
+#define MS_INDEX_TERM_RESTRICTED "XR"
+
+/* The documents 'viewer' (NULL: anonymous) may see: those without
+ * MS_INDEX_TERM_RESTRICTED, or with an access group of the viewer. Apply it
+ * with Xapian::Query::OP_FILTER to every query that reaches documents:
+ * searches, spelling checks, suggestions, similar documents, retrieval. */
+Xapian::Query ms_index__visible(const ms_viewer_t *viewer);
+
+/* Decode one UTF-8 sequence at 's' (NUL-terminated); returns its length
+ * and the code point in *cp, or 0 if the bytes are not valid UTF-8.
+ * (document.cc) */
+size_t ms_index__utf8_next(const unsigned char *s, uint32_t *cp);
+
+/* --- facets (facets.cc), used by search.cc --- */
+
+/* A new match spy that records the matching documents for facet counts;
+ * the caller owns it (delete). */
+Xapian::MatchSpy *ms_index__facet_spy_new();
+
+/* Count the facet values of the documents 'spy' saw in 'db' into
+ * results->facets. Throws std::bad_alloc or Xapian::Error. */
+void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
+                           const Xapian::Database &db);
+
+/* Free results->facets. */
+void ms_index__facets_free(ms_results_t *results) noexcept;
 
 #endif /* MS_INDEX_PRIVATE_HH */

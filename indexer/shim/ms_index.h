@@ -167,6 +167,23 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
  *           A filter on a field that is not filterable is MS_INDEX_BAD_QUERY.
  * offset, limit: the page of hits to return; limit 0 returns totals only.
  * snippet_length: characters of highlighted context per hit; 0 for none. */
+typedef enum ms_sort {
+    MS_SORT_RELEVANCE = 0,
+    MS_SORT_NEWEST, /* by date, newest first; undated documents last */
+    MS_SORT_OLDEST  /* by date, oldest first; undated documents last */
+} ms_sort_t;
+
+/* Who is asking, for access control. A document whose `access` field
+ * names groups is visible only to a viewer in one of them; a document
+ * without `access` is public. A NULL viewer, or one with no groups, is
+ * anonymous and sees public documents only. Every function that takes a
+ * viewer applies this inside the index layer: a hidden document is never
+ * counted, matched, suggested or returned, exactly as if it did not exist. */
+typedef struct ms_viewer {
+    const char *const *groups; /* borrowed; folded like other field values */
+    size_t n_groups;
+} ms_viewer_t;
+
 typedef struct ms_search {
     const char *query;
     const char *language;
@@ -175,16 +192,52 @@ typedef struct ms_search {
     unsigned offset;
     unsigned limit;
     unsigned snippet_length;
+    /* Added for the search service; zero values keep the behaviour above. */
+    ms_sort_t sort;
+    const char *date_from;     /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
+    const char *date_to;       /* inclusive: "2003" means to the end of 2003 */
+    const ms_viewer_t *viewer; /* NULL: anonymous */
+    int facets;                /* nonzero: fill results->facets */
+    unsigned max_snippets;     /* snippets per hit; 0 means 1 */
+    unsigned max_terms;        /* more query terms is MS_INDEX_BAD_QUERY; 0: 64 */
+    unsigned max_depth;        /* deeper bracket nesting is searched as plain
+                                  words; 0: 16 */
+    unsigned max_expansion;    /* terms one wildcard expands to, the most
+                                  frequent first; 0: 100 */
 } ms_search_t;
+
+/* One highlighted passage of a hit. */
+typedef struct ms_snippet {
+    const char *html; /* text escaped, terms in <mark></mark>; safe as element content */
+    unsigned page;    /* 1-based page of a paged document (PDF); 0 otherwise */
+} ms_snippet_t;
 
 /* One hit. 'doc' has no body; its strings are owned by the results. */
 typedef struct ms_hit {
     ms_document_t doc;
-    double score;        /* BM25 weight; larger is better */
-    unsigned percent;    /* Xapian's percentage, 0-100 */
-    const char *snippet; /* HTML: text escaped, terms wrapped in <mark></mark>;
-                            safe as element content; NULL if not asked for */
+    double score;                 /* BM25 weight; larger is better */
+    unsigned percent;             /* Xapian's percentage, 0-100 */
+    const char *snippet;          /* HTML: text escaped, terms wrapped in <mark></mark>;
+                                     safe as element content; NULL if not asked for */
+    const ms_snippet_t *snippets; /* up to max_snippets passages, best first;
+                                     snippets[0].html equals 'snippet' */
+    size_t n_snippets;
 } ms_hit_t;
+
+/* Counts of one filterable field's values over ALL matches (not just the
+ * page), for the documents the viewer may see. A document with several
+ * values (countries) counts once under each. */
+typedef struct ms_facet_value {
+    const char *value;   /* as stored in a document (not folded) */
+    unsigned long count; /* exact */
+} ms_facet_value_t;
+
+typedef struct ms_facet {
+    const char *field;              /* "type", "process", "meeting", "country", "theme",
+                                       "status", "language", "year" */
+    const ms_facet_value_t *values; /* count descending, then value ascending */
+    size_t n_values;
+} ms_facet_t;
 
 typedef struct ms_results {
     unsigned long estimate; /* estimated number of matches */
@@ -194,10 +247,16 @@ typedef struct ms_results {
                         searched as plain words instead */
     size_t n_hits;
     ms_hit_t *hits;
-    char *corrected; /* "did you mean": the query with misspelt words
-                        replaced from the index's spelling dictionary
-                        (see ms_index_set_spelling); NULL when there is
-                        no correction. Owned by the results. */
+    char *corrected;          /* "did you mean": the query with misspelt words
+                                 replaced from the index's spelling dictionary
+                                 (see ms_index_set_spelling); NULL when there is
+                                 no correction, and never a correction that would
+                                 only find documents the viewer may not see.
+                                 Owned by the results. */
+    char *understood;         /* the query as parsed, in Xapian's query syntax
+                                 (terms, operators, synonyms); owned */
+    const ms_facet_t *facets; /* when search->facets; owned */
+    size_t n_facets;
 } ms_results_t;
 
 /* Run 'search' against 'idx'.
@@ -216,6 +275,40 @@ ms_index_status_t ms_index_search(ms_results_t **out, ms_index_t *idx,
 
 /* Free results from ms_index_search(), 'corrected' included. Accepts NULL. */
 void ms_results_free(ms_results_t *results) MS_NOEXCEPT;
+
+/* --- the search service: access-checked retrieval, suggestions, similar --- */
+
+/* ms_index_get() for 'viewer': a document the viewer may not see is
+ * MS_INDEX_NOT_FOUND, exactly like a missing one.
+ * Returns as ms_index_get(). */
+ms_index_status_t ms_index_get_visible(ms_document_t **out, ms_index_t *idx,
+                                       const char *id,
+                                       const ms_viewer_t *viewer) MS_NOEXCEPT;
+
+/* A list of strings owned by the list. */
+typedef struct ms_strings {
+    char **items;
+    size_t n_items;
+} ms_strings_t;
+
+/* Completions of 'prefix' as a user types it: up to 'limit' words (of the
+ * last, unfinished word of 'prefix', with the words before it kept) that
+ * occur in documents 'viewer' may see, most frequent first.
+ * *out is owned by the caller; release it with ms_strings_free().
+ * Returns MS_INDEX_OK, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_suggest(ms_strings_t **out, ms_index_t *idx,
+                                   const char *prefix, const ms_viewer_t *viewer,
+                                   unsigned limit) MS_NOEXCEPT;
+
+/* Free a list from ms_index_suggest(). Accepts NULL. */
+void ms_strings_free(ms_strings_t *strings) MS_NOEXCEPT;
+
+/* Up to 'limit' documents like the document 'id' (by its most telling
+ * terms), that 'viewer' may see, without 'id' itself; hits have no
+ * snippets. A hidden or missing 'id' is MS_INDEX_NOT_FOUND.
+ * *out is owned by the caller; release it with ms_results_free(). */
+ms_index_status_t ms_index_similar(ms_results_t **out, ms_index_t *idx, const char *id,
+                                   const ms_viewer_t *viewer, unsigned limit) MS_NOEXCEPT;
 
 /* --- languages, spelling and synonyms (shim-lang) --- */
 

@@ -8,8 +8,15 @@
  *
  * Queries come straight from intranet users, so parsing is forgiving: a
  * query the parser rejects is searched again as plain words, and only a
- * query with no words at all is MS_INDEX_BAD_QUERY. Wildcards are bounded
- * so "a*" cannot expand to the whole vocabulary.
+ * query with no words at all is MS_INDEX_BAD_QUERY. Work per query is
+ * bounded before Xapian sees it: length, number of words, bracket depth
+ * (Xapian's matcher recurses once per level, so deep nesting would
+ * overflow the stack; such a query is searched as plain words), and
+ * wildcards expand to at most max_expansion (default 100) terms.
+ *
+ * Access: every query that reaches documents is filtered by
+ * ms_index__visible(), so totals, hits, snippets, facets and the spelling
+ * correction only ever reflect documents the viewer may see.
  *
  * Languages: the query is stemmed in its own language (STEM_SOME). A
  * word typed with a capital, in quotes or in a phrase is not stemmed and
@@ -20,7 +27,14 @@
  * groups stored in the index expand words and phrases
  * (FLAG_AUTO_MULTIWORD_SYNONYMS), and the spelling dictionary, if the
  * indexer built one, gives the "did you mean" correction.
+ *
+ * Snippets: highlighting a whole long document with MSet::snippet() is the
+ * costliest step of a search, so the text is cut into pages (a PDF's body
+ * separates them with '\f') or chunks of about 2000 bytes, the chunks are
+ * ranked by a cheap count of the query's words, and only the best few are
+ * highlighted.
  */
+#include <algorithm>
 #include <cassert>
 #include <climits>
 #include <cstdio>
@@ -29,6 +43,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,13 +53,46 @@
  * (the usual case) report exact counts even for a first page. */
 #define MIN_CHECK_AT_LEAST 1000u
 
-/* Longest query accepted. Parsing and wildcard expansion grow faster than
- * linearly with the query; no person types more than this, and it keeps a
- * crafted query from tying up a server process for seconds. */
-#define MAX_QUERY_BYTES 1024
+/* Longest query accepted, whatever the caller allows (the server's
+ * search.max_query_length is at most this). Parsing and wildcard expansion
+ * grow faster than linearly with the query; no person types more than
+ * this, and it keeps a crafted query from tying up a server process for
+ * seconds. */
+#define MAX_QUERY_BYTES 4096
 
 /* Terms a wildcard may expand to; the most frequent ones are kept. */
 #define MAX_WILDCARD_EXPANSION 100
+
+/* Defaults of ms_search_t.max_terms and .max_depth. */
+#define DEFAULT_MAX_TERMS 64u
+#define DEFAULT_MAX_DEPTH 16u
+
+/* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is
+ * cut after about CHUNK_BYTES at a space found within CHUNK_SPACE_SEARCH
+ * bytes. A chunk is what one MSet::snippet() call highlights. */
+#define CHUNK_BYTES 2000u
+#define CHUNK_MAX_BYTES 3000u
+#define CHUNK_SPACE_SEARCH 200u
+
+/* Snippets per hit whatever the caller asks: each costs a highlight. */
+#define MAX_SNIPPETS 16u
+
+/* Query words looked for when ranking chunks. */
+#define MAX_SNIPPET_FORMS 16u
+
+/* Weight added to the document whose symbol is typed plainly in a query.
+ * The BM25 weight of a whole query (at most 64 words) stays far below it,
+ * so that document comes first. */
+#define SYMBOL_WEIGHT 1000.0
+
+/* Symbols looked up per query. */
+#define MAX_SYMBOLS 8u
+
+#define ELLIPSIS "\xe2\x80\xa6"
+
+static const unsigned SNIPPET_FLAGS = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                      Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                      Xapian::MSet::SNIPPET_CJK_NGRAM;
 
 /* Flags of every parse, the plain-words retry included. The multi-word
  * synonym flag covers single words too. */
@@ -80,17 +128,189 @@ class FoldedBooleanProcessor : public Xapian::FieldProcessor
     std::string prefix_;
 };
 
+/* Sort key for the date orders: the YYYYMMDD value, and for an undated
+ * document (no value) a key that sorts after every date in the chosen
+ * direction: "" when sorting newest first (keys descending), "\xff"
+ * when oldest first. */
+class DateKey : public Xapian::KeyMaker
+{
+  public:
+    explicit DateKey(bool newest) : undated_(newest ? "" : "\xff")
+    {
+    }
+
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        std::string value = doc.get_value(MS_INDEX_SLOT_DATE);
+        return value.empty() ? undated_ : value;
+    }
+
+  private:
+    std::string undated_;
+};
+
+/* One passage of a text that a snippet may come from. */
+struct chunk {
+    size_t begin, end;   /* byte range in the text */
+    unsigned page;       /* 1-based page of a paged text, else 0 */
+    bool cut_before;     /* starts inside a page (or unpaged text) */
+    bool cut_after;      /* ends inside one */
+    unsigned long score; /* how well it matches the query; see score_chunks() */
+};
+
 } /* namespace */
+
+static bool
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool
+is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 static bool
 is_blank(const char *text)
 {
     for (; *text; text++) {
-        if (*text != ' ' && *text != '\t' && *text != '\n' && *text != '\r' &&
-            *text != '\f' && *text != '\v')
+        if (!is_space(*text))
             return false;
     }
     return true;
+}
+
+/* A CJK character at 's' (three-byte UTF-8 in the CJK, kana, hangul and
+ * compatibility blocks): the parser makes one or two terms of each, as
+ * there are no spaces between words. */
+static bool
+is_cjk_at(const unsigned char *s)
+{
+    if ((s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+        return false;
+    unsigned cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* The words of 'query' as a limit checked before parsing counts them,
+ * operators included: runs of ASCII letters and digits and non-ASCII
+ * bytes, each CJK character on its own. Slightly generous ("E/CN.4" is
+ * three), which errs on the safe side. */
+static size_t
+count_terms(const char *query)
+{
+    size_t n = 0;
+    bool in_word = false;
+    const unsigned char *s = reinterpret_cast<const unsigned char *>(query);
+    while (*s) {
+        if (is_cjk_at(s)) {
+            n++;
+            in_word = false;
+            s += 3;
+            continue;
+        }
+        bool word = *s >= 0x80 || is_ascii_alnum(*s);
+        if (word && !in_word)
+            n++;
+        in_word = word;
+        s++;
+    }
+    return n;
+}
+
+/* The words of 'text' in the sense of count_terms(), CJK runs included. */
+static std::vector<std::string>
+words_of(const std::string &text)
+{
+    std::vector<std::string> words;
+    size_t i = 0;
+    while (i < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80 && !is_ascii_alnum(c)) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < text.size()) {
+            c = static_cast<unsigned char>(text[i]);
+            if (c < 0x80 && !is_ascii_alnum(c))
+                break;
+            i++;
+        }
+        words.push_back(text.substr(start, i - start));
+    }
+    return words;
+}
+
+/* The deepest bracket nesting of 'query'. Brackets inside quotes count
+ * too: counting too many only sends a query to plain words. */
+static size_t
+bracket_depth(const char *query)
+{
+    size_t depth = 0, deepest = 0;
+    for (const char *s = query; *s; s++) {
+        if (*s == '(' && ++depth > deepest)
+            deepest = depth;
+        else if (*s == ')' && depth > 0)
+            depth--;
+    }
+    return deepest;
+}
+
+/* Whether 'token' looks like a UN document symbol: ASCII letters, digits,
+ * '.' and '-' in at least three non-empty parts separated by '/', first
+ * a letter (E/CN.4/2003/74, A/RES/73/195). */
+static bool
+is_symbol(const std::string &token)
+{
+    unsigned char first = token.empty() ? 0 : static_cast<unsigned char>(token[0]);
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')))
+        return false;
+    size_t slashes = 0;
+    bool after_slash = false;
+    for (char c : token) {
+        if (c == '/') {
+            if (after_slash)
+                return false;
+            slashes++;
+            after_slash = true;
+            continue;
+        }
+        if (!is_ascii_alnum(static_cast<unsigned char>(c)) && c != '.' && c != '-')
+            return false;
+        after_slash = false;
+    }
+    return slashes >= 2 && !after_slash;
+}
+
+/* The symbols typed plainly in 'query': space-separated tokens with
+ * leading brackets, quotes and '+' and trailing brackets, quotes and
+ * punctuation taken off. A token with a field prefix (symbol:...) is left
+ * to the parser, and one excluded with '-' is not a symbol. */
+static std::vector<std::string>
+find_symbols(const char *query)
+{
+    std::vector<std::string> symbols;
+    const char *s = query;
+    while (*s && symbols.size() < MAX_SYMBOLS) {
+        while (*s && is_space(*s))
+            s++;
+        const char *start = s;
+        while (*s && !is_space(*s))
+            s++;
+        const char *end = s;
+        while (start < end && (*start == '+' || *start == '(' || *start == '"'))
+            start++;
+        while (end > start && strchr(")\",;.", end[-1]))
+            end--;
+        std::string token(start, static_cast<size_t>(end - start));
+        if (is_symbol(token))
+            symbols.push_back(token);
+    }
+    return symbols;
 }
 
 /* The query with every ASCII byte that is not a letter or digit turned into
@@ -181,46 +401,190 @@ parse_with(Xapian::QueryParser &parser, const std::string &query, unsigned flags
     return expand(parsed, &changed);
 }
 
-/* Parse 'query' into *out, falling back to plain words. Xapian 1.4 itself
- * re-parses some malformed queries without operators and returns that
- * silently; only the errors it throws are seen here. */
-static ms_index_status_t
-parse_query(Xapian::Query *out, int *plain, std::string *corrected, ms_index_t *idx,
-            const Xapian::Stem &stemmer, const char *query)
+/* The query parser every parse of a search uses. */
+static void
+setup_parser(Xapian::QueryParser &parser, ms_index_t *idx, const Xapian::Stem &stemmer,
+             unsigned max_expansion)
 {
-    if (!query || is_blank(query)) {
-        *out = Xapian::Query::MatchAll;
-        return MS_INDEX_OK;
-    }
-    if (strlen(query) > MAX_QUERY_BYTES) {
-        set_bad_query(idx, "query too long");
-        return MS_INDEX_BAD_QUERY;
-    }
-
-    Xapian::QueryParser parser;
     parser.set_database(*idx->db);
     parser.set_stemmer(stemmer);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    parser.set_max_expansion(MAX_WILDCARD_EXPANSION,
+    parser.set_max_expansion(max_expansion ? max_expansion : MAX_WILDCARD_EXPANSION,
                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     parser.add_prefix("title", "S");
     for (const ms_index_prefix *p = ms_index__prefixes; p->name; p++)
         parser.add_boolean_prefix(p->query,
                                   (new FoldedBooleanProcessor(p->prefix))->release());
+}
 
-    try {
-        *out = parse_with(parser, query, QUERY_FLAGS, corrected);
-        if (!out->empty())
-            return MS_INDEX_OK;
-    } catch (const Xapian::QueryParserError &) {
-        /* Fall through to plain words. */
+/* Parse the query of 'search' into *out, falling back to plain words.
+ * *flags and *text say how and what was finally parsed (the spelling
+ * check parses the correction the same way). Xapian 1.4 itself re-parses
+ * some malformed queries without operators and returns that silently;
+ * only the errors it throws are seen here.
+ *
+ * The limits are checked on the raw text, before Xapian sees it: too many
+ * words is refused, and nesting deeper than max_depth is never parsed at
+ * all, since the query tree (and Xapian's recursion over it) would be as
+ * deep as the brackets. */
+static ms_index_status_t
+parse_query(Xapian::Query *out, unsigned *flags, std::string *text, int *plain,
+            std::string *corrected, ms_index_t *idx, Xapian::QueryParser &parser,
+            const ms_search_t *search)
+{
+    const char *query = search->query;
+    if (!query || is_blank(query)) {
+        /* Not the shared static Query::MatchAll: its reference count is
+         * not thread-safe (xapian/query.h). */
+        *out = Xapian::Query(std::string());
+        return MS_INDEX_OK;
+    }
+    if (strnlen(query, MAX_QUERY_BYTES + 1) > MAX_QUERY_BYTES) {
+        set_bad_query(idx, "query too long");
+        return MS_INDEX_BAD_QUERY;
+    }
+    unsigned max_terms = search->max_terms ? search->max_terms : DEFAULT_MAX_TERMS;
+    if (count_terms(query) > max_terms) {
+        char message[64];
+        snprintf(message, sizeof message, "query has more than %u terms", max_terms);
+        set_bad_query(idx, message);
+        return MS_INDEX_BAD_QUERY;
+    }
+    unsigned max_depth = search->max_depth ? search->max_depth : DEFAULT_MAX_DEPTH;
+
+    if (bracket_depth(query) <= max_depth) {
+        try {
+            *flags = QUERY_FLAGS;
+            *text = query;
+            *out = parse_with(parser, *text, QUERY_FLAGS, corrected);
+            if (!out->empty())
+                return MS_INDEX_OK;
+        } catch (const Xapian::QueryParserError &) {
+            /* Fall through to plain words. */
+        }
     }
     *plain = 1;
-    *out = parse_with(parser, plain_words(query), LANGUAGE_FLAGS, corrected);
+    *flags = LANGUAGE_FLAGS;
+    *text = plain_words(query);
+    *out = parse_with(parser, *text, LANGUAGE_FLAGS, corrected);
     if (out->empty()) {
         set_bad_query(idx, "query has no words to search for");
         return MS_INDEX_BAD_QUERY;
     }
+    return MS_INDEX_OK;
+}
+
+/* Whether the spelling correction 'corrected' of the parsed text 'text'
+ * may be offered to the viewer of 'visible': every word it replaced must
+ * occur in a document the viewer may see, and the corrected query must
+ * find one. The dictionary is built from the whole index, so without
+ * this a word of a hidden document would show through "did you mean". */
+static bool
+correction_visible(ms_index_t *idx, Xapian::QueryParser &parser, unsigned flags,
+                   const std::string &text, const std::string &corrected,
+                   const Xapian::Query &visible)
+{
+    std::vector<std::string> before = words_of(text);
+    std::vector<std::string> after = words_of(corrected);
+    /* Xapian replaces words one for one; anything else is not checked
+     * word by word, so it is not offered. */
+    if (before.size() != after.size())
+        return false;
+    std::vector<Xapian::Query> checks;
+    for (size_t i = 0; i < after.size(); i++) {
+        /* The dictionary holds words as indexed: the exact, lower-case
+         * unprefixed term, which every document has beside its stems. */
+        if (before[i] != after[i])
+            checks.emplace_back(Xapian::Unicode::tolower(after[i]));
+    }
+    if (checks.empty())
+        return false;
+    std::string ignored;
+    try {
+        Xapian::Query whole =
+            parse_with(parser, corrected,
+                       flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION, &ignored);
+        if (whole.empty())
+            return false;
+        checks.push_back(whole);
+    } catch (const Xapian::QueryParserError &) {
+        return false;
+    }
+    for (const Xapian::Query &check : checks) {
+        Xapian::Enquire enquire(*idx->db);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, check, visible));
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        if (enquire.get_mset(0, 1).empty())
+            return false;
+    }
+    return true;
+}
+
+/* 'date' ("YYYY", "YYYY-MM" or "YYYY-MM-DD") as a bound on the YYYYMMDD
+ * value of slot 0. Missing parts become 00 in a lower bound, and in an
+ * upper bound values past every stored one ("2003" runs from 20030000 to
+ * 20031299), so partial dates as stored (20030000, 20031200) fall inside
+ * the year or month they name. "" if the date has another shape. */
+static std::string
+date_bound(const char *date, bool upper)
+{
+    size_t n = strnlen(date, 11);
+    bool ok = n == 4 || n == 7 || n == 10;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (i == 4 || i == 7) ? date[i] == '-' : (date[i] >= '0' && date[i] <= '9');
+    if (!ok)
+        return "";
+    std::string value(date, 4);
+    if (n >= 7) {
+        int month = (date[5] - '0') * 10 + (date[6] - '0');
+        if (month < 1 || month > 12)
+            return "";
+        value.append(date + 5, 2);
+    } else {
+        value += upper ? "12" : "00";
+    }
+    if (n == 10) {
+        int day = (date[8] - '0') * 10 + (date[9] - '0');
+        if (day < 1 || day > 31)
+            return "";
+        value.append(date + 8, 2);
+    } else {
+        value += upper ? "99" : "00";
+    }
+    return value;
+}
+
+/* The date range of 'search' as a query on slot 0 in *out, with *any set
+ * when there is one (an empty range is an empty query, which Xapian
+ * treats as matching nothing). NULL or "" leaves that end open. Undated
+ * documents have no value and so fall outside any range. */
+static ms_index_status_t
+build_date_range(Xapian::Query *out, bool *any, ms_index_t *idx,
+                 const ms_search_t *search)
+{
+    std::string from, to;
+    if (search->date_from && search->date_from[0]) {
+        from = date_bound(search->date_from, false);
+        if (from.empty()) {
+            set_bad_query(idx,
+                          "invalid date_from (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+            return MS_INDEX_BAD_QUERY;
+        }
+    }
+    if (search->date_to && search->date_to[0]) {
+        to = date_bound(search->date_to, true);
+        if (to.empty()) {
+            set_bad_query(idx, "invalid date_to (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+            return MS_INDEX_BAD_QUERY;
+        }
+    }
+    *any = !from.empty() || !to.empty();
+    if (!from.empty() && !to.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, MS_INDEX_SLOT_DATE, from, to);
+    else if (!from.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_GE, MS_INDEX_SLOT_DATE, from);
+    else if (!to.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_LE, MS_INDEX_SLOT_DATE, to);
     return MS_INDEX_OK;
 }
 
@@ -293,18 +657,247 @@ escape_quotes(const std::string &html)
     return out;
 }
 
+/* Where to end a chunk that starts at 'pos' of text[.. end): after the
+ * first space past CHUNK_BYTES, or on a character boundary at
+ * CHUNK_BYTES when there is no space near (CJK text has none). */
+static size_t
+cut_point(const std::string &text, size_t pos, size_t end)
+{
+    size_t target = pos + CHUNK_BYTES;
+    size_t limit = std::min(end, target + CHUNK_SPACE_SEARCH);
+    for (size_t i = target; i < limit; i++) {
+        if (is_space(text[i]))
+            return i + 1;
+    }
+    while (target > pos + 1 && (static_cast<unsigned char>(text[target]) & 0xC0) == 0x80)
+        target--;
+    return target;
+}
+
+/* Cut 'text' into the passages snippets come from: its pages if it has
+ * '\f' (a PDF's body), cut further when a page is long, else chunks of
+ * about CHUNK_BYTES. Blank passages are left out. */
+static std::vector<chunk>
+split_chunks(const std::string &text)
+{
+    std::vector<chunk> chunks;
+    bool paged = text.find('\f') != std::string::npos;
+    size_t start = 0;
+    unsigned page = 1;
+    for (;;) {
+        size_t end = paged ? text.find('\f', start) : std::string::npos;
+        if (end == std::string::npos)
+            end = text.size();
+        size_t pos = start;
+        while (pos < end) {
+            size_t stop = end - pos > CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
+            bool blank = true;
+            for (size_t i = pos; blank && i < stop; i++)
+                blank = is_space(text[i]);
+            if (!blank)
+                chunks.push_back(
+                    {pos, stop, paged ? page : 0, pos != start, stop != end, 0});
+            pos = stop;
+        }
+        if (end == text.size())
+            break;
+        start = end + 1;
+        page++;
+    }
+    return chunks;
+}
+
+/* The words to look for when ranking chunks, in lower case: each
+ * unprefixed term of the query, and each stem (the text of a Z term), as
+ * the start of a word. Stems are prefixes of most of the words they come
+ * from, which is close enough for ranking; MSet::snippet() then
+ * highlights exactly. */
+static std::vector<std::string>
+snippet_forms(const Xapian::Query &query)
+{
+    std::vector<std::string> forms;
+    for (Xapian::TermIterator it = query.get_unique_terms_begin();
+         it != query.get_unique_terms_end() && forms.size() < MAX_SNIPPET_FORMS; ++it) {
+        const std::string &term = *it;
+        if (term.empty())
+            continue;
+        if (term[0] == 'Z') {
+            if (term.size() > 1)
+                forms.push_back(term.substr(1));
+        } else if (!(term[0] >= 'A' && term[0] <= 'Z')) {
+            forms.push_back(term);
+        }
+    }
+    return forms;
+}
+
+/* Score each chunk: 1000 for every form it contains, plus its number of
+ * occurrences (at most 999 a form), so a chunk with more of the query's
+ * words beats one that repeats a single word. One pass over the text per
+ * form; only ASCII letters are folded, which keeps byte offsets. */
+static void
+score_chunks(std::vector<chunk> &chunks, const std::string &text,
+             const std::vector<std::string> &forms)
+{
+    std::string lower(text);
+    for (char &c : lower) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    }
+    std::vector<unsigned long> counts(chunks.size());
+    for (const std::string &form : forms) {
+        std::fill(counts.begin(), counts.end(), 0);
+        bool word_start = is_ascii_alnum(static_cast<unsigned char>(form[0]));
+        size_t k = 0;
+        for (size_t at = lower.find(form); at != std::string::npos;
+             at = lower.find(form, at + 1)) {
+            if (word_start && at > 0) {
+                unsigned char before = static_cast<unsigned char>(lower[at - 1]);
+                if (before >= 0x80 || is_ascii_alnum(before))
+                    continue;
+            }
+            while (k < chunks.size() && chunks[k].end <= at)
+                k++;
+            if (k == chunks.size())
+                break;
+            if (at >= chunks[k].begin)
+                counts[k]++;
+        }
+        for (size_t i = 0; i < chunks.size(); i++) {
+            if (counts[i])
+                chunks[i].score += 1000 + std::min(counts[i], 999ul);
+        }
+    }
+}
+
+static bool
+ends_with(const std::string &text, const char *tail)
+{
+    size_t n = strlen(tail);
+    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
+}
+
+/* Highlight chunk 'part' of 'text', marking that it continues where the
+ * chunk cuts a page or unpaged text (MSet::snippet() only knows the
+ * chunk). */
+static std::string
+highlight(const Xapian::MSet &mset, const std::string &text, const chunk &part,
+          unsigned length, const Xapian::Stem &stemmer)
+{
+    std::string html =
+        mset.snippet(text.substr(part.begin, part.end - part.begin), length, stemmer,
+                     SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS);
+    if (!html.empty()) {
+        if (part.cut_before && html.compare(0, strlen(ELLIPSIS), ELLIPSIS) != 0)
+            html.insert(0, ELLIPSIS);
+        if (part.cut_after && !ends_with(html, ELLIPSIS))
+            html += ELLIPSIS;
+    }
+    return escape_quotes(html);
+}
+
+/* Fill hit->snippets (and hit->snippet, the first of them) from the best
+ * chunks of the stored body, or of the title when there is no body. */
+static void
+fill_snippets(ms_hit_t *hit, const Xapian::MSet &mset, const ms_index_stored &stored,
+              const ms_search_t *search, const Xapian::Stem &stemmer,
+              const std::vector<std::string> &forms)
+{
+    const std::string &text = stored.has_body ? stored.body : stored.title;
+    size_t wanted =
+        search->max_snippets ? std::min(search->max_snippets, MAX_SNIPPETS) : 1;
+    std::vector<chunk> chunks = split_chunks(text);
+    std::vector<const chunk *> picks;
+    if (chunks.size() > 1) {
+        score_chunks(chunks, text, forms);
+        std::vector<const chunk *> order;
+        for (const chunk &part : chunks)
+            order.push_back(&part);
+        std::stable_sort(order.begin(), order.end(), [](const chunk *a, const chunk *b) {
+            return a->score > b->score;
+        });
+        for (const chunk *part : order) {
+            if (picks.size() == wanted || part->score == 0)
+                break;
+            picks.push_back(part);
+        }
+        /* Matched by the title or a wildcard only: show the beginning. */
+        if (picks.empty())
+            picks.push_back(&chunks[0]);
+    } else if (chunks.size() == 1) {
+        picks.push_back(&chunks[0]);
+    }
+
+    std::vector<std::pair<std::string, unsigned>> passages;
+    for (const chunk *part : picks)
+        passages.emplace_back(
+            highlight(mset, text, *part, search->snippet_length, stemmer), part->page);
+    if (passages.empty())
+        passages.emplace_back(
+            escape_quotes(mset.snippet(text, search->snippet_length, stemmer,
+                                       SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS)),
+            0);
+
+    ms_snippet_t *snippets =
+        static_cast<ms_snippet_t *>(calloc(passages.size(), sizeof *snippets));
+    if (!snippets)
+        throw std::bad_alloc();
+    /* Published zeroed, so that a failure below frees what exists. */
+    hit->snippets = snippets;
+    hit->n_snippets = passages.size();
+    for (size_t i = 0; i < passages.size(); i++) {
+        snippets[i].html = ms_index__strdup(passages[i].first);
+        snippets[i].page = passages[i].second;
+    }
+    hit->snippet = snippets[0].html;
+}
+
+/* hit->snippet is snippets[0].html, not a copy; a hit built elsewhere
+ * (ms_index_similar) may still own a separate one. */
 static void
 free_results(ms_results_t *results) noexcept
 {
     if (!results)
         return;
     for (size_t i = 0; i < results->n_hits; i++) {
-        ms_index__document_clear(&results->hits[i].doc);
-        free(const_cast<char *>(results->hits[i].snippet));
+        ms_hit_t *hit = &results->hits[i];
+        ms_index__document_clear(&hit->doc);
+        ms_snippet_t *snippets = const_cast<ms_snippet_t *>(hit->snippets);
+        bool shared = hit->n_snippets > 0 && hit->snippet == snippets[0].html;
+        if (!shared)
+            free(const_cast<char *>(hit->snippet));
+        for (size_t j = 0; j < hit->n_snippets; j++)
+            free(const_cast<char *>(snippets[j].html));
+        free(snippets);
     }
     free(results->hits);
     free(results->corrected);
+    free(results->understood);
+    ms_index__facets_free(results);
     free(results);
+}
+
+/* OR into 'query' a boost for each document whose symbol is typed plainly
+ * in the query, and into 'shown' (the query as reported) the plain symbol
+ * term. A boolean term has no weight of its own, hence the fixed weight
+ * restricted to the documents with the term. */
+static void
+add_symbols(Xapian::Query *query, Xapian::Query *shown, const char *text)
+{
+    std::vector<std::string> symbols = find_symbols(text);
+    if (symbols.empty())
+        return;
+    const char *prefix = ms_index__prefix_for("symbol", false);
+    std::vector<Xapian::Query> boosted{*query}, plain{*shown};
+    for (const std::string &symbol : symbols) {
+        Xapian::Query term(ms_index__boolean_term(prefix, symbol));
+        Xapian::Query weight(
+            (new Xapian::FixedWeightPostingSource(SYMBOL_WEIGHT))->release());
+        boosted.emplace_back(Xapian::Query::OP_FILTER, weight, term);
+        plain.push_back(term);
+    }
+    *query = Xapian::Query(Xapian::Query::OP_OR, boosted.begin(), boosted.end());
+    *shown = Xapian::Query(Xapian::Query::OP_OR, plain.begin(), plain.end());
 }
 
 static ms_index_status_t
@@ -315,27 +908,74 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
                         free_results);
     if (!results)
         throw std::bad_alloc();
+    /* Read as its underlying integer: C callers may store any value in
+     * the enum, and loading one outside its range as the enum is
+     * undefined in C++. */
+    std::underlying_type<ms_sort_t>::type sort;
+    memcpy(&sort, &search->sort, sizeof sort);
+    if (sort != MS_SORT_RELEVANCE && sort != MS_SORT_NEWEST && sort != MS_SORT_OLDEST) {
+        set_bad_query(idx, "unknown sort order");
+        return MS_INDEX_BAD_QUERY;
+    }
 
     Xapian::Stem stemmer = ms_index__stemmer(search->language ? search->language : "en");
+    Xapian::QueryParser parser;
+    setup_parser(parser, idx, stemmer, search->max_expansion);
     Xapian::Query query;
-    std::string corrected;
-    ms_index_status_t status = parse_query(&query, &results->plain_words, &corrected, idx,
-                                           stemmer, search->query);
+    std::string corrected, parsed_text;
+    unsigned flags = 0;
+    ms_index_status_t status =
+        parse_query(&query, &flags, &parsed_text, &results->plain_words, &corrected, idx,
+                    parser, search);
     if (status != MS_INDEX_OK)
         return status;
-    if (!corrected.empty())
-        results->corrected = ms_index__strdup(corrected);
+    /* The words snippets look for: the user's query only. */
+    Xapian::Query words = query;
+    Xapian::Query shown = query;
+    if (search->query && !query.empty() && !parsed_text.empty())
+        add_symbols(&query, &shown, search->query);
+
+    std::vector<Xapian::Query> restrictions;
     if (search->n_filters) {
         Xapian::Query filter;
         status = build_filter(&filter, idx, search);
         if (status != MS_INDEX_OK)
             return status;
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+        restrictions.push_back(filter);
     }
+    Xapian::Query dates;
+    bool dated = false;
+    status = build_date_range(&dates, &dated, idx, search);
+    if (status != MS_INDEX_OK)
+        return status;
+    if (dated)
+        restrictions.push_back(dates);
+    if (!restrictions.empty()) {
+        Xapian::Query all(Xapian::Query::OP_AND, restrictions.begin(),
+                          restrictions.end());
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, all);
+        shown = Xapian::Query(Xapian::Query::OP_FILTER, shown, all);
+    }
+    /* Described before the access filter, whose terms name groups. */
+    results->understood = ms_index__strdup(shown.get_description());
 
+    Xapian::Query visible = ms_index__visible(search->viewer);
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, visible);
+    if (!corrected.empty() &&
+        correction_visible(idx, parser, flags, parsed_text, corrected, visible))
+        results->corrected = ms_index__strdup(corrected);
+
+    /* Declared before the Enquire, which only borrows them. */
+    std::unique_ptr<Xapian::MatchSpy> spy;
+    std::unique_ptr<DateKey> date_key;
     Xapian::Enquire enquire(*idx->db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
+    if (sort != MS_SORT_RELEVANCE) {
+        bool newest = sort == MS_SORT_NEWEST;
+        date_key.reset(new DateKey(newest));
+        enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
+    }
 
     /* No page may reach past the largest document number: keeps
      * offset + limit from wrapping inside Xapian. */
@@ -349,6 +989,14 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     Xapian::doccount check = first + count;
     if (check < MIN_CHECK_AT_LEAST)
         check = MIN_CHECK_AT_LEAST;
+    if (search->facets) {
+        /* The spy sees every document checked: check them all, so the
+         * counts are exact. */
+        spy.reset(ms_index__facet_spy_new());
+        enquire.add_matchspy(spy.get());
+        if (check < size)
+            check = size;
+    }
     Xapian::MSet mset = enquire.get_mset(first, count, check);
 
     results->estimate = mset.get_matches_estimated();
@@ -361,6 +1009,9 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         results->n_hits = mset.size();
     }
 
+    std::vector<std::string> forms;
+    if (search->snippet_length > 0)
+        forms = snippet_forms(words);
     size_t i = 0;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
         ms_hit_t *hit = &results->hits[i];
@@ -368,16 +1019,11 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         ms_index__document_fill(&hit->doc, stored, false);
         hit->score = it.get_weight();
         hit->percent = static_cast<unsigned>(it.get_percent());
-        if (search->snippet_length > 0) {
-            const std::string &text = stored.has_body ? stored.body : stored.title;
-            std::string snippet = mset.snippet(text, search->snippet_length, stemmer,
-                                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                                   Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                                                   Xapian::MSet::SNIPPET_CJK_NGRAM,
-                                               "<mark>", "</mark>", "\xe2\x80\xa6");
-            hit->snippet = ms_index__strdup(escape_quotes(snippet));
-        }
+        if (search->snippet_length > 0)
+            fill_snippets(hit, mset, stored, search, stemmer, forms);
     }
+    if (spy)
+        ms_index__facets_fill(results.get(), *spy, *idx->db);
 
     *out = results.release();
     return MS_INDEX_OK;

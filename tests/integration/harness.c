@@ -5,7 +5,8 @@
  *
  * Child processes get PR_SET_PDEATHSIG so that a crashed test does not leave
  * servers behind; nginx runs with `daemon off` as our direct child for the
- * same reason.
+ * same reason. The load generator's threads never call cr_assert (it must
+ * run on the test's own thread); they count what they see instead.
  */
 #include "harness.h"
 
@@ -14,14 +15,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,9 +57,10 @@ free_port(void)
     return ntohs(addr.sin_port);
 }
 
-/* fork + exec 'argv' with stdout and stderr appended to 'log'. */
+/* fork + exec 'argv' with stdout and stderr appended to 'log', 'stdin_fd'
+ * (if >= 0) as its fd 0 and, if 'nofile' > 0, that RLIMIT_NOFILE. */
 static pid_t
-spawn(char *const argv[], const char *log)
+spawn_with(char *const argv[], const char *log, int stdin_fd, long nofile)
 {
     pid_t pid = fork();
     cr_assert(pid >= 0, "fork: %s", strerror(errno));
@@ -65,11 +72,28 @@ spawn(char *const argv[], const char *log)
             dup2(fd, 2);
             close(fd);
         }
+        if (stdin_fd >= 0 && stdin_fd != 0) {
+            dup2(stdin_fd, 0);
+            close(stdin_fd);
+        }
+        if (nofile > 0) {
+            struct rlimit limit = {(rlim_t)nofile, (rlim_t)nofile};
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+                fprintf(stderr, "setrlimit: %s\n", strerror(errno));
+                _exit(127);
+            }
+        }
         execvp(argv[0], argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     return pid;
+}
+
+static pid_t
+spawn(char *const argv[], const char *log)
+{
+    return spawn_with(argv, log, -1, 0);
 }
 
 static int
@@ -103,34 +127,106 @@ nginx_binary(void)
 }
 
 int
-ms_it_index(ms_it_t *it, const char *archive)
+ms_it_index_args(ms_it_t *it, const char *archive, const char *const *args)
 {
     char log[256];
+    char *argv[16] = {MS_BINARY_DIR "/indexer/migsearch-index",
+                      "--quiet",
+                      "--config",
+                      it->config,
+                      "--archive",
+                      (char *)archive};
+    size_t n = 6;
     snprintf(log, sizeof(log), "%s/index.log", it->dir);
-    char *argv[] = {MS_BINARY_DIR "/indexer/migsearch-index",
-                    "--quiet",
-                    "--config",
-                    it->config,
-                    "--archive",
-                    (char *)archive,
-                    NULL};
+    for (size_t i = 0; args && args[i]; i++) {
+        cr_assert(n + 1 < sizeof(argv) / sizeof(*argv), "too many indexer arguments");
+        argv[n++] = (char *)args[i];
+    }
+    argv[n] = NULL;
     return run(argv, log);
 }
 
+int
+ms_it_index(ms_it_t *it, const char *archive)
+{
+    return ms_it_index_args(it, archive, NULL);
+}
+
+/* Write the config, atomically (rename), since a reload may read it at
+ * any moment. With a socket the server does not create, server.socket
+ * names a path that must stay unused, with a mode that would show if the
+ * server applied it. */
 static void
 write_config(ms_it_t *it, const char *extra)
 {
-    FILE *f = fopen(it->config, "w");
-    cr_assert(f, "cannot write %s", it->config);
+    char tmp[208], socket[192];
+    const char *mode = "0600";
+    snprintf(tmp, sizeof(tmp), "%s.tmp", it->config);
+    snprintf(socket, sizeof(socket), "%s", it->socket);
+    if (it->socket_kind != MS_IT_OWN_SOCKET) {
+        snprintf(socket, sizeof(socket), "%s/configured.sock", it->dir);
+        mode = "0640";
+    }
+    FILE *f = fopen(tmp, "w");
+    cr_assert(f, "cannot write %s", tmp);
     fprintf(f,
             "index:\n  path: %s/index\n"
-            "server:\n  socket: %s\n  socket_mode: \"0600\"\n  socket_group: \"\"\n"
-            "  threads: 4\n"
+            "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
+            "  threads: %u\n"
             "log:\n  level: info\n",
-            it->dir, it->socket);
+            it->dir, socket, mode, it->threads ? it->threads : 4);
     if (extra)
         fputs(extra, f);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, it->config), 0, "rename: %s", strerror(errno));
+}
+
+void
+ms_it_write_config(ms_it_t *it, const char *extra_config)
+{
+    write_config(it, extra_config);
+}
+
+static char *
+read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *data = NULL;
+    size_t length = 0;
+    char buf[4096];
+    size_t n;
+    if (!f)
+        return strdup("");
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        char *grown = realloc(data, length + n + 1);
+        cr_assert(grown);
+        data = grown;
+        memcpy(data + length, buf, n);
+        length += n;
+    }
     fclose(f);
+    if (!data)
+        return strdup("");
+    data[length] = '\0';
+    return data;
+}
+
+unsigned
+ms_it_fcgi_log_count(ms_it_t *it, const char *needle)
+{
+    char *text = read_file(it->fcgi_log);
+    unsigned n = 0;
+    cr_assert(text);
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    free(text);
+    return n;
+}
+
+bool
+ms_it_fcgi_log_contains(ms_it_t *it, const char *needle)
+{
+    return ms_it_fcgi_log_count(it, needle) > 0;
 }
 
 static void
@@ -149,9 +245,11 @@ wait_for_socket(ms_it_t *it)
     }
 }
 
-/* Start nginx on a fresh port; retry if the port was taken meanwhile. */
+/* Start nginx on a fresh port; retry if the port was taken meanwhile.
+ * The config is rendered in the test identity mode (harness.h), serving
+ * 'archive' (may be NULL) at /_migsearch/files/. */
 static void
-start_nginx(ms_it_t *it)
+start_nginx(ms_it_t *it, const char *archive)
 {
     char render[] = MS_SOURCE_DIR "/config/render-nginx.sh";
     char prefix[160], conf[192], errlog[192], port[16], log[192];
@@ -163,7 +261,15 @@ start_nginx(ms_it_t *it)
     for (int attempt = 0; attempt < 5; attempt++) {
         it->port = free_port();
         snprintf(port, sizeof(port), "%d", it->port);
-        char *render_argv[] = {"/bin/sh", render, prefix, port, it->socket, "off", NULL};
+        char *render_argv[] = {"/bin/sh",
+                               render,
+                               prefix,
+                               port,
+                               it->socket,
+                               "off",
+                               archive ? (char *)archive : "",
+                               "testauth",
+                               NULL};
         cr_assert(run(render_argv, log) == 0, "render-nginx.sh failed");
 
         char pfx[168];
@@ -200,26 +306,97 @@ start_nginx(ms_it_t *it)
     cr_assert_fail("nginx did not start (is it installed? set MS_TEST_NGINX)");
 }
 
-void
-ms_it_start(ms_it_t *it, const char *archive, const char *extra_config)
+/* A listening unix socket at it->socket, as a spawner would make it. */
+static int
+listen_unix(ms_it_t *it)
 {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert(fd >= 0, "socket: %s", strerror(errno));
+    cr_assert(strlen(it->socket) < sizeof(addr.sun_path));
+    strcpy(addr.sun_path, it->socket);
+    mode_t old = umask(0177);
+    int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+    umask(old);
+    cr_assert(rc == 0, "bind %s: %s", it->socket, strerror(errno));
+    cr_assert(listen(fd, 64) == 0, "listen: %s", strerror(errno));
+    return fd;
+}
+
+/* Wait until migsearch-fcgi logs that it listens (for sockets that exist
+ * before it runs). */
+static void
+wait_for_listening(ms_it_t *it)
+{
+    long deadline = now_ms() + 10000;
+    while (!ms_it_fcgi_log_contains(it, "listening socket=")) {
+        int status;
+        if (waitpid(it->fcgi_pid, &status, WNOHANG) == it->fcgi_pid) {
+            it->fcgi_pid = 0;
+            cat_file(it->fcgi_log);
+            cr_assert_fail("migsearch-fcgi exited before listening");
+        }
+        cr_assert(now_ms() < deadline, "migsearch-fcgi did not start listening");
+        usleep(20000);
+    }
+}
+
+void
+ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *options)
+{
+    static const ms_it_options_t defaults;
+    if (!options)
+        options = &defaults;
     memset(it, 0, sizeof(*it));
+    if (options->socket == MS_IT_SPAWN_FCGI &&
+        system("command -v spawn-fcgi >/dev/null") != 0)
+        cr_skip_test("spawn-fcgi is not installed (config/deps.sh test installs it)");
+    it->socket_kind = options->socket;
+    it->threads = options->threads;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);
     snprintf(it->socket, sizeof(it->socket), "%s/migsearch.sock", it->dir);
-    write_config(it, extra_config);
+    snprintf(it->fcgi_log, sizeof(it->fcgi_log), "%s/fcgi.log", it->dir);
+    write_config(it, options->extra_config);
 
     if (archive)
         cr_assert_eq(ms_it_index(it, archive), 0,
                      "migsearch-index failed; see %s/index.log", it->dir);
 
-    char log[192];
-    snprintf(log, sizeof(log), "%s/fcgi.log", it->dir);
-    char *argv[] = {MS_BINARY_DIR "/fcgi/migsearch-fcgi", "--config", it->config, NULL};
-    it->fcgi_pid = spawn(argv, log);
-    wait_for_socket(it);
-    start_nginx(it);
+    char *fcgi = MS_BINARY_DIR "/fcgi/migsearch-fcgi";
+    switch (options->socket) {
+    case MS_IT_OWN_SOCKET: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
+        wait_for_socket(it);
+        break;
+    }
+    case MS_IT_INHERIT_SOCKET: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->listen_fd = listen_unix(it);
+        it->has_listen_fd = true;
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, it->listen_fd, options->nofile);
+        wait_for_listening(it);
+        break;
+    }
+    case MS_IT_SPAWN_FCGI: {
+        /* -n: spawn-fcgi execs the server itself, so its pid is ours. */
+        char *argv[] = {"spawn-fcgi", "-n", "-s",       it->socket, "-M", "0600",
+                        "--",         fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
+        wait_for_listening(it);
+        break;
+    }
+    }
+    start_nginx(it, archive);
+}
+
+void
+ms_it_start(ms_it_t *it, const char *archive, const char *extra_config)
+{
+    ms_it_options_t options = {.extra_config = extra_config};
+    ms_it_start_with(it, archive, &options);
 }
 
 long
@@ -269,6 +446,10 @@ ms_it_stop(ms_it_t *it)
         it->nginx_pid = 0;
     }
     ms_it_stop_fcgi(it, 3000, NULL);
+    if (it->has_listen_fd) {
+        close(it->listen_fd);
+        it->has_listen_fd = false;
+    }
     if (getenv("MS_TEST_CATLOG")) {
         char path[192];
         snprintf(path, sizeof(path), "%s/fcgi.log", it->dir);
@@ -371,4 +552,206 @@ ms_http_free(ms_http_t *res)
     free(res->headers);
     json_decref(res->json);
     memset(res, 0, sizeof(*res));
+}
+
+void
+ms_it_request_headers(ms_http_t *out, ms_it_t *it, const char *method, const char *target,
+                      const char *body, const char *const *headers)
+{
+    buffer_t resp = {0}, head = {0};
+    struct curl_slist *list = NULL;
+    memset(out, 0, sizeof(*out));
+    size_t size = strlen(target) + 64;
+    char *url = malloc(size);
+    cr_assert(url);
+    snprintf(url, size, "http://127.0.0.1:%d%s", it->port, target);
+
+    CURL *curl = curl_easy_init();
+    cr_assert(curl);
+    for (size_t i = 0; headers && headers[i]; i++) {
+        struct curl_slist *grown = curl_slist_append(list, headers[i]);
+        cr_assert(grown);
+        list = grown;
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    if (body)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    if (list)
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(list);
+    free(url);
+    cr_assert_eq(rc, CURLE_OK, "%s %.100s: %s", method, target, curl_easy_strerror(rc));
+
+    out->body = resp.data ? resp.data : strdup("");
+    out->length = resp.length;
+    out->headers = head.data ? head.data : strdup("");
+    out->json = json_loadb(out->body, out->length, 0, NULL);
+}
+
+/* ---- load generator ---- */
+
+struct ms_it_load {
+    ms_it_t *it;
+    const char *const *targets;
+    const char *const *headers;
+    unsigned n_clients;
+    pthread_t *threads;
+    struct client *clients; /* the threads' arguments */
+    atomic_bool stop;
+    atomic_long mark_ms;  /* 0: no mark yet */
+    pthread_mutex_t lock; /* guards stats */
+    ms_it_load_stats_t stats;
+};
+
+typedef struct client {
+    ms_it_load_t *load;
+    unsigned index;
+} client_t;
+
+static void load_failure(ms_it_load_t *load, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Keep the first failure's description; the caller holds the lock. */
+static void
+load_failure(ms_it_load_t *load, const char *format, ...)
+{
+    va_list ap;
+    if (load->stats.first_failure[0] != '\0')
+        return;
+    va_start(ap, format);
+    vsnprintf(load->stats.first_failure, sizeof(load->stats.first_failure), format, ap);
+    va_end(ap);
+}
+
+static void *
+load_client(void *arg)
+{
+    client_t *client = arg;
+    ms_it_load_t *load = client->load;
+    struct curl_slist *list = NULL;
+    CURL *curl = curl_easy_init();
+    size_t n_targets = 0;
+    if (!curl)
+        return NULL;
+    while (load->targets[n_targets])
+        n_targets++;
+    for (size_t i = 0; load->headers && load->headers[i]; i++)
+        list = curl_slist_append(list, load->headers[i]);
+    for (size_t i = client->index; !atomic_load(&load->stop); i++) {
+        char url[2048];
+        buffer_t resp = {0};
+        long status = 0;
+        const char *target = load->targets[i % n_targets];
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", load->it->port, target);
+        curl_easy_reset(curl);
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp);
+        if (list)
+            curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+        long start = now_ms();
+        CURLcode rc = curl_easy_perform(curl);
+        long end = now_ms();
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        long mark = atomic_load(&load->mark_ms);
+        bool before_mark = mark == 0 || end < mark;
+
+        pthread_mutex_lock(&load->lock);
+        if (rc != CURLE_OK) {
+            load->stats.transfer_errors++;
+            load_failure(load, "%s: %s (status %ld, %zu bytes)", target,
+                         curl_easy_strerror(rc), status, resp.length);
+        } else if (status < 200 || status > 299) {
+            load->stats.non_2xx++;
+            load->stats.non_2xx_other += status != 502;
+            load->stats.non_2xx_before_mark += before_mark;
+            load_failure(load, "%s: status %ld", target, status);
+        } else {
+            json_t *json = json_loadb(resp.data ? resp.data : "", resp.length, 0, NULL);
+            if (!json_is_object(json)) {
+                load->stats.bad_bodies++;
+                load_failure(load,
+                             "%s: status %ld with a body that is not JSON (%zu bytes)",
+                             target, status, resp.length);
+            } else {
+                load->stats.ok++;
+                load->stats.spanning_ok += mark != 0 && start < mark && end >= mark;
+            }
+            json_decref(json);
+        }
+        pthread_mutex_unlock(&load->lock);
+        free(resp.data);
+    }
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return NULL;
+}
+
+ms_it_load_t *
+ms_it_load_start(ms_it_t *it, unsigned clients, const char *const *targets,
+                 const char *const *headers)
+{
+    ms_it_load_t *load = calloc(1, sizeof(*load));
+    client_t *args;
+    cr_assert(load && clients > 0 && targets && targets[0]);
+    /* Not thread-safe itself: once, here, before any client thread. */
+    cr_assert_eq(curl_global_init(CURL_GLOBAL_ALL), CURLE_OK);
+    load->it = it;
+    load->targets = targets;
+    load->headers = headers;
+    load->n_clients = clients;
+    atomic_init(&load->stop, false);
+    atomic_init(&load->mark_ms, 0);
+    pthread_mutex_init(&load->lock, NULL);
+    load->threads = calloc(clients, sizeof(*load->threads));
+    args = calloc(clients, sizeof(*args));
+    cr_assert(load->threads && args);
+    for (unsigned i = 0; i < clients; i++) {
+        args[i].load = load;
+        args[i].index = i;
+        cr_assert_eq(pthread_create(&load->threads[i], NULL, load_client, &args[i]), 0);
+    }
+    load->clients = args;
+    return load;
+}
+
+void
+ms_it_load_mark(ms_it_load_t *load)
+{
+    atomic_store(&load->mark_ms, now_ms());
+}
+
+void
+ms_it_load_peek(ms_it_load_t *load, ms_it_load_stats_t *out)
+{
+    pthread_mutex_lock(&load->lock);
+    *out = load->stats;
+    pthread_mutex_unlock(&load->lock);
+}
+
+void
+ms_it_load_stop(ms_it_load_t *load, ms_it_load_stats_t *out)
+{
+    atomic_store(&load->stop, true);
+    for (unsigned i = 0; i < load->n_clients; i++)
+        pthread_join(load->threads[i], NULL);
+    ms_it_load_peek(load, out);
+    pthread_mutex_destroy(&load->lock);
+    free(load->threads);
+    free(load->clients);
+    free(load);
 }

@@ -7,7 +7,10 @@
  * archive with the real migsearch-index, starts the real migsearch-fcgi on a
  * unix socket and the real nginx (config rendered from nginx.conf.example by
  * config/render-nginx.sh) on a free loopback port. Requests go over HTTP with
- * libcurl. Environment:
+ * libcurl. The nginx config is rendered in its test identity mode: the
+ * X-Test-User and X-Test-Groups request headers become REMOTE_USER and
+ * MS_GROUPS (a request without them is anonymous), and /_migsearch/files/
+ * serves the archive the test indexed. Environment:
  *   MS_TEST_NGINX   nginx binary (default: nginx on PATH)
  *   MS_TEST_LEAVE   keep the temporary directory
  *   MS_TEST_CATLOG  print the nginx and migsearch-fcgi logs at stop
@@ -16,17 +19,41 @@
 #define MS_TEST_HARNESS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* How migsearch-fcgi gets its listening socket. */
+typedef enum ms_it_socket {
+    MS_IT_OWN_SOCKET = 0, /* it creates server.socket itself */
+    MS_IT_INHERIT_SOCKET, /* the harness listens on it->socket and passes it as
+                             fd 0, keeping a copy in it->listen_fd */
+    MS_IT_SPAWN_FCGI      /* started by `spawn-fcgi -n -s it->socket -M 0600` */
+} ms_it_socket_t;
 
 typedef struct ms_it {
     char dir[128];
     char config[192];
-    char socket[192];
+    char socket[192];   /* the socket nginx connects to */
+    char fcgi_log[192]; /* migsearch-fcgi's stdout and stderr */
     int port;
     pid_t fcgi_pid;
     pid_t nginx_pid;
+    ms_it_socket_t socket_kind;
+    unsigned threads;   /* server.threads, 0 for the default of 4 */
+    bool has_listen_fd; /* MS_IT_INHERIT_SOCKET: the test's copy is listen_fd */
+    int listen_fd;
 } ms_it_t;
+
+/* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
+typedef struct ms_it_options {
+    const char *extra_config; /* YAML appended to the generated config */
+    long nofile;              /* RLIMIT_NOFILE of the server; 0: the test's */
+    unsigned threads;         /* server.threads; 0: 4 */
+    ms_it_socket_t socket;    /* other than OWN: server.socket in the config is
+                                 it->dir/configured.sock, mode 0640, and must
+                                 stay unused */
+} ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
  * the body is not JSON. Free with ms_http_free(). */
@@ -42,8 +69,26 @@ typedef struct ms_http {
  * to the generated config (may be NULL). Fails the current test on error. */
 void ms_it_start(ms_it_t *it, const char *archive, const char *extra_config);
 
+/* ms_it_start() with options (NULL: the defaults). Skips the test when
+ * MS_IT_SPAWN_FCGI is asked for and spawn-fcgi is not installed. */
+void ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *options);
+
+/* Write the test's config again with 'extra_config' (may be NULL) in
+ * place of the one given at start, for reload tests. */
+void ms_it_write_config(ms_it_t *it, const char *extra_config);
+
+/* true if migsearch-fcgi's log contains 'needle'. */
+bool ms_it_fcgi_log_contains(ms_it_t *it, const char *needle);
+
+/* Occurrences of 'needle' in migsearch-fcgi's log. */
+unsigned ms_it_fcgi_log_count(ms_it_t *it, const char *needle);
+
 /* Run migsearch-index with the test's config; returns its exit status. */
 int ms_it_index(ms_it_t *it, const char *archive);
+
+/* Run migsearch-index with extra arguments (NULL-terminated, e.g.
+ * {"--rebuild", NULL}); returns its exit status. */
+int ms_it_index_args(ms_it_t *it, const char *archive, const char *const *args);
 
 /* Send SIGTERM to migsearch-fcgi and wait up to 'timeout_ms'. Returns the
  * milliseconds it took to exit, or -1 if it did not (it is then killed).
@@ -67,5 +112,45 @@ const char *ms_http_header(const ms_http_t *res, const char *name, char *buf,
                            size_t size);
 
 void ms_http_free(ms_http_t *res);
+
+/* ms_it_request() with extra request headers and no limit on the length of
+ * 'target' (for oversized-query tests). 'headers' is a NULL-terminated
+ * array of "Name: value" lines, or NULL. Fails the current test if the
+ * connection itself fails. */
+void ms_it_request_headers(ms_http_t *out, ms_it_t *it, const char *method,
+                           const char *target, const char *body,
+                           const char *const *headers);
+
+/* ---- load: clients sending requests concurrently through nginx ---- */
+
+typedef struct ms_it_load ms_it_load_t;
+
+/* What the clients saw. A request is "ok" when it got a 2xx status and a
+ * complete body that parses as JSON. */
+typedef struct ms_it_load_stats {
+    unsigned long ok;
+    unsigned long non_2xx;       /* a status other than 2xx */
+    unsigned long non_2xx_other; /* ... other than 502 */
+    unsigned long non_2xx_before_mark;
+    unsigned long transfer_errors; /* no answer, or a truncated one */
+    unsigned long bad_bodies;      /* 2xx whose body is not JSON */
+    unsigned long spanning_ok;     /* ok, sent before the mark, done after */
+    char first_failure[256];       /* "" if none */
+} ms_it_load_stats_t;
+
+/* Start 'clients' threads, each sending GET requests for the targets of
+ * the NULL-terminated 'targets' in turn (with 'headers', NULL-terminated
+ * or NULL) until ms_it_load_stop(). Both arrays must outlive the load. */
+ms_it_load_t *ms_it_load_start(ms_it_t *it, unsigned clients, const char *const *targets,
+                               const char *const *headers);
+
+/* Remember now as the mark (see ms_it_load_stats_t). */
+void ms_it_load_mark(ms_it_load_t *load);
+
+/* The counts so far. */
+void ms_it_load_peek(ms_it_load_t *load, ms_it_load_stats_t *out);
+
+/* Stop the clients, wait for their last requests and free 'load'. */
+void ms_it_load_stop(ms_it_load_t *load, ms_it_load_stats_t *out);
 
 #endif /* MS_TEST_HARNESS_H */

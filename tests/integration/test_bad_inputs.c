@@ -189,7 +189,7 @@ Test(bad_inputs, every_bad_file_is_named_and_every_good_one_indexed)
     cr_expect_not_null(strstr(reason_for(&res, "bad/yaml-error.md"), "line 4, column 1"));
 
     ms_index_t *idx = ms_ix_open(ix.index);
-    ms_search_t search = {"goodword", "en", NULL, 0, 0, 10, 0};
+    ms_search_t search = {.query = "goodword", .language = "en", .limit = 10};
     ms_results_t *results = NULL;
     cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
     cr_expect_eq(results->estimate, 4, "all four good documents are searchable");

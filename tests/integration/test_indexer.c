@@ -89,7 +89,7 @@ doc_count(ms_index_t *idx)
 static unsigned long
 hits(ms_index_t *idx, const char *query)
 {
-    ms_search_t search = {query, "en", NULL, 0, 0, 0, 0};
+    ms_search_t search = {.query = query, .language = "en"};
     ms_results_t *results = NULL;
     cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
     unsigned long n = results->estimate;

@@ -191,7 +191,7 @@ Test(config, defaults_are_the_documented_values)
     cr_expect_eq(cfg->search.per_page, 10);
     cr_expect_eq(cfg->search.max_per_page, 100);
     cr_expect_eq(cfg->search.max_page, 1000);
-    cr_expect_eq(cfg->search.max_query_length, 2048);
+    cr_expect_eq(cfg->search.max_query_length, 1024);
     cr_expect_eq(cfg->search.snippet_length, 240);
     cr_expect_eq(cfg->log.level, MS_LOG_INFO);
     cr_expect_eq(cfg->log.queries, false);

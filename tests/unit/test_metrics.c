@@ -41,6 +41,11 @@ Test(metrics, endpoints_are_recognised_from_the_path)
 {
     cr_assert_eq(ms_metrics_endpoint("/search"), MS_ENDPOINT_SEARCH);
     cr_assert_eq(ms_metrics_endpoint("/doc/x"), MS_ENDPOINT_DOC);
+    cr_assert_eq(ms_metrics_endpoint("/doc/x/file"), MS_ENDPOINT_FILE);
+    cr_assert_eq(ms_metrics_endpoint("/doc/file"), MS_ENDPOINT_DOC);
+    cr_assert_eq(ms_metrics_endpoint("/suggest"), MS_ENDPOINT_SUGGEST);
+    cr_assert_eq(ms_metrics_endpoint("/similar/x"), MS_ENDPOINT_SIMILAR);
+    cr_assert_eq(ms_metrics_endpoint("/feed"), MS_ENDPOINT_FEED);
     cr_assert_eq(ms_metrics_endpoint("/health"), MS_ENDPOINT_HEALTH);
     cr_assert_eq(ms_metrics_endpoint("/metrics"), MS_ENDPOINT_METRICS);
     cr_assert_eq(ms_metrics_endpoint("/searchx"), MS_ENDPOINT_OTHER);

@@ -16,6 +16,8 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "ms_fcgi.h"
 
@@ -23,7 +25,8 @@ static char tmpdir[64];
 static char index_path[128];
 static ms_config_t *cfg;
 static ms_worker_t worker;
-static json_t *body;
+static ms_response_t response;
+static json_t *body; /* response.json, borrowed */
 
 static const ms_field_t rec1_fields[] = {
     {"type", "recommendation"},
@@ -104,7 +107,14 @@ setup_config(void)
     cfg->search.max_page = 1000;
     cfg->search.max_query_length = 1024;
     cfg->search.snippet_length = 80;
+    cfg->search.snippets = 3;
+    cfg->search.feed_size = 20;
+    cfg->search.suggestions = 8;
+    free(cfg->server.files_location);
+    cfg->server.files_location = strdup("/_files/");
+    cr_assert_not_null(cfg->server.files_location);
     ms_worker_init(&worker, cfg);
+    memset(&response, 0, sizeof(response));
     body = NULL;
 }
 
@@ -127,7 +137,7 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 teardown(void)
 {
-    json_decref(body);
+    ms_response_free(&response);
     body = NULL;
     ms_worker_fini(&worker);
     ms_config_free(cfg);
@@ -135,18 +145,32 @@ teardown(void)
     nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Run one request; the body lands in the global 'body' (freed by the next
- * call or by teardown). */
+/* Run one request as the viewer with the MS_GROUPS value 'groups'; the
+ * response lands in the global 'response' and a JSON body in 'body' (freed
+ * by the next call or by teardown). */
+static int
+request_as(const char *groups, const char *method, const char *path, const char *query)
+{
+    ms_request_t req = {method, path, query, "test-id", NULL, groups};
+    int status;
+
+    ms_response_free(&response);
+    status = ms_route(&response, &worker, &req);
+    cr_assert_eq(status, response.status);
+    body = response.json;
+    cr_assert(body != NULL || response.text != NULL, "%s %s?%s gave no body", method,
+              path, query ? query : "");
+    return status;
+}
+
+/* The same as an anonymous user, expecting JSON. */
 static int
 request(const char *method, const char *path, const char *query)
 {
-    ms_request_t req = {method, path, query, "test-id", NULL};
-    int status;
+    int status = request_as(NULL, method, path, query);
 
-    json_decref(body);
-    body = NULL;
-    status = ms_route(&body, &worker, &req);
-    cr_assert_not_null(body, "%s %s?%s gave no body", method, path, query ? query : "");
+    cr_assert_not_null(body, "%s %s?%s gave no JSON body", method, path,
+                       query ? query : "");
     return status;
 }
 
@@ -235,9 +259,10 @@ Test(route, search_finds_matching_ids)
 
 Test(route, search_answer_has_stable_shape)
 {
-    static const char *const keys[] = {
-        "id",     "title",  "type",   "date",     "process", "meeting", "countries",
-        "themes", "status", "symbol", "language", "score",   "snippet", "extra"};
+    static const char *const keys[] = {"id",      "title",    "type",      "date",
+                                       "process", "meeting",  "countries", "themes",
+                                       "status",  "symbol",   "language",  "score",
+                                       "snippet", "snippets", "extra",     "url"};
     json_t *hit, *total;
 
     cr_assert_eq(search("q=trafficking&per_page=5"), 200);
@@ -269,9 +294,10 @@ Test(route, search_answer_has_stable_shape)
                      "trafficking");
     cr_assert(json_is_real(json_object_get(hit, "score")));
     cr_assert(json_is_string(json_object_get(hit, "snippet")));
-    cr_assert_str_eq(
-        json_string_value(json_object_get(json_object_get(hit, "extra"), "source")),
-        "ikd");
+    /* The archive path is never shown. */
+    cr_assert_null(json_object_get(json_object_get(hit, "extra"), "source"));
+    cr_assert_null(json_object_get(hit, "source"));
+    cr_assert_str_eq(json_string_value(json_object_get(hit, "url")), "/doc/rec-001");
     cr_assert_eq(json_array_size(json_object_get(json_object_get(hit, "extra"), "note")),
                  2);
 
@@ -702,4 +728,946 @@ Test(params, document_json_survives_invalid_utf8)
     cr_assert_eq(json_object_size(json_object_get(object, "extra")), 1);
     cr_assert(json_is_null(json_object_get(object, "date")));
     json_decref(object);
+}
+
+/* ---- the search service: parameters, facets, snippets, access, files ---- */
+
+/* The ids of the results in answer order, joined with ','. */
+static const char *
+ordered_ids(char *buf, size_t size)
+{
+    json_t *results = json_object_get(body, "results");
+
+    cr_assert(json_is_array(results), "no results array");
+    buf[0] = '\0';
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        const char *id =
+            json_string_value(json_object_get(json_array_get(results, i), "id"));
+
+        cr_assert_not_null(id);
+        if (i > 0)
+            strncat(buf, ",", size - strlen(buf) - 1);
+        strncat(buf, id, size - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* Assert a 400 bad_request whose message names 'parameter' (quoted). */
+static void
+assert_bad_parameter(int status, const char *parameter)
+{
+    const char *message = assert_error(status, 400, "bad_request");
+    char quoted[64];
+
+    snprintf(quoted, sizeof(quoted), "'%s'", parameter);
+    cr_assert_not_null(strstr(message, quoted), "message '%s' does not name %s", message,
+                       quoted);
+}
+
+Test(route, search_sorts_by_date_both_ways)
+{
+    char ids[256];
+
+    cr_assert_eq(search("sort=newest"), 200);
+    cr_assert_str_eq(ordered_ids(ids, sizeof(ids)), "rep-001,ws-001,rec-002,rec-001");
+    cr_assert_str_eq(json_string_value(json_object_get(body, "sort")), "newest");
+    cr_assert_eq(search("sort=oldest"), 200);
+    cr_assert_str_eq(ordered_ids(ids, sizeof(ids)), "rec-001,rec-002,ws-001,rep-001");
+    cr_assert_str_eq(json_string_value(json_object_get(body, "sort")), "oldest");
+    cr_assert_eq(search("sort=newest&per_page=2&page=2"), 200);
+    cr_assert_str_eq(ordered_ids(ids, sizeof(ids)), "rec-002,rec-001");
+    cr_assert_eq(search("q=trafficking"), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "sort")), "relevance");
+    cr_assert_eq(search("q=trafficking&sort=relevance"), 200);
+
+    assert_bad_parameter(search("sort=date"), "sort");
+    assert_bad_parameter(search("sort="), "sort");
+    assert_bad_parameter(search("sort=Newest"), "sort");
+    assert_bad_parameter(search("sort=newest&sort=oldest"), "sort");
+}
+
+Test(route, search_restricts_dates)
+{
+    char ids[256];
+
+    cr_assert_eq(search("from=2003&to=2005"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rec-002,ws-001");
+    cr_assert_str_eq(json_string_value(json_object_get(body, "from")), "2003");
+    cr_assert_str_eq(json_string_value(json_object_get(body, "to")), "2005");
+    cr_assert_eq(search("from=2005-03"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rep-001");
+    cr_assert(json_is_null(json_object_get(body, "to")));
+    cr_assert_eq(search("to=2003-12-31"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rec-001,rec-002");
+    cr_assert(json_is_null(json_object_get(body, "from")));
+    cr_assert_eq(search("from=2001-05-10&to=2001-05-10"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rec-001");
+    cr_assert_eq(search("from=2003-05&to=2003"), 200);
+
+    /* Undated documents are outside every range. */
+    {
+        static const ms_document_t undated = {"undated", "U", "u", "en", NULL, NULL, 0};
+
+        write_documents(index_path, &undated, 1);
+    }
+    cr_assert_eq(search("to=2003"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rec-001,rec-002");
+    cr_assert_eq(search("from=2001"), 200);
+    cr_assert_str_eq(result_ids(ids, sizeof(ids)), "rec-001,rec-002,rep-001,ws-001");
+}
+
+struct bad_date {
+    char query[40];
+    char parameter[8];
+};
+
+ParameterizedTestParameters(route, rejects_bad_dates)
+{
+    static struct bad_date cases[] = {
+        {"from=2003-13", "from"},
+        {"from=2003-02-30", "from"},
+        {"from=2001-02-29", "from"},
+        {"to=20031", "to"},
+        {"from=abcd", "from"},
+        {"to=2003-1-01", "to"},
+        {"to=2003-00", "to"},
+        {"from=", "from"},
+        {"to=2003-01-32", "to"},
+        {"from=03", "from"},
+        {"to=2003/01", "to"},
+        {"from=-2003", "from"},
+        {"from=2005&to=2003", "from"},
+        {"from=2003-02-01&to=2003-01", "from"},
+        {"from=2003&from=2004", "from"},
+    };
+    return cr_make_param_array(struct bad_date, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_date *c, route, rejects_bad_dates)
+{
+    assert_bad_parameter(search(c->query), c->parameter);
+}
+
+Test(route, accepts_leap_day)
+{
+    cr_assert_eq(search("from=2004-02-29&to=2000-02-29"), 400);
+    cr_assert_eq(search("from=2000-02-29"), 200);
+}
+
+/* The count of 'value' in the facet 'field' of the answer; -1 if absent. */
+static long
+facet_count(const char *field, const char *value)
+{
+    json_t *values = json_object_get(json_object_get(body, "facets"), field);
+
+    cr_assert(json_is_array(values), "facet '%s' is not an array", field);
+    for (size_t i = 0; i < json_array_size(values); i++) {
+        json_t *item = json_array_get(values, i);
+
+        cr_assert_eq(json_object_size(item), 2);
+        if (strcmp(json_string_value(json_object_get(item, "value")), value) == 0)
+            return (long)json_integer_value(json_object_get(item, "count"));
+    }
+    return -1;
+}
+
+Test(route, search_counts_facets_of_all_matches)
+{
+    static const char *const fields[] = {"type",  "process", "meeting",  "country",
+                                         "theme", "status",  "language", "year"};
+    json_t *facets;
+
+    cr_assert_eq(search("per_page=1"), 200);
+    facets = json_object_get(body, "facets");
+    cr_assert(json_is_object(facets));
+    cr_assert_eq(json_object_size(facets), 8);
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        cr_assert(json_is_array(json_object_get(facets, fields[i])), "no facet %s",
+                  fields[i]);
+    /* Over every match, not the one hit of the page; two documents share
+     * each of these countries. */
+    cr_assert_eq(facet_count("country", "Kazakhstan"), 2);
+    cr_assert_eq(facet_count("country", "Kyrgyzstan"), 2);
+    cr_assert_eq(facet_count("country", "Tajikistan"), 1);
+    cr_assert_eq(facet_count("type", "recommendation"), 2);
+    cr_assert_eq(facet_count("type", "workshop"), 1);
+    cr_assert_eq(facet_count("language", "en"), 3);
+    cr_assert_eq(facet_count("language", "fr"), 1);
+    cr_assert_eq(facet_count("year", "2003"), 1);
+    cr_assert_eq(facet_count("status", "implemented"), 1);
+    cr_assert_eq(facet_count("meeting", "ikd-2005-almaty"), 1);
+
+    cr_assert_eq(search("q=trafficking"), 200);
+    cr_assert_eq(facet_count("country", "Kazakhstan"), 2);
+    cr_assert_eq(facet_count("country", "Kyrgyzstan"), 1);
+    cr_assert_eq(facet_count("country", "Tajikistan"), -1);
+    cr_assert_eq(facet_count("type", "report"), -1);
+
+    cr_assert_eq(search("country=Narnia"), 200);
+    cr_assert_eq(
+        json_array_size(json_object_get(json_object_get(body, "facets"), "type")), 0);
+}
+
+Test(route, search_facets_can_be_turned_off)
+{
+    cr_assert_eq(search("facets=0"), 200);
+    cr_assert(json_is_null(json_object_get(body, "facets")));
+    cr_assert_eq(search("facets=1"), 200);
+    cr_assert(json_is_object(json_object_get(body, "facets")));
+    assert_bad_parameter(search("facets=no"), "facets");
+    assert_bad_parameter(search("facets="), "facets");
+    assert_bad_parameter(search("facets=0&facets=0"), "facets");
+}
+
+Test(route, search_answer_echoes_and_explains_the_query)
+{
+    cr_assert_eq(search("q=migrant+workers"), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "query")),
+                     "migrant workers");
+    cr_assert(json_is_string(json_object_get(body, "understood")));
+    cr_assert_neq(json_string_length(json_object_get(body, "understood")), 0);
+    cr_assert(json_is_null(json_object_get(body, "did_you_mean")));
+    cr_assert(json_is_object(json_object_get(body, "total")));
+    cr_assert(json_is_real(json_object_get(body, "took_ms")));
+}
+
+Test(route, search_snippets_carry_page_numbers)
+{
+    static const ms_document_t paged = {
+        "pdf-001",
+        "Annual report",
+        "The first page says nothing.\fThe second page is about zanzibar cloves.\fEnd.",
+        "en",
+        "2009",
+        NULL,
+        0};
+    json_t *hit, *snippets, *first;
+
+    write_documents(index_path, &paged, 1);
+    cr_assert_eq(search("q=zanzibar"), 200);
+    hit = result_with_id("pdf-001");
+    cr_assert_not_null(hit);
+    cr_assert_str_eq(json_string_value(json_object_get(hit, "url")), "/doc/pdf-001");
+    snippets = json_object_get(hit, "snippets");
+    cr_assert(json_is_array(snippets));
+    cr_assert_geq(json_array_size(snippets), 1);
+    cr_assert_leq(json_array_size(snippets), 3);
+    first = json_array_get(snippets, 0);
+    cr_assert_not_null(strstr(json_string_value(json_object_get(first, "html")),
+                              "<mark>zanzibar</mark>"));
+    cr_assert_eq(json_integer_value(json_object_get(first, "page")), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(hit, "snippet")),
+                     json_string_value(json_object_get(first, "html")));
+
+    /* A document without pages has snippets without a page. */
+    cr_assert_eq(search("q=remittances"), 200);
+    first = json_array_get(json_object_get(result_with_id("rec-002"), "snippets"), 0);
+    cr_assert_not_null(first);
+    cr_assert(json_is_null(json_object_get(first, "page")));
+}
+
+Test(route, search_suggests_a_correction)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    char spelled[128];
+
+    /* A second index, written with the spelling dictionary on. */
+    snprintf(spelled, sizeof(spelled), "%s/spelled", tmpdir);
+    cr_assert_eq(ms_index_open(&idx, spelled, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    for (size_t i = 0; i < N_DOCUMENTS; i++)
+        cr_assert_eq(ms_index_put(idx, &documents[i]), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
+    ms_index_close(idx);
+    ms_worker_fini(&worker);
+    use_index_path(spelled);
+    ms_worker_init(&worker, cfg);
+
+    cr_assert_eq(search("q=trafficing"), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "did_you_mean")),
+                     "trafficking");
+    cr_assert_eq(search("q=trafficking"), 200);
+    cr_assert(json_is_null(json_object_get(body, "did_you_mean")));
+}
+
+Test(route, result_urls_are_percent_encoded)
+{
+    static const ms_document_t odd = {"a+b:\xc3\xa9", "Odd", "odd zebra body", "en", NULL,
+                                      NULL,           0};
+
+    write_documents(index_path, &odd, 1);
+    cr_assert_eq(search("q=zebra"), 200);
+    cr_assert_str_eq(
+        json_string_value(json_object_get(result_with_id("a+b:\xc3\xa9"), "url")),
+        "/doc/a%2Bb%3A%C3%A9");
+    cr_assert_eq(request("GET", "/doc/a%2Bb%3A%C3%A9", NULL), 200);
+}
+
+/* ---- access control: a canary only the board may see ---- */
+
+static const ms_field_t canary_fields[] = {
+    {"type", "report"},
+    {"country", "Narnia"},
+    {"access", "board"},
+    {"source", "board/minutes 2024.pdf"},
+};
+static const ms_document_t canary = {"canary-001",
+                                     "Board minutes zqxcanary",
+                                     "Confidential zqxcanary minutes on trafficking.",
+                                     "en",
+                                     "2024-01-15",
+                                     canary_fields,
+                                     sizeof(canary_fields) / sizeof(canary_fields[0])};
+
+static void
+setup_canary(void)
+{
+    setup();
+    write_documents(index_path, &canary, 1);
+}
+
+TestSuite(access, .init = setup_canary, .fini = teardown);
+
+Test(access, anonymous_never_sees_the_canary)
+{
+    static const char *const anonymous[] = {NULL,     "",       " , ,",     "staff",
+                                            "boardx", "Board2", "board\x01"};
+
+    for (size_t i = 0; i < sizeof(anonymous) / sizeof(anonymous[0]); i++) {
+        const char *groups = anonymous[i];
+
+        assert_error(request_as(groups, "GET", "/doc/canary-001", NULL), 404,
+                     "not_found");
+        assert_error(request_as(groups, "GET", "/doc/canary-001/file", NULL), 404,
+                     "not_found");
+        assert_error(request_as(groups, "GET", "/similar/canary-001", NULL), 404,
+                     "not_found");
+        cr_assert_eq(request_as(groups, "GET", "/search", "q=zqxcanary"), 200);
+        cr_assert_eq(json_array_size(json_object_get(body, "results")), 0);
+        cr_assert_eq(request_as(groups, "GET", "/search", "q=trafficking"), 200);
+        cr_assert_null(result_with_id("canary-001"));
+        cr_assert_eq(json_integer_value(
+                         json_object_get(json_object_get(body, "total"), "estimate")),
+                     2);
+        cr_assert_eq(facet_count("country", "Narnia"), -1);
+        cr_assert_eq(request_as(groups, "GET", "/suggest", "q=zqxc"), 200);
+        cr_assert_eq(json_array_size(json_object_get(body, "suggestions")), 0);
+        cr_assert_eq(request_as(groups, "GET", "/feed", "q=zqxcanary"), 200);
+        cr_assert_null(strstr(response.text, "canary-001"), "feed shows the canary");
+        cr_assert_null(strstr(response.text, "<entry>"), "feed shows the canary");
+    }
+}
+
+Test(access, the_board_sees_the_canary)
+{
+    static const char *const board[] = {"board", " staff , board ,,", "BOARD",
+                                        "x,y,board"};
+
+    for (size_t i = 0; i < sizeof(board) / sizeof(board[0]); i++) {
+        const char *groups = board[i];
+
+        cr_assert_eq(request_as(groups, "GET", "/doc/canary-001", NULL), 200,
+                     "groups '%s'", groups);
+        cr_assert_str_eq(json_string_value(json_object_get(body, "id")), "canary-001");
+        cr_assert_eq(request_as(groups, "GET", "/doc/canary-001/file", NULL), 200);
+        cr_assert_eq(request_as(groups, "GET", "/similar/rec-001", NULL), 200);
+        cr_assert_eq(request_as(groups, "GET", "/similar/canary-001", NULL), 200);
+        cr_assert_eq(request_as(groups, "GET", "/search", "q=zqxcanary"), 200);
+        cr_assert_not_null(result_with_id("canary-001"));
+        cr_assert_eq(facet_count("country", "Narnia"), 1);
+        cr_assert_eq(request_as(groups, "GET", "/feed", "q=zqxcanary"), 200);
+        cr_assert_not_null(strstr(response.text, "canary-001"));
+    }
+}
+
+Test(access, groups_past_the_limit_are_ignored)
+{
+    char groups[64 * 40];
+
+    groups[0] = '\0';
+    for (int i = 0; i < MS_VIEWER_MAX_GROUPS; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "g%d,", i);
+        strcat(groups, name);
+    }
+    strcat(groups, "board");
+    assert_error(request_as(groups, "GET", "/doc/canary-001", NULL), 404, "not_found");
+}
+
+Test(access, viewer_parsing_trims_and_bounds)
+{
+    ms_viewer_buf_t v;
+    char long_name[MS_VIEWER_GROUP_MAX + 2];
+    char many[40 * 8];
+
+    ms_request_viewer(&v, NULL);
+    cr_assert_eq(v.viewer.n_groups, 0);
+    ms_request_viewer(&v, " a , ,b,,\tc\t ,");
+    cr_assert_eq(v.viewer.n_groups, 3);
+    cr_assert_str_eq(v.viewer.groups[0], "a");
+    cr_assert_str_eq(v.viewer.groups[1], "b");
+    cr_assert_str_eq(v.viewer.groups[2], "c");
+
+    memset(long_name, 'x', MS_VIEWER_GROUP_MAX + 1);
+    long_name[MS_VIEWER_GROUP_MAX + 1] = '\0';
+    ms_request_viewer(&v, long_name);
+    cr_assert_eq(v.viewer.n_groups, 0);
+    long_name[MS_VIEWER_GROUP_MAX] = '\0';
+    ms_request_viewer(&v, long_name);
+    cr_assert_eq(v.viewer.n_groups, 1);
+    cr_assert_eq(strlen(v.viewer.groups[0]), MS_VIEWER_GROUP_MAX);
+
+    ms_request_viewer(&v, "ok,bad\x7f,bad\xff,al\xc3\xa9");
+    cr_assert_eq(v.viewer.n_groups, 2);
+    cr_assert_str_eq(v.viewer.groups[1], "al\xc3\xa9");
+
+    many[0] = '\0';
+    for (int i = 0; i < 40; i++) {
+        char name[8];
+
+        snprintf(name, sizeof(name), "g%d,", i);
+        strcat(many, name);
+    }
+    ms_request_viewer(&v, many);
+    cr_assert_eq(v.viewer.n_groups, MS_VIEWER_MAX_GROUPS);
+    cr_assert_str_eq(v.viewer.groups[MS_VIEWER_MAX_GROUPS - 1], "g31");
+}
+
+/* ---- /doc/{id}/file ---- */
+
+/* The value of the extra header 'name' of the response, or NULL. */
+static const char *
+header(const char *name)
+{
+    for (size_t i = 0; i < response.n_headers; i++) {
+        if (strcmp(response.headers[i].name, name) == 0)
+            return response.headers[i].value;
+    }
+    return NULL;
+}
+
+Test(route, file_is_served_by_nginx_after_the_check)
+{
+    static const ms_field_t fields[] = {
+        {"type", "report"},
+        {"source", "reports/2007/Rapport annuel \xc3\xa9t\xc3\xa9 #1?.pdf"}};
+    static const ms_document_t doc = {"rep-file", "Rapport", "texte", "fr",
+                                      "2007",     fields,    2};
+
+    write_documents(index_path, &doc, 1);
+    cr_assert_eq(request_as(NULL, "GET", "/doc/rep-file/file", NULL), 200);
+    cr_assert_null(response.json);
+    cr_assert_not_null(response.text);
+    cr_assert_eq(response.text_length, 0);
+    /* nginx picks the type from the file's extension only if we send none. */
+    cr_assert_null(response.content_type);
+    cr_assert_str_eq(
+        header("X-Accel-Redirect"),
+        "/_files/reports/2007/Rapport%20annuel%20%C3%A9t%C3%A9%20%231%3F.pdf");
+    cr_assert_str_eq(header("Content-Disposition"),
+                     "inline; filename=\"Rapport annuel _t_ #1?.pdf\"; "
+                     "filename*=UTF-8''Rapport%20annuel%20%C3%A9t%C3%A9%20%231%3F.pdf");
+    cr_assert_eq(request_as(NULL, "HEAD", "/doc/rep-file/file", NULL), 200);
+    cr_assert_not_null(header("X-Accel-Redirect"));
+
+    /* /doc links the file and never shows the path. */
+    cr_assert_eq(request("GET", "/doc/rep-file", NULL), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "file")),
+                     "/doc/rep-file/file");
+    cr_assert_null(json_object_get(json_object_get(body, "extra"), "source"));
+    {
+        char *dump = json_dumps(body, 0);
+
+        cr_assert_not_null(dump);
+        cr_assert_null(strstr(dump, "reports/2007"), "the path leaks: %s", dump);
+        free(dump);
+    }
+}
+
+Test(route, file_name_is_quoted_safely)
+{
+    static const ms_field_t fields[] = {{"source", "a\"b\\c;d.pdf"}};
+    static const ms_document_t doc = {"quoted", "Q", "q", "en", NULL, fields, 1};
+
+    write_documents(index_path, &doc, 1);
+    cr_assert_eq(request_as(NULL, "GET", "/doc/quoted/file", NULL), 200);
+    cr_assert_str_eq(header("X-Accel-Redirect"), "/_files/a%22b%5Cc%3Bd.pdf");
+    cr_assert_str_eq(
+        header("Content-Disposition"),
+        "inline; filename=\"a_b_c;d.pdf\"; filename*=UTF-8''a%22b%5Cc%3Bd.pdf");
+}
+
+Test(route, plain_file_name_has_no_extended_form)
+{
+    static const ms_field_t fields[] = {{"source", "ikd/minutes.pdf"}};
+    static const ms_document_t doc = {"plain", "P", "p", "en", NULL, fields, 1};
+
+    write_documents(index_path, &doc, 1);
+    cr_assert_eq(request_as(NULL, "GET", "/doc/plain/file", NULL), 200);
+    cr_assert_str_eq(header("X-Accel-Redirect"), "/_files/ikd/minutes.pdf");
+    cr_assert_str_eq(header("Content-Disposition"), "inline; filename=\"minutes.pdf\"");
+}
+
+Test(route, documents_without_a_file_have_none)
+{
+    static const ms_field_t jsonl[] = {{"source", "data/decisions.jsonl"}};
+    static const ms_field_t recset[] = {{"source", "ikd/2005.recommendations.yaml"}};
+    static const ms_field_t escape[] = {{"source", "../etc/passwd"}};
+    static const ms_field_t absolute[] = {{"source", "/etc/passwd"}};
+    static const ms_field_t dots[] = {{"source", "a/./b.pdf"}};
+    static const ms_field_t empty[] = {{"source", "a//b.pdf"}};
+    static const ms_document_t docs[] = {
+        {"f-jsonl", "J", "j", "en", NULL, jsonl, 1},
+        {"f-recset", "R", "r", "en", NULL, recset, 1},
+        {"f-escape", "E", "e", "en", NULL, escape, 1},
+        {"f-absolute", "A", "a", "en", NULL, absolute, 1},
+        {"f-dots", "D", "d", "en", NULL, dots, 1},
+        {"f-empty", "E", "e", "en", NULL, empty, 1},
+    };
+    char path[64];
+
+    write_documents(index_path, docs, sizeof(docs) / sizeof(docs[0]));
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        snprintf(path, sizeof(path), "/doc/%s/file", docs[i].id);
+        assert_error(request("GET", path, NULL), 404, "not_found");
+        cr_assert_eq(response.n_headers, 0);
+        snprintf(path, sizeof(path), "/doc/%s", docs[i].id);
+        cr_assert_eq(request("GET", path, NULL), 200);
+        cr_assert(json_is_null(json_object_get(body, "file")), "%s links a file", path);
+    }
+    /* Without any source at all. */
+    assert_error(request("GET", "/doc/rec-002/file", NULL), 404, "not_found");
+    assert_error(request("GET", "/doc/missing/file", NULL), 404, "not_found");
+    assert_error(request("GET", "/doc/rec-001/files", NULL), 404, "not_found");
+    assert_error(request("GET", "/doc/rec-001/file/", NULL), 404, "not_found");
+    assert_error(request("GET", "/doc/../file", NULL), 404, "not_found");
+}
+
+Test(route, response_headers_refuse_control_bytes)
+{
+    ms_response_t r;
+
+    memset(&r, 0, sizeof(r));
+    cr_assert_eq(ms_response_add_header(&r, "X-A", "ok"), 0);
+    cr_assert_eq(ms_response_add_header(&r, "X-B", "bad\r\nSet-Cookie: x"), -1);
+    cr_assert_eq(ms_response_add_header(&r, "X-B", "tab\there"), -1);
+    cr_assert_eq(r.n_headers, 1);
+    for (int i = 1; i < MS_RESPONSE_MAX_HEADERS; i++)
+        cr_assert_eq(ms_response_add_header(&r, "X-C", "v"), 0);
+    cr_assert_eq(ms_response_add_header(&r, "X-D", "v"), -1);
+    ms_response_free(&r);
+    cr_assert_eq(r.n_headers, 0);
+}
+
+/* ---- /doc of a recommendation ---- */
+
+Test(route, recommendation_shows_meeting_and_implementation)
+{
+    static const ms_field_t fields[] = {
+        {"type", "recommendation"},
+        {"number", "3"},
+        {"meeting", "ikd 2005/almaty"},
+        {"source", "ikd/2005.recommendations.yaml"},
+        {"reports", "[{\"country\":\"Kyrgyzstan\",\"status\":\"implemented\","
+                    "\"date\":\"2004\",\"obstacles\":\"funding\"},"
+                    "{\"country\":\"Tajikistan\",\"status\":\"not implemented\"},"
+                    "7]"},
+    };
+    static const ms_document_t rec = {
+        "ikd-2005.r3", "Recommendation 3", "Do it.", "en", "2005", fields, 5};
+    json_t *rows, *row;
+
+    write_documents(index_path, &rec, 1);
+    cr_assert_eq(request("GET", "/doc/ikd-2005.r3", NULL), 200);
+    cr_assert_eq(json_integer_value(json_object_get(body, "number")), 3);
+    cr_assert(json_is_integer(json_object_get(body, "number")));
+    cr_assert_str_eq(json_string_value(json_object_get(body, "meeting")),
+                     "ikd 2005/almaty");
+    cr_assert_str_eq(json_string_value(json_object_get(body, "meeting_url")),
+                     "/search?meeting=ikd%202005%2Falmaty");
+    cr_assert(json_is_null(json_object_get(body, "file")));
+    cr_assert_null(json_object_get(json_object_get(body, "extra"), "reports"));
+    cr_assert_null(json_object_get(json_object_get(body, "extra"), "number"));
+    rows = json_object_get(body, "implementation");
+    cr_assert_eq(json_array_size(rows), 2);
+    row = json_array_get(rows, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(row, "country")), "Kyrgyzstan");
+    cr_assert_str_eq(json_string_value(json_object_get(row, "status")), "implemented");
+    cr_assert_str_eq(json_string_value(json_object_get(row, "obstacles")), "funding");
+    cr_assert_str_eq(json_string_value(json_object_get(row, "date")), "2004");
+    row = json_array_get(rows, 1);
+    cr_assert_eq(json_object_size(row), 4);
+    cr_assert(json_is_null(json_object_get(row, "obstacles")));
+    cr_assert(json_is_null(json_object_get(row, "date")));
+
+    /* Search results do not carry the raw reports either. */
+    cr_assert_eq(search("q=it&type=recommendation"), 200);
+}
+
+Test(route, recommendation_with_bad_reports_is_still_shown)
+{
+    static const ms_field_t fields[] = {
+        {"type", "recommendation"}, {"number", "x7"}, {"reports", "[{\"country\":"}};
+    static const ms_document_t rec = {"bad.r1", "R", "r", "en", NULL, fields, 3};
+
+    write_documents(index_path, &rec, 1);
+    cr_assert_eq(request("GET", "/doc/bad.r1", NULL), 200);
+    cr_assert_null(json_object_get(body, "implementation"));
+    cr_assert_str_eq(json_string_value(json_object_get(body, "number")), "x7");
+    cr_assert(json_is_null(json_object_get(body, "meeting_url")));
+
+    /* Not a recommendation: none of the recommendation keys. */
+    cr_assert_eq(request("GET", "/doc/ws-001", NULL), 200);
+    cr_assert_null(json_object_get(body, "implementation"));
+    cr_assert_null(json_object_get(body, "meeting_url"));
+    cr_assert_null(json_object_get(body, "number"));
+}
+
+/* ---- /suggest ---- */
+
+Test(route, suggest_completes_the_last_word)
+{
+    json_t *list;
+    bool found = false;
+
+    cr_assert_eq(request("GET", "/suggest", "q=traff"), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "query")), "traff");
+    list = json_object_get(body, "suggestions");
+    cr_assert(json_is_array(list));
+    cr_assert_leq(json_array_size(list), 8);
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        cr_assert(json_is_string(json_array_get(list, i)));
+        found |= strcmp(json_string_value(json_array_get(list, i)), "trafficking") == 0;
+    }
+    cr_assert(found, "no 'trafficking' among the suggestions");
+    cr_assert_eq(worker.hits, (long)json_array_size(list));
+    cr_assert_eq(request("HEAD", "/suggest", "q=traff"), 200);
+    cr_assert_eq(request("GET", "/suggest", "q=qqqqqq"), 200);
+    cr_assert_eq(json_array_size(json_object_get(body, "suggestions")), 0);
+}
+
+Test(route, suggest_rejects_bad_parameters)
+{
+    assert_bad_parameter(request("GET", "/suggest", NULL), "q");
+    assert_bad_parameter(request("GET", "/suggest", "p=traff"), "p");
+    assert_bad_parameter(request("GET", "/suggest", "q=a&q=b"), "q");
+    assert_bad_parameter(request("GET", "/suggest", "q=a&limit=3"), "limit");
+    assert_error(request("GET", "/suggest", "q=%ff"), 400, "bad_request");
+    assert_error(request("POST", "/suggest", "q=a"), 405, "method_not_allowed");
+}
+
+/* ---- /similar/{id} ---- */
+
+Test(route, similar_lists_other_documents)
+{
+    json_t *results;
+
+    cr_assert_eq(request("GET", "/similar/rec-001", NULL), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "id")), "rec-001");
+    results = json_object_get(body, "results");
+    cr_assert(json_is_array(results));
+    cr_assert_geq(json_array_size(results), 1);
+    cr_assert_null(result_with_id("rec-001"), "a document is not similar to itself");
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        json_t *hit = json_array_get(results, i);
+
+        cr_assert_null(json_object_get(hit, "snippet"));
+        cr_assert_null(json_object_get(hit, "snippets"));
+        cr_assert(json_is_string(json_object_get(hit, "url")));
+        cr_assert(json_is_real(json_object_get(hit, "score")));
+        cr_assert(json_is_array(json_object_get(hit, "countries")));
+    }
+    cr_assert_eq(request("GET", "/similar/rec-001", "per_page=1"), 200);
+    cr_assert_leq(json_array_size(json_object_get(body, "results")), 1);
+    cr_assert_eq(request("HEAD", "/similar/rec-001", NULL), 200);
+}
+
+Test(route, similar_rejects_bad_requests)
+{
+    assert_error(request("GET", "/similar/missing", NULL), 404, "not_found");
+    assert_error(request("GET", "/similar/", NULL), 404, "not_found");
+    assert_error(request("GET", "/similar/a/b", NULL), 404, "not_found");
+    assert_error(request("GET", "/similar/..", NULL), 404, "not_found");
+    assert_error(request("GET", "/similar", NULL), 404, "not_found");
+    assert_bad_parameter(request("GET", "/similar/rec-001", "per_page=0"), "per_page");
+    assert_bad_parameter(request("GET", "/similar/rec-001", "per_page=101"), "per_page");
+    assert_bad_parameter(request("GET", "/similar/rec-001", "per_page=-1"), "per_page");
+    assert_bad_parameter(request("GET", "/similar/rec-001", "page=2"), "page");
+}
+
+/* ---- /health ---- */
+
+Test(route, health_reports_the_last_commit)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    struct timespec pause = {1, 100000000L};
+
+    cr_assert_eq(request("GET", "/health", NULL), 200);
+    cr_assert(json_is_null(json_object_get(body, "last_commit")));
+    cr_assert_eq(json_integer_value(json_object_get(body, "api")), MS_API_VERSION);
+
+    cr_assert_eq(ms_index_open(&idx, index_path, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    cr_assert_eq(ms_index_metadata_set(idx, "last_run",
+                                       "{\"mode\":\"update\",\"finished\":"
+                                       "\"2026-01-02T03:04:05Z\"}"),
+                 MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
+    ms_index_close(idx);
+    nanosleep(&pause, NULL);
+    cr_assert_eq(request("GET", "/health", NULL), 200);
+    cr_assert_str_eq(json_string_value(json_object_get(body, "last_commit")),
+                     "2026-01-02T03:04:05Z");
+
+    cr_assert_eq(ms_index_open(&idx, index_path, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    cr_assert_eq(ms_index_metadata_set(idx, "last_run", "{not json"), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
+    ms_index_close(idx);
+    nanosleep(&pause, NULL);
+    cr_assert_eq(request("GET", "/health", NULL), 200);
+    cr_assert(json_is_null(json_object_get(body, "last_commit")));
+}
+
+/* ---- /feed ---- */
+
+static xmlDocPtr feed_doc;
+
+/* Parse the Atom text of the last response strictly (no recovery, no
+ * network, no entities) and return its root, which must be an Atom feed. */
+static xmlNodePtr
+parse_feed(void)
+{
+    xmlNodePtr root;
+
+    cr_assert_not_null(response.text, "not a text answer");
+    cr_assert_str_eq(response.content_type, "application/atom+xml; charset=utf-8");
+    cr_assert_eq(response.text_length, strlen(response.text));
+    xmlFreeDoc(feed_doc);
+    feed_doc = xmlReadMemory(response.text, (int)response.text_length, "feed.xml", NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    cr_assert_not_null(feed_doc, "feed is not well-formed XML:\n%s", response.text);
+    root = xmlDocGetRootElement(feed_doc);
+    cr_assert_not_null(root);
+    cr_assert_str_eq((const char *)root->name, "feed");
+    cr_assert_not_null(root->ns);
+    cr_assert_str_eq((const char *)root->ns->href, "http://www.w3.org/2005/Atom");
+    return root;
+}
+
+static void
+free_feed(void)
+{
+    xmlFreeDoc(feed_doc);
+    feed_doc = NULL;
+}
+
+static xmlNodePtr
+child(xmlNodePtr parent, const char *name, size_t nth)
+{
+    for (xmlNodePtr node = parent->children; node != NULL; node = node->next) {
+        if (node->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)node->name, name) == 0 && nth-- == 0)
+            return node;
+    }
+    return NULL;
+}
+
+/* The text of the child 'name' of 'parent' into 'buf'; fails if missing. */
+static const char *
+child_text(char *buf, size_t size, xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr node = child(parent, name, 0);
+    xmlChar *text;
+
+    cr_assert_not_null(node, "no <%s>", name);
+    text = xmlNodeGetContent(node);
+    cr_assert_not_null(text);
+    snprintf(buf, size, "%s", (const char *)text);
+    xmlFree(text);
+    return buf;
+}
+
+static const char *
+attribute(char *buf, size_t size, xmlNodePtr node, const char *name)
+{
+    xmlChar *value = xmlGetProp(node, (const xmlChar *)name);
+
+    cr_assert_not_null(value, "no attribute %s", name);
+    snprintf(buf, size, "%s", (const char *)value);
+    xmlFree(value);
+    return buf;
+}
+
+static void
+setup_feed(void)
+{
+    setup();
+    feed_doc = NULL;
+}
+
+static void
+teardown_feed(void)
+{
+    free_feed();
+    teardown();
+}
+
+TestSuite(feed, .init = setup_feed, .fini = teardown_feed);
+
+Test(feed, is_an_atom_feed_of_the_newest_matches)
+{
+    char text[512];
+    xmlNodePtr root, entry, link;
+
+    cr_assert_eq(request_as(NULL, "GET", "/feed", "q=trafficking&sort=relevance"), 200);
+    cr_assert_null(response.json);
+    root = parse_feed();
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "title"),
+                     "migsearch: trafficking");
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "id"),
+                     "tag:migsearch,2026:search?q=trafficking");
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "updated"),
+                     "2005-02-01T00:00:00Z");
+    link = child(root, "link", 0);
+    cr_assert_not_null(link);
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "rel"), "self");
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "href"), "/feed?q=trafficking");
+    cr_assert_not_null(child(child(root, "author", 0), "name", 0));
+
+    /* Newest first, whatever 'sort' said. */
+    entry = child(root, "entry", 0);
+    cr_assert_not_null(entry);
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "title"),
+                     "Workshop on border management");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
+                     "tag:migsearch,2026:doc/ws-001");
+    cr_assert_str_eq(attribute(text, sizeof(text), child(entry, "link", 0), "href"),
+                     "/doc/ws-001");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
+                     "2005-02-01T00:00:00Z");
+    child_text(text, sizeof(text), entry, "summary");
+    cr_assert_not_null(strstr(text, "trafficking"), "summary: %s", text);
+    cr_assert_null(strstr(text, "<mark>"), "summary keeps the markup: %s", text);
+    entry = child(root, "entry", 1);
+    cr_assert_not_null(entry);
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
+                     "tag:migsearch,2026:doc/rec-001");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
+                     "2001-05-10T00:00:00Z");
+    cr_assert_null(child(root, "entry", 2));
+    cr_assert_eq(worker.hits, 2);
+}
+
+Test(feed, names_its_filters_and_escapes_everything)
+{
+    static const ms_field_t fields[] = {{"type", "report"}, {"country", "Kazakhstan"}};
+    static const ms_document_t odd = {"odd&<id>",
+                                      "Fish & <Chips> \"quoted\" \x01"
+                                      "bell\xff",
+                                      "fish & chips <b>x</b>",
+                                      "en",
+                                      NULL,
+                                      fields,
+                                      2};
+    char text[512];
+    xmlNodePtr root, entry;
+
+    write_documents(index_path, &odd, 1);
+    cr_assert_eq(request_as(NULL, "GET", "/feed",
+                            "q=fish&country=Kazakhstan&lang=en&from=2001&to=2009-12"),
+                 200);
+    root = parse_feed();
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "title"),
+                     "migsearch: fish country=Kazakhstan lang=en from=2001 to=2009-12");
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "id"),
+                     "tag:migsearch,2026:search?q=fish&country=Kazakhstan&lang=en&from="
+                     "2001&to=2009-12");
+    /* Undated only: the date range leaves nothing. */
+    cr_assert_null(child(root, "entry", 0));
+
+    cr_assert_eq(request_as(NULL, "GET", "/feed", "q=fish"), 200);
+    root = parse_feed();
+    entry = child(root, "entry", 0);
+    cr_assert_not_null(entry);
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "title"),
+                     "Fish & <Chips> \"quoted\" bell\xef\xbf\xbd");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
+                     "tag:migsearch,2026:doc/odd%26%3Cid%3E");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
+                     "1970-01-01T00:00:00Z");
+    child_text(text, sizeof(text), entry, "summary");
+    cr_assert_not_null(strstr(text, "fish & chips <b>x</b>"), "summary: %s", text);
+}
+
+Test(feed, of_everything_when_nothing_is_asked)
+{
+    char text[256];
+    xmlNodePtr root;
+    size_t n = 0;
+
+    cfg->search.feed_size = 3;
+    cr_assert_eq(request_as(NULL, "HEAD", "/feed", NULL), 200);
+    cr_assert_eq(request_as(NULL, "GET", "/feed", NULL), 200);
+    root = parse_feed();
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "title"),
+                     "migsearch: all documents");
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "updated"),
+                     "2007-11-01T00:00:00Z");
+    while (child(root, "entry", n) != NULL)
+        n++;
+    cr_assert_eq(n, 3);
+}
+
+Test(feed, rejects_what_search_rejects)
+{
+    assert_bad_parameter(request("GET", "/feed", "page=2"), "page");
+    assert_bad_parameter(request("GET", "/feed", "per_page=2"), "per_page");
+    assert_bad_parameter(request("GET", "/feed", "facets=0"), "facets");
+    assert_bad_parameter(request("GET", "/feed", "from=2001-13"), "from");
+    assert_bad_parameter(request("GET", "/feed", "sort=random"), "sort");
+    assert_bad_parameter(request("GET", "/feed", "foo=1"), "foo");
+    assert_error(request("GET", "/feed", "q=%zz"), 400, "bad_request");
+}
+
+Test(feed, helpers_convert_dates_and_snippets)
+{
+    char date[32];
+    char *text;
+
+    cr_assert(ms_feed_rfc3339(date, sizeof(date), "2003"));
+    cr_assert_str_eq(date, "2003-01-01T00:00:00Z");
+    cr_assert(ms_feed_rfc3339(date, sizeof(date), "2003-07"));
+    cr_assert_str_eq(date, "2003-07-01T00:00:00Z");
+    cr_assert(ms_feed_rfc3339(date, sizeof(date), "2003-07-09"));
+    cr_assert_str_eq(date, "2003-07-09T00:00:00Z");
+    cr_assert_not(ms_feed_rfc3339(date, sizeof(date), NULL));
+    cr_assert_str_eq(date, "1970-01-01T00:00:00Z");
+    cr_assert_not(ms_feed_rfc3339(date, sizeof(date), "2003-7"));
+    cr_assert_not(ms_feed_rfc3339(date, sizeof(date), "<script>"));
+
+    text =
+        ms_feed_snippet_text("a <mark>b</mark> &amp; c &lt;d&gt; &quot;e&#39; &#x263A; "
+                             "&#1; &bogus; & <unclosed");
+    cr_assert_not_null(text);
+    cr_assert_str_eq(text, "a b & c <d> \"e' \xe2\x98\xba  &bogus; & ");
+    free(text);
+
+    text = ms_feed_xml_escape("<a href='x'>&\"\x01\t\xef\xbf\xbe\xc3\xa9\xff</a>");
+    cr_assert_not_null(text);
+    cr_assert_str_eq(
+        text, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\t\xc3\xa9\xef\xbf\xbd&lt;/a&gt;");
+    free(text);
+}
+
+Test(feed, needs_an_index)
+{
+    ms_worker_fini(&worker);
+    use_index_path("/nonexistent/migsearch/index");
+    ms_worker_init(&worker, cfg);
+    assert_error(request("GET", "/feed", NULL), 503, "no_index");
+    assert_error(request("GET", "/suggest", "q=a"), 503, "no_index");
+    assert_error(request("GET", "/similar/rec-001", NULL), 503, "no_index");
+    assert_error(request("GET", "/doc/rec-001/file", NULL), 503, "no_index");
 }

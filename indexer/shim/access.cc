@@ -1,0 +1,39 @@
+/* access.cc - which documents a viewer may see
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Access is a filter built into every query inside the shim, never a step
+ * the server could forget: a document that names access groups carries the
+ * marker term "XR" and one "XA<group>" term per group (docs/index-schema.md);
+ * a viewer sees documents without the marker plus those of its groups.
+ */
+#include <string>
+#include <vector>
+
+#include "index-private.hh"
+
+Xapian::Query
+ms_index__visible(const ms_viewer_t *viewer)
+{
+    /* Query(std::string()) rather than the static Query::MatchAll, whose
+     * reference count is not thread-safe (xapian/query.h): every worker
+     * thread builds its own. */
+    Xapian::Query open_to_all(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()),
+                              Xapian::Query(MS_INDEX_TERM_RESTRICTED));
+    if (viewer == nullptr || viewer->n_groups == 0)
+        return open_to_all;
+
+    std::vector<Xapian::Query> groups;
+    groups.reserve(viewer->n_groups);
+    for (size_t i = 0; i < viewer->n_groups; i++) {
+        const char *group = viewer->groups[i];
+        if (group != nullptr && group[0] != '\0')
+            groups.emplace_back(ms_index__boolean_term(MS_INDEX_PREFIX_ACCESS, group));
+    }
+    if (groups.empty())
+        return open_to_all;
+    return Xapian::Query(
+        Xapian::Query::OP_OR, open_to_all,
+        Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()));
+}

@@ -1,0 +1,427 @@
+/* related.cc - access-checked retrieval, suggestions and similar documents
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Every function here is extern "C" and noexcept; all C++ exceptions
+ * are caught and mapped to ms_index_status_t before returning.
+ *
+ * Each of these paths reaches documents, so each applies
+ * ms_index__visible() (access.cc) itself: a document the viewer may not see
+ * is looked up, suggested from and recommended exactly as if it were not
+ * in the index.
+ *
+ * Suggestions complete the last word the user is typing from the index's
+ * unprefixed terms. The term list knows how many documents hold a term but
+ * not whether the viewer may see them, so each candidate's count is
+ * corrected by the documents hidden from the viewer that hold it. Only
+ * restricted documents (term "XR") can be hidden, so the correction is an
+ * AND driven by the short "XR" posting list and costs nothing in an
+ * archive without restricted documents.
+ */
+#include <algorithm>
+#include <cassert>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "index-private.hh"
+
+/* As in document.cc: a longer id cannot be in the index. */
+#define MAX_ID_BYTES 200
+
+/* Longest text ms_index_suggest() looks at; people type short queries,
+ * and this keeps every term built from it under Xapian's limit. */
+#define MAX_SUGGEST_INPUT 200
+
+/* Terms of the index read per suggestion, and of those the most frequent
+ * ones checked against the viewer's documents: a one-letter prefix must
+ * not walk a whole vocabulary on every keystroke. */
+#define MAX_SUGGEST_SCAN 20000
+#define MAX_SUGGEST_CANDIDATES 200
+
+/* Expansion terms of the model document that form a similar-documents
+ * query. */
+#define SIMILAR_TERMS 20
+
+/* As in search.cc: look at this many documents before estimating, so
+ * that small archives get exact totals. */
+#define MIN_CHECK_AT_LEAST 1000u
+
+typedef std::unique_ptr<ms_document_t, void (*)(ms_document_t *)> document_ptr;
+typedef std::unique_ptr<ms_results_t, void (*)(ms_results_t *)> results_ptr;
+typedef std::unique_ptr<ms_strings_t, void (*)(ms_strings_t *)> strings_ptr;
+
+static ms_index_status_t
+not_found(ms_index_t *idx)
+{
+    ms_index__set_message(idx->message, sizeof idx->message, "no document with this id");
+    return MS_INDEX_NOT_FOUND;
+}
+
+/* The document 'id' if 'viewer' may see it, else an empty MSet. */
+static Xapian::MSet
+find_visible(ms_index_t *idx, const char *id, const ms_viewer_t *viewer)
+{
+    Xapian::Enquire enquire(*idx->db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                    Xapian::Query("Q" + std::string(id)),
+                                    ms_index__visible(viewer)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return enquire.get_mset(0, 1);
+}
+
+/* An id no document can have: also keeps over-long terms from Xapian. */
+static bool
+possible_id(const char *id)
+{
+    if (!id)
+        return false;
+    size_t n = strlen(id);
+    return n > 0 && n <= MAX_ID_BYTES;
+}
+
+static ms_index_status_t
+get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
+            const ms_viewer_t *viewer)
+{
+    if (!possible_id(id))
+        return not_found(idx);
+    Xapian::MSet mset = find_visible(idx, id, viewer);
+    if (mset.empty())
+        return not_found(idx);
+    ms_index_stored stored = ms_index__decode(mset.begin().get_document().get_data());
+
+    document_ptr doc(static_cast<ms_document_t *>(calloc(1, sizeof(ms_document_t))),
+                     ms_document_free);
+    if (!doc)
+        throw std::bad_alloc();
+    ms_index__document_fill(doc.get(), stored, true);
+    *out = doc.release();
+    return MS_INDEX_OK;
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
+                     const ms_viewer_t *viewer) noexcept
+{
+    ms_index_status_t status;
+
+    try {
+        assert(out && idx);
+        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
+        *out = nullptr;
+        idx->message[0] = '\0';
+        status = ms_index__retry(idx, [&] { return get_visible(out, idx, id, viewer); });
+    } catch (...) {
+        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+    return status;
+}
+
+/* --- suggestions --- */
+
+/* The scripts the indexer splits into n-grams (FLAG_CJK_NGRAM): the main
+ * CJK, kana and Hangul blocks. Xapian 1.4 keeps its own test private. */
+static bool
+is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
+           (c >= 0xAC00 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+           (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+/* Split 'text' into what stays as typed and the unfinished word at its
+ * end, as the indexer would see that word: a run of word characters, or a
+ * single CJK character (the index holds CJK text as characters and
+ * two-character n-grams, so a CJK word completes by its last character).
+ * False if 'text' is not valid UTF-8 or does not end inside a word. */
+static bool
+split_last_word(const char *text, size_t *word_start)
+{
+    const unsigned char *s = reinterpret_cast<const unsigned char *>(text);
+    size_t pos = 0, start = 0;
+    bool in_word = false, after_cjk = false;
+    while (s[pos]) {
+        uint32_t c;
+        size_t len = ms_index__utf8_next(s + pos, &c);
+        if (len == 0)
+            return false;
+        if (!Xapian::Unicode::is_wordchar(c)) {
+            in_word = after_cjk = false;
+        } else if (is_cjk(c)) {
+            start = pos;
+            in_word = after_cjk = true;
+        } else {
+            if (!in_word || after_cjk)
+                start = pos;
+            in_word = true;
+            after_cjk = false;
+        }
+        pos += len;
+    }
+    *word_start = start;
+    return in_word;
+}
+
+namespace
+{
+
+struct candidate {
+    std::string term;
+    Xapian::doccount count; /* documents holding it; visible ones after checking */
+};
+
+/* Restrict the terms of an ESet to the unprefixed ones (no Z stems, no
+ * boolean terms) found in more documents than the model: a word of the
+ * model alone finds nothing else and would only crowd out better terms. */
+class SimilarTerms : public Xapian::ExpandDecider
+{
+  public:
+    explicit SimilarTerms(const Xapian::Database &db) : db_(db)
+    {
+    }
+
+    bool operator()(const std::string &term) const override
+    {
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            return false;
+        return db_.get_termfreq(term) >= 2;
+    }
+
+  private:
+    const Xapian::Database &db_;
+};
+
+} /* namespace */
+
+static void
+free_strings(ms_strings_t *strings) noexcept
+{
+    if (!strings)
+        return;
+    for (size_t i = 0; i < strings->n_items; i++)
+        free(strings->items[i]);
+    free(strings->items);
+    free(strings);
+}
+
+/* How many of the documents holding 'term' the viewer may not see;
+ * 'hidden' is the query for those documents. */
+static Xapian::doccount
+hidden_count(ms_index_t *idx, const std::string &term, const Xapian::Query &hidden)
+{
+    Xapian::Enquire enquire(*idx->db);
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), hidden));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    /* check_at_least of every document makes the count exact; the AND is
+     * driven by the shorter list, at most the restricted documents. */
+    Xapian::MSet mset = enquire.get_mset(0, 0, idx->db->get_doccount());
+    return mset.get_matches_lower_bound();
+}
+
+static bool
+by_count(const candidate &a, const candidate &b)
+{
+    if (a.count != b.count)
+        return a.count > b.count;
+    return a.term < b.term;
+}
+
+/* The most frequent terms starting with 'word', at most
+ * MAX_SUGGEST_CANDIDATES, most frequent first (counting every document). */
+static std::vector<candidate>
+candidates_for(ms_index_t *idx, const std::string &word)
+{
+    std::vector<candidate> found;
+    size_t scanned = 0;
+    for (Xapian::TermIterator it = idx->db->allterms_begin(word);
+         it != idx->db->allterms_end(word) && scanned < MAX_SUGGEST_SCAN;
+         ++it, ++scanned) {
+        const std::string term = *it;
+        /* Prefixed terms start with a capital; the folded word never does,
+         * but a digit or a non-ASCII word must not reach them either. */
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            continue;
+        found.push_back({term, it.get_termfreq()});
+    }
+    size_t keep = std::min<size_t>(found.size(), MAX_SUGGEST_CANDIDATES);
+    std::partial_sort(found.begin(), found.begin() + keep, found.end(), by_count);
+    found.resize(keep);
+    return found;
+}
+
+static ms_index_status_t
+suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
+        const ms_viewer_t *viewer, unsigned limit)
+{
+    strings_ptr list(static_cast<ms_strings_t *>(calloc(1, sizeof(ms_strings_t))),
+                     free_strings);
+    if (!list)
+        throw std::bad_alloc();
+
+    size_t word_start = 0;
+    if (limit == 0 || !prefix || strlen(prefix) > MAX_SUGGEST_INPUT ||
+        !split_last_word(prefix, &word_start)) {
+        *out = list.release();
+        return MS_INDEX_OK;
+    }
+    /* Fold as TermGenerator folds what it indexes. */
+    const std::string word = Xapian::Unicode::tolower(std::string(prefix + word_start));
+    std::vector<candidate> candidates = candidates_for(idx, word);
+
+    /* Correct each count by the documents hidden from the viewer, most
+     * frequent candidate first. A candidate's visible count is at most its
+     * total, so once 'limit' terms beat the next total nothing later can
+     * enter the list. */
+    bool restricted = idx->db->term_exists(MS_INDEX_TERM_RESTRICTED);
+    Xapian::Query hidden(Xapian::Query::OP_AND_NOT,
+                         Xapian::Query(MS_INDEX_TERM_RESTRICTED),
+                         ms_index__visible(viewer));
+    std::vector<candidate> visible;
+    for (const candidate &c : candidates) {
+        if (visible.size() >= limit && visible[limit - 1].count > c.count)
+            break;
+        Xapian::doccount count = c.count;
+        if (restricted)
+            count -= std::min(count, hidden_count(idx, c.term, hidden));
+        if (count == 0)
+            continue;
+        candidate v{c.term, count};
+        visible.insert(std::upper_bound(visible.begin(), visible.end(), v, by_count), v);
+    }
+
+    size_t n = std::min<size_t>(visible.size(), limit);
+    if (n > 0) {
+        list->items = static_cast<char **>(calloc(n, sizeof(char *)));
+        if (!list->items)
+            throw std::bad_alloc();
+    }
+    const std::string kept(prefix, word_start);
+    for (size_t i = 0; i < n; i++) {
+        list->items[i] = ms_index__strdup(kept + visible[i].term);
+        list->n_items = i + 1;
+    }
+    *out = list.release();
+    return MS_INDEX_OK;
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
+                 const ms_viewer_t *viewer, unsigned limit) noexcept
+{
+    ms_index_status_t status;
+
+    try {
+        assert(out && idx);
+        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
+        *out = nullptr;
+        idx->message[0] = '\0';
+        status = ms_index__retry(
+            idx, [&] { return suggest(out, idx, prefix, viewer, limit); });
+    } catch (...) {
+        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+    return status;
+}
+
+extern "C" MS_EXPORT void
+ms_strings_free(ms_strings_t *strings) noexcept
+{
+    free_strings(strings);
+}
+
+/* --- similar documents --- */
+
+/* Fill 'results' from 'mset': stored fields without the body, scores, no
+ * snippets. */
+static void
+fill_hits(ms_results_t *results, const Xapian::MSet &mset)
+{
+    results->estimate = mset.get_matches_estimated();
+    results->lower = mset.get_matches_lower_bound();
+    results->upper = mset.get_matches_upper_bound();
+    if (mset.empty())
+        return;
+    results->hits = static_cast<ms_hit_t *>(calloc(mset.size(), sizeof(ms_hit_t)));
+    if (!results->hits)
+        throw std::bad_alloc();
+    size_t i = 0;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
+        ms_hit_t *hit = &results->hits[i];
+        /* Count the hit before filling it so that a failure part-way
+         * frees what was copied. */
+        results->n_hits = i + 1;
+        ms_index_stored stored = ms_index__decode(it.get_document().get_data());
+        ms_index__document_fill(&hit->doc, stored, false);
+        hit->score = it.get_weight();
+        hit->percent = static_cast<unsigned>(it.get_percent());
+    }
+}
+
+static ms_index_status_t
+similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *viewer,
+        unsigned limit)
+{
+    if (!possible_id(id))
+        return not_found(idx);
+    Xapian::MSet model = find_visible(idx, id, viewer);
+    if (model.empty())
+        return not_found(idx);
+
+    results_ptr results(static_cast<ms_results_t *>(calloc(1, sizeof(ms_results_t))),
+                        ms_results_free);
+    if (!results)
+        throw std::bad_alloc();
+
+    Xapian::Enquire enquire(*idx->db);
+    Xapian::RSet rset;
+    rset.add_document(*model.begin());
+    SimilarTerms decider(*idx->db);
+    Xapian::ESet eset = enquire.get_eset(SIMILAR_TERMS, rset, &decider);
+    if (eset.empty()) {
+        /* A document with no shared words is like no other. */
+        *out = results.release();
+        return MS_INDEX_OK;
+    }
+
+    std::vector<Xapian::Query> terms;
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it)
+        terms.emplace_back(*it);
+    Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, ms_index__visible(viewer));
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query("Q" + std::string(id)));
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+
+    Xapian::doccount count = std::min<Xapian::doccount>(limit, idx->db->get_doccount());
+    Xapian::doccount check = std::max<Xapian::doccount>(count, MIN_CHECK_AT_LEAST);
+    fill_hits(results.get(), enquire.get_mset(0, count, check));
+    *out = results.release();
+    return MS_INDEX_OK;
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_similar(ms_results_t **out, ms_index_t *idx, const char *id,
+                 const ms_viewer_t *viewer, unsigned limit) noexcept
+{
+    ms_index_status_t status;
+
+    try {
+        assert(out && idx);
+        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
+        *out = nullptr;
+        idx->message[0] = '\0';
+        status =
+            ms_index__retry(idx, [&] { return similar(out, idx, id, viewer, limit); });
+    } catch (...) {
+        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+    return status;
+}

@@ -1,0 +1,798 @@
+/* test_index_search.c - unit tests of ms_index_search for the search service
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Access control inside search, sort orders, date ranges, facets, snippets
+ * with pages, query limits and symbol lookup, tested only through
+ * ms_index.h. Each test gets a fresh index under /tmp, removed in .fini.
+ */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ms_index.h"
+#include "tmpdir.h"
+
+static char tmpdir[PATH_MAX];
+static char dbpath[PATH_MAX];
+
+static void
+setup(void)
+{
+    ms_test_tmpdir(tmpdir, "ms-test-search");
+    ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
+}
+
+static void
+teardown(void)
+{
+    ms_test_remove_tree(tmpdir);
+}
+
+TestSuite(search, .init = setup, .fini = teardown);
+
+static ms_index_t *
+open_writer(void)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    ms_index_status_t status = ms_index_open(&idx, dbpath, MS_INDEX_WRITE, &err);
+    cr_assert_eq(status, MS_INDEX_OK, "open: %s", err.text);
+    return idx;
+}
+
+static void
+put(ms_index_t *idx, const char *id, const char *title, const char *body,
+    const char *date, const ms_field_t *fields, size_t n_fields)
+{
+    ms_document_t doc = {
+        .id = id,
+        .title = title,
+        .body = body,
+        .language = "en",
+        .date = date,
+        .fields = fields,
+        .n_fields = n_fields,
+    };
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "put %s: %s", id,
+                 ms_index_errmsg(idx));
+}
+
+static void
+commit(ms_index_t *idx)
+{
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "commit: %s", ms_index_errmsg(idx));
+}
+
+/* A search that must succeed. */
+static ms_results_t *
+run(ms_index_t *idx, const ms_search_t *search)
+{
+    ms_results_t *results = NULL;
+    ms_index_status_t status = ms_index_search(&results, idx, search);
+    cr_assert_eq(status, MS_INDEX_OK, "search '%s': %s",
+                 search->query ? search->query : "(null)", ms_index_errmsg(idx));
+    cr_assert_not_null(results);
+    return results;
+}
+
+/* A search that must fail with MS_INDEX_BAD_QUERY and a message holding
+ * 'message'. */
+static void
+expect_bad(ms_index_t *idx, const ms_search_t *search, const char *message)
+{
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, search), MS_INDEX_BAD_QUERY);
+    cr_assert_null(results);
+    cr_assert_not_null(strstr(ms_index_errmsg(idx), message), "message: %s",
+                       ms_index_errmsg(idx));
+}
+
+static int
+has_hit(const ms_results_t *results, const char *id)
+{
+    for (size_t i = 0; i < results->n_hits; i++) {
+        if (strcmp(results->hits[i].doc.id, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const ms_facet_t *
+facet(const ms_results_t *results, const char *field)
+{
+    for (size_t i = 0; i < results->n_facets; i++) {
+        if (strcmp(results->facets[i].field, field) == 0)
+            return &results->facets[i];
+    }
+    cr_assert_fail("no facet '%s'", field);
+    return NULL;
+}
+
+/* The count of 'value' in 'field', 0 if it is not listed. */
+static unsigned long
+facet_count(const ms_results_t *results, const char *field, const char *value)
+{
+    const ms_facet_t *f = facet(results, field);
+    for (size_t i = 0; i < f->n_values; i++) {
+        if (strcmp(f->values[i].value, value) == 0)
+            return f->values[i].count;
+    }
+    return 0;
+}
+
+/* Hits' ids joined by spaces, for order checks. */
+static void
+ids(char *out, size_t size, const ms_results_t *results)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < results->n_hits; i++) {
+        if (i)
+            strncat(out, " ", size - strlen(out) - 1);
+        strncat(out, results->hits[i].doc.id, size - strlen(out) - 1);
+    }
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --- access control --- */
+
+/* Two public documents and a canary restricted to group "board" with a
+ * unique word, a unique country and a unique symbol; spelling on. */
+static ms_index_t *
+canary_index(void)
+{
+    ms_index_t *idx = open_writer();
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    ms_field_t pub1[] = {{"country", "Kyrgyzstan"}, {"type", "report"}};
+    ms_field_t pub2[] = {{"country", "Kazakhstan"}, {"type", "report"}};
+    ms_field_t secret[] = {{"country", "Narnialand"},
+                           {"type", "report"},
+                           {"symbol", "IMP/SEC/2002/9"},
+                           {"access", "board"}};
+    put(idx, "pub1", "Border migration", "Border management and migration policy.",
+        "2001-05-14", pub1, 2);
+    put(idx, "pub2", "Labour migration", "Migration of workers and remittances.", "2002",
+        pub2, 2);
+    put(idx, "secret", "Board migration memo",
+        "Migration canary zorblatt quixotian remittances plan.", "2002-03", secret, 4);
+    commit(idx);
+    return idx;
+}
+
+Test(search, restricted_document_is_hidden_from_anonymous_and_other_groups)
+{
+    ms_index_t *idx = canary_index();
+    const char *staff_groups[] = {"staff"};
+    const char *board_groups[] = {"Board"}; /* folded like other values */
+    ms_viewer_t staff = {staff_groups, 1};
+    ms_viewer_t board = {board_groups, 1};
+    const ms_viewer_t *hidden_from[] = {NULL, &staff};
+
+    for (size_t v = 0; v < 2; v++) {
+        const ms_viewer_t *viewer = hidden_from[v];
+        ms_search_t search = {.query = "migration",
+                              .limit = 10,
+                              .snippet_length = 200,
+                              .max_snippets = 3,
+                              .facets = 1,
+                              .viewer = viewer};
+        ms_results_t *results = run(idx, &search);
+        cr_assert_eq(results->n_hits, 2, "viewer %zu", v);
+        cr_assert_eq(results->estimate, 2);
+        cr_assert_eq(results->upper, 2);
+        cr_assert(!has_hit(results, "secret"));
+        for (size_t i = 0; i < results->n_hits; i++) {
+            for (size_t j = 0; j < results->hits[i].n_snippets; j++)
+                cr_assert_null(strstr(results->hits[i].snippets[j].html, "zorblatt"));
+        }
+        cr_assert_eq(facet_count(results, "country", "Narnialand"), 0);
+        cr_assert_eq(facet(results, "country")->n_values, 2);
+        cr_assert_eq(facet_count(results, "type", "report"), 2);
+        cr_assert_eq(facet_count(results, "year", "2002"), 1);
+        cr_assert_null(strstr(results->understood, "board"), "%s", results->understood);
+        ms_results_free(results);
+
+        /* Its unique word, a prefix of it, a misspelling, its symbol. */
+        const char *probes[] = {"zorblatt",
+                                "zorbl*",
+                                "quixot*",
+                                "IMP/SEC/2002/9",
+                                "symbol:IMP/SEC/2002/9",
+                                "country:Narnialand"};
+        for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+            ms_search_t probe = {
+                .query = probes[p], .limit = 10, .facets = 1, .viewer = viewer};
+            results = run(idx, &probe);
+            cr_assert_eq(results->n_hits, 0, "'%s' finds the canary", probes[p]);
+            cr_assert_eq(results->estimate, 0);
+            cr_assert_eq(facet_count(results, "country", "Narnialand"), 0);
+            ms_results_free(results);
+        }
+        ms_search_t misspelt = {.query = "zorblat", .limit = 10, .viewer = viewer};
+        results = run(idx, &misspelt);
+        cr_assert_null(results->corrected, "correction '%s' leaks a hidden word",
+                       results->corrected);
+        ms_results_free(results);
+        /* Also when another word of the query finds a visible document. */
+        ms_search_t mixed = {.query = "migration zorblat", .limit = 10, .viewer = viewer};
+        results = run(idx, &mixed);
+        cr_assert_null(results->corrected, "'%s'", results->corrected);
+        ms_results_free(results);
+    }
+
+    /* Corrections of visible words still work for anonymous users. */
+    ms_search_t visible_typo = {.query = "bordr", .limit = 10};
+    ms_results_t *results = run(idx, &visible_typo);
+    cr_assert_not_null(results->corrected);
+    cr_assert_str_eq(results->corrected, "border");
+    ms_results_free(results);
+
+    /* The board sees all of it. */
+    ms_search_t search = {
+        .query = "migration", .limit = 10, .facets = 1, .viewer = &board};
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 3);
+    cr_assert(has_hit(results, "secret"));
+    cr_assert_eq(facet_count(results, "country", "Narnialand"), 1);
+    cr_assert_null(strstr(results->understood, "board"), "%s", results->understood);
+    ms_results_free(results);
+    const char *probes[] = {"zorblatt", "zorbl*", "IMP/SEC/2002/9"};
+    for (size_t p = 0; p < 3; p++) {
+        ms_search_t probe = {.query = probes[p], .limit = 10, .viewer = &board};
+        results = run(idx, &probe);
+        cr_assert_eq(results->n_hits, 1, "'%s'", probes[p]);
+        cr_assert_str_eq(results->hits[0].doc.id, "secret");
+        ms_results_free(results);
+    }
+    ms_search_t misspelt = {.query = "zorblat", .limit = 10, .viewer = &board};
+    results = run(idx, &misspelt);
+    cr_assert_not_null(results->corrected);
+    cr_assert_str_eq(results->corrected, "zorblatt");
+    ms_results_free(results);
+
+    /* An empty group list is anonymous. */
+    ms_viewer_t nobody = {NULL, 0};
+    ms_search_t all = {.query = "", .limit = 10, .viewer = &nobody};
+    results = run(idx, &all);
+    cr_assert_eq(results->n_hits, 2);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* --- sort orders --- */
+
+Test(search, date_orders_put_undated_last_and_break_ties_by_relevance)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "d2001", NULL, "migration report", "2001-05-14", NULL, 0);
+    put(idx, "d2003", NULL, "migration report", "2003", NULL, 0);
+    put(idx, "d1999", NULL, "migration report", "1999-12", NULL, 0);
+    put(idx, "u-strong", NULL, "migration migration migration", NULL, NULL, 0);
+    put(idx, "u-weak", NULL, "migration with many other words in a longer text body here",
+        NULL, NULL, 0);
+    put(idx, "t-strong", NULL, "migration migration migration", "2002-02-02", NULL, 0);
+    put(idx, "t-weak", NULL, "migration with many other words in a longer text body here",
+        "2002-02-02", NULL, 0);
+    commit(idx);
+
+    char order[512];
+    ms_search_t search = {.query = "migration", .limit = 20, .sort = MS_SORT_NEWEST};
+    ms_results_t *results = run(idx, &search);
+    ids(order, sizeof order, results);
+    cr_assert_str_eq(order, "d2003 t-strong t-weak d2001 d1999 u-strong u-weak");
+    ms_results_free(results);
+
+    search.sort = MS_SORT_OLDEST;
+    results = run(idx, &search);
+    ids(order, sizeof order, results);
+    cr_assert_str_eq(order, "d1999 d2001 t-strong t-weak d2003 u-strong u-weak");
+    ms_results_free(results);
+
+    /* Relevance: the strong ones first whatever their date. */
+    search.sort = MS_SORT_RELEVANCE;
+    results = run(idx, &search);
+    cr_assert(strcmp(results->hits[0].doc.id, "u-strong") == 0 ||
+              strcmp(results->hits[0].doc.id, "t-strong") == 0);
+    ms_results_free(results);
+
+    /* Paging through a date order. */
+    ms_search_t page = {.query = "", .offset = 5, .limit = 2, .sort = MS_SORT_NEWEST};
+    results = run(idx, &page);
+    cr_assert_eq(results->n_hits, 2);
+    cr_assert_eq(results->estimate, 7);
+    cr_assert_eq(results->hits[0].doc.date, NULL);
+    cr_assert_eq(results->hits[1].doc.date, NULL);
+    ms_results_free(results);
+
+    ms_search_t bad = {.query = "migration", .limit = 10, .sort = (ms_sort_t)7};
+    expect_bad(idx, &bad, "sort");
+    ms_index_close(idx);
+}
+
+/* --- date ranges --- */
+
+static void
+expect_range(ms_index_t *idx, const char *from, const char *to, const char *want)
+{
+    ms_search_t search = {.query = "",
+                          .limit = 20,
+                          .sort = MS_SORT_OLDEST,
+                          .date_from = from,
+                          .date_to = to};
+    ms_results_t *results = run(idx, &search);
+    char order[512];
+    ids(order, sizeof order, results);
+    cr_assert_str_eq(order, want, "from %s to %s", from ? from : "-", to ? to : "-");
+    cr_assert_eq(results->estimate, results->n_hits);
+    ms_results_free(results);
+}
+
+Test(search, date_ranges_are_inclusive_and_take_partial_dates_as_stored)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "d2002", NULL, "text", "2002-12-31", NULL, 0);
+    put(idx, "y2003", NULL, "text", "2003", NULL, 0);
+    put(idx, "m2003-05", NULL, "text", "2003-05", NULL, 0);
+    put(idx, "d2003-05-15", NULL, "text", "2003-05-15", NULL, 0);
+    put(idx, "d2003-12-31", NULL, "text", "2003-12-31", NULL, 0);
+    put(idx, "d2004", NULL, "text", "2004-01-01", NULL, 0);
+    put(idx, "undated", NULL, "text", NULL, NULL, 0);
+    commit(idx);
+
+    expect_range(idx, "2003", "2003", "y2003 m2003-05 d2003-05-15 d2003-12-31");
+    expect_range(idx, "2003-05", "2003-05", "m2003-05 d2003-05-15");
+    expect_range(idx, "2003-05-15", NULL, "d2003-05-15 d2003-12-31 d2004");
+    expect_range(idx, NULL, "2002", "d2002");
+    expect_range(idx, NULL, "2003-05-15", "d2002 y2003 m2003-05 d2003-05-15");
+    expect_range(idx, "2003-12-31", "2003-12-31", "d2003-12-31");
+    expect_range(idx, "2004", "2003", "");
+    /* Open at both ends, "" included: everything, undated too. */
+    expect_range(idx, "", NULL,
+                 "d2002 y2003 m2003-05 d2003-05-15 d2003-12-31 d2004 undated");
+
+    const char *invalid[] = {"2003-13", "03",          "2003-5", "2003-05-32",
+                             "2003/05", "2003-05-15x", "abcd"};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        ms_search_t from = {.query = "", .limit = 10, .date_from = invalid[i]};
+        expect_bad(idx, &from, "date_from");
+        ms_search_t to = {.query = "", .limit = 10, .date_to = invalid[i]};
+        expect_bad(idx, &to, "date_to");
+    }
+    ms_index_close(idx);
+}
+
+/* --- facets --- */
+
+Test(search, facets_count_every_match_once_per_value_with_display_forms)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t r1[] = {{"country", "Kyrgyzstan"},
+                       {"country", "Kazakhstan"},
+                       {"theme", "trafficking"},
+                       {"type", "recommendation"},
+                       {"process", "Issyk-Kul Dialogue"}};
+    ms_field_t r2[] = {{"country", "KYRGYZSTAN"}, /* same folded value */
+                       {"country", "Kyrgyzstan"},
+                       {"theme", "remittances"},
+                       {"type", "recommendation"}};
+    ms_field_t r3[] = {{"country", "Tajikistan"}, {"country", "Tajikistan"},
+                       {"country", "Kyrgyzstan"}, {"theme", "trafficking"},
+                       {"type", "report"},        {"status", "implemented"}};
+    put(idx, "r1", "One", "migration", "2001-05-14", r1, 5);
+    put(idx, "r2", "Two", "migration", "2001", r2, 4);
+    put(idx, "r3", "Three", "migration border", "2003-02", r3, 6);
+    put(idx, "r4", "Four", "unrelated", "2003", NULL, 0);
+    commit(idx);
+
+    ms_search_t search = {.query = "migration", .limit = 1, .facets = 1};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->n_facets, 8);
+    const char *fields[] = {"type",  "process", "meeting",  "country",
+                            "theme", "status",  "language", "year"};
+    for (size_t i = 0; i < 8; i++)
+        cr_assert_str_eq(results->facets[i].field, fields[i]);
+
+    const ms_facet_t *country = facet(results, "country");
+    cr_assert_eq(country->n_values, 3);
+    cr_assert_str_eq(country->values[0].value, "Kyrgyzstan");
+    cr_assert_eq(country->values[0].count, 3);
+    cr_assert_str_eq(country->values[1].value, "Kazakhstan");
+    cr_assert_eq(country->values[1].count, 1);
+    cr_assert_str_eq(country->values[2].value, "Tajikistan");
+    cr_assert_eq(country->values[2].count, 1);
+
+    const ms_facet_t *type = facet(results, "type");
+    cr_assert_eq(type->n_values, 2);
+    cr_assert_str_eq(type->values[0].value, "recommendation");
+    cr_assert_eq(type->values[0].count, 2);
+    cr_assert_eq(facet_count(results, "type", "report"), 1);
+    cr_assert_eq(facet_count(results, "process", "Issyk-Kul Dialogue"), 1);
+    cr_assert_eq(facet(results, "meeting")->n_values, 0);
+    cr_assert_eq(facet_count(results, "theme", "trafficking"), 2);
+    cr_assert_eq(facet_count(results, "status", "implemented"), 1);
+    cr_assert_eq(facet_count(results, "language", "en"), 3);
+    const ms_facet_t *year = facet(results, "year");
+    cr_assert_eq(year->n_values, 2);
+    cr_assert_str_eq(year->values[0].value, "2001");
+    cr_assert_eq(year->values[0].count, 2);
+    cr_assert_str_eq(year->values[1].value, "2003");
+    cr_assert_eq(year->values[1].count, 1);
+    ms_results_free(results);
+
+    /* Totals only (limit 0) and with filters: still every match. */
+    ms_field_t filter[] = {{"theme", "trafficking"}};
+    ms_search_t filtered = {
+        .query = "", .filters = filter, .n_filters = 1, .limit = 0, .facets = 1};
+    results = run(idx, &filtered);
+    cr_assert_eq(results->n_hits, 0);
+    cr_assert_eq(facet_count(results, "country", "Kyrgyzstan"), 2);
+    cr_assert_eq(facet_count(results, "country", "Tajikistan"), 1);
+    cr_assert_eq(facet_count(results, "theme", "remittances"), 0);
+    ms_results_free(results);
+
+    /* Not asked for: none. */
+    ms_search_t plain = {.query = "migration", .limit = 10};
+    results = run(idx, &plain);
+    cr_assert_null(results->facets);
+    cr_assert_eq(results->n_facets, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(search, facet_counts_are_exact_beyond_the_checked_minimum)
+{
+    ms_index_t *idx = open_writer();
+    char id[32];
+    ms_field_t even[] = {{"country", "Kenya"}, {"country", "Ghana"}};
+    ms_field_t odd[] = {{"country", "Kenya"}};
+    for (int i = 0; i < 2500; i++) {
+        snprintf(id, sizeof id, "n%d", i);
+        put(idx, id, NULL, i % 3 ? "migration policy" : "migration", "2001",
+            i % 2 ? odd : even, i % 2 ? 1 : 2);
+    }
+    commit(idx);
+    ms_search_t search = {.query = "migration", .limit = 10, .facets = 1};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(facet_count(results, "country", "Kenya"), 2500);
+    cr_assert_eq(facet_count(results, "country", "Ghana"), 1250);
+    cr_assert_eq(facet_count(results, "country", "Mali"), 0);
+    cr_assert_eq(results->estimate, 2500);
+    ms_results_free(results);
+
+    /* Few matches in a large index (counted from their term lists rather
+     * than from the values' posting lists): the same rules. */
+    ms_field_t special[] = {{"country", "Mali"},
+                            {"country", "MALI"},
+                            {"country", "Kenya"},
+                            {"theme", "diaspora"}};
+    put(idx, "special1", NULL, "special", "2004-05", special, 4);
+    put(idx, "special2", NULL, "special", NULL, special, 1);
+    commit(idx);
+    ms_search_t few = {.query = "special", .limit = 10, .facets = 1};
+    results = run(idx, &few);
+    cr_assert_eq(results->n_hits, 2);
+    const ms_facet_t *country = facet(results, "country");
+    cr_assert_eq(country->n_values, 2);
+    cr_assert_str_eq(country->values[0].value, "Mali");
+    cr_assert_eq(country->values[0].count, 2);
+    cr_assert_str_eq(country->values[1].value, "Kenya");
+    cr_assert_eq(country->values[1].count, 1);
+    cr_assert_eq(facet_count(results, "theme", "diaspora"), 1);
+    cr_assert_eq(facet_count(results, "year", "2004"), 1);
+    cr_assert_eq(facet(results, "year")->n_values, 1);
+    cr_assert_eq(facet_count(results, "language", "en"), 2);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* --- snippets --- */
+
+Test(search, snippets_of_a_paged_document_carry_page_numbers)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "pdf", "Paged", "page one text\fpage two text\fpage three unique", NULL,
+        NULL, 0);
+    put(idx, "txt", "Unpaged", "some unique text without pages", NULL, NULL, 0);
+    commit(idx);
+
+    ms_search_t search = {
+        .query = "unique", .limit = 10, .snippet_length = 100, .max_snippets = 3};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const ms_hit_t *hit = &results->hits[i];
+        cr_assert_eq(hit->n_snippets, 1);
+        cr_assert_str_eq(hit->snippet, hit->snippets[0].html);
+        cr_assert_not_null(strstr(hit->snippet, "<mark>unique</mark>"), "%s",
+                           hit->snippet);
+        if (strcmp(hit->doc.id, "pdf") == 0) {
+            cr_assert_eq(hit->snippets[0].page, 3);
+            cr_assert_null(strstr(hit->snippet, "one"), "%s", hit->snippet);
+            cr_assert_null(strchr(hit->snippet, '\f'));
+        } else {
+            cr_assert_eq(hit->snippets[0].page, 0);
+        }
+    }
+    ms_results_free(results);
+
+    /* A word on two pages: a passage from each, none from the third. */
+    search.query = "text";
+    results = run(idx, &search);
+    const ms_hit_t *pdf = NULL;
+    for (size_t i = 0; i < results->n_hits; i++) {
+        if (strcmp(results->hits[i].doc.id, "pdf") == 0)
+            pdf = &results->hits[i];
+    }
+    cr_assert_not_null(pdf);
+    cr_assert_eq(pdf->n_snippets, 2);
+    unsigned pages = 0;
+    for (size_t j = 0; j < 2; j++) {
+        cr_assert_not_null(strstr(pdf->snippets[j].html, "<mark>text</mark>"));
+        pages |= 1u << pdf->snippets[j].page;
+    }
+    cr_assert_eq(pages, (1u << 1) | (1u << 2));
+    ms_results_free(results);
+
+    /* max_snippets 0 means one. */
+    search.max_snippets = 0;
+    results = run(idx, &search);
+    for (size_t i = 0; i < results->n_hits; i++)
+        cr_assert_eq(results->hits[i].n_snippets, 1);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* A filler paragraph of about 400 bytes with none of the query's words. */
+static void
+append_filler(char *out, size_t size, int n)
+{
+    for (int i = 0; i < n; i++)
+        strncat(out,
+                "The delegates discussed the agenda at length and agreed to meet again "
+                "after the summer. Several observers asked for more time to consult "
+                "their capitals before any text could be adopted by the meeting. The "
+                "chair thanked the host government for its hospitality and closed the "
+                "session in the afternoon without further comment from the floor. ",
+                size - strlen(out) - 1);
+}
+
+Test(search, long_document_gives_passages_from_different_parts_best_first)
+{
+    static char body[64 * 1024];
+    body[0] = '\0';
+    strcat(body, "Opening: remittances matter. ");
+    append_filler(body, sizeof body, 20);
+    strcat(body, "Middle: \"trafficking\" is discussed here. ");
+    append_filler(body, sizeof body, 20);
+    strcat(body, "Closing: remittances and trafficking together, remittances again. ");
+    append_filler(body, sizeof body, 5);
+
+    ms_index_t *idx = open_writer();
+    put(idx, "long", "A long report", body, NULL, NULL, 0);
+    commit(idx);
+
+    ms_search_t search = {.query = "remittances trafficking",
+                          .limit = 10,
+                          .snippet_length = 120,
+                          .max_snippets = 3};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1);
+    const ms_hit_t *hit = &results->hits[0];
+    cr_assert_eq(hit->n_snippets, 3);
+    /* Best first: the passage with both words. */
+    cr_assert_not_null(strstr(hit->snippets[0].html, "together"), "%s",
+                       hit->snippets[0].html);
+    int opening = 0, middle = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const char *html = hit->snippets[i].html;
+        cr_assert_eq(hit->snippets[i].page, 0);
+        cr_assert_not_null(strstr(html, "<mark>"), "%s", html);
+        cr_assert_null(strchr(html, '"'), "%s", html);
+        opening += strstr(html, "<mark>remittances</mark> matter") != NULL;
+        middle += strstr(html, "&quot;<mark>trafficking</mark>&quot;") != NULL;
+    }
+    cr_assert_eq(opening, 1);
+    cr_assert_eq(middle, 1);
+    cr_assert_str_eq(hit->snippet, hit->snippets[0].html);
+    ms_results_free(results);
+
+    /* No snippets unless asked for. */
+    search.snippet_length = 0;
+    results = run(idx, &search);
+    cr_assert_null(results->hits[0].snippet);
+    cr_assert_eq(results->hits[0].n_snippets, 0);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* --- limits --- */
+
+Test(search, deep_nesting_is_searched_as_plain_words_quickly)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "a", NULL, "rights of migrant workers", NULL, NULL, 0);
+    commit(idx);
+
+    /* 10,000 brackets: refused by length, at once. */
+    static char deep[20001];
+    memset(deep, '(', 10000);
+    deep[10000] = '\0';
+    double start = now();
+    ms_search_t search = {.query = deep, .limit = 10};
+    expect_bad(idx, &search, "too long");
+    for (size_t i = 0; i < 10000; i++) {
+        deep[2 * i] = '(';
+        deep[2 * i + 1] = 'a';
+    }
+    deep[20000] = '\0';
+    expect_bad(idx, &search, "too long");
+    cr_assert_lt(now() - start, 1.0);
+
+    /* Deep but short: never parsed, searched as plain words. */
+    char nested[1024];
+    memset(nested, '(', 500);
+    strcpy(nested + 500, "rights");
+    memset(nested + 506, ')', 500);
+    nested[1006] = '\0';
+    search.query = nested;
+    start = now();
+    ms_results_t *results = run(idx, &search);
+    cr_assert_lt(now() - start, 1.0);
+    cr_assert_eq(results->plain_words, 1);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    /* 17 levels is over the default; 16 is parsed. */
+    search.query = "(((((((((((((((((rights)))))))))))))))))";
+    results = run(idx, &search);
+    cr_assert_eq(results->plain_words, 1);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+    search.query = "((((((((((((((((rights OR workers))))))))))))))))";
+    results = run(idx, &search);
+    cr_assert_eq(results->plain_words, 0);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+    search.max_depth = 2;
+    search.query = "(((rights OR workers)))";
+    results = run(idx, &search);
+    cr_assert_eq(results->plain_words, 1);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(search, too_many_terms_is_bad_query)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "a", NULL, "w1 w2 w3", NULL, NULL, 0);
+    commit(idx);
+
+    char query[1024] = "";
+    for (int i = 1; i <= 64; i++) {
+        char word[16];
+        snprintf(word, sizeof word, "%sw%d", i > 1 ? " " : "", i);
+        strcat(query, word);
+    }
+    ms_search_t search = {.query = query, .limit = 10};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    strcat(query, " w65");
+    expect_bad(idx, &search, "query has more than 64 terms");
+    /* Operators count as terms. */
+    ms_search_t small = {.query = "w1 AND w2 OR w3", .limit = 10, .max_terms = 4};
+    expect_bad(idx, &small, "query has more than 4 terms");
+    small.max_terms = 5;
+    results = run(idx, &small);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(search, wildcard_expands_to_at_most_100_terms)
+{
+    ms_index_t *idx = open_writer();
+    char id[32], body[64];
+    for (int i = 0; i < 150; i++) {
+        snprintf(id, sizeof id, "z%d", i);
+        snprintf(body, sizeof body, "zeta%d common", i);
+        put(idx, id, NULL, body, NULL, NULL, 0);
+    }
+    commit(idx);
+    ms_search_t search = {.query = "zeta*", .limit = 200};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->plain_words, 0);
+    cr_assert_eq(results->n_hits, 100);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* --- symbols and the query as understood --- */
+
+Test(search, symbol_typed_plainly_is_found_first)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t sym[] = {{"symbol", "E/CN.4/2003/74"}};
+    ms_field_t res[] = {{"symbol", "A/RES/73/195"}};
+    put(idx, "sym", "Commission report", "Human rights of migrants.", "2003", sym, 1);
+    put(idx, "res", "Global compact", "Safe, orderly and regular migration.", "2018", res,
+        1);
+    put(idx, "cites", "Citing document",
+        "See E/CN.4/2003/74 and again E/CN.4/2003/74, E CN 4 2003 74 and 2003 74.", NULL,
+        NULL, 0);
+    commit(idx);
+
+    const char *queries[] = {"E/CN.4/2003/74", "e/cn.4/2003/74", "\"E/CN.4/2003/74\"",
+                             "rights E/CN.4/2003/74."};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        ms_search_t search = {.query = queries[i], .limit = 10};
+        ms_results_t *results = run(idx, &search);
+        cr_assert_geq(results->n_hits, 1, "%s", queries[i]);
+        cr_assert_str_eq(results->hits[0].doc.id, "sym", "%s", queries[i]);
+        ms_results_free(results);
+    }
+    /* Its text is nowhere in the document: found by the symbol alone. */
+    ms_search_t search = {.query = "A/RES/73/195", .limit = 10};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "res");
+    cr_assert_not_null(strstr(results->understood, "XYa/res/73/195"), "%s",
+                       results->understood);
+    ms_results_free(results);
+    /* Excluded with '-', it is not looked up: found by its text only. */
+    search.query = "migration -A/RES/73/195";
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "res");
+    cr_assert_lt(results->hits[0].score, 100.0);
+    cr_assert_null(strstr(results->understood, "XY"), "%s", results->understood);
+    ms_results_free(results);
+    /* Dates and words with slashes are not symbols. */
+    search.query = "14/05/2001";
+    results = run(idx, &search);
+    cr_assert_null(strstr(results->understood, "XY"), "%s", results->understood);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(search, understood_describes_query_and_filters_without_access)
+{
+    ms_index_t *idx = canary_index();
+    const char *groups[] = {"board"};
+    ms_viewer_t board = {groups, 1};
+    ms_field_t filter[] = {{"country", "Kyrgyzstan"}};
+    ms_search_t search = {.query = "migration",
+                          .filters = filter,
+                          .n_filters = 1,
+                          .date_from = "2001",
+                          .limit = 10,
+                          .viewer = &board};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_not_null(results->understood);
+    cr_assert_not_null(strstr(results->understood, "Zmigrat"), "%s", results->understood);
+    cr_assert_not_null(strstr(results->understood, "XCkyrgyzstan"), "%s",
+                       results->understood);
+    cr_assert_not_null(strstr(results->understood, "20010000"), "%s",
+                       results->understood);
+    cr_assert_null(strstr(results->understood, "XA"), "%s", results->understood);
+    cr_assert_null(strstr(results->understood, "XR"), "%s", results->understood);
+    ms_results_free(results);
+
+    ms_search_t all = {.query = NULL, .limit = 10};
+    results = run(idx, &all);
+    cr_assert_not_null(results->understood);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
