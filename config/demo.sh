@@ -80,7 +80,10 @@ CONF
     done
     cat <<MSG
 
-migsearch demo is running on http://127.0.0.1:$port/ (logs in $run)
+migsearch demo is running (logs in $run). Open the search page in a browser:
+  http://127.0.0.1:$port/
+  http://127.0.0.1:$port/?q=trafficking
+Or ask the JSON API:
   curl 'http://127.0.0.1:$port/search?q=trafficking'
   curl 'http://127.0.0.1:$port/search?q=remittances&country=Kyrgyzstan'
   curl 'http://127.0.0.1:$port/doc/ikd-2001-bishkek-recommendations'

@@ -5,6 +5,8 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: deps.sh [build|test|demo]   (default: test, the superset)
+# test adds Debian's Chromium for the browser tests (driven by playwright-core
+# from npm, which tests/browser/run.js installs itself: no browser download).
 # Checks each package with dpkg-query and runs apt-get only for what is
 # missing, so a second run costs a few milliseconds. Needs root to install.
 set -eu
@@ -12,7 +14,14 @@ set -eu
 build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev
        libpoppler-glib-dev libxml2-dev libzip-dev"
 serve="nginx-light curl"
-test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi"
+test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
+      chromium fonts-dejavu-core"
+# The browser tests (tests/browser/) also need Node.js and npm. A machine that
+# has a node of its own (say from another repository) keeps it: Debian's nodejs
+# and npm are added only when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+    test="$test nodejs npm"
+fi
 
 case "${1:-test}" in
 build) want="$build" ;;

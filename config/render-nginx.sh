@@ -16,12 +16,14 @@
 #                           X-Test-Groups request headers; see below
 # Writes PREFIX/nginx.conf (a minimal main config) and PREFIX/migsearch.conf
 # (nginx.conf.example with its CHANGE lines filled in), for `make demo` and
-# the integration tests, so that both run exactly what admins are given.
+# the integration tests, so that both run exactly what admins are given. The
+# search page (/ and /static/) is served from this checkout's fcgi/www.
 # Start nginx with: nginx -p PREFIX/ -c PREFIX/nginx.conf -e PREFIX/error.log
 set -eu
 
 prefix=$1 port=$2 socket=$3 daemon=${4:-on} archive=${5:-} identity=${6:-anonymous}
 top=$(cd "$(dirname "$0")/.." && pwd)
+www=$top/fcgi/www
 nginx_etc=${MS_NGINX_ETC:-/etc/nginx}
 
 if [ -z "$archive" ]; then
@@ -29,7 +31,7 @@ if [ -z "$archive" ]; then
     mkdir -p "$archive"
 fi
 # sed below uses '#' as its delimiter and '&' is special in replacements.
-for value in "$prefix" "$socket" "$archive"; do
+for value in "$prefix" "$socket" "$archive" "$www"; do
     case "$value" in
     *'#'* | *'&'* | *'\'*) echo "render-nginx: unsupported character in $value" >&2; exit 2 ;;
     esac
@@ -58,6 +60,8 @@ cp "$nginx_etc/fastcgi_params" "$nginx_etc/mime.types" "$prefix/"
 sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#listen 127.0.0.1:8080;#listen 127.0.0.1:$port;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
+    -e "s#root /srv/migsearch/www;#root $www;#" \
+    -e "s#alias /srv/migsearch/www/;#alias $www/;#" \
     -e "$identity_sed" -e "$drop_auth_set" \
     "$top/nginx.conf.example" >"$prefix/migsearch.conf"
 check() {
@@ -66,6 +70,8 @@ check() {
 check "unix:$socket;" socket
 check "127.0.0.1:$port;" listen
 check "alias $archive;" alias
+check "root $www;" "search page root"
+check "alias $www/;" "search page alias"
 case "$identity" in
 anonymous) check 'set $ms_groups "";' identity ;;
 testauth) check 'set $ms_groups $http_x_test_groups;' identity ;;

@@ -256,7 +256,7 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     q_buf[0] = '\0';
     if (gen->cfg.log.queries &&
         (strcmp(path, "/search") == 0 || strcmp(path, "/feed") == 0 ||
-         strcmp(path, "/suggest") == 0)) {
+         strcmp(path, "/suggest") == 0 || strcmp(path, "/fragment") == 0)) {
         char escaped[4 * LOG_FIELD_MAX + 8];
 
         snprintf(q_buf, sizeof(q_buf), " query=\"%s\"",

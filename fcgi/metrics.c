@@ -19,7 +19,8 @@
 #include "ms_fcgi.h"
 
 static const char *const endpoint_names[MS_ENDPOINT_COUNT] = {
-    "search", "doc", "file", "suggest", "similar", "feed", "health", "metrics", "other",
+    "search", "doc",      "file",   "suggest", "similar",
+    "feed",   "fragment", "health", "metrics", "other",
 };
 
 /* Statuses the handlers return; anything else is counted as "other". */
@@ -59,6 +60,8 @@ ms_metrics_endpoint(const char *path)
         return MS_ENDPOINT_SIMILAR;
     if (strcmp(path, "/feed") == 0)
         return MS_ENDPOINT_FEED;
+    if (strcmp(path, "/fragment") == 0)
+        return MS_ENDPOINT_FRAGMENT;
     if (strcmp(path, "/health") == 0)
         return MS_ENDPOINT_HEALTH;
     if (strcmp(path, "/metrics") == 0)

@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The handlers (route.c, search.c, feed.c, request.c) form the static
+ * The handlers (route.c, search.c, feed.c, fragment.c, metrics.c,
+ * request.c) form the static
  * library ms_fcgi_handlers. They see a request as plain C strings and answer
  * with an ms_response_t (a status, a JSON or text body, a few extra
  * headers), so they never include libfcgi headers and can be unit-tested
@@ -294,6 +295,16 @@ char *ms_feed_snippet_text(const char *html);
  * Returns true when the date was usable. */
 bool ms_feed_rfc3339(char *out, size_t size, const char *date);
 
+/* ---- fragment.c: GET /fragment ---- */
+
+/* GET /fragment with the query string 'query' (the parameters of /search;
+ * empty values are ignored), for 'viewer': fills 'resp' with a
+ * self-contained HTML fragment of results, safe to include in any page,
+ * or with a short HTML error fragment (<p class="ms-error">) and the
+ * status the one error table gives. Returns resp->status. */
+int ms_fragment_handle(ms_response_t *resp, ms_worker_t *w, const char *query,
+                       const ms_viewer_t *viewer);
+
 /* ---- metrics.c: counters for GET /metrics (Prometheus text format) ---- */
 
 typedef enum ms_endpoint {
@@ -303,6 +314,7 @@ typedef enum ms_endpoint {
     MS_ENDPOINT_SUGGEST,
     MS_ENDPOINT_SIMILAR,
     MS_ENDPOINT_FEED,
+    MS_ENDPOINT_FRAGMENT,
     MS_ENDPOINT_HEALTH,
     MS_ENDPOINT_METRICS,
     MS_ENDPOINT_OTHER,

@@ -959,6 +959,8 @@ dispatch(ms_response_t *out, ms_worker_t *w, const ms_request_t *req,
         return ms_search_handle(&out->json, w, req->query, viewer);
     if (strcmp(path, "/feed") == 0)
         return ms_feed_handle(out, w, req->query, viewer);
+    if (strcmp(path, "/fragment") == 0)
+        return ms_fragment_handle(out, w, req->query, viewer);
     if (strcmp(path, "/suggest") == 0)
         return handle_suggest(&out->json, w, req->query, viewer);
     if (strcmp(path, "/health") == 0)

@@ -6,21 +6,31 @@
 #
 # Usage: tests/run.sh BUILD_DIR [ctest args...]
 # ctest counts test programs; Criterion counts the tests inside each. This
-# prints both, so a run shows how many unit and integration tests passed.
+# prints both, so a run shows how many unit, integration and browser tests
+# passed. A program that is not Criterion (tests/browser/run.js) prints its
+# own "N passed, N failed" line, optionally after one word and a colon.
 set -u
 build=$(cd "$1" && pwd)
 shift
 log=$build/ctest.log
 (cd "$build" && ctest --output-on-failure --label-summary -V "$@") >"$log" 2>&1
 rc=$?
-for label in unit integration; do
+for label in unit integration browser; do
     # "Test #3: test_index" -> 3; ctest -V prefixes each output line with "3: ".
     numbers=$(cd "$build" && ctest -N -L "^$label\$" | sed -n 's/^ *Test *#\([0-9]*\):.*/\1/p')
     passed=0 failed=0
     for n in $numbers; do
+        # Not run at all (filtered out with -R or -L): not counted.
+        grep -qE "Test +#$n: " "$log" || continue
         line=$(grep -E "^$n: \[====\] Synthesis" "$log" | tail -1)
         tested=$(echo "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
         passing=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+        if [ -z "$line" ]; then
+            line=$(grep -E "^$n: ([a-z]+: )?[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+            passing=$(echo "$line" | sed -n 's/.* \([0-9]*\) passed,.*/\1/p')
+            failing=$(echo "$line" | sed -n 's/.* passed, \([0-9]*\) failed.*/\1/p')
+            [ -n "$passing" ] && tested=$((passing + failing))
+        fi
         if [ -z "$tested" ]; then
             failed=$((failed + 1)) # the program died before its synthesis
             continue

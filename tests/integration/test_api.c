@@ -1304,8 +1304,10 @@ Test(api, doc_of_a_recommendation_has_its_implementation_table)
                                       "/similar/..%2F..%2Fetc%2Fpasswd"};
     for (size_t i = 0; i < sizeof(raw) / sizeof(*raw); i++) {
         get(&res, "%s", raw[i]);
+        /* nginx resolves "/doc/.." to "/", the search page. */
         cr_assert(res.status == 400 || res.status == 404 ||
-                      (res.status == 200 && strncmp(res.body, "migsearch: try", 14) == 0),
+                      (res.status == 200 &&
+                       strstr(res.body, "<title>Migration archive search</title>")),
                   "%s: %ld %.300s", raw[i], res.status, res.body);
         cr_assert_null(strstr(res.body, "root:"), "%s", raw[i]);
         cr_assert_null(strstr(res.body, "index:"), "%s: a config file", raw[i]);

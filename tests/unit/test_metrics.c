@@ -46,6 +46,8 @@ Test(metrics, endpoints_are_recognised_from_the_path)
     cr_assert_eq(ms_metrics_endpoint("/suggest"), MS_ENDPOINT_SUGGEST);
     cr_assert_eq(ms_metrics_endpoint("/similar/x"), MS_ENDPOINT_SIMILAR);
     cr_assert_eq(ms_metrics_endpoint("/feed"), MS_ENDPOINT_FEED);
+    cr_assert_eq(ms_metrics_endpoint("/fragment"), MS_ENDPOINT_FRAGMENT);
+    cr_assert_eq(ms_metrics_endpoint("/fragment/x"), MS_ENDPOINT_OTHER);
     cr_assert_eq(ms_metrics_endpoint("/health"), MS_ENDPOINT_HEALTH);
     cr_assert_eq(ms_metrics_endpoint("/metrics"), MS_ENDPOINT_METRICS);
     cr_assert_eq(ms_metrics_endpoint("/searchx"), MS_ENDPOINT_OTHER);
@@ -59,6 +61,8 @@ Test(metrics, requests_are_counted_by_endpoint_and_status)
     ms_metrics_record(MS_ENDPOINT_SEARCH, 400, 0.0001);
     ms_metrics_record(MS_ENDPOINT_DOC, 404, 0.0001);
     ms_metrics_record(MS_ENDPOINT_DOC, 418, 0.0001);
+    ms_metrics_record(MS_ENDPOINT_FRAGMENT, 200, 0.001);
+    ms_metrics_record(MS_ENDPOINT_FRAGMENT, 503, 0.001);
     char *text = render();
     cr_expect_eq(
         sample(text, "migsearch_requests_total{endpoint=\"search\",status=\"200\"}"), 2);
@@ -70,6 +74,17 @@ Test(metrics, requests_are_counted_by_endpoint_and_status)
         sample(text, "migsearch_requests_total{endpoint=\"doc\",status=\"other\"}"), 1);
     cr_expect_eq(
         sample(text, "migsearch_requests_total{endpoint=\"health\",status=\"200\"}"), 0);
+    /* /fragment is its own endpoint, and not counted as anything else. */
+    cr_expect_eq(
+        sample(text, "migsearch_requests_total{endpoint=\"fragment\",status=\"200\"}"),
+        1);
+    cr_expect_eq(
+        sample(text, "migsearch_requests_total{endpoint=\"fragment\",status=\"503\"}"),
+        1);
+    cr_expect_eq(
+        sample(text, "migsearch_requests_total{endpoint=\"feed\",status=\"200\"}"), 0);
+    cr_expect_eq(
+        sample(text, "migsearch_requests_total{endpoint=\"health\",status=\"503\"}"), 0);
     free(text);
 }
 
