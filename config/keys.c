@@ -83,7 +83,10 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("search.snippets", MS_CONFIG__UINT, search.snippets, "3", 1, 10,
         "highlighted passages shown per hit of a long document"),
     KEY("search.max_terms", MS_CONFIG__UINT, search.max_terms, "64", 1, 1024,
-        "most words and operators a query may have; more is a 400"),
+        "most words and operators a query may have; a longer query is cut to its first "
+        "max_terms words that are not stop words and searched as plain words "
+        "(plain_words: "
+        "true)"),
     KEY("search.max_depth", MS_CONFIG__UINT, search.max_depth, "16", 1, 64,
         "deepest bracket nesting parsed; deeper queries are searched as plain words"),
     KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion, "100", 1, 10000,

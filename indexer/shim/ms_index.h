@@ -199,7 +199,8 @@ typedef struct ms_search {
     const ms_viewer_t *viewer; /* NULL: anonymous */
     int facets;                /* nonzero: fill results->facets */
     unsigned max_snippets;     /* snippets per hit; 0 means 1 */
-    unsigned max_terms;        /* more query terms is MS_INDEX_BAD_QUERY; 0: 64 */
+    unsigned max_terms;        /* a longer query: its first max_terms words that are
+                                  not stop words, as plain words; 0: 64 */
     unsigned max_depth;        /* deeper bracket nesting is searched as plain
                                   words; 0: 16 */
     unsigned max_expansion;    /* terms one wildcard expands to, the most

@@ -673,7 +673,9 @@ Test(search, deep_nesting_is_searched_as_plain_words_quickly)
     ms_index_close(idx);
 }
 
-Test(search, too_many_terms_is_bad_query)
+/* A query longer than max_terms is not refused: its first max_terms words
+ * that are not stop words are searched as plain words. */
+Test(search, too_many_terms_searches_the_first_words)
 {
     ms_index_t *idx = open_writer();
     put(idx, "a", NULL, "w1 w2 w3", NULL, NULL, 0);
@@ -688,15 +690,45 @@ Test(search, too_many_terms_is_bad_query)
     ms_search_t search = {.query = query, .limit = 10};
     ms_results_t *results = run(idx, &search);
     cr_assert_eq(results->n_hits, 1);
+    cr_assert_eq(results->plain_words, 0);
     ms_results_free(results);
 
     strcat(query, " w65");
-    expect_bad(idx, &search, "query has more than 64 terms");
-    /* Operators count as terms. */
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1, "65 words: the first 64 are searched");
+    cr_assert_eq(results->plain_words, 1, "a cut query is flagged");
+    ms_results_free(results);
+
+    /* The words past the limit are not searched... */
+    char cut[1024] = "";
+    for (int i = 0; i < 64; i++)
+        strcat(cut, "nowhere ");
+    strcat(cut, "w1");
+    search.query = cut;
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 0, "w1 is the 65th word");
+    cr_assert_eq(results->plain_words, 1);
+    ms_results_free(results);
+
+    /* ...and stop words do not use up the limit. */
+    char stop[1024] = "";
+    for (int i = 0; i < 64; i++)
+        strcat(stop, "the ");
+    strcat(stop, "w1");
+    search.query = stop;
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1, "w1 follows 64 stop words");
+    ms_results_free(results);
+
+    /* Operators count as terms: over the limit, they are words again. */
     ms_search_t small = {.query = "w1 AND w2 OR w3", .limit = 10, .max_terms = 4};
-    expect_bad(idx, &small, "query has more than 4 terms");
+    results = run(idx, &small);
+    cr_assert_eq(results->plain_words, 1);
+    cr_assert_eq(results->n_hits, 1);
+    ms_results_free(results);
     small.max_terms = 5;
     results = run(idx, &small);
+    cr_assert_eq(results->plain_words, 0);
     ms_results_free(results);
     ms_index_close(idx);
 }
