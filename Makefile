@@ -46,3 +46,19 @@ relevance: deps-test
 	cmake -S . -B build/relevance -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMS_BUILD_TESTS=ON
 	cmake --build build/relevance -j$(JOBS) --target migsearch-index relevance-run relevance-eval
 	tests/relevance/run.sh build/relevance
+
+# make bench        issue 7 part 1: search through nginx, migsearch beside Omega
+#                   (xapian-omega behind fcgiwrap), the libfcgi floor and raw
+#                   Xapian, on the sample archive and a larger corpus, all in one
+#                   run; writes docs/benchmarks.md (tests/bench/compare-search.sh)
+# make bench-quick  the same on the sample archive only, 2 s a measurement
+# Neither is part of `make test`.
+.PHONY: bench bench-quick deps-bench
+deps-bench:
+	@config/deps.sh bench
+
+bench: deps-bench build
+	tests/bench/compare-search.sh build/release
+
+bench-quick: deps-bench build
+	tests/bench/compare-search.sh --quick build/release

@@ -4,7 +4,7 @@
 # Copyright (c) 2026 The migsearch authors
 # SPDX-License-Identifier: MIT
 #
-# Usage: deps.sh [build|test|demo]   (default: test, the superset)
+# Usage: deps.sh [build|test|demo|bench]   (default: test, the superset)
 # test adds Debian's Chromium for the browser tests (driven by playwright-core
 # from npm, which tests/browser/run.js installs itself: no browser download).
 # Checks each package with dpkg-query and runs apt-get only for what is
@@ -16,6 +16,10 @@ build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev
 serve="nginx-light curl"
 test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
       chromium fonts-dejavu-core"
+# bench (make bench, tests/bench/compare-search.sh) adds what migsearch is
+# compared with: Debian's Omega CGI run behind fcgiwrap, and g++ for the raw
+# libxapian loop (build-essential already brings it).
+bench="xapian-omega fcgiwrap wrk"
 # The browser tests (tests/browser/) also need Node.js and npm. A machine that
 # has a node of its own (say from another repository) keeps it: Debian's nodejs
 # and npm are added only when there is no node at all.
@@ -27,7 +31,8 @@ case "${1:-test}" in
 build) want="$build" ;;
 demo) want="$build $serve" ;;
 test) want="$build $serve $test" ;;
-*) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
+bench) want="$build $serve xapian-tools $bench" ;;
+*) echo "usage: $0 [build|test|demo|bench]" >&2; exit 2 ;;
 esac
 
 missing=

@@ -1,0 +1,521 @@
+#!/usr/bin/env bash
+# compare-search.sh - migsearch beside Omega, the libfcgi floor and raw Xapian, in one run
+#
+# Copyright (c) 2026 The migsearch authors
+# SPDX-License-Identifier: MIT
+#
+# Usage: tests/bench/compare-search.sh [--quick] [BUILD_DIR] [OUTPUT]
+#   --quick    2 s a measurement, the sample archive only (`make bench-quick`)
+#              otherwise 10 s a measurement, the sample archive and the
+#              larger corpus (`make bench`)
+#   BUILD_DIR  holds indexer/migsearch-index and fcgi/migsearch-fcgi
+#              (default build/release: `make build`)
+#   OUTPUT     the report written (default docs/benchmarks.md)
+# MS_BENCH_SECONDS overrides the seconds a measurement.
+#
+# Part 1 of issue 7 ("Search through nginx"). Everything is measured in one
+# invocation, one engine after the other on the same machine, so that the
+# ratios hold even where the absolute figures move from run to run.
+#
+# Corpora. "sample": tests/data/archive, read in place by both indexers.
+# "large": every .md and .txt file of ../shared/data/corpus plus the NPL
+# collection (../shared/data/ir/npl/doc-text) written one document a .txt
+# file. Both indexers read the same tree of files (symbolic links to the
+# corpus, in place), because omindex indexes files and not JSON lines: that
+# is what keeps the two indexes to the same documents.
+#
+# Queries. Plain words, the same list for every engine, rotated by a wrk Lua
+# script: on the sample archive a list of topics its documents are about; on
+# the large corpus NPL's 93 queries, lowered as tests/relevance/convert.sh
+# lowers them and cut to their first 5 words, followed by the sample list.
+#
+# Engines, each behind its own nginx on 127.0.0.1 and driven by wrk -t1 at
+# 1, 16 and 64 connections:
+#   migsearch  migsearch-fcgi (4 threads, the default) behind the nginx
+#              config render-nginx.sh makes for admins;
+#              /search?q=...&facets=0 (10 hits, 3 snippets of 240
+#              characters: the defaults) and, as a second row, the
+#              portal's default request with facets
+#   omega      Debian's xapian-omega CGI (default "query" template, 10 hits)
+#              behind fcgiwrap (4 workers), over an index built by omindex;
+#              DEFAULTOP=or, since Omega's default is AND and migsearch's OR
+#   floor      ../shared/bench/fcgi-floor/run.sh: nginx + libfcgi with a
+#              responder that does nothing
+#   raw        tests/bench/raw_xapian.cc: the same queries in a loop over
+#              libxapian with the shim's settings, one thread; its CPU time
+#              per query gives the requests/s one core could serve
+# The model behind "migsearch / (floor + raw)": one request costs the floor's
+# time per request (1 / its requests/s at the same connections) plus raw
+# Xapian's time per query on the cores the connections can keep busy,
+# raw_us / min(connections, cores). 1.00 means the handler adds nothing.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+    quick=1
+    shift
+fi
+build=${1:-$top/build/release}
+output=${2:-$top/docs/benchmarks.md}
+if [ "$quick" = 1 ]; then
+    secs=${MS_BENCH_SECONDS:-2}
+    corpora=(sample)
+else
+    secs=${MS_BENCH_SECONDS:-10}
+    corpora=(sample large)
+fi
+conns=(1 16 64)
+threads=4
+floor=${MS_FCGI_FLOOR:-$top/../shared/bench/fcgi-floor/run.sh}
+shared_corpus=$top/../shared/data/corpus
+npl=$top/../shared/data/ir/npl
+indexer=$build/indexer/migsearch-index
+server=$build/fcgi/migsearch-fcgi
+omega_cgi=/usr/lib/cgi-bin/omega/omega
+omega_templates=/usr/share/xapian-omega/templates
+
+[ -x "$indexer" ] && [ -x "$server" ] || { echo "build first: make build" >&2; exit 2; }
+for tool in wrk nginx curl g++ xapian-config omindex fcgiwrap xapian-delve; do
+    command -v "$tool" >/dev/null ||
+        { echo "needs $tool: config/deps.sh bench (make deps-bench)" >&2; exit 2; }
+done
+[ -x "$omega_cgi" ] || { echo "needs xapian-omega: make deps-bench" >&2; exit 2; }
+[ -f "$floor" ] || { echo "no fcgi floor at $floor" >&2; exit 2; }
+if [ "$quick" = 0 ]; then
+    [ -d "$shared_corpus" ] && [ -f "$npl/doc-text" ] ||
+        { echo "needs $shared_corpus and $npl" >&2; exit 2; }
+fi
+
+work=$(mktemp -d)
+pids=()
+groups=()
+nginx_pids=()
+cleanup() {
+    set +e
+    local p
+    for p in "${nginx_pids[@]}"; do
+        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+    done
+    # fcgiwrap's workers are its children, outlive it and are respawned
+    # while it runs: it leads a process group of its own, ended as one.
+    for p in "${groups[@]}"; do
+        kill -TERM -- "-$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    # migsearch-fcgi finishes in-flight requests on SIGTERM and exits.
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+# shellcheck disable=SC2154  # rc is set inside the trap
+trap 'rc=$?; cleanup; exit $rc' EXIT
+
+cores=$(nproc)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# xapian-config prints several flags: split on purpose.
+# shellcheck disable=SC2046
+g++ -O2 -std=c++17 -o "$work/raw_xapian" "$top/tests/bench/raw_xapian.cc" \
+    $(xapian-config --cxxflags --libs)
+
+# The sample archive's topics; also the tail of the large corpus's list,
+# whose first part is about migration too.
+sample_queries() {
+    cat <<'EOF'
+trafficking
+remittances
+"health workers"
+hawala
+border management
+labour migration
+diaspora
+scorecard
+remittances diaspora
+trafficking kazakhstan
+return migration
+visa
+migrant workers rights
+integration policy
+migration statistics
+trafficing
+EOF
+}
+
+# corpus -> $work/<corpus>/archive (the folder both indexers read) and
+# $work/<corpus>/queries (one query a line).
+prepare() {
+    local name=$1 dir=$work/$1
+    mkdir -p "$dir"
+    if [ "$name" = sample ]; then
+        ln -s "$top/tests/data/archive" "$dir/archive"
+        sample_queries >"$dir/queries"
+        return
+    fi
+    mkdir -p "$dir/archive/npl"
+    # The shared corpus as links, .md and .txt only (what both read).
+    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \)) |
+        while read -r path; do
+            mkdir -p "$dir/archive/corpus/$(dirname "$path")"
+            ln -s "$shared_corpus/$path" "$dir/archive/corpus/$path"
+        done
+    # NPL's doc-text: a number line, text lines, a "/" line, a record each.
+    awk -v out="$dir/archive/npl" '
+        /^ *\/ *$/ { if (file != "") close(file); file = ""; next }
+        file == "" && /^[0-9]+ *$/ { file = sprintf("%s/npl-%05d.txt", out, $1); next }
+        file != "" { print > file }' "$npl/doc-text"
+    sh "$top/tests/relevance/convert.sh" npl "$npl" "$dir/npl" 2>/dev/null
+    cut -f2 "$dir/npl/queries.tsv" | awk '{ n = NF < 5 ? NF : 5; line = $1
+        for (i = 2; i <= n; i++) line = line " " $i; if (line != "") print line }' \
+        >"$dir/queries"
+    sample_queries >>"$dir/queries"
+}
+
+# A wrk Lua script rotating through QUERIES, each sent as PREFIX<query>SUFFIX
+# with the query URL-encoded.
+make_lua() {
+    local queries=$1 prefix=$2 suffix=$3
+    {
+        echo "local queries = {"
+        awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "  \"" $0 "\"," }' "$queries"
+        echo "}"
+        cat <<LUA
+local prefix, suffix = "$prefix", "$suffix"
+local function encode(s)
+  return (s:gsub("[^%w%-%._~]", function(c)
+    if c == " " then return "+" end
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+local paths = {}
+for i, q in ipairs(queries) do paths[i] = prefix .. encode(q) .. suffix end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+    }
+}
+
+# URL, lua script, connections -> "rps p50_ms p99_ms non2xx"
+measure() {
+    local out
+    out=$(wrk -t1 -c"$3" -d"${secs}s" --timeout 10s --latency -s "$2" "$1")
+    awk 'function ms(v) {
+             if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
+             if (v ~ /s$/) return v * 1000; return v }
+         /Requests\/sec/ {rps=$2} $1=="50%" {p50=ms($2)} $1=="99%" {p99=ms($2)}
+         /Non-2xx/ {bad=$NF} END {printf "%s %.3f %.3f %s\n", rps, p50, p99, bad+0}' <<<"$out"
+}
+
+wait_http() {
+    for _ in $(seq 200); do
+        curl -sf -o /dev/null "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+declare -A rps p50 p99 bad docs index_secs raw_line first_hits
+
+# Everything for one corpus: both indexes, both servers, the measurements.
+run_corpus() {
+    local name=$1 dir=$work/$1 c
+    prepare "$name"
+    local archive=$dir/archive nq
+    nq=$(wc -l <"$dir/queries")
+    echo "== $name: $nq queries" >&2
+
+    # migsearch
+    cat >"$dir/migsearch.yaml" <<YAML
+index:
+  path: $dir/index
+archive:
+  path: $archive
+server:
+  socket: $dir/migsearch.sock
+  socket_mode: "0600"
+  socket_group: ""
+  threads: $threads
+YAML
+    local t0 t1 status=0
+    t0=$(date +%s.%N)
+    "$indexer" --quiet --config "$dir/migsearch.yaml" || status=$?
+    t1=$(date +%s.%N)
+    # 3: some files failed (reported, not fatal for a benchmark).
+    [ "$status" = 0 ] || [ "$status" = 3 ] || { echo "migsearch-index: $status" >&2; exit 1; }
+    index_secs[$name,migsearch]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+    "$server" --config "$dir/migsearch.yaml" </dev/null >/dev/null 2>"$dir/fcgi.log" &
+    pids+=($!)
+    for _ in $(seq 100); do [ -S "$dir/migsearch.sock" ] && break; sleep 0.05; done
+    local port=$((20000 + RANDOM % 20000))
+    sh "$top/config/render-nginx.sh" "$dir/nginx" "$port" "$dir/migsearch.sock" on \
+        "$archive" anonymous >/dev/null
+    nginx -p "$dir/nginx/" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log"
+    nginx_pids+=("$dir/nginx/nginx.pid")
+    local ms_url=http://127.0.0.1:$port
+    wait_http "$ms_url/health" || { cat "$dir/fcgi.log" "$dir/nginx/error.log" >&2; exit 1; }
+    docs[$name,migsearch]=$(xapian-delve "$dir/index" 2>/dev/null |
+        awk '/number of documents/ {print $NF}')
+    make_lua "$dir/queries" "/search?q=" "&facets=0" >"$dir/ms.lua"
+    make_lua "$dir/queries" "/search?q=" "" >"$dir/msf.lua"
+
+    # Omega: omindex over the same files, the CGI behind fcgiwrap.
+    mkdir -p "$dir/omega/data" "$dir/omega/log" "$dir/omega/cdb"
+    t0=$(date +%s.%N)
+    omindex --follow --db "$dir/omega/data/default" --url / \
+        -M md:text/plain -M txt:text/plain -M yaml:ignore -M yml:ignore \
+        -M jsonl:ignore "$archive" >"$dir/omindex.log" 2>&1 ||
+        { tail -5 "$dir/omindex.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    index_secs[$name,omega]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+    docs[$name,omega]=$(xapian-delve "$dir/omega/data/default" 2>/dev/null |
+        awk '/number of documents/ {print $NF}')
+    cat >"$dir/omega/omega.conf" <<CONF
+database_dir $dir/omega/data
+template_dir $omega_templates
+log_dir $dir/omega/log
+cdb_dir $dir/omega/cdb
+CONF
+    setsid fcgiwrap -c "$threads" -s "unix:$dir/fcgiwrap.sock" </dev/null >/dev/null \
+        2>"$dir/fcgiwrap.log" &
+    groups+=($!)
+    for _ in $(seq 100); do [ -S "$dir/fcgiwrap.sock" ] && break; sleep 0.05; done
+    local oport=$((20000 + RANDOM % 20000))
+    [ "$oport" != "$port" ] || oport=$((oport + 1))
+    mkdir -p "$dir/onginx/tmp"
+    # Like the nginx.conf render-nginx.sh writes: one worker, an access log.
+    cat >"$dir/onginx/nginx.conf" <<NGINX
+user root root;
+daemon on;
+worker_processes 1;
+pid $dir/onginx/nginx.pid;
+error_log $dir/onginx/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log $dir/onginx/access.log;
+    client_body_temp_path $dir/onginx/tmp/body;
+    fastcgi_temp_path $dir/onginx/tmp/fastcgi;
+    proxy_temp_path $dir/onginx/tmp/proxy;
+    uwsgi_temp_path $dir/onginx/tmp/uwsgi;
+    scgi_temp_path $dir/onginx/tmp/scgi;
+    server {
+        listen 127.0.0.1:$oport;
+        location = /omega {
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $omega_cgi;
+            fastcgi_param OMEGA_CONFIG_FILE $dir/omega/omega.conf;
+            fastcgi_pass unix:$dir/fcgiwrap.sock;
+        }
+    }
+}
+NGINX
+    nginx -p "$dir/onginx/" -c "$dir/onginx/nginx.conf" -e "$dir/onginx/error.log"
+    nginx_pids+=("$dir/onginx/nginx.pid")
+    local om_url=http://127.0.0.1:$oport
+    wait_http "$om_url/omega?P=test" ||
+        { cat "$dir/onginx/error.log" "$dir/fcgiwrap.log" >&2; exit 1; }
+    make_lua "$dir/queries" "/omega?DB=default&DEFAULTOP=or&P=" "" >"$dir/om.lua"
+
+    # Both engines find something for the first query before anything is
+    # measured.
+    local first hits
+    first=$(head -1 "$dir/queries" | sed 's/ /+/g; s/"/%22/g')
+    hits=$(curl -s "$ms_url/search?q=$first&facets=0" | grep -o '"estimate":[0-9]*' |
+        head -1 || true)
+    first_hits[$name,migsearch]=${hits#*:}
+    echo "   migsearch: ${docs[$name,migsearch]} docs, first query: ${hits:-?}" >&2
+    curl -s "$om_url/omega?DB=default&DEFAULTOP=or&P=$first" >"$dir/omega-first.html"
+    hits=$(grep -o -i -E '[0-9,]+ (results|matches)|of (about |exactly )?[0-9,]+' \
+        "$dir/omega-first.html" | head -1 || true)
+    first_hits[$name,omega]=$hits
+    echo "   omega: ${docs[$name,omega]} docs, first query: ${hits:-?}" >&2
+
+    for c in "${conns[@]}"; do
+        read -r rps[$name,ms,$c] p50[$name,ms,$c] p99[$name,ms,$c] bad[$name,ms,$c] \
+            < <(measure "$ms_url" "$dir/ms.lua" "$c")
+        read -r rps[$name,msf,$c] p50[$name,msf,$c] p99[$name,msf,$c] bad[$name,msf,$c] \
+            < <(measure "$ms_url" "$dir/msf.lua" "$c")
+        read -r rps[$name,om,$c] p50[$name,om,$c] p99[$name,om,$c] bad[$name,om,$c] \
+            < <(measure "$om_url" "$dir/om.lua" "$c")
+        echo "   c=$c ms ${rps[$name,ms,$c]} msf ${rps[$name,msf,$c]}" \
+            "omega ${rps[$name,om,$c]} req/s" >&2
+    done
+    raw_line[$name]=$("$work/raw_xapian" "$dir/index" "$dir/queries" "$secs")
+    echo "   raw: ${raw_line[$name]}" >&2
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+        echo "migsearch-fcgi DIED during the measurements" >&2
+        exit 1
+    fi
+}
+
+for corpus in "${corpora[@]}"; do
+    run_corpus "$corpus"
+done
+
+# The floor, in the same run, with the same durations and connections.
+echo "== floor" >&2
+floor_out=$(bash "$floor" "$secs" "${conns[@]}" 2>"$work/floor.err") ||
+    { cat "$work/floor.err" >&2; exit 1; }
+while read -r path c r _ _ a _ b; do
+    c=${c#c=}
+    case $path in
+    hello | static)
+        rps[$path,$c]=$r
+        p50[$path,$c]=$(awk -v v="$a" 'BEGIN { if (v ~ /us$/) v /= 1000;
+            else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000; printf "%.3f", v }')
+        p99[$path,$c]=$(awk -v v="$b" 'BEGIN { if (v ~ /us$/) v /= 1000;
+            else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000; printf "%.3f", v }')
+        ;;
+    esac
+done <<<"$floor_out"
+
+# ---- the report ----
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"; }
+# migsearch time a request / (floor time a request + raw us on min(c, cores))
+overhead() {
+    awk -v ms="$1" -v fl="$2" -v raw="$3" -v c="$4" -v cores="$cores" 'BEGIN {
+        if (ms <= 0 || fl <= 0) { print "n/a"; exit }
+        n = c < cores ? c : cores
+        printf "%.2f", (1e6 / ms) / (1e6 / fl + raw / n) }'
+}
+
+report=$work/report.md
+{
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`tests/bench/compare-search.sh$([ "$quick" = 1 ] && echo " --quick")\`"
+    echo "(\`make bench$([ "$quick" = 1 ] && echo "-quick")\`); do not edit by hand. Every figure"
+    echo "below comes from one invocation, so compare figures within this page, not"
+    echo "across machines or runs."
+    echo
+    echo "## Machine and run"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $cores cores"
+    echo "- memory: $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)"
+    echo "- system: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "- Xapian $(xapian-config --version | awk '{print $NF}'), nginx" \
+        "$(nginx -v 2>&1 | sed 's/.*\///'), wrk $(dpkg-query -W -f='${Version}' wrk)," \
+        "xapian-omega $(dpkg-query -W -f='${Version}' xapian-omega)"
+    echo "- migsearch: $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+        "$(git -C "$top" diff --quiet 2>/dev/null || echo '(with uncommitted changes)')," \
+        "release build ($build), server.threads $threads"
+    echo "- wrk -t1, ${secs} s a measurement, at ${conns[*]} connections; wrk, nginx and the"
+    echo "  servers share the machine's $cores cores"
+    echo "- load average at the start: $load_start (anything else running skews every"
+    echo "  figure, the ratios less)"
+    echo
+    echo "## 1. Search through nginx"
+    echo
+    echo "Engines: **migsearch** is migsearch-fcgi behind the nginx config that"
+    echo "\`config/render-nginx.sh\` gives admins, asked \`/search?q=…&facets=0\` (10 hits,"
+    echo "3 snippets of 240 characters each); **migsearch+facets** is the same with the"
+    echo "portal's default facets (every matching document counted). **Omega** is"
+    echo "Debian's xapian-omega CGI, default \`query\` template (10 hits, one snippet"
+    echo "from the 512-character sample omindex stores), behind fcgiwrap with $threads"
+    echo "workers, over an index omindex built from the same files, asked"
+    echo "\`omega?DEFAULTOP=or&P=…\` (Omega's default operator is AND, migsearch's OR)."
+    echo "**floor** is \`../shared/bench/fcgi-floor/run.sh\`: nginx + libfcgi with a"
+    echo "responder that does nothing. **raw Xapian** is \`tests/bench/raw_xapian.cc\`, the"
+    echo "same queries in a one-thread loop over libxapian with the shim's settings"
+    echo "(parser flags, English stemming STEM_SOME, the access filter, BM25, 10 hits,"
+    echo "up to 3 snippets of 240 characters from the best 2000-byte chunks); it leaves"
+    echo "out synonym expansion, the symbol boost, the check of a spelling correction"
+    echo "and the JSON."
+    echo
+    echo "Corpora:"
+    echo
+    for corpus in "${corpora[@]}"; do
+        case $corpus in
+        sample) echo "- **sample**: \`tests/data/archive\`, read in place;" \
+            "$(wc -l <"$work/sample/queries") queries, topics of its documents." ;;
+        large) echo "- **large**: every .md and .txt file of \`../shared/data/corpus\`" \
+            "(read in place) plus NPL's 11,429 documents (\`../shared/data/ir/npl/doc-text\`," \
+            "one .txt file each); $(wc -l <"$work/large/queries") queries: NPL's 93," \
+            "lower-cased and cut to 5 words, then the sample's list." ;;
+        esac
+        echo "  Documents indexed: migsearch ${docs[$corpus,migsearch]:-?}," \
+            "Omega ${docs[$corpus,omega]:-?}; index build" \
+            "${index_secs[$corpus,migsearch]} s vs ${index_secs[$corpus,omega]} s" \
+            "(indicative only: part 2 measures indexing properly). First query" \
+            "\"$(head -1 "$work/$corpus/queries")\": migsearch estimates" \
+            "${first_hits[$corpus,migsearch]:-?} matches, Omega says" \
+            "\"${first_hits[$corpus,omega]:-?}\"."
+    done
+    echo
+    echo "Requests/s, p50 and p99 in milliseconds (non-2xx answers in brackets when any):"
+    echo
+    echo "| corpus | engine | conns | req/s | p50 ms | p99 ms |"
+    echo "|---|---|---:|---:|---:|---:|"
+    for corpus in "${corpora[@]}"; do
+        for engine in ms msf om; do
+            case $engine in
+            ms) label=migsearch ;;
+            msf) label=migsearch+facets ;;
+            om) label=Omega ;;
+            esac
+            for c in "${conns[@]}"; do
+                b=${bad[$corpus,$engine,$c]:-0}
+                [ "$b" = 0 ] && b= || b=" ($b non-2xx)"
+                echo "| $corpus | $label | $c | ${rps[$corpus,$engine,$c]:-?}$b" \
+                    "| ${p50[$corpus,$engine,$c]:-?} | ${p99[$corpus,$engine,$c]:-?} |"
+            done
+        done
+    done
+    for c in "${conns[@]}"; do
+        echo "| - | floor (hello fcgi) | $c | ${rps[hello,$c]:-?} | ${p50[hello,$c]:-?}" \
+            "| ${p99[hello,$c]:-?} |"
+    done
+    for c in "${conns[@]}"; do
+        echo "| - | nginx \`return 200\` | $c | ${rps[static,$c]:-?} |" \
+            "${p50[static,$c]:-?} | ${p99[static,$c]:-?} |"
+    done
+    echo
+    echo "Raw Xapian, one thread:"
+    echo
+    echo "| corpus | queries run | CPU µs a query | wall µs a query | implied req/s a core |"
+    echo "|---|---:|---:|---:|---:|"
+    for corpus in "${corpora[@]}"; do
+        line=${raw_line[$corpus]}
+        echo "| $corpus | $(field "$line" queries) | $(field "$line" cpu_us_per_query)" \
+            "| $(field "$line" wall_us_per_query) | $(field "$line" qps_per_core) |"
+    done
+    echo
+    echo "Ratios. *migsearch/Omega* is requests/s of migsearch (facets=0) over Omega's"
+    echo "(target: at least 20 at 16 connections). *vs floor + raw* is migsearch's time a"
+    echo "request (1 / its requests/s) over the floor's time a request plus raw Xapian's"
+    echo "CPU time a query spread over min(connections, $cores cores); 1.00 means the"
+    echo "handler adds nothing (target: within 1.15)."
+    echo
+    echo "| corpus | conns | migsearch/Omega | migsearch vs floor + raw | migsearch+facets/migsearch |"
+    echo "|---|---:|---:|---:|---:|"
+    for corpus in "${corpora[@]}"; do
+        raw_us=$(field "${raw_line[$corpus]}" cpu_us_per_query)
+        for c in "${conns[@]}"; do
+            echo "| $corpus | $c | $(div "${rps[$corpus,ms,$c]}" "${rps[$corpus,om,$c]}")" \
+                "| $(overhead "${rps[$corpus,ms,$c]}" "${rps[hello,$c]:-0}" "$raw_us" "$c")" \
+                "| $(div "${rps[$corpus,msf,$c]}" "${rps[$corpus,ms,$c]}") |"
+        done
+    done
+    echo
+    echo "## Not done yet (issue 7)"
+    echo
+    if [ "$quick" = 1 ]; then
+        echo "- This is the quick run (\`make bench-quick\`): the sample archive only, ${secs} s a"
+        echo "  measurement. \`make bench\` adds the large corpus and longer measurements."
+    fi
+    echo "- Part 1 does not reach a million documents: the large corpus is about 16,000."
+    echo "- Part 2, indexing documents/s and MB/s beside omindex: not built (index build"
+    echo "  times above are a single untuned run each)."
+    echo "- Part 3, scale (synthetic 10k/100k/1M archives: build time, size, p50/p99, peak"
+    echo "  memory): not built."
+    echo "- Part 4, peer engine (SQLite FTS5 bm25): not built."
+    echo "- Targets missed above have not been profiled or optimised yet."
+} >"$report"
+
+mkdir -p "$(dirname "$output")"
+cp "$report" "$output"
+cat "$report"
+echo "written: $output" >&2
