@@ -755,3 +755,28 @@ ms_it_load_stop(ms_it_load_t *load, ms_it_load_stats_t *out)
     free(load->clients);
     free(load);
 }
+
+void
+ms_it_canary_archive(char *out, size_t size, const char *prefix)
+{
+    char parent[96];
+    snprintf(parent, sizeof(parent), "/tmp/%s.XXXXXX", prefix);
+    cr_assert(mkdtemp(parent), "mkdtemp: %s", strerror(errno));
+    int n = snprintf(out, size, "%s/archive", parent);
+    cr_assert(n > 0 && (size_t)n < size);
+    char *copy[] = {"cp", "-R", MS_TEST_DATA "/archive", out, NULL};
+    cr_assert_eq(run(copy, "/dev/null"), 0, "cannot copy the sample archive");
+    char *canary[] = {"cp", "-R", MS_TEST_DATA "/canary/board", out, NULL};
+    cr_assert_eq(run(canary, "/dev/null"), 0, "cannot add the canary");
+}
+
+void
+ms_it_canary_archive_remove(const char *archive)
+{
+    const char *slash = strrchr(archive, '/');
+    if (!archive[0] || !slash || getenv("MS_TEST_LEAVE"))
+        return;
+    char parent[128];
+    snprintf(parent, sizeof(parent), "%.*s", (int)(slash - archive), archive);
+    remove_tree(parent);
+}

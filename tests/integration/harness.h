@@ -153,4 +153,12 @@ void ms_it_load_peek(ms_it_load_t *load, ms_it_load_stats_t *out);
 /* Stop the clients, wait for their last requests and free 'load'. */
 void ms_it_load_stop(ms_it_load_t *load, ms_it_load_stats_t *out);
 
+/* Copy the sample archive (tests/data/archive) plus the restricted canary
+ * folder (tests/data/canary/board) into a new folder /tmp/<prefix>.XXXXXX;
+ * 'out' receives the archive's path. Fails the current test on error. */
+void ms_it_canary_archive(char *out, size_t size, const char *prefix);
+
+/* Remove the folder ms_it_canary_archive() made (kept with MS_TEST_LEAVE). */
+void ms_it_canary_archive_remove(const char *archive);
+
 #endif /* MS_TEST_HARNESS_H */

@@ -88,37 +88,10 @@ static const user_t spoofer = {
 static ms_it_t it;
 static char archive[64];
 
-static int
-run(char *const argv[])
-{
-    int status;
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* A copy of the sample archive with the canary folder added. */
-static void
-make_archive(void)
-{
-    char parent[] = "/tmp/ms-access.XXXXXX";
-    cr_assert(mkdtemp(parent), "mkdtemp: %s", strerror(errno));
-    snprintf(archive, sizeof(archive), "%s/archive", parent);
-    char *copy[] = {"cp", "-R", ARCHIVE, archive, NULL};
-    cr_assert_eq(run(copy), 0, "cannot copy the sample archive");
-    char *canary[] = {"cp", "-R", CANARY "/board", archive, NULL};
-    cr_assert_eq(run(canary), 0, "cannot add the canary");
-}
-
 static void
 start_canary(void)
 {
-    make_archive();
+    ms_it_canary_archive(archive, sizeof(archive), "ms-access");
     ms_it_start(&it, archive, NULL);
 }
 
@@ -126,13 +99,7 @@ static void
 stop(void)
 {
     ms_it_stop(&it);
-    if (archive[0] && !getenv("MS_TEST_LEAVE")) {
-        char parent[64];
-        snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(archive, '/') - archive),
-                 archive);
-        char *rm[] = {"rm", "-rf", parent, NULL};
-        run(rm);
-    }
+    ms_it_canary_archive_remove(archive);
 }
 
 TestSuite(access, .init = start_canary, .fini = stop, .timeout = 60);

@@ -58,33 +58,6 @@ static const char page_html[] =
 static ms_it_t it;
 static char archive[64];
 
-static int
-run(char *const argv[])
-{
-    int status;
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* A copy of the sample archive with the canary folder added. */
-static void
-make_archive(void)
-{
-    char parent[] = "/tmp/ms-ssi.XXXXXX";
-    cr_assert(mkdtemp(parent), "mkdtemp: %s", strerror(errno));
-    snprintf(archive, sizeof(archive), "%s/archive", parent);
-    char *copy[] = {"cp", "-R", ARCHIVE, archive, NULL};
-    cr_assert_eq(run(copy), 0, "cannot copy the sample archive");
-    char *canary[] = {"cp", "-R", CANARY "/board", archive, NULL};
-    cr_assert_eq(run(canary), 0, "cannot add the canary");
-}
-
 static char *
 read_file(const char *path)
 {
@@ -194,7 +167,7 @@ serve_portal(const char *portal)
 static void
 start(void)
 {
-    make_archive();
+    ms_it_canary_archive(archive, sizeof(archive), "ms-ssi");
     ms_it_start(&it, archive, NULL);
 
     char portal[192], page[224];
@@ -209,13 +182,7 @@ static void
 stop(void)
 {
     ms_it_stop(&it);
-    if (archive[0] && !getenv("MS_TEST_LEAVE")) {
-        char parent[64];
-        snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(archive, '/') - archive),
-                 archive);
-        char *rm[] = {"rm", "-rf", parent, NULL};
-        run(rm);
-    }
+    ms_it_canary_archive_remove(archive);
 }
 
 TestSuite(ssi, .init = start, .fini = stop, .timeout = 60);
