@@ -1000,18 +1000,26 @@ add_symbols(Xapian::Query *query, Xapian::Query *shown, const char *text)
 }
 
 /* Whether 'query' is words only: terms, their synonyms and ORs of them,
- * no phrase, boolean operator, filter or wildcard the user asked for. */
+ * no phrase, boolean operator, filter or wildcard the user asked for.
+ * With 'joined' a phrase counts as words: the parser makes one of words
+ * joined by a hyphen or a dot ("non-users", "e.g."), which the user typed
+ * as words (docs/relevance.md: feedback for those queries too lifts
+ * Cranfield's MAP from .329 to .339). */
 static bool
-words_only(const Xapian::Query &query)
+words_only(const Xapian::Query &query, bool joined)
 {
     switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM:
         return !(*query.get_terms_begin()).empty();
+    case Xapian::Query::OP_PHRASE:
+        if (!joined)
+            return false;
+        /* fall through */
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_SYNONYM:
     case Xapian::Query::OP_SCALE_WEIGHT:
         for (size_t i = 0; i < query.get_num_subqueries(); i++)
-            if (!words_only(query.get_subquery(i)))
+            if (!words_only(query.get_subquery(i), joined))
                 return false;
         return true;
     default:
@@ -1114,7 +1122,9 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
      * relevance: one more match. */
     Xapian::Query unexpanded = query;
     bool expanded = false;
-    if (sort == MS_SORT_RELEVANCE && words_only(words)) {
+    /* A phrase in a query without quotes is words the parser joined. */
+    bool joined = parsed_text.find('"') == std::string::npos;
+    if (sort == MS_SORT_RELEVANCE && words_only(words, joined)) {
         Xapian::MSet top = enquire.get_mset(0, FEEDBACK_DOCS);
         if (!top.empty()) {
             Xapian::RSet rset;
