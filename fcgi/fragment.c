@@ -234,18 +234,6 @@ put_self_link(struct html *h, const ms_query_t *qp, const char *q, unsigned page
     }
 }
 
-/* The first value of the field 'name' of 'doc', or NULL. */
-static const char *
-field_value(const ms_document_t *doc, const char *name)
-{
-    for (size_t i = 0; i < doc->n_fields; i++) {
-        if (doc->fields[i].name != NULL && doc->fields[i].value != NULL &&
-            strcmp(doc->fields[i].name, name) == 0)
-            return doc->fields[i].value;
-    }
-    return NULL;
-}
-
 /* true if 'lang' looks like a language tag ("en", "pt-BR"): only such a
  * value goes into a lang attribute. */
 static bool
@@ -279,10 +267,10 @@ put_hit(struct html *h, const ms_hit_t *hit)
         h->failed = true;
         return;
     }
-    meta[0] = field_value(doc, "type");
+    meta[0] = ms_route__field_value(doc, "type");
     meta[1] = doc->date;
-    meta[2] = field_value(doc, "process");
-    meta[3] = field_value(doc, "meeting");
+    meta[2] = ms_route__field_value(doc, "process");
+    meta[3] = ms_route__field_value(doc, "meeting");
 
     put_raw(h, "<li class=\"ms-result\"");
     if (language_tag(doc->language)) {

@@ -195,6 +195,10 @@ char *ms_request_utf8_repair(const char *s);
  * value (a failed allocation) as an error, so builders can OR the results
  * together. The value is stolen either way. Return 0 or -1. */
 int ms_route__put(json_t *object, const char *key, json_t *value);
+
+/* The first value of the field 'name' of 'doc', borrowed from 'doc'; NULL
+ * when the document has no such field. */
+const char *ms_route__field_value(const ms_document_t *doc, const char *name);
 int ms_route__append(json_t *array, json_t *value);
 
 /* Fill *out with an error document {"error":{"code":..,"message":..}} and

@@ -360,9 +360,8 @@ not_found(json_t **out)
     return ms_route__error(out, 404, "not_found", "no such document");
 }
 
-/* The first value of the field 'name' of 'doc', or NULL. */
-static const char *
-field_value(const ms_document_t *doc, const char *name)
+const char *
+ms_route__field_value(const ms_document_t *doc, const char *name)
 {
     for (size_t i = 0; i < doc->n_fields; i++) {
         if (doc->fields[i].name != NULL && doc->fields[i].value != NULL &&
@@ -388,7 +387,7 @@ ends_with_ci(const char *s, const char *suffix)
 static const char *
 downloadable_source(const ms_document_t *doc)
 {
-    const char *source = field_value(doc, "source");
+    const char *source = ms_route__field_value(doc, "source");
     const char *segment;
     size_t len;
 
@@ -489,9 +488,9 @@ out:
 static int
 doc_details(json_t *body, const ms_document_t *doc)
 {
-    const char *type = field_value(doc, "type");
-    const char *reports = field_value(doc, "reports");
-    const char *meeting = field_value(doc, "meeting");
+    const char *type = ms_route__field_value(doc, "type");
+    const char *reports = ms_route__field_value(doc, "reports");
+    const char *meeting = ms_route__field_value(doc, "meeting");
     json_t *file = json_null();
     int rc = 0;
 
@@ -507,7 +506,8 @@ doc_details(json_t *body, const ms_document_t *doc)
         bool failed = false;
         json_t *implementation = NULL;
 
-        rc |= ms_route__put(body, "number", number_json(field_value(doc, "number")));
+        rc |= ms_route__put(body, "number",
+                            number_json(ms_route__field_value(doc, "number")));
         json_object_del(json_object_get(body, "extra"), "number");
         rc |= ms_route__put(body, "meeting_url",
                             meeting != NULL ? url_json("/search?meeting=", meeting)
