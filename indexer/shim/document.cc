@@ -358,17 +358,88 @@ spelling_words(const ms_index_stored &stored)
 
 /* Xapian never takes a replaced or deleted document's words out of the
  * spelling dictionary itself; without this, words of documents long gone
- * would still be offered as corrections. */
+ * would still be offered as corrections.
+ *
+ * The words may still be pending (ms_index__spelling_pending). Taking a
+ * count r off a word with p pending occurrences gives what adding the p
+ * and then removing the r would give: p - r stay pending if p >= r, else
+ * r - p go from the dictionary, which Xapian floors at zero as it would
+ * have floored (stored + p) - r. */
+static void
+remove_spelling_of_document(ms_index_t *idx, Xapian::docid did)
+{
+    ms_index_stored stored = ms_index__decode(idx->writer->get_document(did).get_data());
+    Xapian::Document words = spelling_words(stored);
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end();
+         ++t) {
+        Xapian::termcount remove = t.get_wdf();
+        auto found = pending.find(*t);
+        if (found != pending.end()) {
+            Xapian::termcount held = std::min(found->second, remove);
+            found->second -= held;
+            remove -= held;
+        }
+        if (remove > 0)
+            idx->writer->remove_spelling(*t, remove);
+    }
+}
+
+/* The document that has the term 'id_term', or 0 if none; *only is false
+ * when more than one has it (an index damaged by hand). */
+static Xapian::docid
+find_document(ms_index_t *idx, const std::string &id_term, bool *only)
+{
+    Xapian::PostingIterator it = idx->writer->postlist_begin(id_term);
+    *only = true;
+    if (it == idx->writer->postlist_end(id_term))
+        return 0;
+    Xapian::docid did = *it;
+    *only = ++it == idx->writer->postlist_end(id_term);
+    return did;
+}
+
 static void
 remove_spelling_of(ms_index_t *idx, const std::string &id_term)
 {
-    Xapian::PostingIterator it = idx->writer->postlist_begin(id_term);
-    if (it == idx->writer->postlist_end(id_term))
-        return;
-    ms_index_stored stored = ms_index__decode(idx->writer->get_document(*it).get_data());
-    Xapian::Document words = spelling_words(stored);
-    for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end(); ++t)
-        idx->writer->remove_spelling(*t, t.get_wdf());
+    bool only;
+    Xapian::docid did = find_document(idx, id_term, &only);
+    if (did)
+        remove_spelling_of_document(idx, did);
+}
+
+/* Count the spelling words of 'xdoc', just made by put_document(), into
+ * the writer's pending words: the words TermGenerator's FLAG_SPELLING
+ * would have added one add_spelling() an occurrence, which costs a map
+ * lookup and often a B-tree lookup each. Added at the commit, once a word,
+ * they give the same dictionary (Xapian sums the counts).
+ *
+ * Those words are the unprefixed terms (prefixes are upper case, and the
+ * generator lower-cases words). Each occurrence of a word has a position,
+ * except CJK bigrams, which TermGenerator indexes without positions: a
+ * bigram's occurrences are its wdf less twice the wdf of its S term, as
+ * the title gives it wdf 3 unprefixed and 1 under S, the body wdf 1. */
+static void
+count_spelling_words(ms_index_t *idx, const Xapian::Document &xdoc)
+{
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            continue;
+        Xapian::termcount occurrences = t.positionlist_count();
+        if (occurrences == 0) {
+            Xapian::termcount title = 0;
+            Xapian::TermIterator s = xdoc.termlist_begin();
+            s.skip_to("S" + term);
+            if (s != xdoc.termlist_end() && *s == "S" + term)
+                title = s.get_wdf();
+            Xapian::termcount wdf = t.get_wdf();
+            occurrences = wdf > 2 * title ? wdf - 2 * title : 0;
+        }
+        if (occurrences > 0)
+            pending[term] += occurrences;
+    }
 }
 
 static ms_index_status_t
@@ -390,25 +461,24 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
             return bad_document(idx, "field without a name or value");
     }
 
-    /* The generator writes spelling data as it goes, so the transaction
-     * must be open before it runs. */
+    /* Taking the old words out of the dictionary writes: the transaction
+     * must be open first. */
     ensure_transaction(idx);
     std::string id_term = "Q" + std::string(doc->id);
-    if (idx->spelling)
-        remove_spelling_of(idx, id_term);
+    /* One look-up of the id serves the spelling and the write: each one
+     * makes a glass writer flush its buffered positions. */
+    bool only;
+    Xapian::docid existing = find_document(idx, id_term, &only);
+    if (idx->spelling && existing)
+        remove_spelling_of_document(idx, existing);
 
     Xapian::Document xdoc;
     Xapian::TermGenerator generator;
     generator.set_stemmer(ms_index__stemmer(doc->language));
     generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    Xapian::TermGenerator::flags flags = Xapian::TermGenerator::FLAG_CJK_NGRAM;
-    if (idx->spelling) {
-        /* Only unprefixed text feeds the dictionary, so title words count
-         * once (from the unprefixed copy), not also as S terms. */
-        flags |= Xapian::TermGenerator::FLAG_SPELLING;
-        generator.set_database(*idx->writer);
-    }
-    generator.set_flags(flags);
+    /* The spelling words are counted from the finished document instead
+     * of FLAG_SPELLING: see count_spelling_words(). */
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     generator.set_document(xdoc);
     if (doc->title) {
         generator.index_text(doc->title, 1, "S");
@@ -438,7 +508,14 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
         }
     }
     xdoc.set_data(encode(doc));
-    idx->writer->replace_document(id_term, xdoc);
+    if (!existing)
+        idx->writer->add_document(xdoc);
+    else if (only)
+        idx->writer->replace_document(existing, xdoc);
+    else
+        idx->writer->replace_document(id_term, xdoc); /* and drop the others */
+    if (idx->spelling)
+        count_spelling_words(idx, xdoc);
     return MS_INDEX_OK;
 }
 
@@ -562,6 +639,7 @@ ms_index_set_spelling(ms_index_t *idx, bool enabled) noexcept
         }
         idx->spelling = enabled;
         if (!enabled) {
+            ms_index__spelling_pending(idx).clear();
             /* Empty the dictionary so that turning the option off also
              * stops the suggestions. Collect first: the iterator need not
              * survive changes to what it walks. */

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -165,5 +166,19 @@ void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
 
 /* Free results->facets. */
 void ms_index__facets_free(ms_results_t *results) noexcept;
+
+/* --- the spelling words of a writer (document.cc, index.cc) --- */
+
+/* Words put since the last flush -> occurrences still to add to the
+ * spelling dictionary (0: none). */
+typedef std::unordered_map<std::string, Xapian::termcount> ms_index_spelling_pending;
+
+/* The pending spelling words of writer 'idx', owned by the handle. */
+ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
+
+/* Add the pending spelling words of writer 'idx' to its dictionary, one
+ * add_spelling() a word, and forget them. ms_index_commit() calls it
+ * before committing. Throws Xapian::Error or std::bad_alloc. */
+void ms_index__spelling_flush(ms_index_t *idx);
 
 #endif /* MS_INDEX_PRIVATE_HH */

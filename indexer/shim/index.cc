@@ -58,9 +58,29 @@ struct location {
 struct ms_index_handle : ms_index {
     std::string path; /* as given to ms_index_open() */
     location opened;  /* what the reader has open */
+    /* A writer's spelling words not yet in its dictionary (document.cc). */
+    ms_index_spelling_pending spelling_pending;
 };
 
 } // namespace
+
+ms_index_spelling_pending &
+ms_index__spelling_pending(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    return static_cast<ms_index_handle *>(idx)->spelling_pending;
+}
+
+void
+ms_index__spelling_flush(ms_index_t *idx)
+{
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (const auto &word : pending) {
+        if (word.second > 0)
+            idx->writer->add_spelling(word.first, word.second);
+    }
+    pending.clear();
+}
 
 /* Filterable fields, from docs/index-schema.md. */
 const ms_index_prefix ms_index__prefixes[] = {
@@ -499,6 +519,8 @@ ms_index_commit(ms_index_t *idx) noexcept
                                   "index is open read-only");
             goto out;
         }
+        /* Words of documents put in this batch: in the same commit. */
+        ms_index__spelling_flush(idx);
         if (idx->in_transaction) {
             idx->in_transaction = false;
             idx->writer->commit_transaction();

@@ -327,6 +327,70 @@ Test(lang, spelling_forgets_words_of_replaced_and_deleted_documents)
     ms_index_close(idx);
 }
 
+/* The words of a put wait for the commit (document.cc): a document
+ * replaced or deleted before it must still take its words out. */
+Test(lang, spelling_forgets_words_of_documents_gone_before_the_commit)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking trafficking", "en");
+    put(idx, "d2", "Smuggling of migrants", "en");
+    put(idx, "d1", "Border management", "en");
+    cr_assert_eq(ms_index_delete(idx, "d2"), MS_INDEX_OK);
+    commit(idx);
+    expect_correction(idx, "trafficing", NULL);
+    expect_correction(idx, "smugling", NULL);
+    expect_correction(idx, "managment", "management");
+    ms_index_close(idx);
+}
+
+/* A word put twice and taken out once in one batch stays. */
+Test(lang, spelling_keeps_a_word_another_document_still_has)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking", "en");
+    put(idx, "d2", "Trafficking", "en");
+    put(idx, "d1", "Border", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", "trafficking");
+    ms_index_close(idx);
+}
+
+/* Documents put while spelling was off have no words in the dictionary:
+ * putting them again once it is on must still add their words, however
+ * the taking out of the old words and the adding of the new are grouped. */
+Test(lang, spelling_adds_words_of_documents_put_again_after_turning_it_on)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "d1", "Trafficking trafficking", "en");
+    commit(idx);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    put(idx, "d1", "Trafficking trafficking", "en");
+    commit(idx);
+    expect_correction(idx, "trafficing", "trafficking");
+    ms_index_close(idx);
+}
+
+/* Of two corrections one edit away, the more frequent word wins: a word
+ * counts once an occurrence, in the title (indexed with a wdf of 3) as in
+ * the body. Here "cart" occurs 2 times (title and body), "cast" 3 times. */
+Test(lang, spelling_counts_each_occurrence_once)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_set_spelling(idx, true), MS_INDEX_OK);
+    ms_document_t doc = {"d1", "Cart", "cart cast cast cast", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    commit(idx);
+    expect_correction(idx, "caxt", "cast");
+    /* Two more "cart" in the body put it ahead. */
+    ms_document_t again = {"d2", NULL, "cart cart", "en", NULL, NULL, 0};
+    cr_assert_eq(ms_index_put(idx, &again), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    commit(idx);
+    expect_correction(idx, "caxt", "cart");
+    ms_index_close(idx);
+}
+
 Test(lang, spelling_needs_a_write_handle)
 {
     ms_index_t *idx = open_index(MS_INDEX_WRITE);
