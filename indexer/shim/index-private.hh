@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -166,6 +167,89 @@ void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
 
 /* Free results->facets. */
 void ms_index__facets_free(ms_results_t *results) noexcept;
+
+/* --- characters (search.cc, snippet.cc) --- */
+
+/* ASCII white space, '\f' (a page break) included. */
+inline bool
+ms_index__is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+inline bool
+ms_index__is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A CJK character at 's' (three-byte UTF-8 in the CJK, kana, hangul and
+ * compatibility blocks): the parser makes one or two terms of each, as
+ * there are no spaces between words. 's' must be NUL-terminated. */
+inline bool
+ms_index__is_cjk_at(const unsigned char *s)
+{
+    if ((s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+        return false;
+    unsigned cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* --- snippets (snippet.cc), used by search.cc --- */
+
+struct ms_index_chunk;
+struct ms_index_word;
+
+/* The snippets of one search's hits: the query's words, their weights and
+ * a cache of the words of the text already stemmed. One per search and
+ * thread; it borrows nothing after construction. */
+class ms_index_snippets
+{
+  public:
+    /* 'words' is the query as typed (no feedback terms, no filters);
+     * 'length' the bytes of text a passage aims at; 'max_snippets' the
+     * passages a hit gets (0: one). Throws Xapian::Error. */
+    ms_index_snippets(const Xapian::Database &db, const Xapian::Query &words,
+                      const Xapian::Stem &stemmer, const char *language, unsigned length,
+                      size_t max_snippets);
+
+    /* The query has CJK words, which only MSet::snippet() marks: fill()
+     * then needs an MSet of 'words'. */
+    bool needs_mset() const
+    {
+        return cjk_;
+    }
+
+    /* Fill hit->snippets (and hit->snippet, their first) from the best
+     * passages of the stored body, or of the title when there is none.
+     * 'mset' is used only when needs_mset(). Throws std::bad_alloc;
+     * on a throw, the hit holds what was allocated (free_results()). */
+    void fill(ms_hit_t *hit, const ms_index_stored &stored, const Xapian::MSet *mset);
+
+  private:
+    void add_wildcards(const Xapian::Query &query);
+    int match(const std::string &lower);
+    std::vector<ms_index_word> words_of(const std::string &text, size_t begin,
+                                        size_t end);
+    std::string passage(const std::string &text, const ms_index_chunk &part);
+    std::string xapian_passage(const Xapian::MSet &mset, const std::string &text,
+                               const ms_index_chunk &part) const;
+
+    Xapian::Stem stemmer_;
+    unsigned length_;
+    size_t wanted_;
+    bool cjk_ = false;
+    bool prefix_filter_ = false;
+    /* Weight of each query word (exact, stem or wildcard) by index. */
+    std::vector<double> weights_;
+    std::unordered_map<std::string, size_t> exact_, stems_;
+    std::vector<std::pair<std::string, size_t>> wildcards_;
+    /* Words of the texts seen so far -> the stem's index or -1. */
+    std::unordered_map<std::string, int> stemmed_;
+    /* Strings looked for when ranking chunks. */
+    std::vector<std::string> forms_;
+};
 
 /* --- the spelling words of a writer (document.cc, index.cc) --- */
 

@@ -36,11 +36,8 @@
  * are the words delegates write around a question), and pseudo relevance
  * feedback for queries of words only ranked by relevance.
  *
- * Snippets: highlighting a whole long document with MSet::snippet() is the
- * costliest step of a search, so the text is cut into pages (a PDF's body
- * separates them with '\f') or chunks of about 2000 bytes, the chunks are
- * ranked by a cheap count of the query's words, and only the best few are
- * highlighted.
+ * Snippets are made in snippet.cc, from the words of the query as typed
+ * (not the feedback terms).
  */
 #include <algorithm>
 #include <cassert>
@@ -91,19 +88,6 @@
 #define FEEDBACK_TERMS 20u
 #define FEEDBACK_WEIGHT 0.2
 
-/* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is
- * cut after about CHUNK_BYTES at a space found within CHUNK_SPACE_SEARCH
- * bytes. A chunk is what one MSet::snippet() call highlights. */
-#define CHUNK_BYTES 2000u
-#define CHUNK_MAX_BYTES 3000u
-#define CHUNK_SPACE_SEARCH 200u
-
-/* Snippets per hit whatever the caller asks: each costs a highlight. */
-#define MAX_SNIPPETS 16u
-
-/* Query words looked for when ranking chunks. */
-#define MAX_SNIPPET_FORMS 16u
-
 /* Weight added to the document whose symbol is typed plainly in a query.
  * The BM25 weight of a whole query (at most 64 words) stays far below it,
  * so that document comes first. */
@@ -111,12 +95,6 @@
 
 /* Symbols looked up per query. */
 #define MAX_SYMBOLS 8u
-
-#define ELLIPSIS "\xe2\x80\xa6"
-
-static const unsigned SNIPPET_FLAGS = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                      Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                                      Xapian::MSet::SNIPPET_CJK_NGRAM;
 
 /* Flags of every parse, the plain-words retry included. The multi-word
  * synonym flag covers single words too. */
@@ -173,50 +151,16 @@ class DateKey : public Xapian::KeyMaker
     std::string undated_;
 };
 
-/* One passage of a text that a snippet may come from. */
-struct chunk {
-    size_t begin, end;   /* byte range in the text */
-    unsigned page;       /* 1-based page of a paged text, else 0 */
-    bool cut_before;     /* starts inside a page (or unpaged text) */
-    bool cut_after;      /* ends inside one */
-    unsigned long score; /* how well it matches the query; see score_chunks() */
-};
-
 } /* namespace */
-
-static bool
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool
-is_ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 static bool
 is_blank(const char *text)
 {
     for (; *text; text++) {
-        if (!is_space(*text))
+        if (!ms_index__is_space(*text))
             return false;
     }
     return true;
-}
-
-/* A CJK character at 's' (three-byte UTF-8 in the CJK, kana, hangul and
- * compatibility blocks): the parser makes one or two terms of each, as
- * there are no spaces between words. */
-static bool
-is_cjk_at(const unsigned char *s)
-{
-    if ((s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-        return false;
-    unsigned cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
-           (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
 /* The words of 'query' as a limit checked before parsing counts them,
@@ -230,13 +174,13 @@ count_terms(const char *query)
     bool in_word = false;
     const unsigned char *s = reinterpret_cast<const unsigned char *>(query);
     while (*s) {
-        if (is_cjk_at(s)) {
+        if (ms_index__is_cjk_at(s)) {
             n++;
             in_word = false;
             s += 3;
             continue;
         }
-        bool word = *s >= 0x80 || is_ascii_alnum(*s);
+        bool word = *s >= 0x80 || ms_index__is_ascii_alnum(*s);
         if (word && !in_word)
             n++;
         in_word = word;
@@ -253,14 +197,14 @@ words_of(const std::string &text)
     size_t i = 0;
     while (i < text.size()) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80 && !is_ascii_alnum(c)) {
+        if (c < 0x80 && !ms_index__is_ascii_alnum(c)) {
             i++;
             continue;
         }
         size_t start = i;
         while (i < text.size()) {
             c = static_cast<unsigned char>(text[i]);
-            if (c < 0x80 && !is_ascii_alnum(c))
+            if (c < 0x80 && !ms_index__is_ascii_alnum(c))
                 break;
             i++;
         }
@@ -303,7 +247,8 @@ is_symbol(const std::string &token)
             after_slash = true;
             continue;
         }
-        if (!is_ascii_alnum(static_cast<unsigned char>(c)) && c != '.' && c != '-')
+        if (!ms_index__is_ascii_alnum(static_cast<unsigned char>(c)) && c != '.' &&
+            c != '-')
             return false;
         after_slash = false;
     }
@@ -320,10 +265,10 @@ find_symbols(const char *query)
     std::vector<std::string> symbols;
     const char *s = query;
     while (*s && symbols.size() < MAX_SYMBOLS) {
-        while (*s && is_space(*s))
+        while (*s && ms_index__is_space(*s))
             s++;
         const char *start = s;
-        while (*s && !is_space(*s))
+        while (*s && !ms_index__is_space(*s))
             s++;
         const char *end = s;
         while (start < end && (*start == '+' || *start == '(' || *start == '"'))
@@ -738,219 +683,6 @@ build_filter(Xapian::Query *out, ms_index_t *idx, const ms_search_t *search)
     return MS_INDEX_OK;
 }
 
-/* Xapian escapes <, > and & in snippets but not quotes; escape those too so
- * the snippet is safe anywhere HTML text may go. */
-static std::string
-escape_quotes(const std::string &html)
-{
-    std::string out;
-    out.reserve(html.size());
-    for (char c : html) {
-        if (c == '"')
-            out += "&quot;";
-        else if (c == '\'')
-            out += "&#39;";
-        else
-            out += c;
-    }
-    return out;
-}
-
-/* Where to end a chunk that starts at 'pos' of text[.. end): after the
- * first space past CHUNK_BYTES, or on a character boundary at
- * CHUNK_BYTES when there is no space near (CJK text has none). */
-static size_t
-cut_point(const std::string &text, size_t pos, size_t end)
-{
-    size_t target = pos + CHUNK_BYTES;
-    size_t limit = std::min(end, target + CHUNK_SPACE_SEARCH);
-    for (size_t i = target; i < limit; i++) {
-        if (is_space(text[i]))
-            return i + 1;
-    }
-    while (target > pos + 1 && (static_cast<unsigned char>(text[target]) & 0xC0) == 0x80)
-        target--;
-    return target;
-}
-
-/* Cut 'text' into the passages snippets come from: its pages if it has
- * '\f' (a PDF's body), cut further when a page is long, else chunks of
- * about CHUNK_BYTES. Blank passages are left out. */
-static std::vector<chunk>
-split_chunks(const std::string &text)
-{
-    std::vector<chunk> chunks;
-    bool paged = text.find('\f') != std::string::npos;
-    size_t start = 0;
-    unsigned page = 1;
-    for (;;) {
-        size_t end = paged ? text.find('\f', start) : std::string::npos;
-        if (end == std::string::npos)
-            end = text.size();
-        size_t pos = start;
-        while (pos < end) {
-            size_t stop = end - pos > CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
-            bool blank = true;
-            for (size_t i = pos; blank && i < stop; i++)
-                blank = is_space(text[i]);
-            if (!blank)
-                chunks.push_back(
-                    {pos, stop, paged ? page : 0, pos != start, stop != end, 0});
-            pos = stop;
-        }
-        if (end == text.size())
-            break;
-        start = end + 1;
-        page++;
-    }
-    return chunks;
-}
-
-/* The words to look for when ranking chunks, in lower case: each
- * unprefixed term of the query, and each stem (the text of a Z term), as
- * the start of a word. Stems are prefixes of most of the words they come
- * from, which is close enough for ranking; MSet::snippet() then
- * highlights exactly. */
-static std::vector<std::string>
-snippet_forms(const Xapian::Query &query)
-{
-    std::vector<std::string> forms;
-    for (Xapian::TermIterator it = query.get_unique_terms_begin();
-         it != query.get_unique_terms_end() && forms.size() < MAX_SNIPPET_FORMS; ++it) {
-        const std::string &term = *it;
-        if (term.empty())
-            continue;
-        if (term[0] == 'Z') {
-            if (term.size() > 1)
-                forms.push_back(term.substr(1));
-        } else if (!(term[0] >= 'A' && term[0] <= 'Z')) {
-            forms.push_back(term);
-        }
-    }
-    return forms;
-}
-
-/* Score each chunk: 1000 for every form it contains, plus its number of
- * occurrences (at most 999 a form), so a chunk with more of the query's
- * words beats one that repeats a single word. One pass over the text per
- * form; only ASCII letters are folded, which keeps byte offsets. */
-static void
-score_chunks(std::vector<chunk> &chunks, const std::string &text,
-             const std::vector<std::string> &forms)
-{
-    std::string lower(text);
-    for (char &c : lower) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    std::vector<unsigned long> counts(chunks.size());
-    for (const std::string &form : forms) {
-        std::fill(counts.begin(), counts.end(), 0);
-        bool word_start = is_ascii_alnum(static_cast<unsigned char>(form[0]));
-        size_t k = 0;
-        for (size_t at = lower.find(form); at != std::string::npos;
-             at = lower.find(form, at + 1)) {
-            if (word_start && at > 0) {
-                unsigned char before = static_cast<unsigned char>(lower[at - 1]);
-                if (before >= 0x80 || is_ascii_alnum(before))
-                    continue;
-            }
-            while (k < chunks.size() && chunks[k].end <= at)
-                k++;
-            if (k == chunks.size())
-                break;
-            if (at >= chunks[k].begin)
-                counts[k]++;
-        }
-        for (size_t i = 0; i < chunks.size(); i++) {
-            if (counts[i])
-                chunks[i].score += 1000 + std::min(counts[i], 999ul);
-        }
-    }
-}
-
-static bool
-ends_with(const std::string &text, const char *tail)
-{
-    size_t n = strlen(tail);
-    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
-}
-
-/* Highlight chunk 'part' of 'text', marking that it continues where the
- * chunk cuts a page or unpaged text (MSet::snippet() only knows the
- * chunk). */
-static std::string
-highlight(const Xapian::MSet &mset, const std::string &text, const chunk &part,
-          unsigned length, const Xapian::Stem &stemmer)
-{
-    std::string html =
-        mset.snippet(text.substr(part.begin, part.end - part.begin), length, stemmer,
-                     SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS);
-    if (!html.empty()) {
-        if (part.cut_before && html.compare(0, strlen(ELLIPSIS), ELLIPSIS) != 0)
-            html.insert(0, ELLIPSIS);
-        if (part.cut_after && !ends_with(html, ELLIPSIS))
-            html += ELLIPSIS;
-    }
-    return escape_quotes(html);
-}
-
-/* Fill hit->snippets (and hit->snippet, the first of them) from the best
- * chunks of the stored body, or of the title when there is no body. */
-static void
-fill_snippets(ms_hit_t *hit, const Xapian::MSet &mset, const ms_index_stored &stored,
-              const ms_search_t *search, const Xapian::Stem &stemmer,
-              const std::vector<std::string> &forms)
-{
-    const std::string &text = stored.has_body ? stored.body : stored.title;
-    size_t wanted =
-        search->max_snippets ? std::min(search->max_snippets, MAX_SNIPPETS) : 1;
-    std::vector<chunk> chunks = split_chunks(text);
-    std::vector<const chunk *> picks;
-    if (chunks.size() > 1) {
-        score_chunks(chunks, text, forms);
-        std::vector<const chunk *> order;
-        for (const chunk &part : chunks)
-            order.push_back(&part);
-        std::stable_sort(order.begin(), order.end(), [](const chunk *a, const chunk *b) {
-            return a->score > b->score;
-        });
-        for (const chunk *part : order) {
-            if (picks.size() == wanted || part->score == 0)
-                break;
-            picks.push_back(part);
-        }
-        /* Matched by the title or a wildcard only: show the beginning. */
-        if (picks.empty())
-            picks.push_back(&chunks[0]);
-    } else if (chunks.size() == 1) {
-        picks.push_back(&chunks[0]);
-    }
-
-    std::vector<std::pair<std::string, unsigned>> passages;
-    for (const chunk *part : picks)
-        passages.emplace_back(
-            highlight(mset, text, *part, search->snippet_length, stemmer), part->page);
-    if (passages.empty())
-        passages.emplace_back(
-            escape_quotes(mset.snippet(text, search->snippet_length, stemmer,
-                                       SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS)),
-            0);
-
-    ms_snippet_t *snippets =
-        static_cast<ms_snippet_t *>(calloc(passages.size(), sizeof *snippets));
-    if (!snippets)
-        throw std::bad_alloc();
-    /* Published zeroed, so that a failure below frees what exists. */
-    hit->snippets = snippets;
-    hit->n_snippets = passages.size();
-    for (size_t i = 0; i < passages.size(); i++) {
-        snippets[i].html = ms_index__strdup(passages[i].first);
-        snippets[i].page = passages[i].second;
-    }
-    hit->snippet = snippets[0].html;
-}
-
 /* hit->snippet is snippets[0].html, not a copy; a hit built elsewhere
  * (ms_index_similar) may still own a separate one. */
 static void
@@ -1177,16 +909,20 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             check = size;
     }
     Xapian::MSet mset = enquire.get_mset(first, count, check);
-    /* MSet::snippet() highlights the terms of the query that made the
-     * MSet: with feedback, snippets come from an MSet of the query as
-     * typed, so the added terms are not marked. It holds no hits. */
+    /* Snippets mark the words typed: Xapian's own snippets (CJK queries)
+     * mark the terms of the query that made the MSet, so with feedback
+     * they come from an MSet of the query as typed, holding no hits. */
+    std::unique_ptr<ms_index_snippets> snippets;
     Xapian::Enquire snippet_enquire(*idx->db);
     Xapian::MSet snippet_mset = mset;
-    if (expanded && search->snippet_length > 0) {
-        snippet_enquire.set_query(unexpanded);
-        snippet_enquire.set_weighting_scheme(
-            Xapian::BM25Weight(BM25_K1, 0, 1, BM25_B, 0.5));
-        snippet_mset = snippet_enquire.get_mset(0, 0);
+    if (search->snippet_length > 0) {
+        snippets.reset(new ms_index_snippets(
+            *idx->db, words, stemmer, search->language ? search->language : "en",
+            search->snippet_length, search->max_snippets));
+        if (expanded && snippets->needs_mset()) {
+            snippet_enquire.set_query(unexpanded);
+            snippet_mset = snippet_enquire.get_mset(0, 0);
+        }
     }
 
     results->estimate = mset.get_matches_estimated();
@@ -1199,9 +935,6 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         results->n_hits = mset.size();
     }
 
-    std::vector<std::string> forms;
-    if (search->snippet_length > 0)
-        forms = snippet_forms(words);
     size_t i = 0;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
         ms_hit_t *hit = &results->hits[i];
@@ -1209,8 +942,8 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         ms_index__document_fill(&hit->doc, stored, false);
         hit->score = it.get_weight();
         hit->percent = static_cast<unsigned>(it.get_percent());
-        if (search->snippet_length > 0)
-            fill_snippets(hit, snippet_mset, stored, search, stemmer, forms);
+        if (snippets)
+            snippets->fill(hit, stored, &snippet_mset);
     }
     if (spy)
         ms_index__facets_fill(results.get(), *spy, *idx->db);

@@ -1,0 +1,600 @@
+/* snippet.cc - the passages of a hit's text shown with the query's words marked
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * A hit's text is cut into pages (a PDF's body separates them with '\f')
+ * or chunks of about 2000 bytes; the chunks are ranked by a cheap count of
+ * the query's words, and the best few each give one passage.
+ *
+ * Marking the words is done here rather than by Xapian's MSet::snippet():
+ * measured on the sample archive (docs/benchmarks.md), MSet::snippet() was
+ * 93% of a query's cost (1.0 ms of 1.07 ms for 10 hits), half of it its
+ * background model looking up the frequency of every word of the text.
+ * Here a word of the text is lower-cased and compared with the query's
+ * words; it is stemmed only when it could have one of the query's stems
+ * (its first bytes are a stem's), and each distinct word is stemmed once a
+ * query. The passage is the window of the chunk holding the most weight of
+ * distinct query words, each word weighted by its rarity in the index.
+ *
+ * A query with CJK words still goes through MSet::snippet(): those words
+ * are n-grams of a text without spaces, which this word-based matcher does
+ * not model.
+ */
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "index-private.hh"
+
+/* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is
+ * cut after about CHUNK_BYTES at a space found within CHUNK_SPACE_SEARCH
+ * bytes. Each chunk gives at most one passage. */
+#define CHUNK_BYTES 2000u
+#define CHUNK_MAX_BYTES 3000u
+#define CHUNK_SPACE_SEARCH 200u
+
+/* Snippets per hit whatever the caller asks. */
+#define MAX_SNIPPETS 16u
+
+/* Query words looked for when ranking chunks. */
+#define MAX_SNIPPET_FORMS 16u
+
+/* Matches of one chunk considered when choosing its window: bounds the
+ * quadratic window search on a chunk that repeats a word. */
+#define MAX_CHUNK_MATCHES 256u
+
+/* Bytes of a word compared with a stem's before the word is stemmed. The
+ * stemmers of the languages in SUFFIX_STEMMERS only change a word's end,
+ * and none shortens a word to fewer than this many bytes and changes them. */
+#define STEM_PREFIX_BYTES 2u
+
+/* A repeat of a query word in a window counts this part of its weight:
+ * two different words beat one word twice. */
+#define REPEAT_WEIGHT 0.2
+
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* Xapian's snippets, for CJK queries only. */
+static const unsigned SNIPPET_FLAGS = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                      Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                      Xapian::MSet::SNIPPET_CJK_NGRAM;
+
+/* Languages whose stemmers only remove or change suffixes (Snowball's
+ * Arabic, for one, also removes prefixes): a word of theirs can only stem
+ * to a query's stem if it starts like it. */
+static const char *const SUFFIX_STEMMERS[] = {
+    "da", "de", "en", "es", "fi", "fr", "hu", "it", "nb",
+    "nl", "nn", "no", "pt", "ro", "ru", "sv", "tr", nullptr,
+};
+
+/* One passage of a text that a snippet may come from. */
+struct ms_index_chunk {
+    size_t begin, end;   /* byte range in the text */
+    unsigned page;       /* 1-based page of a paged text, else 0 */
+    bool cut_before;     /* starts inside a page (or unpaged text) */
+    bool cut_after;      /* ends inside one */
+    unsigned long score; /* how well it matches the query; see score_chunks() */
+};
+
+/* A word of a chunk: its byte range and the query word it matches (an
+ * index into ms_index_snippets::weights_), or -1. */
+struct ms_index_word {
+    size_t begin, end;
+    int match;
+};
+
+/* Where to end a chunk that starts at 'pos' of text[.. end): after the
+ * first space past CHUNK_BYTES, or on a character boundary at
+ * CHUNK_BYTES when there is no space near (CJK text has none). */
+static size_t
+cut_point(const std::string &text, size_t pos, size_t end)
+{
+    size_t target = pos + CHUNK_BYTES;
+    size_t limit = std::min(end, target + CHUNK_SPACE_SEARCH);
+    for (size_t i = target; i < limit; i++) {
+        if (ms_index__is_space(text[i]))
+            return i + 1;
+    }
+    while (target > pos + 1 && (static_cast<unsigned char>(text[target]) & 0xC0) == 0x80)
+        target--;
+    return target;
+}
+
+/* Cut 'text' into the passages snippets come from: its pages if it has
+ * '\f' (a PDF's body), cut further when a page is long, else chunks of
+ * about CHUNK_BYTES. Blank passages are left out. */
+static std::vector<ms_index_chunk>
+split_chunks(const std::string &text)
+{
+    std::vector<ms_index_chunk> chunks;
+    bool paged = text.find('\f') != std::string::npos;
+    size_t start = 0;
+    unsigned page = 1;
+    for (;;) {
+        size_t end = paged ? text.find('\f', start) : std::string::npos;
+        if (end == std::string::npos)
+            end = text.size();
+        size_t pos = start;
+        while (pos < end) {
+            size_t stop = end - pos > CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
+            bool blank = true;
+            for (size_t i = pos; blank && i < stop; i++)
+                blank = ms_index__is_space(text[i]);
+            if (!blank)
+                chunks.push_back(
+                    {pos, stop, paged ? page : 0, pos != start, stop != end, 0});
+            pos = stop;
+        }
+        if (end == text.size())
+            break;
+        start = end + 1;
+        page++;
+    }
+    return chunks;
+}
+
+/* Score each chunk: 1000 for every form it contains, plus its number of
+ * occurrences (at most 999 a form), so a chunk with more of the query's
+ * words beats one that repeats a single word. One pass over the text per
+ * form; only ASCII letters are folded, which keeps byte offsets. */
+static void
+score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
+             const std::vector<std::string> &forms)
+{
+    std::string lower(text);
+    for (char &c : lower) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    }
+    std::vector<unsigned long> counts(chunks.size());
+    for (const std::string &form : forms) {
+        std::fill(counts.begin(), counts.end(), 0);
+        bool word_start = ms_index__is_ascii_alnum(static_cast<unsigned char>(form[0]));
+        size_t k = 0;
+        for (size_t at = lower.find(form); at != std::string::npos;
+             at = lower.find(form, at + 1)) {
+            if (word_start && at > 0) {
+                unsigned char before = static_cast<unsigned char>(lower[at - 1]);
+                if (before >= 0x80 || ms_index__is_ascii_alnum(before))
+                    continue;
+            }
+            while (k < chunks.size() && chunks[k].end <= at)
+                k++;
+            if (k == chunks.size())
+                break;
+            if (at >= chunks[k].begin)
+                counts[k]++;
+        }
+        for (size_t i = 0; i < chunks.size(); i++) {
+            if (counts[i])
+                chunks[i].score += 1000 + std::min(counts[i], 999ul);
+        }
+    }
+}
+
+/* Xapian escapes <, > and & in snippets but not quotes; escape those too so
+ * the snippet is safe anywhere HTML text may go. */
+static std::string
+escape_quotes(const std::string &html)
+{
+    std::string out;
+    out.reserve(html.size());
+    for (char c : html) {
+        if (c == '"')
+            out += "&quot;";
+        else if (c == '\'')
+            out += "&#39;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+static bool
+ends_with(const std::string &text, const char *tail)
+{
+    size_t n = strlen(tail);
+    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
+}
+
+/* Append 'c' escaped for HTML text and attribute values. */
+static void
+append_escaped(std::string &out, char c)
+{
+    switch (c) {
+    case '&':
+        out += "&amp;";
+        break;
+    case '<':
+        out += "&lt;";
+        break;
+    case '>':
+        out += "&gt;";
+        break;
+    case '"':
+        out += "&quot;";
+        break;
+    case '\'':
+        out += "&#39;";
+        break;
+    default:
+        out += c;
+    }
+}
+
+/* Whether 'term' holds a CJK character. */
+static bool
+has_cjk(const std::string &term)
+{
+    const unsigned char *s = reinterpret_cast<const unsigned char *>(term.c_str());
+    for (; *s; s++) {
+        if (ms_index__is_cjk_at(s))
+            return true;
+    }
+    return false;
+}
+
+ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
+                                     const Xapian::Query &words,
+                                     const Xapian::Stem &stemmer, const char *language,
+                                     unsigned length, size_t max_snippets)
+    : stemmer_(stemmer), length_(length),
+      wanted_(max_snippets ? std::min<size_t>(max_snippets, MAX_SNIPPETS) : 1)
+{
+    prefix_filter_ = false;
+    for (const char *const *code = SUFFIX_STEMMERS; *code; code++) {
+        if (language && strcmp(language, *code) == 0)
+            prefix_filter_ = true;
+    }
+    double docs = std::max(1.0, static_cast<double>(db.get_doccount()));
+    for (Xapian::TermIterator it = words.get_unique_terms_begin();
+         it != words.get_unique_terms_end(); ++it) {
+        const std::string &term = *it;
+        if (term.empty() || has_cjk(term)) {
+            cjk_ = cjk_ || !term.empty();
+            continue;
+        }
+        std::string text;
+        bool stem = false;
+        if (term[0] == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z')) {
+            text = term.substr(1);
+            stem = true;
+        } else if (!(term[0] >= 'A' && term[0] <= 'Z')) {
+            text = term;
+        } else {
+            continue; /* a field's term: not in the body */
+        }
+        /* Rarer words weigh more, as in ranking: log(1 + N / df). */
+        double df = std::max(1.0, static_cast<double>(db.get_termfreq(term)));
+        weights_.push_back(std::log(1.0 + docs / df));
+        if (stem)
+            stems_.emplace(text, weights_.size() - 1);
+        else
+            exact_.emplace(text, weights_.size() - 1);
+        if (forms_.size() < MAX_SNIPPET_FORMS)
+            forms_.push_back(text);
+    }
+    add_wildcards(words);
+}
+
+/* Xapian 1.4 has no accessor for a wildcard's pattern: it is read from the
+ * description, "WILDCARD <op> <pattern>". Patterns of field prefixes
+ * (upper-case first byte) are not in the body. */
+void
+ms_index_snippets::add_wildcards(const Xapian::Query &query)
+{
+    if (query.get_type() == Xapian::Query::OP_WILDCARD) {
+        std::string desc = query.get_description();
+        size_t at = desc.find("WILDCARD ");
+        if (at == std::string::npos)
+            return;
+        at = desc.find(' ', at + strlen("WILDCARD "));
+        if (at == std::string::npos)
+            return;
+        size_t end = desc.find(')', at);
+        std::string pattern = desc.substr(
+            at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+        if (pattern.empty() || (pattern[0] >= 'A' && pattern[0] <= 'Z'))
+            return;
+        weights_.push_back(1.0);
+        wildcards_.emplace_back(pattern, weights_.size() - 1);
+        if (forms_.size() < MAX_SNIPPET_FORMS)
+            forms_.push_back(pattern);
+        return;
+    }
+    for (size_t i = 0; i < query.get_num_subqueries(); i++)
+        add_wildcards(query.get_subquery(i));
+}
+
+/* The query word 'lower' (a word of the text in lower case) matches, or
+ * -1. */
+int
+ms_index_snippets::match(const std::string &lower)
+{
+    auto exact = exact_.find(lower);
+    if (exact != exact_.end())
+        return static_cast<int>(exact->second);
+    for (const auto &pattern : wildcards_) {
+        if (lower.compare(0, pattern.first.size(), pattern.first) == 0)
+            return static_cast<int>(pattern.second);
+    }
+    if (stems_.empty())
+        return -1;
+    if (prefix_filter_) {
+        size_t n = std::min<size_t>(lower.size(), STEM_PREFIX_BYTES);
+        bool possible = false;
+        for (const auto &stem : stems_) {
+            size_t k = std::min(n, stem.first.size());
+            if (lower.compare(0, k, stem.first, 0, k) == 0) {
+                possible = true;
+                break;
+            }
+        }
+        if (!possible)
+            return -1;
+    }
+    auto cached = stemmed_.find(lower);
+    if (cached == stemmed_.end()) {
+        auto found = stems_.find(stemmer_(lower));
+        int index = found == stems_.end() ? -1 : static_cast<int>(found->second);
+        cached = stemmed_.emplace(lower, index).first;
+    }
+    return cached->second;
+}
+
+/* Word characters among ASCII, as Xapian's tokeniser sees them. */
+static bool
+ascii_wordchar(unsigned char c)
+{
+    static bool table[128];
+    static bool ready = false;
+    if (!ready) {
+        for (unsigned i = 0; i < 128; i++)
+            table[i] = Xapian::Unicode::is_wordchar(i);
+        ready = true;
+    }
+    return table[c];
+}
+
+/* The character at text[pos] in *cp (U+FFFD for a byte that does not
+ * start valid UTF-8); returns its length in bytes. A sequence may run
+ * past a chunk's end but not past the string's NUL. */
+static size_t
+char_at(const std::string &text, size_t pos, unsigned *cp)
+{
+    unsigned char c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    uint32_t code = 0;
+    size_t n = ms_index__utf8_next(
+        reinterpret_cast<const unsigned char *>(text.c_str()) + pos, &code);
+    *cp = n ? code : 0xFFFD;
+    return n ? n : 1;
+}
+
+static bool
+is_wordchar(unsigned cp)
+{
+    return cp < 0x80 ? ascii_wordchar(static_cast<unsigned char>(cp))
+                     : Xapian::Unicode::is_wordchar(cp);
+}
+
+/* The words of text[begin, end), each looked up in the query. */
+std::vector<ms_index_word>
+ms_index_snippets::words_of(const std::string &text, size_t begin, size_t end)
+{
+    std::vector<ms_index_word> words;
+    std::string lower;
+    size_t pos = begin;
+    unsigned cp = 0;
+    for (;;) {
+        size_t n = 0;
+        while (pos < end) {
+            n = char_at(text, pos, &cp);
+            if (is_wordchar(cp))
+                break;
+            pos += n;
+        }
+        if (pos >= end)
+            break;
+        size_t start = pos;
+        lower.clear();
+        while (pos < end) {
+            n = char_at(text, pos, &cp);
+            if (!is_wordchar(cp))
+                break;
+            if (cp < 0x80)
+                lower += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+            else
+                Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(cp));
+            pos += n;
+        }
+        pos = std::min(pos, end);
+        words.push_back({start, pos, match(lower)});
+    }
+    return words;
+}
+
+/* One passage of text[part) with the query's words marked: the window of
+ * at most length_ bytes holding the most weight of query words, with up to
+ * a third of the room left before it (from a sentence's start if one
+ * starts there), or the chunk's beginning when no word matches. */
+std::string
+ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
+{
+    std::vector<ms_index_word> words = words_of(text, part.begin, part.end);
+    std::vector<size_t> matches;
+    for (size_t i = 0; i < words.size() && matches.size() < MAX_CHUNK_MATCHES; i++) {
+        if (words[i].match >= 0)
+            matches.push_back(i);
+    }
+    size_t first = 0, last = 0; /* the window: words[first .. last] */
+    double best = -1;
+    std::vector<unsigned> seen(weights_.size());
+    for (size_t a = 0; a < matches.size(); a++) {
+        std::fill(seen.begin(), seen.end(), 0);
+        double score = 0;
+        for (size_t b = a; b < matches.size(); b++) {
+            const ms_index_word &w = words[matches[b]];
+            if (b > a && w.end - words[matches[a]].begin > length_)
+                break;
+            unsigned m = static_cast<unsigned>(w.match);
+            score += seen[m]++ ? REPEAT_WEIGHT * weights_[m] : weights_[m];
+            if (score > best) {
+                best = score;
+                first = matches[a];
+                last = matches[b];
+            }
+        }
+    }
+
+    size_t begin = part.begin;
+    if (!matches.empty()) {
+        size_t span = words[last].end - words[first].begin;
+        size_t room = span < length_ ? (length_ - span) / 3 : 0;
+        size_t k = first;
+        while (k > 0 && words[first].begin - words[k - 1].begin <= room) {
+            k--;
+            if (text[words[k].end] == '.') {
+                k++;
+                break;
+            }
+        }
+        begin = k == 0 && words[first].begin - part.begin <= room ? part.begin
+                                                                  : words[k].begin;
+    }
+    /* End on the last word end within length_ bytes of 'begin'; the whole
+     * rest of the chunk if it fits. */
+    size_t end = begin;
+    bool whole = true;
+    for (const ms_index_word &w : words) {
+        if (w.begin < begin)
+            continue;
+        if (w.end - begin > length_ && end > begin) {
+            whole = false;
+            break;
+        }
+        end = w.end;
+    }
+    if (whole && part.end - begin <= length_ + length_ / 4)
+        end = part.end;
+
+    std::string html;
+    html.reserve((end - begin) + 64);
+    if (begin > part.begin || part.cut_before)
+        html += ELLIPSIS;
+    bool any = false, space = false;
+    size_t w = 0;
+    while (w < words.size() && words[w].begin < begin)
+        w++;
+    for (size_t pos = begin; pos < end;) {
+        bool at_word = w < words.size() && words[w].begin == pos;
+        unsigned char c = static_cast<unsigned char>(text[pos]);
+        if (!at_word && (ms_index__is_space(static_cast<char>(c)) || c < 0x20)) {
+            space = true;
+            pos++;
+            continue;
+        }
+        if (space && any)
+            html += ' ';
+        space = false;
+        any = true;
+        if (!at_word) {
+            append_escaped(html, static_cast<char>(c));
+            pos++;
+            continue;
+        }
+        bool mark = words[w].match >= 0;
+        if (mark)
+            html += "<mark>";
+        for (size_t i = words[w].begin; i < words[w].end; i++)
+            append_escaped(html, text[i]);
+        if (mark)
+            html += "</mark>";
+        pos = words[w].end;
+        w++;
+    }
+    if ((end < part.end || part.cut_after) && !ends_with(html, ELLIPSIS))
+        html += ELLIPSIS;
+    return html;
+}
+
+/* Xapian's highlight of chunk 'part' of 'text', marking that it continues
+ * where the chunk cuts a page or unpaged text (MSet::snippet() only knows
+ * the chunk). */
+std::string
+ms_index_snippets::xapian_passage(const Xapian::MSet &mset, const std::string &text,
+                                  const ms_index_chunk &part) const
+{
+    std::string html =
+        mset.snippet(text.substr(part.begin, part.end - part.begin), length_, stemmer_,
+                     SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS);
+    if (!html.empty()) {
+        if (part.cut_before && html.compare(0, strlen(ELLIPSIS), ELLIPSIS) != 0)
+            html.insert(0, ELLIPSIS);
+        if (part.cut_after && !ends_with(html, ELLIPSIS))
+            html += ELLIPSIS;
+    }
+    return escape_quotes(html);
+}
+
+void
+ms_index_snippets::fill(ms_hit_t *hit, const ms_index_stored &stored,
+                        const Xapian::MSet *mset)
+{
+    const std::string &text = stored.has_body ? stored.body : stored.title;
+    std::vector<ms_index_chunk> chunks = split_chunks(text);
+    std::vector<const ms_index_chunk *> picks;
+    if (chunks.size() > 1) {
+        score_chunks(chunks, text, forms_);
+        std::vector<const ms_index_chunk *> order;
+        for (const ms_index_chunk &part : chunks)
+            order.push_back(&part);
+        std::stable_sort(order.begin(), order.end(),
+                         [](const ms_index_chunk *a, const ms_index_chunk *b) {
+                             return a->score > b->score;
+                         });
+        for (const ms_index_chunk *part : order) {
+            if (picks.size() == wanted_ || part->score == 0)
+                break;
+            picks.push_back(part);
+        }
+        /* Matched by the title or a wildcard only: show the beginning. */
+        if (picks.empty())
+            picks.push_back(&chunks[0]);
+    } else if (chunks.size() == 1) {
+        picks.push_back(&chunks[0]);
+    }
+
+    std::vector<std::pair<std::string, unsigned>> passages;
+    for (const ms_index_chunk *part : picks) {
+        if (cjk_ && mset)
+            passages.emplace_back(xapian_passage(*mset, text, *part), part->page);
+        else
+            passages.emplace_back(passage(text, *part), part->page);
+    }
+    if (passages.empty())
+        passages.emplace_back(std::string(), 0);
+
+    ms_snippet_t *snippets =
+        static_cast<ms_snippet_t *>(calloc(passages.size(), sizeof *snippets));
+    if (!snippets)
+        throw std::bad_alloc();
+    /* Published zeroed, so that a failure below frees what exists. */
+    hit->snippets = snippets;
+    hit->n_snippets = passages.size();
+    for (size_t i = 0; i < passages.size(); i++) {
+        snippets[i].html = ms_index__strdup(passages[i].first);
+        snippets[i].page = passages[i].second;
+    }
+    hit->snippet = snippets[0].html;
+}
