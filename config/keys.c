@@ -91,6 +91,9 @@ const ms_config__key_t ms_config__keys[] = {
         "deepest bracket nesting parsed; deeper queries are searched as plain words"),
     KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion, "100", 1, 10000,
         "terms one wildcard expands to, the most frequent first"),
+    KEY("search.facet_limit", MS_CONFIG__UINT, search.facet_limit, "10000", 100, 10000000,
+        "matches counted for facets; a search with more counts an even sample of that "
+        "many and scales the counts to the total (facets_estimated: true)"),
     KEY("search.feed_size", MS_CONFIG__UINT, search.feed_size, "20", 1, 100,
         "entries in an Atom feed of a search"),
     KEY("search.suggestions", MS_CONFIG__UINT, search.suggestions, "8", 1, 50,

@@ -353,6 +353,7 @@ ms_search__prepare(ms_search_t *search, ms_query_t *qp, const ms_config_t *cfg,
     search->max_terms = cfg->search.max_terms;
     search->max_depth = cfg->search.max_depth;
     search->max_expansion = cfg->search.max_expansion;
+    search->facet_limit = cfg->search.facet_limit;
 }
 
 static json_t *
@@ -484,6 +485,8 @@ results_json(const ms_query_t *qp, double took_ms, const ms_results_t *results)
     rc |= ms_route__put(body, "took_ms", number(took_ms));
     rc |= json_object_set(body, "results", hits);
     rc |= ms_route__put(body, "facets", qp->facets ? facets_json(results) : json_null());
+    rc |=
+        ms_route__put(body, "facets_estimated", json_boolean(results->facets_estimated));
 out:
     json_decref(hits);
     if (rc != 0) {

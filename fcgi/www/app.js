@@ -532,7 +532,7 @@
                 checked: selected.includes(value) });
             list.append(el('li', {}, el('label', { class: 'facet-value' }, box,
                 el('span', { class: 'facet-text' }, el('bdi', {}, value), ' ',
-                    el('span', { class: 'count' }, `(${count})`)))));
+                    el('span', { class: 'count' }, ui.facetsEstimated ? `(about ${count})` : `(${count})`)))));
         }
         return el('fieldset', { class: 'facet', 'data-field': field.key }, el('legend', {}, field.legend), list);
     }
@@ -679,6 +679,8 @@
 
         const facets = Object.assign({}, data.facets || {});
         for (const [key, values] of others) if (values) facets[key] = values;
+        // Past the server's facet limit the counts are scaled from a sample.
+        ui.facetsEstimated = data.facets_estimated === true;
         renderFacets(s, facets);
         focusAfter(focus);
     }

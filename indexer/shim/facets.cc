@@ -19,10 +19,18 @@
  * document that has it (the lowest docid, so the choice is stable) gives
  * the display form. Each such document is read once per search.
  *
+ * Counting is exact up to search->facet_limit matches; a search with more
+ * counts an even sample of them (every 2nd, 4th, ... match in document
+ * order, at most facet_limit) and scales the counts to the total, saying
+ * so in results->facets_estimated. Reading the values of a match costs
+ * about a term list, so this bounds the cost of a search that matches
+ * most of a large archive.
+ *
  * search.cc adds the spy only when facets are asked for, so a search
  * without facets pays nothing here.
  */
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -55,13 +63,30 @@ struct seen {
 typedef std::unordered_map<std::string, seen> value_counts;
 
 /* Records the documents that match; the counting happens afterwards,
- * when it is known how many there are. */
+ * when it is known how many there are. Past 'limit' documents it keeps an
+ * even sample instead: every other one kept is dropped and from then on
+ * only every 'stride'th match is recorded, the stride doubling each time,
+ * so the sample spreads over all the matches (in document order) and is
+ * the same for the same search. */
 class FacetSpy : public Xapian::MatchSpy
 {
   public:
+    explicit FacetSpy(size_t limit) : limit_(std::max<size_t>(limit, 1))
+    {
+    }
+
     void operator()(const Xapian::Document &doc, double) override
     {
+        if (seen_++ % stride_ != 0)
+            return;
         docs_.push_back(doc.get_docid());
+        if (docs_.size() > limit_) {
+            size_t kept = 0;
+            for (size_t i = 0; i < docs_.size(); i += 2)
+                docs_[kept++] = docs_[i];
+            docs_.resize(kept);
+            stride_ *= 2;
+        }
     }
 
     std::string name() const override
@@ -69,15 +94,26 @@ class FacetSpy : public Xapian::MatchSpy
         return "migsearch.FacetSpy";
     }
 
+    /* Every match seen is in docs_. */
+    bool complete() const
+    {
+        return stride_ == 1;
+    }
+
     std::vector<Xapian::docid> docs_;
+    unsigned long seen_ = 0;
+
+  private:
+    size_t limit_;
+    unsigned long stride_ = 1;
 };
 
 } /* namespace */
 
 Xapian::MatchSpy *
-ms_index__facet_spy_new()
+ms_index__facet_spy_new(size_t limit)
 {
-    return new FacetSpy();
+    return new FacetSpy(limit);
 }
 
 static void
@@ -179,9 +215,17 @@ display_value(const ms_index_stored &stored, size_t facet, const std::string &fo
 
 void
 ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                      const Xapian::Database &db)
+                      const Xapian::Database &db, const Xapian::MSet &mset)
 {
     const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
+    /* A sample, or fewer seen than match: scale each count by the share
+     * counted. */
+    double scale = 1;
+    Xapian::doccount estimate = mset.get_matches_estimated();
+    if (!matches.docs_.empty() && (!matches.complete() || estimate > matches.seen_)) {
+        scale = static_cast<double>(estimate) / static_cast<double>(matches.docs_.size());
+        results->facets_estimated = 1;
+    }
     std::vector<std::pair<std::string, size_t>> prefixes = facet_prefixes();
     value_counts counts[N_FACETS];
     /* Choose the cheaper way to count: postings of facet values against
@@ -228,7 +272,9 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
         std::vector<std::pair<const std::string *, unsigned long>> sorted;
         sorted.reserve(counts[f].size());
         for (const auto &value : counts[f])
-            sorted.emplace_back(&display[f][value.first], value.second.count);
+            sorted.emplace_back(&display[f][value.first],
+                                static_cast<unsigned long>(std::lround(
+                                    static_cast<double>(value.second.count) * scale)));
         std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
             if (a.second != b.second)
                 return a.second > b.second;

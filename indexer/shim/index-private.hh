@@ -156,14 +156,18 @@ size_t ms_index__utf8_next(const unsigned char *s, uint32_t *cp);
 
 /* --- facets (facets.cc), used by search.cc --- */
 
-/* A new match spy that records the matching documents for facet counts;
- * the caller owns it (delete). */
-Xapian::MatchSpy *ms_index__facet_spy_new();
+/* A new match spy that records the matching documents for facet counts,
+ * an even sample of at most 'limit' when there are more; the caller owns
+ * it (delete). */
+Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
 
 /* Count the facet values of the documents 'spy' saw in 'db' into
- * results->facets. Throws std::bad_alloc or Xapian::Error. */
+ * results->facets. When the spy kept a sample, or 'mset' (the search's)
+ * estimates more matches than the spy saw, the counts are scaled to that
+ * estimate and results->facets_estimated is set. Throws std::bad_alloc or
+ * Xapian::Error. */
 void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                           const Xapian::Database &db);
+                           const Xapian::Database &db, const Xapian::MSet &mset);
 
 /* Free results->facets. */
 void ms_index__facets_free(ms_results_t *results) noexcept;

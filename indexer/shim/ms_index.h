@@ -205,6 +205,10 @@ typedef struct ms_search {
                                   words; 0: 16 */
     unsigned max_expansion;    /* terms one wildcard expands to, the most
                                   frequent first; 0: 100 */
+    unsigned facet_limit;      /* matches counted for facets: with more, an
+                                  even sample of facet_limit of them is counted
+                                  and the counts scaled to the total
+                                  (results->facets_estimated); 0: 10000 */
 } ms_search_t;
 
 /* One highlighted passage of a hit. */
@@ -258,6 +262,8 @@ typedef struct ms_results {
                                  (terms, operators, synonyms); owned */
     const ms_facet_t *facets; /* when search->facets; owned */
     size_t n_facets;
+    int facets_estimated;     /* nonzero: more matches than search->facet_limit,
+                                 the counts are scaled from those counted */
 } ms_results_t;
 
 /* Run 'search' against 'idx'.

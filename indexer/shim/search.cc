@@ -68,6 +68,9 @@
 /* Terms a wildcard may expand to; the most frequent ones are kept. */
 #define MAX_WILDCARD_EXPANSION 100
 
+/* Default of ms_search_t.facet_limit. */
+#define FACET_LIMIT 10000u
+
 /* Defaults of ms_search_t.max_terms and .max_depth. */
 #define DEFAULT_MAX_TERMS 64u
 #define DEFAULT_MAX_DEPTH 16u
@@ -901,9 +904,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     if (check < MIN_CHECK_AT_LEAST)
         check = MIN_CHECK_AT_LEAST;
     if (search->facets) {
-        /* The spy sees every document checked: check them all, so the
-         * counts are exact. */
-        spy.reset(ms_index__facet_spy_new());
+        /* The spy sees every document checked: check them all. It counts
+         * at most facet_limit of them (ms_index__facet_spy_new). */
+        spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
+                                                              : FACET_LIMIT));
         enquire.add_matchspy(spy.get());
         if (check < size)
             check = size;
@@ -946,7 +950,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             snippets->fill(hit, stored, &snippet_mset);
     }
     if (spy)
-        ms_index__facets_fill(results.get(), *spy, *idx->db);
+        ms_index__facets_fill(results.get(), *spy, *idx->db, mset);
 
     *out = results.release();
     return MS_INDEX_OK;

@@ -497,6 +497,52 @@ Test(search, facet_counts_are_exact_beyond_the_checked_minimum)
     ms_index_close(idx);
 }
 
+/* Past facet_limit matches the counts come from the matches checked first,
+ * scaled to the estimated total, and the results say so; within it they
+ * are exact. */
+Test(search, facets_beyond_the_limit_are_scaled_and_marked_estimated)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t report[] = {{"type", "report"}};
+    ms_field_t rec[] = {{"type", "recommendation"}};
+    char id[32];
+    for (int i = 0; i < 600; i++) {
+        snprintf(id, sizeof id, "doc%d", i);
+        put(idx, id, "Migration note", "Migration and labour mobility.", NULL,
+            i % 3 == 2 ? rec : report, 1);
+    }
+    commit(idx);
+
+    ms_search_t search = {.query = "migration", .limit = 10, .facets = 1};
+    ms_results_t *results = run(idx, &search);
+    cr_assert_eq(results->facets_estimated, 0);
+    cr_assert_eq(facet_count(results, "type", "report"), 400);
+    cr_assert_eq(facet_count(results, "type", "recommendation"), 200);
+    ms_results_free(results);
+
+    search.facet_limit = 60;
+    results = run(idx, &search);
+    cr_assert_neq(results->facets_estimated, 0);
+    cr_assert_eq(results->n_hits, 10);
+    unsigned long reports = facet_count(results, "type", "report");
+    unsigned long recs = facet_count(results, "type", "recommendation");
+    /* Scaled to the estimate, in the proportions of the sample. */
+    cr_assert_geq(reports + recs, results->estimate - 2, "%lu + %lu vs %lu", reports,
+                  recs, (unsigned long)results->estimate);
+    cr_assert_leq(reports + recs, results->estimate + 2);
+    cr_assert_geq(reports, 1.8 * (double)recs, "%lu reports, %lu", reports, recs);
+    cr_assert_leq(reports, 2.2 * (double)recs, "%lu reports, %lu", reports, recs);
+    ms_results_free(results);
+
+    /* A limit above the matches counts them all. */
+    search.facet_limit = 600;
+    results = run(idx, &search);
+    cr_assert_eq(results->facets_estimated, 0);
+    cr_assert_eq(facet_count(results, "type", "report"), 400);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
 /* --- snippets --- */
 
 Test(search, snippets_of_a_paged_document_carry_page_numbers)

@@ -896,6 +896,8 @@ Test(route, search_counts_facets_of_all_matches)
     cr_assert_eq(facet_count("year", "2003"), 1);
     cr_assert_eq(facet_count("status", "implemented"), 1);
     cr_assert_eq(facet_count("meeting", "ikd-2005-almaty"), 1);
+    /* A handful of matches, far below search.facet_limit: exact. */
+    cr_assert(json_is_false(json_object_get(body, "facets_estimated")));
 
     cr_assert_eq(search("q=trafficking"), 200);
     cr_assert_eq(facet_count("country", "Kazakhstan"), 2);
@@ -912,6 +914,7 @@ Test(route, search_facets_can_be_turned_off)
 {
     cr_assert_eq(search("facets=0"), 200);
     cr_assert(json_is_null(json_object_get(body, "facets")));
+    cr_assert(json_is_false(json_object_get(body, "facets_estimated")));
     cr_assert_eq(search("facets=1"), 200);
     cr_assert(json_is_object(json_object_get(body, "facets")));
     assert_bad_parameter(search("facets=no"), "facets");
