@@ -25,11 +25,12 @@
  * word typed with a capital, in quotes or in a phrase is not stemmed and
  * matches the exact word, which documents in every language index beside
  * their stems; that is how an English query finds a French document by a
- * word the two languages stem differently. CJK n-grams are on for every
- * query, so Chinese text is found whatever the query language. Synonym
- * groups stored in the index expand words and phrases
- * (FLAG_AUTO_MULTIWORD_SYNONYMS), and the spelling dictionary, if the
- * indexer built one, gives the "did you mean" correction.
+ * word the two languages stem differently. A query of three or more words
+ * all in capitals is read in lower case (caps lock, not exact forms).
+ * CJK n-grams are on for every query, so Chinese text is found whatever
+ * the query language. Synonym groups stored in the index expand words and
+ * phrases (FLAG_AUTO_MULTIWORD_SYNONYMS), and the spelling dictionary, if
+ * the indexer built one, gives the "did you mean" correction.
  *
  * Ranking (measured in docs/relevance.md): BM25 with k1 1.2 and b 0.5,
  * English stop words dropped from queries (whatever the language: they
@@ -70,6 +71,10 @@
 
 /* Default of ms_search_t.facet_limit. */
 #define FACET_LIMIT 10000u
+
+/* Words with capitals, and no lower-case letter anywhere, that make a
+ * query read as typed with caps lock on (see in_capitals()). */
+#define CAPITALS_MIN_WORDS 3u
 
 /* Defaults of ms_search_t.max_terms and .max_depth. */
 #define DEFAULT_MAX_TERMS 64u
@@ -381,6 +386,36 @@ first_words(const char *query, unsigned max_terms)
     return out;
 }
 
+/* Whether 'query' is written in capitals: no lower-case letter in any
+ * script, and at least CAPITALS_MIN_WORDS words with an upper-case one.
+ * Such a query is read in lower case. To the parser a capital means "this
+ * exact form" (not stemmed) and AND, OR, NOT are operators, but a delegate
+ * with caps lock on, or pasting a heading, means the words
+ * (docs/relevance.md: NPL's and LISA's queries, written in capitals, lose
+ * a quarter of their MAP read as capitals). One or two words in capitals
+ * ("UNHCR", "HIV AIDS") are more likely acronyms, and stay exact. */
+static bool
+in_capitals(const char *query)
+{
+    size_t words = 0;
+    bool upper = false;
+    for (Xapian::Utf8Iterator it(query); it != Xapian::Utf8Iterator(); ++it) {
+        unsigned ch = *it;
+        Xapian::Unicode::category category = Xapian::Unicode::get_category(ch);
+        if (category == Xapian::Unicode::LOWERCASE_LETTER)
+            return false;
+        if (!Xapian::Unicode::is_wordchar(ch)) {
+            words += upper;
+            upper = false;
+        } else if (category == Xapian::Unicode::UPPERCASE_LETTER ||
+                   category == Xapian::Unicode::TITLECASE_LETTER) {
+            upper = true;
+        }
+    }
+    words += upper;
+    return words >= CAPITALS_MIN_WORDS;
+}
+
 static void
 set_bad_query(ms_index_t *idx, const char *text)
 {
@@ -494,6 +529,11 @@ parse_query(Xapian::Query *out, unsigned *flags, std::string *text, int *plain,
     if (strnlen(query, MAX_QUERY_BYTES + 1) > MAX_QUERY_BYTES) {
         set_bad_query(idx, "query too long");
         return MS_INDEX_BAD_QUERY;
+    }
+    std::string lowered;
+    if (in_capitals(query)) {
+        lowered = Xapian::Unicode::tolower(query);
+        query = lowered.c_str();
     }
     unsigned max_terms = search->max_terms ? search->max_terms : DEFAULT_MAX_TERMS;
     bool too_long = count_terms(query) > max_terms;

@@ -4,7 +4,7 @@
 # Copyright (c) 2026 The migsearch authors
 # SPDX-License-Identifier: MIT
 #
-# Usage: convert.sh [--keep-case] COLLECTION SOURCE_DIR OUT_DIR
+# Usage: convert.sh [--lower-case] COLLECTION SOURCE_DIR OUT_DIR
 #   COLLECTION   cranfield | medline | cacm | npl | lisa | adi
 #   SOURCE_DIR   the collection's folder under ../shared/data/ir (read in place)
 #   OUT_DIR      where docs.jsonl (indexer input), queries.tsv (qid TAB text)
@@ -15,21 +15,21 @@
 # the qrels use the same ids. What goes into title and text, and how grades
 # are mapped, is in docs/relevance.md ("Collections"). Counts go to stderr.
 #
-# NPL and LISA queries are written entirely in capitals. A delegate does not
-# type like that, and to our query parser a capital means "this exact word"
-# (no stemming) and AND/OR/NOT are operators, so their queries are lowered
-# to what a person would type. --keep-case keeps them as they are, to
-# measure what the capitals cost.
+# NPL and LISA queries are written entirely in capitals. They are kept so:
+# the shim reads a query in capitals as lower case (in_capitals() in
+# indexer/shim/search.cc), as a delegate with caps lock on means it, and
+# the quality floors check that it does. --lower-case lowers them, to
+# compare.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-keep_case=0
-if [ "${1:-}" = "--keep-case" ]; then
-    keep_case=1
+lower_case=0
+if [ "${1:-}" = "--lower-case" ]; then
+    lower_case=1
     shift
 fi
 if [ $# -ne 3 ]; then
-    echo "usage: convert.sh [--keep-case] COLLECTION SOURCE_DIR OUT_DIR" >&2
+    echo "usage: convert.sh [--lower-case] COLLECTION SOURCE_DIR OUT_DIR" >&2
     exit 2
 fi
 collection=$1
@@ -74,7 +74,7 @@ adi)
     ;;
 npl)
     conv npl.awk -v mode=docs "$src/doc-text" >"$out/docs.jsonl"
-    conv npl.awk -v mode=queries -v lower=$((1 - keep_case)) \
+    conv npl.awk -v mode=queries -v lower=$lower_case \
         "$src/query-text" >"$out/queries.tsv"
     conv npl.awk -v mode=qrels "$src/rlv-ass" >"$out/qrels"
     ;;
@@ -85,7 +85,7 @@ lisa)
         set -- "$@" "$f"
     done
     conv lisa.awk -v mode=docs "$@" >"$out/docs.jsonl"
-    conv lisa.awk -v mode=queries -v lower=$((1 - keep_case)) \
+    conv lisa.awk -v mode=queries -v lower=$lower_case \
         "$src/LISA.QUE" >"$out/queries.tsv"
     conv lisa.awk -v mode=qrels "$src/LISARJ.NUM" >"$out/qrels"
     ;;

@@ -4,7 +4,7 @@
 # Copyright (c) 2026 The migsearch authors
 # SPDX-License-Identifier: MIT
 #
-# Usage: tests/relevance/run.sh [--floors] [--markdown] [--keep-case] [--keep]
+# Usage: tests/relevance/run.sh [--floors] [--markdown] [--lower-case] [--keep]
 #                               [--max-terms N] [--only NAME]... [BUILD_DIR]
 #
 # For each collection (Cranfield, MEDLINE, CACM, NPL, LISA, ADI) and the
@@ -21,7 +21,8 @@
 #                quality floor of `make test`), or when a collection with a
 #                reference is missing: an unchecked floor is a failure
 #   --markdown   print the table as Markdown (for docs/relevance.md)
-#   --keep-case  leave the capitals of NPL and LISA queries (convert.sh)
+#   --lower-case lower the NPL and LISA queries, written in capitals
+#                (convert.sh); without it they are searched as written
 #   --keep       keep the temporary folder and say where it is
 #   --max-terms N  search with search.max_terms N instead of the shipped 64
 #                (relevance-run), to see what the limit costs long queries
@@ -45,7 +46,7 @@ repo=$(cd "$here/../.." && pwd)
 floors=0
 markdown=0
 keep=0
-keep_case=
+lower_case=
 max_terms=
 only=
 build=
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
     --floors) floors=1 ;;
     --markdown) markdown=1 ;;
     --keep) keep=1 ;;
-    --keep-case) keep_case=--keep-case ;;
+    --lower-case) lower_case=--lower-case ;;
     --max-terms)
         [ $# -ge 2 ] || { echo "run.sh: --max-terms needs a number" >&2; exit 2; }
         max_terms="--max-terms $2"
@@ -67,7 +68,7 @@ while [ $# -gt 0 ]; do
         shift
         ;;
     -*)
-        echo "usage: run.sh [--floors] [--markdown] [--keep-case] [--keep]" \
+        echo "usage: run.sh [--floors] [--markdown] [--lower-case] [--keep]" \
             "[--max-terms N] [--only NAME]... [BUILD_DIR]" >&2
         exit 2
         ;;
@@ -174,7 +175,7 @@ for name in cranfield medline cacm npl lisa adi sample; do
             echo "run.sh: $name: no collection at $data/$name; skipped" >&2
             continue
         fi
-        "$here/convert.sh" $keep_case "$name" "$data/$name" "$work" \
+        "$here/convert.sh" $lower_case "$name" "$data/$name" "$work" \
             2>"$work/convert.log" || {
             cat "$work/convert.log" >&2
             exit 1

@@ -845,6 +845,53 @@ Test(search, symbol_typed_plainly_is_found_first)
     ms_index_close(idx);
 }
 
+/* A query of three or more words all in capitals is read in lower case
+ * (caps lock): stemmed, and AND is a word. Fewer capital words stay
+ * exact, and operators in a mixed-case query stay operators. */
+Test(search, a_query_in_capitals_is_read_in_lower_case)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "one-nurse", "Staffing", "A nurse left the district hospital.", NULL, NULL, 0);
+    put(idx, "nurses", "Staffing", "Nurses migrate abroad for training.", NULL, NULL, 0);
+    put(idx, "remit", "Money", "Remittances fund schooling.", NULL, NULL, 0);
+    put(idx, "both", "Money", "Remittances from the diaspora fund schooling.", NULL, NULL,
+        0);
+    put(idx, "dias", "People", "The diaspora votes abroad.", NULL, NULL, 0);
+    commit(idx);
+
+    char upper[256], lower[256];
+    ms_search_t search = {.query = "NURSES MIGRATE ABROAD", .limit = 10};
+    ms_results_t *results = run(idx, &search);
+    ids(upper, sizeof upper, results);
+    cr_assert(has_hit(results, "one-nurse"), "stemmed: %s", upper);
+    ms_results_free(results);
+    search.query = "nurses migrate abroad";
+    results = run(idx, &search);
+    ids(lower, sizeof lower, results);
+    cr_assert_str_eq(upper, lower);
+    ms_results_free(results);
+
+    /* Two capital words: exact forms, as before. */
+    search.query = "NURSES TRAINING";
+    results = run(idx, &search);
+    cr_assert(has_hit(results, "nurses"));
+    cr_assert_not(has_hit(results, "one-nurse"));
+    ms_results_free(results);
+
+    /* In capitals AND is a word (and a stop word): either word finds. */
+    search.query = "REMITTANCES AND DIASPORA";
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 3);
+    ms_results_free(results);
+    /* In a mixed-case query it is the operator. */
+    search.query = "remittances AND diaspora";
+    results = run(idx, &search);
+    cr_assert_eq(results->n_hits, 1);
+    cr_assert_str_eq(results->hits[0].doc.id, "both");
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
 Test(search, understood_describes_query_and_filters_without_access)
 {
     ms_index_t *idx = canary_index();
