@@ -58,6 +58,11 @@ struct ms_index {
     /* A writer adds the words of every document it puts to the spelling
      * dictionary; set by ms_index_set_spelling(), false after open. */
     bool spelling;
+    /* --- pseudo relevance feedback (expand.cc) --- */
+    /* Document frequencies of expansion candidates, valid for the database
+     * and revision named by termfreqs_key (UUID/revision). */
+    std::unordered_map<std::string, Xapian::doccount> termfreqs;
+    std::string termfreqs_key;
 };
 
 /* A filterable field of docs/index-schema.md. */
@@ -268,5 +273,16 @@ ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
  * add_spelling() a word, and forget them. ms_index_commit() calls it
  * before committing. Throws Xapian::Error or std::bad_alloc. */
 void ms_index__spelling_flush(ms_index_t *idx);
+
+/* --- pseudo relevance feedback (expand.cc), used by search.cc --- */
+
+/* The best 'count' expansion terms of the feedback documents 'docs' among
+ * those that start with 'prefix' and that 'decider' accepts, with their
+ * weights, best first: what Enquire::get_eset() with its default scheme
+ * and a decider refusing other prefixes chooses, computed with the term
+ * frequencies idx caches. Throws Xapian::Error. */
+std::vector<std::pair<std::string, double>>
+ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t count,
+                 const std::string &prefix, const Xapian::ExpandDecider &decider);
 
 #endif /* MS_INDEX_PRIVATE_HH */

@@ -865,15 +865,17 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     if (sort == MS_SORT_RELEVANCE && words_only(words, joined)) {
         Xapian::MSet top = enquire.get_mset(0, FEEDBACK_DOCS);
         if (!top.empty()) {
-            Xapian::RSet rset;
+            std::vector<Xapian::docid> docs;
             for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it)
-                rset.add_document(*it);
+                docs.push_back(*it);
+            /* Enquire::get_eset()'s choice, with cached frequencies. */
             StemDecider decider(words);
-            Xapian::ESet eset = enquire.get_eset(FEEDBACK_TERMS, rset, &decider);
+            std::vector<std::pair<std::string, double>> eset =
+                ms_index__expand(idx, docs, FEEDBACK_TERMS, "Z", decider);
             if (!eset.empty()) {
                 std::vector<Xapian::Query> more;
-                for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it)
-                    more.emplace_back(*it);
+                for (const auto &term : eset)
+                    more.emplace_back(term.first);
                 Xapian::Query extra(
                     Xapian::Query::OP_SCALE_WEIGHT,
                     Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()),
