@@ -439,11 +439,35 @@ expand(const Xapian::Query &query, bool *changed)
     }
 }
 
+/* Whether every word of 'query' (in the sense of words_of(), ASCII
+ * letters lowered) is a word of the index: the exact, unprefixed term
+ * every document has beside its stems. Words with other capitals, or
+ * with operators and field names among them, are simply not skipped. */
+static bool
+all_indexed(const Xapian::Database &db, const std::string &query)
+{
+    for (std::string word : words_of(query)) {
+        for (char &c : word) {
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        }
+        if (!db.term_exists(word))
+            return false;
+    }
+    return true;
+}
+
 /* Parse with 'flags', expand, and keep the spelling correction. */
 static Xapian::Query
-parse_with(Xapian::QueryParser &parser, const std::string &query, unsigned flags,
-           std::string *corrected)
+parse_with(Xapian::QueryParser &parser, const Xapian::Database &db,
+           const std::string &query, unsigned flags, std::string *corrected)
 {
+    /* Xapian looks for a correction of every word, known or not, and
+     * that search (trigrams, edit distances) was a tenth of a search's
+     * cost. A query whose words are all in the index is not looked up:
+     * a word of the archive is not a misspelling. */
+    if ((flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION) && all_indexed(db, query))
+        flags &= ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
     Xapian::Query parsed = parser.parse_query(query, flags);
     *corrected = parser.get_corrected_query_string();
     bool changed = false;
@@ -506,7 +530,7 @@ parse_query(Xapian::Query *out, unsigned *flags, std::string *text, int *plain,
         try {
             *flags = QUERY_FLAGS;
             *text = query;
-            *out = parse_with(parser, *text, QUERY_FLAGS, corrected);
+            *out = parse_with(parser, *idx->db, *text, QUERY_FLAGS, corrected);
             if (!out->empty())
                 return MS_INDEX_OK;
         } catch (const Xapian::QueryParserError &) {
@@ -516,7 +540,7 @@ parse_query(Xapian::Query *out, unsigned *flags, std::string *text, int *plain,
     *plain = 1;
     *flags = LANGUAGE_FLAGS;
     *text = too_long ? first_words(query, max_terms) : plain_words(query);
-    *out = parse_with(parser, *text, LANGUAGE_FLAGS, corrected);
+    *out = parse_with(parser, *idx->db, *text, LANGUAGE_FLAGS, corrected);
     if (out->empty()) {
         set_bad_query(idx, "query has no words to search for");
         return MS_INDEX_BAD_QUERY;
@@ -552,7 +576,7 @@ correction_visible(ms_index_t *idx, Xapian::QueryParser &parser, unsigned flags,
     std::string ignored;
     try {
         Xapian::Query whole =
-            parse_with(parser, corrected,
+            parse_with(parser, *idx->db, corrected,
                        flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION, &ignored);
         if (whole.empty())
             return false;
