@@ -91,6 +91,9 @@ const ms_config__key_t ms_config__keys[] = {
         "deepest bracket nesting parsed; deeper queries are searched as plain words"),
     KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion, "100", 1, 10000,
         "terms one wildcard expands to, the most frequent first"),
+    KEY("search.feedback", MS_CONFIG__BOOL, search.feedback, "true", 0, 0,
+        "pseudo relevance feedback: words of the best hits reorder the results (better "
+        "ranking, docs/relevance.md; about three times the CPU of a search)"),
     KEY("search.facet_limit", MS_CONFIG__UINT, search.facet_limit, "10000", 100, 10000000,
         "matches counted for facets; a search with more counts an even sample of that "
         "many and scales the counts to the total (facets_estimated: true)"),

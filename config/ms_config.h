@@ -56,6 +56,7 @@ typedef struct ms_config {
         unsigned max_terms;        /* query words and operators */
         unsigned max_depth;        /* bracket nesting parsed */
         unsigned max_expansion;    /* terms per wildcard */
+        bool feedback;             /* pseudo relevance feedback */
         unsigned facet_limit;      /* matches counted for facets */
         unsigned feed_size;        /* Atom feed entries */
         unsigned suggestions;      /* /suggest completions */

@@ -354,6 +354,7 @@ ms_search__prepare(ms_search_t *search, ms_query_t *qp, const ms_config_t *cfg,
     search->max_depth = cfg->search.max_depth;
     search->max_expansion = cfg->search.max_expansion;
     search->facet_limit = cfg->search.facet_limit;
+    search->no_feedback = !cfg->search.feedback;
 }
 
 static json_t *

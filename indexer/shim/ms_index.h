@@ -205,6 +205,8 @@ typedef struct ms_search {
                                   words; 0: 16 */
     unsigned max_expansion;    /* terms one wildcard expands to, the most
                                   frequent first; 0: 100 */
+    int no_feedback;           /* nonzero: no pseudo relevance feedback
+                                  (plain BM25 order) */
     unsigned facet_limit;      /* matches counted for facets: with more, an
                                   even sample of facet_limit of them is counted
                                   and the counts scaled to the total

@@ -886,7 +886,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool expanded = false;
     /* A phrase in a query without quotes is words the parser joined. */
     bool joined = parsed_text.find('"') == std::string::npos;
-    if (sort == MS_SORT_RELEVANCE && words_only(words, joined)) {
+    if (!search->no_feedback && sort == MS_SORT_RELEVANCE && words_only(words, joined)) {
         Xapian::MSet top = enquire.get_mset(0, FEEDBACK_DOCS);
         if (!top.empty()) {
             std::vector<Xapian::docid> docs;

@@ -892,6 +892,46 @@ Test(search, a_query_in_capitals_is_read_in_lower_case)
     ms_index_close(idx);
 }
 
+static double
+score_of(const ms_results_t *results, const char *id)
+{
+    for (size_t i = 0; i < results->n_hits; i++) {
+        if (strcmp(results->hits[i].doc.id, id) == 0)
+            return results->hits[i].score;
+    }
+    cr_assert_fail("no hit %s", id);
+    return 0;
+}
+
+/* Feedback adds weight from the words of the best hits but never a hit;
+ * no_feedback is plain BM25. */
+Test(search, feedback_reorders_without_adding_hits_and_can_be_turned_off)
+{
+    ms_index_t *idx = open_writer();
+    put(idx, "a1", "Note", "Remittances and diaspora bonds.", NULL, NULL, 0);
+    put(idx, "a2", "Note", "Remittances and diaspora investment.", NULL, NULL, 0);
+    put(idx, "a3", "Note", "Remittances and transfer fees.", NULL, NULL, 0);
+    put(idx, "b1", "Note", "Diaspora bonds and investment.", NULL, NULL, 0);
+    commit(idx);
+
+    ms_search_t search = {.query = "remittances", .limit = 10};
+    ms_results_t *with = run(idx, &search);
+    search.no_feedback = 1;
+    ms_results_t *without = run(idx, &search);
+    cr_assert_eq(with->n_hits, 3);
+    cr_assert_eq(without->n_hits, 3);
+    cr_assert_not(has_hit(with, "b1"));
+    cr_assert_eq(with->estimate, without->estimate);
+    /* The words of the hits (diaspora, bonds, fees, ...) add weight. */
+    for (size_t i = 0; i < without->n_hits; i++) {
+        const char *id = without->hits[i].doc.id;
+        cr_assert_gt(score_of(with, id), score_of(without, id) + 1e-9, "%s", id);
+    }
+    ms_results_free(with);
+    ms_results_free(without);
+    ms_index_close(idx);
+}
+
 Test(search, understood_describes_query_and_filters_without_access)
 {
     ms_index_t *idx = canary_index();
