@@ -44,6 +44,8 @@ const ms_config__key_t ms_config__keys[] = {
         "YAML file of synonym groups applied to queries; a missing file means none"),
     KEY("index.spelling", MS_CONFIG__BOOL, index.spelling, "true", 0, 0,
         "whether the indexer builds the spelling dictionary for did-you-mean"),
+    KEY("index.jobs", MS_CONFIG__UINT, index.jobs, "0", 0, 64,
+        "worker processes of a full rebuild; 0: one per online CPU, at most 8"),
 
     KEY("archive.path", MS_CONFIG__PATH, archive.path, "/srv/migsearch/archive", 1,
         MS_PATH_MAX, "the archive folder migsearch-index reads"),

@@ -27,6 +27,7 @@ typedef struct ms_config {
         char *language; /* default stemming language (ISO 639-1) */
         char *synonyms; /* YAML file of synonym groups; may not exist */
         bool spelling;  /* build the spelling dictionary */
+        unsigned jobs;  /* rebuild worker processes; 0: one per CPU, at most 8 */
     } index;
 
     struct {

@@ -390,6 +390,13 @@ main(int argc, char **argv)
     opts.spelling = cfg->index.spelling;
     opts.synonyms_path = cfg->index.synonyms;
     opts.progress = !quiet && isatty(STDERR_FILENO);
+    opts.jobs = cfg->index.jobs;
+    if (opts.jobs == 0) {
+        /* One worker per CPU; past eight the merge and the disk gain
+         * little from more. */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        opts.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+    }
 
     /* Check the archive before anything is locked or created. */
     if (stat(opts.archive, &st) != 0) {

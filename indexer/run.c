@@ -38,8 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ms_log.h"
@@ -72,6 +76,10 @@ struct file {
     enum outcome outcome;
     char *reason; /* why it failed */
     bool dirty;   /* 'owned' changed: its entry must be rewritten */
+    /* Parallel rebuilds, in the parent: the shard that indexed the file,
+     * and whether it claims an id a file of another shard claims. */
+    unsigned shard;
+    bool conflict;
 };
 
 struct run {
@@ -93,6 +101,11 @@ struct run {
     size_t n_walk_failed, walk_failed_capacity;
     unsigned long pending; /* documents put or deleted since the last commit */
     bool nomem;
+    /* A worker of a parallel rebuild: it tells the parent of each file done
+     * through parent_fd, and erases the parent's progress bar before a
+     * log line (the bar is on the same terminal). */
+    bool to_parent, erase_bar;
+    int parent_fd;
 };
 
 /* Loading one file. */
@@ -121,6 +134,8 @@ log_line(struct run *run, ms_log_level_t level, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     ms_progress_clear(run->progress);
+    if (run->erase_bar)
+        fputs("\r\033[K", stderr);
     ms_log_write(level, "%s", text);
 }
 
@@ -313,10 +328,9 @@ out:
     return rc;
 }
 
-static int
-record_failure(struct run *run, const char *path, const char *reason)
+int
+ms_run_report_add_failure(ms_run_report_t *r, const char *path, const char *reason)
 {
-    ms_run_report_t *r = run->report;
     ms_run_failure_t *failures =
         grow(r->failures, &r->failures_capacity, r->n_failures, sizeof(*failures));
 
@@ -332,6 +346,27 @@ record_failure(struct run *run, const char *path, const char *reason)
     }
     r->n_failures++;
     return 0;
+}
+
+int
+ms_run_report_add_warning(ms_run_report_t *r, const char *warning)
+{
+    char **warnings =
+        grow(r->warnings, &r->warnings_capacity, r->n_warnings, sizeof(*warnings));
+
+    if (!warnings)
+        return -1;
+    r->warnings = warnings;
+    if ((warnings[r->n_warnings] = strdup(warning)) == NULL)
+        return -1;
+    r->n_warnings++;
+    return 0;
+}
+
+static int
+record_failure(struct run *run, const char *path, const char *reason)
+{
+    return ms_run_report_add_failure(run->report, path, reason);
 }
 
 /* File 'f' fails: it keeps nothing in the index and loses its entry, so
@@ -489,19 +524,9 @@ static void
 take_warning(const char *warning, void *payload)
 {
     struct loading *load = payload;
-    ms_run_report_t *r = load->run->report;
-    char **warnings =
-        grow(r->warnings, &r->warnings_capacity, r->n_warnings, sizeof(*warnings));
 
     log_line(load->run, MS_LOG_WARN, "%s", warning);
-    if (!warnings) {
-        load->run->nomem = true;
-        return;
-    }
-    r->warnings = warnings;
-    if ((warnings[r->n_warnings] = strdup(warning)) != NULL)
-        r->n_warnings++;
-    else
+    if (ms_run_report_add_warning(load->run->report, warning) != 0)
         load->run->nomem = true;
 }
 
@@ -805,16 +830,53 @@ seconds_between(const struct timespec *from, const struct timespec *to)
            (double)(to->tv_nsec - from->tv_nsec) / 1e9;
 }
 
-/* Steps 2 to 7 of the header comment, on the open writer run->idx. */
+/* Walk the archive folder into *out, recording what cannot be read. */
 static int
-update(struct run *run)
+walk_archive(struct run *run, ms_archive_listing_t **out)
 {
-    const ms_run_options_t *opts = run->opts;
+    *out = NULL;
+    switch (ms_archive_walk(out, run->opts->archive, walk_problem, run)) {
+    case MS_ARCHIVE_OK:
+        break;
+    case MS_ARCHIVE_NOMEM:
+        return out_of_memory(run);
+    default:
+        log_line(run, MS_LOG_ERR, "cannot read the archive folder %s: %s",
+                 run->opts->archive, strerror(errno));
+        return MS_EXIT_RUNTIME;
+    }
+    if (run->nomem) {
+        ms_archive_listing_free(*out);
+        *out = NULL;
+        return out_of_memory(run);
+    }
+    return MS_EXIT_OK;
+}
+
+/* A file of the listing is done: tell the progress bar, or the parent
+ * that draws it (one byte a file through the pipe). */
+static void
+file_done(struct run *run, size_t done)
+{
+    if (run->to_parent) {
+        char byte = 1;
+        while (write(run->parent_fd, &byte, 1) < 0 && errno == EINTR)
+            ;
+    }
+    ms_progress_update(run->progress, done, NULL);
+}
+
+static int index_listing(struct run *run, const ms_archive_listing_t *listing,
+                         const unsigned *shard_of, unsigned shard);
+
+/* Steps 2 to 7 of the header comment, on the open writer run->idx.
+ * 'given', if not NULL, is the walk already made (borrowed). */
+static int
+update(struct run *run, const ms_archive_listing_t *given)
+{
     ms_archive_listing_t *listing = NULL;
     ms_index_status_t status;
-    ms_index_info_t info;
     int rc;
-    size_t done = 0;
 
     if ((rc = apply_settings(run)) != MS_EXIT_OK)
         return rc;
@@ -826,32 +888,40 @@ update(struct run *run)
     if (run->nomem)
         return out_of_memory(run);
 
-    switch (ms_archive_walk(&listing, opts->archive, walk_problem, run)) {
-    case MS_ARCHIVE_OK:
-        break;
-    case MS_ARCHIVE_NOMEM:
-        return out_of_memory(run);
-    default:
-        log_line(run, MS_LOG_ERR, "cannot read the archive folder %s: %s", opts->archive,
-                 strerror(errno));
-        return MS_EXIT_RUNTIME;
+    if (!given) {
+        if ((rc = walk_archive(run, &listing)) != MS_EXIT_OK)
+            return rc;
+        given = listing;
     }
-    if (run->nomem) {
-        rc = out_of_memory(run);
-        goto out;
-    }
-    run->report->files = listing->n_entries;
-    run->progress = ms_progress_new(opts->progress, listing->n_entries);
+    run->report->files = given->n_entries;
+    run->progress = ms_progress_new(run->opts->progress, given->n_entries);
+    rc = index_listing(run, given, NULL, 0);
+    ms_archive_listing_free(listing);
+    return rc;
+}
+
+/* Steps 3 to 6 for the files of 'listing' in shard 'shard' of 'shard_of'
+ * (every file when 'shard_of' is NULL). */
+static int
+index_listing(struct run *run, const ms_archive_listing_t *listing,
+              const unsigned *shard_of, unsigned shard)
+{
+    const ms_run_options_t *opts = run->opts;
+    ms_index_status_t status;
+    ms_index_info_t info;
+    int rc;
+    size_t done = 0;
 
     /* Fingerprints first: the claims of unchanged files must be known
      * before any changed file is read. */
     clock_gettime(CLOCK_REALTIME, &run->now);
     size_t *order = calloc(listing->n_entries ? listing->n_entries : 1, sizeof(*order));
-    if (!order) {
-        rc = out_of_memory(run);
-        goto out;
-    }
+    if (!order)
+        return out_of_memory(run);
     for (size_t i = 0; i < listing->n_entries; i++) {
+        order[i] = MS_STRMAP_NONE;
+        if (shard_of && shard_of[i] != shard)
+            continue;
         size_t f = intern_file(run, listing->entries[i].path);
         if (f == MS_STRMAP_NONE) {
             rc = out_of_memory(run);
@@ -916,13 +986,15 @@ update(struct run *run)
     /* New and changed files, in walk order. */
     for (size_t i = 0; i < listing->n_entries; i++) {
         size_t f = order[i];
+        if (f == MS_STRMAP_NONE)
+            continue;
         ms_progress_update(run->progress, done, run->files[f].path);
         if (run->files[f].outcome == OUT_NONE) {
             if ((rc = load_file(run, f)) != MS_EXIT_OK ||
                 (rc = maybe_commit(run, false)) != MS_EXIT_OK)
                 goto out_order;
         }
-        done++;
+        file_done(run, ++done);
     }
     ms_progress_update(run->progress, done, NULL);
     ms_progress_clear(run->progress);
@@ -939,8 +1011,6 @@ update(struct run *run)
 
 out_order:
     free(order);
-out:
-    ms_archive_listing_free(listing);
     return rc;
 }
 
@@ -1118,6 +1188,489 @@ free_run(struct run *run)
     ms_progress_free(run->progress);
 }
 
+/* --- parallel rebuilds (index.jobs > 1) ---
+ *
+ * The parent walks the archive once and splits the files over 'jobs'
+ * shards of similar byte totals (ms_shard_partition). One forked worker
+ * per shard runs steps 3 to 5 over its files into its own database, the
+ * same code as a single writer, and leaves its counts, failures, warnings
+ * and claimed ids in a result file (shard.c). The databases live in
+ * "<generation>/.shards", so whatever a killed run leaves there goes with
+ * the unfinished generation at the next run's prune.
+ *
+ * Two files in one shard that claim one id are handled by the worker as
+ * in a single run. Two files in different shards are found by the parent
+ * from the claims: both fail, and the documents and entry of either one
+ * that its worker indexed are deleted from its shard before the merge,
+ * so that each shard still holds each id once and the spelling
+ * dictionary loses exactly the words of the deleted documents. Unlike a
+ * single writer, both files' documents then count as written (and
+ * deleted). The merge (ms_index_merge) writes the shards into the new
+ * generation; the parent then applies the synonyms and stores last_run in
+ * the merged index.
+ *
+ * Workers are processes, not threads: the extractor forks a sandboxed
+ * child per file and expects a single-threaded process. A worker dies
+ * with the parent (PR_SET_PDEATHSIG), and shares the parent's lock
+ * (flock belongs to the open file, which fork shares), so no second
+ * indexer can start while one of them still runs. */
+
+/* A worker: index the files of 'shard' into the new database 'db' and
+ * leave the result in 'result'. Returns the worker's exit status. */
+static int
+run_worker(struct run *run, const ms_archive_listing_t *listing, const unsigned *shard_of,
+           unsigned shard, const char *db, const char *result, int progress_fd)
+{
+    ms_run_report_t report = {0};
+    ms_shard_claim_t *claims = NULL;
+    size_t n_claims = 0, claims_capacity = 0;
+    ms_index_status_t status;
+    int rc;
+
+    /* The parent's report (walk failures) is the parent's to tell. */
+    run->report = &report;
+    run->progress = NULL;
+    run->to_parent = progress_fd >= 0;
+    run->parent_fd = progress_fd;
+    run->erase_bar = run->opts->progress;
+    rc = open_writer(&run->idx, db);
+    if (rc != MS_EXIT_OK)
+        goto out;
+    status = ms_index_set_spelling(run->idx, run->opts->spelling);
+    if (status != MS_INDEX_OK) {
+        rc = index_failed(run, "set spelling on", status);
+        goto out;
+    }
+    if ((rc = index_listing(run, listing, shard_of, shard)) != MS_EXIT_OK)
+        goto out;
+    if (tally(run) != 0) {
+        rc = out_of_memory(run);
+        goto out;
+    }
+    if ((rc = maybe_commit(run, true)) != MS_EXIT_OK)
+        goto out;
+    for (size_t f = 0; f < run->n_files; f++) {
+        struct file *file = &run->files[f];
+        for (size_t i = 0; i < file->claimed.n; i++) {
+            struct id_info *id = &run->ids[file->claimed.items[i]];
+            if (id->claimant != f)
+                continue;
+            claims = grow(claims, &claims_capacity, n_claims, sizeof(*claims));
+            if (!claims) {
+                rc = out_of_memory(run);
+                goto out;
+            }
+            claims[n_claims].file = file->path;
+            claims[n_claims].id = id->id;
+            n_claims++;
+        }
+    }
+    if (ms_shard_result_write(result, &report, claims, n_claims) != 0) {
+        log_line(run, MS_LOG_ERR, "cannot write %s: %s", result, strerror(errno));
+        rc = MS_EXIT_RUNTIME;
+    }
+out:
+    /* No cleanup: the process ends here, and its database is closed
+     * without a commit. */
+    ms_index_close(run->idx);
+    run->idx = NULL;
+    return rc == MS_EXIT_OK ? 0 : 1;
+}
+
+/* Start the workers; pids[k] is that of shard k's. Returns an exit code;
+ * on failure the workers already started are in pids (others 0). */
+static int
+start_workers(pid_t *pids, struct run *run, const ms_archive_listing_t *listing,
+              const unsigned *shard_of, unsigned jobs, char *const *dbs,
+              char *const *results, const int *progress_pipe)
+{
+    pid_t parent = getpid();
+
+    /* What is buffered would be written again by every child. */
+    fflush(stdout);
+    fflush(stderr);
+    for (unsigned k = 0; k < jobs; k++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            log_line(run, MS_LOG_ERR, "cannot start a rebuild worker: %s",
+                     strerror(errno));
+            return MS_EXIT_RUNTIME;
+        }
+        if (pid == 0) {
+            int code = 1;
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent) {
+                if (progress_pipe[0] >= 0)
+                    close(progress_pipe[0]);
+                code = run_worker(run, listing, shard_of, k, dbs[k], results[k],
+                                  progress_pipe[1]);
+            }
+            fflush(stderr);
+            _exit(code);
+        }
+        pids[k] = pid;
+    }
+    return MS_EXIT_OK;
+}
+
+/* Wait for every worker, drawing the progress bar from the bytes they send
+ * (one a file). The first worker that fails makes the others stop.
+ * Returns an exit code. */
+static int
+wait_workers(struct run *run, pid_t *pids, unsigned jobs, int progress_fd, size_t total)
+{
+    unsigned running = 0;
+    size_t done = 0;
+    int rc = MS_EXIT_OK;
+
+    for (unsigned k = 0; k < jobs; k++)
+        running += pids[k] > 0;
+    run->progress = ms_progress_new(run->opts->progress, total);
+    while (running > 0) {
+        struct pollfd pfd = {.fd = progress_fd, .events = POLLIN};
+        char buf[4096];
+        int status;
+        pid_t pid;
+
+        if (progress_fd >= 0 && poll(&pfd, 1, 200) > 0) {
+            ssize_t n = read(progress_fd, buf, sizeof(buf));
+            if (n > 0) {
+                done += (size_t)n;
+                ms_progress_update(run->progress, done, NULL);
+            } else if (n == 0) {
+                progress_fd = -1; /* every worker closed it: they are ending */
+            }
+        } else if (progress_fd < 0) {
+            /* Sleep in waitpid below for the first worker to end. */
+        }
+        pid = waitpid(-1, &status, progress_fd >= 0 ? WNOHANG : 0);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        if (pid <= 0)
+            continue;
+        for (unsigned k = 0; k < jobs; k++) {
+            if (pids[k] != pid)
+                continue;
+            pids[k] = 0;
+            running--;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                break;
+            if (rc == MS_EXIT_OK) {
+                ms_progress_clear(run->progress);
+                if (WIFSIGNALED(status))
+                    log_line(run, MS_LOG_ERR,
+                             "rebuild worker %u of %u killed by signal %d", k + 1, jobs,
+                             WTERMSIG(status));
+                else
+                    log_line(run, MS_LOG_ERR, "rebuild worker %u of %u failed (exit %d)",
+                             k + 1, jobs, WEXITSTATUS(status));
+                rc = MS_EXIT_RUNTIME;
+                for (unsigned other = 0; other < jobs; other++) {
+                    if (pids[other] > 0)
+                        kill(pids[other], SIGKILL);
+                }
+            }
+            break;
+        }
+    }
+    ms_progress_update(run->progress, done, NULL);
+    ms_progress_clear(run->progress);
+    return rc;
+}
+
+/* Note the claims of shard 'shard' in run->files and run->ids (files
+ * listed, their shard, and the ids they claim); a claim of an id that a
+ * file of another shard claimed first makes both files conflicted. */
+static int
+take_claims(struct run *run, const ms_shard_result_t *result, unsigned shard)
+{
+    for (size_t i = 0; i < result->n_claims; i++) {
+        size_t f = intern_file(run, result->claims[i].file);
+        size_t id = f == MS_STRMAP_NONE ? f : intern_id(run, result->claims[i].id);
+        if (id == MS_STRMAP_NONE || list_add(&run->files[f].claimed, id) != 0)
+            return out_of_memory(run);
+        run->files[f].shard = shard;
+        size_t other = run->ids[id].claimant;
+        if (other == MS_STRMAP_NONE) {
+            run->ids[id].claimant = f;
+            continue;
+        }
+        if (run->files[other].shard == shard)
+            continue; /* cannot happen: the worker kept one claimant */
+        size_t pair[2] = {f, other};
+        for (size_t j = 0; j < 2; j++) {
+            struct file *file = &run->files[pair[j]];
+            char reason[1024];
+            if (file->conflict || file->outcome == OUT_FAILED)
+                continue;
+            snprintf(reason, sizeof(reason),
+                     "id '%s' is also used by %s/%s; neither file is indexed",
+                     run->ids[id].id, run->opts->archive, run->files[pair[1 - j]].path);
+            file->conflict = true;
+            free(file->reason);
+            file->reason = strdup(reason);
+            if (!file->reason)
+                return out_of_memory(run);
+        }
+    }
+    return MS_EXIT_OK;
+}
+
+/* Take the documents and entries of the conflicted files of shard 'shard'
+ * out of its database 'db', and count them as failed. */
+static int
+drop_conflicts(struct run *run, unsigned shard, const char *db)
+{
+    ms_run_report_t *r = run->report;
+    ms_index_status_t status = MS_INDEX_OK;
+    int rc = MS_EXIT_OK;
+    bool any = false;
+
+    for (size_t f = 0; f < run->n_files && !any; f++)
+        any = run->files[f].conflict && run->files[f].shard == shard;
+    if (!any)
+        return MS_EXIT_OK;
+    if ((rc = open_writer(&run->idx, db)) != MS_EXIT_OK)
+        return rc;
+    status = ms_index_set_spelling(run->idx, run->opts->spelling);
+    for (size_t f = 0; status == MS_INDEX_OK && f < run->n_files; f++) {
+        struct file *file = &run->files[f];
+        if (!file->conflict || file->shard != shard)
+            continue;
+        for (size_t i = 0; status == MS_INDEX_OK && i < file->claimed.n; i++) {
+            status = ms_index_delete(run->idx, run->ids[file->claimed.items[i]].id);
+            if (status == MS_INDEX_OK)
+                r->docs_deleted++;
+            else if (status == MS_INDEX_NOT_FOUND)
+                status = MS_INDEX_OK;
+        }
+        char *key = ms_state_key(file->path);
+        if (!key) {
+            rc = out_of_memory(run);
+            goto out;
+        }
+        if (status == MS_INDEX_OK)
+            status = ms_index_metadata_set(run->idx, key, NULL);
+        free(key);
+        if (status != MS_INDEX_OK)
+            break;
+        file->outcome = OUT_FAILED;
+        r->added--;
+        r->failed++;
+        if (record_failure(run, file->path, file->reason) != 0) {
+            rc = out_of_memory(run);
+            goto out;
+        }
+        log_line(run, MS_LOG_WARN, "%s/%s: %s (file skipped)", run->opts->archive,
+                 file->path, file->reason);
+    }
+    if (status == MS_INDEX_OK)
+        status = ms_index_commit(run->idx);
+    if (status != MS_INDEX_OK)
+        rc = index_failed(run, "drop conflicting files from a shard of", status);
+out:
+    ms_index_close(run->idx);
+    run->idx = NULL;
+    return rc;
+}
+
+/* Add a worker's result to the report. */
+static int
+take_result(struct run *run, const ms_shard_result_t *result)
+{
+    ms_run_report_t *r = run->report;
+    const ms_run_report_t *w = &result->report;
+
+    r->added += w->added;
+    r->failed += w->failed;
+    r->docs_written += w->docs_written;
+    r->docs_deleted += w->docs_deleted;
+    r->bytes_read += w->bytes_read;
+    for (size_t i = 0; i < w->n_failures; i++) {
+        size_t f = intern_file(run, w->failures[i].file);
+        if (f == MS_STRMAP_NONE ||
+            record_failure(run, w->failures[i].file, w->failures[i].reason) != 0)
+            return out_of_memory(run);
+        run->files[f].outcome = OUT_FAILED;
+    }
+    for (size_t i = 0; i < w->n_warnings; i++) {
+        if (ms_run_report_add_warning(r, w->warnings[i]) != 0)
+            return out_of_memory(run);
+    }
+    return MS_EXIT_OK;
+}
+
+/* "<dir>/<name>", malloc'd; NULL on OOM. */
+static char *
+path_join(const char *dir, const char *name)
+{
+    size_t size = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(size);
+
+    if (path)
+        snprintf(path, size, "%s/%s", dir, name);
+    return path;
+}
+
+/* The rebuild into 'generation' with 'jobs' workers over 'listing', up to
+ * and including last_run and the last commit. Returns an exit code; on a
+ * failure the caller prunes the generation. */
+static int
+rebuild_parallel(struct run *run, const char *generation,
+                 const ms_archive_listing_t *listing, unsigned jobs,
+                 const struct timespec *start)
+{
+    const ms_run_options_t *opts = run->opts;
+    size_t n = listing->n_entries;
+    unsigned long long *sizes = calloc(n ? n : 1, sizeof(*sizes));
+    unsigned *shard_of = calloc(n ? n : 1, sizeof(*shard_of));
+    pid_t *pids = calloc(jobs, sizeof(*pids));
+    char **dbs = calloc(jobs, sizeof(*dbs)), **results = calloc(jobs, sizeof(*results));
+    ms_shard_result_t *got = calloc(jobs, sizeof(*got));
+    char *shards = path_join(generation, ".shards");
+    int progress_pipe[2] = {-1, -1};
+    ms_index_error_t err;
+    ms_index_status_t status;
+    ms_index_info_t info;
+    struct timespec end;
+    int rc = MS_EXIT_OK;
+
+    if (!sizes || !shard_of || !pids || !dbs || !results || !got || !shards) {
+        rc = out_of_memory(run);
+        goto out;
+    }
+    run->report->files = n;
+    for (size_t i = 0; i < n; i++)
+        sizes[i] = listing->entries[i].size > 0
+                       ? (unsigned long long)listing->entries[i].size
+                       : 0;
+    if (ms_shard_partition(shard_of, sizes, n, jobs) != 0) {
+        rc = out_of_memory(run);
+        goto out;
+    }
+    for (unsigned k = 0; k < jobs; k++) {
+        char name[32];
+        snprintf(name, sizeof(name), "%u", k);
+        dbs[k] = path_join(shards, name);
+        snprintf(name, sizeof(name), "%u.result", k);
+        results[k] = path_join(shards, name);
+        if (!dbs[k] || !results[k]) {
+            rc = out_of_memory(run);
+            goto out;
+        }
+    }
+    if ((mkdir(generation, 0755) != 0 && errno != EEXIST) || mkdir(shards, 0755) != 0) {
+        log_line(run, MS_LOG_ERR, "cannot create %s: %s", shards, strerror(errno));
+        rc = MS_EXIT_RUNTIME;
+        goto out;
+    }
+    if (opts->progress && pipe(progress_pipe) != 0)
+        progress_pipe[0] = progress_pipe[1] = -1; /* no bar, then */
+    /* Not for the extractor's sandboxed children. */
+    for (int i = 0; i < 2; i++) {
+        if (progress_pipe[i] >= 0)
+            (void)fcntl(progress_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    log_line(run, MS_LOG_DEBUG, "rebuilding with %u workers", jobs);
+
+    rc = start_workers(pids, run, listing, shard_of, jobs, dbs, results, progress_pipe);
+    if (progress_pipe[1] >= 0) {
+        close(progress_pipe[1]);
+        progress_pipe[1] = -1;
+    }
+    if (rc != MS_EXIT_OK) {
+        for (unsigned k = 0; k < jobs; k++) {
+            if (pids[k] > 0)
+                kill(pids[k], SIGKILL);
+        }
+    }
+    {
+        int waited =
+            wait_workers(run, pids, jobs, rc == MS_EXIT_OK ? progress_pipe[0] : -1, n);
+        if (rc == MS_EXIT_OK)
+            rc = waited;
+    }
+    if (rc != MS_EXIT_OK)
+        goto out;
+
+    for (unsigned k = 0; k < jobs; k++) {
+        int loaded = ms_shard_result_read(&got[k], results[k]);
+        if (loaded == -2) {
+            rc = out_of_memory(run);
+            goto out;
+        }
+        if (loaded != 0) {
+            log_line(run, MS_LOG_ERR, "cannot read the result of rebuild worker %u: %s",
+                     k + 1, results[k]);
+            rc = MS_EXIT_RUNTIME;
+            goto out;
+        }
+        if ((rc = take_result(run, &got[k])) != MS_EXIT_OK)
+            goto out;
+    }
+    for (unsigned k = 0; k < jobs; k++) {
+        if ((rc = take_claims(run, &got[k], k)) != MS_EXIT_OK)
+            goto out;
+    }
+    for (unsigned k = 0; k < jobs; k++) {
+        if ((rc = drop_conflicts(run, k, dbs[k])) != MS_EXIT_OK)
+            goto out;
+    }
+
+    status = ms_index_merge(generation, (const char *const *)dbs, jobs, &err);
+    if (status != MS_INDEX_OK) {
+        log_line(run, MS_LOG_ERR, "cannot merge the rebuild of %s: %s: %s",
+                 opts->index_path, ms_index_status_string(status), err.text);
+        rc = MS_EXIT_RUNTIME;
+        goto out;
+    }
+    if (ms_shard_remove_tree(shards) != 0) {
+        log_line(run, MS_LOG_ERR, "cannot remove %s: %s", shards, strerror(errno));
+        rc = MS_EXIT_RUNTIME;
+        goto out;
+    }
+    if ((rc = open_writer(&run->idx, generation)) != MS_EXIT_OK ||
+        (rc = apply_settings(run)) != MS_EXIT_OK)
+        goto out;
+    status = ms_index_info(&info, run->idx);
+    if (status != MS_INDEX_OK) {
+        rc = index_failed(run, "read", status);
+        goto out;
+    }
+    run->report->doc_count = info.doc_count;
+    rc = run->report->failed > 0 ? MS_EXIT_PARTIAL : MS_EXIT_OK;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    run->report->elapsed = seconds_between(start, &end);
+    {
+        int done = finish(run, rc);
+        if (done != MS_EXIT_OK)
+            rc = done;
+    }
+
+out:
+    ms_index_close(run->idx);
+    run->idx = NULL;
+    if (shards && ms_shard_remove_tree(shards) != 0)
+        log_line(run, MS_LOG_WARN, "cannot remove %s: %s", shards, strerror(errno));
+    for (int i = 0; i < 2; i++) {
+        if (progress_pipe[i] >= 0)
+            close(progress_pipe[i]);
+    }
+    for (unsigned k = 0; got && k < jobs; k++)
+        ms_shard_result_clear(&got[k]);
+    for (unsigned k = 0; dbs && results && k < jobs; k++) {
+        free(dbs[k]);
+        free(results[k]);
+    }
+    free(got);
+    free(dbs);
+    free(results);
+    free(pids);
+    free(shard_of);
+    free(sizes);
+    free(shards);
+    return rc;
+}
+
 int
 ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
 {
@@ -1125,6 +1678,8 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     struct timespec start;
     ms_index_error_t err;
     char *generation = NULL;
+    ms_archive_listing_t *listing = NULL;
+    unsigned jobs = 1;
     struct stat st;
     int lock_fd, rc = MS_EXIT_OK;
 
@@ -1155,7 +1710,15 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
             rc = MS_EXIT_RUNTIME;
             goto out;
         }
-        rc = open_writer(&run.idx, generation);
+        /* A parallel rebuild splits the walk; one writer walks as it
+         * always has. */
+        if (opts->jobs > 1 && (rc = walk_archive(&run, &listing)) != MS_EXIT_OK)
+            goto out;
+        if (listing)
+            jobs = listing->n_entries < opts->jobs ? (unsigned)listing->n_entries
+                                                   : opts->jobs;
+        if (jobs <= 1)
+            rc = open_writer(&run.idx, generation);
     } else {
         /* No index yet: make an empty one live first, then fill it like
          * any update, so that a killed first run is resumed, not redone. */
@@ -1167,12 +1730,16 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     if (rc != MS_EXIT_OK)
         goto out;
 
-    rc = update(&run);
-    if (rc == MS_EXIT_OK && tally(&run) != 0)
-        rc = out_of_memory(&run);
-    if (rc == MS_EXIT_OK && report->failed > 0)
-        rc = MS_EXIT_PARTIAL;
-    if (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL) {
+    if (jobs > 1) {
+        rc = rebuild_parallel(&run, generation, listing, jobs, &start);
+    } else {
+        rc = update(&run, listing);
+        if (rc == MS_EXIT_OK && tally(&run) != 0)
+            rc = out_of_memory(&run);
+        if (rc == MS_EXIT_OK && report->failed > 0)
+            rc = MS_EXIT_PARTIAL;
+    }
+    if (jobs <= 1 && (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
         report->elapsed = seconds_between(&start, &end);
@@ -1207,6 +1774,7 @@ out : {
 }
     ms_index_close(run.idx);
     ms_index_string_free(generation);
+    ms_archive_listing_free(listing);
     free_run(&run);
     close(lock_fd);
     return rc;

@@ -42,6 +42,8 @@ typedef struct ms_run_options {
     bool spelling;             /* index.spelling */
     const char *synonyms_path; /* index.synonyms; may not exist */
     bool progress;             /* draw the progress bar on stderr */
+    unsigned jobs; /* worker processes of a rebuild (index.jobs, resolved:
+                      at least 1); 1 is one writer in this process */
 } ms_run_options_t;
 
 /* A file that could not be indexed, and why. */
@@ -80,6 +82,12 @@ json_t *ms_run_report_json(const ms_run_report_t *report, int exit_code,
                            size_t max_failures);
 
 void ms_run_report_clear(ms_run_report_t *report);
+
+/* Append a failure, or a warning, to 'report' (strings copied). 0, or -1
+ * on OOM (then nothing is added). */
+int ms_run_report_add_failure(ms_run_report_t *report, const char *file,
+                              const char *reason);
+int ms_run_report_add_warning(ms_run_report_t *report, const char *warning);
 
 /* The lock file of the index at 'path' ("<path>.lock"). Caller frees.
  * NULL on OOM. */
@@ -151,6 +159,46 @@ size_t ms_strmap_get(const ms_strmap_t *map, const char *key);
 int ms_strmap_put(ms_strmap_t *map, const char *key, size_t value);
 
 #define MS_STRMAP_NONE ((size_t)-1)
+
+/* --- parallel rebuilds (shard.c) --- */
+
+/* Split 'n' files of 'sizes' bytes over 'jobs' shards (jobs >= 1) so that
+ * the byte totals come out close: largest first, each to the lightest
+ * shard, ties to the first. Deterministic. out[i] is the shard of file i.
+ * 0, or -1 on OOM. */
+int ms_shard_partition(unsigned *out, const unsigned long long *sizes, size_t n,
+                       unsigned jobs);
+
+/* An id a file claimed in a worker. */
+typedef struct ms_shard_claim {
+    char *file; /* relative to the archive folder */
+    char *id;
+} ms_shard_claim_t;
+
+/* What a worker leaves for the parent. Only the counts added, failed,
+ * docs_written, docs_deleted and bytes_read of 'report' are carried, with
+ * its failures and warnings. Release with ms_shard_result_clear(). */
+typedef struct ms_shard_result {
+    ms_run_report_t report;
+    ms_shard_claim_t *claims;
+    size_t n_claims, claims_capacity;
+} ms_shard_result_t;
+
+/* Write the file 'path' holding 'report' and 'claims' (borrowed). 0, or
+ * -1 with errno set. */
+int ms_shard_result_write(const char *path, const ms_run_report_t *report,
+                          const ms_shard_claim_t *claims, size_t n_claims);
+
+/* Read what ms_shard_result_write() wrote into *out (owned by the caller,
+ * released with ms_shard_result_clear(), also after a failure). 0, -1 if
+ * the file cannot be read or is not a whole result, -2 on OOM. */
+int ms_shard_result_read(ms_shard_result_t *out, const char *path);
+
+void ms_shard_result_clear(ms_shard_result_t *result);
+
+/* Remove 'path' and everything below it (links are not followed); a
+ * missing 'path' is fine. 0, or -1 with errno set. */
+int ms_shard_remove_tree(const char *path);
 
 /* --- progress bar (progress.c) --- */
 

@@ -481,6 +481,50 @@ ms_index_status_t ms_index_generation_switch(const char *path, const char *gener
 ms_index_status_t ms_index_generation_prune(const char *path,
                                             ms_index_error_t *err) MS_NOEXCEPT;
 
+/* Merge the indexes at 'sources' (n_sources of them, each written and
+ * closed by its own writer, none open for writing now) into a new index
+ * at 'dest', for a rebuild split over several processes. 'dest' may be an
+ * existing folder but must not hold an index yet. Documents keep their
+ * ids and data, with new Xapian document numbers in the order of the
+ * sources; spelling frequencies of a word are summed over the sources and
+ * synonym groups united, as one writer putting every document would have
+ * left them. Metadata keys are united: the sources must be disjoint
+ * except for keys with the same value everywhere (such as "schema").
+ * Nothing is opened for writing afterwards: open 'dest' with
+ * ms_index_open() to add to it.
+ *
+ * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (no sources, or a source is
+ * missing), MS_INDEX_IO ('dest' holds an index, a source has another
+ * schema, or a file cannot be written), MS_INDEX_BAD_QUERY (two sources
+ * hold different values under one metadata key; the message names it),
+ * MS_INDEX_XAPIAN or MS_INDEX_NOMEM, with the message in 'err' (may be
+ * NULL). On failure 'dest' may hold part of an index; the caller removes
+ * it. Reads the sources only. */
+ms_index_status_t ms_index_merge(const char *dest, const char *const *sources,
+                                 size_t n_sources, ms_index_error_t *err) MS_NOEXCEPT;
+
+/* Called for each word of ms_index_spelling_each() or term of
+ * ms_index_term_each() with its count; 'word' is borrowed for the call.
+ * Return 0 to go on, anything else to stop. */
+typedef int (*ms_index_word_cb)(const char *word, unsigned long count, void *payload);
+
+/* Call 'fn' for every word of the spelling dictionary with its frequency,
+ * in byte order; for checking an index (a merge against one writer), not
+ * for serving. 'fn' must not change 'idx'.
+ * Returns MS_INDEX_OK, MS_INDEX_MODIFIED, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_spelling_each(ms_index_t *idx, ms_index_word_cb fn,
+                                         void *payload) MS_NOEXCEPT;
+
+/* Call 'fn' for every synonym entry as (key, synonym), keys and their
+ * synonyms in byte order. Returns as ms_index_spelling_each(). */
+ms_index_status_t ms_index_synonym_each(ms_index_t *idx, ms_index_metadata_cb fn,
+                                        void *payload) MS_NOEXCEPT;
+
+/* Call 'fn' for every term of the document 'id' with its wdf, in byte
+ * order. Returns as ms_index_spelling_each(), or MS_INDEX_NOT_FOUND. */
+ms_index_status_t ms_index_term_each(ms_index_t *idx, const char *id, ms_index_word_cb fn,
+                                     void *payload) MS_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,11 +29,14 @@
 # tree compare-search.sh builds.
 #
 # Engines:
-#   migsearch          migsearch-index with the shipped defaults apart from
-#                      the paths (spelling dictionary on, batch_size 500);
-#                      a first run on a path with no index
-#   migsearch -spell   the same with index.spelling: false, to show what
-#                      the spelling dictionary costs
+#   migsearch          migsearch-index --rebuild with the shipped defaults
+#                      apart from the paths (spelling dictionary on,
+#                      batch_size 500, index.jobs 0: one worker per CPU, the
+#                      shards merged at the end) on a path with no index
+#   migsearch, jobs 1  the same with index.jobs: 1, one writer: the figure
+#                      before parallel rebuilds
+#   migsearch -spell   the same as "migsearch" with index.spelling: false, to
+#                      show what the spelling dictionary costs
 #   omindex            omindex --follow --url / -M md:text/plain
 #                      -M txt:text/plain -M yaml:ignore -M yml:ignore
 #                      -M jsonl:ignore (Omega's defaults otherwise)
@@ -59,7 +62,7 @@ shared_corpus=$top/../shared/data/corpus
 npl=$top/../shared/data/ir/npl
 indexer=$build/indexer/migsearch-index
 before=${MS_BENCH_BEFORE:-}
-engines=(migsearch migsearch-nospell omindex)
+engines=(migsearch migsearch-jobs1 migsearch-nospell omindex)
 if [ -n "$before" ]; then
     [ -x "$before/indexer/migsearch-index" ] ||
         { echo "no indexer in MS_BENCH_BEFORE=$before" >&2; exit 2; }
@@ -122,13 +125,18 @@ build_once() {
     local run=$dir/$engine-$rep db
     mkdir -p "$run"
     case $engine in
-    migsearch | migsearch-nospell | migsearch-before)
-        local spelling=true program=$indexer
+    migsearch | migsearch-jobs1 | migsearch-nospell | migsearch-before)
+        local spelling=true program=$indexer jobs=0
         [ "$engine" != migsearch-nospell ] || spelling=false
+        [ "$engine" != migsearch-jobs1 ] || jobs=1
         [ "$engine" != migsearch-before ] || program=$before/indexer/migsearch-index
         printf 'index:\n  path: %s/index\n  spelling: %s\narchive:\n  path: %s/archive\n' \
             "$run" "$spelling" "$dir" >"$run/migsearch.yaml"
-        /usr/bin/time -f '%e %M' -o "$run/time" "$program" --quiet \
+        # index.jobs is unknown to an older build (MS_BENCH_BEFORE).
+        [ "$engine" = migsearch-before ] ||
+            printf 'index:\n  path: %s/index\n  spelling: %s\n  jobs: %s\narchive:\n  path: %s/archive\n' \
+                "$run" "$spelling" "$jobs" "$dir" >"$run/migsearch.yaml"
+        /usr/bin/time -f '%e %M' -o "$run/time" "$program" --quiet --rebuild \
             --config "$run/migsearch.yaml" >"$run/log" 2>&1 || status=$?
         # 3: some files failed (reported, not fatal for a benchmark).
         [ "$status" = 0 ] || [ "$status" = 3 ] ||
@@ -176,6 +184,7 @@ report_corpus() {
         awk -v c="$name" -v e="$engine" -v d="$docs" -v mb="$mb" -v s="$secs" \
             -v r="$rate" -v rss="$rss" -v size="$size" -v om="$om_rate" 'BEGIN {
                 label = e == "migsearch-nospell" ? "migsearch, spelling off" : e
+                if (e == "migsearch-jobs1") label = "migsearch, jobs 1"
                 if (e == "migsearch-before") label = "migsearch, before"
                 printf "| %s | %s | %d | %.2f | %.2f | %.0f | %.2f | %.1f | %.1f | %s |\n",
                     c, label, d, mb, s, r, (s > 0 ? mb / s : 0), size / 1024, rss / 1024,
@@ -219,10 +228,12 @@ section() {
         report_corpus "$name"
     done
     echo
-    echo "migsearch runs with the shipped defaults apart from the paths (spelling"
-    echo "dictionary on, batch_size 500: a commit every 500 documents) as a first run"
-    echo "on an empty index path; \"spelling off\" is the same with index.spelling:"
-    echo "false. omindex runs with --follow and -M md:text/plain -M txt:text/plain"
+    echo "migsearch runs --rebuild with the shipped defaults apart from the paths"
+    echo "(spelling dictionary on, batch_size 500: a commit every 500 documents;"
+    echo "index.jobs 0: one worker process per CPU, $(nproc) here, merged at the end)"
+    echo "on an empty index path; \"jobs 1\" is the same with one writer (index.jobs: 1),"
+    echo "the way every rebuild ran before; \"spelling off\" is the default with"
+    echo "index.spelling: false. omindex runs with --follow and -M md:text/plain -M txt:text/plain"
     echo "-M yaml:ignore -M yml:ignore -M jsonl:ignore, its defaults otherwise."
     [ -z "$before" ] || echo "\"before\": the indexer of $before, same settings."
     echo "Corpora: \"sample\" is tests/data/archive; \"large\" is every .md and .txt"

@@ -759,3 +759,357 @@ Test(indexer, usage_errors_exit_2)
     ms_ix_result_free(&res);
     cr_expect_eq(access(ix.index, F_OK), -1, "no index was created by a usage error");
 }
+
+/* --- parallel rebuilds (index.jobs) --- */
+
+/* Rewrite the config with 'jobs' rebuild workers and the given spelling
+ * and synonyms (NULL: none), the archive at 'archive' (NULL: ix's). */
+static void
+write_config(unsigned jobs, bool spelling, const char *synonyms, const char *archive)
+{
+    FILE *f = fopen(ix.config, "w");
+    cr_assert(f, "cannot write %s", ix.config);
+    fprintf(f,
+            "index:\n  path: %s\n  language: en\n  spelling: %s\n  jobs: %u\n"
+            "  synonyms: %s\narchive:\n  path: %s\n  batch_size: 50\n"
+            "log:\n  level: info\n",
+            ix.index, spelling ? "true" : "false", jobs,
+            synonyms ? synonyms : "/nonexistent/synonyms.yaml",
+            archive ? archive : ix.archive);
+    fclose(f);
+}
+
+/* A growing text that collects what the callbacks below are given. */
+struct dump {
+    char *text;
+    size_t len, cap;
+};
+
+static void
+dump_add(struct dump *d, const char *a, const char *b, unsigned long n)
+{
+    size_t need = strlen(a) + strlen(b) + 32;
+    if (d->len + need >= d->cap) {
+        d->cap = (d->len + need) * 2;
+        d->text = realloc(d->text, d->cap);
+        cr_assert_not_null(d->text);
+    }
+    d->len +=
+        (size_t)snprintf(d->text + d->len, d->cap - d->len, "%s\t%s\t%lu\n", a, b, n);
+}
+
+static int
+dump_word(const char *word, unsigned long count, void *payload)
+{
+    dump_add(payload, word, "", count);
+    return 0;
+}
+
+static int
+dump_pair(const char *key, const char *value, void *payload)
+{
+    /* last_run holds times and speeds: it differs between any two runs. */
+    if (strcmp(key, "last_run") != 0)
+        dump_add(payload, key, value, 0);
+    return 0;
+}
+
+static int
+dump_id(const char *id, void *payload)
+{
+    dump_add(payload, id, "", 0);
+    return 0;
+}
+
+/* Everything two equivalent indexes share, as text: each document's id,
+ * stored data and terms with wdf (hence every term's frequencies), the
+ * spelling dictionary with counts, the synonyms and the metadata. The
+ * Xapian document numbers, which a merge renumbers, are left out. */
+static char *
+dump_index(const char *path)
+{
+    struct dump d = {0}, ids = {0};
+    ms_index_t *idx = ms_ix_open(path);
+    ms_index_info_t info;
+
+    cr_assert_eq(ms_index_info(&info, idx), MS_INDEX_OK);
+    dump_add(&d, "documents", "", info.doc_count);
+    cr_assert_eq(ms_index_each_id(idx, dump_id, &ids), MS_INDEX_OK);
+    for (char *line = ids.text, *end; line && *line; line = end + 1) {
+        end = strchr(line, '\t');
+        *end = '\0';
+        ms_document_t *doc = NULL;
+        cr_assert_eq(ms_index_get(&doc, idx, line), MS_INDEX_OK, "%s", line);
+        dump_add(&d, "id", doc->id, 0);
+        dump_add(&d, "title", doc->title ? doc->title : "-", 0);
+        dump_add(&d, "body", doc->body ? doc->body : "-", 0);
+        dump_add(&d, "language", doc->language ? doc->language : "-", 0);
+        dump_add(&d, "date", doc->date ? doc->date : "-", 0);
+        for (size_t i = 0; i < doc->n_fields; i++)
+            dump_add(&d, doc->fields[i].name, doc->fields[i].value, i);
+        ms_document_free(doc);
+        cr_assert_eq(ms_index_term_each(idx, line, dump_word, &d), MS_INDEX_OK);
+        end = strchr(end + 1, '\n');
+    }
+    dump_add(&d, "spelling", "", 0);
+    cr_assert_eq(ms_index_spelling_each(idx, dump_word, &d), MS_INDEX_OK);
+    dump_add(&d, "synonyms", "", 0);
+    cr_assert_eq(ms_index_synonym_each(idx, dump_pair, &d), MS_INDEX_OK);
+    dump_add(&d, "metadata", "", 0);
+    cr_assert_eq(ms_index_metadata_each(idx, "", dump_pair, &d), MS_INDEX_OK);
+    ms_index_close(idx);
+    free(ids.text);
+    return d.text;
+}
+
+/* The first line where two dumps differ, for the failure message. */
+static const char *
+first_difference(const char *a, const char *b)
+{
+    const char *line = a;
+    for (size_t i = 0; a[i] && a[i] == b[i]; i++) {
+        if (a[i] == '\n')
+            line = a + i + 1;
+    }
+    return line;
+}
+
+/* Rebuild the index at 'index' with 'jobs' workers; the run must exit
+ * with 'want'. */
+static void
+rebuild_with(ms_ix_result_t *res, unsigned jobs, bool spelling, const char *synonyms,
+             const char *archive, const char *index, int want)
+{
+    write_config(jobs, spelling, synonyms, archive);
+    const char *args[] = {"--json", "--rebuild", "--index", index, NULL};
+    ms_ix_run(res, &ix, args);
+    cr_assert_eq(res->status, want, "jobs %u: exit %d, want %d:\n%s", jobs, res->status,
+                 want, res->err);
+    cr_assert_not_null(res->json, "%s", res->out);
+}
+
+Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout = 240)
+{
+    ms_ix_result_t one, two;
+    char single[PATH_MAX], merged[PATH_MAX];
+    const char *archive = MS_TEST_DATA "/archive";
+    const char *synonyms = MS_SOURCE_DIR "/config/synonyms.yaml";
+
+    snprintf(single, sizeof(single), "%s/single", ix.dir);
+    snprintf(merged, sizeof(merged), "%s/merged", ix.dir);
+    rebuild_with(&one, 1, true, synonyms, archive, single, 0);
+    rebuild_with(&two, 2, true, synonyms, archive, merged, 0);
+    static const char *const counts[][2] = {
+        {"files", "total"},     {"files", "added"},       {"files", "failed"},
+        {"documents", "total"}, {"documents", "written"}, {"documents", "deleted"}};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        cr_expect_eq(ms_ix_count(&one, counts[i][0], counts[i][1]),
+                     ms_ix_count(&two, counts[i][0], counts[i][1]), "%s.%s", counts[i][0],
+                     counts[i][1]);
+    cr_expect_eq(json_integer_value(json_object_get(one.json, "bytes_read")),
+                 json_integer_value(json_object_get(two.json, "bytes_read")));
+    cr_expect_gt(ms_ix_count(&two, "documents", "total"), 40);
+    ms_ix_result_free(&one);
+    ms_ix_result_free(&two);
+
+    char *want = dump_index(single), *got = dump_index(merged);
+    cr_assert(strstr(want, "spelling\t\t0\n") && !strstr(want, "spelling\t\t0\nsynonyms"),
+              "the reference has a spelling dictionary");
+    cr_assert(!strstr(want, "synonyms\t\t0\nmetadata"), "and synonyms");
+    cr_expect(strcmp(want, got) == 0,
+              "the merged index differs from one writer's at:\n%.300s",
+              first_difference(want, got));
+    free(want);
+    free(got);
+
+    const char *check[] = {"xapian-check", merged, NULL};
+    cr_expect_eq(ms_ix_system(check), 0, "xapian-check passes on the merged index");
+    /* Nothing of the workers is left beside or inside the generation. */
+    char shards[PATH_MAX + 16];
+    snprintf(shards, sizeof(shards), "%s/.shards", merged);
+    cr_expect_neq(access(shards, F_OK), 0, "%s is gone", shards);
+
+    /* An update of the merged index finds every file unchanged. */
+    write_config(2, true, synonyms, archive);
+    const char *update[] = {"--json", "--index", merged, NULL};
+    ms_ix_run(&two, &ix, update);
+    cr_assert_eq(two.status, 0, "%s", two.err);
+    cr_expect_eq(ms_ix_count(&two, "files", "unchanged"),
+                 ms_ix_count(&two, "files", "total"));
+    cr_expect_eq(ms_ix_count(&two, "documents", "written"), 0);
+    ms_ix_result_free(&two);
+}
+
+/* Twenty files; the two largest (a.md and b.md, same size) use one id, so
+ * the greedy split puts them in different shards; bad.md cannot be read. */
+static void
+write_conflict_archive(void)
+{
+    char rel[64], text[256];
+    for (unsigned i = 0; i < 18; i++) {
+        snprintf(rel, sizeof(rel), "n/f%02u.md", i);
+        snprintf(text, sizeof(text), "---\ntitle: File %u\n---\nSmall file %u.\n", i, i);
+        ms_ix_write(&ix, rel, text);
+    }
+    ms_ix_write(&ix, "a.md",
+                "---\nid: shared\n---\nThe first of two files that claim one id, "
+                "padded to be the largest file of the archive by far: aaaa.\n");
+    ms_ix_write(&ix, "b.md",
+                "---\nid: shared\n---\nThe second of two files that claim one id, "
+                "padded to be the largest file of the archive by far: bbb.\n");
+    ms_ix_write(&ix, "n/bad.md", "---\ntitle: [unclosed\n---\nBroken front matter.\n");
+}
+
+Test(indexer, parallel_rebuild_reports_bad_files_by_name_and_indexes_the_rest)
+{
+    ms_ix_result_t one, two;
+    char single[PATH_MAX], merged[PATH_MAX];
+
+    write_conflict_archive();
+    /* State entries mark a file written too recently to trust; the two
+     * runs must not see that differently. */
+    ms_ix_settle();
+    snprintf(single, sizeof(single), "%s/single", ix.dir);
+    snprintf(merged, sizeof(merged), "%s/merged", ix.dir);
+    rebuild_with(&one, 1, true, NULL, NULL, single, 3);
+    rebuild_with(&two, 2, true, NULL, NULL, merged, 3);
+
+    cr_expect_eq(ms_ix_count(&two, "files", "failed"), 3, "%s", two.out);
+    cr_expect_eq(ms_ix_count(&two, "files", "added"), 18);
+    cr_expect_eq(ms_ix_count(&two, "documents", "total"), 18);
+    json_t *bad = failure_of(&two, "n/bad.md"), *a = failure_of(&two, "a.md"),
+           *b = failure_of(&two, "b.md");
+    cr_assert(bad && a && b, "each failed file is listed:\n%s", two.out);
+    cr_expect(strstr(json_string_value(json_object_get(a, "reason")), "b.md"),
+              "a.md's reason names b.md");
+    cr_expect(strstr(json_string_value(json_object_get(b, "reason")), "a.md"),
+              "b.md's reason names a.md");
+    cr_expect(strstr(two.err, "bad.md"), "the warning names the file:\n%s", two.err);
+    cr_expect(strstr(two.err, "a.md") && strstr(two.err, "b.md"));
+    ms_ix_result_free(&one);
+    ms_ix_result_free(&two);
+
+    /* The conflict is resolved as one writer resolves it. */
+    char *want = dump_index(single), *got = dump_index(merged);
+    cr_expect(strcmp(want, got) == 0,
+              "the merged index differs from one writer's at:\n%.300s",
+              first_difference(want, got));
+    free(want);
+    free(got);
+    ms_index_t *idx = ms_ix_open(merged);
+    cr_expect_not(ms_ix_has(idx, "shared"), "neither file silently wins");
+    cr_expect_eq(hits(idx, "padded"), 0);
+    ms_index_close(idx);
+    const char *check[] = {"xapian-check", merged, NULL};
+    cr_expect_eq(ms_ix_system(check), 0);
+}
+
+Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
+{
+    ms_ix_result_t res;
+    char before[PATH_MAX], after[PATH_MAX], lock[PATH_MAX];
+    ssize_t n;
+
+    write_small_archive();
+    write_config(2, true, NULL, NULL);
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    ms_ix_result_free(&res);
+    n = readlink(ix.index, before, sizeof(before) - 1);
+    cr_assert_gt(n, 0);
+    before[n] = '\0';
+
+    /* Enough files that the rebuild is still running when it is killed. */
+    write_many(3000);
+    const char *args[] = {"--rebuild", NULL};
+    pid_t pid = ms_ix_spawn(&ix, args);
+    /* Until the workers have written something into the new generation. */
+    char shards[PATH_MAX];
+    snprintf(shards, sizeof(shards), "%s.gen-2/.shards/0/iamglass", ix.index);
+    for (int i = 0; i < 3000 && access(shards, F_OK) != 0; i++)
+        usleep(1000);
+    cr_assert_eq(access(shards, F_OK), 0, "the workers started");
+    kill(pid, SIGKILL);
+    cr_assert_eq(ms_ix_wait(pid), 128 + SIGKILL, "killed before it finished");
+
+    /* The workers die with the parent and let go of the lock. */
+    snprintf(lock, sizeof(lock), "%s.lock", ix.index);
+    for (int i = 0; i < 500 && flock_held(lock); i++)
+        usleep(10000);
+    cr_expect_not(flock_held(lock), "no worker outlives the parent");
+
+    n = readlink(ix.index, after, sizeof(after) - 1);
+    cr_assert_gt(n, 0);
+    after[n] = '\0';
+    cr_expect_str_eq(after, before, "the live index is still the old generation");
+    const char *check[] = {"xapian-check", ix.index, NULL};
+    cr_expect_eq(ms_ix_system(check), 0);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_eq(doc_count(idx), 4, "the old generation is served as it was");
+    cr_expect_eq(hits(idx, "zebra"), 1);
+    ms_index_close(idx);
+
+    /* The next run clears what the killed one left and completes. */
+    run_json(&res, "--rebuild");
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 3004);
+    ms_ix_result_free(&res);
+    char leftover[2 * PATH_MAX + 16];
+    n = readlink(ix.index, after, sizeof(after) - 1);
+    cr_assert_gt(n, 0);
+    after[n] = '\0';
+    cr_expect_str_neq(after, before, "the rerun switched to a new generation");
+    /* The killed run's generation was pruned first, so the rerun took its
+     * number again; its shards are gone with it. */
+    snprintf(leftover, sizeof(leftover), "%s/%s/.shards", ix.dir, after);
+    cr_expect_neq(access(leftover, F_OK), 0, "%s is gone", leftover);
+    snprintf(leftover, sizeof(leftover), "%s/%s", ix.dir, before);
+    cr_expect_neq(access(leftover, F_OK), 0,
+                  "the old generation is gone after the switch");
+}
+
+Test(indexer, killed_worker_fails_the_rebuild_and_keeps_the_old_generation,
+     .timeout = 240)
+{
+    ms_ix_result_t res;
+    char before[PATH_MAX], after[PATH_MAX], path[PATH_MAX];
+    ssize_t n;
+
+    write_small_archive();
+    write_config(2, true, NULL, NULL);
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    ms_ix_result_free(&res);
+    n = readlink(ix.index, before, sizeof(before) - 1);
+    cr_assert_gt(n, 0);
+    before[n] = '\0';
+
+    write_many(3000);
+    const char *args[] = {"--rebuild", NULL};
+    pid_t pid = ms_ix_spawn(&ix, args);
+    snprintf(path, sizeof(path), "%s.gen-2/.shards/1/iamglass", ix.index);
+    for (int i = 0; i < 3000 && access(path, F_OK) != 0; i++)
+        usleep(1000);
+    cr_assert_eq(access(path, F_OK), 0, "the workers started");
+    /* The indexer's children are its workers (.md files need no
+     * extraction child): kill one of them. */
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        cr_skip_test("no %s", path);
+    int worker = 0;
+    cr_assert_eq(fscanf(f, "%d", &worker), 1, "the indexer has children");
+    fclose(f);
+    kill(worker, SIGKILL);
+    cr_expect_eq(ms_ix_wait(pid), 1, "a killed worker fails the rebuild");
+
+    n = readlink(ix.index, after, sizeof(after) - 1);
+    cr_assert_gt(n, 0);
+    after[n] = '\0';
+    cr_expect_str_eq(after, before, "the live index is still the old generation");
+    snprintf(path, sizeof(path), "%s.gen-2", ix.index);
+    cr_expect_neq(access(path, F_OK), 0, "the failed generation and its shards are gone");
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
