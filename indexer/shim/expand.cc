@@ -40,10 +40,9 @@
 /* The document frequency of 'term' in idx->db, from the cache when the
  * database is at the revision the cache was filled at. */
 static Xapian::doccount
-termfreq(ms_index_t *idx, const std::string &term)
+termfreq(ms_index_t *idx, bool cached, const std::string &term)
 {
-    /* A writer's frequencies change with every put, at the same revision. */
-    if (idx->writer)
+    if (!cached)
         return idx->db->get_termfreq(term);
     auto hit = idx->termfreqs.find(term);
     if (hit != idx->termfreqs.end())
@@ -66,13 +65,7 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
                  const std::string &prefix, const Xapian::ExpandDecider &decider)
 {
     Xapian::Database &db = *idx->db;
-    /* A rebuilt index (a new generation) may be at the same revision
-     * number: the UUID tells the databases apart. */
-    std::string key = db.get_uuid() + '/' + std::to_string(db.get_revision());
-    if (key != idx->termfreqs_key) {
-        idx->termfreqs.clear();
-        idx->termfreqs_key = key;
-    }
+    bool cached = ms_index__caches_current(idx);
 
     /* The documents' term lists merged in term order (each is sorted), from
      * the first term with 'prefix' to the last. */
@@ -115,7 +108,7 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
         }
         if (!wanted)
             continue;
-        double n = termfreq(idx, term), without = feedback - r;
+        double n = termfreq(idx, cached, term), without = feedback - r;
         double num = (r + 0.5) * (total - n - without + 0.5);
         double denom = (n - r + 0.5) * (without + 0.5);
         if (num > 0 && denom > 0)

@@ -15,9 +15,13 @@
  * or spelt: a term occurs once per document.
  *
  * Terms are folded (lower case), but a delegate should read "Kyrgyzstan",
- * not "kyrgyzstan": for each value, the stored data of one matching
- * document that has it (the lowest docid, so the choice is stable) gives
- * the display form. Each such document is read once per search.
+ * not "kyrgyzstan": for each value, the stored data of the first public
+ * document of the index that has it gives the display form, whatever the
+ * search and the viewer, so it is the same in every answer (a value only
+ * restricted documents have is shown as the viewer's lowest match has it).
+ * A reader caches the forms until the index changes: reading documents
+ * for them (whole, decompressed) was most of the cost of a facet search
+ * over 10,000 documents.
  *
  * Counting is exact up to search->facet_limit matches; a search with more
  * counts an even sample of them (every 2nd, 4th, ... match in document
@@ -37,6 +41,7 @@
 #include <new>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -48,9 +53,16 @@ static const char *const FACET_FIELDS[] = {"type",  "process", "meeting",  "coun
                                            "theme", "status",  "language", "year"};
 #define N_FACETS (sizeof FACET_FIELDS / sizeof FACET_FIELDS[0])
 
-/* One term list read costs about as much as walking this many postings;
- * measured on 3000 documents of 1 to 30 kB (Xapian 1.4, glass). */
-#define TERMLIST_COST 100u
+/* Display forms a reader caches; past this many the cache starts over. */
+#define MAX_CACHED_DISPLAY 100000u
+
+/* One term list read costs about as much as walking this many postings:
+ * a term list is stored compressed and read whole, whatever its prefix.
+ * Measured on 10,000 synthetic documents of about 280 words (Xapian 1.4,
+ * glass): 27 us a term list, 37 ns a posting; an earlier 100, measured on
+ * fewer, longer documents, sent searches with a few hundred matches to
+ * term lists at three times the cost. */
+#define TERMLIST_COST 700u
 
 namespace
 {
@@ -124,18 +136,79 @@ add(value_counts &counts, const std::string &value, Xapian::docid docid)
         entry.first = docid;
 }
 
-/* (prefix, facet) for every facet, in byte order of the prefixes. */
-static std::vector<std::pair<std::string, size_t>>
+/* (prefix, facet) for every facet, in byte order of the prefixes; built
+ * once, read-only afterwards. */
+static const std::vector<std::pair<std::string, size_t>> &
 facet_prefixes()
 {
-    std::vector<std::pair<std::string, size_t>> prefixes;
-    for (size_t i = 0; i < N_FACETS; i++) {
-        const char *prefix = ms_index__prefix_for(FACET_FIELDS[i], true);
-        if (prefix)
-            prefixes.emplace_back(prefix, i);
-    }
-    std::sort(prefixes.begin(), prefixes.end());
+    static const std::vector<std::pair<std::string, size_t>> prefixes = [] {
+        std::vector<std::pair<std::string, size_t>> list;
+        for (size_t i = 0; i < N_FACETS; i++) {
+            const char *prefix = ms_index__prefix_for(FACET_FIELDS[i], true);
+            if (prefix)
+                list.emplace_back(prefix, i);
+        }
+        std::sort(list.begin(), list.end());
+        return list;
+    }();
     return prefixes;
+}
+
+/* The facet of 'term' (an index into FACET_FIELDS) and the length of its
+ * prefix, or false. No facet prefix is a prefix of another. */
+static bool
+facet_of(const std::string &term, size_t *facet, size_t *prefix_size)
+{
+    for (const auto &step : facet_prefixes()) {
+        if (term.size() > step.first.size() &&
+            term.compare(0, step.first.size(), step.first) == 0) {
+            *facet = step.second;
+            *prefix_size = step.first.size();
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+ms_index__is_facet_term(const std::string &term)
+{
+    size_t facet, prefix_size;
+    return facet_of(term, &facet, &prefix_size);
+}
+
+/* Count the facet terms stored in MS_INDEX_SLOT_FACETS of 'docs' (in
+ * ascending order, as the spy saw them) into 'counts'; the documents
+ * without the value (indexed before it existed) are returned, to be
+ * counted from their term lists. */
+static std::vector<Xapian::docid>
+count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
+                const Xapian::Database &db)
+{
+    std::vector<Xapian::docid> missing;
+    Xapian::ValueIterator it = db.valuestream_begin(MS_INDEX_SLOT_FACETS);
+    Xapian::ValueIterator end = db.valuestream_end(MS_INDEX_SLOT_FACETS);
+    std::string term;
+    for (Xapian::docid docid : docs) {
+        if (it != end && it.get_docid() < docid)
+            it.skip_to(docid);
+        if (it == end || it.get_docid() != docid) {
+            missing.push_back(docid);
+            continue;
+        }
+        const std::string value = *it;
+        for (size_t pos = 0; pos < value.size();) {
+            size_t n = static_cast<unsigned char>(value[pos]);
+            if (n == 0 || n > value.size() - pos - 1)
+                throw Xapian::DatabaseCorruptError("malformed facet value");
+            term.assign(value, pos + 1, n);
+            pos += 1 + n;
+            size_t facet, prefix_size;
+            if (facet_of(term, &facet, &prefix_size))
+                add(counts[facet], term.substr(prefix_size), docid);
+        }
+    }
+    return missing;
 }
 
 /* Few matches: read each one's term list over the facet prefixes. Term
@@ -182,14 +255,39 @@ count_by_postlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
         for (Xapian::TermIterator t = db.allterms_begin(prefix);
              t != db.allterms_end(prefix); ++t) {
             const std::string term = *t;
-            std::string value = term.substr(prefix.size());
+            /* Counted here, entered once: a hash lookup a posting was
+             * half the cost. Postings come in docid order, so the first
+             * match is the lowest. */
+            unsigned long n = 0;
+            Xapian::docid first = 0;
             for (Xapian::PostingIterator p = db.postlist_begin(term);
                  p != db.postlist_end(term); ++p) {
-                if (*p < matched.size() && matched[*p])
-                    add(counts[step.second], value, *p);
+                if (*p < matched.size() && matched[*p] && n++ == 0)
+                    first = *p;
+            }
+            if (n > 0) {
+                seen &entry = counts[step.second][term.substr(prefix.size())];
+                entry.count += n;
+                if (entry.first == 0 || first < entry.first)
+                    entry.first = first;
             }
         }
     }
+}
+
+/* The lowest document with 'term' that every viewer may see (no access
+ * groups), or 0: the display form comes from it, so that it is the same
+ * for everyone and never a hidden document's spelling. */
+static Xapian::docid
+first_public(const Xapian::Database &db, const std::string &term)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
+                                    Xapian::Query(MS_INDEX_TERM_RESTRICTED)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet first = enquire.get_mset(0, 1);
+    return first.empty() ? 0 : *first.begin();
 }
 
 /* The stored form of 'folded' (a term without its prefix) in 'stored', or
@@ -214,9 +312,10 @@ display_value(const ms_index_stored &stored, size_t facet, const std::string &fo
 }
 
 void
-ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                      const Xapian::Database &db, const Xapian::MSet &mset)
+ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
+                      const Xapian::MSet &mset)
 {
+    const Xapian::Database &db = *idx->db;
     const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
     /* A sample, or fewer seen than match: scale each count by the share
      * counted. */
@@ -226,38 +325,67 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
         scale = static_cast<double>(estimate) / static_cast<double>(matches.docs_.size());
         results->facets_estimated = 1;
     }
-    std::vector<std::pair<std::string, size_t>> prefixes = facet_prefixes();
+    const std::vector<std::pair<std::string, size_t>> &prefixes = facet_prefixes();
     value_counts counts[N_FACETS];
-    /* Choose the cheaper way to count: postings of facet values against
-     * term lists of matches. */
-    unsigned long postings = 0;
-    for (const auto &step : prefixes) {
-        for (Xapian::TermIterator t = db.allterms_begin(step.first);
-             t != db.allterms_end(step.first); ++t)
-            postings += t.get_termfreq();
+    std::vector<Xapian::docid> missing = count_by_values(counts, matches.docs_, db);
+    /* Documents of an index written before the value: choose the cheaper
+     * way to count them, postings of facet values against term lists. */
+    if (!missing.empty()) {
+        unsigned long postings = 0;
+        for (const auto &step : prefixes) {
+            for (Xapian::TermIterator t = db.allterms_begin(step.first);
+                 t != db.allterms_end(step.first); ++t)
+                postings += t.get_termfreq();
+        }
+        if (missing.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
+            count_by_termlists(counts, missing, prefixes, db);
+        else
+            count_by_postlists(counts, missing, prefixes, db);
     }
-    if (matches.docs_.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
-        count_by_termlists(counts, matches.docs_, prefixes, db);
-    else
-        count_by_postlists(counts, matches.docs_, prefixes, db);
 
-    /* display[f][folded]: filled from each document's data in one read. */
+    /* display[f][folded]: from the reader's cache, else from the data of
+     * the first document of the index with the value, each document read
+     * once. */
+    bool cached = ms_index__caches_current(idx);
     std::vector<std::unordered_map<std::string, std::string>> display(N_FACETS);
     std::map<Xapian::docid, std::vector<std::pair<size_t, const std::string *>>> wanted;
+    std::unordered_set<std::string> uncached;
     for (size_t f = 0; f < N_FACETS; f++) {
+        const char *prefix = ms_index__prefix_for(FACET_FIELDS[f], true);
         for (const auto &value : counts[f]) {
             /* A year term is the year itself, already as stored. */
-            if (strcmp(FACET_FIELDS[f], "year") == 0)
+            if (strcmp(FACET_FIELDS[f], "year") == 0) {
                 display[f][value.first] = value.first;
-            else
-                wanted[value.second.first].emplace_back(f, &value.first);
+                continue;
+            }
+            std::string term = prefix + value.first;
+            auto hit = cached ? idx->facet_display.find(term) : idx->facet_display.end();
+            if (hit != idx->facet_display.end()) {
+                display[f][value.first] = hit->second;
+                continue;
+            }
+            /* A value only restricted documents spell: from the lowest
+             * match this viewer sees, not cached. */
+            Xapian::docid docid = first_public(db, term);
+            wanted[docid ? docid : value.second.first].emplace_back(f, &value.first);
+            if (!docid)
+                uncached.insert(term);
         }
     }
     for (const auto &doc : wanted) {
         ms_index_stored stored = ms_index__decode(db.get_document(doc.first).get_data());
         for (const auto &value : doc.second) {
             std::string shown = display_value(stored, value.first, *value.second);
-            display[value.first][*value.second] = shown.empty() ? *value.second : shown;
+            if (shown.empty())
+                shown = *value.second;
+            std::string term =
+                ms_index__prefix_for(FACET_FIELDS[value.first], true) + *value.second;
+            if (cached && !uncached.count(term)) {
+                if (idx->facet_display.size() >= MAX_CACHED_DISPLAY)
+                    idx->facet_display.clear();
+                idx->facet_display[term] = shown;
+            }
+            display[value.first][*value.second] = shown;
         }
     }
 

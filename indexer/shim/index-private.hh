@@ -43,6 +43,16 @@
 /* Value slot of the YYYYMMDD date. */
 #define MS_INDEX_SLOT_DATE 0
 
+/* Value slot of the document's facet terms (docs/index-schema.md), each a
+ * length byte and the term, in byte order: facets.cc counts matches from
+ * it without reading their term lists. */
+#define MS_INDEX_SLOT_FACETS 1
+
+/* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of one of the
+ * facet fields (type, process, meeting, country, theme, status, language,
+ * year). (facets.cc) */
+bool ms_index__is_facet_term(const std::string &term);
+
 struct ms_index {
     /* The open database: a Database for a reader, the WritableDatabase
      * below (as its base class) for a writer. */
@@ -58,11 +68,15 @@ struct ms_index {
     /* A writer adds the words of every document it puts to the spelling
      * dictionary; set by ms_index_set_spelling(), false after open. */
     bool spelling;
-    /* --- pseudo relevance feedback (expand.cc) --- */
-    /* Document frequencies of expansion candidates, valid for the database
-     * and revision named by termfreqs_key (UUID/revision). */
+    /* --- a reader's caches (expand.cc, facets.cc) --- */
+    /* What the index says until it changes: ms_index__caches_current()
+     * empties them when the database's UUID or revision is no longer
+     * cache_key. */
+    std::string cache_key;
+    /* term -> document frequency, for expansion candidates */
     std::unordered_map<std::string, Xapian::doccount> termfreqs;
-    std::string termfreqs_key;
+    /* facet term (prefix and folded value) -> the value as stored */
+    std::unordered_map<std::string, std::string> facet_display;
 };
 
 /* A filterable field of docs/index-schema.md. */
@@ -167,12 +181,12 @@ size_t ms_index__utf8_next(const unsigned char *s, uint32_t *cp);
 Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
 
 /* Count the facet values of the documents 'spy' saw in 'db' into
- * results->facets. When the spy kept a sample, or 'mset' (the search's)
- * estimates more matches than the spy saw, the counts are scaled to that
- * estimate and results->facets_estimated is set. Throws std::bad_alloc or
+ * results->facets, with the display forms idx caches. When the spy kept a sample, or
+ * 'mset' (the search's) estimates more matches than the spy saw, the counts are scaled to
+ * that estimate and results->facets_estimated is set. Throws std::bad_alloc or
  * Xapian::Error. */
 void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                           const Xapian::Database &db, const Xapian::MSet &mset);
+                           ms_index_t *idx, const Xapian::MSet &mset);
 
 /* Free results->facets. */
 void ms_index__facets_free(ms_results_t *results) noexcept;
@@ -273,6 +287,13 @@ ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
  * add_spelling() a word, and forget them. ms_index_commit() calls it
  * before committing. Throws Xapian::Error or std::bad_alloc. */
 void ms_index__spelling_flush(ms_index_t *idx);
+
+/* --- a reader's caches --- */
+
+/* Whether idx may use its caches (struct ms_index): true for a reader,
+ * after emptying them if the index changed since they were filled; false
+ * for a writer, whose counts change at the same revision. (index.cc) */
+bool ms_index__caches_current(ms_index_t *idx);
 
 /* --- pseudo relevance feedback (expand.cc), used by search.cc --- */
 

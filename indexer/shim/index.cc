@@ -82,6 +82,22 @@ ms_index__spelling_flush(ms_index_t *idx)
     pending.clear();
 }
 
+bool
+ms_index__caches_current(ms_index_t *idx)
+{
+    if (idx->writer)
+        return false;
+    /* A rebuilt index (a new generation) may be at the same revision
+     * number: the UUID tells the databases apart. */
+    std::string key = idx->db->get_uuid() + '/' + std::to_string(idx->db->get_revision());
+    if (key != idx->cache_key) {
+        idx->termfreqs.clear();
+        idx->facet_display.clear();
+        idx->cache_key = key;
+    }
+    return true;
+}
+
 /* Filterable fields, from docs/index-schema.md. */
 const ms_index_prefix ms_index__prefixes[] = {
     {"type", "type", "XT"},       {"process", "process", "XP"},

@@ -932,16 +932,23 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     Xapian::doccount check = first + count;
     if (check < MIN_CHECK_AT_LEAST)
         check = MIN_CHECK_AT_LEAST;
+    Xapian::MSet mset = enquire.get_mset(first, count, check);
+    /* Facets count the matches in a pass of their own: membership only
+     * (BoolWeight, the query without feedback terms, which add no match),
+     * so that the ranked match above keeps its pruning instead of
+     * weighing every match with the feedback terms. The spy sees every
+     * match and counts at most facet_limit of them
+     * (ms_index__facet_spy_new); the pass also gives exact totals. */
+    Xapian::MSet counted;
     if (search->facets) {
-        /* The spy sees every document checked: check them all. It counts
-         * at most facet_limit of them (ms_index__facet_spy_new). */
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
                                                               : FACET_LIMIT));
-        enquire.add_matchspy(spy.get());
-        if (check < size)
-            check = size;
+        Xapian::Enquire facet_enquire(*idx->db);
+        facet_enquire.set_query(unexpanded);
+        facet_enquire.set_weighting_scheme(Xapian::BoolWeight());
+        facet_enquire.add_matchspy(spy.get());
+        counted = facet_enquire.get_mset(0, 0, size);
     }
-    Xapian::MSet mset = enquire.get_mset(first, count, check);
     /* Snippets mark the words typed: Xapian's own snippets (CJK queries)
      * mark the terms of the query that made the MSet, so with feedback
      * they come from an MSet of the query as typed, holding no hits. */
@@ -958,9 +965,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         }
     }
 
-    results->estimate = mset.get_matches_estimated();
-    results->lower = mset.get_matches_lower_bound();
-    results->upper = mset.get_matches_upper_bound();
+    const Xapian::MSet &totals = search->facets ? counted : mset;
+    results->estimate = totals.get_matches_estimated();
+    results->lower = totals.get_matches_lower_bound();
+    results->upper = totals.get_matches_upper_bound();
     if (mset.size() > 0) {
         results->hits = static_cast<ms_hit_t *>(calloc(mset.size(), sizeof(ms_hit_t)));
         if (!results->hits)
@@ -979,7 +987,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             snippets->fill(hit, stored, &snippet_mset);
     }
     if (spy)
-        ms_index__facets_fill(results.get(), *spy, *idx->db, mset);
+        ms_index__facets_fill(results.get(), *spy, idx, counted);
 
     *out = results.release();
     return MS_INDEX_OK;

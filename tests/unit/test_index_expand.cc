@@ -210,11 +210,11 @@ Test(expand, cached_frequencies_follow_a_changed_index)
     cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
     expect_same_as_xapian(idx, 20);
-    std::string key = idx->termfreqs_key;
+    std::string key = idx->cache_key;
     add_paragraphs(files, 1, 2);
     cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
     expect_same_as_xapian(idx, 20);
-    cr_expect_neq(idx->termfreqs_key, key);
+    cr_expect_neq(idx->cache_key, key);
     ms_index_close(idx);
 }
 

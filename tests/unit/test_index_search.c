@@ -500,6 +500,40 @@ Test(search, facet_counts_are_exact_beyond_the_checked_minimum)
 /* Past facet_limit matches the counts come from the matches checked first,
  * scaled to the estimated total, and the results say so; within it they
  * are exact. */
+/* A value spelt differently by documents is shown as the first public
+ * document spells it, for every viewer and search: never as a restricted
+ * document spells it, and the same from the reader's cache. */
+Test(search, facet_display_form_comes_from_the_first_public_document)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t hidden[] = {{"country", "KYRGYZSTAN"}, {"access", "board"}};
+    ms_field_t pub[] = {{"country", "Kyrgyzstan"}};
+    ms_field_t later[] = {{"country", "kyrgyzstan"}};
+    put(idx, "hidden", "Memo", "Migration memo.", NULL, hidden, 2);
+    put(idx, "pub", "Report", "Migration report.", NULL, pub, 1);
+    put(idx, "later", "Note", "Migration note.", NULL, later, 1);
+    commit(idx);
+    ms_index_close(idx);
+
+    ms_index_t *reader = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&reader, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK);
+    const char *groups[] = {"board"};
+    ms_viewer_t board = {.groups = groups, .n_groups = 1};
+    const ms_viewer_t *viewers[] = {NULL, &board, NULL};
+    const char *queries[] = {"migration", "migration", "note"};
+    for (size_t i = 0; i < 3; i++) {
+        ms_search_t search = {
+            .query = queries[i], .limit = 10, .facets = 1, .viewer = viewers[i]};
+        ms_results_t *results = run(reader, &search);
+        const ms_facet_t *country = facet(results, "country");
+        cr_assert_eq(country->n_values, 1);
+        cr_assert_str_eq(country->values[0].value, "Kyrgyzstan", "search %zu", i);
+        ms_results_free(results);
+    }
+    ms_index_close(reader);
+}
+
 Test(search, facets_beyond_the_limit_are_scaled_and_marked_estimated)
 {
     ms_index_t *idx = open_writer();
