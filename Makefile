@@ -47,18 +47,20 @@ relevance: deps-test
 	cmake --build build/relevance -j$(JOBS) --target migsearch-index relevance-run relevance-eval
 	tests/relevance/run.sh build/relevance
 
-# make bench        issue 7 part 1: search through nginx, migsearch beside Omega
-#                   (xapian-omega behind fcgiwrap), the libfcgi floor and raw
-#                   Xapian, on the sample archive and a larger corpus, all in one
-#                   run; writes docs/benchmarks.md (tests/bench/compare-search.sh)
-# make bench-quick  the same on the sample archive only, 2 s a measurement
+# make bench        issue 7: search through nginx beside Omega, the libfcgi floor
+#                   and raw Xapian; indexing beside omindex; synthetic archives
+#                   of 10k, 100k and 1M documents; SQLite FTS5 on the same
+#                   queries. Writes docs/benchmarks.md (tests/bench/run.sh);
+#                   about an hour on 2 cores, most of it the 1M archive.
+# make bench-quick  the smoke version of each part (sample archive, 1k and 10k
+#                   synthetic documents, short measurements): a few minutes
 # Neither is part of `make test`.
 .PHONY: bench bench-quick deps-bench
 deps-bench:
 	@config/deps.sh bench
 
 bench: deps-bench build
-	tests/bench/compare-search.sh build/release
+	tests/bench/run.sh build/release
 
 bench-quick: deps-bench build
-	tests/bench/compare-search.sh --quick build/release
+	tests/bench/run.sh --quick build/release

@@ -16,10 +16,11 @@ build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev
 serve="nginx-light curl"
 test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
       chromium fonts-dejavu-core"
-# bench (make bench, tests/bench/compare-search.sh) adds what migsearch is
-# compared with: Debian's Omega CGI run behind fcgiwrap, and g++ for the raw
-# libxapian loop (build-essential already brings it).
-bench="xapian-omega fcgiwrap wrk"
+# bench (make bench, tests/bench/run.sh) adds what migsearch is compared
+# with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
+# for the raw libxapian loop (build-essential already brings it), GNU time
+# for peak memory, and jq, which reads answers when comparing results.
+bench="xapian-omega fcgiwrap wrk libsqlite3-dev time jq"
 # The browser tests (tests/browser/) also need Node.js and npm. A machine that
 # has a node of its own (say from another repository) keeps it: Debian's nodejs
 # and npm are added only when there is no node at all.

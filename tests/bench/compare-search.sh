@@ -12,6 +12,9 @@
 #              (default build/release: `make build`)
 #   OUTPUT     the report written (default docs/benchmarks.md)
 # MS_BENCH_SECONDS overrides the seconds a measurement.
+# MS_BENCH_BEFORE=OTHER_BUILD_DIR adds "migsearch, before": the server of
+# another build (say, of an older commit) over the same index, for
+# before/after figures from one invocation.
 #
 # Part 1 of issue 7 ("Search through nginx"). Everything is measured in one
 # invocation, one engine after the other on the same machine, so that the
@@ -50,35 +53,23 @@
 # raw_us / min(connections, cores). 1.00 means the handler adds nothing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-quick=0
-if [ "${1:-}" = "--quick" ]; then
-    quick=1
-    shift
-fi
-build=${1:-$top/build/release}
-output=${2:-$top/docs/benchmarks.md}
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
+bench_args "$@"
+output=${output:-$top/docs/benchmarks.md}
 if [ "$quick" = 1 ]; then
-    secs=${MS_BENCH_SECONDS:-2}
     corpora=(sample)
 else
-    secs=${MS_BENCH_SECONDS:-10}
     corpora=(sample large)
 fi
 conns=(1 16 64)
 threads=4
 floor=${MS_FCGI_FLOOR:-$top/../shared/bench/fcgi-floor/run.sh}
-shared_corpus=$top/../shared/data/corpus
-npl=$top/../shared/data/ir/npl
-indexer=$build/indexer/migsearch-index
-server=$build/fcgi/migsearch-fcgi
 omega_cgi=/usr/lib/cgi-bin/omega/omega
 omega_templates=/usr/share/xapian-omega/templates
 
 [ -x "$indexer" ] && [ -x "$server" ] || { echo "build first: make build" >&2; exit 2; }
-for tool in wrk nginx curl g++ xapian-config omindex fcgiwrap xapian-delve; do
-    command -v "$tool" >/dev/null ||
-        { echo "needs $tool: config/deps.sh bench (make deps-bench)" >&2; exit 2; }
-done
+need_tools wrk nginx curl g++ xapian-config omindex fcgiwrap xapian-delve
 [ -x "$omega_cgi" ] || { echo "needs xapian-omega: make deps-bench" >&2; exit 2; }
 [ -f "$floor" ] || { echo "no fcgi floor at $floor" >&2; exit 2; }
 if [ "$quick" = 0 ]; then
@@ -87,136 +78,20 @@ if [ "$quick" = 0 ]; then
 fi
 
 work=$(mktemp -d)
-pids=()
-groups=()
-nginx_pids=()
-cleanup() {
-    set +e
-    local p
-    for p in "${nginx_pids[@]}"; do
-        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-    done
-    # fcgiwrap's workers are its children, outlive it and are respawned
-    # while it runs: it leads a process group of its own, ended as one.
-    for p in "${groups[@]}"; do
-        kill -TERM -- "-$p" 2>/dev/null
-        wait "$p" 2>/dev/null
-    done
-    # migsearch-fcgi finishes in-flight requests on SIGTERM and exits.
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-    done
-    rm -rf "$work"
-}
 # shellcheck disable=SC2154  # rc is set inside the trap
 trap 'rc=$?; cleanup; exit $rc' EXIT
 
 cores=$(nproc)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-# xapian-config prints several flags: split on purpose.
-# shellcheck disable=SC2046
-g++ -O2 -std=c++17 -o "$work/raw_xapian" "$top/tests/bench/raw_xapian.cc" \
-    $(xapian-config --cxxflags --libs)
-
-# The sample archive's topics; also the tail of the large corpus's list,
-# whose first part is about migration too.
-sample_queries() {
-    cat <<'EOF'
-trafficking
-remittances
-"health workers"
-hawala
-border management
-labour migration
-diaspora
-scorecard
-remittances diaspora
-trafficking kazakhstan
-return migration
-visa
-migrant workers rights
-integration policy
-migration statistics
-trafficing
-EOF
-}
-
-# corpus -> $work/<corpus>/archive (the folder both indexers read) and
-# $work/<corpus>/queries (one query a line).
-prepare() {
-    local name=$1 dir=$work/$1
-    mkdir -p "$dir"
-    if [ "$name" = sample ]; then
-        ln -s "$top/tests/data/archive" "$dir/archive"
-        sample_queries >"$dir/queries"
-        return
-    fi
-    mkdir -p "$dir/archive/npl"
-    # The shared corpus as links, .md and .txt only (what both read).
-    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \)) |
-        while read -r path; do
-            mkdir -p "$dir/archive/corpus/$(dirname "$path")"
-            ln -s "$shared_corpus/$path" "$dir/archive/corpus/$path"
-        done
-    # NPL's doc-text: a number line, text lines, a "/" line, a record each.
-    awk -v out="$dir/archive/npl" '
-        /^ *\/ *$/ { if (file != "") close(file); file = ""; next }
-        file == "" && /^[0-9]+ *$/ { file = sprintf("%s/npl-%05d.txt", out, $1); next }
-        file != "" { print > file }' "$npl/doc-text"
-    sh "$top/tests/relevance/convert.sh" npl "$npl" "$dir/npl" 2>/dev/null
-    cut -f2 "$dir/npl/queries.tsv" | awk '{ n = NF < 5 ? NF : 5; line = $1
-        for (i = 2; i <= n; i++) line = line " " $i; if (line != "") print line }' \
-        >"$dir/queries"
-    sample_queries >>"$dir/queries"
-}
-
-# A wrk Lua script rotating through QUERIES, each sent as PREFIX<query>SUFFIX
-# with the query URL-encoded.
-make_lua() {
-    local queries=$1 prefix=$2 suffix=$3
-    {
-        echo "local queries = {"
-        awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "  \"" $0 "\"," }' "$queries"
-        echo "}"
-        cat <<LUA
-local prefix, suffix = "$prefix", "$suffix"
-local function encode(s)
-  return (s:gsub("[^%w%-%._~]", function(c)
-    if c == " " then return "+" end
-    return string.format("%%%02X", string.byte(c))
-  end))
-end
-local paths = {}
-for i, q in ipairs(queries) do paths[i] = prefix .. encode(q) .. suffix end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
-    }
-}
-
-# URL, lua script, connections -> "rps p50_ms p99_ms non2xx"
-measure() {
-    local out
-    out=$(wrk -t1 -c"$3" -d"${secs}s" --timeout 10s --latency -s "$2" "$1")
-    awk 'function ms(v) {
-             if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
-             if (v ~ /s$/) return v * 1000; return v }
-         /Requests\/sec/ {rps=$2} $1=="50%" {p50=ms($2)} $1=="99%" {p99=ms($2)}
-         /Non-2xx/ {bad=$NF} END {printf "%s %.3f %.3f %s\n", rps, p50, p99, bad+0}' <<<"$out"
-}
-
-wait_http() {
-    for _ in $(seq 200); do
-        curl -sf -o /dev/null "$1" && return 0
-        sleep 0.05
-    done
-    return 1
-}
+build_raw_xapian "$work/raw_xapian"
 
 declare -A rps p50 p99 bad docs index_secs raw_line first_hits
+variants=(nofb)
+before=${MS_BENCH_BEFORE:-}
+if [ -n "$before" ]; then
+    [ -x "$before/fcgi/migsearch-fcgi" ] || { echo "no server in $before" >&2; exit 2; }
+    variants+=(before)
+fi
 
 # Everything for one corpus: both indexes, both servers, the measurements.
 run_corpus() {
@@ -245,16 +120,9 @@ YAML
     # 3: some files failed (reported, not fatal for a benchmark).
     [ "$status" = 0 ] || [ "$status" = 3 ] || { echo "migsearch-index: $status" >&2; exit 1; }
     index_secs[$name,migsearch]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
-    "$server" --config "$dir/migsearch.yaml" </dev/null >/dev/null 2>"$dir/fcgi.log" &
-    pids+=($!)
-    for _ in $(seq 100); do [ -S "$dir/migsearch.sock" ] && break; sleep 0.05; done
-    local port=$((20000 + RANDOM % 20000))
-    sh "$top/config/render-nginx.sh" "$dir/nginx" "$port" "$dir/migsearch.sock" on \
-        "$archive" anonymous >/dev/null
-    nginx -p "$dir/nginx/" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log"
-    nginx_pids+=("$dir/nginx/nginx.pid")
+    start_migsearch "$server" "$dir" "$archive"
+    local port=$started_port
     local ms_url=http://127.0.0.1:$port
-    wait_http "$ms_url/health" || { cat "$dir/fcgi.log" "$dir/nginx/error.log" >&2; exit 1; }
     docs[$name,migsearch]=$(xapian-delve "$dir/index" 2>/dev/null |
         awk '/number of documents/ {print $NF}')
     make_lua "$dir/queries" "/search?q=" "&facets=0" >"$dir/ms.lua"
@@ -331,9 +199,31 @@ NGINX
     first_hits[$name,omega]=$hits
     echo "   omega: ${docs[$name,omega]} docs, first query: ${hits:-?}" >&2
 
+    # Variants of migsearch over the same index, each its own server and
+    # nginx: pseudo relevance feedback off (search.feedback: false), and
+    # the server of another build (MS_BENCH_BEFORE), for before/after.
+    local variant bin
+    declare -A variant_url
+    for variant in "${variants[@]}"; do
+        mkdir -p "$dir/$variant"
+        sed "s#$dir/migsearch.sock#$dir/$variant/migsearch.sock#" "$dir/migsearch.yaml" \
+            >"$dir/$variant/migsearch.yaml"
+        bin=$server
+        case $variant in
+        nofb) printf 'search:\n  feedback: false\n' >>"$dir/$variant/migsearch.yaml" ;;
+        before) bin=$before/fcgi/migsearch-fcgi ;;
+        esac
+        start_migsearch "$bin" "$dir/$variant" "$archive"
+        variant_url[$variant]=http://127.0.0.1:$started_port
+    done
+
     for c in "${conns[@]}"; do
         read -r rps[$name,ms,$c] p50[$name,ms,$c] p99[$name,ms,$c] bad[$name,ms,$c] \
             < <(measure "$ms_url" "$dir/ms.lua" "$c")
+        for variant in "${variants[@]}"; do
+            read -r rps[$name,$variant,$c] p50[$name,$variant,$c] p99[$name,$variant,$c] \
+                bad[$name,$variant,$c] < <(measure "${variant_url[$variant]}" "$dir/ms.lua" "$c")
+        done
         read -r rps[$name,msf,$c] p50[$name,msf,$c] p99[$name,msf,$c] bad[$name,msf,$c] \
             < <(measure "$ms_url" "$dir/msf.lua" "$c")
         read -r rps[$name,om,$c] p50[$name,om,$c] p99[$name,om,$c] bad[$name,om,$c] \
@@ -385,9 +275,10 @@ report=$work/report.md
 {
     echo "# Benchmarks"
     echo
-    echo "Written by \`tests/bench/compare-search.sh$([ "$quick" = 1 ] && echo " --quick")\`"
+    echo "Written by \`tests/bench/run.sh$([ "$quick" = 1 ] && echo " --quick")\`"
     echo "(\`make bench$([ "$quick" = 1 ] && echo "-quick")\`); do not edit by hand. Every figure"
-    echo "below comes from one invocation, so compare figures within this page, not"
+    echo "below comes from one run on one machine, each part measuring its engines one"
+    echo "after the other, so compare figures within a part (ratios above all), not"
     echo "across machines or runs."
     echo
     echo "## Machine and run"
@@ -411,19 +302,26 @@ report=$work/report.md
     echo
     echo "Engines: **migsearch** is migsearch-fcgi behind the nginx config that"
     echo "\`config/render-nginx.sh\` gives admins, asked \`/search?q=…&facets=0\` (10 hits,"
-    echo "3 snippets of 240 characters each); **migsearch+facets** is the same with the"
-    echo "portal's default facets (every matching document counted). **Omega** is"
+    echo "3 snippets of 240 characters each, pseudo relevance feedback: the shipped"
+    echo "defaults); **migsearch, feedback off** is the same server with"
+    echo "\`search.feedback: false\` (plain BM25 ranking, docs/relevance.md);"
+    [ -z "$before" ] || echo "**migsearch, before** is the server of \`$before\` over the same index;"
+    echo "**migsearch+facets** is the portal's default request, with facets. **Omega** is"
     echo "Debian's xapian-omega CGI, default \`query\` template (10 hits, one snippet"
     echo "from the 512-character sample omindex stores), behind fcgiwrap with $threads"
     echo "workers, over an index omindex built from the same files, asked"
     echo "\`omega?DEFAULTOP=or&P=…\` (Omega's default operator is AND, migsearch's OR)."
     echo "**floor** is \`../shared/bench/fcgi-floor/run.sh\`: nginx + libfcgi with a"
-    echo "responder that does nothing. **raw Xapian** is \`tests/bench/raw_xapian.cc\`, the"
-    echo "same queries in a one-thread loop over libxapian with the shim's settings"
-    echo "(parser flags, English stemming STEM_SOME, the access filter, BM25, 10 hits,"
-    echo "up to 3 snippets of 240 characters from the best 2000-byte chunks); it leaves"
-    echo "out synonym expansion, the symbol boost, the check of a spelling correction"
-    echo "and the JSON."
+    echo "responder that does nothing. **raw Xapian** is \`tests/bench/raw_xapian.cc\`: the"
+    echo "same queries in a one-thread loop doing the shim's work with Xapian's own"
+    echo "functions and the shim's settings (parser flags and stop words, English"
+    echo "stemming STEM_SOME, the access filter, BM25 k1 1.2 b 0.5, feedback with"
+    echo "\`Enquire::get_eset()\`, 10 hits, up to 3 snippets of 240 characters with"
+    echo "\`MSet::snippet()\` from the best 2000-byte chunks); it leaves out synonyms, the"
+    echo "symbol boost, the spelling check and the JSON. The shim replaced two of those"
+    echo "Xapian calls by cheaper code of its own (expansion with cached frequencies,"
+    echo "its own highlighter: docs/performance.md), so migsearch can cost less than"
+    echo "floor + raw."
     echo
     echo "Corpora:"
     echo
@@ -450,9 +348,11 @@ report=$work/report.md
     echo "| corpus | engine | conns | req/s | p50 ms | p99 ms |"
     echo "|---|---|---:|---:|---:|---:|"
     for corpus in "${corpora[@]}"; do
-        for engine in ms msf om; do
+        for engine in ms "${variants[@]}" msf om; do
             case $engine in
             ms) label=migsearch ;;
+            nofb) label="migsearch, feedback off" ;;
+            before) label="migsearch, before" ;;
             msf) label=migsearch+facets ;;
             om) label=Omega ;;
             esac
@@ -489,30 +389,32 @@ report=$work/report.md
     echo "CPU time a query spread over min(connections, $cores cores); 1.00 means the"
     echo "handler adds nothing (target: within 1.15)."
     echo
-    echo "| corpus | conns | migsearch/Omega | migsearch vs floor + raw | migsearch+facets/migsearch |"
-    echo "|---|---:|---:|---:|---:|"
+    before_head='' before_rule=''
+    if [ -n "$before" ]; then
+        before_head=" migsearch/before |"
+        before_rule="---:|"
+    fi
+    echo "| corpus | conns | migsearch/Omega | feedback off/Omega | migsearch vs floor + raw" \
+        "| migsearch+facets/migsearch |$before_head"
+    echo "|---|---:|---:|---:|---:|---:|$before_rule"
     for corpus in "${corpora[@]}"; do
         raw_us=$(field "${raw_line[$corpus]}" cpu_us_per_query)
         for c in "${conns[@]}"; do
+            before_cell=
+            [ -z "$before" ] ||
+                before_cell=" $(div "${rps[$corpus,ms,$c]}" "${rps[$corpus,before,$c]}") |"
             echo "| $corpus | $c | $(div "${rps[$corpus,ms,$c]}" "${rps[$corpus,om,$c]}")" \
+                "| $(div "${rps[$corpus,nofb,$c]}" "${rps[$corpus,om,$c]}")" \
                 "| $(overhead "${rps[$corpus,ms,$c]}" "${rps[hello,$c]:-0}" "$raw_us" "$c")" \
-                "| $(div "${rps[$corpus,msf,$c]}" "${rps[$corpus,ms,$c]}") |"
+                "| $(div "${rps[$corpus,msf,$c]}" "${rps[$corpus,ms,$c]}") |$before_cell"
         done
     done
     echo
-    echo "## Not done yet (issue 7)"
-    echo
     if [ "$quick" = 1 ]; then
-        echo "- This is the quick run (\`make bench-quick\`): the sample archive only, ${secs} s a"
-        echo "  measurement. \`make bench\` adds the large corpus and longer measurements."
+        echo "This is the quick run (\`make bench-quick\`): the sample archive only, ${secs} s a"
+        echo "measurement. \`make bench\` adds the large corpus and longer measurements."
+        echo
     fi
-    echo "- Part 1 does not reach a million documents: the large corpus is about 16,000."
-    echo "- Part 2, indexing documents/s and MB/s beside omindex: not built (index build"
-    echo "  times above are a single untuned run each)."
-    echo "- Part 3, scale (synthetic 10k/100k/1M archives: build time, size, p50/p99, peak"
-    echo "  memory): not built."
-    echo "- Part 4, peer engine (SQLite FTS5 bm25): not built."
-    echo "- Targets missed above have not been profiled or optimised yet."
 } >"$report"
 
 mkdir -p "$(dirname "$output")"

@@ -44,13 +44,9 @@
 # size of the finished index on disk.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-quick=0
-if [ "${1:-}" = "--quick" ]; then
-    quick=1
-    shift
-fi
-build=${1:-$top/build/release}
-output=${2:-}
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
+bench_args "$@"
 if [ "$quick" = 1 ]; then
     repeat=${MS_BENCH_REPEAT:-1}
     corpora=(sample)
@@ -58,9 +54,6 @@ else
     repeat=${MS_BENCH_REPEAT:-3}
     corpora=(sample large)
 fi
-shared_corpus=$top/../shared/data/corpus
-npl=$top/../shared/data/ir/npl
-indexer=$build/indexer/migsearch-index
 before=${MS_BENCH_BEFORE:-}
 engines=(migsearch migsearch-jobs1 migsearch-nospell omindex)
 if [ -n "$before" ]; then
@@ -70,10 +63,7 @@ if [ -n "$before" ]; then
 fi
 
 [ -x "$indexer" ] || { echo "build first: make build ($indexer)" >&2; exit 2; }
-for tool in omindex xapian-delve; do
-    command -v "$tool" >/dev/null ||
-        { echo "needs $tool: config/deps.sh bench (make deps-bench)" >&2; exit 2; }
-done
+need_tools omindex xapian-delve
 [ -x /usr/bin/time ] || { echo "needs GNU time at /usr/bin/time" >&2; exit 2; }
 if [ "$quick" = 0 ]; then
     if [ ! -d "$shared_corpus" ] || [ ! -f "$npl/doc-text" ]; then
@@ -86,28 +76,8 @@ case "$repeat" in
 esac
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# corpus -> $work/<corpus>/archive, the folder every engine reads.
-prepare() {
-    local name=$1 dir=$work/$1
-    mkdir -p "$dir"
-    if [ "$name" = sample ]; then
-        ln -s "$top/tests/data/archive" "$dir/archive"
-        return
-    fi
-    mkdir -p "$dir/archive/npl"
-    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \)) |
-        while read -r path; do
-            mkdir -p "$dir/archive/corpus/$(dirname "$path")"
-            ln -s "$shared_corpus/$path" "$dir/archive/corpus/$path"
-        done
-    # NPL's doc-text: a number line, text lines, a "/" line, a record each.
-    awk -v out="$dir/archive/npl" '
-        /^ *\/ *$/ { if (file != "") close(file); file = ""; next }
-        file == "" && /^[0-9]+ *$/ { file = sprintf("%s/npl-%05d.txt", out, $1); next }
-        file != "" { print > file }' "$npl/doc-text"
-}
+# shellcheck disable=SC2154  # rc is set inside the trap
+trap 'rc=$?; cleanup; exit $rc' EXIT
 
 # Bytes of the regular files under a folder, links followed.
 tree_bytes() {

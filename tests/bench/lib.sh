@@ -1,0 +1,215 @@
+# lib.sh - shell helpers shared by the tests/bench scripts
+#
+# Copyright (c) 2026 The migsearch authors
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2154,SC2034  # work is set by the caller; the
+# variables bench_args sets are read by the caller
+#
+# Usage: . "$(dirname "$0")/lib.sh"   (from a bash script with set -eu)
+# Sourced by compare-search.sh, peer-fts5.sh and scale.sh; not run on its own. The caller
+# sets:
+#   work   a temporary folder, removed by cleanup
+#   secs   seconds a wrk measurement (measure)
+# and installs the trap itself, so that its exit status is kept:
+#   trap 'rc=$?; cleanup; exit $rc' EXIT
+# Servers started by the scripts are recorded in three arrays that cleanup
+# stops: pids (plain processes), groups (process-group leaders, ended as a
+# group) and nginx_pids (nginx pid files).
+
+lib_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# The arguments every part takes, [--quick] [BUILD_DIR] [OUTPUT], into quick
+# (0 or 1), build (default build/release), output (default empty), secs
+# (MS_BENCH_SECONDS, else 2 with --quick and 10 without), and the paths
+# the parts share: indexer and server of the build, shared_corpus, npl.
+bench_args() {
+    quick=0
+    if [ "${1:-}" = "--quick" ]; then
+        quick=1
+        shift
+    fi
+    build=${1:-$lib_top/build/release}
+    output=${2:-}
+    if [ "$quick" = 1 ]; then
+        secs=${MS_BENCH_SECONDS:-2}
+    else
+        secs=${MS_BENCH_SECONDS:-10}
+    fi
+    indexer=$build/indexer/migsearch-index
+    server=$build/fcgi/migsearch-fcgi
+    shared_corpus=$lib_top/../shared/data/corpus
+    npl=$lib_top/../shared/data/ir/npl
+}
+
+# TOOL...: exits 2 naming the first one missing from PATH.
+need_tools() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null ||
+            { echo "needs $tool: config/deps.sh bench (make deps-bench)" >&2; exit 2; }
+    done
+}
+pids=()
+groups=()
+nginx_pids=()
+
+cleanup() {
+    set +e
+    local p
+    for p in "${nginx_pids[@]}"; do
+        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+    done
+    # fcgiwrap's workers are its children, outlive it and are respawned
+    # while it runs: it leads a process group of its own, ended as one.
+    for p in "${groups[@]}"; do
+        kill -TERM -- "-$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    # migsearch-fcgi finishes in-flight requests on SIGTERM and exits.
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+
+# A wrk Lua script rotating through QUERIES, each sent as PREFIX<query>SUFFIX
+# with the query URL-encoded.
+make_lua() {
+    local queries=$1 prefix=$2 suffix=$3
+    {
+        echo "local queries = {"
+        awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "  \"" $0 "\"," }' "$queries"
+        echo "}"
+        cat <<LUA
+local prefix, suffix = "$prefix", "$suffix"
+local function encode(s)
+  return (s:gsub("[^%w%-%._~]", function(c)
+    if c == " " then return "+" end
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+local paths = {}
+for i, q in ipairs(queries) do paths[i] = prefix .. encode(q) .. suffix end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+    }
+}
+
+# URL, lua script, connections -> "rps p50_ms p99_ms non2xx"
+measure() {
+    local out
+    out=$(wrk -t1 -c"$3" -d"${secs}s" --timeout 10s --latency -s "$2" "$1")
+    awk 'function ms(v) {
+             if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
+             if (v ~ /s$/) return v * 1000; return v }
+         /Requests\/sec/ {rps=$2} $1=="50%" {p50=ms($2)} $1=="99%" {p99=ms($2)}
+         /Non-2xx/ {bad=$NF} END {printf "%s %.3f %.3f %s\n", rps, p50, p99, bad+0}' <<<"$out"
+}
+
+wait_http() {
+    for _ in $(seq 200); do
+        curl -sf -o /dev/null "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# SERVER DIR ARCHIVE: starts migsearch-fcgi (the binary SERVER) with
+# DIR/migsearch.yaml, whose server.socket must be DIR/migsearch.sock, and an
+# nginx in front of it as config/render-nginx.sh renders it for admins
+# (anonymous identity, ARCHIVE served for /doc/{id}/file), logs in DIR. Sets
+# started_pid (migsearch-fcgi) and started_port (nginx's) and waits until
+# /health answers; exits the script when it does not.
+start_migsearch() {
+    local server=$1 dir=$2 archive=$3
+    "$server" --config "$dir/migsearch.yaml" </dev/null >/dev/null 2>"$dir/fcgi.log" &
+    started_pid=$!
+    pids+=("$started_pid")
+    for _ in $(seq 100); do [ -S "$dir/migsearch.sock" ] && break; sleep 0.05; done
+    started_port=$((20000 + RANDOM % 20000))
+    sh "$lib_top/config/render-nginx.sh" "$dir/nginx" "$started_port" \
+        "$dir/migsearch.sock" on "$archive" anonymous >/dev/null
+    nginx -p "$dir/nginx/" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log"
+    nginx_pids+=("$dir/nginx/nginx.pid")
+    wait_http "http://127.0.0.1:$started_port/health" ||
+        { cat "$dir/fcgi.log" "$dir/nginx/error.log" >&2; exit 1; }
+}
+
+# DIR: stops what start_migsearch DIR started (cleanup would stop it too, at
+# exit; this frees the index and the port earlier).
+stop_migsearch() {
+    local dir=$1 pid=$started_pid
+    [ -f "$dir/nginx/nginx.pid" ] && kill "$(cat "$dir/nginx/nginx.pid")" 2>/dev/null
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    for _ in $(seq 100); do [ -f "$dir/nginx/nginx.pid" ] || break; sleep 0.05; done
+    return 0
+}
+
+# The sample archive's topics; also the tail of the large corpus's list,
+# whose first part is about migration too.
+sample_queries() {
+    cat <<'EOF'
+trafficking
+remittances
+"health workers"
+hawala
+border management
+labour migration
+diaspora
+scorecard
+remittances diaspora
+trafficking kazakhstan
+return migration
+visa
+migrant workers rights
+integration policy
+migration statistics
+trafficing
+EOF
+}
+
+# corpus -> $work/<corpus>/archive (the folder every engine reads) and
+# $work/<corpus>/queries (one query a line). "sample" is tests/data/archive,
+# read in place; "large" is every .md and .txt file of the shared corpus
+# (symbolic links, read in place) plus NPL's documents written one .txt
+# file each, queried by NPL's queries (lowered, cut to 5 words) and then
+# the sample's list. The caller sets shared_corpus and npl.
+prepare() {
+    local name=$1 dir=$work/$1
+    mkdir -p "$dir"
+    if [ "$name" = sample ]; then
+        ln -s "$lib_top/tests/data/archive" "$dir/archive"
+        sample_queries >"$dir/queries"
+        return
+    fi
+    mkdir -p "$dir/archive/npl"
+    # The shared corpus as links, .md and .txt only (what both read).
+    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \)) |
+        while read -r path; do
+            mkdir -p "$dir/archive/corpus/$(dirname "$path")"
+            ln -s "$shared_corpus/$path" "$dir/archive/corpus/$path"
+        done
+    # NPL's doc-text: a number line, text lines, a "/" line, a record each.
+    awk -v out="$dir/archive/npl" '
+        /^ *\/ *$/ { if (file != "") close(file); file = ""; next }
+        file == "" && /^[0-9]+ *$/ { file = sprintf("%s/npl-%05d.txt", out, $1); next }
+        file != "" { print > file }' "$npl/doc-text"
+    sh "$lib_top/tests/relevance/convert.sh" npl "$npl" "$dir/npl" 2>/dev/null
+    cut -f2 "$dir/npl/queries.tsv" | awk '{ n = NF < 5 ? NF : 5; line = $1
+        for (i = 2; i <= n; i++) line = line " " $i; if (line != "") print line }' \
+        >"$dir/queries"
+    sample_queries >>"$dir/queries"
+}
+
+# OUT: tests/bench/raw_xapian.cc compiled against libxapian (with the shim's
+# stop list from indexer/shim/stopwords.h).
+build_raw_xapian() {
+    # xapian-config prints several flags: split on purpose.
+    # shellcheck disable=SC2046
+    g++ -O2 -std=c++17 -I "$lib_top/indexer/shim" -o "$1" "$lib_top/tests/bench/raw_xapian.cc" \
+        $(xapian-config --cxxflags --libs)
+}

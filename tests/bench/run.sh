@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# run.sh - every benchmark of issue 7, one part after the other, into docs/benchmarks.md
+#
+# Copyright (c) 2026 The migsearch authors
+# SPDX-License-Identifier: MIT
+#
+# Usage: tests/bench/run.sh [--quick] [BUILD_DIR] [OUTPUT]
+#   --quick    the smoke version (`make bench-quick`): each part's --quick
+#   BUILD_DIR  a release build with migsearch-index and migsearch-fcgi
+#              (default build/release: `make build`)
+#   OUTPUT     the report (default docs/benchmarks.md)
+#
+# The parts, each a script that measures its engines in one invocation and
+# writes one Markdown section:
+#   1. compare-search.sh  search through nginx: migsearch, Omega, the libfcgi
+#                         floor, raw Xapian (also writes the page's header)
+#   2. index-compare.sh   indexing: migsearch-index beside omindex
+#   3. scale.sh           synthetic archives of 10k, 100k and 1M documents
+#   4. peer-fts5.sh       the same queries in SQLite FTS5
+# A part that fails stops the run and leaves OUTPUT as it was.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/bench
+quick=()
+if [ "${1:-}" = "--quick" ]; then
+    quick=(--quick)
+    shift
+fi
+build=${1:-$top/build/release}
+output=${2:-$top/docs/benchmarks.md}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+part() { # number script
+    echo "== part $1: $2 ${quick[*]}" >&2
+    "$here/$2" "${quick[@]}" "$build" "$work/$1.md"
+}
+part 1 compare-search.sh
+part 2 index-compare.sh
+part 3 scale.sh
+part 4 peer-fts5.sh
+for n in 1 2 3 4; do
+    cat "$work/$n.md"
+    echo
+done | cat -s >"$work/all.md"
+mkdir -p "$(dirname "$output")"
+cp "$work/all.md" "$output"
+echo "written: $output" >&2
