@@ -42,8 +42,8 @@ typedef struct ms_run_options {
     bool spelling;             /* index.spelling */
     const char *synonyms_path; /* index.synonyms; may not exist */
     bool progress;             /* draw the progress bar on stderr */
-    unsigned jobs; /* worker processes of a rebuild (index.jobs, resolved:
-                      at least 1); 1 is one writer in this process */
+    unsigned jobs;             /* worker processes of a rebuild (index.jobs, resolved:
+                                  at least 1); 1 is one writer in this process */
 } ms_run_options_t;
 
 /* A file that could not be indexed, and why. */

@@ -264,8 +264,8 @@ typedef struct ms_results {
                                  (terms, operators, synonyms); owned */
     const ms_facet_t *facets; /* when search->facets; owned */
     size_t n_facets;
-    int facets_estimated;     /* nonzero: more matches than search->facet_limit,
-                                 the counts are scaled from those counted */
+    int facets_estimated; /* nonzero: more matches than search->facet_limit,
+                             the counts are scaled from those counted */
 } ms_results_t;
 
 /* Run 'search' against 'idx'.

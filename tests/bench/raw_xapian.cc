@@ -14,7 +14,8 @@
  *
  * Built by tests/bench/lib.sh (build_raw_xapian) with g++ against
  * libxapian-dev; it links nothing of migsearch and includes only its stop
- * list, so it measures what Xapian itself costs for the shim's work. It repeats what indexer/shim/search.cc does for an anonymous
+ * list, so it measures what Xapian itself costs for the shim's work. It
+ * repeats what indexer/shim/search.cc does for an anonymous
  * /search?q=...&facets=0 request, with the same settings but Xapian's own
  * functions: an English stemmer under STEM_SOME, the same parser flags,
  * prefixes and stop words, the filter hiding restricted documents, BM25

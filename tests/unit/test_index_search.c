@@ -885,7 +885,8 @@ Test(search, symbol_typed_plainly_is_found_first)
 Test(search, a_query_in_capitals_is_read_in_lower_case)
 {
     ms_index_t *idx = open_writer();
-    put(idx, "one-nurse", "Staffing", "A nurse left the district hospital.", NULL, NULL, 0);
+    put(idx, "one-nurse", "Staffing", "A nurse left the district hospital.", NULL, NULL,
+        0);
     put(idx, "nurses", "Staffing", "Nurses migrate abroad for training.", NULL, NULL, 0);
     put(idx, "remit", "Money", "Remittances fund schooling.", NULL, NULL, 0);
     put(idx, "both", "Money", "Remittances from the diaspora fund schooling.", NULL, NULL,
