@@ -910,6 +910,35 @@ Test(route, search_counts_facets_of_all_matches)
         json_array_size(json_object_get(json_object_get(body, "facets"), "type")), 0);
 }
 
+/* search.feedback: false reaches the search: without the feedback words
+ * the same hits score less (plain BM25), none more. */
+Test(route, search_feedback_follows_the_configuration)
+{
+    cr_assert_eq(search("q=trafficking&facets=0"), 200);
+    json_t *with = json_incref(json_object_get(body, "results"));
+    cfg->search.feedback = false;
+    cr_assert_eq(search("q=trafficking&facets=0"), 200);
+    json_t *without = json_object_get(body, "results");
+    cr_assert_gt(json_array_size(with), 0);
+    cr_assert_eq(json_array_size(with), json_array_size(without));
+    size_t i, j, lower = 0;
+    json_t *a, *b;
+    json_array_foreach(with, i, a)
+    {
+        json_array_foreach(without, j, b)
+        {
+            if (!json_equal(json_object_get(a, "id"), json_object_get(b, "id")))
+                continue;
+            double sa = json_number_value(json_object_get(a, "score"));
+            double sb = json_number_value(json_object_get(b, "score"));
+            cr_assert_geq(sa, sb - 1e-9);
+            lower += sb < sa - 1e-9;
+        }
+    }
+    cr_assert_gt(lower, 0, "no hit scored differently without feedback");
+    json_decref(with);
+}
+
 Test(route, search_facets_can_be_turned_off)
 {
     cr_assert_eq(search("facets=0"), 200);
