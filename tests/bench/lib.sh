@@ -199,9 +199,12 @@ prepare() {
         file == "" && /^[0-9]+ *$/ { file = sprintf("%s/npl-%05d.txt", out, $1); next }
         file != "" { print > file }' "$npl/doc-text"
     sh "$lib_top/tests/relevance/convert.sh" npl "$npl" "$dir/npl" 2>/dev/null
-    cut -f2 "$dir/npl/queries.tsv" | awk '{ n = NF < 5 ? NF : 5; line = $1
-        for (i = 2; i <= n; i++) line = line " " $i; if (line != "") print line }' \
-        >"$dir/queries"
+    # NPL's queries are in capitals: lowered, as a delegate types, so that
+    # every engine gets words (Omega, FTS5 and the raw loop read capitals
+    # as exact forms or operators; migsearch lowers a query in capitals).
+    cut -f2 "$dir/npl/queries.tsv" | awk '{ $0 = tolower($0); n = NF < 5 ? NF : 5
+        line = $1; for (i = 2; i <= n; i++) line = line " " $i
+        if (line != "") print line }' >"$dir/queries"
     sample_queries >>"$dir/queries"
 }
 
