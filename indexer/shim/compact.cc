@@ -46,15 +46,6 @@ class merge_compactor : public Xapian::Compactor
     }
 };
 
-void
-fill_error(ms_index_error_t *err, ms_index_status_t status, const char *text) noexcept
-{
-    if (!err)
-        return;
-    err->status = status;
-    ms_index__set_message(err->text, sizeof err->text, text);
-}
-
 } // namespace
 
 extern "C" MS_EXPORT ms_index_status_t
@@ -116,7 +107,7 @@ ms_index_merge(const char *dest, const char *const *sources, size_t n_sources,
         status = ms_index__map_exception(nullptr, text, sizeof text);
     }
 out:
-    fill_error(err, status, status == MS_INDEX_OK ? "" : text);
+    ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : text);
     return status;
 }
 

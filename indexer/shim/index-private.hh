@@ -103,6 +103,11 @@ Xapian::Stem ms_index__stemmer(const char *language);
 /* Copy 'text' into 'buf' as one line, cut at a UTF-8 boundary. */
 void ms_index__set_message(char *buf, size_t size, const char *text) noexcept;
 
+/* Fill *err (if not NULL) with 'status' and 'text', for the functions
+ * that have no handle to hold a message (ms_index_open and friends). */
+void ms_index__fill_error(ms_index_error_t *err, ms_index_status_t status,
+                          const char *text) noexcept;
+
 /* Map the exception being handled to a status and write its message into
  * 'buf'. Must be called from inside a catch block. 'idx', if not NULL, is
  * reopened after a DatabaseModifiedError so the next call can succeed. */

@@ -255,8 +255,9 @@ check_schema(const Xapian::Database &db)
     }
 }
 
-static void
-fill_error(ms_index_error_t *err, ms_index_status_t status, const char *text) noexcept
+void
+ms_index__fill_error(ms_index_error_t *err, ms_index_status_t status,
+                     const char *text) noexcept
 {
     if (!err)
         return;
@@ -405,9 +406,9 @@ out:
     if (idx)
         ms_index_close(idx);
     if (status != MS_INDEX_OK)
-        fill_error(err, status, text);
+        ms_index__fill_error(err, status, text);
     else if (err)
-        fill_error(err, MS_INDEX_OK, "");
+        ms_index__fill_error(err, MS_INDEX_OK, "");
     return status;
 }
 
@@ -669,7 +670,7 @@ ms_index_generation_new(char **out, const char *path, ms_index_error_t *err) noe
         status = ms_index__map_exception(nullptr, text, sizeof text);
     }
 out:
-    fill_error(err, status, status == MS_INDEX_OK ? "" : text);
+    ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : text);
     return status;
 }
 
@@ -741,7 +742,7 @@ ms_index_generation_switch(const char *path, const char *generation,
         status = ms_index__map_exception(nullptr, text, sizeof text);
     }
 out:
-    fill_error(err, status, status == MS_INDEX_OK ? "" : text);
+    ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : text);
     return status;
 }
 
@@ -770,6 +771,6 @@ ms_index_generation_prune(const char *path, ms_index_error_t *err) noexcept
         status = ms_index__map_exception(nullptr, text, sizeof text);
     }
 out:
-    fill_error(err, status, status == MS_INDEX_OK ? "" : text);
+    ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : text);
     return status;
 }
