@@ -126,6 +126,15 @@ failure_of(const ms_ix_result_t *res, const char *file)
     return NULL;
 }
 
+/* The generation ix.index names now, into 'out' (PATH_MAX bytes). */
+static void
+live_generation(char *out)
+{
+    ssize_t n = readlink(ix.index, out, PATH_MAX - 1);
+    cr_assert_gt(n, 0, "the index is a link to its generation");
+    out[n] = '\0';
+}
+
 Test(indexer, first_run_adds_every_file)
 {
     ms_ix_result_t res;
@@ -145,9 +154,7 @@ Test(indexer, first_run_adds_every_file)
     ms_ix_result_free(&res);
 
     char target[PATH_MAX];
-    ssize_t n = readlink(ix.index, target, sizeof(target) - 1);
-    cr_assert_gt(n, 0, "the index is a link to its generation");
-    target[n] = '\0';
+    live_generation(target);
     cr_expect_str_eq(target, "index.gen-1");
 
     ms_index_t *idx = ms_ix_open(ix.index);
@@ -290,9 +297,7 @@ Test(indexer, rebuild_switches_and_an_open_reader_follows_at_refresh)
     ms_ix_result_free(&res);
 
     char target[PATH_MAX];
-    ssize_t n = readlink(ix.index, target, sizeof(target) - 1);
-    cr_assert_gt(n, 0);
-    target[n] = '\0';
+    live_generation(target);
     cr_expect_str_eq(target, "index.gen-2");
     snprintf(path, sizeof(path), "%s.gen-1", ix.index);
     cr_expect_eq(access(path, F_OK), -1, "the old generation was removed");
@@ -1004,20 +1009,19 @@ Test(indexer, parallel_rebuild_reports_bad_files_by_name_and_indexes_the_rest)
     cr_expect_eq(ms_ix_system(check), 0);
 }
 
-Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
+/* A parallel rebuild (2 workers) of 3000 more files over a built small
+ * archive, whose generation is left in 'before': the indexer's pid once
+ * shard 'shard' has a database, so that it is still running. */
+static pid_t
+start_parallel_rebuild(char *before, int shard)
 {
     ms_ix_result_t res;
-    char before[PATH_MAX], after[PATH_MAX], lock[PATH_MAX];
-    ssize_t n;
-
     write_small_archive();
     write_config(2, true, NULL, NULL);
     run_json(&res, NULL);
     cr_assert_eq(res.status, 0, "%s", res.err);
     ms_ix_result_free(&res);
-    n = readlink(ix.index, before, sizeof(before) - 1);
-    cr_assert_gt(n, 0);
-    before[n] = '\0';
+    live_generation(before);
 
     /* Enough files that the rebuild is still running when it is killed. */
     write_many(3000);
@@ -1025,10 +1029,19 @@ Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
     pid_t pid = ms_ix_spawn(&ix, args);
     /* Until the workers have written something into the new generation. */
     char shards[PATH_MAX];
-    snprintf(shards, sizeof(shards), "%s.gen-2/.shards/0/iamglass", ix.index);
+    snprintf(shards, sizeof(shards), "%s.gen-2/.shards/%d/iamglass", ix.index, shard);
     for (int i = 0; i < 3000 && access(shards, F_OK) != 0; i++)
         usleep(1000);
     cr_assert_eq(access(shards, F_OK), 0, "the workers started");
+    return pid;
+}
+
+Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
+{
+    ms_ix_result_t res;
+    char before[PATH_MAX], after[PATH_MAX], lock[PATH_MAX];
+
+    pid_t pid = start_parallel_rebuild(before, 0);
     kill(pid, SIGKILL);
     cr_assert_eq(ms_ix_wait(pid), 128 + SIGKILL, "killed before it finished");
 
@@ -1038,9 +1051,7 @@ Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
         usleep(10000);
     cr_expect_not(flock_held(lock), "no worker outlives the parent");
 
-    n = readlink(ix.index, after, sizeof(after) - 1);
-    cr_assert_gt(n, 0);
-    after[n] = '\0';
+    live_generation(after);
     cr_expect_str_eq(after, before, "the live index is still the old generation");
     const char *check[] = {"xapian-check", ix.index, NULL};
     cr_expect_eq(ms_ix_system(check), 0);
@@ -1055,9 +1066,7 @@ Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
     cr_expect_eq(ms_ix_count(&res, "documents", "total"), 3004);
     ms_ix_result_free(&res);
     char leftover[2 * PATH_MAX + 16];
-    n = readlink(ix.index, after, sizeof(after) - 1);
-    cr_assert_gt(n, 0);
-    after[n] = '\0';
+    live_generation(after);
     cr_expect_str_neq(after, before, "the rerun switched to a new generation");
     /* The killed run's generation was pruned first, so the rerun took its
      * number again; its shards are gone with it. */
@@ -1071,26 +1080,9 @@ Test(indexer, killed_parallel_rebuild_keeps_the_old_generation, .timeout = 240)
 Test(indexer, killed_worker_fails_the_rebuild_and_keeps_the_old_generation,
      .timeout = 240)
 {
-    ms_ix_result_t res;
     char before[PATH_MAX], after[PATH_MAX], path[PATH_MAX];
-    ssize_t n;
 
-    write_small_archive();
-    write_config(2, true, NULL, NULL);
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    ms_ix_result_free(&res);
-    n = readlink(ix.index, before, sizeof(before) - 1);
-    cr_assert_gt(n, 0);
-    before[n] = '\0';
-
-    write_many(3000);
-    const char *args[] = {"--rebuild", NULL};
-    pid_t pid = ms_ix_spawn(&ix, args);
-    snprintf(path, sizeof(path), "%s.gen-2/.shards/1/iamglass", ix.index);
-    for (int i = 0; i < 3000 && access(path, F_OK) != 0; i++)
-        usleep(1000);
-    cr_assert_eq(access(path, F_OK), 0, "the workers started");
+    pid_t pid = start_parallel_rebuild(before, 1);
     /* The indexer's children are its workers (.md files need no
      * extraction child): kill one of them. */
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
@@ -1103,9 +1095,7 @@ Test(indexer, killed_worker_fails_the_rebuild_and_keeps_the_old_generation,
     kill(worker, SIGKILL);
     cr_expect_eq(ms_ix_wait(pid), 1, "a killed worker fails the rebuild");
 
-    n = readlink(ix.index, after, sizeof(after) - 1);
-    cr_assert_gt(n, 0);
-    after[n] = '\0';
+    live_generation(after);
     cr_expect_str_eq(after, before, "the live index is still the old generation");
     snprintf(path, sizeof(path), "%s.gen-2", ix.index);
     cr_expect_neq(access(path, F_OK), 0, "the failed generation and its shards are gone");
