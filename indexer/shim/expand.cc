@@ -37,20 +37,20 @@
  * which bounds a long-running reader's memory (about 100 bytes an entry). */
 #define MAX_CACHED_TERMFREQS 200000u
 
-/* The document frequency of 'term' in idx->db, from the cache when the
- * database is at the revision the cache was filled at. */
+/* The document frequency of 'term' in idx->db, from 'caches' (NULL: a
+ * writer, no cache). */
 static Xapian::doccount
-termfreq(ms_index_t *idx, bool cached, const std::string &term)
+termfreq(ms_index_t *idx, ms_index_caches *caches, const std::string &term)
 {
-    if (!cached)
+    if (!caches)
         return idx->db->get_termfreq(term);
-    auto hit = idx->termfreqs.find(term);
-    if (hit != idx->termfreqs.end())
+    auto hit = caches->termfreqs.find(term);
+    if (hit != caches->termfreqs.end())
         return hit->second;
-    if (idx->termfreqs.size() >= MAX_CACHED_TERMFREQS)
-        idx->termfreqs.clear();
+    if (caches->termfreqs.size() >= MAX_CACHED_TERMFREQS)
+        caches->termfreqs.clear();
     Xapian::doccount n = idx->db->get_termfreq(term);
-    idx->termfreqs.emplace(term, n);
+    caches->termfreqs.emplace(term, n);
     return n;
 }
 
@@ -65,7 +65,7 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
                  const std::string &prefix, const Xapian::ExpandDecider &decider)
 {
     Xapian::Database &db = *idx->db;
-    bool cached = ms_index__caches_current(idx);
+    ms_index_caches *caches = ms_index__caches(idx);
 
     /* The documents' term lists merged in term order (each is sorted), from
      * the first term with 'prefix' to the last. */
@@ -108,7 +108,7 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
         }
         if (!wanted)
             continue;
-        double n = termfreq(idx, cached, term), without = feedback - r;
+        double n = termfreq(idx, caches, term), without = feedback - r;
         double num = (r + 0.5) * (total - n - without + 0.5);
         double denom = (n - r + 0.5) * (without + 0.5);
         if (num > 0 && denom > 0)

@@ -346,7 +346,7 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
     /* display[f][folded]: from the reader's cache, else from the data of
      * the first document of the index with the value, each document read
      * once. */
-    bool cached = ms_index__caches_current(idx);
+    ms_index_caches *caches = ms_index__caches(idx);
     std::vector<std::unordered_map<std::string, std::string>> display(N_FACETS);
     std::map<Xapian::docid, std::vector<std::pair<size_t, const std::string *>>> wanted;
     std::unordered_set<std::string> uncached;
@@ -359,10 +359,12 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
                 continue;
             }
             std::string term = prefix + value.first;
-            auto hit = cached ? idx->facet_display.find(term) : idx->facet_display.end();
-            if (hit != idx->facet_display.end()) {
-                display[f][value.first] = hit->second;
-                continue;
+            if (caches) {
+                auto hit = caches->facet_display.find(term);
+                if (hit != caches->facet_display.end()) {
+                    display[f][value.first] = hit->second;
+                    continue;
+                }
             }
             /* A value only restricted documents spell: from the lowest
              * match this viewer sees, not cached. */
@@ -380,10 +382,10 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
                 shown = *value.second;
             std::string term =
                 ms_index__prefix_for(FACET_FIELDS[value.first], true) + *value.second;
-            if (cached && !uncached.count(term)) {
-                if (idx->facet_display.size() >= MAX_CACHED_DISPLAY)
-                    idx->facet_display.clear();
-                idx->facet_display[term] = shown;
+            if (caches && !uncached.count(term)) {
+                if (caches->facet_display.size() >= MAX_CACHED_DISPLAY)
+                    caches->facet_display.clear();
+                caches->facet_display[term] = shown;
             }
             display[value.first][*value.second] = shown;
         }

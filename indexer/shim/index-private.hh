@@ -68,15 +68,6 @@ struct ms_index {
     /* A writer adds the words of every document it puts to the spelling
      * dictionary; set by ms_index_set_spelling(), false after open. */
     bool spelling;
-    /* --- a reader's caches (expand.cc, facets.cc) --- */
-    /* What the index says until it changes: ms_index__caches_current()
-     * empties them when the database's UUID or revision is no longer
-     * cache_key. */
-    std::string cache_key;
-    /* term -> document frequency, for expansion candidates */
-    std::unordered_map<std::string, Xapian::doccount> termfreqs;
-    /* facet term (prefix and folded value) -> the value as stored */
-    std::unordered_map<std::string, std::string> facet_display;
 };
 
 /* A filterable field of docs/index-schema.md. */
@@ -295,10 +286,19 @@ void ms_index__spelling_flush(ms_index_t *idx);
 
 /* --- a reader's caches --- */
 
-/* Whether idx may use its caches (struct ms_index): true for a reader,
- * after emptying them if the index changed since they were filled; false
- * for a writer, whose counts change at the same revision. (index.cc) */
-bool ms_index__caches_current(ms_index_t *idx);
+/* What a reader's index says until it changes (expand.cc, facets.cc). */
+struct ms_index_caches {
+    std::string key; /* the UUID/revision they were filled at */
+    /* term -> document frequency, for expansion candidates */
+    std::unordered_map<std::string, Xapian::doccount> termfreqs;
+    /* facet term (prefix and folded value) -> the value as stored */
+    std::unordered_map<std::string, std::string> facet_display;
+};
+
+/* The caches of reader 'idx', emptied first if the index changed since
+ * they were filled; NULL for a writer, whose counts change at the same
+ * revision. Owned by the handle. (index.cc) */
+ms_index_caches *ms_index__caches(ms_index_t *idx);
 
 /* --- pseudo relevance feedback (expand.cc), used by search.cc --- */
 

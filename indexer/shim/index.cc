@@ -60,6 +60,8 @@ struct ms_index_handle : ms_index {
     location opened;  /* what the reader has open */
     /* A writer's spelling words not yet in its dictionary (document.cc). */
     ms_index_spelling_pending spelling_pending;
+    /* A reader's caches (ms_index__caches). */
+    ms_index_caches caches;
 };
 
 } // namespace
@@ -82,20 +84,22 @@ ms_index__spelling_flush(ms_index_t *idx)
     pending.clear();
 }
 
-bool
-ms_index__caches_current(ms_index_t *idx)
+ms_index_caches *
+ms_index__caches(ms_index_t *idx)
 {
     if (idx->writer)
-        return false;
+        return nullptr;
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    ms_index_caches &caches = static_cast<ms_index_handle *>(idx)->caches;
     /* A rebuilt index (a new generation) may be at the same revision
      * number: the UUID tells the databases apart. */
     std::string key = idx->db->get_uuid() + '/' + std::to_string(idx->db->get_revision());
-    if (key != idx->cache_key) {
-        idx->termfreqs.clear();
-        idx->facet_display.clear();
-        idx->cache_key = key;
+    if (key != caches.key) {
+        caches.termfreqs.clear();
+        caches.facet_display.clear();
+        caches.key = key;
     }
-    return true;
+    return &caches;
 }
 
 /* Filterable fields, from docs/index-schema.md. */

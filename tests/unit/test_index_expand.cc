@@ -190,7 +190,7 @@ Test(expand, chooses_the_terms_and_weights_xapian_does)
                  err.text);
     expect_same_as_xapian(idx, 20);
     /* Again, with every frequency now from the cache. */
-    cr_assert_gt(idx->termfreqs.size(), 0u);
+    cr_assert_gt(ms_index__caches(idx)->termfreqs.size(), 0u);
     expect_same_as_xapian(idx, 20);
     /* Fewer terms than candidates, and more. */
     expect_same_as_xapian(idx, 3);
@@ -210,11 +210,11 @@ Test(expand, cached_frequencies_follow_a_changed_index)
     cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
     expect_same_as_xapian(idx, 20);
-    std::string key = idx->cache_key;
+    std::string key = ms_index__caches(idx)->key;
     add_paragraphs(files, 1, 2);
     cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
     expect_same_as_xapian(idx, 20);
-    cr_expect_neq(idx->cache_key, key);
+    cr_expect_neq(ms_index__caches(idx)->key, key);
     ms_index_close(idx);
 }
 
