@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "config-private.h"
+#include "ms_limits.h"
 
 #define KEY(name, type, field, def, min, max, doc)                                       \
     {                                                                                    \
@@ -78,25 +79,31 @@ const ms_config__key_t ms_config__keys[] = {
         "largest per_page a request may ask for"),
     KEY("search.max_page", MS_CONFIG__UINT, search.max_page, "1000", 1, 1000000,
         "largest page number a request may ask for"),
-    KEY("search.max_query_length", MS_CONFIG__UINT, search.max_query_length, "1024", 1,
-        4096, "longest query accepted, in bytes"),
+    KEY("search.max_query_length", MS_CONFIG__UINT, search.max_query_length,
+        MS_LIMIT_TEXT(MS_LIMIT_QUERY_BYTES), 1, 4096,
+        "bytes of a query searched; a longer query is cut to its first words and "
+        "searched as plain words (plain_words: true)"),
     KEY("search.snippet_length", MS_CONFIG__UINT, search.snippet_length, "240", 16, 4096,
         "characters of context shown around each hit"),
     KEY("search.snippets", MS_CONFIG__UINT, search.snippets, "3", 1, 10,
         "highlighted passages shown per hit of a long document"),
-    KEY("search.max_terms", MS_CONFIG__UINT, search.max_terms, "64", 1, 1024,
+    KEY("search.max_terms", MS_CONFIG__UINT, search.max_terms,
+        MS_LIMIT_TEXT(MS_LIMIT_QUERY_TERMS), 1, 1024,
         "most words and operators a query may have; a longer query is cut to its first "
         "max_terms words that are not stop words and searched as plain words "
         "(plain_words: "
         "true)"),
-    KEY("search.max_depth", MS_CONFIG__UINT, search.max_depth, "16", 1, 64,
+    KEY("search.max_depth", MS_CONFIG__UINT, search.max_depth,
+        MS_LIMIT_TEXT(MS_LIMIT_QUERY_DEPTH), 1, 64,
         "deepest bracket nesting parsed; deeper queries are searched as plain words"),
-    KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion, "100", 1, 10000,
+    KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion,
+        MS_LIMIT_TEXT(MS_LIMIT_EXPANSION), 1, 10000,
         "terms one wildcard expands to, the most frequent first"),
     KEY("search.feedback", MS_CONFIG__BOOL, search.feedback, "true", 0, 0,
         "pseudo relevance feedback: words of the best hits reorder the results (better "
         "ranking, docs/relevance.md; about three times the CPU of a search)"),
-    KEY("search.facet_limit", MS_CONFIG__UINT, search.facet_limit, "10000", 100, 10000000,
+    KEY("search.facet_limit", MS_CONFIG__UINT, search.facet_limit,
+        MS_LIMIT_TEXT(MS_LIMIT_FACET_MATCHES), 100, 10000000,
         "matches counted for facets; a search with more counts an even sample of that "
         "many and scales the counts to the total (facets_estimated: true)"),
     KEY("search.feed_size", MS_CONFIG__UINT, search.feed_size, "20", 1, 100,

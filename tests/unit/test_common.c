@@ -1,0 +1,242 @@
+/* test_common.c - unit tests for common/: the string buffer, UTF-8, dates
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "ms_buf.h"
+#include "ms_date.h"
+#include "ms_utf8.h"
+
+/* ---- ms_buf ---- */
+
+Test(buf, appends_and_hands_over_a_nul_terminated_string)
+{
+    ms_buf_t b = MS_BUF_INIT;
+    size_t len = 0;
+    char *text;
+
+    cr_assert_eq(ms_buf_puts(&b, "remit"), MS_BUF_OK);
+    cr_assert_eq(ms_buf_putc(&b, 't'), MS_BUF_OK);
+    cr_assert_eq(ms_buf_append(&b, "ances and more", 5), MS_BUF_OK);
+    cr_assert_eq(ms_buf_printf(&b, " %d%s", 42, "!"), MS_BUF_OK);
+    text = ms_buf_take(&b, &len);
+    cr_assert_str_eq(text, "remittances 42!");
+    cr_assert_eq(len, strlen("remittances 42!"));
+    cr_assert_null(b.data, "take leaves the buffer empty");
+    cr_assert_eq(b.len, 0);
+    free(text);
+}
+
+Test(buf, take_of_nothing_is_an_empty_string)
+{
+    ms_buf_t b = MS_BUF_INIT;
+    char *text = ms_buf_take(&b, NULL);
+
+    cr_assert_not_null(text);
+    cr_assert_str_eq(text, "");
+    free(text);
+}
+
+Test(buf, grows_past_its_first_allocation_and_formats_long_text)
+{
+    ms_buf_t b = MS_BUF_INIT;
+    char big[1000];
+
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(ms_buf_puts(&b, "0123456789"), MS_BUF_OK);
+    cr_assert_eq(ms_buf_printf(&b, "[%s]", big), MS_BUF_OK);
+    cr_assert_eq(b.len, 1000 + 2 + 999);
+    cr_assert_eq(b.data[1000], '[');
+    cr_assert_eq(b.data[b.len - 1], ']');
+    cr_assert_eq(b.data[b.len], '\0');
+    ms_buf_free(&b);
+}
+
+Test(buf, a_cap_refuses_the_append_that_passes_it_and_stays_failed)
+{
+    ms_buf_t b = MS_BUF_INIT;
+
+    b.limit = 8;
+    cr_assert_eq(ms_buf_puts(&b, "12345678"), MS_BUF_OK, "exactly the cap fits");
+    cr_assert_eq(ms_buf_putc(&b, '9'), MS_BUF_LIMIT);
+    cr_assert_str_eq(b.data, "12345678", "the refused byte is not kept");
+    cr_assert_eq(ms_buf_puts(&b, ""), MS_BUF_LIMIT, "the failure is sticky");
+    cr_assert_eq(ms_buf_printf(&b, "%s", "more"), MS_BUF_LIMIT);
+    cr_assert_null(ms_buf_take(&b, NULL), "a failed buffer hands over nothing");
+    cr_assert_eq(b.status, MS_BUF_OK, "and is reset");
+    cr_assert_eq(b.limit, 8, "keeping its cap");
+}
+
+Test(buf, printf_past_the_cap_is_refused)
+{
+    ms_buf_t b = MS_BUF_INIT;
+    char big[600];
+
+    memset(big, 'y', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    b.limit = 300;
+    cr_assert_eq(ms_buf_printf(&b, "%s", big), MS_BUF_LIMIT);
+    cr_assert_eq(b.len, 0);
+    ms_buf_free(&b);
+}
+
+/* ---- ms_utf8 ---- */
+
+/* Criterion may run each parameterized case in a freshly started process,
+ * where pointers from the parent mean nothing, so the cases hold arrays. */
+struct utf8_case {
+    char bytes[8];
+    size_t len;
+    size_t decoded; /* ms_utf8_decode's length; 0: invalid */
+    unsigned cp;
+};
+
+ParameterizedTestParameters(utf8, decodes_one_sequence)
+{
+    static struct utf8_case cases[] = {
+        {"a", 1, 1, 'a'},
+        {"\0", 1, 1, 0},
+        {"\xC3\xA9", 2, 2, 0xE9},             /* é */
+        {"\xE2\x82\xAC", 3, 3, 0x20AC},       /* € */
+        {"\xF0\x9F\x98\x80", 4, 4, 0x1F600},  /* emoji */
+        {"\xF4\x8F\xBF\xBF", 4, 4, 0x10FFFF}, /* the last code point */
+        {"\xC0\xAF", 2, 0, 0},                /* overlong '/' */
+        {"\xE0\x80\xAF", 3, 0, 0},            /* overlong '/' */
+        {"\xED\xA0\x80", 3, 0, 0},            /* a surrogate */
+        {"\xF4\x90\x80\x80", 4, 0, 0},        /* past U+10FFFF */
+        {"\x80", 1, 0, 0},                    /* a stray continuation byte */
+        {"\xE2\x82", 2, 0, 0},                /* cut short */
+        {"\xC3\x41", 2, 0, 0},                /* no continuation */
+        {"\xFF", 1, 0, 0},
+    };
+    return cr_make_param_array(struct utf8_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct utf8_case *c, utf8, decodes_one_sequence)
+{
+    uint32_t cp = 0xFFFFFFFF;
+    size_t n = ms_utf8_decode((const unsigned char *)c->bytes, c->len, &cp);
+
+    cr_assert_eq(n, c->decoded, "length of %zu-byte case", c->len);
+    if (n != 0)
+        cr_assert_eq(cp, c->cp);
+}
+
+Test(utf8, valid_text_has_no_nul_and_reports_the_first_bad_byte)
+{
+    size_t bad = 99;
+
+    cr_assert(ms_utf8_valid("Côte d'Ivoire", strlen("Côte d'Ivoire"), NULL));
+    cr_assert(ms_utf8_valid("", 0, NULL));
+    cr_assert_not(ms_utf8_valid("ab\0c", 4, &bad));
+    cr_assert_eq(bad, 2);
+    cr_assert_not(ms_utf8_valid("abc\xE9t\xE9", 6, &bad), "Latin-1");
+    cr_assert_eq(bad, 3);
+}
+
+Test(utf8, repair_replaces_each_bad_byte_and_drops_nul)
+{
+    size_t len = 0;
+    char *out = ms_utf8_repair("a\xE9\xFF\0b\xC3\xA9", 7, &len);
+
+    cr_assert_str_eq(out, "a\xEF\xBF\xBD\xEF\xBF\xBD"
+                          "b\xC3\xA9");
+    cr_assert_eq(len, strlen(out));
+    free(out);
+}
+
+Test(utf8, cut_never_splits_a_character)
+{
+    const char *s = "ab\xE2\x82\xAC"
+                    "c"; /* a b € c */
+    size_t size = strlen(s);
+
+    cr_assert_eq(ms_utf8_cut(s, size, 2), 2, "before the euro sign");
+    cr_assert_eq(ms_utf8_cut(s, size, 3), 2, "inside it: back to its start");
+    cr_assert_eq(ms_utf8_cut(s, size, 4), 2);
+    cr_assert_eq(ms_utf8_cut(s, size, 5), 5, "after it");
+    cr_assert_eq(ms_utf8_cut(s, size, 99), size, "past the end: all of it");
+}
+
+/* ---- ms_date ---- */
+
+struct date_case {
+    char text[24];
+    bool valid;
+    unsigned year, month, day;
+};
+
+ParameterizedTestParameters(date, parses_the_three_shapes_of_a_real_day)
+{
+    static struct date_case cases[] = {
+        {"2003", true, 2003, 0, 0},
+        {"2003-07", true, 2003, 7, 0},
+        {"2003-07-15", true, 2003, 7, 15},
+        {"2004-02-29", true, 2004, 2, 29},
+        {"2000-02-29", true, 2000, 2, 29},
+        {"0001", true, 1, 0, 0},
+        {"9999-12-31", true, 9999, 12, 31},
+        {"1900-02-29", false, 0, 0, 0},
+        {"2003-02-29", false, 0, 0, 0},
+        {"2003-04-31", false, 0, 0, 0},
+        {"2003-13", false, 0, 0, 0},
+        {"2003-00", false, 0, 0, 0},
+        {"2003-01-00", false, 0, 0, 0},
+        {"0000", false, 0, 0, 0},
+        {"203", false, 0, 0, 0},
+        {"2003-7", false, 0, 0, 0},
+        {"2003/07/15", false, 0, 0, 0},
+        {"2003-07-15T10:00", false, 0, 0, 0},
+        {"20030715", false, 0, 0, 0},
+        {"", false, 0, 0, 0},
+        {"+003", false, 0, 0, 0},
+    };
+    return cr_make_param_array(struct date_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct date_case *c, date, parses_the_three_shapes_of_a_real_day)
+{
+    ms_date_t d = {77, 77, 77};
+
+    cr_assert_eq(ms_date_parse(&d, c->text), c->valid, "'%s'", c->text);
+    if (c->valid) {
+        cr_assert_eq(d.year, c->year, "'%s'", c->text);
+        cr_assert_eq(d.month, c->month, "'%s'", c->text);
+        cr_assert_eq(d.day, c->day, "'%s'", c->text);
+    } else {
+        cr_assert_eq(d.year, 77, "a refused date leaves *out alone");
+    }
+    cr_assert_eq(ms_date_parse(NULL, c->text), c->valid, "check only: '%s'", c->text);
+}
+
+Test(date, keys_sort_as_the_periods_they_stand_for)
+{
+    ms_date_t year, month, day, next;
+    char first[9], last[9], key_month[9], key_day[9], key_next[9];
+
+    cr_assert(ms_date_parse(&year, "2003"));
+    cr_assert(ms_date_parse(&month, "2003-12"));
+    cr_assert(ms_date_parse(&day, "2003-12-31"));
+    cr_assert(ms_date_parse(&next, "2004"));
+    ms_date_key(first, &year, MS_DATE_FIRST);
+    ms_date_key(last, &year, MS_DATE_LAST);
+    ms_date_key(key_month, &month, MS_DATE_FIRST);
+    ms_date_key(key_day, &day, MS_DATE_FIRST);
+    ms_date_key(key_next, &next, MS_DATE_FIRST);
+    cr_assert_str_eq(first, "20030000", "the stored form of a year");
+    cr_assert_str_eq(key_month, "20031200");
+    cr_assert_str_eq(key_day, "20031231");
+    cr_assert_str_eq(last, "20039999");
+    /* Everything dated in 2003 lies inside [first, last], before 2004. */
+    cr_assert_lt(strcmp(first, key_month), 0);
+    cr_assert_lt(strcmp(key_day, last), 0);
+    cr_assert_lt(strcmp(last, key_next), 0);
+}
