@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ms_fcgi.h"
+#include "ms_schema.h"
 
 /* Longest document id the indexer accepts (see ms_document_t). */
 #define MS_ID_MAX 200
@@ -905,6 +906,58 @@ handle_health(json_t **out, ms_worker_t *w)
     return http;
 }
 
+/* One field of GET /schema: the public vocabulary, no internal field. */
+static json_t *
+schema_field_json(const ms_schema_field_t *f)
+{
+    json_t *values = json_null();
+
+    if (f->values != NULL) {
+        values = json_array();
+        for (const char *const *v = f->values; values != NULL && *v != NULL; v++) {
+            if (ms_route__append(values, json_string(*v)) != 0) {
+                json_decref(values);
+                values = NULL;
+            }
+        }
+    }
+    if (values == NULL)
+        return NULL;
+    return json_pack(
+        "{s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:o}", "name", f->name, "label", f->label, "param",
+        ms_route__string(f->param), "key", ms_route__string(f->json), "multiple",
+        (f->flags & MS_FIELD_MULTI) != 0, "filter", (f->flags & MS_FIELD_FILTER) != 0,
+        "facet", (f->flags & MS_FIELD_FACET) != 0, "values", values);
+}
+
+/* GET /schema: the fields and languages the index knows, from the one
+ * table of ms_schema.h, so that the search page builds its filters from
+ * the server instead of a copy of its own. */
+static int
+handle_schema(json_t **out)
+{
+    json_t *fields = json_array(), *languages = json_array();
+    int rc = fields != NULL && languages != NULL ? 0 : -1;
+
+    for (size_t i = 0; rc == 0 && i < ms_schema_n_fields; i++) {
+        if (ms_schema_fields[i].label != NULL)
+            rc |= ms_route__append(fields, schema_field_json(&ms_schema_fields[i]));
+    }
+    for (size_t i = 0; rc == 0 && i < ms_schema_n_languages; i++)
+        rc |= ms_route__append(languages,
+                               json_pack("{s:s,s:s}", "code", ms_schema_languages[i].code,
+                                         "label", ms_schema_languages[i].label));
+    if (rc == 0)
+        *out =
+            json_pack("{s:i,s:O,s:O,s:[sss]}", "api", MS_API_VERSION, "fields", fields,
+                      "languages", languages, "sorts", "relevance", "newest", "oldest");
+    json_decref(fields);
+    json_decref(languages);
+    if (rc != 0 || *out == NULL)
+        return ms_route__error(out, 500, "internal", "internal error");
+    return 200;
+}
+
 void
 ms_response_free(ms_response_t *resp)
 {
@@ -965,6 +1018,8 @@ dispatch(ms_response_t *out, ms_worker_t *w, const ms_request_t *req,
         return handle_suggest(&out->json, w, req->query, viewer);
     if (strcmp(path, "/health") == 0)
         return handle_health(&out->json, w);
+    if (strcmp(path, "/schema") == 0)
+        return handle_schema(&out->json);
     if ((rest = after_prefix(path, "/doc/")) != NULL) {
         const char *slash = strchr(rest, '/');
 
