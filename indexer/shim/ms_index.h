@@ -158,7 +158,8 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
 /* A search request. All strings are borrowed for the call.
  *
  * query:    the user's query in Xapian's query syntax; NULL or "" matches
- *           every document. Longer than 1024 bytes is MS_INDEX_BAD_QUERY.
+ *           every document. Over max_bytes it is cut to its first words
+ *           and searched as plain words (results->plain_words set).
  * language: stemmer for the query (see ms_document_t); NULL means "en".
  *           Words typed with a capital or in quotes are not stemmed and
  *           match the exact word in a document of any language; CJK text
@@ -199,18 +200,24 @@ typedef struct ms_search {
     const ms_viewer_t *viewer; /* NULL: anonymous */
     int facets;                /* nonzero: fill results->facets */
     unsigned max_snippets;     /* snippets per hit; 0 means 1 */
-    unsigned max_terms;        /* a longer query: its first max_terms words that are
-                                  not stop words, as plain words; 0: 64 */
-    unsigned max_depth;        /* deeper bracket nesting is searched as plain
-                                  words; 0: 16 */
-    unsigned max_expansion;    /* terms one wildcard expands to, the most
-                                  frequent first; 0: 100 */
-    int no_feedback;           /* nonzero: no pseudo relevance feedback
-                                  (plain BM25 order) */
-    unsigned facet_limit;      /* matches counted for facets: with more, an
-                                  even sample of facet_limit of them is counted
-                                  and the counts scaled to the total
-                                  (results->facets_estimated); 0: 10000 */
+    /* The bounds on the work of one query (docs/api.md, "Bounds"); 0 takes
+     * the default of ms_limits.h, the same as the server's config. */
+    unsigned max_terms;     /* a longer query: its first max_terms words that are
+                               not stop words, as plain words */
+    unsigned max_depth;     /* deeper bracket nesting is searched as plain
+                               words */
+    unsigned max_expansion; /* terms one wildcard expands to, the most
+                               frequent first */
+    int no_feedback;        /* nonzero: no pseudo relevance feedback
+                               (plain BM25 order) */
+    unsigned facet_limit;   /* matches counted for facets: with more, an
+                               even sample of facet_limit of them is counted
+                               and the counts scaled to the total
+                               (results->facets_estimated) */
+    unsigned max_bytes;     /* a longer query is cut at a word boundary to at
+                               most max_bytes bytes, then treated as one
+                               over max_terms: its first words, as plain
+                               words */
 } ms_search_t;
 
 /* One highlighted passage of a hit. */
