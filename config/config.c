@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "config-private.h"
+#include "ms_file.h"
 
 /* A config file is a few dozen lines; anything this big is a mistake. */
 #define MS_CONFIG_MAX_FILE_SIZE (1024 * 1024)
@@ -295,46 +296,19 @@ set_yaml_error(const yaml_parser_t *parser, const char *path, const char *buf, s
 static int
 read_file(char **out, size_t *out_len, const char *path, ms_config_error_t *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    int fd, status = -1;
-
-    *out = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    switch (ms_file_read(out, out_len, path, MS_CONFIG_MAX_FILE_SIZE)) {
+    case MS_FILE_OK:
+        return 0;
+    case MS_FILE_IO:
         set_error(err, path, 0, 0, "%s", strerror(errno));
-        goto out;
-    }
-    buf = malloc(MS_CONFIG_MAX_FILE_SIZE + 1);
-    if (buf == NULL) {
+        return -1;
+    case MS_FILE_TOO_BIG:
+        set_error(err, path, 0, 0, "larger than %d bytes", MS_CONFIG_MAX_FILE_SIZE);
+        return -1;
+    default:
         set_error(err, path, 0, 0, "out of memory");
-        goto out;
+        return -1;
     }
-    for (;;) {
-        ssize_t got = read(fd, buf + len, MS_CONFIG_MAX_FILE_SIZE + 1 - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            set_error(err, path, 0, 0, "%s", strerror(errno));
-            goto out;
-        }
-        if (got == 0)
-            break;
-        len += (size_t)got;
-        if (len > MS_CONFIG_MAX_FILE_SIZE) {
-            set_error(err, path, 0, 0, "larger than %d bytes", MS_CONFIG_MAX_FILE_SIZE);
-            goto out;
-        }
-    }
-    *out = buf;
-    *out_len = len;
-    buf = NULL;
-    status = 0;
-out:
-    free(buf);
-    if (fd >= 0)
-        close(fd);
-    return status;
 }
 
 /* The absolute directory holding 'path', against which relative paths in

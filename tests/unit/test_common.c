@@ -3,14 +3,18 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
 #include "ms_buf.h"
 #include "ms_date.h"
+#include "ms_file.h"
 #include "ms_utf8.h"
 
 /* ---- ms_buf ---- */
@@ -239,4 +243,59 @@ Test(date, keys_sort_as_the_periods_they_stand_for)
     cr_assert_lt(strcmp(first, key_month), 0);
     cr_assert_lt(strcmp(key_day, last), 0);
     cr_assert_lt(strcmp(last, key_next), 0);
+}
+
+/* ---- ms_file ---- */
+
+/* A temporary file holding 'len' bytes of 'c'; its path into 'path'. */
+static void
+write_temp(char path[32], char c, size_t len)
+{
+    int fd;
+    FILE *f;
+
+    strcpy(path, "/tmp/ms-file-XXXXXX");
+    fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    for (size_t i = 0; i < len; i++)
+        fputc(c, f);
+    fclose(f);
+}
+
+Test(file, reads_a_file_up_to_its_cap)
+{
+    char path[32], *data = NULL;
+    size_t len = 99;
+
+    write_temp(path, 'm', 100000);
+    cr_assert_eq(ms_file_read(&data, &len, path, 100000), MS_FILE_OK, "exactly the cap");
+    cr_assert_eq(len, 100000);
+    cr_assert_eq(data[99999], 'm');
+    cr_assert_eq(data[100000], '\0');
+    free(data);
+    cr_assert_eq(ms_file_read(&data, &len, path, 99999), MS_FILE_TOO_BIG);
+    cr_assert_null(data);
+    cr_assert_eq(ms_file_read(&data, &len, path, 0), MS_FILE_OK, "0: no cap");
+    cr_assert_eq(len, 100000);
+    free(data);
+    unlink(path);
+}
+
+Test(file, an_empty_file_is_an_empty_string_and_a_missing_one_says_why)
+{
+    char path[32], *data = NULL;
+    size_t len = 99;
+
+    write_temp(path, 'x', 0);
+    cr_assert_eq(ms_file_read(&data, &len, path, 10), MS_FILE_OK);
+    cr_assert_str_eq(data, "");
+    cr_assert_eq(len, 0);
+    free(data);
+    unlink(path);
+    errno = 0;
+    cr_assert_eq(ms_file_read(&data, &len, path, 10), MS_FILE_IO);
+    cr_assert_eq(errno, ENOENT);
+    cr_assert_null(data);
 }
