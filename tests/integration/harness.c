@@ -130,12 +130,13 @@ int
 ms_it_index_args(ms_it_t *it, const char *archive, const char *const *args)
 {
     char log[256];
-    char *argv[16] = {MS_BINARY_DIR "/indexer/migsearch-index",
-                      "--quiet",
-                      "--config",
-                      it->config,
-                      "--archive",
-                      (char *)archive};
+    char *argv[16] = {
+        (char *)(it->indexer ? it->indexer : MS_BINARY_DIR "/indexer/migsearch-index"),
+        "--quiet",
+        "--config",
+        it->config,
+        "--archive",
+        (char *)archive};
     size_t n = 6;
     snprintf(log, sizeof(log), "%s/index.log", it->dir);
     for (size_t i = 0; args && args[i]; i++) {
@@ -353,6 +354,8 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         cr_skip_test("spawn-fcgi is not installed (config/deps.sh test installs it)");
     it->socket_kind = options->socket;
     it->threads = options->threads;
+    it->indexer = options->indexer;
+    it->server = options->server;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);
@@ -364,7 +367,7 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         cr_assert_eq(ms_it_index(it, archive), 0,
                      "migsearch-index failed; see %s/index.log", it->dir);
 
-    char *fcgi = MS_BINARY_DIR "/fcgi/migsearch-fcgi";
+    char *fcgi = (char *)(it->server ? it->server : MS_BINARY_DIR "/fcgi/migsearch-fcgi");
     switch (options->socket) {
     case MS_IT_OWN_SOCKET: {
         char *argv[] = {fcgi, "--config", it->config, NULL};

@@ -43,6 +43,8 @@ typedef struct ms_it {
     unsigned threads;   /* server.threads, 0 for the default of 4 */
     bool has_listen_fd; /* MS_IT_INHERIT_SOCKET: the test's copy is listen_fd */
     int listen_fd;
+    const char *indexer; /* the migsearch-index and migsearch-fcgi run */
+    const char *server;
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -53,6 +55,10 @@ typedef struct ms_it_options {
     ms_it_socket_t socket;    /* other than OWN: server.socket in the config is
                                  it->dir/configured.sock, mode 0640, and must
                                  stay unused */
+    const char *indexer;      /* programs to run instead of the build's
+                                 migsearch-index and migsearch-fcgi (static
+                                 strings); NULL: the build's */
+    const char *server;
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
