@@ -64,3 +64,12 @@ bench: deps-bench build
 
 bench-quick: deps-bench build
 	tests/bench/run.sh --quick build/release
+
+# make bench-inprocess BASE=<commit>  the in-process cost of a search, this
+#                   tree against BASE (tests/bench/inprocess.sh): CPU time with
+#                   the two builds taking turns, and, with INSTRUCTIONS=1,
+#                   instruction counts under valgrind (the same on every run).
+.PHONY: bench-inprocess
+bench-inprocess: deps-bench build
+	@test -n "$(BASE)" || { echo "usage: make bench-inprocess BASE=<commit> [INSTRUCTIONS=1]" >&2; exit 2; }
+	tests/bench/inprocess.sh $(if $(INSTRUCTIONS),--instructions) $(BASE) build/release

@@ -19,8 +19,9 @@ test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk s
 # bench (make bench, tests/bench/run.sh) adds what migsearch is compared
 # with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
 # for the raw libxapian loop (build-essential already brings it), GNU time
-# for peak memory, and jq, which reads answers when comparing results.
-bench="xapian-omega fcgiwrap wrk libsqlite3-dev time jq"
+# for peak memory, jq, which reads answers when comparing results, and
+# valgrind, whose instruction counts make before/after figures repeatable.
+bench="xapian-omega fcgiwrap wrk libsqlite3-dev time jq valgrind"
 # The browser tests (tests/browser/) also need Node.js and npm. A machine that
 # has a node of its own (say from another repository) keeps it: Debian's nodejs
 # and npm are added only when there is no node at all.
