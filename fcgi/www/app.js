@@ -7,16 +7,17 @@
 // as they are (index.html loads this one with <script type="module">). The
 // address is the whole state of the page (state.js), so every view can be
 // bookmarked and shared; each change is a pushState and popstate re-renders
-// from the address. Everything shown comes from the JSON API of docs/api.md.
-// The DOM is built with createElement/textContent (dom.js); the one
-// exception is snippet HTML, which the API escapes and marks up itself (only
-// <mark>) and documents as safe to insert as element content.
+// from the address. Everything shown comes from the JSON API of docs/api.md,
+// the filter fields too (schema.js, from GET /schema, fetched once before
+// the first view). The DOM is built with createElement/textContent (dom.js);
+// the one exception is snippet HTML, which the API escapes and marks up
+// itself (only <mark>) and documents as safe to insert as element content.
 // No inline scripts, handlers or styles anywhere, so a strict CSP
 // (default-src 'self') holds.
 //
 // The modules, each with one job:
 //   app.js       this file: render the view of the address, navigation, controls
-//   schema.js    the filter fields, their legends and parameters
+//   schema.js    GET /schema: the filter fields, their legends and parameters
 //   state.js     the page state <-> the address and the API's parameters
 //   api.js       fetch, and what a failure means (down or refused)
 //   page.js      the elements of index.html, alert, title, focus
@@ -28,14 +29,31 @@
 //   dom.js       building nodes; dates, languages and directions
 
 import { plainClick } from './dom.js';
+import { loadSchema } from './schema.js';
 import { emptySearch, readState, stateUrl, withChanges } from './state.js';
-import { bindUi, clearAlert, focusAfter, setFeedLink, setTitle, showSearchChrome, syncControls,
-    ui } from './page.js';
+import { bindUi, clearAlert, focusAfter, setFeedLink, setTitle, showDocChrome, showDown,
+    showSearchChrome, syncControls, ui } from './page.js';
 import { renderSearch } from './results.js';
-import { renderDoc } from './document.js';
+import { renderDoc, renderDocProblem } from './document.js';
 import { closeSuggestions, initSuggestions } from './suggest.js';
 
 let inflight = null; // the AbortController of the view being loaded
+
+// Without /schema the page cannot read its filters: as when the API is down.
+function renderNoSchema(s, focus) {
+    if (s.view === 'doc') {
+        showDocChrome();
+        renderDocProblem(s.id || '', { kind: 'down' });
+        focusAfter(focus);
+        return;
+    }
+    syncControls(s);
+    showSearchChrome(s.view === 'home');
+    setTitle('');
+    setFeedLink(null);
+    showDown();
+    focusAfter(focus === 'view' ? null : focus);
+}
 
 // Show the view of the address; `focus` as for focusAfter (page.js).
 async function render(focus) {
@@ -43,7 +61,16 @@ async function render(focus) {
     const controller = new AbortController();
     inflight = controller;
     closeSuggestions();
+    let schemaFailed = false;
+    await loadSchema().catch(() => {
+        schemaFailed = true;
+    });
+    if (controller !== inflight) return; // a newer view is on its way
     const s = readState(location.search);
+    if (schemaFailed) {
+        renderNoSchema(s, focus);
+        return;
+    }
     if (s.view === 'doc') {
         await renderDoc(s, controller.signal, focus);
         return;
@@ -97,10 +124,12 @@ function onDocumentClick(ev) {
     navigate(url.pathname + url.search, stateFor(url));
 }
 
-// A new query keeps the filters of the search shown.
-function submitSearch() {
+// A new query keeps the filters of the search shown; the address is read with
+// the schema's fields, so a search sent before they arrive waits for them.
+async function submitSearch() {
     closeSuggestions();
     const q = ui.q.value.trim();
+    await loadSchema().catch(() => null);
     const current = readState(location.search);
     const base = current.view === 'search' ? current : emptySearch();
     navigate(stateUrl(withChanges(base, { q, page: 1 })), {});

@@ -3,9 +3,15 @@
 // Copyright (c) 2026 The migsearch authors
 // SPDX-License-Identifier: MIT
 //
+// The metadata rows are the schema's fields (schema.js), in its order and
+// under its labels; a field without a renderer of its own below is shown as
+// text. The page adds the date, the document id and, for a recommendation,
+// the implementation table.
+
 import { clear, el, langAttr, directionOf, plainClick, plural, quoted, textDirection, timeEl }
     from './dom.js';
 import { getJSON, getOptionalJSON, isAbort } from './api.js';
+import { allFields } from './schema.js';
 import { docHref, filterUrl } from './state.js';
 import { clearAlert, focusAfter, SERVICE_DOWN, setTitle, showAlert, showDocChrome, ui }
     from './page.js';
@@ -36,26 +42,61 @@ function humanKey(name) {
     return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+// A metadata value as text: a string, a number or a list of strings; null
+// for anything else or nothing.
+function valueText(value) {
+    if (typeof value === 'string') return value !== '' ? value : null;
+    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+    if (!Array.isArray(value)) return null;
+    const items = value.filter((v) => typeof v === 'string' && v !== '');
+    return items.length ? items.join(', ') : null;
+}
+
+// Where the document keeps `field`: under its own key, under `extra` by its
+// name, or (language; a recommendation's number) at the top by its name.
+// Returns {text, free} (free: a value of `extra`, written in the document's
+// language) or null.
+function fieldValue(doc, field, extra) {
+    const own = field.key ? valueText(doc[field.key]) : null;
+    if (own !== null) return { text: own, free: false };
+    const free = Object.hasOwn(extra, field.name) ? valueText(extra[field.name]) : null;
+    if (free !== null) return { text: free, free: true };
+    const top = Object.hasOwn(doc, field.name) ? valueText(doc[field.name]) : null;
+    return top !== null ? { text: top, free: false } : null;
+}
+
+// Fields shown their own way, by name: the meeting as a link to its
+// documents, the symbol isolated from the text around it.
+const SHOWN = {
+    meeting: (field, text) => (field.filter
+        ? el('a', { href: filterUrl(field.param, text) }, text) : text),
+    symbol: (field, text) => el('bdi', {}, text),
+};
+
 function metadataList(doc, lang) {
     const dl = el('dl', { class: 'metadata' });
     const add = (term, ...value) => {
         dl.append(el('div', { class: 'meta-row' }, el('dt', {}, term), el('dd', {}, ...value)));
     };
-    if (doc.type) add('Type', doc.type);
-    if (doc.type === 'recommendation' && doc.number !== null && doc.number !== undefined) {
-        add('Number', String(doc.number));
+    const extra = doc.extra && typeof doc.extra === 'object' ? doc.extra : {};
+    const shownExtra = new Set();
+    let dated = false;
+    for (const field of allFields()) {
+        // The year is the year of the date, which is shown whole.
+        if (field.name === 'year' && doc.date) {
+            add('Date', timeEl(doc.date));
+            dated = true;
+        }
+        const value = fieldValue(doc, field, extra);
+        if (!value) continue;
+        if (value.free) shownExtra.add(field.name);
+        if (SHOWN[field.name]) add(field.label, SHOWN[field.name](field, value.text));
+        else add(field.label, value.free ? el('span', { dir: 'auto', lang }, value.text) : value.text);
     }
-    if (doc.meeting) add('Meeting', el('a', { href: filterUrl('meeting', doc.meeting) }, doc.meeting));
-    if (doc.process) add('Process', doc.process);
-    if (doc.date) add('Date', timeEl(doc.date));
-    if (doc.status) add('Implementation status', doc.status);
-    if (doc.symbol) add('Symbol', el('bdi', {}, doc.symbol));
-    if (Array.isArray(doc.countries) && doc.countries.length) add('Countries', doc.countries.join(', '));
-    if (Array.isArray(doc.themes) && doc.themes.length) add('Themes', doc.themes.join(', '));
-    if (doc.language) add('Language', el('span', {}, doc.language));
-    for (const [name, value] of Object.entries(doc.extra || {})) {
-        const text = Array.isArray(value) ? value.join(', ') : String(value);
-        add(humanKey(name), el('span', { dir: 'auto', lang }, text));
+    if (doc.date && !dated) add('Date', timeEl(doc.date));
+    for (const [name, value] of Object.entries(extra)) {
+        const text = valueText(value);
+        if (text !== null && !shownExtra.has(name)) add(humanKey(name), el('span', { dir: 'auto', lang }, text));
     }
     add('Document id', el('code', {}, doc.id));
     return dl;
