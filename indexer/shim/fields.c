@@ -6,7 +6,7 @@
  * The one list of metadata fields: what each is called in archive files,
  * requests, queries and results, its term prefix, and whether it filters,
  * is counted in facets and how results show it. Rows are in the order the
- * search page shows its filters. docs/index-schema.md ("Filterable
+ * search page shows its filters and a document's details. docs/index-schema.md ("Filterable
  * fields") and docs/api.md describe the same rows; test_schema checks that
  * they agree.
  *
@@ -28,6 +28,9 @@ const ms_schema_field_t ms_schema_fields[] = {
      *   source, shown, flags, values */
     {"type",     NULL,        "type",    "XT",  "type",      "Type",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_SCALAR, MS_FIELD_FILTER | MS_FIELD_FACET, types},
+    /* A recommendation's number within its set, shown after its type. */
+    {"number",   NULL,        NULL,      NULL,  NULL,        "Number",
+        MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, 0, NULL},
     {"process",  NULL,        "process", "XP",  "process",   "Process",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_SCALAR, MS_FIELD_FILTER | MS_FIELD_FACET, NULL},
     {"meeting",  NULL,        "meeting", "XM",  "meeting",   "Meeting",
@@ -53,8 +56,6 @@ const ms_schema_field_t ms_schema_fields[] = {
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, MS_FIELD_MULTI, NULL},
     /* Stored and shown only. */
     {"venue",    NULL,        NULL,      NULL,  NULL,        "Venue",
-        MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, 0, NULL},
-    {"number",   NULL,        NULL,      NULL,  NULL,        "Number",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, 0, NULL},
     {"description", NULL,     NULL,      NULL,  NULL,        "Description",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, 0, NULL},
