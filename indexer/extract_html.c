@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <libxml/tree.h>
 
 #include "extract-private.h"
+#include "ms_utf8.h"
 
 /* How far into the file a charset declaration is looked for. */
 #define PRESCAN_BYTES 4096
@@ -176,27 +178,31 @@ to_utf8(const char *data, size_t length, size_t *out_length, int *nomem)
         if (converted || *nomem)
             return converted;
     }
-    converted = ms_extract__utf8_clean(data, length, out_length);
+    converted = ms_utf8_repair(data, length, out_length);
     if (!converted)
         *nomem = 1;
     return converted;
 }
 
+/* The node after 'node' in document order, going down into its children
+ * when 'enter'; NULL at the end of the tree. */
+static xmlNodePtr
+next_node(xmlNodePtr node, bool enter)
+{
+    if (enter && node->children)
+        return node->children;
+    while (node && !node->next)
+        node = node->parent;
+    return node ? node->next : NULL;
+}
+
 static xmlNodePtr
 find_element(xmlNodePtr node, const char *name)
 {
-    while (node) {
+    for (; node; node = next_node(node, true)) {
         if (node->type == XML_ELEMENT_NODE &&
             strcasecmp((const char *)node->name, name) == 0)
             return node;
-        if (node->children) {
-            node = node->children;
-            continue;
-        }
-        while (node && !node->next)
-            node = node->parent;
-        if (node)
-            node = node->next;
     }
     return NULL;
 }
@@ -236,7 +242,7 @@ read_metadata(ms_extract__job_t *job, xmlDocPtr doc)
         }
     }
     /* <meta name="description"> and a date, wherever they are. */
-    for (node = root; node;) {
+    for (node = root; node; node = next_node(node, node->type == XML_ELEMENT_NODE)) {
         if (node->type == XML_ELEMENT_NODE &&
             strcasecmp((const char *)node->name, "meta") == 0) {
             xmlChar *name = xmlGetProp(node, (const xmlChar *)"name");
@@ -255,21 +261,13 @@ read_metadata(ms_extract__job_t *job, xmlDocPtr doc)
             }
             xmlFree(name);
         }
-        if (node->children && node->type == XML_ELEMENT_NODE) {
-            node = node->children;
-            continue;
-        }
-        while (node && !node->next)
-            node = node->parent;
-        if (node)
-            node = node->next;
     }
     return nomem ? MS_EXTRACT_NOMEM : MS_EXTRACT_OK;
 }
 
 /* Append a text node, collapsing whitespace outside <pre>. */
 static ms_extract_status_t
-append_text(ms_extract__text_t *text, const char *s, int preformatted)
+append_text(ms_buf_t *text, const char *s, int preformatted)
 {
     ms_extract_status_t status = MS_EXTRACT_OK;
     const char *run = s;
@@ -280,9 +278,8 @@ append_text(ms_extract__text_t *text, const char *s, int preformatted)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f')
             continue;
         status = ms_extract__text_append(text, run, (size_t)(s - run));
-        if (status == MS_EXTRACT_OK && text->length > 0 &&
-            text->data[text->length - 1] != ' ' && text->data[text->length - 1] != '\n')
-            status = ms_extract__text_putc(text, ' ');
+        if (status == MS_EXTRACT_OK)
+            status = ms_extract__text_space(text);
         run = s + 1;
     }
     if (status == MS_EXTRACT_OK)
@@ -299,16 +296,16 @@ entered(xmlNodePtr node)
 /* End the current line unless it is empty: block boundaries do not add
  * up to blank lines, only <br> does. */
 static ms_extract_status_t
-end_line(ms_extract__text_t *text)
+end_line(ms_buf_t *text)
 {
-    if (text->length == 0 || text->data[text->length - 1] == '\n')
+    if (text->len == 0 || text->data[text->len - 1] == '\n')
         return MS_EXTRACT_OK;
     return ms_extract__text_putc(text, '\n');
 }
 
 /* The end of an element whose content was walked (or that had none). */
 static ms_extract_status_t
-leave(ms_extract__text_t *text, xmlNodePtr node, int *preformatted)
+leave(ms_buf_t *text, xmlNodePtr node, int *preformatted)
 {
     if (strcasecmp((const char *)node->name, "pre") == 0)
         (*preformatted)--;
@@ -319,7 +316,7 @@ leave(ms_extract__text_t *text, xmlNodePtr node, int *preformatted)
 
 /* Walk the subtree under 'top' in document order, emitting text. */
 static ms_extract_status_t
-walk_body(ms_extract__text_t *text, xmlNodePtr top)
+walk_body(ms_buf_t *text, xmlNodePtr top)
 {
     ms_extract_status_t status = MS_EXTRACT_OK;
     xmlNodePtr node = top->children;

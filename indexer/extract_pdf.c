@@ -33,11 +33,11 @@ take_field(gchar *value, int *nomem)
 }
 
 static int
-has_text(const ms_extract__text_t *text)
+has_text(const ms_buf_t *text)
 {
     size_t i;
 
-    for (i = 0; i < text->length; i++) {
+    for (i = 0; i < text->len; i++) {
         unsigned char c = (unsigned char)text->data[i];
 
         if (c > ' ')

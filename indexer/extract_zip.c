@@ -21,6 +21,7 @@
  * skipped, so neither an external entity nor a "billion laughs" reaches
  * the text.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,7 @@ read_entry(ms_extract__job_t *job, zip_t *archive, const char *name, char **out,
            size_t *out_length)
 {
     ms_extract_status_t status = MS_EXTRACT_OK;
-    ms_extract__text_t buffer = {0};
+    ms_buf_t buffer = MS_BUF_INIT;
     size_t cap = entry_cap(job);
     zip_uint64_t compressed = 0;
     zip_file_t *file = NULL;
@@ -183,23 +184,18 @@ read_entry(ms_extract__job_t *job, zip_t *archive, const char *name, char **out,
         }
         if (status != MS_EXTRACT_OK)
             goto out;
-        if ((st.valid & ZIP_STAT_COMP_SIZE) &&
-            ratio_too_high(buffer.length, compressed)) {
+        if ((st.valid & ZIP_STAT_COMP_SIZE) && ratio_too_high(buffer.len, compressed)) {
             status = too_compressed(job, name);
             goto out;
         }
     }
-    if (!buffer.data)
-        status = ms_extract__text_append(&buffer, "", 0);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    *out = buffer.data;
-    *out_length = buffer.length;
-    buffer.data = NULL;
+    *out = ms_buf_take(&buffer, out_length);
+    if (!*out)
+        status = MS_EXTRACT_NOMEM;
 out:
     if (file)
         zip_fclose(file);
-    free(buffer.data);
+    ms_buf_free(&buffer);
     return status;
 }
 
@@ -257,6 +253,53 @@ is(xmlTextReaderPtr reader, const char *ns, const char *local)
            strcmp((const char *)name, local) == 0;
 }
 
+/* Called with the reader on each node of a part, in document order. */
+typedef ms_extract_status_t (*node_fn)(ms_extract__job_t *job, xmlTextReaderPtr reader,
+                                       void *state);
+
+/* Stream the XML part 'name' ('length' bytes of 'xml') node by node
+ * through 'fn'. With 'strict', a part that is not well-formed is an error;
+ * else what could be read is kept (a broken metadata part only means
+ * less metadata). */
+static ms_extract_status_t
+stream(ms_extract__job_t *job, const char *xml, size_t length, const char *name,
+       bool strict, node_fn fn, void *state)
+{
+    xmlTextReaderPtr reader = open_reader(xml, length, name);
+    ms_extract_status_t status = MS_EXTRACT_OK;
+    int rc = 1;
+
+    if (!reader)
+        return strict ? MS_EXTRACT_NOMEM : MS_EXTRACT_OK;
+    while (status == MS_EXTRACT_OK && (rc = xmlTextReaderRead(reader)) == 1)
+        status = fn(job, reader, state);
+    if (status == MS_EXTRACT_OK && rc < 0 && strict)
+        status = not_well_formed(job, name);
+    xmlFreeTextReader(reader);
+    return status;
+}
+
+/* Stream part 'name' of 'archive' through 'fn'. A part that gives the
+ * text is required (missing: the error 'missing') and read strictly; a
+ * metadata part ('missing' NULL) may be absent or broken. */
+static ms_extract_status_t
+read_part(ms_extract__job_t *job, zip_t *archive, const char *name, const char *missing,
+          node_fn fn, void *state)
+{
+    char *xml = NULL;
+    size_t length;
+    ms_extract_status_t status = read_entry(job, archive, name, &xml, &length);
+
+    if (status == MS_EXTRACT_OK && !xml && missing)
+        status = ms_extract__fail(job, MS_EXTRACT_INVALID, "%s", missing);
+    else if (status == MS_EXTRACT_OK && xml)
+        status = stream(job, xml, length, name, missing != NULL, fn, state);
+    free(xml);
+    return status;
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
 /* One metadata element to look for in core.xml or meta.xml. */
 typedef struct wanted {
     const char *ns, *local;
@@ -264,114 +307,174 @@ typedef struct wanted {
     int date;
 } wanted_t;
 
+/* The elements a metadata part is searched for. */
+typedef struct wanted_set {
+    wanted_t *wanted;
+    size_t n;
+} wanted_set_t;
+
 /* Fill each wanted slot from the first element of that name that has
- * text. A part that is missing or broken only means no metadata. */
+ * text. */
 static ms_extract_status_t
-read_metadata(const char *xml, size_t length, const char *name, wanted_t *wanted,
-              size_t n_wanted)
+metadata_node(ms_extract__job_t *job, xmlTextReaderPtr reader, void *state)
 {
-    xmlTextReaderPtr reader = open_reader(xml, length, name);
+    wanted_set_t *set = state;
     int nomem = 0;
-    size_t i;
 
-    if (!reader)
+    (void)job;
+    if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT)
         return MS_EXTRACT_OK;
-    while (xmlTextReaderRead(reader) == 1 && !nomem) {
-        if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT)
-            continue;
-        for (i = 0; i < n_wanted; i++) {
-            xmlChar *value;
+    for (size_t i = 0; i < set->n; i++) {
+        wanted_t *w = &set->wanted[i];
+        xmlChar *value;
 
-            if (*wanted[i].slot || !is(reader, wanted[i].ns, wanted[i].local))
-                continue;
-            value = xmlTextReaderReadString(reader);
-            if (value) {
-                *wanted[i].slot =
-                    wanted[i].date
-                        ? ms_extract__iso_date((const char *)value, &nomem)
-                        : ms_extract__field((const char *)value,
-                                            strlen((const char *)value), &nomem);
-                xmlFree(value);
-            }
-            break;
+        if (*w->slot || !is(reader, w->ns, w->local))
+            continue;
+        value = xmlTextReaderReadString(reader);
+        if (value) {
+            *w->slot = w->date ? ms_extract__iso_date((const char *)value, &nomem)
+                               : ms_extract__field((const char *)value,
+                                                   strlen((const char *)value), &nomem);
+            xmlFree(value);
         }
+        break;
     }
-    xmlFreeTextReader(reader);
     return nomem ? MS_EXTRACT_NOMEM : MS_EXTRACT_OK;
 }
 
-static ms_extract_status_t
-put_spaces(ms_extract__text_t *text, int n)
-{
-    ms_extract_status_t status = MS_EXTRACT_OK;
+/* ---- DOCX ---------------------------------------------------------------- */
 
-    while (n-- > 0 && status == MS_EXTRACT_OK)
-        status = ms_extract__text_putc(text, ' ');
-    return status;
+static bool
+is_text(int type)
+{
+    return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+           type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
 }
 
 /* Text of word/document.xml: w:t runs, w:tab, w:br/w:cr, one line per
  * w:p. Deleted text (w:delText) and field codes (w:instrText) are not
- * w:t and so are left out. */
+ * w:t and so are left out. 'state' says whether the reader is in a w:t. */
 static ms_extract_status_t
-docx_text(ms_extract__job_t *job, const char *xml, size_t length)
+docx_node(ms_extract__job_t *job, xmlTextReaderPtr reader, void *state)
 {
-    static const char name[] = "word/document.xml";
-    ms_extract_status_t status = MS_EXTRACT_OK;
-    xmlTextReaderPtr reader = open_reader(xml, length, name);
-    int in_t = 0, rc;
+    bool *in_t = state;
+    int type = xmlTextReaderNodeType(reader);
+    const xmlChar *value;
 
-    if (!reader)
-        return MS_EXTRACT_NOMEM;
-    while (status == MS_EXTRACT_OK && (rc = xmlTextReaderRead(reader)) == 1) {
-        int type = xmlTextReaderNodeType(reader);
-
-        if (type == XML_READER_TYPE_ELEMENT) {
-            if (is(reader, NS_W, "t"))
-                in_t = !xmlTextReaderIsEmptyElement(reader);
-            else if (is(reader, NS_W, "tab"))
-                status = ms_extract__text_putc(&job->text, '\t');
-            else if (is(reader, NS_W, "br") || is(reader, NS_W, "cr"))
-                status = ms_extract__text_putc(&job->text, '\n');
-            else if (is(reader, NS_W, "p") && xmlTextReaderIsEmptyElement(reader))
-                status = ms_extract__text_putc(&job->text, '\n');
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (is(reader, NS_W, "t"))
-                in_t = 0;
-            else if (is(reader, NS_W, "p"))
-                status = ms_extract__text_putc(&job->text, '\n');
-        } else if (in_t &&
-                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                    type == XML_READER_TYPE_WHITESPACE)) {
-            const xmlChar *value = xmlTextReaderConstValue(reader);
-
-            if (value)
-                status = ms_extract__text_append(&job->text, (const char *)value,
-                                                 strlen((const char *)value));
-        }
+    if (type == XML_READER_TYPE_ELEMENT) {
+        if (is(reader, NS_W, "t"))
+            *in_t = !xmlTextReaderIsEmptyElement(reader);
+        else if (is(reader, NS_W, "tab"))
+            return ms_extract__text_putc(&job->text, '\t');
+        else if (is(reader, NS_W, "br") || is(reader, NS_W, "cr"))
+            return ms_extract__text_putc(&job->text, '\n');
+        else if (is(reader, NS_W, "p") && xmlTextReaderIsEmptyElement(reader))
+            return ms_extract__text_putc(&job->text, '\n');
+    } else if (type == XML_READER_TYPE_END_ELEMENT) {
+        if (is(reader, NS_W, "t"))
+            *in_t = false;
+        else if (is(reader, NS_W, "p"))
+            return ms_extract__text_putc(&job->text, '\n');
+    } else if (*in_t && (is_text(type) || type == XML_READER_TYPE_WHITESPACE) &&
+               (value = xmlTextReaderConstValue(reader)) != NULL) {
+        return ms_extract__text_append(&job->text, (const char *)value,
+                                       strlen((const char *)value));
     }
-    if (status == MS_EXTRACT_OK && rc < 0)
-        status = not_well_formed(job, name);
-    xmlFreeTextReader(reader);
+    return MS_EXTRACT_OK;
+}
+
+ms_extract_status_t
+ms_extract__docx(ms_extract__job_t *job)
+{
+    ms_extract_result_t *r = job->result;
+    char *subject = NULL, *description = NULL;
+    wanted_t wanted[] = {
+        {NS_DC, "title", &r->title, 0},          {NS_DC, "subject", &subject, 0},
+        {NS_DC, "description", &description, 0}, {NS_DCTERMS, "created", &r->date, 1},
+        {NS_DC, "language", &r->language, 0},
+    };
+    wanted_set_t set = {wanted, sizeof(wanted) / sizeof(wanted[0])};
+    zip_t *archive = NULL;
+    bool in_t = false;
+    ms_extract_status_t status;
+
+    xmlInitParser();
+    status = open_archive(job, "DOCX", &archive);
+    if (status == MS_EXTRACT_OK)
+        status = read_part(job, archive, "word/document.xml",
+                           "not a DOCX: the zip archive has no word/document.xml",
+                           docx_node, &in_t);
+    if (status == MS_EXTRACT_OK)
+        status = read_part(job, archive, "docProps/core.xml", NULL, metadata_node, &set);
+    if (status == MS_EXTRACT_OK) {
+        r->description = subject ? subject : description;
+        if (subject)
+            subject = NULL;
+        else
+            description = NULL;
+    }
+    if (archive)
+        zip_discard(archive);
+    free(subject);
+    free(description);
     return status;
 }
+
+/* ---- ODT ----------------------------------------------------------------- */
+
+/* Where the reader is in content.xml. */
+typedef struct odt_state {
+    bool in_body;     /* inside office:text */
+    int in_paragraph; /* depth of text:p and text:h */
+    int skip_depth;   /* inside a tracked change or comment at this depth; -1: not */
+} odt_state_t;
 
 /* Append ODF character data: whitespace runs collapse to one space
  * (ODF 1.2, 6.1.2); text:s and text:tab carry the deliberate ones. */
 static ms_extract_status_t
-odt_characters(ms_extract__text_t *text, const char *s)
+odt_characters(ms_buf_t *text, const char *s)
 {
     ms_extract_status_t status = MS_EXTRACT_OK;
 
     for (; *s && status == MS_EXTRACT_OK; s++) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-            if (text->length > 0 && text->data[text->length - 1] != ' ' &&
-                text->data[text->length - 1] != '\n')
-                status = ms_extract__text_putc(text, ' ');
-            continue;
-        }
-        status = ms_extract__text_putc(text, *s);
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            status = ms_extract__text_space(text);
+        else
+            status = ms_extract__text_putc(text, *s);
+    }
+    return status;
+}
+
+/* An element start inside office:text. */
+static ms_extract_status_t
+odt_element(ms_extract__job_t *job, xmlTextReaderPtr reader, odt_state_t *st)
+{
+    ms_extract_status_t status = MS_EXTRACT_OK;
+    int empty = xmlTextReaderIsEmptyElement(reader);
+
+    if (is(reader, NS_TEXT, "tracked-changes") || is(reader, NS_OFFICE, "annotation")) {
+        if (!empty)
+            st->skip_depth = xmlTextReaderDepth(reader);
+    } else if (is(reader, NS_TEXT, "p") || is(reader, NS_TEXT, "h")) {
+        if (empty)
+            status = ms_extract__text_putc(&job->text, '\n');
+        else
+            st->in_paragraph++;
+    } else if (is(reader, NS_TEXT, "s")) {
+        xmlChar *count = xmlTextReaderGetAttributeNs(reader, (const xmlChar *)"c",
+                                                     (const xmlChar *)NS_TEXT);
+        int n = count ? atoi((const char *)count) : 1;
+
+        xmlFree(count);
+        for (n = n < 1            ? 1
+                 : n > MAX_SPACES ? MAX_SPACES
+                                  : n;
+             n > 0 && status == MS_EXTRACT_OK; n--)
+            status = ms_extract__text_putc(&job->text, ' ');
+    } else if (is(reader, NS_TEXT, "tab")) {
+        status = ms_extract__text_putc(&job->text, '\t');
+    } else if (is(reader, NS_TEXT, "line-break")) {
+        status = ms_extract__text_putc(&job->text, '\n');
     }
     return status;
 }
@@ -380,195 +483,86 @@ odt_characters(ms_extract__text_t *text, const char *s)
  * spans, links, text:s, text:tab and text:line-break. Tracked deletions
  * and comments are skipped. */
 static ms_extract_status_t
-odt_text(ms_extract__job_t *job, const char *xml, size_t length)
+odt_node(ms_extract__job_t *job, xmlTextReaderPtr reader, void *state)
 {
-    static const char name[] = "content.xml";
-    ms_extract_status_t status = MS_EXTRACT_OK;
-    xmlTextReaderPtr reader = open_reader(xml, length, name);
-    int in_body = 0, in_paragraph = 0, skip_depth = -1, rc;
+    odt_state_t *st = state;
+    int type = xmlTextReaderNodeType(reader);
+    const xmlChar *value;
 
-    if (!reader)
-        return MS_EXTRACT_NOMEM;
-    while (status == MS_EXTRACT_OK && (rc = xmlTextReaderRead(reader)) == 1) {
-        int type = xmlTextReaderNodeType(reader);
-        int depth = xmlTextReaderDepth(reader);
-
-        if (skip_depth >= 0) {
-            if (type == XML_READER_TYPE_END_ELEMENT && depth == skip_depth)
-                skip_depth = -1;
-            continue;
+    if (st->skip_depth >= 0) {
+        if (type == XML_READER_TYPE_END_ELEMENT &&
+            xmlTextReaderDepth(reader) == st->skip_depth)
+            st->skip_depth = -1;
+    } else if (is(reader, NS_OFFICE, "text")) {
+        st->in_body =
+            type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(reader);
+    } else if (!st->in_body) {
+        return MS_EXTRACT_OK;
+    } else if (type == XML_READER_TYPE_ELEMENT) {
+        return odt_element(job, reader, st);
+    } else if (type == XML_READER_TYPE_END_ELEMENT) {
+        if (is(reader, NS_TEXT, "p") || is(reader, NS_TEXT, "h")) {
+            st->in_paragraph--;
+            return ms_extract__text_putc(&job->text, '\n');
         }
-        if (type == XML_READER_TYPE_ELEMENT) {
-            int empty = xmlTextReaderIsEmptyElement(reader);
-
-            if (is(reader, NS_OFFICE, "text")) {
-                in_body = !empty;
-            } else if (!in_body) {
-                continue;
-            } else if (is(reader, NS_TEXT, "tracked-changes") ||
-                       is(reader, NS_OFFICE, "annotation")) {
-                if (!empty)
-                    skip_depth = depth;
-            } else if (is(reader, NS_TEXT, "p") || is(reader, NS_TEXT, "h")) {
-                in_paragraph++;
-                if (empty) {
-                    in_paragraph--;
-                    status = ms_extract__text_putc(&job->text, '\n');
-                }
-            } else if (is(reader, NS_TEXT, "s")) {
-                xmlChar *count = xmlTextReaderGetAttributeNs(reader, (const xmlChar *)"c",
-                                                             (const xmlChar *)NS_TEXT);
-                int n = count ? atoi((const char *)count) : 1;
-
-                xmlFree(count);
-                status = put_spaces(&job->text, n < 1            ? 1
-                                                : n > MAX_SPACES ? MAX_SPACES
-                                                                 : n);
-            } else if (is(reader, NS_TEXT, "tab")) {
-                status = ms_extract__text_putc(&job->text, '\t');
-            } else if (is(reader, NS_TEXT, "line-break")) {
-                status = ms_extract__text_putc(&job->text, '\n');
-            }
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (is(reader, NS_OFFICE, "text")) {
-                in_body = 0;
-            } else if (in_body &&
-                       (is(reader, NS_TEXT, "p") || is(reader, NS_TEXT, "h"))) {
-                in_paragraph--;
-                status = ms_extract__text_putc(&job->text, '\n');
-            }
-        } else if (in_body && in_paragraph > 0 &&
-                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            const xmlChar *value = xmlTextReaderConstValue(reader);
-
-            if (value)
-                status = odt_characters(&job->text, (const char *)value);
-        }
+    } else if (st->in_paragraph > 0 && is_text(type) &&
+               (value = xmlTextReaderConstValue(reader)) != NULL) {
+        return odt_characters(&job->text, (const char *)value);
     }
-    if (status == MS_EXTRACT_OK && rc < 0)
-        status = not_well_formed(job, name);
-    xmlFreeTextReader(reader);
-    return status;
+    return MS_EXTRACT_OK;
 }
 
-ms_extract_status_t
-ms_extract__docx(ms_extract__job_t *job)
+/* Whether the zip's "mimetype" entry says OpenDocument text. */
+static ms_extract_status_t
+odt_mimetype(ms_extract__job_t *job, zip_t *archive)
 {
-    ms_extract_status_t status;
-    ms_extract_result_t *r = job->result;
-    zip_t *archive = NULL;
-    char *xml = NULL, *subject = NULL, *description = NULL;
+    char *data = NULL;
     size_t length;
+    ms_extract_status_t status = read_entry(job, archive, "mimetype", &data, &length);
 
-    xmlInitParser();
-    status = open_archive(job, "DOCX", &archive);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    status = read_entry(job, archive, "word/document.xml", &xml, &length);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    if (!xml) {
+    while (
+        data && length > 0 &&
+        (data[length - 1] == '\n' || data[length - 1] == '\r' || data[length - 1] == ' '))
+        length--;
+    if (status == MS_EXTRACT_OK && (!data || length != strlen(ODT_MIMETYPE) ||
+                                    memcmp(data, ODT_MIMETYPE, length) != 0))
         status = ms_extract__fail(job, MS_EXTRACT_INVALID,
-                                  "not a DOCX: the zip archive has no word/document.xml");
-        goto out;
-    }
-    status = docx_text(job, xml, length);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    free(xml);
-    xml = NULL;
-    status = read_entry(job, archive, "docProps/core.xml", &xml, &length);
-    if (status != MS_EXTRACT_OK || !xml)
-        goto out;
-    {
-        wanted_t wanted[] = {
-            {NS_DC, "title", &r->title, 0},          {NS_DC, "subject", &subject, 0},
-            {NS_DC, "description", &description, 0}, {NS_DCTERMS, "created", &r->date, 1},
-            {NS_DC, "language", &r->language, 0},
-        };
-
-        status = read_metadata(xml, length, "docProps/core.xml", wanted,
-                               sizeof(wanted) / sizeof(wanted[0]));
-    }
-    r->description = subject ? subject : description;
-    if (subject)
-        subject = NULL;
-    else
-        description = NULL;
-out:
-    if (archive)
-        zip_discard(archive);
-    free(xml);
-    free(subject);
-    free(description);
+                                  "not an OpenDocument text: mimetype is not %s",
+                                  ODT_MIMETYPE);
+    free(data);
     return status;
 }
 
 ms_extract_status_t
 ms_extract__odt(ms_extract__job_t *job)
 {
-    ms_extract_status_t status;
     ms_extract_result_t *r = job->result;
+    char *subject = NULL;
+    wanted_t wanted[] = {
+        {NS_DC, "title", &r->title, 0},       {NS_DC, "description", &r->description, 0},
+        {NS_DC, "subject", &subject, 0},      {NS_META, "creation-date", &r->date, 1},
+        {NS_DC, "language", &r->language, 0},
+    };
+    wanted_set_t set = {wanted, sizeof(wanted) / sizeof(wanted[0])};
+    odt_state_t state = {false, 0, -1};
     zip_t *archive = NULL;
-    char *data = NULL, *subject = NULL;
-    size_t length;
+    ms_extract_status_t status;
 
     xmlInitParser();
     status = open_archive(job, "ODT", &archive);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    status = read_entry(job, archive, "mimetype", &data, &length);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    while (
-        data && length > 0 &&
-        (data[length - 1] == '\n' || data[length - 1] == '\r' || data[length - 1] == ' '))
-        length--;
-    if (!data || length != strlen(ODT_MIMETYPE) ||
-        memcmp(data, ODT_MIMETYPE, length) != 0) {
-        status = ms_extract__fail(job, MS_EXTRACT_INVALID,
-                                  "not an OpenDocument text: mimetype is not %s",
-                                  ODT_MIMETYPE);
-        goto out;
-    }
-    free(data);
-    data = NULL;
-    status = read_entry(job, archive, "content.xml", &data, &length);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    if (!data) {
-        status = ms_extract__fail(job, MS_EXTRACT_INVALID, "ODT has no content.xml");
-        goto out;
-    }
-    status = odt_text(job, data, length);
-    if (status != MS_EXTRACT_OK)
-        goto out;
-    free(data);
-    data = NULL;
-    status = read_entry(job, archive, "meta.xml", &data, &length);
-    if (status != MS_EXTRACT_OK || !data)
-        goto out;
-    {
-        wanted_t wanted[] = {
-            {NS_DC, "title", &r->title, 0},
-            {NS_DC, "description", &r->description, 0},
-            {NS_DC, "subject", &subject, 0},
-            {NS_META, "creation-date", &r->date, 1},
-            {NS_DC, "language", &r->language, 0},
-        };
-
-        status = read_metadata(data, length, "meta.xml", wanted,
-                               sizeof(wanted) / sizeof(wanted[0]));
-    }
-    if (!r->description) {
+    if (status == MS_EXTRACT_OK)
+        status = odt_mimetype(job, archive);
+    if (status == MS_EXTRACT_OK)
+        status = read_part(job, archive, "content.xml", "ODT has no content.xml",
+                           odt_node, &state);
+    if (status == MS_EXTRACT_OK)
+        status = read_part(job, archive, "meta.xml", NULL, metadata_node, &set);
+    if (status == MS_EXTRACT_OK && !r->description) {
         r->description = subject;
         subject = NULL;
     }
-out:
     if (archive)
         zip_discard(archive);
-    free(data);
     free(subject);
     return status;
 }
