@@ -21,14 +21,18 @@
  * free keys), but not for id, type, date or language, where a number is
  * almost certainly an export gone wrong.
  */
-#include "ms_archive.h"
-
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
+
+#include "archive-doc.h"
+#include "archive-format.h"
+#include "archive-io.h"
+#include "ms_buf.h"
+#include "ms_utf8.h"
 
 /* Ids seen so far and the line of each: a chained hash table. */
 struct seen {
@@ -111,36 +115,13 @@ seen_free(struct seen *seen)
     free(seen->buckets);
 }
 
-/* One line's problem: where and why. */
-struct problem {
-    unsigned column;
-    char text[224];
-};
-
-static void problem_set(struct problem *p, unsigned column, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-problem_set(struct problem *p, unsigned column, const char *fmt, ...)
-{
-    va_list ap;
-
-    p->column = column;
-    va_start(ap, fmt);
-    vsnprintf(p->text, sizeof(p->text), fmt, ap);
-    va_end(ap);
-}
-
 /* The column (in characters) of byte 'offset' of 'line'. */
 static unsigned
 column_of(const char *line, size_t offset)
 {
-    unsigned column = 1;
+    unsigned number, column;
 
-    for (size_t i = 0; i < offset; i++) {
-        if (((unsigned char)line[i] & 0xC0) != 0x80)
-            column++;
-    }
+    ms_archive__position(line, offset, &number, &column);
     return column;
 }
 
@@ -205,11 +186,11 @@ json_kind(const json_t *value)
     return "null";
 }
 
-/* The text of one scalar JSON value for a key of 'kind' ('free': not a
- * known key), in *out (caller frees), or NULL when it is to be left out.
- * Returns a static reason on a wrong type, else NULL. */
+/* The text of one scalar JSON value for 'key', in *out (caller frees), or
+ * NULL when it is to be left out. Returns a static reason on a wrong
+ * type, else NULL. */
 static const char *
-scalar_text(char **out, const json_t *value, ms_archive_key_kind_t kind, bool free_key)
+scalar_text(char **out, const json_t *value, const ms_archive_key_t *key)
 {
     *out = NULL;
     switch (json_typeof(value)) {
@@ -218,14 +199,13 @@ scalar_text(char **out, const json_t *value, ms_archive_key_kind_t kind, bool fr
         return NULL;
     case JSON_INTEGER:
     case JSON_REAL:
-        if (kind == MS_ARCHIVE_KEY_ID || kind == MS_ARCHIVE_KEY_DATE ||
-            kind == MS_ARCHIVE_KEY_TYPE || kind == MS_ARCHIVE_KEY_LANGUAGE)
+        if (key->text_only)
             return "must be text (in quotes), found a number";
         *out = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
         return NULL;
     case JSON_TRUE:
     case JSON_FALSE:
-        if (!free_key)
+        if (!ms_archive__key_free(key))
             return "must be text, found true or false";
         *out = strdup(json_is_true(value) ? "true" : "false");
         return NULL;
@@ -238,22 +218,21 @@ scalar_text(char **out, const json_t *value, ms_archive_key_kind_t kind, bool fr
     return "expected a single value";
 }
 
-/* Add one checked value of key 'key' ('name', 'kind') to 'meta'. */
+/* Add one checked value of 'key' (written as 'written') to 'meta'. */
 static ms_archive_status_t
-add_value(ms_archive_meta_t *meta, struct problem *p, unsigned column, const char *key,
-          const char *name, ms_archive_key_kind_t kind, const json_t *value,
-          bool free_key)
+add_value(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
+          const char *written, const ms_archive_key_t *key, const json_t *value)
 {
-    char *text = NULL, code[3];
-    const char *reason = scalar_text(&text, value, kind, free_key);
+    char *text = NULL, buf[256];
+    const char *reason = scalar_text(&text, value, key), *stored;
     ms_archive_status_t status = MS_ARCHIVE_OK;
 
     if (reason) {
         if (strcmp(reason, "expected a single value") == 0)
-            problem_set(p, column, "%s: expected a single value, found %s", key,
-                        json_kind(value));
+            ms_archive__set_error(p, 0, column, "%s: expected a single value, found %s",
+                                  written, json_kind(value));
         else
-            problem_set(p, column, "%s: %s", key, reason);
+            ms_archive__set_error(p, 0, column, "%s: %s", written, reason);
         return MS_ARCHIVE_INVALID;
     }
     if (json_is_null(value))
@@ -262,122 +241,117 @@ add_value(ms_archive_meta_t *meta, struct problem *p, unsigned column, const cha
         return MS_ARCHIVE_NOMEM;
     /* As in YAML: an empty title, language or list value counts as absent,
      * an empty id, date or type is a mistake. */
-    if (!text[0] && kind != MS_ARCHIVE_KEY_ID && kind != MS_ARCHIVE_KEY_DATE &&
-        kind != MS_ARCHIVE_KEY_TYPE)
+    if (!text[0] && !key->check_empty)
         goto out;
-    if ((reason = ms_archive__value_check(kind, text)) != NULL) {
-        problem_set(p, column, "%s: %s", key, reason);
+    reason = ms_archive__value_check(key, text, &stored, buf, sizeof(buf));
+    if (reason) {
+        ms_archive__set_error(p, 0, column, "%s: %s", written, reason);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
-    if (kind == MS_ARCHIVE_KEY_LANGUAGE && ms_archive__language_code(code, text))
-        status = ms_archive__meta_add(meta, name, code, strlen(code));
-    else
-        status = ms_archive__meta_add(meta, name, text, strlen(text));
+    status = ms_archive__meta_add(meta, key->name, stored, strlen(stored));
 
 out:
     free(text);
     return status;
 }
 
+/* The body of a line: "text" or "body", text or null, not both. */
+static ms_archive_status_t
+read_body(const char **body, ms_archive_error_t *p, unsigned column, const char *key,
+          const json_t *value)
+{
+    if (json_is_null(value))
+        return MS_ARCHIVE_OK;
+    if (!json_is_string(value)) {
+        ms_archive__set_error(p, 0, column, "%s: must be text, found %s", key,
+                              json_kind(value));
+        return MS_ARCHIVE_INVALID;
+    }
+    if (*body) {
+        ms_archive__set_error(p, 0, column, "%s: give either text or body, not both",
+                              key);
+        return MS_ARCHIVE_INVALID;
+    }
+    *body = json_string_value(value);
+    return MS_ARCHIVE_OK;
+}
+
+/* The values of metadata key 'written' ('key'): one, or a list when the
+ * key takes one. */
+static ms_archive_status_t
+read_values(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
+            const char *written, const ms_archive_key_t *key, const json_t *value)
+{
+    ms_archive_status_t status;
+    json_t *item;
+    size_t i;
+
+    if (json_is_object(value)) {
+        ms_archive__set_error(p, 0, column, "%s: expected %s, found an object", written,
+                              key->list ? "a value or a list of values"
+                                        : "a single value");
+        return MS_ARCHIVE_INVALID;
+    }
+    if (!json_is_array(value))
+        return add_value(meta, p, column, written, key, value);
+    if (!key->list) {
+        ms_archive__set_error(p, 0, column, "%s: expected a single value, found a list",
+                              written);
+        return MS_ARCHIVE_INVALID;
+    }
+    status = ms_archive__meta_add(meta, key->name, NULL, 0);
+    json_array_foreach(value, i, item)
+    {
+        if (status != MS_ARCHIVE_OK)
+            break;
+        if (json_is_array(item) || json_is_object(item)) {
+            ms_archive__set_error(p, 0, column,
+                                  "%s: expected a value in the list, found %s", written,
+                                  json_kind(item));
+            return MS_ARCHIVE_INVALID;
+        }
+        status = add_value(meta, p, column, written, key, item);
+    }
+    return status;
+}
+
 /* Read the members of 'object' into the layer 'meta' and the body into
  * *body (borrowed from 'object'). */
 static ms_archive_status_t
-read_object(ms_archive_meta_t *meta, const char **body, struct problem *p,
+read_object(ms_archive_meta_t *meta, const char **body, ms_archive_error_t *p,
             const json_t *object, const char *line, size_t len)
 {
-    const char *key;
+    const char *written;
     json_t *value;
     ms_archive_status_t status = MS_ARCHIVE_OK;
 
     *body = NULL;
-    json_object_foreach((json_t *)object, key, value)
+    json_object_foreach((json_t *)object, written, value)
     {
-        ms_archive_key_kind_t kind;
-        const char *name = ms_archive__key(key, &kind);
-        /* ms_archive__key() hands back 'key' itself for a free key. */
-        bool free_key = name == key;
-        unsigned column = value_column(line, len, key);
+        unsigned column = value_column(line, len, written);
+        ms_archive_key_t key;
 
-        if (!key[0]) {
-            problem_set(p, column, "keys must be non-empty names");
+        if (!written[0]) {
+            ms_archive__set_error(p, 0, column, "keys must be non-empty names");
             return MS_ARCHIVE_INVALID;
         }
-        if (strcmp(key, "text") == 0 || strcmp(key, "body") == 0) {
-            if (json_is_null(value))
-                continue;
-            if (!json_is_string(value)) {
-                problem_set(p, column, "%s: must be text, found %s", key,
-                            json_kind(value));
-                return MS_ARCHIVE_INVALID;
-            }
-            if (*body) {
-                problem_set(p, column, "%s: give either text or body, not both", key);
-                return MS_ARCHIVE_INVALID;
-            }
-            *body = json_string_value(value);
-            continue;
-        }
-        if (json_is_object(value)) {
-            problem_set(p, column, "%s: expected %s, found an object", key,
-                        kind == MS_ARCHIVE_KEY_LIST || kind == MS_ARCHIVE_KEY_STATUS
-                            ? "a value or a list of values"
-                            : "a single value");
-            return MS_ARCHIVE_INVALID;
-        }
-        if (json_is_array(value)) {
-            size_t i;
-            json_t *item;
-            if (kind != MS_ARCHIVE_KEY_LIST && kind != MS_ARCHIVE_KEY_STATUS) {
-                problem_set(p, column, "%s: expected a single value, found a list", key);
-                return MS_ARCHIVE_INVALID;
-            }
-            if ((status = ms_archive__meta_add(meta, name, NULL, 0)) != MS_ARCHIVE_OK)
-                return status;
-            json_array_foreach(value, i, item)
-            {
-                if (json_is_array(item) || json_is_object(item)) {
-                    problem_set(p, column, "%s: expected a value in the list, found %s",
-                                key, json_kind(item));
-                    return MS_ARCHIVE_INVALID;
-                }
-                status = add_value(meta, p, column, key, name, kind, item, free_key);
-                if (status != MS_ARCHIVE_OK)
-                    return status;
-            }
-            continue;
-        }
-        status = add_value(meta, p, column, key, name, kind, value, free_key);
+        ms_archive__key(&key, written);
+        if (strcmp(written, "text") == 0 || strcmp(written, "body") == 0)
+            status = read_body(body, p, column, written, value);
+        else
+            status = read_values(meta, p, column, written, &key, value);
         if (status != MS_ARCHIVE_OK)
             return status;
     }
     return status;
 }
 
-/* The title a line's text suggests: its first non-blank line. */
-static ms_archive_status_t
-text_title(char **out, const char *text)
-{
-    const char *p = text;
-
-    *out = NULL;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        size_t blank = strspn(p, " \t\r\f\v");
-        if (blank < n) {
-            *out = ms_archive__title_from(p, n);
-            return *out ? MS_ARCHIVE_OK : MS_ARCHIVE_NOMEM;
-        }
-        p += n + (p[n] == '\n');
-    }
-    return MS_ARCHIVE_OK;
-}
-
 /* Turn line 'number' (its 'len' bytes, no newline) into a document. A bad
  * line sets 'p' and returns MS_ARCHIVE_INVALID. */
 static ms_archive_status_t
-read_line(ms_archive_doc_t **out, struct problem *p, struct seen *seen, const char *line,
-          size_t len, unsigned long number, const char *path,
+read_line(ms_archive_doc_t **out, ms_archive_error_t *p, struct seen *seen,
+          const char *line, size_t len, unsigned long number, const char *path,
           const ms_archive_meta_t *staff, const ms_archive_options_t *opts)
 {
     json_error_t jerr;
@@ -392,19 +366,20 @@ read_line(ms_archive_doc_t **out, struct problem *p, struct seen *seen, const ch
     ms_archive_status_t status = MS_ARCHIVE_INVALID;
 
     *out = NULL;
-    if (!ms_archive_utf8_valid(line, len, &bad)) {
-        problem_set(p, column_of(line, bad), "not valid UTF-8 (byte 0x%02X)",
-                    (unsigned char)line[bad]);
+    if (!ms_utf8_valid(line, len, &bad)) {
+        ms_archive__set_error(p, 0, column_of(line, bad), "not valid UTF-8 (byte 0x%02X)",
+                              (unsigned char)line[bad]);
         goto out;
     }
     object = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!object) {
-        problem_set(p, jerr.column > 0 ? (unsigned)jerr.column : 1, "invalid JSON: %s",
-                    jerr.text);
+        ms_archive__set_error(p, 0, jerr.column > 0 ? (unsigned)jerr.column : 1,
+                              "invalid JSON: %s", jerr.text);
         goto out;
     }
     if (!json_is_object(object)) {
-        problem_set(p, 1, "expected a JSON object, found %s", json_kind(object));
+        ms_archive__set_error(p, 0, 1, "expected a JSON object, found %s",
+                              json_kind(object));
         goto out;
     }
     status = read_object(&own, &body, p, object, line, len);
@@ -412,14 +387,15 @@ read_line(ms_archive_doc_t **out, struct problem *p, struct seen *seen, const ch
         goto out;
     id = ms_archive__meta_get(&own, "id");
     if (!id || id->n_values == 0) {
-        problem_set(p, 1, "id: missing; every JSON line needs its own id");
+        ms_archive__set_error(p, 0, 1, "id: missing; every JSON line needs its own id");
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
     earlier = seen_find(seen, id->values[0]);
     if (earlier) {
-        problem_set(p, value_column(line, len, "id"),
-                    "id: %s is already used at line %lu", id->values[0], earlier);
+        ms_archive__set_error(p, 0, value_column(line, len, "id"),
+                              "id: %s is already used at line %lu", id->values[0],
+                              earlier);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -427,7 +403,8 @@ read_line(ms_archive_doc_t **out, struct problem *p, struct seen *seen, const ch
     if (!doc || !(doc->body = strdup(body ? body : "")) ||
         ms_archive__meta_merge(&meta, staff) != MS_ARCHIVE_OK ||
         ms_archive__meta_merge(&meta, &own) != MS_ARCHIVE_OK ||
-        text_title(&doc->title, doc->body) != MS_ARCHIVE_OK ||
+        ms_archive__first_line_title(&doc->title, doc->body, strlen(doc->body)) !=
+            MS_ARCHIVE_OK ||
         (!doc->title && !(doc->title = strdup(id->values[0])))) {
         status = MS_ARCHIVE_NOMEM;
         goto out;
@@ -436,7 +413,7 @@ read_line(ms_archive_doc_t **out, struct problem *p, struct seen *seen, const ch
     if (status == MS_ARCHIVE_OK && !seen_add(seen, doc->id, number))
         status = MS_ARCHIVE_NOMEM;
     if (status == MS_ARCHIVE_INVALID)
-        problem_set(p, 1, "%s", err.text);
+        ms_archive__set_error(p, 0, 1, "%s", err.text);
     if (status != MS_ARCHIVE_OK)
         goto out;
     *out = doc;
@@ -450,47 +427,105 @@ out:
     return status;
 }
 
-/* A line being read. */
-struct line {
-    char *data;
-    size_t len, cap;
-    bool too_long; /* over the limit: the rest is read and dropped */
+/* The state of reading one file. */
+struct reader {
+    FILE *in;
+    const char *path;    /* relative to the archive root */
+    const char *display; /* the file as warnings name it */
+    const ms_archive_meta_t *staff;
+    const ms_archive_options_t *opts;
+    ms_archive_doc_cb each;
+    ms_archive_warning_cb warn;
+    void *payload;
+    ms_buf_t line;         /* the line being read, capped at max_file_size */
+    struct seen seen;      /* the ids of the good lines so far */
+    unsigned long number;  /* of the line being read */
+    unsigned long n_lines; /* lines not blank */
+    unsigned long n_good;
+    ms_archive_error_t first; /* the first bad line's problem, at line first_line */
+    unsigned long first_line;
 };
 
-/* Read one line of 'in' (without its '\n') into 'l', keeping at most
- * 'max' bytes (0: any). Returns false at the end of the input, or on a
- * read or allocation error (errno set, l->data untouched on ENOMEM). */
+/* Read one line of r->in (without its '\n') into r->line, keeping no
+ * more than its limit; *too_long says the rest was dropped. Returns false
+ * at the end of the input, on a read error (ferror) or when memory runs
+ * out (r->line.status is MS_BUF_NOMEM then). */
 static bool
-next_line(struct line *l, FILE *in, size_t max, bool *nomem)
+next_line(struct reader *r, bool *too_long)
 {
     int c;
     bool any = false;
 
-    l->len = 0;
-    l->too_long = false;
-    while ((c = getc_unlocked(in)) != EOF) {
+    /* Emptied by hand (ms_buf.h has no "clear"), keeping the allocation
+     * for the next line. */
+    r->line.len = 0;
+    r->line.status = MS_BUF_OK;
+    *too_long = false;
+    while ((c = getc_unlocked(r->in)) != EOF) {
         any = true;
         if (c == '\n')
             break;
-        if (l->too_long)
-            continue;
-        if (max > 0 && l->len >= max) {
-            l->too_long = true;
-            continue;
-        }
-        if (l->len + 2 > l->cap) {
-            size_t cap = l->cap ? l->cap * 2 : 4096;
-            char *data = realloc(l->data, cap);
-            if (!data) {
-                *nomem = true;
-                return false;
-            }
-            l->data = data;
-            l->cap = cap;
-        }
-        l->data[l->len++] = (char)c;
+        if (!*too_long && ms_buf_putc(&r->line, (char)c) == MS_BUF_LIMIT)
+            *too_long = true;
     }
-    return any;
+    return any && r->line.status != MS_BUF_NOMEM;
+}
+
+/* A bad line: a warning, and the first one kept for the error if there
+ * is no good line at all. */
+static void
+bad_line(struct reader *r, const ms_archive_error_t *p)
+{
+    char warning[sizeof(p->file) + sizeof(p->text) + 48];
+
+    if (r->warn) {
+        snprintf(warning, sizeof(warning), "%s:%lu:%u: %s", r->display, r->number,
+                 p->column, p->text);
+        r->warn(warning, r->payload);
+    }
+    if (!r->first_line) {
+        r->first = *p;
+        r->first_line = r->number;
+    }
+}
+
+/* Take the line just read. Returns MS_ARCHIVE_OK to go on to the next. */
+static ms_archive_status_t
+take_line(struct reader *r, bool too_long)
+{
+    ms_archive_error_t p = {.line = 0};
+    ms_archive_doc_t *doc = NULL;
+    const char *text = r->line.data ? r->line.data : "";
+    size_t len = r->line.len, max = r->line.limit;
+    ms_archive_status_t status;
+
+    r->number++;
+    if (len > 0 && text[len - 1] == '\r')
+        len--;
+    /* A byte order mark may open the file; it is not part of the JSON. */
+    if (r->number == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    if (!too_long && (len == 0 || strspn(text, " \t\r") >= len))
+        return MS_ARCHIVE_OK; /* blank lines separate nothing and cost nothing */
+    r->n_lines++;
+    if (too_long) {
+        ms_archive__set_error(
+            &p, 0, 1, "line longer than " MS_ARCHIVE__MAX_SIZE_KEY " (%zu bytes)", max);
+        status = MS_ARCHIVE_INVALID;
+    } else {
+        status = read_line(&doc, &p, &r->seen, text, len, r->number, r->path, r->staff,
+                           r->opts);
+    }
+    if (status == MS_ARCHIVE_INVALID) {
+        bad_line(r, &p);
+        return MS_ARCHIVE_OK;
+    }
+    if (status != MS_ARCHIVE_OK)
+        return status;
+    r->n_good++;
+    return r->each(doc, r->payload);
 }
 
 ms_archive_status_t
@@ -499,81 +534,67 @@ ms_archive__jsonl_read(FILE *in, const char *path, const char *display,
                        ms_archive_doc_cb each, ms_archive_warning_cb warn, void *payload,
                        ms_archive_error_t *err)
 {
-    struct line l = {0};
-    struct seen seen = {0};
-    struct problem first = {0, ""};
-    unsigned long number = 0, first_line = 0, n_lines = 0, n_good = 0;
-    size_t max = opts ? opts->max_file_size : 0;
-    bool nomem = false;
+    struct reader r = {.in = in,
+                       .path = path,
+                       .display = display,
+                       .staff = staff,
+                       .opts = opts,
+                       .each = each,
+                       .warn = warn,
+                       .payload = payload};
     ms_archive_status_t status = MS_ARCHIVE_OK;
+    bool too_long;
 
-    while (next_line(&l, in, max, &nomem)) {
-        struct problem p = {1, ""};
-        ms_archive_doc_t *doc = NULL;
-        const char *text = l.data;
-        size_t len = l.len;
-
-        number++;
-        if (len > 0 && text[len - 1] == '\r')
-            len--;
-        /* A byte order mark may open the file; it is not part of the JSON. */
-        if (number == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-            text += 3;
-            len -= 3;
-        }
-        if (!l.too_long && (len == 0 || strspn(text, " \t\r") >= len))
-            continue; /* blank lines separate nothing and cost nothing */
-        n_lines++;
-        if (l.too_long) {
-            problem_set(&p, 1, "line longer than archive.max_file_size (%zu bytes)", max);
-            status = MS_ARCHIVE_INVALID;
-        } else {
-            status = read_line(&doc, &p, &seen, text, len, number, path, staff, opts);
-        }
-        if (status == MS_ARCHIVE_NOMEM)
-            goto out;
-        if (status == MS_ARCHIVE_INVALID) {
-            if (warn) {
-                char warning[sizeof(err->file) + sizeof(p.text) + 48];
-                snprintf(warning, sizeof(warning), "%s:%lu:%u: %s", display, number,
-                         p.column, p.text);
-                warn(warning, payload);
-            }
-            if (!first_line) {
-                first = p;
-                first_line = number;
-            }
-            status = MS_ARCHIVE_OK;
-            continue;
-        }
-        n_good++;
-        status = each(doc, payload);
-        if (status != MS_ARCHIVE_OK)
-            goto out;
-    }
-    if (nomem) {
-        status = MS_ARCHIVE_NOMEM;
+    r.line.limit = opts ? opts->max_file_size : 0;
+    while (status == MS_ARCHIVE_OK && next_line(&r, &too_long))
+        status = take_line(&r, too_long);
+    if (status != MS_ARCHIVE_OK)
         goto out;
-    }
-    if (ferror(in)) {
+    if (r.line.status == MS_BUF_NOMEM) {
+        status = MS_ARCHIVE_NOMEM;
+    } else if (ferror(in)) {
         ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
         status = MS_ARCHIVE_IO;
-        goto out;
-    }
-    if (n_lines == 0) {
+    } else if (r.n_lines == 0) {
         ms_archive__set_error(err, 0, 0, "empty file: no JSON lines");
         status = MS_ARCHIVE_INVALID;
-    } else if (n_good == 0) {
-        ms_archive__set_error(err, (unsigned)first_line, first.column,
-                              "no valid line (%lu bad); the first: %s", n_lines,
-                              first.text);
+    } else if (r.n_good == 0) {
+        ms_archive__set_error(err, (unsigned)r.first_line, r.first.column,
+                              "no valid line (%lu bad); the first: %s", r.n_lines,
+                              r.first.text);
         status = MS_ARCHIVE_INVALID;
     }
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
         ms_archive__set_error(err, 0, 0, "out of memory");
-    seen_free(&seen);
-    free(l.data);
+    seen_free(&r.seen);
+    ms_buf_free(&r.line);
+    return status;
+}
+
+ms_archive_status_t
+ms_archive__load_jsonl(const ms_archive__source_t *src)
+{
+    ms_archive_status_t status;
+    FILE *in = NULL;
+    off_t size;
+    int fd;
+
+    /* No size limit on the file: it is read a line at a time, and the
+     * limit applies to each line. */
+    status = ms_archive__open_regular(&fd, &size, src->full, 0, MS_ARCHIVE__MAX_SIZE_KEY,
+                                      src->err);
+    if (status == MS_ARCHIVE_OK && !(in = fdopen(fd, "r"))) {
+        ms_archive__set_error(src->err, 0, 0, "cannot read: %s", strerror(errno));
+        status = MS_ARCHIVE_IO;
+    }
+    if (!in && fd >= 0)
+        close(fd);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__jsonl_read(in, src->path, src->full, src->staff, src->opts,
+                                        src->each, src->warn, src->payload, src->err);
+    if (in)
+        fclose(in);
     return status;
 }

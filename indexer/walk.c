@@ -19,8 +19,6 @@
  * never appear. A document that exists but cannot be read (permissions, a
  * dangling link, a link loop) is reported through the callback as failed.
  */
-#include "ms_archive.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "archive-io.h"
 
 #define WALK_MAX_DEPTH 64
 
@@ -63,14 +63,9 @@ visit(struct walker *w, const struct stat *st)
         if (w->visited[i].dev == st->st_dev && w->visited[i].ino == st->st_ino)
             return 0;
     }
-    if (w->n_visited == w->visited_capacity) {
-        size_t cap = w->visited_capacity ? w->visited_capacity * 2 : 64;
-        struct dir_id *visited = realloc(w->visited, cap * sizeof(*visited));
-        if (!visited)
-            return -1;
-        w->visited = visited;
-        w->visited_capacity = cap;
-    }
+    if (!ms_archive__grow(&w->visited, &w->visited_capacity, w->n_visited,
+                          sizeof(*w->visited), 64))
+        return -1;
     w->visited[w->n_visited].dev = st->st_dev;
     w->visited[w->n_visited].ino = st->st_ino;
     w->n_visited++;
@@ -82,14 +77,9 @@ add_entry(struct walker *w, const char *path, off_t size)
 {
     ms_archive_listing_t *l = w->listing;
 
-    if (l->n_entries == w->entries_capacity) {
-        size_t cap = w->entries_capacity ? w->entries_capacity * 2 : 256;
-        ms_archive_entry_t *entries = realloc(l->entries, cap * sizeof(*entries));
-        if (!entries)
-            return MS_ARCHIVE_NOMEM;
-        l->entries = entries;
-        w->entries_capacity = cap;
-    }
+    if (!ms_archive__grow(&l->entries, &w->entries_capacity, l->n_entries,
+                          sizeof(*l->entries), 256))
+        return MS_ARCHIVE_NOMEM;
     l->entries[l->n_entries].path = strdup(path);
     if (!l->entries[l->n_entries].path)
         return MS_ARCHIVE_NOMEM;
@@ -142,18 +132,8 @@ read_names(char ***out, size_t *n_out, const char *full)
         }
         if (entry->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            size_t new_cap = cap ? cap * 2 : 32;
-            char **grown = realloc(names, new_cap * sizeof(*grown));
-            if (!grown) {
-                status = MS_ARCHIVE_NOMEM;
-                goto out;
-            }
-            names = grown;
-            cap = new_cap;
-        }
-        names[n] = strdup(entry->d_name);
-        if (!names[n]) {
+        if (!ms_archive__grow(&names, &cap, n, sizeof(*names), 32) ||
+            !(names[n] = strdup(entry->d_name))) {
             status = MS_ARCHIVE_NOMEM;
             goto out;
         }

@@ -14,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../indexer/archive-doc.h"
+#include "../../indexer/archive-format.h"
 #include "../../indexer/ms_archive.h"
+#include "ms_date.h"
+#include "ms_schema.h"
 
 #define ROOT MS_TEST_DATA "/frontmatter"
 
@@ -167,7 +171,7 @@ Test(document, derives_id_from_path_with_spaces_and_non_ascii)
     ms_archive_doc_t *doc = load_ok("derived/Rapport été 2003 #1.md");
 
     cr_expect_str_eq(doc->id, "derived.Rapport-été-2003--1");
-    cr_expect_null(ms_archive_id_check(doc->id));
+    cr_expect_null(ms_schema_id_check(doc->id));
     cr_expect_str_eq(doc->title, "Rapport été 2003 #1");
     ms_archive_doc_free(doc);
 }
@@ -224,17 +228,17 @@ Test(document, checks_given_ids)
 
     memset(long_id, 'a', 201);
     long_id[201] = '\0';
-    cr_expect_null(ms_archive_id_check("ikd-2001-rec-07"));
-    cr_expect_null(ms_archive_id_check("E.CN.4.2003.74"));
-    cr_expect_null(ms_archive_id_check("Бишкек-2001"));
-    cr_expect_not_null(ms_archive_id_check(""));
-    cr_expect_not_null(ms_archive_id_check("a/b"));
-    cr_expect_not_null(ms_archive_id_check("a b"));
-    cr_expect_not_null(ms_archive_id_check("a\tb"));
-    cr_expect_not_null(ms_archive_id_check("a\x7f"));
-    cr_expect_not_null(ms_archive_id_check(long_id));
+    cr_expect_null(ms_schema_id_check("ikd-2001-rec-07"));
+    cr_expect_null(ms_schema_id_check("E.CN.4.2003.74"));
+    cr_expect_null(ms_schema_id_check("Бишкек-2001"));
+    cr_expect_not_null(ms_schema_id_check(""));
+    cr_expect_not_null(ms_schema_id_check("a/b"));
+    cr_expect_not_null(ms_schema_id_check("a b"));
+    cr_expect_not_null(ms_schema_id_check("a\tb"));
+    cr_expect_not_null(ms_schema_id_check("a\x7f"));
+    cr_expect_not_null(ms_schema_id_check(long_id));
     long_id[200] = '\0';
-    cr_expect_null(ms_archive_id_check(long_id));
+    cr_expect_null(ms_schema_id_check(long_id));
 }
 
 Test(document, rejects_invalid_given_id_with_position)
@@ -245,7 +249,7 @@ Test(document, rejects_invalid_given_id_with_position)
     cr_expect_str_eq(
         text, "bad-id.md:3:5: id: must not contain whitespace or control characters");
     load_fails("bad-id-slash.md", text, sizeof(text));
-    cr_expect_str_eq(text, "bad-id-slash.md:2:5: id: must not contain '/'");
+    cr_expect_str_eq(text, "bad-id-slash.md:2:5: id: must not contain '/' or '\\'");
 }
 
 Test(document, rejects_unknown_type)
@@ -287,7 +291,7 @@ ParameterizedTestParameters(document, validates_dates)
 
 ParameterizedTest(struct date_case *c, document, validates_dates)
 {
-    cr_expect_eq(ms_archive_date_valid(c->date), c->valid, "%s", c->date);
+    cr_expect_eq(ms_date_parse(NULL, c->date), c->valid, "%s", c->date);
 }
 
 Test(document, reports_yaml_syntax_error_at_its_position)

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../indexer/archive-format.h"
+#include "../../indexer/archive-io.h"
 #include "../../indexer/ms_archive.h"
 
 #define MODEL MS_TEST_DATA "/model"

@@ -1,0 +1,325 @@
+/* text.c - plain text and Markdown files: one document each
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * A .txt file is indexed as it is, titled by its first line. A Markdown
+ * file may open with front matter (YAML between two "---" lines, the
+ * file's own metadata layer, the strongest); its body loses the Markdown
+ * syntax that would only be noise in a search index, and its first
+ * level-1 heading is its title.
+ *
+ * Invalid UTF-8 is refused, not repaired: a file that is not UTF-8 is most
+ * likely in a legacy encoding (Windows-1252, KOI8-R), and guessing would
+ * index mojibake under a plausible-looking title. Staff convert the file
+ * instead; the error says where the first bad byte is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive-doc.h"
+#include "archive-format.h"
+#include "archive-io.h"
+#include "archive-yaml.h"
+#include "ms_buf.h"
+
+static bool
+is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The end of the line starting at 'p' (its '\n' or 'end'). */
+static const char *
+line_end(const char *p, const char *end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+    return nl ? nl : end;
+}
+
+/* Front matter */
+
+/* A front matter delimiter: "---" with nothing but blanks after it. */
+static bool
+is_delimiter(const char *p, const char *eol)
+{
+    if (eol - p < 3 || memcmp(p, "---", 3) != 0)
+        return false;
+    for (p += 3; p < eol; p++) {
+        if (!is_blank(*p))
+            return false;
+    }
+    return true;
+}
+
+/* Read the front matter YAML text, which starts on line 'first_line' of
+ * the file, as the file's own metadata layer. */
+static ms_archive_status_t
+parse_front_matter(ms_archive_meta_t *out, const char *yaml, size_t len,
+                   unsigned first_line, ms_archive_error_t *err)
+{
+    yaml_document_t ydoc;
+    yaml_node_t *root;
+    ms_archive_status_t status = ms_archive__yaml_load(&ydoc, yaml, len, first_line, err);
+
+    if (status != MS_ARCHIVE_OK)
+        return status;
+    root = yaml_document_get_root_node(&ydoc);
+    if (!root)
+        goto out; /* "---" straight after "---": no metadata */
+    if (root->type != YAML_MAPPING_NODE) {
+        ms_archive__yaml_error(err, first_line, root, NULL,
+                               "front matter must be a mapping of keys to values");
+        status = MS_ARCHIVE_INVALID;
+        goto out;
+    }
+    status =
+        ms_archive__meta_yaml(out, &ydoc, root, first_line, MS_ARCHIVE_LAYER_FILE, err);
+
+out:
+    yaml_document_delete(&ydoc);
+    return status;
+}
+
+/* Split off the front matter of 'len' bytes of 'text' into 'own'; *body
+ * is where the Markdown starts. */
+static ms_archive_status_t
+front_matter(ms_archive_meta_t *own, const char **body, const char *text, size_t len,
+             ms_archive_error_t *err)
+{
+    const char *end = text + len, *eol = line_end(text, end), *yaml, *p;
+    ms_archive_status_t status;
+
+    *body = text;
+    if (!is_delimiter(text, eol))
+        return MS_ARCHIVE_OK;
+    yaml = p = eol + (eol < end);
+    for (;;) {
+        if (p >= end) {
+            ms_archive__set_error(err, 1, 1,
+                                  "front matter is not closed by a '---' line");
+            return MS_ARCHIVE_INVALID;
+        }
+        eol = line_end(p, end);
+        if (is_delimiter(p, eol))
+            break;
+        p = eol + (eol < end);
+    }
+    /* The YAML text starts on line 2, after the opening "---". */
+    status = parse_front_matter(own, yaml, (size_t)(p - yaml), 2, err);
+    *body = eol + (eol < end);
+    return status;
+}
+
+/* Markdown */
+
+/* Append one line of Markdown prose as plain text: links and images keep
+ * their text and lose their target, '*' and '`' go. Underscores stay,
+ * since they occur inside symbols and file names far more often than as
+ * emphasis in this archive. */
+static void
+markdown_inline(ms_buf_t *out, const char *p, const char *eol)
+{
+    while (p < eol) {
+        const char *close, *paren_end;
+        if (*p == '*' || *p == '`') {
+            p++;
+            continue;
+        }
+        if (*p == '!' && p + 1 < eol && p[1] == '[') {
+            p++;
+            continue;
+        }
+        if (*p == '[' && (close = memchr(p, ']', (size_t)(eol - p))) != NULL &&
+            close + 1 < eol && close[1] == '(' &&
+            (paren_end = memchr(close, ')', (size_t)(eol - close))) != NULL) {
+            markdown_inline(out, p + 1, close);
+            p = paren_end + 1;
+            continue;
+        }
+        ms_buf_putc(out, *p);
+        p++;
+    }
+}
+
+/* The level of an ATX heading at 'p' (1-6), with *text set to its text
+ * and *stop to its end before an optional closing run of '#', or 0 if
+ * the line is not a heading. */
+static int
+heading_level(const char *p, const char *eol, const char **text, const char **stop)
+{
+    int level = 0, indent = 0;
+
+    while (p < eol && *p == ' ' && indent < 3) {
+        p++;
+        indent++;
+    }
+    while (p < eol && *p == '#' && level < 7) {
+        p++;
+        level++;
+    }
+    if (level == 0 || level > 6 || (p < eol && *p != ' ' && *p != '\t' && *p != '\r'))
+        return 0;
+    while (p < eol && is_blank(*p))
+        p++;
+    *text = p;
+    *stop = eol;
+    while (*stop > p && is_blank((*stop)[-1]))
+        (*stop)--;
+    while (*stop > p && (*stop)[-1] == '#')
+        (*stop)--;
+    return level;
+}
+
+/* The title a level-1 heading gives, in *out: NULL when it is blank
+ * ("#   " is not a title). */
+static ms_archive_status_t
+heading_title(char **out, const char *text, const char *stop)
+{
+    ms_buf_t title = MS_BUF_INIT;
+
+    ms_buf_append(&title, "", 0);
+    markdown_inline(&title, text, stop);
+    *out =
+        title.status == MS_BUF_OK ? ms_archive__title_from(title.data, title.len) : NULL;
+    ms_buf_free(&title);
+    if (!*out)
+        return MS_ARCHIVE_NOMEM;
+    if (!(*out)[0]) {
+        free(*out);
+        *out = NULL;
+    }
+    return MS_ARCHIVE_OK;
+}
+
+/* Convert the Markdown body to text, setting *heading to the text of its
+ * first level-1 heading (NULL if none). Fenced code is kept verbatim. */
+static ms_archive_status_t
+markdown_body(char **body, char **heading, const char *p, const char *end)
+{
+    ms_buf_t out = MS_BUF_INIT;
+    bool fenced = false;
+    ms_archive_status_t status = MS_ARCHIVE_OK;
+
+    *heading = NULL;
+    while (p < end && status == MS_ARCHIVE_OK) {
+        const char *eol = line_end(p, end);
+        const char *lead = p, *text, *stop;
+        int level;
+        while (lead < eol && *lead == ' ')
+            lead++;
+        if (eol - lead >= 3 &&
+            (memcmp(lead, "```", 3) == 0 || memcmp(lead, "~~~", 3) == 0)) {
+            fenced = !fenced;
+        } else if (fenced) {
+            ms_buf_append(&out, p, (size_t)(eol - p));
+            ms_buf_putc(&out, '\n');
+        } else if ((level = heading_level(p, eol, &text, &stop)) > 0) {
+            markdown_inline(&out, text, stop);
+            ms_buf_putc(&out, '\n');
+            if (level == 1 && !*heading && out.status == MS_BUF_OK)
+                status = heading_title(heading, text, stop);
+        } else {
+            if (*lead == '>') {
+                lead++;
+                if (lead < eol && *lead == ' ')
+                    lead++;
+                p = lead;
+            }
+            markdown_inline(&out, p, eol);
+            ms_buf_putc(&out, '\n');
+        }
+        p = eol + (eol < end);
+    }
+    *body = status == MS_ARCHIVE_OK ? ms_buf_take(&out, NULL) : NULL;
+    if (!*body) {
+        free(*heading);
+        *heading = NULL;
+        status = MS_ARCHIVE_NOMEM;
+    }
+    ms_buf_free(&out);
+    return status;
+}
+
+/* Parsing a file */
+
+/* The document for 'len' bytes of 'data', the text or Markdown file at
+ * 'path', its own metadata laid over 'staff' (may be NULL). */
+static ms_archive_status_t
+parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
+      size_t len, const ms_archive_meta_t *staff, const ms_archive_options_t *opts,
+      ms_archive_error_t *err)
+{
+    ms_archive_doc_t *doc = NULL;
+    ms_archive_meta_t meta = {0}, own = {0};
+    const char *body = data;
+    ms_archive_status_t status;
+
+    *out = NULL;
+    status = ms_archive__text_check(
+        data, len, MS_ARCHIVE__TEXT_NOT_EMPTY | MS_ARCHIVE__TEXT_DOCUMENT, err);
+    if (status != MS_ARCHIVE_OK)
+        goto out;
+    /* A byte order mark is legal UTF-8 but would hide a leading "---". */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    doc = ms_archive__doc_new(path);
+    status = doc ? MS_ARCHIVE_OK : MS_ARCHIVE_NOMEM;
+    if (status == MS_ARCHIVE_OK && markdown)
+        status = front_matter(&own, &body, data, len, err);
+    if (status == MS_ARCHIVE_OK && markdown)
+        status = markdown_body(&doc->body, &doc->title, body, data + len);
+    if (status == MS_ARCHIVE_OK && !markdown) {
+        doc->body = strndup(data, len);
+        status = doc->body ? ms_archive__first_line_title(&doc->title, data, len)
+                           : MS_ARCHIVE_NOMEM;
+    }
+    if (status == MS_ARCHIVE_OK &&
+        (ms_archive__meta_merge(&meta, staff) != MS_ARCHIVE_OK ||
+         ms_archive__meta_merge(&meta, &own) != MS_ARCHIVE_OK))
+        status = MS_ARCHIVE_NOMEM;
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__doc_finish(doc, &meta, opts, err);
+    if (status == MS_ARCHIVE_OK) {
+        *out = doc;
+        doc = NULL;
+    }
+
+out:
+    if (status == MS_ARCHIVE_NOMEM)
+        ms_archive__set_error(err, 0, 0, "out of memory");
+    ms_archive__meta_clear(&own);
+    ms_archive__meta_clear(&meta);
+    ms_archive_doc_free(doc);
+    return status;
+}
+
+ms_archive_status_t
+ms_archive__parse_text(ms_archive_doc_t **out, int variant, const char *path,
+                       const char *data, size_t len, const ms_archive_meta_t *staff,
+                       const ms_archive_options_t *opts, ms_archive_error_t *err)
+{
+    return parse(out, variant == MS_ARCHIVE__TEXT_MARKDOWN, path, data, len, staff, opts,
+                 err);
+}
+
+ms_archive_status_t
+ms_archive__load_text(const ms_archive__source_t *src)
+{
+    ms_archive_doc_t *doc = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    ms_archive_status_t status;
+
+    status = ms_archive__read_document(&data, &len, src->full, src->opts, src->err);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__parse_text(&doc, src->variant, src->path, data, len,
+                                        src->staff, src->opts, src->err);
+    if (status == MS_ARCHIVE_OK)
+        status = src->each(doc, src->payload);
+    free(data);
+    return status;
+}
