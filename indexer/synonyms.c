@@ -6,7 +6,9 @@
  * The file is read whole (it is small and bounded) and parsed with
  * libyaml's event API rather than its document loader: the shape is only
  * two lists deep, events carry the marks every error needs, and an alias
- * can be refused as it is met instead of being expanded.
+ * can be refused as it is met instead of being expanded. Positions and
+ * YAML's null are counted and recognised as in every other YAML file of
+ * the archive (archive-io.h, archive-yaml.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,8 @@
 
 #include <yaml.h>
 
+#include "archive-io.h"
+#include "archive-yaml.h"
 #include "ms_synonyms.h"
 
 /* Where the parser is: before the list of groups, inside it, inside a
@@ -66,35 +70,21 @@ set_mark_error(struct loader *ld, yaml_mark_t mark, const char *text)
     set_error(ld->err, ld->path, mark.line + 1, mark.column + 1, "%s", text);
 }
 
-/* libyaml gives reader errors (bad UTF-8, control bytes) as a byte offset;
- * turn it into a line and a column counted in characters, like its marks. */
-static void
-offset_position(const struct loader *ld, size_t offset, size_t *line, size_t *column)
-{
-    *line = 1;
-    *column = 1;
-    for (size_t i = 0; i < offset && i < ld->len; i++) {
-        if (ld->buf[i] == '\n') {
-            (*line)++;
-            *column = 1;
-        } else if (((unsigned char)ld->buf[i] & 0xc0) != 0x80) {
-            (*column)++;
-        }
-    }
-}
-
 static ms_synonyms_status_t
 yaml_error(struct loader *ld, const yaml_parser_t *parser)
 {
     const char *problem = parser->problem ? parser->problem : "invalid YAML";
-    size_t line, column;
+    unsigned line, column;
 
     if (parser->error == YAML_MEMORY_ERROR) {
         set_error(ld->err, ld->path, 0, 0, "out of memory");
         return MS_SYNONYMS_NOMEM;
     }
     if (parser->error == YAML_READER_ERROR) {
-        offset_position(ld, parser->problem_offset, &line, &column);
+        /* A byte offset, not a mark: counted as the marks are. */
+        ms_archive__position(
+            ld->buf, parser->problem_offset < ld->len ? parser->problem_offset : ld->len,
+            &line, &column);
         set_error(ld->err, ld->path, line, column, "%s", problem);
     } else {
         set_error(ld->err, ld->path, parser->problem_mark.line + 1,
@@ -207,12 +197,9 @@ reserve(void **array, size_t *capacity, size_t used, size_t size)
 static bool
 is_null_scalar(const yaml_event_t *event)
 {
-    const char *value = (const char *)event->data.scalar.value;
-    if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    return event->data.scalar.length == 0 || strcmp(value, "~") == 0 ||
-           strcmp(value, "null") == 0 || strcmp(value, "Null") == 0 ||
-           strcmp(value, "NULL") == 0;
+    return ms_archive__yaml_null_scalar(event->data.scalar.style,
+                                        (const char *)event->data.scalar.value,
+                                        event->data.scalar.length);
 }
 
 static ms_synonyms_status_t
