@@ -1,21 +1,24 @@
-/* test_document.c - unit tests for indexer/document.c (front matter, ids, titles)
+/* test_document.c - unit tests for documents: front matter, ids, titles, formats, keys
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
  * Files under tests/data/frontmatter/ are loaded the way migsearch-index
  * loads them, with that folder as the archive root. The pure helpers
- * (dates, ids, UTF-8) are covered by tables.
+ * (dates, ids, UTF-8) are covered by tables, and so are the format table
+ * (formats.c) and the metadata keys the field schema drives (meta.c).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../indexer/archive-doc.h"
 #include "../../indexer/archive-format.h"
+#include "../../indexer/archive-meta.h"
 #include "../../indexer/ms_archive.h"
 #include "ms_date.h"
 #include "ms_schema.h"
@@ -587,4 +590,225 @@ Test(document, survives_hostile_front_matter)
         cr_expect_eq(doc != NULL, status == MS_ARCHIVE_OK, "input %zu", i);
         ms_archive_doc_free(doc);
     }
+}
+
+/* The format table (formats.c) */
+
+Test(formats, every_row_has_a_loader_and_is_supported)
+{
+    cr_assert_gt(ms_archive__n_formats, 0);
+    for (size_t i = 0; i < ms_archive__n_formats; i++) {
+        const ms_archive__format_t *row = &ms_archive__formats[i];
+        char name[64], upper[64];
+
+        cr_assert_not_null(row->load, "%s", row->extension);
+        cr_assert_eq(row->extension[0], '.', "%s", row->extension);
+        snprintf(name, sizeof(name), "dir/x%s", row->extension);
+        for (size_t j = 0; j < sizeof(upper) && (upper[j] = (char)toupper(name[j])); j++)
+            ;
+        cr_expect(ms_archive_supported(name), "%s", name);
+        cr_expect(ms_archive_supported(upper), "%s", upper);
+        cr_expect_eq(ms_archive__format_for(name), row, "%s", name);
+        /* The extension alone is a hidden file, not a document. */
+        cr_expect_not(ms_archive_supported(row->extension), "%s", row->extension);
+    }
+}
+
+Test(formats, only_text_and_markdown_parse_from_memory)
+{
+    for (size_t i = 0; i < ms_archive__n_formats; i++) {
+        const ms_archive__format_t *row = &ms_archive__formats[i];
+        bool text = row->load == ms_archive__load_text;
+
+        cr_expect_eq(row->parse != NULL, text, "%s", row->extension);
+        /* Files of many documents are the ones whose sidecar gives no id. */
+        cr_expect_eq(row->many,
+                     row->load == ms_archive__load_recset ||
+                         row->load == ms_archive__load_jsonl,
+                     "%s", row->extension);
+    }
+}
+
+Test(formats, staff_guide_lists_every_extension)
+{
+    FILE *f = fopen(MS_SOURCE_DIR "/docs/staff.md", "r");
+    static char guide[1 << 17];
+    size_t n;
+    const char *table, *end;
+
+    cr_assert_not_null(f);
+    n = fread(guide, 1, sizeof(guide) - 1, f);
+    fclose(f);
+    guide[n] = '\0';
+    table = strstr(guide, "## Where documents go");
+    cr_assert_not_null(table);
+    end = strstr(table + 1, "\n## ");
+    cr_assert_not_null(end);
+    for (size_t i = 0; i < ms_archive__n_formats; i++) {
+        char quoted[64];
+        const char *at;
+
+        snprintf(quoted, sizeof(quoted), "`%s`", ms_archive__formats[i].extension);
+        at = strstr(table, quoted);
+        cr_expect(at && at < end, "docs/staff.md, \"Where documents go\", lacks %s",
+                  quoted);
+    }
+}
+
+/* Metadata keys: the document's slots, then the schema's fields (meta.c) */
+
+Test(keys, every_field_staff_set_comes_from_the_schema)
+{
+    for (size_t i = 0; i < ms_schema_n_fields; i++) {
+        const ms_schema_field_t *f = &ms_schema_fields[i];
+        bool staff = f->source == MS_FIELD_FROM_META && !(f->flags & MS_FIELD_GENERATED);
+        const char *names[] = {f->name, f->key};
+
+        for (size_t j = 0; j < 2 && names[j]; j++) {
+            ms_archive_key_t key;
+
+            ms_archive__key(&key, names[j]);
+            if (key.slot != MS_ARCHIVE_SLOT_NONE)
+                continue; /* "language": the document's own slot */
+            if (!staff) {
+                /* year, source, reports: a free field of the given name */
+                cr_expect(ms_archive__key_free(&key), "%s", names[j]);
+                cr_expect_str_eq(key.name, names[j]);
+                continue;
+            }
+            cr_expect_eq(key.field, f, "%s", names[j]);
+            cr_expect_str_eq(key.name, f->name);
+            cr_expect_eq(key.list, (f->flags & MS_FIELD_MULTI) != 0, "%s", names[j]);
+        }
+    }
+}
+
+Test(keys, slots_fields_and_free_keys)
+{
+    ms_archive_key_t key;
+
+    ms_archive__key(&key, "countries");
+    cr_expect_str_eq(key.name, "country");
+    cr_expect_eq(key.field, ms_schema_field("country"));
+    cr_expect(key.list);
+    ms_archive__key(&key, "type");
+    cr_expect_not(key.list);
+    cr_expect(key.text_only);
+    cr_expect(key.check_empty);
+    ms_archive__key(&key, "venue");
+    cr_expect_not(key.list);
+    cr_expect_not(key.text_only);
+    ms_archive__key(&key, "id");
+    cr_expect_eq(key.slot, MS_ARCHIVE_SLOT_ID);
+    ms_archive__key(&key, "language");
+    cr_expect_eq(key.slot, MS_ARCHIVE_SLOT_LANGUAGE);
+    cr_expect(key.text_only);
+    cr_expect_not(key.check_empty);
+    ms_archive__key(&key, "donor");
+    cr_expect(ms_archive__key_free(&key));
+    cr_expect_str_eq(key.name, "donor");
+    cr_expect(key.list);
+}
+
+static const char *
+check(const char *name, const char *value, const char **stored, char *buf, size_t size)
+{
+    ms_archive_key_t key;
+
+    ms_archive__key(&key, name);
+    return ms_archive__value_check(&key, value, stored, buf, size);
+}
+
+Test(keys, values_are_checked_by_the_one_rule_of_each)
+{
+    char buf[256];
+    const char *stored;
+
+    cr_expect_str_eq(check("type", "memo", NULL, buf, sizeof(buf)),
+                     "must be one of recommendation, workshop, report, other");
+    cr_expect_null(check("type", "report", NULL, buf, sizeof(buf)));
+    cr_expect_str_eq(check("status", "done", NULL, buf, sizeof(buf)),
+                     "must be one of implemented, partially implemented, "
+                     "not implemented, no information");
+    cr_expect_str_eq(check("language", "de", NULL, buf, sizeof(buf)),
+                     "must be one of en, fr, es, ru, ar, zh");
+    cr_expect_null(check("language", "fr_CA", &stored, buf, sizeof(buf)));
+    cr_expect_str_eq(stored, "fr");
+    cr_expect_null(check("language", "ZH-Hant-TW", &stored, buf, sizeof(buf)));
+    cr_expect_str_eq(stored, "zh");
+    cr_expect_not_null(check("language", "f", NULL, buf, sizeof(buf)));
+    cr_expect_not_null(check("language", "fr-", NULL, buf, sizeof(buf)));
+    cr_expect_str_eq(check("date", "2003-02-30", NULL, buf, sizeof(buf)),
+                     "must be a real date as YYYY, YYYY-MM or YYYY-MM-DD");
+    cr_expect_str_eq(check("id", "a\\b", NULL, buf, sizeof(buf)),
+                     ms_schema_id_check("a\\b"));
+    cr_expect_null(check("country", "anything at all", &stored, buf, sizeof(buf)));
+    cr_expect_null(check("donor", "anything at all", NULL, buf, sizeof(buf)));
+}
+
+/* Parse front matter 'yaml' as "k.md"; return the status, the error in
+ * 'text' or the fields, "name=value" joined by '|'. */
+static ms_archive_status_t
+front_matter(const char *yaml, char *text, size_t size)
+{
+    char input[512];
+    ms_archive_doc_t *doc = NULL;
+    ms_archive_error_t err;
+    ms_archive_status_t status;
+
+    snprintf(input, sizeof(input), "---\n%s---\nBody.\n", yaml);
+    status = ms_archive_doc_parse(&doc, "k.md", input, strlen(input), &options, &err);
+    text[0] = '\0';
+    if (status != MS_ARCHIVE_OK) {
+        ms_archive_error_format(&err, text, size);
+        return status;
+    }
+    for (size_t i = 0; i < doc->n_fields; i++)
+        snprintf(text + strlen(text), size - strlen(text), "%s%s=%s", i ? "|" : "",
+                 doc->fields[i].name, doc->fields[i].value);
+    ms_archive_doc_free(doc);
+    return status;
+}
+
+Test(keys, a_multi_field_takes_a_list_a_single_one_refuses_it)
+{
+    char text[TEXT_SIZE];
+
+    cr_expect_eq(front_matter("countries: [Kenya, Ghana]\naddressee: [a, b]\n"
+                              "status: [implemented, not implemented]\n",
+                              text, sizeof(text)),
+                 MS_ARCHIVE_OK);
+    cr_expect_str_eq(text, "country=Kenya|country=Ghana|addressee=a|addressee=b|"
+                           "status=implemented|status=not implemented");
+    cr_expect_eq(front_matter("venue: [Osh, Bishkek]\n", text, sizeof(text)),
+                 MS_ARCHIVE_INVALID);
+    cr_expect_str_eq(text, "k.md:2:8: venue: expected a single value, found a list");
+    cr_expect_eq(front_matter("type: [report]\n", text, sizeof(text)),
+                 MS_ARCHIVE_INVALID);
+    cr_expect_str_eq(text, "k.md:2:7: type: expected a single value, found a list");
+    cr_expect_eq(front_matter("status: [implemented, done]\n", text, sizeof(text)),
+                 MS_ARCHIVE_INVALID);
+    cr_expect_str_eq(text, "k.md:2:23: status: must be one of implemented, partially "
+                           "implemented, not implemented, no information");
+}
+
+Test(keys, fields_staff_do_not_set_are_free_keys)
+{
+    char text[TEXT_SIZE];
+
+    /* year comes from the date, source and reports from migsearch-index:
+     * written by staff, they are free fields, one value or a list. */
+    cr_expect_eq(front_matter("year: [1999, 2000]\nsource: x.pdf\nreports: r\n", text,
+                              sizeof(text)),
+                 MS_ARCHIVE_OK);
+    cr_expect_str_eq(text, "year=1999|year=2000|source=x.pdf|reports=r");
+    /* A quoted empty value: absent for a free key or a list, a mistake for
+     * a field of one value out of a list. */
+    cr_expect_eq(
+        front_matter("donor: \"\"\nthemes: \"\"\nvenue: \"\"\n", text, sizeof(text)),
+        MS_ARCHIVE_OK);
+    cr_expect_str_eq(text, "");
+    cr_expect_eq(front_matter("type: \"\"\n", text, sizeof(text)), MS_ARCHIVE_INVALID);
+    cr_expect_str_eq(text, "k.md:2:7: type: must be one of recommendation, workshop, "
+                           "report, other");
 }

@@ -659,6 +659,66 @@ Test(jsonl, size_limit_applies_per_line_not_per_file)
     cr_expect_eq(c.warnings, 1);
 }
 
+/* Documents and warnings of one read: the ids, and the warnings' text. */
+struct kept {
+    char ids[8][16];
+    size_t n_ids;
+    char warnings[8][256];
+    size_t n_warnings;
+};
+
+static ms_archive_status_t
+keep_doc(ms_archive_doc_t *doc, void *payload)
+{
+    struct kept *k = payload;
+
+    if (k->n_ids < 8)
+        snprintf(k->ids[k->n_ids++], sizeof(k->ids[0]), "%s", doc->id);
+    ms_archive_doc_free(doc);
+    return MS_ARCHIVE_OK;
+}
+
+static void
+keep_warning(const char *warning, void *payload)
+{
+    struct kept *k = payload;
+
+    if (k->n_warnings < 8)
+        snprintf(k->warnings[k->n_warnings++], sizeof(k->warnings[0]), "%s", warning);
+}
+
+Test(jsonl, keys_take_what_the_field_schema_says)
+{
+    /* A list for a field that takes one (venue), a number for a field of
+     * one value out of a list (type), a boolean for a field that is not
+     * free (symbol); a list of anything for a key staff do not set (year). */
+    static char input[] =
+        "{\"id\": \"a\", \"countries\": [\"Kenya\"], \"status\": [\"implemented\"]}\n"
+        "{\"id\": \"b\", \"venue\": [\"Osh\"]}\n"
+        "{\"id\": \"c\", \"type\": 7}\n"
+        "{\"id\": \"d\", \"year\": [true, 1999]}\n"
+        "{\"id\": \"e\", \"symbol\": false}\n";
+    struct kept k = {.n_ids = 0};
+    ms_archive_error_t err;
+    FILE *in = fmemopen(input, strlen(input), "r");
+
+    cr_assert_not_null(in);
+    cr_expect_eq(ms_archive__jsonl_read(in, "k.jsonl", "k.jsonl", NULL, &options,
+                                        keep_doc, keep_warning, &k, &err),
+                 MS_ARCHIVE_OK);
+    fclose(in);
+    cr_assert_eq(k.n_ids, 2);
+    cr_expect_str_eq(k.ids[0], "a");
+    cr_expect_str_eq(k.ids[1], "d");
+    cr_assert_eq(k.n_warnings, 3);
+    cr_expect_str_eq(k.warnings[0],
+                     "k.jsonl:2:22: venue: expected a single value, found a list");
+    cr_expect_str_eq(k.warnings[1],
+                     "k.jsonl:3:21: type: must be text (in quotes), found a number");
+    cr_expect_str_eq(k.warnings[2],
+                     "k.jsonl:5:23: symbol: must be text, found true or false");
+}
+
 /* File names with spaces and non-ASCII letters */
 
 Test(names, spaces_and_non_ascii_letters_load)
