@@ -10,7 +10,8 @@
  * sandbox is tested with real inputs, not hooks in the library: a PDF that
  * takes poppler minutes (for the time limit), an HTML file too big for the
  * address-space limit, and a SIGSEGV sent to the extraction child from a
- * timer (for a crash).
+ * timer (for a crash). The extractors' toolkit (extract-job.h) is tested
+ * directly.
  */
 /* nftw() is an XSI function. */
 #define _XOPEN_SOURCE 700
@@ -31,6 +32,7 @@
 
 #include <criterion/criterion.h>
 
+#include "../../indexer/extract-job.h"
 #include "fixtures.h"
 #include "ms_extract.h"
 
@@ -658,6 +660,14 @@ Test(extract, unreadable_paths_are_io_errors)
     cr_assert_null(result);
 }
 
+Test(extract, a_format_without_an_extractor_is_invalid)
+{
+    write_file("x.html", "<p>x</p>", 8);
+    cr_assert_eq(extract("x.html", (ms_extract_format_t)99, NULL), MS_EXTRACT_INVALID);
+    cr_assert_str_eq(reason, "unknown format");
+    cr_assert_null(result);
+}
+
 Test(extract, slow_extraction_is_stopped_at_the_timeout)
 {
     ms_extract_limits_t limits = {1000, 0, 0};
@@ -828,4 +838,71 @@ Test(extract, sample_archive_documents_extract)
                      "Issyk-Kul Dialogue closes its fifth meeting in Almaty");
     cr_assert_str_eq(result->date, "2004-06-18");
     cr_assert_str_eq(result->language, "en");
+}
+
+/* ---- the extractors' toolkit (extract-job.h) --------------------------------- */
+
+Test(toolkit, dates_are_real_days_at_the_start)
+{
+    static const char *const cases[][2] = {
+        {"2003-04-15", "2003-04-15"}, {"  2003-04-15T09:30:00Z", "2003-04-15"},
+        {"2004-02-29", "2004-02-29"}, {"2003-02-30", NULL}, /* no such day */
+        {"0000-01-01", NULL},                               /* no year 0 */
+        {"2003-04-150", NULL},        {"2003-04", NULL},
+        {"20030415", NULL},           {"", NULL},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int nomem = 0;
+        char *day = ms_extract__iso_date(cases[i][0], &nomem);
+
+        if (cases[i][1])
+            cr_expect_str_eq(day, cases[i][1], "%s", cases[i][0]);
+        else
+            cr_expect_null(day, "%s", cases[i][0]);
+        cr_expect_eq(nomem, 0);
+        free(day);
+    }
+    cr_expect_null(ms_extract__iso_date(NULL, NULL));
+}
+
+Test(toolkit, fields_are_clean_collapsed_and_cut_on_a_character)
+{
+    static const char raw[] = " \tA\n\x01 title\xff\0 ";
+    char long_text[MS_EXTRACT__FIELD_MAX + 8];
+    char *field;
+    int nomem = 0;
+
+    field = ms_extract__field(raw, sizeof(raw) - 1, &nomem);
+    cr_expect_str_eq(field, "A title\xEF\xBF\xBD");
+    free(field);
+    cr_expect_null(ms_extract__field(" \n\t", 3, &nomem));
+    cr_expect_eq(nomem, 0);
+    /* One byte, then two-byte letters: the cut falls inside the last one. */
+    long_text[0] = 'x';
+    for (size_t i = 1; i + 1 < sizeof(long_text); i += 2)
+        memcpy(long_text + i, "\xD0\x96", 2);
+    field = ms_extract__field(long_text, sizeof(long_text) - 1, &nomem);
+    cr_assert_not_null(field);
+    cr_expect_eq(strlen(field), MS_EXTRACT__FIELD_MAX - 1);
+    cr_expect(valid_utf8(field, strlen(field)));
+    free(field);
+}
+
+Test(toolkit, text_spaces_separate_words_only)
+{
+    ms_buf_t text = MS_BUF_INIT;
+
+    cr_expect_eq(ms_extract__text_space(&text), MS_EXTRACT_OK);
+    cr_expect_eq(text.len, 0);
+    ms_extract__text_append(&text, "a", 1);
+    ms_extract__text_space(&text);
+    ms_extract__text_space(&text);
+    ms_extract__text_putc(&text, '\n');
+    ms_extract__text_space(&text);
+    cr_expect_str_eq(text.data, "a \n");
+    text.limit = text.len;
+    cr_expect_eq(ms_extract__text_putc(&text, 'b'), MS_EXTRACT_LIMIT);
+    cr_expect_eq(text.status, MS_BUF_LIMIT);
+    ms_buf_free(&text);
 }
