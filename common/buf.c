@@ -108,6 +108,15 @@ ms_buf_take(ms_buf_t *b, size_t *len)
 }
 
 void
+ms_buf_clear(ms_buf_t *b)
+{
+    b->len = 0;
+    if (b->data != NULL)
+        b->data[0] = '\0';
+    b->status = MS_BUF_OK;
+}
+
+void
 ms_buf_free(ms_buf_t *b)
 {
     free(b->data);

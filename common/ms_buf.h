@@ -58,6 +58,10 @@ ms_buf_status_t ms_buf_printf(ms_buf_t *b, const char *fmt, ...)
  * failed or memory runs out; the buffer is released then too. */
 char *ms_buf_take(ms_buf_t *b, size_t *len);
 
+/* Empty 'b' for reuse, keeping its allocation and its limit, and forget a
+ * failure: the next append starts a new text. */
+void ms_buf_clear(ms_buf_t *b);
+
 /* Release the data and leave 'b' empty, its limit kept. */
 void ms_buf_free(ms_buf_t *b);
 

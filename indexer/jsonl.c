@@ -456,10 +456,8 @@ next_line(struct reader *r, bool *too_long)
     int c;
     bool any = false;
 
-    /* Emptied by hand (ms_buf.h has no "clear"), keeping the allocation
-     * for the next line. */
-    r->line.len = 0;
-    r->line.status = MS_BUF_OK;
+    /* The allocation is kept for the next line. */
+    ms_buf_clear(&r->line);
     *too_long = false;
     while ((c = getc_unlocked(r->in)) != EOF) {
         any = true;

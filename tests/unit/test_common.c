@@ -79,6 +79,23 @@ Test(buf, a_cap_refuses_the_append_that_passes_it_and_stays_failed)
     cr_assert_eq(b.limit, 8, "keeping its cap");
 }
 
+Test(buf, clear_empties_for_reuse_and_forgets_a_failure)
+{
+    ms_buf_t b = MS_BUF_INIT;
+
+    b.limit = 4;
+    cr_assert_eq(ms_buf_puts(&b, "first"), MS_BUF_LIMIT);
+    ms_buf_clear(&b);
+    cr_assert_eq(b.status, MS_BUF_OK);
+    cr_assert_eq(ms_buf_puts(&b, "abc"), MS_BUF_OK);
+    ms_buf_clear(&b);
+    cr_assert_str_eq(b.data, "", "an empty text, not the old one");
+    cr_assert_eq(b.len, 0);
+    cr_assert_eq(ms_buf_puts(&b, "xy"), MS_BUF_OK);
+    cr_assert_str_eq(b.data, "xy");
+    ms_buf_free(&b);
+}
+
 Test(buf, printf_past_the_cap_is_refused)
 {
     ms_buf_t b = MS_BUF_INIT;
