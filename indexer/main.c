@@ -29,6 +29,7 @@
 #include "ms_index.h"
 #include "ms_log.h"
 #include "run.h"
+#include "state.h"
 
 #define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
 

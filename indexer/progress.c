@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "ms_utf8.h"
+#include "progress.h"
+#include "util.h"
 
 #define BAR_WIDTH 24
 
@@ -34,8 +36,7 @@ seconds_since(const struct timespec *start)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) +
-           (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+    return ms_util_seconds_between(start, &now);
 }
 
 ms_progress_t *
@@ -72,10 +73,12 @@ append_name(char *line, size_t size, const char *name, size_t room)
     if (room < 4 || used + 1 >= size)
         return;
     if (len > room) {
-        name += len - (room - 3);
-        while ((*name & 0xC0) == 0x80)
-            name++;
-        snprintf(line + used, size - used, "...%s", name);
+        /* Start at the character after the one the cut falls in. */
+        size_t from = len - (room - 3), start = ms_utf8_cut(name, len, from);
+        if (start < from)
+            start +=
+                ms_utf8_decode((const unsigned char *)name + start, len - start, NULL);
+        snprintf(line + used, size - used, "...%s", name + (start < from ? from : start));
     } else {
         snprintf(line + used, size - used, "%s", name);
     }

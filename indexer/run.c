@@ -46,9 +46,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "ms_log.h"
 #include "ms_synonyms.h"
+#include "progress.h"
 #include "run.h"
+#include "shard.h"
+#include "state.h"
+#include "strmap.h"
+#include "util.h"
 
 /* An id, its claimant this run and its owner in the index. */
 struct id_info {
@@ -139,22 +145,10 @@ log_line(struct run *run, ms_log_level_t level, const char *fmt, ...)
     ms_log_write(level, "%s", text);
 }
 
-static void *
-grow(void *array, size_t *capacity, size_t n, size_t size)
-{
-    if (n < *capacity)
-        return array;
-    size_t grown = *capacity ? *capacity * 2 : 16;
-    void *bigger = realloc(array, grown * size);
-    if (bigger)
-        *capacity = grown;
-    return bigger;
-}
-
 static int
 list_add(struct id_list *list, size_t item)
 {
-    size_t *items = grow(list->items, &list->capacity, list->n, sizeof(*items));
+    size_t *items = ms_util_grow(list->items, &list->capacity, list->n, sizeof(*items));
 
     if (!items)
         return -1;
@@ -182,7 +176,7 @@ mark_dirty(struct run *run, size_t f)
 
     if (run->files[f].dirty)
         return 0;
-    dirty = grow(run->dirty, &run->dirty_capacity, run->n_dirty, sizeof(*dirty));
+    dirty = ms_util_grow(run->dirty, &run->dirty_capacity, run->n_dirty, sizeof(*dirty));
     if (!dirty)
         return -1;
     run->dirty = dirty;
@@ -200,7 +194,7 @@ intern_id(struct run *run, const char *id)
 
     if (i != MS_STRMAP_NONE)
         return i;
-    ids = grow(run->ids, &run->ids_capacity, run->n_ids, sizeof(*ids));
+    ids = ms_util_grow(run->ids, &run->ids_capacity, run->n_ids, sizeof(*ids));
     if (!ids)
         return MS_STRMAP_NONE;
     run->ids = ids;
@@ -225,7 +219,7 @@ intern_file(struct run *run, const char *path)
 
     if (i != MS_STRMAP_NONE)
         return i;
-    files = grow(run->files, &run->files_capacity, run->n_files, sizeof(*files));
+    files = ms_util_grow(run->files, &run->files_capacity, run->n_files, sizeof(*files));
     if (!files)
         return MS_STRMAP_NONE;
     run->files = files;
@@ -326,41 +320,6 @@ out:
     free(value);
     free(key);
     return rc;
-}
-
-int
-ms_run_report_add_failure(ms_run_report_t *r, const char *path, const char *reason)
-{
-    ms_run_failure_t *failures =
-        grow(r->failures, &r->failures_capacity, r->n_failures, sizeof(*failures));
-
-    if (!failures)
-        return -1;
-    r->failures = failures;
-    failures[r->n_failures].file = strdup(path);
-    failures[r->n_failures].reason = strdup(reason);
-    if (!failures[r->n_failures].file || !failures[r->n_failures].reason) {
-        free(failures[r->n_failures].file);
-        free(failures[r->n_failures].reason);
-        return -1;
-    }
-    r->n_failures++;
-    return 0;
-}
-
-int
-ms_run_report_add_warning(ms_run_report_t *r, const char *warning)
-{
-    char **warnings =
-        grow(r->warnings, &r->warnings_capacity, r->n_warnings, sizeof(*warnings));
-
-    if (!warnings)
-        return -1;
-    r->warnings = warnings;
-    if ((warnings[r->n_warnings] = strdup(warning)) == NULL)
-        return -1;
-    r->n_warnings++;
-    return 0;
 }
 
 static int
@@ -700,8 +659,8 @@ walk_problem(const char *path, const char *reason, bool failed, void *payload)
         return;
     }
     run->report->failed++;
-    list = grow(run->walk_failed, &run->walk_failed_capacity, run->n_walk_failed,
-                sizeof(*list));
+    list = ms_util_grow(run->walk_failed, &run->walk_failed_capacity, run->n_walk_failed,
+                        sizeof(*list));
     if (!list || !(list[run->n_walk_failed] = strdup(path))) {
         if (list)
             run->walk_failed = list;
@@ -742,7 +701,7 @@ take_orphan(const char *id, void *payload)
 
     if (i != MS_STRMAP_NONE && o->run->ids[i].owner != MS_STRMAP_NONE)
         return 0;
-    ids = grow(o->ids, &o->capacity, o->n, sizeof(*ids));
+    ids = ms_util_grow(o->ids, &o->capacity, o->n, sizeof(*ids));
     if (!ids || !(ids[o->n] = strdup(id))) {
         if (ids)
             o->ids = ids;
@@ -821,13 +780,6 @@ apply_settings(struct run *run)
         rc = index_failed(run, "write the synonyms to", status);
     ms_synonyms_free(synonyms);
     return rc;
-}
-
-static double
-seconds_between(const struct timespec *from, const struct timespec *to)
-{
-    return (double)(to->tv_sec - from->tv_sec) +
-           (double)(to->tv_nsec - from->tv_nsec) / 1e9;
 }
 
 /* Walk the archive folder into *out, recording what cannot be read. */
@@ -1069,53 +1021,6 @@ finish(struct run *run, int rc)
     return maybe_commit(run, true);
 }
 
-char *
-ms_run_lock_path(const char *path)
-{
-    size_t len = strlen(path);
-    char *lock;
-
-    while (len > 1 && path[len - 1] == '/')
-        len--;
-    lock = malloc(len + sizeof(".lock"));
-    if (lock)
-        snprintf(lock, len + sizeof(".lock"), "%.*s.lock", (int)len, path);
-    return lock;
-}
-
-/* Take the indexer's lock. Returns the descriptor holding it, or -1 with
- * the exit code in *rc. */
-static int
-take_lock(const char *index_path, int *rc)
-{
-    char *path = ms_run_lock_path(index_path);
-    int fd;
-
-    if (!path) {
-        *rc = MS_EXIT_RUNTIME;
-        ms_log(MS_LOG_ERR, "out of memory");
-        return -1;
-    }
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        ms_log(MS_LOG_ERR, "cannot open the lock file %s: %s", path, strerror(errno));
-        *rc = MS_EXIT_RUNTIME;
-    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK) {
-            ms_log(MS_LOG_ERR, "another migsearch-index is already running on %s",
-                   index_path);
-            *rc = MS_EXIT_LOCKED;
-        } else {
-            ms_log(MS_LOG_ERR, "cannot lock %s: %s", path, strerror(errno));
-            *rc = MS_EXIT_RUNTIME;
-        }
-        close(fd);
-        fd = -1;
-    }
-    free(path);
-    return fd;
-}
-
 /* Open a writer on 'path'; on failure log it and return an exit code. */
 static int
 open_writer(ms_index_t **out, const char *path)
@@ -1255,7 +1160,7 @@ run_worker(struct run *run, const ms_archive_listing_t *listing, const unsigned 
             struct id_info *id = &run->ids[file->claimed.items[i]];
             if (id->claimant != f)
                 continue;
-            claims = grow(claims, &claims_capacity, n_claims, sizeof(*claims));
+            claims = ms_util_grow(claims, &claims_capacity, n_claims, sizeof(*claims));
             if (!claims) {
                 rc = out_of_memory(run);
                 goto out;
@@ -1499,18 +1404,6 @@ take_result(struct run *run, const ms_shard_result_t *result)
     return MS_EXIT_OK;
 }
 
-/* "<dir>/<name>", malloc'd; NULL on OOM. */
-static char *
-path_join(const char *dir, const char *name)
-{
-    size_t size = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(size);
-
-    if (path)
-        snprintf(path, size, "%s/%s", dir, name);
-    return path;
-}
-
 /* The rebuild into 'generation' with 'jobs' workers over 'listing', up to
  * and including last_run and the last commit. Returns an exit code; on a
  * failure the caller prunes the generation. */
@@ -1526,7 +1419,7 @@ rebuild_parallel(struct run *run, const char *generation,
     pid_t *pids = calloc(jobs, sizeof(*pids));
     char **dbs = calloc(jobs, sizeof(*dbs)), **results = calloc(jobs, sizeof(*results));
     ms_shard_result_t *got = calloc(jobs, sizeof(*got));
-    char *shards = path_join(generation, ".shards");
+    char *shards = ms_util_path_join(generation, ".shards");
     int progress_pipe[2] = {-1, -1};
     ms_index_error_t err;
     ms_index_status_t status;
@@ -1550,9 +1443,9 @@ rebuild_parallel(struct run *run, const char *generation,
     for (unsigned k = 0; k < jobs; k++) {
         char name[32];
         snprintf(name, sizeof(name), "%u", k);
-        dbs[k] = path_join(shards, name);
+        dbs[k] = ms_util_path_join(shards, name);
         snprintf(name, sizeof(name), "%u.result", k);
-        results[k] = path_join(shards, name);
+        results[k] = ms_util_path_join(shards, name);
         if (!dbs[k] || !results[k]) {
             rc = out_of_memory(run);
             goto out;
@@ -1639,7 +1532,7 @@ rebuild_parallel(struct run *run, const char *generation,
     run->report->doc_count = info.doc_count;
     rc = run->report->failed > 0 ? MS_EXIT_PARTIAL : MS_EXIT_OK;
     clock_gettime(CLOCK_MONOTONIC, &end);
-    run->report->elapsed = seconds_between(start, &end);
+    run->report->elapsed = ms_util_seconds_between(start, &end);
     {
         int done = finish(run, rc);
         if (done != MS_EXIT_OK)
@@ -1690,7 +1583,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     run.settings =
         ms_state_settings_hash(opts->archive_options.default_language, opts->spelling);
 
-    lock_fd = take_lock(opts->index_path, &rc);
+    lock_fd = ms_run_lock_take(opts->index_path, &rc);
     if (lock_fd < 0)
         return rc;
     run.file_map = ms_strmap_new();
@@ -1742,7 +1635,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     if (jobs <= 1 && (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        report->elapsed = seconds_between(&start, &end);
+        report->elapsed = ms_util_seconds_between(&start, &end);
         int done = finish(&run, rc);
         if (done != MS_EXIT_OK)
             rc = done;
@@ -1769,7 +1662,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
 out : {
     struct timespec end;
     clock_gettime(CLOCK_MONOTONIC, &end);
-    report->elapsed = seconds_between(&start, &end);
+    report->elapsed = ms_util_seconds_between(&start, &end);
     clock_gettime(CLOCK_REALTIME, &report->finished);
 }
     ms_index_close(run.idx);
@@ -1778,115 +1671,4 @@ out : {
     free_run(&run);
     close(lock_fd);
     return rc;
-}
-
-/* 'text' with every byte that is not part of valid UTF-8 replaced by '?',
- * for JSON. Caller frees; NULL on OOM. */
-static char *
-utf8_copy(const char *text)
-{
-    size_t len = strlen(text), bad;
-    char *copy = strdup(text);
-
-    if (!copy)
-        return NULL;
-    for (size_t at = 0; at < len;) {
-        if (ms_archive_utf8_valid(copy + at, len - at, &bad))
-            break;
-        copy[at + bad] = '?';
-        at += bad + 1;
-    }
-    return copy;
-}
-
-static int
-set_string(json_t *object, const char *key, const char *value)
-{
-    char *clean = utf8_copy(value);
-    int rc = clean ? json_object_set_new(object, key, json_string(clean)) : -1;
-
-    free(clean);
-    return rc;
-}
-
-static void
-format_time(char *buf, size_t size, const struct timespec *ts)
-{
-    struct tm tm;
-
-    gmtime_r(&ts->tv_sec, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-json_t *
-ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
-{
-    json_t *root = NULL, *failed = NULL, *warnings = NULL;
-    char started[32], finished[32];
-    double mb = (double)r->bytes_read / (1024.0 * 1024.0);
-    double elapsed = r->elapsed > 0 ? r->elapsed : 1e-9;
-    int bad = 0;
-
-    format_time(started, sizeof(started), &r->started);
-    format_time(finished, sizeof(finished), &r->finished);
-    root = json_pack(
-        "{s:s, s:i, s:s, s:s, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
-        " s:{s:I, s:I, s:I}, s:f, s:f, s:I}",
-        "mode", r->mode, "exit", exit_code, "started", started, "finished", finished,
-        "elapsed", r->elapsed, "files", "total", (json_int_t)r->files, "added",
-        (json_int_t)r->added, "updated", (json_int_t)r->updated, "deleted",
-        (json_int_t)r->deleted, "unchanged", (json_int_t)r->unchanged, "failed",
-        (json_int_t)r->failed, "documents", "written", (json_int_t)r->docs_written,
-        "deleted", (json_int_t)r->docs_deleted, "total", (json_int_t)r->doc_count,
-        "documents_per_second", (double)r->docs_written / elapsed, "mb_per_second",
-        mb / elapsed, "bytes_read", (json_int_t)r->bytes_read);
-    failed = json_array();
-    warnings = json_array();
-    if (!root || !failed || !warnings)
-        goto fail;
-    for (size_t i = 0; i < r->n_failures && (!max_failures || i < max_failures); i++) {
-        json_t *item = json_object();
-        bad |= !item || set_string(item, "file", r->failures[i].file) ||
-               set_string(item, "reason", r->failures[i].reason) ||
-               json_array_append_new(failed, item);
-    }
-    for (size_t i = 0; i < r->n_warnings && (!max_failures || i < max_failures); i++) {
-        char *clean = utf8_copy(r->warnings[i]);
-        bad |= !clean || json_array_append_new(warnings, json_string(clean));
-        free(clean);
-    }
-    if (bad)
-        goto fail;
-    if (json_object_set_new(root, "failures", failed) != 0) {
-        failed = NULL;
-        goto fail;
-    }
-    failed = NULL;
-    if (json_object_set_new(root, "warnings", warnings) != 0) {
-        warnings = NULL;
-        goto fail;
-    }
-    return root;
-
-fail:
-    json_decref(root);
-    json_decref(failed);
-    json_decref(warnings);
-    return NULL;
-}
-
-void
-ms_run_report_clear(ms_run_report_t *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n_failures; i++) {
-        free(r->failures[i].file);
-        free(r->failures[i].reason);
-    }
-    free(r->failures);
-    for (size_t i = 0; i < r->n_warnings; i++)
-        free(r->warnings[i]);
-    free(r->warnings);
-    memset(r, 0, sizeof(*r));
 }

@@ -3,7 +3,7 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * run.c forks one worker per shard of the archive's files; each worker
+ * rebuild.c forks one worker per shard of the archive's files; each worker
  * indexes its files into its own database and leaves what the parent needs
  * to know (its counts, failures, warnings and the ids each file claimed)
  * in a result file beside that database, written here and read back here.
@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "shard.h"
+#include "util.h"
 
 #define RESULT_MAGIC "migsearch-shard 1\n"
 /* No string in a result is longer: paths, ids and one-line reasons. */
@@ -32,14 +34,14 @@ struct by_size {
     size_t index;
 };
 
+/* Larger first; equal sizes in list order, so that the order is total. */
 static int
 compare_by_size(const void *a, const void *b)
 {
     const struct by_size *x = a, *y = b;
+    int by_size = (x->size < y->size) - (x->size > y->size);
 
-    if (x->size != y->size)
-        return x->size > y->size ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
+    return by_size ? by_size : (x->index > y->index) - (x->index < y->index);
 }
 
 int
@@ -130,6 +132,7 @@ static int
 get_string(FILE *f, char **out)
 {
     uint64_t len;
+    bool whole;
 
     *out = NULL;
     if (get_number(f, &len) != 0 || len > RESULT_STRING_MAX)
@@ -137,13 +140,12 @@ get_string(FILE *f, char **out)
     *out = malloc(len + 1);
     if (!*out)
         return -2;
-    if (len > 0 && fread(*out, 1, len, f) != len) {
-        free(*out);
-        *out = NULL;
-        return -1;
+    whole = len == 0 || fread(*out, 1, len, f) == len;
+    if (whole) {
+        (*out)[len] = '\0';
+        whole = strlen(*out) == len; /* a NUL inside: not what was written */
     }
-    (*out)[len] = '\0';
-    if (strlen(*out) != len) { /* a NUL inside: not what was written */
+    if (!whole) {
         free(*out);
         *out = NULL;
         return -1;
@@ -163,93 +165,116 @@ get_count(FILE *f, size_t *out, size_t size)
     return 0;
 }
 
-int
-ms_shard_result_read(ms_shard_result_t *out, const char *path)
+/* Hands a group of strings read to where it goes; the strings are its to
+ * keep or free, also on failure. 0, or -2 on OOM. */
+typedef int take_group_fn(void *payload, char **strings);
+
+/* Read a count of items of 'size' bytes, then that many groups of 'width'
+ * (1 or 2) strings, each handed to 'take'. Items are added as they are
+ * read, so a damaged count cannot ask for a huge block. */
+static int
+get_groups(FILE *f, size_t size, size_t width, take_group_fn *take, void *payload)
 {
-    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    if (get_count(f, &n, size) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char *strings[2] = {NULL, NULL};
+        int rc = 0;
+        for (size_t k = 0; rc == 0 && k < width; k++)
+            rc = get_string(f, &strings[k]);
+        if (rc != 0) {
+            free(strings[0]);
+            free(strings[1]);
+            return rc;
+        }
+        if ((rc = take(payload, strings)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+take_failure(void *payload, char **strings)
+{
+    int rc = ms_run_report_add_failure(payload, strings[0], strings[1]) ? -2 : 0;
+
+    free(strings[0]);
+    free(strings[1]);
+    return rc;
+}
+
+static int
+take_warning(void *payload, char **strings)
+{
+    int rc = ms_run_report_add_warning(payload, strings[0]) ? -2 : 0;
+
+    free(strings[0]);
+    return rc;
+}
+
+static int
+take_claim(void *payload, char **strings)
+{
+    ms_shard_result_t *out = payload;
+    ms_shard_claim_t *claims =
+        ms_util_grow(out->claims, &out->claims_capacity, out->n_claims, sizeof(*claims));
+
+    if (!claims) {
+        free(strings[0]);
+        free(strings[1]);
+        return -2;
+    }
+    out->claims = claims;
+    claims[out->n_claims].file = strings[0];
+    claims[out->n_claims].id = strings[1];
+    out->n_claims++;
+    return 0;
+}
+
+/* The magic line and the counts of the report. */
+static int
+get_counts(FILE *f, ms_run_report_t *r)
+{
     char magic[sizeof(RESULT_MAGIC)];
     uint64_t numbers[5];
-    ms_run_report_t *r = &out->report;
-    size_t n;
-    int rc = -1;
 
-    memset(out, 0, sizeof(*out));
-    if (!f)
-        return -1;
     if (!fgets(magic, sizeof(magic), f) || strcmp(magic, RESULT_MAGIC) != 0)
-        goto out;
+        return -1;
     for (size_t i = 0; i < 5; i++) {
         if (get_number(f, &numbers[i]) != 0)
-            goto out;
+            return -1;
     }
     r->added = (unsigned long)numbers[0];
     r->failed = (unsigned long)numbers[1];
     r->docs_written = (unsigned long)numbers[2];
     r->docs_deleted = (unsigned long)numbers[3];
     r->bytes_read = numbers[4];
+    return 0;
+}
 
-    if (get_count(f, &n, sizeof(*r->failures)) != 0)
-        goto out;
-    /* Grown as read, so a damaged count cannot ask for a huge block. */
-    for (size_t i = 0; i < n; i++) {
-        char *file, *reason = NULL;
-        if ((rc = get_string(f, &file)) != 0 || (rc = get_string(f, &reason)) != 0 ||
-            (rc = ms_run_report_add_failure(r, file, reason) ? -2 : 0) != 0) {
-            free(file);
-            free(reason);
-            goto fail;
-        }
-        free(file);
-        free(reason);
-    }
-    if (get_count(f, &n, sizeof(*r->warnings)) != 0)
-        goto fail_short;
-    for (size_t i = 0; i < n; i++) {
-        char *warning;
-        if ((rc = get_string(f, &warning)) != 0)
-            goto fail;
-        if (ms_run_report_add_warning(r, warning) != 0) {
-            free(warning);
-            rc = -2;
-            goto fail;
-        }
-        free(warning);
-    }
-    if (get_count(f, &n, sizeof(*out->claims)) != 0)
-        goto fail_short;
-    for (size_t i = 0; i < n; i++) {
-        char *file, *id = NULL;
-        if ((rc = get_string(f, &file)) != 0 || (rc = get_string(f, &id)) != 0) {
-            free(file);
-            free(id);
-            goto fail;
-        }
-        if (out->n_claims == out->claims_capacity) {
-            size_t grown = out->claims_capacity ? out->claims_capacity * 2 : 64;
-            ms_shard_claim_t *bigger = realloc(out->claims, grown * sizeof(*bigger));
-            if (!bigger) {
-                free(file);
-                free(id);
-                rc = -2;
-                goto fail;
-            }
-            out->claims = bigger;
-            out->claims_capacity = grown;
-        }
-        out->claims[out->n_claims].file = file;
-        out->claims[out->n_claims].id = id;
-        out->n_claims++;
-    }
-    if (fgetc(f) != EOF)
-        goto fail_short;
-    rc = 0;
-    goto out;
+int
+ms_shard_result_read(ms_shard_result_t *out, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ms_run_report_t *r = &out->report;
+    int rc;
 
-fail_short:
-    rc = -1;
-fail:
-    ms_shard_result_clear(out);
-out:
+    memset(out, 0, sizeof(*out));
+    if (!f)
+        return -1;
+    rc = get_counts(f, r);
+    if (rc == 0)
+        rc = get_groups(f, sizeof(*r->failures), 2, take_failure, r);
+    if (rc == 0)
+        rc = get_groups(f, sizeof(*r->warnings), 1, take_warning, r);
+    if (rc == 0)
+        rc = get_groups(f, sizeof(*out->claims), 2, take_claim, out);
+    if (rc == 0 && fgetc(f) != EOF)
+        rc = -1;
+    if (rc != 0)
+        ms_shard_result_clear(out);
     fclose(f);
     return rc;
 }

@@ -12,17 +12,20 @@
  *     fp <fingerprint>\n
  *     id <id>\n            (once per document)
  *
- * Ids never hold whitespace or control bytes (ms_index_put refuses them),
- * so they need no escaping. In the path, '%' and bytes below 0x21 or equal
- * to 0x7f are written as %XX.
+ * Ids never hold whitespace or control bytes (ms_index_put refuses them,
+ * by ms_schema_id_check), so they need no escaping. In the path, '%' and
+ * bytes below 0x21 or equal to 0x7f are written as %XX.
  */
-#include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "run.h"
+#include "ms_archive.h"
+#include "ms_buf.h"
+#include "state.h"
+#include "util.h"
 
 #define STATE_MAGIC "migsearch-state 1\n"
 
@@ -45,19 +48,17 @@ ms_state_hash(uint64_t hash, const void *data, size_t len)
 char *
 ms_state_key(const char *path)
 {
+    ms_buf_t key = MS_BUF_INIT;
     size_t len = strlen(path);
-    char *key = malloc(len + 8 > 24 ? len + 8 : 24);
 
-    if (!key)
-        return NULL;
     /* Xapian limits keys to about 245 bytes; archive paths can be longer. A
      * hashed key is checked against the path stored in its value. */
     if (len <= MS_STATE_PATH_KEY_MAX)
-        snprintf(key, len + 8, MS_STATE_PREFIX_PATH "%s", path);
+        ms_buf_printf(&key, MS_STATE_PREFIX_PATH "%s", path);
     else
-        snprintf(key, 24, MS_STATE_PREFIX_HASH "%016llx",
-                 (unsigned long long)ms_state_hash(MS_STATE_HASH_INIT, path, len));
-    return key;
+        ms_buf_printf(&key, MS_STATE_PREFIX_HASH "%016llx",
+                      (unsigned long long)ms_state_hash(MS_STATE_HASH_INIT, path, len));
+    return ms_buf_take(&key, NULL);
 }
 
 static bool
@@ -69,27 +70,19 @@ needs_escape(unsigned char c)
 char *
 ms_state_encode(const ms_state_entry_t *entry)
 {
-    size_t size = sizeof(STATE_MAGIC) + 8 + strlen(entry->fingerprint) + 8;
-    char *out, *p;
+    ms_buf_t out = MS_BUF_INIT;
 
-    for (const unsigned char *s = (const unsigned char *)entry->path; *s; s++)
-        size += needs_escape(*s) ? 3 : 1;
-    for (size_t i = 0; i < entry->n_ids; i++)
-        size += strlen(entry->ids[i]) + 4;
-    out = malloc(size);
-    if (!out)
-        return NULL;
-    p = out + sprintf(out, STATE_MAGIC "path ");
+    ms_buf_puts(&out, STATE_MAGIC "path ");
     for (const unsigned char *s = (const unsigned char *)entry->path; *s; s++) {
         if (needs_escape(*s))
-            p += sprintf(p, "%%%02X", *s);
+            ms_buf_printf(&out, "%%%02X", *s);
         else
-            *p++ = (char)*s;
+            ms_buf_putc(&out, (char)*s);
     }
-    p += sprintf(p, "\nfp %s\n", entry->fingerprint);
+    ms_buf_printf(&out, "\nfp %s\n", entry->fingerprint);
     for (size_t i = 0; i < entry->n_ids; i++)
-        p += sprintf(p, "id %s\n", entry->ids[i]);
-    return out;
+        ms_buf_printf(&out, "id %s\n", entry->ids[i]);
+    return ms_buf_take(&out, NULL);
 }
 
 void
@@ -97,37 +90,33 @@ ms_state_entry_clear(ms_state_entry_t *entry)
 {
     if (!entry)
         return;
+    while (entry->n_ids > 0)
+        free(entry->ids[--entry->n_ids]);
+    free(entry->ids);
     free(entry->path);
     free(entry->fingerprint);
-    for (size_t i = 0; i < entry->n_ids; i++)
-        free(entry->ids[i]);
-    free(entry->ids);
     memset(entry, 0, sizeof(*entry));
 }
 
+/* The value of the hex digit 'c', or -1. */
 static int
 hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    static const char digits[] = "0123456789abcdef";
+    const char *at = c ? strchr(digits, tolower((unsigned char)c)) : NULL;
+
+    return at ? (int)(at - digits) : -1;
 }
 
-/* Decode the escaped path of 'len' bytes at 's'. NULL with *nomem set on
- * OOM, NULL alone if it is malformed. */
-static char *
-unescape(const char *s, size_t len, bool *nomem)
+/* Decode the escaped path of 'len' bytes at 's' into *out. 0, -1 if it is
+ * malformed, -2 on OOM. */
+static int
+unescape(char **out, const char *s, size_t len)
 {
-    char *out = malloc(len + 1), *p = out;
+    char *p = *out = malloc(len + 1);
 
-    if (!out) {
-        *nomem = true;
-        return NULL;
-    }
+    if (!p)
+        return -2;
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '%') {
             *p++ = s[i];
@@ -135,74 +124,65 @@ unescape(const char *s, size_t len, bool *nomem)
         }
         int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
         int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-        if (lo < 0 || (hi == 0 && lo == 0)) {
-            free(out);
-            return NULL;
-        }
+        if (lo < 0 || (hi == 0 && lo == 0))
+            return -1; /* the caller frees *out */
         *p++ = (char)(hi * 16 + lo);
         i += 2;
     }
     *p = '\0';
-    return out;
+    return 0;
+}
+
+/* Add the id of 'len' bytes at 's' to 'entry'. 0, or -2 on OOM. */
+static int
+add_id(ms_state_entry_t *entry, size_t *capacity, const char *s, size_t len)
+{
+    char **ids = ms_util_grow(entry->ids, capacity, entry->n_ids, sizeof(*ids));
+
+    if (!ids)
+        return -2;
+    entry->ids = ids;
+    if ((ids[entry->n_ids] = strndup(s, len)) == NULL)
+        return -2;
+    entry->n_ids++;
+    return 0;
+}
+
+/* Take the line of 'len' bytes at 'line' into 'out'. 0, -1 if it is not
+ * a line of an entry, -2 on OOM. */
+static int
+take_line(ms_state_entry_t *out, size_t *capacity, const char *line, size_t len)
+{
+    if (len > 5 && strncmp(line, "path ", 5) == 0 && !out->path)
+        return unescape(&out->path, line + 5, len - 5);
+    if (len > 3 && strncmp(line, "fp ", 3) == 0 && !out->fingerprint)
+        return (out->fingerprint = strndup(line + 3, len - 3)) ? 0 : -2;
+    if (len > 3 && strncmp(line, "id ", 3) == 0)
+        return add_id(out, capacity, line + 3, len - 3);
+    return -1;
 }
 
 int
 ms_state_decode(ms_state_entry_t *out, const char *value)
 {
     size_t capacity = 0;
-    bool nomem = false;
     int rc = -1;
-    const char *line;
 
     memset(out, 0, sizeof(*out));
     if (strncmp(value, STATE_MAGIC, strlen(STATE_MAGIC)) != 0)
         return -1;
-    for (line = value + strlen(STATE_MAGIC); *line;) {
+    for (const char *line = value + strlen(STATE_MAGIC); *line;) {
         const char *end = strchr(line, '\n');
-        if (!end)
+        rc = end ? take_line(out, &capacity, line, (size_t)(end - line)) : -1;
+        if (rc != 0)
             goto out;
-        size_t len = (size_t)(end - line);
-        if (len > 5 && strncmp(line, "path ", 5) == 0 && !out->path) {
-            out->path = unescape(line + 5, len - 5, &nomem);
-            if (!out->path)
-                goto out;
-        } else if (len > 3 && strncmp(line, "fp ", 3) == 0 && !out->fingerprint) {
-            out->fingerprint = strndup(line + 3, len - 3);
-            if (!out->fingerprint) {
-                nomem = true;
-                goto out;
-            }
-        } else if (len > 3 && strncmp(line, "id ", 3) == 0) {
-            if (out->n_ids == capacity) {
-                size_t grown = capacity ? capacity * 2 : 4;
-                char **ids = realloc(out->ids, grown * sizeof(*ids));
-                if (!ids) {
-                    nomem = true;
-                    goto out;
-                }
-                out->ids = ids;
-                capacity = grown;
-            }
-            out->ids[out->n_ids] = strndup(line + 3, len - 3);
-            if (!out->ids[out->n_ids]) {
-                nomem = true;
-                goto out;
-            }
-            out->n_ids++;
-        } else {
-            goto out;
-        }
         line = end + 1;
     }
-    if (out->path && out->fingerprint)
-        rc = 0;
+    rc = out->path && out->fingerprint ? 0 : -1;
 
 out:
-    if (rc != 0) {
+    if (rc != 0)
         ms_state_entry_clear(out);
-        if (nomem)
-            rc = -2;
-    }
     return rc;
 }
 
@@ -242,13 +222,33 @@ hash_stat(uint64_t hash, const struct stat *st, long long *newest, bool *coarse)
     return ms_state_hash(hash, stamp, sizeof(stamp));
 }
 
+/* Mix the dependency 'root'/'dep' into 'hash'. -2 on OOM, else 0. */
+static int
+hash_dependency(uint64_t *hash, const char *root, const char *dep, long long *newest,
+                bool *coarse)
+{
+    char *full = ms_util_path_join(root, dep);
+    struct stat st;
+
+    if (!full)
+        return -2;
+    *hash = ms_state_hash(*hash, dep, strlen(dep) + 1);
+    /* A dependency that cannot be stat'ed (a dangling link) still counts,
+     * by name: ms_archive_load() reports it. */
+    if (stat(full, &st) == 0)
+        *hash = hash_stat(*hash, &st, newest, coarse);
+    else
+        *hash = ms_state_hash(*hash, "missing", 7);
+    free(full);
+    return 0;
+}
+
 int
 ms_state_fingerprint(char out[MS_STATE_FINGERPRINT_SIZE], bool *racy, const char *root,
                      const char *path, uint64_t settings, const struct timespec *now)
 {
     char **deps = NULL;
-    char *full = NULL;
-    size_t full_size = strlen(root) + strlen(path) + 2;
+    char *full = ms_util_path_join(root, path);
     uint64_t hash = ms_state_hash(MS_STATE_HASH_INIT, &settings, sizeof(settings));
     long long newest = 0, window;
     bool coarse = false;
@@ -256,30 +256,21 @@ ms_state_fingerprint(char out[MS_STATE_FINGERPRINT_SIZE], bool *racy, const char
     int rc = 0;
 
     *racy = false;
-    full = malloc(full_size + 4096);
     if (!full)
         return -2;
-    snprintf(full, full_size, "%s/%s", root, path);
     if (stat(full, &st) != 0) {
         rc = -1;
         goto out;
     }
     hash = hash_stat(hash, &st, &newest, &coarse);
-
     if (ms_archive_dependencies(&deps, root, path) != MS_ARCHIVE_OK) {
         rc = -2;
         goto out;
     }
-    for (size_t i = 0; deps[i]; i++) {
-        int n = snprintf(full, full_size + 4096, "%s/%s", root, deps[i]);
-        hash = ms_state_hash(hash, deps[i], strlen(deps[i]) + 1);
-        /* A dependency that cannot be stat'ed (a dangling link) still
-         * counts, by name: ms_archive_load() reports it. */
-        if (n > 0 && (size_t)n < full_size + 4096 && stat(full, &st) == 0)
-            hash = hash_stat(hash, &st, &newest, &coarse);
-        else
-            hash = ms_state_hash(hash, "missing", 7);
-    }
+    for (size_t i = 0; rc == 0 && deps[i]; i++)
+        rc = hash_dependency(&hash, root, deps[i], &newest, &coarse);
+    if (rc != 0)
+        goto out;
 
     /* Two writes within one tick of the file system's clock leave the same
      * times. If the newest time is that close to now, a write right after
@@ -294,93 +285,4 @@ out:
     ms_archive_strings_free(deps);
     free(full);
     return rc;
-}
-
-/* A map with open addressing; keys are borrowed. */
-struct ms_strmap {
-    const char **keys;
-    size_t *values;
-    size_t size; /* a power of two */
-    size_t used;
-};
-
-ms_strmap_t *
-ms_strmap_new(void)
-{
-    ms_strmap_t *map = calloc(1, sizeof(*map));
-
-    if (!map)
-        return NULL;
-    map->size = 64;
-    map->keys = calloc(map->size, sizeof(*map->keys));
-    map->values = calloc(map->size, sizeof(*map->values));
-    if (!map->keys || !map->values) {
-        ms_strmap_free(map);
-        return NULL;
-    }
-    return map;
-}
-
-void
-ms_strmap_free(ms_strmap_t *map)
-{
-    if (!map)
-        return;
-    free(map->keys);
-    free(map->values);
-    free(map);
-}
-
-static size_t
-slot_of(const char **keys, size_t size, const char *key)
-{
-    size_t i = (size_t)ms_state_hash(MS_STATE_HASH_INIT, key, strlen(key)) & (size - 1);
-
-    while (keys[i] && strcmp(keys[i], key) != 0)
-        i = (i + 1) & (size - 1);
-    return i;
-}
-
-size_t
-ms_strmap_get(const ms_strmap_t *map, const char *key)
-{
-    size_t i = slot_of(map->keys, map->size, key);
-
-    return map->keys[i] ? map->values[i] : MS_STRMAP_NONE;
-}
-
-int
-ms_strmap_put(ms_strmap_t *map, const char *key, size_t value)
-{
-    size_t i;
-
-    if ((map->used + 1) * 2 > map->size) {
-        size_t size = map->size * 2;
-        const char **keys = calloc(size, sizeof(*keys));
-        size_t *values = calloc(size, sizeof(*values));
-        if (!keys || !values) {
-            free(keys);
-            free(values);
-            return -1;
-        }
-        for (size_t j = 0; j < map->size; j++) {
-            if (map->keys[j]) {
-                size_t k = slot_of(keys, size, map->keys[j]);
-                keys[k] = map->keys[j];
-                values[k] = map->values[j];
-            }
-        }
-        free(map->keys);
-        free(map->values);
-        map->keys = keys;
-        map->values = values;
-        map->size = size;
-    }
-    i = slot_of(map->keys, map->size, key);
-    if (!map->keys[i]) {
-        map->keys[i] = key;
-        map->used++;
-    }
-    map->values[i] = value;
-    return 0;
 }

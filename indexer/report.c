@@ -1,0 +1,167 @@
+/* report.c - what a migsearch-index run did, and that as JSON
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * The JSON object is versioned with the rest of the indexer's output in
+ * docs/staff.md. Archive paths are bytes, not necessarily UTF-8, and a
+ * reason may quote them; JSON strings must be UTF-8, so names, reasons
+ * and warnings go through ms_utf8_repair() on their way in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ms_utf8.h"
+#include "report.h"
+#include "util.h"
+
+int
+ms_run_report_add_failure(ms_run_report_t *r, const char *path, const char *reason)
+{
+    ms_run_failure_t *failures = ms_util_grow(r->failures, &r->failures_capacity,
+                                              r->n_failures, sizeof(*failures));
+    ms_run_failure_t *failure;
+
+    if (!failures)
+        return -1;
+    r->failures = failures;
+    failure = &failures[r->n_failures];
+    failure->file = strdup(path);
+    failure->reason = strdup(reason);
+    if (!failure->file || !failure->reason) {
+        free(failure->file);
+        free(failure->reason);
+        return -1;
+    }
+    r->n_failures++;
+    return 0;
+}
+
+int
+ms_run_report_add_warning(ms_run_report_t *r, const char *warning)
+{
+    char **warnings = ms_util_grow(r->warnings, &r->warnings_capacity, r->n_warnings,
+                                   sizeof(*warnings));
+
+    if (!warnings)
+        return -1;
+    r->warnings = warnings;
+    if ((warnings[r->n_warnings] = strdup(warning)) == NULL)
+        return -1;
+    r->n_warnings++;
+    return 0;
+}
+
+/* 'text' as a JSON string, repaired to UTF-8; NULL on OOM. */
+static json_t *
+json_text(const char *text)
+{
+    char *clean = ms_utf8_repair(text, strlen(text), NULL);
+    json_t *string = clean ? json_string(clean) : NULL;
+
+    free(clean);
+    return string;
+}
+
+/* Failure 'i' of 'r' as a JSON object; NULL on OOM. */
+static json_t *
+failure_json(const ms_run_report_t *r, size_t i)
+{
+    json_t *item = json_object();
+
+    /* json_object_set_new() takes the value also when it fails. */
+    if (item &&
+        (json_object_set_new(item, "file", json_text(r->failures[i].file)) != 0 ||
+         json_object_set_new(item, "reason", json_text(r->failures[i].reason)) != 0)) {
+        json_decref(item);
+        item = NULL;
+    }
+    return item;
+}
+
+/* Warning 'i' of 'r' as a JSON string; NULL on OOM. */
+static json_t *
+warning_json(const ms_run_report_t *r, size_t i)
+{
+    return json_text(r->warnings[i]);
+}
+
+/* The first 'max' (0: all) of the 'n' items of 'r' that 'item' makes, as
+ * a JSON array; NULL on OOM. */
+static json_t *
+array_json(const ms_run_report_t *r, size_t n, size_t max,
+           json_t *(*item)(const ms_run_report_t *, size_t))
+{
+    json_t *array = json_array();
+    int bad = !array;
+
+    for (size_t i = 0; !bad && i < n && (!max || i < max); i++)
+        bad = json_array_append_new(array, item(r, i));
+    if (!bad)
+        return array;
+    json_decref(array);
+    return NULL;
+}
+
+static void
+format_time(char *buf, size_t size, const struct timespec *ts)
+{
+    struct tm tm;
+
+    gmtime_r(&ts->tv_sec, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *
+ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
+{
+    json_t *root, *list;
+    char started[32], finished[32];
+    double mb = (double)r->bytes_read / (1024.0 * 1024.0);
+    double elapsed = r->elapsed > 0 ? r->elapsed : 1e-9;
+    int bad;
+
+    format_time(started, sizeof(started), &r->started);
+    format_time(finished, sizeof(finished), &r->finished);
+    root = json_pack(
+        "{s:s, s:i, s:s, s:s, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+        " s:{s:I, s:I, s:I}, s:f, s:f, s:I}",
+        "mode", r->mode, "exit", exit_code, "started", started, "finished", finished,
+        "elapsed", r->elapsed, "files", "total", (json_int_t)r->files, "added",
+        (json_int_t)r->added, "updated", (json_int_t)r->updated, "deleted",
+        (json_int_t)r->deleted, "unchanged", (json_int_t)r->unchanged, "failed",
+        (json_int_t)r->failed, "documents", "written", (json_int_t)r->docs_written,
+        "deleted", (json_int_t)r->docs_deleted, "total", (json_int_t)r->doc_count,
+        "documents_per_second", (double)r->docs_written / elapsed, "mb_per_second",
+        mb / elapsed, "bytes_read", (json_int_t)r->bytes_read);
+    if (!root)
+        return NULL;
+    /* json_object_set_new() takes the list, also when it fails (a NULL
+     * list, on OOM, is such a failure). */
+    list = array_json(r, r->n_failures, max_failures, failure_json);
+    bad = json_object_set_new(root, "failures", list) != 0;
+    list = bad ? NULL : array_json(r, r->n_warnings, max_failures, warning_json);
+    bad = bad || json_object_set_new(root, "warnings", list) != 0;
+    if (bad) {
+        json_decref(root);
+        root = NULL;
+    }
+    return root;
+}
+
+void
+ms_run_report_clear(ms_run_report_t *r)
+{
+    if (!r)
+        return;
+    while (r->n_failures > 0) {
+        ms_run_failure_t *last = &r->failures[--r->n_failures];
+        free(last->file);
+        free(last->reason);
+    }
+    while (r->n_warnings > 0)
+        free(r->warnings[--r->n_warnings]);
+    free(r->failures);
+    free(r->warnings);
+    memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,68 @@
+/* report.h - what a migsearch-index run did: exit codes, counts, failures
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Internal to migsearch-index. Every part of a run adds to one report;
+ * main.c prints it as the summary or --json, and the run stores it in the
+ * index as last_run, which `status` shows. A parallel rebuild's workers
+ * hand theirs to the parent through result files (shard.h).
+ */
+#ifndef MS_REPORT_H
+#define MS_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+/* Exit codes of migsearch-index; part of its interface (docs/staff.md). */
+enum ms_exit {
+    MS_EXIT_OK = 0,      /* every file was indexed */
+    MS_EXIT_RUNTIME = 1, /* the index cannot be opened or written; out of memory */
+    MS_EXIT_USAGE = 2,   /* bad arguments, bad config, no archive folder */
+    MS_EXIT_PARTIAL = 3, /* the run completed, but some files failed */
+    MS_EXIT_LOCKED = 4   /* another migsearch-index holds the index */
+};
+
+/* A file that could not be indexed, and why. */
+typedef struct ms_run_failure {
+    char *file;   /* relative to the archive folder */
+    char *reason; /* one line */
+} ms_run_failure_t;
+
+/* What a run did. Zero-initialise; release with ms_run_report_clear(). */
+typedef struct ms_run_report {
+    const char *mode;                  /* "update" or "rebuild" (static) */
+    struct timespec started, finished; /* wall clock */
+    double elapsed;                    /* seconds */
+    /* Files: each listed file is one of added (new), updated (changed),
+     * unchanged (skipped without reading) or failed; deleted files were in
+     * the index but are gone from the folder. */
+    unsigned long files, added, updated, unchanged, deleted, failed;
+    /* Documents written and removed, and in the index at the end. */
+    unsigned long docs_written, docs_deleted, doc_count;
+    unsigned long long bytes_read; /* of the files read */
+    ms_run_failure_t *failures;
+    size_t n_failures, failures_capacity;
+    char **warnings; /* problems that cost part of a file */
+    size_t n_warnings, warnings_capacity;
+} ms_run_report_t;
+
+/* The report as the JSON object of --json and of the last_run metadata
+ * (docs/staff.md); at most 'max_failures' failures and warnings are listed
+ * (0: all). Bytes that are not UTF-8 in names and reasons become U+FFFD
+ * (ms_utf8_repair). NULL on OOM. The caller owns the reference. */
+json_t *ms_run_report_json(const ms_run_report_t *report, int exit_code,
+                           size_t max_failures);
+
+/* Free what 'report' holds and zero it. Accepts NULL. */
+void ms_run_report_clear(ms_run_report_t *report);
+
+/* Append a failure, or a warning, to 'report' (strings copied). 0, or -1
+ * on OOM (then nothing is added). */
+int ms_run_report_add_failure(ms_run_report_t *report, const char *file,
+                              const char *reason);
+int ms_run_report_add_warning(ms_run_report_t *report, const char *warning);
+
+#endif /* MS_REPORT_H */

@@ -1,0 +1,43 @@
+/* util.c - small helpers under every part of a migsearch-index run
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Arrays grow by doubling from 16 items, so appending n items costs
+ * O(n) copies in all.
+ */
+#include <stdlib.h>
+
+#include "ms_buf.h"
+#include "util.h"
+
+void *
+ms_util_grow(void *array, size_t *capacity, size_t n, size_t size)
+{
+    size_t grown;
+    void *bigger;
+
+    if (n < *capacity)
+        return array;
+    grown = *capacity ? *capacity * 2 : 16;
+    bigger = realloc(array, grown * size);
+    if (bigger)
+        *capacity = grown;
+    return bigger;
+}
+
+char *
+ms_util_path_join(const char *dir, const char *name)
+{
+    ms_buf_t path = MS_BUF_INIT;
+
+    ms_buf_printf(&path, "%s/%s", dir, name);
+    return ms_buf_take(&path, NULL);
+}
+
+double
+ms_util_seconds_between(const struct timespec *from, const struct timespec *to)
+{
+    return (double)(to->tv_sec - from->tv_sec) +
+           (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
