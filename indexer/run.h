@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: MIT
  *
  * Internal to migsearch-index: what main.c needs to start a run. main.c
- * parses the command line and prints; run.c does one update or rebuild
- * (run.c's header comment has the algorithm). The parts of a run below it
- * have their own headers (report.h, shard.h, state.h, strmap.h, lock.h,
- * progress.h, util.h).
+ * parses the command line and prints; run.c takes the lock and hands the
+ * work to update.c or rebuild.c. The parts of a run below it have their
+ * own headers (report.h, claims.h, writer.h, load.h, update.h, workers.h,
+ * rebuild.h, shard.h, state.h, strmap.h, lock.h, progress.h, util.h).
  */
 #ifndef MS_RUN_H
 #define MS_RUN_H
