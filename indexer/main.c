@@ -3,10 +3,10 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The command line, the summary, --json and `status`. The work itself is
- * in run.c: an update skips unchanged files, reads new and changed ones
- * and deletes what is gone; --rebuild builds a new generation beside the
- * live index and switches to it atomically.
+ * The command line, the summary and --json. The work itself is in run.c:
+ * an update skips unchanged files, reads new and changed ones and deletes
+ * what is gone; --rebuild builds a new generation beside the live index
+ * and switches to it atomically. `status` is status.c.
  *
  * The exit codes are part of the interface (cron jobs and the integration
  * tests rely on them) and are listed in usage() and docs/staff.md. They
@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +25,9 @@
 #include <jansson.h>
 
 #include "ms_config.h"
-#include "ms_index.h"
 #include "ms_log.h"
 #include "run.h"
-#include "state.h"
+#include "status.h"
 
 #define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
 
@@ -115,316 +113,171 @@ print_json(json_t *json)
     return 0;
 }
 
-/* --- status --- */
-
-static int
-count_entry(const char *key, const char *value, void *payload)
-{
-    (void)key;
-    (void)value;
-    (*(unsigned long *)payload)++;
-    return 0;
-}
-
-/* The counts of 'field' as a JSON object, or NULL (message logged). */
-static json_t *
-counts_json(ms_index_t *idx, const char *field)
-{
-    ms_index_counts_t *counts;
-    ms_index_status_t status = ms_index_count_by(&counts, idx, field);
-    json_t *object;
-
-    if (status != MS_INDEX_OK) {
-        ms_log(MS_LOG_ERR, "cannot count documents by %s: %s: %s", field,
-               ms_index_status_string(status), ms_index_errmsg(idx));
-        return NULL;
-    }
-    object = json_object();
-    for (size_t i = 0; object && i < counts->n_items; i++) {
-        if (json_object_set_new(object, counts->items[i].value,
-                                json_integer((json_int_t)counts->items[i].count)) != 0) {
-            json_decref(object);
-            object = NULL;
-        }
-    }
-    ms_index_counts_free(counts);
-    return object;
-}
-
-static void
-print_counts(const char *label, json_t *counts)
-{
-    const char *value;
-    json_t *count;
-    bool first = true;
-
-    printf("  by %-9s", label);
-    json_object_foreach(counts, value, count)
-    {
-        printf("%s%s %" JSON_INTEGER_FORMAT, first ? " " : ", ", value,
-               json_integer_value(count));
-        first = false;
-    }
-    printf("%s\n", first ? " (none)" : "");
-}
-
-static json_int_t
-int_at(json_t *object, const char *a, const char *b)
-{
-    return json_integer_value(json_object_get(json_object_get(object, a), b));
-}
-
-static void
-print_status(json_t *status)
-{
-    json_t *last = json_object_get(status, "last_run");
-    const char *generation = json_string_value(json_object_get(status, "generation"));
-
-    printf("index %s%s%s\n", json_string_value(json_object_get(status, "index")),
-           generation ? " -> " : "", generation ? generation : "");
-    printf("  documents: %" JSON_INTEGER_FORMAT " from %" JSON_INTEGER_FORMAT " files\n",
-           json_integer_value(json_object_get(status, "documents")),
-           json_integer_value(json_object_get(status, "files")));
-    print_counts("type:", json_object_get(status, "by_type"));
-    print_counts("language:", json_object_get(status, "by_language"));
-    print_counts("status:", json_object_get(status, "by_status"));
-    if (!json_is_object(last)) {
-        printf("last run: none recorded\n");
-        return;
-    }
-    printf("last run: %s, %s to %s (%.2f s), exit %" JSON_INTEGER_FORMAT "\n",
-           json_string_value(json_object_get(last, "mode")),
-           json_string_value(json_object_get(last, "started")),
-           json_string_value(json_object_get(last, "finished")),
-           json_real_value(json_object_get(last, "elapsed")),
-           json_integer_value(json_object_get(last, "exit")));
-    printf("  files: %" JSON_INTEGER_FORMAT " added, %" JSON_INTEGER_FORMAT
-           " updated, %" JSON_INTEGER_FORMAT " deleted, %" JSON_INTEGER_FORMAT
-           " unchanged, %" JSON_INTEGER_FORMAT " failed\n",
-           int_at(last, "files", "added"), int_at(last, "files", "updated"),
-           int_at(last, "files", "deleted"), int_at(last, "files", "unchanged"),
-           int_at(last, "files", "failed"));
-    json_t *failures = json_object_get(last, "failures");
-    if (json_array_size(failures) > 0) {
-        size_t i;
-        json_t *item;
-        printf("failed files:\n");
-        json_array_foreach(failures, i, item)
-        {
-            printf("  %s: %s\n", json_string_value(json_object_get(item, "file")),
-                   json_string_value(json_object_get(item, "reason")));
-        }
-    }
-}
-
 /* `migsearch-index status`. Returns an exit code. */
 static int
-run_status(const char *index_path, bool as_json)
+show_status(const char *index_path, bool as_json)
 {
-    ms_index_t *idx = NULL;
-    ms_index_error_t err;
-    ms_index_info_t info;
-    ms_index_status_t status;
-    json_t *root = NULL, *last = NULL;
-    char *last_text = NULL, target[PATH_MAX];
-    unsigned long files = 0;
-    ssize_t n;
-    int rc = MS_EXIT_RUNTIME;
+    json_t *status = ms_status_json(index_path);
+    int rc = status ? MS_EXIT_OK : MS_EXIT_RUNTIME;
 
-    status = ms_index_open(&idx, index_path, MS_INDEX_READ, &err);
-    if (status != MS_INDEX_OK) {
-        ms_log(MS_LOG_ERR, "cannot open the index %s: %s: %s", index_path,
-               ms_index_status_string(status), err.text);
-        return MS_EXIT_RUNTIME;
-    }
-    status = ms_index_info(&info, idx);
-    if (status == MS_INDEX_OK)
-        status = ms_index_metadata_each(idx, MS_STATE_PREFIX_PATH, count_entry, &files);
-    if (status == MS_INDEX_OK)
-        status = ms_index_metadata_each(idx, MS_STATE_PREFIX_HASH, count_entry, &files);
-    if (status != MS_INDEX_OK) {
-        ms_log(MS_LOG_ERR, "cannot read the index %s: %s: %s", index_path,
-               ms_index_status_string(status), ms_index_errmsg(idx));
-        goto out;
-    }
-    status = ms_index_metadata_get(&last_text, idx, MS_STATE_LAST_RUN);
-    if (status == MS_INDEX_OK)
-        last = json_loads(last_text, 0, NULL);
-    else if (status != MS_INDEX_NOT_FOUND)
-        ms_log(MS_LOG_WARN, "cannot read the last run from %s: %s", index_path,
-               ms_index_errmsg(idx));
+    if (status && as_json && print_json(status) != 0)
+        rc = MS_EXIT_RUNTIME;
+    else if (status && !as_json)
+        ms_status_print(status);
+    json_decref(status);
+    return rc;
+}
 
-    root = json_pack("{s:s, s:I, s:I, s:I}", "index", index_path, "documents",
-                     (json_int_t)info.doc_count, "revision", (json_int_t)info.revision,
-                     "files", (json_int_t)files);
-    if (!root)
-        goto nomem;
-    n = readlink(index_path, target, sizeof(target) - 1);
-    if (n > 0) {
-        target[n] = '\0';
-        json_object_set_new(root, "generation", json_string(target));
-    } else {
-        json_object_set_new(root, "generation", json_null());
-    }
-    static const char *const fields[][2] = {
-        {"by_type", "type"}, {"by_language", "language"}, {"by_status", "status"}};
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        json_t *counts = counts_json(idx, fields[i][1]);
-        if (!counts)
-            goto out;
-        json_object_set_new(root, fields[i][0], counts);
-    }
-    json_object_set_new(root, "last_run", last ? last : json_null());
-    last = NULL;
+/* The command line. */
+struct command_line {
+    const char *config_path, *command;       /* command: "update" or "status" */
+    const char *archive, *index_path;        /* NULL: from the configuration */
+    int check_only, quiet, as_json, rebuild; /* set by getopt_long() */
+};
 
-    if (as_json) {
-        if (print_json(root) != 0)
-            goto out;
-    } else {
-        print_status(root);
-    }
-    rc = MS_EXIT_OK;
-    goto out;
+/* Parse the command line into *out. Returns -1 to go on, or the exit
+ * code to end with (after --help, or a usage error). */
+static int
+parse_command_line(struct command_line *out, int argc, char **argv)
+{
+    /* Switches set their flag; options with a value are stored through
+     * 'value_of', by the short name getopt_long() returns for them. */
+    const struct option options[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, &out->check_only, 1},
+        {"archive", required_argument, NULL, 'a'},
+        {"index", required_argument, NULL, 'i'},
+        {"rebuild", no_argument, &out->rebuild, 1},
+        {"quiet", no_argument, &out->quiet, 1},
+        {"json", no_argument, &out->as_json, 1},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char **value_of[128] = {
+        ['c'] = &out->config_path, ['a'] = &out->archive, ['i'] = &out->index_path};
+    int opt;
 
-nomem:
-    ms_log(MS_LOG_ERR, "out of memory");
-out:
-    json_decref(root);
-    json_decref(last);
-    ms_index_string_free(last_text);
-    ms_index_close(idx);
+    *out = (struct command_line){.config_path = DEFAULT_CONFIG, .command = "update"};
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (opt > 0 && opt < 128 && value_of[opt]) {
+            *value_of[opt] = optarg;
+        } else if (opt == 'h') {
+            usage(stdout);
+            return MS_EXIT_OK;
+        } else if (opt != 0) {
+            fprintf(stderr, "Try 'migsearch-index --help' for more information.\n");
+            return MS_EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        out->command = argv[optind++];
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (strcmp(out->command, "update") != 0 && strcmp(out->command, "status") != 0)
+        return usage_error("unknown command '%s'", out->command);
+    if (out->rebuild && strcmp(out->command, "update") != 0)
+        return usage_error("--rebuild does not go with '%s'", out->command);
+    return -1;
+}
+
+/* The options of a run, from the command line and the configuration
+ * (both borrowed: they must outlive *out). */
+static void
+run_options(ms_run_options_t *out, const struct command_line *cli, const ms_config_t *cfg)
+{
+    *out = (ms_run_options_t){0};
+    out->index_path = cli->index_path ? cli->index_path : cfg->index.path;
+    out->archive = cli->archive ? cli->archive : cfg->archive.path;
+    out->archive_options.default_language = cfg->index.language;
+    out->archive_options.max_file_size = cfg->archive.max_file_size;
+    out->archive_options.extract.timeout_ms = cfg->archive.extract_timeout * 1000u;
+    out->archive_options.extract.memory_bytes = cfg->archive.extract_memory;
+    out->archive_options.extract.max_text_bytes = cfg->archive.max_file_size;
+    out->batch_size = cfg->archive.batch_size;
+    out->rebuild = cli->rebuild;
+    out->spelling = cfg->index.spelling;
+    out->synonyms_path = cfg->index.synonyms;
+    out->progress = !cli->quiet && isatty(STDERR_FILENO);
+    out->jobs = cfg->index.jobs;
+    if (out->jobs == 0) {
+        /* One worker per CPU; past eight the merge and the disk gain
+         * little from more. */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        out->jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+    }
+}
+
+/* Check the archive folder before anything is locked or created. Returns
+ * an exit code. */
+static int
+check_archive(const char *archive)
+{
+    struct stat st;
+
+    if (stat(archive, &st) != 0) {
+        ms_log(MS_LOG_ERR, "archive folder %s: %s", archive, strerror(errno));
+        return MS_EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        ms_log(MS_LOG_ERR, "archive folder %s: not a directory", archive);
+        return MS_EXIT_USAGE;
+    }
+    return MS_EXIT_OK;
+}
+
+/* Update or rebuild, then print the summary or the --json report.
+ * Returns an exit code. */
+static int
+run(const struct command_line *cli, const ms_config_t *cfg)
+{
+    ms_run_options_t opts;
+    ms_run_report_t report = {0};
+    int rc;
+
+    run_options(&opts, cli, cfg);
+    if ((rc = check_archive(opts.archive)) != MS_EXIT_OK)
+        return rc;
+    rc = ms_run(&report, &opts);
+    if (rc != MS_EXIT_LOCKED && cli->as_json) {
+        json_t *json = ms_run_report_json(&report, rc, 0);
+        if (print_json(json) != 0 && rc == MS_EXIT_OK)
+            rc = MS_EXIT_RUNTIME;
+        json_decref(json);
+    } else if (rc != MS_EXIT_LOCKED && !cli->quiet &&
+               (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)) {
+        print_summary(&report, &opts);
+    }
+    ms_run_report_clear(&report);
     return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"check-config", no_argument, NULL, 'k'},
-        {"archive", required_argument, NULL, 'a'},
-        {"index", required_argument, NULL, 'i'},
-        {"rebuild", no_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *config_path = DEFAULT_CONFIG, *command = "update";
-    const char *archive = NULL, *index_path = NULL;
-    bool check_only = false, quiet = false, as_json = false, rebuild = false;
+    struct command_line cli;
     ms_config_t *cfg = NULL;
     ms_config_error_t cfg_err;
-    ms_run_options_t opts = {0};
-    ms_run_report_t report = {0};
-    struct stat st;
     char text[sizeof(cfg_err.file) + sizeof(cfg_err.text) + 32];
-    int opt, rc = MS_EXIT_OK;
+    int rc;
 
     ms_log_init("index", MS_LOG_INFO);
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'c':
-            config_path = optarg;
-            break;
-        case 'k':
-            check_only = true;
-            break;
-        case 'a':
-            archive = optarg;
-            break;
-        case 'i':
-            index_path = optarg;
-            break;
-        case 'r':
-            rebuild = true;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'j':
-            as_json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return MS_EXIT_OK;
-        default:
-            fprintf(stderr, "Try 'migsearch-index --help' for more information.\n");
-            return MS_EXIT_USAGE;
-        }
-    }
-    if (optind < argc)
-        command = argv[optind++];
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
-    if (strcmp(command, "update") != 0 && strcmp(command, "status") != 0)
-        return usage_error("unknown command '%s'", command);
-    if (rebuild && strcmp(command, "update") != 0)
-        return usage_error("--rebuild does not go with '%s'", command);
-
-    if (ms_config_load(&cfg, config_path, &cfg_err) != 0) {
+    if ((rc = parse_command_line(&cli, argc, argv)) >= 0)
+        return rc;
+    if (ms_config_load(&cfg, cli.config_path, &cfg_err) != 0) {
         fprintf(stderr, "%s\n", ms_config_error_format(&cfg_err, text, sizeof(text)));
         rc = MS_EXIT_USAGE;
-        goto out;
+    } else if (cli.check_only) {
+        printf("%s: ok\n", cli.config_path);
+        rc = MS_EXIT_OK;
+    } else {
+        ms_log_init("index", cli.quiet && cfg->log.level > MS_LOG_WARN ? MS_LOG_WARN
+                                                                       : cfg->log.level);
+        if (strcmp(cli.command, "status") == 0)
+            rc = show_status(cli.index_path ? cli.index_path : cfg->index.path,
+                             cli.as_json);
+        else
+            rc = run(&cli, cfg);
     }
-    if (check_only) {
-        printf("%s: ok\n", config_path);
-        goto out;
-    }
-    ms_log_init("index",
-                quiet && cfg->log.level > MS_LOG_WARN ? MS_LOG_WARN : cfg->log.level);
-
-    opts.index_path = index_path ? index_path : cfg->index.path;
-    if (strcmp(command, "status") == 0) {
-        rc = run_status(opts.index_path, as_json);
-        goto out;
-    }
-
-    opts.archive = archive ? archive : cfg->archive.path;
-    opts.archive_options.default_language = cfg->index.language;
-    opts.archive_options.max_file_size = cfg->archive.max_file_size;
-    opts.archive_options.extract.timeout_ms = cfg->archive.extract_timeout * 1000u;
-    opts.archive_options.extract.memory_bytes = cfg->archive.extract_memory;
-    opts.archive_options.extract.max_text_bytes = cfg->archive.max_file_size;
-    opts.batch_size = cfg->archive.batch_size;
-    opts.rebuild = rebuild;
-    opts.spelling = cfg->index.spelling;
-    opts.synonyms_path = cfg->index.synonyms;
-    opts.progress = !quiet && isatty(STDERR_FILENO);
-    opts.jobs = cfg->index.jobs;
-    if (opts.jobs == 0) {
-        /* One worker per CPU; past eight the merge and the disk gain
-         * little from more. */
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        opts.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
-    }
-
-    /* Check the archive before anything is locked or created. */
-    if (stat(opts.archive, &st) != 0) {
-        ms_log(MS_LOG_ERR, "archive folder %s: %s", opts.archive, strerror(errno));
-        rc = MS_EXIT_USAGE;
-        goto out;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        ms_log(MS_LOG_ERR, "archive folder %s: not a directory", opts.archive);
-        rc = MS_EXIT_USAGE;
-        goto out;
-    }
-
-    rc = ms_run(&report, &opts);
-    if (rc == MS_EXIT_LOCKED)
-        goto out;
-    if (as_json) {
-        json_t *json = ms_run_report_json(&report, rc, 0);
-        if (print_json(json) != 0 && rc == MS_EXIT_OK)
-            rc = MS_EXIT_RUNTIME;
-        json_decref(json);
-    } else if (!quiet && (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)) {
-        print_summary(&report, &opts);
-    }
-
-out:
-    ms_run_report_clear(&report);
     ms_config_free(cfg);
     return rc;
 }

@@ -27,7 +27,7 @@
  *   state.c     state entries and fingerprints
  *   util.c      growing arrays, joining paths, measuring time
  *
- * main.c (the command line and `status`) sits above them all.
+ * main.c (the command line) and status.c (`status`) sit above them all.
  */
 #include <errno.h>
 #include <string.h>
