@@ -101,16 +101,16 @@ ms_ix_settle(void)
     nanosleep(&ts, NULL);
 }
 
+/* Everything 'fd' gives until end of file or an error (a terminal gives
+ * EIO once the child closed it), NUL-terminated. */
 static char *
-slurp(const char *path)
+read_all(int fd)
 {
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot read %s", path);
     size_t size = 0, capacity = 4096;
     char *data = malloc(capacity);
     cr_assert(data);
-    for (size_t n; (n = fread(data + size, 1, capacity - size - 1, f)) > 0;) {
-        size += n;
+    for (ssize_t n; (n = read(fd, data + size, capacity - size - 1)) > 0;) {
+        size += (size_t)n;
         if (capacity - size < 2) {
             capacity *= 2;
             data = realloc(data, capacity);
@@ -118,7 +118,16 @@ slurp(const char *path)
         }
     }
     data[size] = '\0';
-    fclose(f);
+    return data;
+}
+
+static char *
+slurp(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0, "cannot read %s", path);
+    char *data = read_all(fd);
+    close(fd);
     return data;
 }
 
@@ -143,12 +152,26 @@ exit_code(int status)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Wait for the indexer 'pid' and fill *out: its exit code, its standard
+ * output (the file 'out_path') and 'err' (taken). */
+static void
+collect(ms_ix_result_t *out, pid_t pid, const char *out_path, char *err)
+{
+    int status;
+
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    memset(out, 0, sizeof(*out));
+    out->status = exit_code(status);
+    out->out = slurp(out_path);
+    out->err = err;
+    out->json = json_loads(out->out, 0, NULL);
+}
+
 void
 ms_ix_run(ms_ix_result_t *out, ms_ix_t *ix, const char *const *args)
 {
     const char *argv[32];
     char out_path[256], err_path[256];
-    int status;
 
     make_argv(argv, 32, ix, args);
     join(out_path, sizeof(out_path), ix->dir, "run.out");
@@ -168,12 +191,8 @@ ms_ix_run(ms_ix_result_t *out, ms_ix_t *ix, const char *const *args)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    memset(out, 0, sizeof(*out));
-    out->status = exit_code(status);
-    out->out = slurp(out_path);
+    collect(out, pid, out_path, NULL);
     out->err = slurp(err_path);
-    out->json = json_loads(out->out, 0, NULL);
 }
 
 void
@@ -181,11 +200,8 @@ ms_ix_run_tty(ms_ix_result_t *out, ms_ix_t *ix, const char *const *args)
 {
     const char *argv[32];
     char out_path[256];
-    int master, status;
-    size_t size = 0, capacity = 1 << 16;
-    char *text = malloc(capacity);
+    int master;
 
-    cr_assert(text);
     make_argv(argv, 32, ix, args);
     join(out_path, sizeof(out_path), ix->dir, "run.out");
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
@@ -199,26 +215,10 @@ ms_ix_run_tty(ms_ix_result_t *out, ms_ix_t *ix, const char *const *args)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
-    /* Read the terminal until the child is gone (EIO once it closes). */
-    for (;;) {
-        ssize_t n = read(master, text + size, capacity - size - 1);
-        if (n <= 0)
-            break;
-        size += (size_t)n;
-        if (capacity - size < 2) {
-            capacity *= 2;
-            text = realloc(text, capacity);
-            cr_assert(text);
-        }
-    }
-    text[size] = '\0';
+    /* Read the terminal until the child is gone. */
+    char *text = read_all(master);
     close(master);
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    memset(out, 0, sizeof(*out));
-    out->status = exit_code(status);
-    out->out = slurp(out_path);
-    out->err = text;
-    out->json = json_loads(out->out, 0, NULL);
+    collect(out, pid, out_path, text);
 }
 
 pid_t

@@ -78,6 +78,43 @@ expect_files(const ms_ix_result_t *res, long long added, long long updated,
         failed, res->err);
 }
 
+/* Run with --json and 'extra' into *res; it must exit with 'status' and
+ * count these files (as expect_files). */
+static void
+run_expecting(ms_ix_result_t *res, const char *extra, int status, long long added,
+              long long updated, long long deleted, long long unchanged, long long failed)
+{
+    run_json(res, extra);
+    cr_assert_eq(res->status, status, "exit %d:\n%s", res->status, res->err);
+    expect_files(res, added, updated, deleted, unchanged, failed);
+}
+
+/* The same, for a run nothing else is checked of. */
+static void
+expect_run(const char *extra, int status, long long added, long long updated,
+           long long deleted, long long unchanged, long long failed)
+{
+    ms_ix_result_t res;
+
+    run_expecting(&res, extra, status, added, updated, deleted, unchanged, failed);
+    ms_ix_result_free(&res);
+}
+
+/* Write the small archive and index it with a first update, which must
+ * succeed; with 'settle', wait until the next run may skip its files. */
+static void
+index_small_archive(bool settle)
+{
+    ms_ix_result_t res;
+
+    write_small_archive();
+    if (settle)
+        ms_ix_settle();
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 0, "exit %d:\n%s", res.status, res.err);
+    ms_ix_result_free(&res);
+}
+
 static unsigned long
 doc_count(ms_index_t *idx)
 {
@@ -139,9 +176,7 @@ Test(indexer, first_run_adds_every_file)
 {
     ms_ix_result_t res;
     write_small_archive();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "exit %d:\n%s", res.status, res.err);
-    expect_files(&res, 4, 0, 0, 0, 0);
+    run_expecting(&res, NULL, 0, 4, 0, 0, 0, 0);
     cr_expect_eq(ms_ix_count(&res, "files", "total"), 4);
     cr_expect_eq(ms_ix_count(&res, "documents", "written"), 4);
     cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
@@ -169,15 +204,9 @@ Test(indexer, first_run_adds_every_file)
 Test(indexer, second_run_reads_no_unchanged_file)
 {
     ms_ix_result_t res;
-    write_small_archive();
-    ms_ix_settle();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    ms_ix_result_free(&res);
+    index_small_archive(true);
 
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 0, 0, 4, 0);
+    run_expecting(&res, NULL, 0, 0, 0, 0, 4, 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "written"), 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
@@ -189,16 +218,11 @@ Test(indexer, second_run_reads_no_unchanged_file)
 Test(indexer, changed_file_is_reindexed_and_its_old_text_is_gone)
 {
     ms_ix_result_t res;
-    write_small_archive();
-    ms_ix_settle();
-    run_json(&res, NULL);
-    ms_ix_result_free(&res);
+    index_small_archive(true);
 
     ms_ix_write(&ix, "b.md", "---\nid: doc-b\n---\n# Beta\n\nThe yak path.\n");
     ms_ix_settle();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 1, 0, 3, 0);
+    run_expecting(&res, NULL, 0, 0, 1, 0, 3, 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "written"), 1);
     ms_ix_result_free(&res);
 
@@ -210,10 +234,7 @@ Test(indexer, changed_file_is_reindexed_and_its_old_text_is_gone)
 
     /* A changed id: the old document goes, the new one comes. */
     ms_ix_write(&ix, "b.md", "---\nid: doc-b2\n---\n# Beta\n\nThe yak path.\n");
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 1, 0, 3, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 1, 0, 3, 0);
     idx = ms_ix_open(ix.index);
     cr_expect_not(ms_ix_has(idx, "doc-b"));
     cr_expect(ms_ix_has(idx, "doc-b2"));
@@ -224,15 +245,10 @@ Test(indexer, changed_file_is_reindexed_and_its_old_text_is_gone)
 Test(indexer, deleted_file_takes_its_documents_along)
 {
     ms_ix_result_t res;
-    write_small_archive();
-    ms_ix_settle();
-    run_json(&res, NULL);
-    ms_ix_result_free(&res);
+    index_small_archive(true);
 
     ms_ix_remove(&ix, "sub/c.md");
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 0, 1, 3, 0);
+    run_expecting(&res, NULL, 0, 0, 0, 1, 3, 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
     cr_expect_eq(ms_ix_count(&res, "documents", "total"), 3);
     ms_ix_result_free(&res);
@@ -246,24 +262,17 @@ Test(indexer, deleted_file_takes_its_documents_along)
 
 Test(indexer, defaults_change_updates_the_files_below_it)
 {
-    ms_ix_result_t res;
     char buf[64];
     write_small_archive();
     ms_ix_write(&ix, "sub/_defaults.yaml", "type: workshop\n");
     ms_ix_settle();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 4, 0, 0, 0, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 4, 0, 0, 0, 0);
     ms_index_t *idx = ms_ix_open(ix.index);
     cr_expect_str_eq(field_of(idx, "sub.c", "type", buf, sizeof(buf)), "workshop");
     ms_index_close(idx);
 
     ms_ix_write(&ix, "sub/_defaults.yaml", "type: report\n");
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 2, 0, 2, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 2, 0, 2, 0);
     idx = ms_ix_open(ix.index);
     cr_expect_str_eq(field_of(idx, "sub.c", "type", buf, sizeof(buf)), "report");
     cr_expect_str_eq(field_of(idx, "sub.d", "type", buf, sizeof(buf)), "report");
@@ -271,20 +280,14 @@ Test(indexer, defaults_change_updates_the_files_below_it)
 
     /* A new _defaults.yaml higher up reaches every file. */
     ms_ix_write(&ix, "_defaults.yaml", "process: Issyk-Kul Dialogue\n");
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 4, 0, 0, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 4, 0, 0, 0);
 }
 
 Test(indexer, rebuild_switches_and_an_open_reader_follows_at_refresh)
 {
     ms_ix_result_t res;
     char path[PATH_MAX];
-    write_small_archive();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    ms_ix_result_free(&res);
+    index_small_archive(false);
 
     ms_index_t *reader = ms_ix_open(ix.index);
     ms_ix_write(&ix, "e.md", "---\nid: doc-e\n---\nEpsilon.\n");
@@ -312,16 +315,14 @@ Test(indexer, rebuild_switches_and_an_open_reader_follows_at_refresh)
     ms_index_close(reader);
 
     /* An update after the rebuild carries on from its state. */
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    expect_files(&res, 0, 0, 0, 4, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 0, 0, 4, 0);
 }
 
-Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
+/* What an older migsearch-index wrote: a plain database directory at
+ * ix.index, with a document "stale" whose file is long gone. */
+static void
+write_older_index(void)
 {
-    /* An older migsearch-index wrote a plain database directory, with a
-     * document whose file is long gone. */
     ms_index_t *old = NULL;
     ms_index_error_t err;
     cr_assert_eq(ms_index_open(&old, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
@@ -329,6 +330,11 @@ Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
     cr_assert_eq(ms_index_put(old, &stale), MS_INDEX_OK);
     cr_assert_eq(ms_index_commit(old), MS_INDEX_OK);
     ms_index_close(old);
+}
+
+Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
+{
+    write_older_index();
 
     ms_ix_result_t res;
     write_small_archive();
@@ -347,19 +353,11 @@ Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
 
 Test(indexer, update_of_an_older_index_drops_documents_no_file_gives)
 {
-    ms_index_t *old = NULL;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&old, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
-    ms_document_t stale = {"stale", "Stale", "old text", "en", NULL, NULL, 0};
-    cr_assert_eq(ms_index_put(old, &stale), MS_INDEX_OK);
-    cr_assert_eq(ms_index_commit(old), MS_INDEX_OK);
-    ms_index_close(old);
+    write_older_index();
 
     ms_ix_result_t res;
     write_small_archive();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 4, 0, 0, 0, 0);
+    run_expecting(&res, NULL, 0, 4, 0, 0, 0, 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
     ms_ix_result_free(&res);
     ms_index_t *idx = ms_ix_open(ix.index);
@@ -371,10 +369,7 @@ Test(indexer, update_of_an_older_index_drops_documents_no_file_gives)
 Test(indexer, two_files_with_one_id_both_fail_until_fixed)
 {
     ms_ix_result_t res;
-    write_small_archive();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    ms_ix_result_free(&res);
+    index_small_archive(false);
 
     /* doc-a was indexed by the first run; now a second file claims it. */
     ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\nAn impostor.\n");
@@ -422,9 +417,7 @@ Test(indexer, failed_file_is_reported_and_retried)
     ms_ix_write(&ix, "bad.md", "---\ndate: 2003-02-30\n---\nBad date.\n");
     ms_ix_write(&ix, "binary.txt", "not \xff\xfe text\n");
     ms_ix_settle();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 3, "%s", res.err);
-    expect_files(&res, 4, 0, 0, 0, 2);
+    run_expecting(&res, NULL, 3, 4, 0, 0, 0, 2);
     json_t *bad = failure_of(&res, "bad.md");
     cr_assert_not_null(bad);
     cr_expect(strstr(json_string_value(json_object_get(bad, "reason")), "date"));
@@ -433,17 +426,11 @@ Test(indexer, failed_file_is_reported_and_retried)
     ms_ix_result_free(&res);
 
     /* Unchanged but failed: read again, failed again. */
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 3);
-    expect_files(&res, 0, 0, 0, 4, 2);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 3, 0, 0, 0, 4, 2);
 
     ms_ix_write(&ix, "bad.md", "---\ndate: 2003-02-28\n---\nGood date.\n");
     ms_ix_remove(&ix, "binary.txt");
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 1, 0, 0, 4, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 1, 0, 0, 4, 0);
 }
 
 Test(indexer, unusual_file_names_are_tracked_like_any_other)
@@ -459,21 +446,13 @@ Test(indexer, unusual_file_names_are_tracked_like_any_other)
     ms_ix_write(&ix, "рекомендации/Отчёт 2003.md", "Cyrillic names.\n");
     ms_ix_write(&ix, deep, "---\nid: deep-down\n---\nDeep down.\n");
     ms_ix_settle();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 3, 0, 0, 0, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 3, 0, 0, 0, 0);
 
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 0, 0, 3, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 0, 0, 3, 0);
 
     ms_ix_remove(&ix, "рекомендации/Отчёт 2003.md");
     ms_ix_remove(&ix, deep);
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    expect_files(&res, 0, 0, 2, 1, 0);
+    run_expecting(&res, NULL, 0, 0, 0, 2, 1, 0);
     cr_expect_eq(ms_ix_count(&res, "documents", "total"), 1);
     ms_ix_result_free(&res);
     ms_index_t *idx = ms_ix_open(ix.index);
@@ -520,10 +499,7 @@ Test(indexer, second_indexer_exits_4_and_changes_nothing)
 {
     ms_ix_result_t res;
     char lock[PATH_MAX];
-    write_small_archive();
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    ms_ix_result_free(&res);
+    index_small_archive(false);
     ms_index_t *idx = ms_ix_open(ix.index);
     ms_index_info_t before, after;
     cr_assert_eq(ms_index_info(&before, idx), MS_INDEX_OK);
@@ -654,10 +630,7 @@ Test(indexer, kill_9_at_any_moment_then_rerun_equals_a_clean_build, .timeout = 2
     ms_index_close(got);
     ms_index_close(want);
 
-    run_json(&res, NULL);
-    cr_assert_eq(res.status, 0);
-    expect_files(&res, 0, 0, 0, 3000, 0);
-    ms_ix_result_free(&res);
+    expect_run(NULL, 0, 0, 0, 0, 3000, 0);
 }
 
 Test(indexer, status_shows_counts_last_run_and_failures)
