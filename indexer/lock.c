@@ -36,32 +36,32 @@ ms_run_lock_path(const char *path)
 }
 
 int
-ms_run_lock_take(const char *index_path, int *rc)
+ms_run_lock_take(int *out, const char *index_path)
 {
     char *path = ms_run_lock_path(index_path);
-    int fd;
+    int rc = MS_EXIT_RUNTIME;
 
+    *out = -1;
     if (!path) {
-        *rc = MS_EXIT_RUNTIME;
         ms_log(MS_LOG_ERR, "out of memory");
-        return -1;
+        return rc;
     }
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    *out = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*out < 0) {
         ms_log(MS_LOG_ERR, "cannot open the lock file %s: %s", path, strerror(errno));
-        *rc = MS_EXIT_RUNTIME;
-    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    } else if (flock(*out, LOCK_EX | LOCK_NB) == 0) {
+        rc = MS_EXIT_OK;
+    } else {
         if (errno == EWOULDBLOCK) {
             ms_log(MS_LOG_ERR, "another migsearch-index is already running on %s",
                    index_path);
-            *rc = MS_EXIT_LOCKED;
+            rc = MS_EXIT_LOCKED;
         } else {
             ms_log(MS_LOG_ERR, "cannot lock %s: %s", path, strerror(errno));
-            *rc = MS_EXIT_RUNTIME;
         }
-        close(fd);
-        fd = -1;
+        close(*out);
+        *out = -1;
     }
     free(path);
-    return fd;
+    return rc;
 }

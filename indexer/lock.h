@@ -13,10 +13,10 @@
  * dropped). Caller frees with free(). NULL on OOM. */
 char *ms_run_lock_path(const char *path);
 
-/* Take the lock of the index at 'index_path', logging why when it cannot
- * be taken. Returns the descriptor holding it (close it to let go), or -1
- * with an exit code in *rc: MS_EXIT_LOCKED when another indexer holds it,
- * else MS_EXIT_RUNTIME. */
-int ms_run_lock_take(const char *index_path, int *rc);
+/* Take the lock of the index at 'index_path': *out is the descriptor
+ * holding it (close it to let go), or -1. Returns MS_EXIT_OK,
+ * MS_EXIT_LOCKED when another indexer holds it, or MS_EXIT_RUNTIME; why
+ * it cannot be taken is logged. */
+int ms_run_lock_take(int *out, const char *index_path);
 
 #endif /* MS_LOCK_H */

@@ -365,7 +365,7 @@ ms_run__rebuild(ms_run_ctx_t *run)
     }
     /* A parallel rebuild splits the walk; one writer walks as it always
      * has. The next run's prune takes a generation left unfilled here. */
-    if (opts->jobs > 1 && (rc = ms_run__walk(run, &listing)) != MS_EXIT_OK)
+    if (opts->jobs > 1 && (rc = ms_run__walk(&listing, run)) != MS_EXIT_OK)
         goto out;
     if (listing)
         jobs =

@@ -95,13 +95,12 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     ms_run_ctx_t run;
     ms_index_error_t err;
     struct timespec end;
-    int lock_fd, rc = MS_EXIT_OK;
+    int lock_fd, rc;
 
     memset(report, 0, sizeof(*report));
     report->mode = opts->rebuild ? "rebuild" : "update";
     clock_gettime(CLOCK_REALTIME, &report->started);
-    lock_fd = ms_run_lock_take(opts->index_path, &rc);
-    if (lock_fd < 0)
+    if ((rc = ms_run_lock_take(&lock_fd, opts->index_path)) != MS_EXIT_OK)
         return rc;
     rc = ms_run__init(&run, opts, report);
     if (rc == MS_EXIT_OK) {

@@ -129,7 +129,7 @@ walk_failed_on(const ms_run_ctx_t *run, const char *path)
 }
 
 int
-ms_run__walk(ms_run_ctx_t *run, ms_archive_listing_t **out)
+ms_run__walk(ms_archive_listing_t **out, ms_run_ctx_t *run)
 {
     *out = NULL;
     switch (ms_archive_walk(out, run->opts->archive, walk_problem, run)) {
@@ -393,7 +393,7 @@ update(ms_run_ctx_t *run, const ms_archive_listing_t *given)
     if (run->nomem)
         return ms_run__nomem(run);
     if (!given) {
-        if ((rc = ms_run__walk(run, &listing)) != MS_EXIT_OK)
+        if ((rc = ms_run__walk(&listing, run)) != MS_EXIT_OK)
             return rc;
         given = listing;
     }

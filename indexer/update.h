@@ -16,7 +16,7 @@
 /* Walk the archive folder into *out (free it with
  * ms_archive_listing_free()), recording what cannot be read as failures
  * of the run. Returns an exit code. */
-int ms_run__walk(ms_run_ctx_t *run, ms_archive_listing_t **out);
+int ms_run__walk(ms_archive_listing_t **out, ms_run_ctx_t *run);
 
 /* Steps 3 to 6 of update.c's header comment for the files of 'listing'
  * that are in shard 'shard' of 'shard_of' (every file when 'shard_of' is
