@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../indexer/archive-doc.h"
-#include "../../indexer/archive-format.h"
-#include "../../indexer/archive-meta.h"
-#include "../../indexer/ms_archive.h"
+#include "archive-doc.h"
+#include "archive-format.h"
+#include "archive-meta.h"
+#include "ms_archive.h"
 #include "ms_date.h"
 #include "ms_schema.h"
 

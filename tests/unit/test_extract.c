@@ -32,7 +32,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../indexer/extract-job.h"
+#include "extract-job.h"
 #include "fixtures.h"
 #include "ms_extract.h"
 

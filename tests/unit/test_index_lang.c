@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  *
  * The shim is tested only through ms_index.h, from C, like test_index.c;
- * the synonyms file parser (indexer/synonyms.c) through ms_synonyms.h.
+ * the synonyms file parser (indexer/archive/synonyms.c) through ms_synonyms.h.
  * Each test gets a fresh directory from mkdtemp under /tmp, removed again
  * in .fini.
  */

@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../indexer/archive-format.h"
-#include "../../indexer/archive-io.h"
-#include "../../indexer/ms_archive.h"
+#include "archive-format.h"
+#include "archive-io.h"
+#include "ms_archive.h"
 
 #define MODEL MS_TEST_DATA "/model"
 #define LAYERS MODEL "/layers"
