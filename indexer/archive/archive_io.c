@@ -76,12 +76,6 @@ ms_archive__position(const char *text, size_t offset, unsigned *line, unsigned *
     *column = c;
 }
 
-bool
-ms_archive_utf8_valid(const char *s, size_t len, size_t *bad)
-{
-    return ms_utf8_valid(s, len, bad);
-}
-
 ms_archive_status_t
 ms_archive__text_check(const char *data, size_t len, unsigned flags,
                        ms_archive_error_t *err)

@@ -39,10 +39,6 @@
 
 #include "ms_extract.h"
 #include "ms_index.h"
-#include "ms_schema.h"
-
-/* Bounds on a document id, given or derived: the index's own. */
-#define MS_ARCHIVE_ID_MAX MS_SCHEMA_ID_MAX
 
 typedef enum ms_archive_status {
     MS_ARCHIVE_OK = 0,
@@ -188,13 +184,6 @@ ms_archive_status_t ms_archive_dependencies(char ***out, const char *root,
 
 /* Free a NULL-terminated array of strings and the strings. Accepts NULL. */
 void ms_archive_strings_free(char **strings);
-
-/* ms_utf8_valid() (common/ms_utf8.h): 'len' bytes of 's' are UTF-8
- * without NUL bytes, overlong forms, surrogates or code points past
- * U+10FFFF; on failure *bad (if 'bad' is not NULL) is the offset of the
- * first offending byte. Kept for migsearch-index, which may call
- * ms_utf8_valid() itself instead. */
-bool ms_archive_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Walking the archive folder (walk.c). */
 

@@ -20,6 +20,7 @@
 #include "archive-format.h"
 #include "archive-meta.h"
 #include "ms_archive.h"
+#include "ms_utf8.h"
 #include "ms_date.h"
 #include "ms_schema.h"
 
@@ -382,7 +383,7 @@ ParameterizedTest(struct utf8_case *c, document, validates_utf8)
 {
     size_t bad = 12345;
 
-    cr_expect_eq(ms_archive_utf8_valid(c->bytes, c->len, &bad), c->valid);
+    cr_expect_eq(ms_utf8_valid(c->bytes, c->len, &bad), c->valid);
     if (!c->valid)
         cr_expect_eq(bad, c->bad);
 }
@@ -477,7 +478,7 @@ Test(document, cuts_long_first_line_title_on_character_boundary)
     cr_assert_eq(ms_archive_doc_parse(&doc, "long.txt", text, n, &options, NULL),
                  MS_ARCHIVE_OK);
     cr_expect_eq(strlen(doc->title), 200);
-    cr_expect(ms_archive_utf8_valid(doc->title, strlen(doc->title), NULL));
+    cr_expect(ms_utf8_valid(doc->title, strlen(doc->title), NULL));
     ms_archive_doc_free(doc);
 }
 
