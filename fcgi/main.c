@@ -79,8 +79,10 @@
 
 #include <fcgiapp.h>
 
-#include "ms_fcgi.h"
 #include "ms_log.h"
+#include "ms_metrics.h"
+#include "ms_route.h"
+#include "ms_server.h"
 
 #define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
 
@@ -205,7 +207,6 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     char q_buf[4 * LOG_FIELD_MAX + 8], hits_buf[32];
     int status;
     bool head;
-    ms_endpoint_t endpoint;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     memset(&response, 0, sizeof(response));
@@ -232,31 +233,17 @@ serve(struct worker_slot *slot, FCGX_Request *request)
     head = strcmp(req.method, "HEAD") == 0;
 
     w->cfg = &gen->cfg;
-    endpoint = ms_metrics_endpoint(path);
-    if (endpoint == MS_ENDPOINT_METRICS && (head || strcmp(req.method, "GET") == 0)) {
-        /* Prometheus text, not JSON: answered here rather than by ms_route. */
-        size_t length = 0;
-        char *text = ms_metrics_render(&length);
-        status = text != NULL ? 200 : 500;
-        w->hits = -1;
-        w->detail[0] = '\0';
-        ms_reply_send_text(request->out, "text/plain; version=0.0.4; charset=utf-8", text,
-                           length, head);
-        free(text);
-    } else {
-        status = ms_route(&response, w, &req);
-        ms_reply_send_response(request->out, &response, head);
-    }
+    status = ms_route(&response, w, &req);
+    ms_reply_send_response(request->out, &response, head);
     clock_gettime(CLOCK_MONOTONIC, &end);
-    ms_metrics_record(endpoint, status, elapsed_ms(&start, &end) / 1000.0);
+    ms_metrics_record(ms_route_endpoint(w->route), status,
+                      elapsed_ms(&start, &end) / 1000.0);
 
     hits_buf[0] = '\0';
     if (w->hits >= 0)
         snprintf(hits_buf, sizeof(hits_buf), " hits=%ld", w->hits);
     q_buf[0] = '\0';
-    if (gen->cfg.log.queries &&
-        (strcmp(path, "/search") == 0 || strcmp(path, "/feed") == 0 ||
-         strcmp(path, "/suggest") == 0 || strcmp(path, "/fragment") == 0)) {
+    if (gen->cfg.log.queries && w->route != NULL && w->route->log_query) {
         char escaped[4 * LOG_FIELD_MAX + 8];
 
         snprintf(q_buf, sizeof(q_buf), " query=\"%s\"",

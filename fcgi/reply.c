@@ -1,12 +1,13 @@
-/* reply.c - write a handler's status and JSON body as a FastCGI response
+/* reply.c - write an endpoint's answer as a FastCGI response
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
  * Every answer is never sniffed as something else by a browser and never
  * cached (results change with every indexer commit and depend on who
- * asks). JSON is the default body; a handler may answer text of another
- * type (the Atom feed) and add a few headers (X-Accel-Redirect).
+ * asks). JSON is the default body; an endpoint may answer text of another
+ * type (the Atom feed, the metrics, the fragment) and add a few headers
+ * (X-Accel-Redirect).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 
 #include <fcgiapp.h>
 
-#include "ms_fcgi.h"
+#include "ms_server.h"
 
 /* Sent when the handler's body is missing or cannot be encoded. */
 static const char fallback_body[] =
@@ -40,8 +41,12 @@ reason_phrase(int status)
     }
 }
 
-int
-ms_reply_send(FCGX_Stream *out, int status, const json_t *body, bool head)
+/* Write an HTTP response with 'status' and the compact JSON of 'body' (a
+ * fixed internal-error document if 'body' is NULL or cannot be encoded) to
+ * 'out'. 'head' sends the headers only, with the Content-Length of the
+ * body a GET would get. Returns 0, or -1 if the client went away. */
+static int
+send_json(FCGX_Stream *out, int status, const json_t *body, bool head)
 {
     char *text = NULL;
     const char *payload;
@@ -95,31 +100,6 @@ out:
 }
 
 int
-ms_reply_send_text(FCGX_Stream *out, const char *content_type, const char *text,
-                   size_t length, bool head)
-{
-    char header[512];
-    int header_length;
-
-    if (text == NULL || length > INT_MAX)
-        return ms_reply_send(out, 500, NULL, head);
-    header_length = snprintf(header, sizeof(header),
-                             "Status: 200 OK\r\n"
-                             "Content-Type: %s\r\n"
-                             "X-Content-Type-Options: nosniff\r\n"
-                             "Cache-Control: no-store\r\n"
-                             "Content-Length: %zu\r\n"
-                             "\r\n",
-                             content_type, length);
-    if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
-        FCGX_PutStr(header, header_length, out) != header_length)
-        return -1;
-    if (!head && FCGX_PutStr(text, (int)length, out) != (int)length)
-        return -1;
-    return 0;
-}
-
-int
 ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
 {
     char header[512];
@@ -127,9 +107,9 @@ ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
     int status = resp->status;
 
     if (resp->text == NULL)
-        return ms_reply_send(out, status, resp->json, head);
+        return send_json(out, status, resp->json, head);
     if (resp->text_length > INT_MAX)
-        return ms_reply_send(out, 500, NULL, head);
+        return send_json(out, 500, NULL, head);
     if (status != 200 && status != 400 && status != 404 && status != 405 && status != 503)
         status = 500;
     /* No type for an X-Accel-Redirect answer: nginx would keep ours

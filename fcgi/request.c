@@ -1,19 +1,20 @@
-/* request.c - query-string parsing and percent-decoding for the handlers
+/* request.c - query strings, percent-decoding, document ids and viewers
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Everything here treats its input as hostile: it comes straight from the
- * client through nginx. Decoding is strict (a '%' must be followed by two
- * hex digits) and the result must be UTF-8 without NUL bytes, so that later
- * code can use plain C strings and jansson never meets a string it refuses.
+ * UTF-8 is what common/ms_utf8.h says it is and a document id what
+ * ms_schema_id_check() accepts: this file applies those rules to what the
+ * client sent and owns none of its own.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ms_fcgi.h"
+#include "ms_request.h"
+#include "ms_response.h"
+#include "ms_schema.h"
+#include "ms_utf8.h"
 
 static int
 hex_value(unsigned char c)
@@ -25,93 +26,6 @@ hex_value(unsigned char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/* The length of the well-formed UTF-8 sequence at 'p' (at most 'len'
- * bytes available), or 0 if there is none: a stray continuation byte, an
- * overlong form, a surrogate, a code point above U+10FFFF or a truncated
- * sequence. */
-static size_t
-utf8_sequence(const unsigned char *p, size_t len)
-{
-    unsigned char c = p[0];
-    size_t need;
-    uint32_t cp, min;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-        cp = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        cp = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len - 1 < need)
-        return 0;
-    for (size_t k = 1; k <= need; k++) {
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return need + 1;
-}
-
-bool
-ms_request_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < len) {
-        size_t n = utf8_sequence(p + i, len - i);
-
-        if (n == 0)
-            return false;
-        i += n;
-    }
-    return true;
-}
-
-char *
-ms_request_utf8_repair(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    char *copy;
-    size_t n = 0;
-
-    /* Each bad byte grows to the three bytes of U+FFFD at worst. */
-    if (len > (SIZE_MAX - 1) / 3)
-        return NULL;
-    copy = malloc(len * 3 + 1);
-    if (copy == NULL)
-        return NULL;
-    for (size_t i = 0; i < len;) {
-        size_t k = utf8_sequence(p + i, len - i);
-
-        if (k == 0) {
-            memcpy(copy + n, "\xEF\xBF\xBD", 3);
-            n += 3;
-            i++;
-        } else {
-            memcpy(copy + n, p + i, k);
-            n += k;
-            i += k;
-        }
-    }
-    copy[n] = '\0';
-    return copy;
 }
 
 /* The decoder behind ms_request_decode; on MS_REQUEST_BAD '*why' says what
@@ -158,7 +72,7 @@ decode(char **out, const char *in, size_t len, bool plus_is_space, const char **
         buf[n++] = (char)c;
     }
     buf[n] = '\0';
-    if (!ms_request_utf8_valid(buf, n)) {
+    if (!ms_utf8_valid(buf, n, NULL)) {
         *why = "invalid UTF-8 after percent-decoding";
         status = MS_REQUEST_BAD;
         goto out;
@@ -178,6 +92,24 @@ ms_request_decode(char **out, const char *in, size_t len, bool plus_is_space)
     return decode(out, in, len, plus_is_space, &why);
 }
 
+ms_request_status_t
+ms_request_id(char **out, const char *segment, size_t len)
+{
+    ms_request_status_t status;
+
+    *out = NULL;
+    /* ids are single path segments: a raw '/' is never looked up. */
+    if (memchr(segment, '/', len) != NULL)
+        return MS_REQUEST_BAD;
+    status = ms_request_decode(out, segment, len, false);
+    if (status == MS_REQUEST_OK && ms_schema_id_check(*out) != NULL) {
+        free(*out);
+        *out = NULL;
+        status = MS_REQUEST_BAD;
+    }
+    return status;
+}
+
 void
 ms_params_free(ms_params_t *params)
 {
@@ -188,6 +120,27 @@ ms_params_free(ms_params_t *params)
     free(params->items);
     params->items = NULL;
     params->count = 0;
+}
+
+/* Decode the segment of 'seg_len' bytes at 'p' ("name[=value]") into
+ * *param. */
+static ms_request_status_t
+decode_pair(ms_param_t *param, const char *p, size_t seg_len, const char **why)
+{
+    const char *eq = memchr(p, '=', seg_len);
+    size_t name_len = eq != NULL ? (size_t)(eq - p) : seg_len;
+    const char *value = eq != NULL ? eq + 1 : p + seg_len;
+    ms_request_status_t status;
+
+    status = decode(&param->name, p, name_len, true, why);
+    if (status != MS_REQUEST_OK)
+        return status;
+    status = decode(&param->value, value, (size_t)(p + seg_len - value), true, why);
+    if (status != MS_REQUEST_OK) {
+        free(param->name);
+        param->name = NULL;
+    }
+    return status;
 }
 
 ms_request_status_t
@@ -203,14 +156,8 @@ ms_params_parse(ms_params_t *out, const char *query, char *err, size_t err_size)
     out->count = 0;
     if (err != NULL && err_size > 0)
         err[0] = '\0';
-    if (query == NULL)
-        goto out;
-
-    while (*p != '\0') {
+    while (p != NULL && *p != '\0') {
         size_t seg_len = strcspn(p, "&");
-        const char *eq = memchr(p, '=', seg_len);
-        size_t name_len = eq != NULL ? (size_t)(eq - p) : seg_len;
-        ms_param_t param = {NULL, NULL};
 
         if (seg_len == 0) {
             p++;
@@ -227,21 +174,13 @@ ms_params_parse(ms_params_t *out, const char *query, char *err, size_t err_size)
             params.items = items;
             capacity = new_capacity;
         }
-        status = decode(&param.name, p, name_len, true, &why);
-        if (status == MS_REQUEST_OK) {
-            const char *value = eq != NULL ? eq + 1 : p + seg_len;
-            size_t value_len = (size_t)(p + seg_len - value);
-
-            status = decode(&param.value, value, value_len, true, &why);
-            if (status != MS_REQUEST_OK)
-                free(param.name);
-        }
+        status = decode_pair(&params.items[params.count], p, seg_len, &why);
         if (status != MS_REQUEST_OK) {
             if (status == MS_REQUEST_BAD && err != NULL && err_size > 0)
                 snprintf(err, err_size, "query string: %s", why);
             goto out;
         }
-        params.items[params.count++] = param;
+        params.count++;
         p += seg_len;
         if (*p == '&')
             p++;
@@ -254,34 +193,66 @@ out:
     return status;
 }
 
-char *
-ms_request_encode(const char *s, const char *keep)
+int
+ms_params_unknown(json_t **out, const char *name)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(s);
-    char *out;
-    size_t n = 0;
+    char message[128];
 
-    if (len > (SIZE_MAX - 1) / 3)
-        return NULL;
-    out = malloc(len * 3 + 1);
-    if (out == NULL)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    if (strlen(name) > MS_PARAM_ECHO_MAX)
+        return ms_response_bad_request(out, "unknown parameter");
+    snprintf(message, sizeof(message), "unknown parameter '%s'", name);
+    return ms_response_bad_request(out, message);
+}
 
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~' ||
-            (keep != NULL && c != '\0' && strchr(keep, c) != NULL)) {
-            out[n++] = (char)c;
-        } else {
-            out[n++] = '%';
-            out[n++] = hex[c >> 4];
-            out[n++] = hex[c & 15];
+int
+ms_params_read(ms_params_t *params, json_t **err, const char *query)
+{
+    char message[160];
+
+    switch (ms_params_parse(params, query, message, sizeof(message))) {
+    case MS_REQUEST_OK:
+        return 0;
+    case MS_REQUEST_BAD:
+        return ms_response_bad_request(err, message);
+    default:
+        return ms_response_internal(err);
+    }
+}
+
+int
+ms_params_parse_only(ms_params_t *params, json_t **out, const char *query,
+                     const char *const *allowed)
+{
+    char message[160];
+    int http = ms_params_read(params, out, query);
+
+    if (http != 0)
+        return http;
+    for (size_t i = 0; i < params->count; i++) {
+        const char *name = params->items[i].name;
+        size_t k;
+
+        for (k = 0; allowed[k] != NULL && strcmp(allowed[k], name) != 0; k++)
+            ;
+        if (allowed[k] == NULL)
+            return ms_params_unknown(out, name);
+        if (ms_params_get(params, name) != params->items[i].value) {
+            snprintf(message, sizeof(message), "parameter '%s' given more than once",
+                     name);
+            return ms_response_bad_request(out, message);
         }
     }
-    out[n] = '\0';
-    return out;
+    return 0;
+}
+
+const char *
+ms_params_get(const ms_params_t *params, const char *name)
+{
+    for (size_t i = 0; i < params->count; i++) {
+        if (strcmp(params->items[i].name, name) == 0)
+            return params->items[i].value;
+    }
+    return NULL;
 }
 
 /* true if the 'len' bytes of a group name can be passed to the index: a
@@ -290,7 +261,7 @@ ms_request_encode(const char *s, const char *keep)
 static bool
 group_acceptable(const char *name, size_t len)
 {
-    if (len == 0 || len > MS_VIEWER_GROUP_MAX || !ms_request_utf8_valid(name, len))
+    if (len == 0 || len > MS_VIEWER_GROUP_MAX || !ms_utf8_valid(name, len, NULL))
         return false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];

@@ -17,7 +17,7 @@
 
 #include <criterion/criterion.h>
 
-#include "ms_fcgi.h"
+#include "ms_route.h"
 #include "tmpdir.h"
 
 static char tmpdir[PATH_MAX];

@@ -4,14 +4,16 @@
  * SPDX-License-Identifier: MIT
  *
  * Criterion runs each test in its own process, so every test starts from
- * zeroed counters.
+ * zeroed counters. Endpoints are the rows of the route table (ms_route.h),
+ * found here by path as the server finds them.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ms_fcgi.h"
+#include "ms_metrics.h"
+#include "ms_route.h"
 
 /* The value of the sample whose name and labels are exactly 'series'. */
 static double
@@ -27,11 +29,37 @@ sample(const char *text, const char *series)
     return -1;
 }
 
+/* The metrics endpoint of a request for 'path'. */
+static size_t
+endpoint(const char *path)
+{
+    const char *id;
+    size_t id_length;
+
+    return ms_route_endpoint(ms_route_match(path, &id, &id_length));
+}
+
+/* The label /metrics counts a request for 'path' under. */
+static const char *
+label(const char *path)
+{
+    const char *id;
+    size_t id_length;
+    const ms_route_t *route = ms_route_match(path, &id, &id_length);
+
+    return route != NULL ? route->label : "other";
+}
+
 static char *
 render(void)
 {
+    const char *labels[MS_METRICS_MAX_ENDPOINTS];
     size_t length = 0;
-    char *text = ms_metrics_render(&length);
+    char *text;
+
+    for (size_t i = 0; i < ms_n_routes; i++)
+        labels[i] = ms_routes[i].label;
+    text = ms_metrics_render(&length, labels, ms_n_routes);
     cr_assert_not_null(text);
     cr_assert_eq(strlen(text), length);
     return text;
@@ -39,30 +67,64 @@ render(void)
 
 Test(metrics, endpoints_are_recognised_from_the_path)
 {
-    cr_assert_eq(ms_metrics_endpoint("/search"), MS_ENDPOINT_SEARCH);
-    cr_assert_eq(ms_metrics_endpoint("/doc/x"), MS_ENDPOINT_DOC);
-    cr_assert_eq(ms_metrics_endpoint("/doc/x/file"), MS_ENDPOINT_FILE);
-    cr_assert_eq(ms_metrics_endpoint("/doc/file"), MS_ENDPOINT_DOC);
-    cr_assert_eq(ms_metrics_endpoint("/suggest"), MS_ENDPOINT_SUGGEST);
-    cr_assert_eq(ms_metrics_endpoint("/similar/x"), MS_ENDPOINT_SIMILAR);
-    cr_assert_eq(ms_metrics_endpoint("/feed"), MS_ENDPOINT_FEED);
-    cr_assert_eq(ms_metrics_endpoint("/fragment"), MS_ENDPOINT_FRAGMENT);
-    cr_assert_eq(ms_metrics_endpoint("/fragment/x"), MS_ENDPOINT_OTHER);
-    cr_assert_eq(ms_metrics_endpoint("/health"), MS_ENDPOINT_HEALTH);
-    cr_assert_eq(ms_metrics_endpoint("/metrics"), MS_ENDPOINT_METRICS);
-    cr_assert_eq(ms_metrics_endpoint("/searchx"), MS_ENDPOINT_OTHER);
-    cr_assert_eq(ms_metrics_endpoint(NULL), MS_ENDPOINT_OTHER);
+    cr_assert_str_eq(label("/search"), "search");
+    cr_assert_str_eq(label("/doc/x"), "doc");
+    cr_assert_str_eq(label("/doc/x/file"), "file");
+    cr_assert_str_eq(label("/doc/file"), "doc");
+    cr_assert_str_eq(label("/suggest"), "suggest");
+    cr_assert_str_eq(label("/similar/x"), "similar");
+    cr_assert_str_eq(label("/feed"), "feed");
+    cr_assert_str_eq(label("/fragment"), "fragment");
+    cr_assert_str_eq(label("/fragment/x"), "other");
+    cr_assert_str_eq(label("/health"), "health");
+    cr_assert_str_eq(label("/metrics"), "metrics");
+    cr_assert_str_eq(label("/schema"), "schema");
+    cr_assert_str_eq(label("/searchx"), "other");
+    cr_assert_str_eq(label(NULL), "other");
+    cr_assert_eq(endpoint("/searchx"), MS_METRICS_OTHER);
+}
+
+/* GET /metrics, through the dispatcher as the server answers it, shows
+ * every label of the route table and "other", even before any request. */
+Test(metrics, every_route_label_is_shown)
+{
+    ms_request_t req = {"GET", "/metrics", NULL, "test-id", NULL, NULL};
+    ms_config_t *cfg = NULL;
+    ms_response_t resp;
+    ms_worker_t w;
+    char series[160];
+
+    cr_assert_eq(ms_config_defaults(&cfg), 0);
+    ms_worker_init(&w, cfg);
+    cr_assert_eq(ms_route(&resp, &w, &req), 200);
+    cr_assert_str_eq(resp.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    cr_assert_not_null(resp.text);
+    cr_assert_eq(strlen(resp.text), resp.text_length);
+    cr_assert_str_eq(w.route->label, "metrics");
+    for (size_t i = 0; i <= ms_n_routes; i++) {
+        const char *name = i < ms_n_routes ? ms_routes[i].label : "other";
+
+        snprintf(series, sizeof(series),
+                 "migsearch_requests_total{endpoint=\"%s\",status=\"200\"}", name);
+        cr_expect_eq(sample(resp.text, series), 0, "%s", series);
+        snprintf(series, sizeof(series),
+                 "migsearch_request_duration_seconds_count{endpoint=\"%s\"}", name);
+        cr_expect_eq(sample(resp.text, series), 0, "%s", series);
+    }
+    ms_response_free(&resp);
+    ms_worker_fini(&w);
+    ms_config_free(cfg);
 }
 
 Test(metrics, requests_are_counted_by_endpoint_and_status)
 {
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 0.002);
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 0.003);
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 400, 0.0001);
-    ms_metrics_record(MS_ENDPOINT_DOC, 404, 0.0001);
-    ms_metrics_record(MS_ENDPOINT_DOC, 418, 0.0001);
-    ms_metrics_record(MS_ENDPOINT_FRAGMENT, 200, 0.001);
-    ms_metrics_record(MS_ENDPOINT_FRAGMENT, 503, 0.001);
+    ms_metrics_record(endpoint("/search"), 200, 0.002);
+    ms_metrics_record(endpoint("/search"), 200, 0.003);
+    ms_metrics_record(endpoint("/search"), 400, 0.0001);
+    ms_metrics_record(endpoint("/doc/x"), 404, 0.0001);
+    ms_metrics_record(endpoint("/doc/x"), 418, 0.0001);
+    ms_metrics_record(endpoint("/fragment"), 200, 0.001);
+    ms_metrics_record(endpoint("/fragment"), 503, 0.001);
     char *text = render();
     cr_expect_eq(
         sample(text, "migsearch_requests_total{endpoint=\"search\",status=\"200\"}"), 2);
@@ -90,10 +152,10 @@ Test(metrics, requests_are_counted_by_endpoint_and_status)
 
 Test(metrics, the_histogram_is_cumulative_and_agrees_with_its_count)
 {
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 0.0004); /* le 0.0005 */
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 0.004);  /* le 0.005 */
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 0.3);    /* le 0.5 */
-    ms_metrics_record(MS_ENDPOINT_SEARCH, 200, 9.0);    /* +Inf only */
+    ms_metrics_record(endpoint("/search"), 200, 0.0004); /* le 0.0005 */
+    ms_metrics_record(endpoint("/search"), 200, 0.004);  /* le 0.005 */
+    ms_metrics_record(endpoint("/search"), 200, 0.3);    /* le 0.5 */
+    ms_metrics_record(endpoint("/search"), 200, 9.0);    /* +Inf only */
     char *text = render();
     const char *b = "migsearch_request_duration_seconds_bucket{endpoint=\"search\",le=";
     char series[160];

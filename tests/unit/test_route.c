@@ -19,7 +19,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "ms_fcgi.h"
+#include "ms_escape.h"
+#include "ms_json.h"
+#include "ms_metrics.h"
+#include "ms_route.h"
+#include "ms_utf8.h"
 
 static char tmpdir[64];
 static char index_path[128];
@@ -572,6 +576,108 @@ Test(route, head_is_answered_like_get)
     cr_assert_eq(request("HEAD", "/search", "q=trafficking"), 200);
 }
 
+/* ---- the route table ---- */
+
+Test(routes, every_row_has_its_label_and_log_flag)
+{
+    static const struct {
+        const char *pattern, *label;
+        bool log_query;
+    } expected[] = {
+        {"/search", "search", true},         {"/doc/{id}", "doc", false},
+        {"/doc/{id}/file", "file", false},   {"/suggest", "suggest", true},
+        {"/similar/{id}", "similar", false}, {"/feed", "feed", true},
+        {"/fragment", "fragment", true},     {"/health", "health", false},
+        {"/metrics", "metrics", false},      {"/schema", "schema", false},
+    };
+
+    cr_assert_eq(ms_n_routes, sizeof(expected) / sizeof(expected[0]));
+    for (size_t i = 0; i < ms_n_routes; i++) {
+        cr_assert_str_eq(ms_routes[i].pattern, expected[i].pattern);
+        cr_assert_str_eq(ms_routes[i].label, expected[i].label);
+        cr_assert_eq(ms_routes[i].log_query, expected[i].log_query, "%s",
+                     ms_routes[i].pattern);
+        cr_assert_not_null(ms_routes[i].endpoint);
+        cr_assert_eq(ms_route_endpoint(&ms_routes[i]), i);
+        cr_assert_str_neq(ms_routes[i].label, "other");
+        for (size_t k = 0; k < i; k++)
+            cr_assert_str_neq(ms_routes[i].label, ms_routes[k].label);
+    }
+    cr_assert_eq(ms_route_endpoint(NULL), MS_METRICS_OTHER);
+}
+
+/* The row 'path' matches, its label and the {id} it captured. */
+static void
+assert_match(const char *path, const char *label, const char *id)
+{
+    const char *found;
+    size_t length;
+    const ms_route_t *route = ms_route_match(path, &found, &length);
+
+    if (label == NULL) {
+        cr_assert_null(route, "%s matched %s", path, route ? route->pattern : "");
+        return;
+    }
+    cr_assert_not_null(route, "%s matched nothing", path);
+    cr_assert_str_eq(route->label, label, "%s", path);
+    if (id == NULL) {
+        cr_assert_null(found, "%s", path);
+        cr_assert_eq(length, 0);
+    } else {
+        cr_assert_not_null(found, "%s", path);
+        cr_assert_eq(length, strlen(id), "%s", path);
+        cr_assert_eq(strncmp(found, id, length), 0, "%s", path);
+    }
+}
+
+Test(routes, patterns_match_paths)
+{
+    assert_match("/search", "search", NULL);
+    assert_match("/doc/x", "doc", "x");
+    assert_match("/doc/x/file", "file", "x");
+    assert_match("/doc/file", "doc", "file");
+    assert_match("/doc/", "doc", "");
+    assert_match("/doc//file", "file", "");
+    assert_match("/doc/a/b", "doc", "a/b");
+    assert_match("/doc/a%2Fb/file", "file", "a%2Fb");
+    assert_match("/similar/x", "similar", "x");
+    assert_match("/schema", "schema", NULL);
+    assert_match("/metrics", "metrics", NULL);
+    assert_match("/searchx", NULL, NULL);
+    assert_match("/search/", NULL, NULL);
+    assert_match("/fragment/x", NULL, NULL);
+    assert_match("/doc", NULL, NULL);
+    assert_match("/similar", NULL, NULL);
+    assert_match("/", NULL, NULL);
+    assert_match("", NULL, NULL);
+    assert_match(NULL, NULL, NULL);
+}
+
+Test(route, dispatch_answers_from_the_table)
+{
+    /* An empty {id} is no document. */
+    cr_assert_str_eq(assert_error(request("GET", "/doc/", NULL), 404, "not_found"),
+                     "no such document");
+    cr_assert_str_eq(worker.route->label, "doc");
+    assert_error(request("GET", "/doc//file", NULL), 404, "not_found");
+    cr_assert_str_eq(worker.route->label, "file");
+    /* Unknown: a 404 JSON error, counted as "other". */
+    cr_assert_str_eq(assert_error(request("GET", "/nowhere", "q=x"), 404, "not_found"),
+                     "no such resource");
+    cr_assert_null(worker.route);
+    /* A method other than GET and HEAD is a 405 on its route's label. */
+    assert_error(request("POST", "/search", "q=x"), 405, "method_not_allowed");
+    cr_assert_str_eq(worker.route->label, "search");
+    assert_error(request("POST", "/doc/rec-001/file", NULL), 405, "method_not_allowed");
+    cr_assert_str_eq(worker.route->label, "file");
+    /* /metrics answers through the table too, as text. */
+    cr_assert_eq(request_as(NULL, "GET", "/metrics", NULL), 200);
+    cr_assert_str_eq(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    cr_assert_not_null(
+        strstr(response.text, "migsearch_requests_total{endpoint=\"schema\""));
+    cr_assert_eq(worker.hits, -1);
+}
+
 Test(route, search_logs_hit_count_for_the_caller)
 {
     cr_assert_eq(search("q=trafficking"), 200);
@@ -690,25 +796,26 @@ Test(params, decode_plus_only_when_asked)
 
 Test(params, utf8_validation)
 {
-    cr_assert(ms_request_utf8_valid("", 0));
-    cr_assert(ms_request_utf8_valid("plain", 5));
-    cr_assert(ms_request_utf8_valid("\xc3\xa9", 2));
-    cr_assert(ms_request_utf8_valid("\xe2\x82\xac", 3));
-    cr_assert(ms_request_utf8_valid("\xf0\x9f\x98\x80", 4));
-    cr_assert(ms_request_utf8_valid("\xf4\x8f\xbf\xbf", 4));
-    cr_assert_not(ms_request_utf8_valid("\xc3", 1));
-    cr_assert_not(ms_request_utf8_valid("\x80", 1));
-    cr_assert_not(ms_request_utf8_valid("\xc0\xaf", 2));
-    cr_assert_not(ms_request_utf8_valid("\xe0\x80\xaf", 3));
-    cr_assert_not(ms_request_utf8_valid("\xed\xa0\x80", 3));
-    cr_assert_not(ms_request_utf8_valid("\xf4\x90\x80\x80", 4));
-    cr_assert_not(ms_request_utf8_valid("\xf8\x88\x80\x80\x80", 5));
-    cr_assert_not(ms_request_utf8_valid("\xe2\x82", 2));
+    cr_assert(ms_utf8_valid("", 0, NULL));
+    cr_assert(ms_utf8_valid("plain", 5, NULL));
+    cr_assert(ms_utf8_valid("\xc3\xa9", 2, NULL));
+    cr_assert(ms_utf8_valid("\xe2\x82\xac", 3, NULL));
+    cr_assert(ms_utf8_valid("\xf0\x9f\x98\x80", 4, NULL));
+    cr_assert(ms_utf8_valid("\xf4\x8f\xbf\xbf", 4, NULL));
+    cr_assert_not(ms_utf8_valid("\xc3", 1, NULL));
+    cr_assert_not(ms_utf8_valid("\x80", 1, NULL));
+    cr_assert_not(ms_utf8_valid("\xc0\xaf", 2, NULL));
+    cr_assert_not(ms_utf8_valid("\xe0\x80\xaf", 3, NULL));
+    cr_assert_not(ms_utf8_valid("\xed\xa0\x80", 3, NULL));
+    cr_assert_not(ms_utf8_valid("\xf4\x90\x80\x80", 4, NULL));
+    cr_assert_not(ms_utf8_valid("\xf8\x88\x80\x80\x80", 5, NULL));
+    cr_assert_not(ms_utf8_valid("\xe2\x82", 2, NULL));
 }
 
 Test(params, utf8_repair_replaces_bad_bytes)
 {
-    char *fixed = ms_request_utf8_repair("a\xffz\xc3\xa9\xe2\x82");
+    static const char broken[] = "a\xffz\xc3\xa9\xe2\x82";
+    char *fixed = ms_utf8_repair(broken, strlen(broken), NULL);
 
     cr_assert_not_null(fixed);
     cr_assert_str_eq(fixed, "a\xef\xbf\xbdz\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd");
@@ -719,7 +826,7 @@ Test(params, document_json_survives_invalid_utf8)
 {
     static const ms_field_t fields[] = {{"theme", "bad\xff"}, {"od\xffname", "v"}};
     ms_document_t doc = {"x", "T\xe9l\xe9", NULL, NULL, NULL, fields, 2};
-    json_t *object = ms_route__document_json(&doc);
+    json_t *object = ms_json_document(&doc);
 
     cr_assert_not_null(object);
     cr_assert_str_eq(json_string_value(json_object_get(object, "title")),
@@ -1680,13 +1787,13 @@ Test(feed, helpers_convert_dates_and_snippets)
     cr_assert_not(ms_feed_rfc3339(date, sizeof(date), "<script>"));
 
     text =
-        ms_feed_snippet_text("a <mark>b</mark> &amp; c &lt;d&gt; &quot;e&#39; &#x263A; "
-                             "&#1; &bogus; & <unclosed");
+        ms_escape_snippet_text("a <mark>b</mark> &amp; c &lt;d&gt; &quot;e&#39; &#x263A; "
+                               "&#1; &bogus; & <unclosed");
     cr_assert_not_null(text);
     cr_assert_str_eq(text, "a b & c <d> \"e' \xe2\x98\xba  &bogus; & ");
     free(text);
 
-    text = ms_feed_xml_escape("<a href='x'>&\"\x01\t\xef\xbf\xbe\xc3\xa9\xff</a>");
+    text = ms_escape_xml("<a href='x'>&\"\x01\t\xef\xbf\xbe\xc3\xa9\xff</a>");
     cr_assert_not_null(text);
     cr_assert_str_eq(
         text, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\t\xc3\xa9\xef\xbf\xbd&lt;/a&gt;");

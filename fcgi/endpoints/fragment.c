@@ -7,9 +7,9 @@
  * nginx SSI (docs/admins.md), so it must be safe to drop into any page:
  * no <html> or <body>, no scripts, no event handlers, no style
  * attributes, and only classes prefixed "ms-". Everything that comes from
- * the client or the index is escaped with ms_feed_xml_escape() (which
+ * the client or the index is escaped with ms_escape_xml_into() (which
  * also repairs UTF-8 and drops control characters); URLs are built from
- * ms_request_encode()d parts and then escaped as attribute values.
+ * ms_escape_url()d parts and then escaped as attribute values.
  * Snippets are HTML from the index, but are filtered here once more so
  * that only <mark> tags and character references survive whatever the
  * index hands back. Errors are fragments too (<p class="ms-error">), as
@@ -24,46 +24,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ms_fcgi.h"
+#include "ms_buf.h"
+#include "ms_endpoints.h"
+#include "ms_escape.h"
+#include "ms_fields.h"
+#include "ms_query.h"
+#include "ms_utf8.h"
 
 #define CONTENT_TYPE "text/html; charset=utf-8"
 
-/* Where the fragment is written: an open_memstream(3) stream, and
- * whether any write or allocation failed so far. */
-struct html {
-    FILE *f;
-    bool failed;
-};
+/* The fragment is built in an ms_buf_t: a failed append sticks, so the
+ * writers below append freely and the end checks once. */
 
 static void
-put_raw(struct html *h, const char *s)
+put_raw(ms_buf_t *h, const char *s)
 {
-    if (!h->failed && fputs(s, h->f) == EOF)
-        h->failed = true;
+    ms_buf_puts(h, s);
 }
 
-/* 's' as character data or a quoted attribute value. */
+/* 's' (NULL: nothing) as character data or a quoted attribute value. */
 static void
-put_text(struct html *h, const char *s)
+put_text(ms_buf_t *h, const char *s)
 {
-    char *escaped;
-
-    if (h->failed || s == NULL)
-        return;
-    escaped = ms_feed_xml_escape(s);
-    if (escaped == NULL) {
-        h->failed = true;
-        return;
-    }
-    put_raw(h, escaped);
-    free(escaped);
+    if (s != NULL)
+        ms_escape_xml_into(h, s);
 }
 
 static void
-put_number(struct html *h, unsigned long n)
+put_number(ms_buf_t *h, unsigned long n)
 {
-    if (!h->failed && fprintf(h->f, "%lu", n) < 0)
-        h->failed = true;
+    ms_buf_printf(h, "%lu", n);
 }
 
 static bool
@@ -106,16 +96,13 @@ reference_length(const char *s)
  * but tab and newline are dropped and broken UTF-8 is repaired. The index
  * already promises this much; the fragment does not depend on it. */
 static void
-put_snippet(struct html *h, const char *snippet)
+put_snippet(ms_buf_t *h, const char *snippet)
 {
-    char *text;
+    char *text = ms_utf8_repair(snippet, strlen(snippet), NULL);
     char one[2] = {0, 0};
 
-    if (h->failed)
-        return;
-    text = ms_request_utf8_repair(snippet);
     if (text == NULL) {
-        h->failed = true;
+        h->status = MS_BUF_NOMEM;
         return;
     }
     for (const char *p = text; *p != '\0';) {
@@ -124,14 +111,12 @@ put_snippet(struct html *h, const char *snippet)
 
         if (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0) {
             n = p[1] == '/' ? 7 : 6;
-            if (!h->failed && fwrite(p, 1, n, h->f) != n)
-                h->failed = true;
+            ms_buf_append(h, p, n);
             p += n;
             continue;
         }
         if (c == '&' && (n = reference_length(p)) > 0) {
-            if (!h->failed && fwrite(p, 1, n, h->f) != n)
-                h->failed = true;
+            ms_buf_append(h, p, n);
             p += n;
             continue;
         }
@@ -139,8 +124,7 @@ put_snippet(struct html *h, const char *snippet)
             one[0] = (char)c;
             put_text(h, one);
         } else if (c >= 0x20 || c == '\t' || c == '\n') {
-            if (!h->failed && fputc(c, h->f) == EOF)
-                h->failed = true;
+            ms_buf_putc(h, (char)c);
         }
         p++;
     }
@@ -179,17 +163,18 @@ drop_empty(const char *query)
 /* A link back to the including page, relative ("?q=...&page=2"): the
  * parameters of 'qp' in their order except page and facets, with q
  * replaced by 'q' when it is not NULL, then page=<page> when 'page' is
- * not 0. Written as an escaped attribute value. */
+ * not 0. Written as an attribute value: percent-encoded text is only
+ * unreserved characters and %XX, which need no escaping there; the '&'
+ * between parameters is written "&amp;". */
 static void
-put_self_link(struct html *h, const ms_query_t *qp, const char *q, unsigned page)
+put_self_link(ms_buf_t *h, const ms_query_t *qp, const char *q, unsigned page)
 {
     const char *sep = "?";
     bool q_done = false;
 
-    for (size_t i = 0; i < qp->params.count && !h->failed; i++) {
+    for (size_t i = 0; i < qp->params.count; i++) {
         const char *name = qp->params.items[i].name;
         const char *value = qp->params.items[i].value;
-        char *enc_name, *enc_value;
 
         if (strcmp(name, "page") == 0 || strcmp(name, "facets") == 0)
             continue;
@@ -200,31 +185,16 @@ put_self_link(struct html *h, const ms_query_t *qp, const char *q, unsigned page
             if (q != NULL)
                 value = q;
         }
-        enc_name = ms_request_encode(name, NULL);
-        enc_value = ms_request_encode(value, NULL);
-        if (enc_name == NULL || enc_value == NULL) {
-            h->failed = true;
-        } else {
-            put_raw(h, sep);
-            put_text(h, enc_name);
-            put_raw(h, "=");
-            put_text(h, enc_value);
-            sep = "&amp;";
-        }
-        free(enc_name);
-        free(enc_value);
+        put_raw(h, sep);
+        ms_escape_url_into(h, name);
+        put_raw(h, "=");
+        ms_escape_url_into(h, value);
+        sep = "&amp;";
     }
     if (q != NULL && !q_done) {
-        char *enc = ms_request_encode(q, NULL);
-
-        if (enc == NULL) {
-            h->failed = true;
-            return;
-        }
         put_raw(h, sep);
         put_raw(h, "q=");
-        put_text(h, enc);
-        free(enc);
+        ms_escape_url_into(h, q);
         sep = "&amp;";
     }
     if (page != 0) {
@@ -255,22 +225,22 @@ language_tag(const char *lang)
 }
 
 static void
-put_hit(struct html *h, const ms_hit_t *hit)
+put_hit(ms_buf_t *h, const ms_hit_t *hit)
 {
     const ms_document_t *doc = &hit->doc;
     const char *id = doc->id != NULL ? doc->id : "";
     const char *meta[4];
-    char *enc_id = ms_request_encode(id, NULL);
+    char *enc_id = ms_escape_url(id, NULL);
     bool first = true;
 
     if (enc_id == NULL) {
-        h->failed = true;
+        h->status = MS_BUF_NOMEM;
         return;
     }
-    meta[0] = ms_route__field_value(doc, "type");
+    meta[0] = ms_fields_value(doc, "type");
     meta[1] = doc->date;
-    meta[2] = ms_route__field_value(doc, "process");
-    meta[3] = ms_route__field_value(doc, "meeting");
+    meta[2] = ms_fields_value(doc, "process");
+    meta[3] = ms_fields_value(doc, "meeting");
 
     put_raw(h, "<li class=\"ms-result\"");
     if (language_tag(doc->language)) {
@@ -317,9 +287,9 @@ put_hit(struct html *h, const ms_hit_t *hit)
 
 /* The whole 200 fragment for the search 'qp' and its 'results'. */
 static void
-put_results(struct html *h, const ms_query_t *qp, const ms_results_t *results,
-            unsigned max_page)
+put_results(ms_buf_t *h, const ms_query_t *qp, unsigned max_page)
 {
+    const ms_results_t *results = qp->results;
     unsigned long pages = (results->estimate + qp->per_page - 1) / qp->per_page;
 
     if (pages > max_page)
@@ -382,36 +352,15 @@ put_results(struct html *h, const ms_query_t *qp, const ms_results_t *results,
     put_raw(h, "</section>\n");
 }
 
-/* Start writing a fragment into 'h'. Returns 0 or -1. */
+/* Hand the text of 'h' to 'resp' with 'status'. Returns the status, or
+ * 500 when the text could not be written (resp->text is then NULL). */
 static int
-html_open(struct html *h, char **data, size_t *size)
+html_close(ms_response_t *resp, ms_buf_t *h, int status)
 {
-    *data = NULL;
-    *size = 0;
-    h->failed = false;
-    h->f = open_memstream(data, size);
-    return h->f != NULL ? 0 : -1;
-}
-
-/* Finish 'h' and hand its text to 'resp' with 'status'. Returns the
- * status, or 500 when the text could not be written (resp->text is then
- * NULL). */
-static int
-html_close(ms_response_t *resp, struct html *h, char **data, size_t *size, int status)
-{
-    bool failed = h->failed || ferror(h->f);
-
-    if (fclose(h->f) != 0)
-        failed = true;
-    if (failed) {
-        free(*data);
-        *data = NULL;
+    resp->text = ms_buf_take(h, &resp->text_length);
+    if (resp->text == NULL)
         return 500;
-    }
-    resp->text = *data;
-    resp->text_length = *size;
     resp->content_type = CONTENT_TYPE;
-    *data = NULL;
     return status;
 }
 
@@ -424,13 +373,9 @@ error_fragment(ms_response_t *resp, int status, json_t *error)
 {
     const char *message =
         json_string_value(json_object_get(json_object_get(error, "error"), "message"));
-    struct html h;
-    char *data;
-    size_t size;
-    int http = 500;
+    ms_buf_t h = MS_BUF_INIT;
+    int http;
 
-    if (html_open(&h, &data, &size) != 0)
-        goto out;
     put_raw(&h, "<p class=\"ms-error\">");
     if (status == 400) {
         put_raw(&h, "The search could not be run: ");
@@ -444,65 +389,40 @@ error_fragment(ms_response_t *resp, int status, json_t *error)
         put_raw(&h, "The search failed because of an internal error.");
     }
     put_raw(&h, "</p>\n");
-    http = html_close(resp, &h, &data, &size, status);
-out:
+    http = html_close(resp, &h, status);
     json_decref(error);
     return http;
 }
 
 int
-ms_fragment_handle(ms_response_t *resp, ms_worker_t *w, const char *query,
-                   const ms_viewer_t *viewer)
+ms_endpoint_fragment(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
 {
-    const ms_config_t *cfg = w->cfg;
     ms_query_t qp;
-    ms_results_t *results = NULL;
-    ms_search_t search;
-    ms_index_status_t status;
     json_t *error = NULL;
-    struct html h;
-    char *filtered = NULL, *data = NULL;
-    size_t size = 0;
+    ms_buf_t h = MS_BUF_INIT;
+    char *filtered = drop_empty(ctx->req->query);
     int http;
 
     memset(&qp, 0, sizeof(qp));
-    filtered = drop_empty(query);
-    if (filtered == NULL) {
-        http = error_fragment(resp, 500, NULL);
-        goto out;
-    }
-    http = ms_search__parse(&qp, &error, cfg, filtered, MS_QUERY_SEARCH);
-    if (http != 0) {
-        http = error_fragment(resp, http, error);
-        goto out;
-    }
-    status = ms_route__index(w);
-    if (status == MS_INDEX_OK) {
-        ms_search__prepare(&search, &qp, cfg, viewer);
+    if (filtered == NULL)
+        return error_fragment(out, 500, NULL);
+    http = ms_query_parse(&qp, &error, w->cfg, filtered, MS_QUERY_SEARCH);
+    if (http == 0) {
+        ms_query_prepare(&qp, w->cfg, ctx->viewer);
         /* A fragment shows no facets and one snippet per hit. */
-        search.facets = 0;
-        search.max_snippets = 1;
-        status = ms_index_search(&results, w->idx, &search);
+        qp.search.facets = 0;
+        qp.search.max_snippets = 1;
+        http = ms_query_run(&qp, &error, w);
     }
-    if (status != MS_INDEX_OK) {
-        http = ms_route__index_error(&error, w, status);
-        http = error_fragment(resp, http, error);
-        goto out;
+    if (http == 0) {
+        put_results(&h, &qp, w->cfg->search.max_page);
+        http = html_close(out, &h, 200);
+    } else {
+        http = error_fragment(out, http, error);
     }
-    if (html_open(&h, &data, &size) != 0) {
-        http = error_fragment(resp, 500, NULL);
-        goto out;
-    }
-    put_results(&h, &qp, results, cfg->search.max_page);
-    http = html_close(resp, &h, &data, &size, 200);
-    if (http != 200) {
-        http = error_fragment(resp, 500, NULL);
-        goto out;
-    }
-    w->hits = (long)results->n_hits;
-out:
-    ms_results_free(results);
-    ms_search__query_free(&qp);
+    if (http == 500 && out->text == NULL)
+        http = error_fragment(out, 500, NULL);
+    ms_query_free(&qp);
     free(filtered);
     return http;
 }

@@ -1,0 +1,29 @@
+/* metrics.c - GET /metrics: the counters in Prometheus text format
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * The endpoints are the rows of the route table the dispatcher hands
+ * over, each under its own label, so a new route is counted and shown
+ * without a line here.
+ */
+#include "ms_endpoints.h"
+#include "ms_metrics.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+int
+ms_endpoint_metrics(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
+{
+    const char *labels[MS_METRICS_MAX_ENDPOINTS];
+    size_t n = 0;
+
+    (void)w;
+    for (; n < ctx->n_routes && n < MS_METRICS_MAX_ENDPOINTS; n++)
+        labels[n] = ctx->routes[n].label;
+    out->text = ms_metrics_render(&out->text_length, labels, n);
+    if (out->text == NULL)
+        return ms_response_internal(&out->json);
+    out->content_type = CONTENT_TYPE;
+    return 200;
+}

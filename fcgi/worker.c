@@ -1,0 +1,188 @@
+/* worker.c - the per-thread index handle and what endpoints fetch with it
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Endpoints do no I/O other than on the worker's index handle. Whatever
+ * the index layer says (paths, Xapian descriptions) goes to w->detail,
+ * which the server writes to the log; clients get the fixed messages of
+ * the status table below.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ms_metrics.h"
+#include "ms_request.h"
+#include "ms_response.h"
+#include "ms_worker.h"
+
+/* The one table from index status to HTTP. MS_INDEX_NOT_FOUND here means
+ * the index itself is missing: callers that look up a document handle the
+ * "no such document" meaning before they get here. Any status not listed
+ * is a 500. */
+static const struct index_error {
+    ms_index_status_t status;
+    int http;
+    const char *code;
+    const char *message;
+} index_errors[] = {
+    {MS_INDEX_BAD_QUERY, 400, "bad_query",
+     "the query cannot be parsed, even as plain words"},
+    {MS_INDEX_NOT_FOUND, 503, "no_index", "no search index is available"},
+    {MS_INDEX_MODIFIED, 503, "no_index", "the search index is being updated; retry"},
+};
+
+void
+ms_worker_init(ms_worker_t *w, const ms_config_t *cfg)
+{
+    memset(w, 0, sizeof(*w));
+    w->cfg = cfg;
+    w->idx = NULL;
+    ms_worker_reset(w);
+}
+
+void
+ms_worker_fini(ms_worker_t *w)
+{
+    ms_index_close(w->idx);
+    w->idx = NULL;
+}
+
+void
+ms_worker_reset(ms_worker_t *w)
+{
+    w->route = NULL;
+    w->hits = -1;
+    w->detail[0] = '\0';
+}
+
+static void
+set_detail(ms_worker_t *w, const char *what, const char *text)
+{
+    snprintf(w->detail, sizeof(w->detail), "%s: %s", what, text);
+}
+
+static double
+elapsed_seconds(const struct timespec *from, const struct timespec *to)
+{
+    return (double)(to->tv_sec - from->tv_sec) +
+           (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
+
+/* Tell the metrics which revision this worker now serves. */
+static void
+note_revision(ms_worker_t *w, bool opened)
+{
+    ms_index_info_t info;
+
+    if (ms_index_info(&info, w->idx) != MS_INDEX_OK)
+        return;
+    ms_metrics_index_seen(info.revision, info.doc_count,
+                          !opened && info.revision != w->revision);
+    w->revision = info.revision;
+}
+
+static ms_index_status_t
+open_index(ms_worker_t *w, const struct timespec *now)
+{
+    ms_index_error_t err;
+    ms_index_status_t status;
+
+    err.text[0] = '\0';
+    status = ms_index_open(&w->idx, w->cfg->index.path, MS_INDEX_READ, &err);
+    if (status != MS_INDEX_OK) {
+        w->idx = NULL;
+        set_detail(w, "open index", err.text);
+        return status;
+    }
+    w->last_refresh = *now;
+    note_revision(w, true);
+    return MS_INDEX_OK;
+}
+
+ms_index_status_t
+ms_worker_index(ms_worker_t *w)
+{
+    ms_index_status_t status;
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (w->idx == NULL)
+        return open_index(w, &now);
+    /* A refresh is cheap but not free; once a second is enough for the
+     * indexer's commits to show up promptly. */
+    if (elapsed_seconds(&w->last_refresh, &now) < 1.0)
+        return MS_INDEX_OK;
+    status = ms_index_refresh(w->idx);
+    if (status == MS_INDEX_OK) {
+        w->last_refresh = now;
+        note_revision(w, false);
+        return MS_INDEX_OK;
+    }
+    /* The index may have been replaced or damaged: start over with a new
+     * handle rather than keep a broken one. */
+    set_detail(w, "refresh index", ms_index_errmsg(w->idx));
+    ms_index_close(w->idx);
+    w->idx = NULL;
+    return open_index(w, &now);
+}
+
+int
+ms_worker_index_error(json_t **out, ms_worker_t *w, ms_index_status_t status)
+{
+    if (w->detail[0] == '\0' && w->idx != NULL)
+        set_detail(w, ms_index_status_string(status), ms_index_errmsg(w->idx));
+    else if (w->detail[0] == '\0')
+        set_detail(w, "index", ms_index_status_string(status));
+    /* After these the handle may be stuck on an old or broken revision. */
+    if (status == MS_INDEX_MODIFIED || status == MS_INDEX_IO ||
+        status == MS_INDEX_XAPIAN || status == MS_INDEX_INTERNAL) {
+        ms_index_close(w->idx);
+        w->idx = NULL;
+    }
+    for (size_t i = 0; i < sizeof(index_errors) / sizeof(index_errors[0]); i++) {
+        if (index_errors[i].status == status)
+            return ms_response_error(out, index_errors[i].http, index_errors[i].code,
+                                     index_errors[i].message);
+    }
+    return ms_response_internal(out);
+}
+
+int
+ms_worker_not_found(json_t **out)
+{
+    return ms_response_error(out, 404, "not_found", "no such document");
+}
+
+int
+ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w, const char *segment,
+                   size_t len, const ms_viewer_t *viewer)
+{
+    ms_index_status_t status;
+    ms_request_status_t id_status;
+    char *id = NULL;
+    int http = 0;
+
+    *doc = NULL;
+    id_status = ms_request_id(&id, segment, len);
+    if (id_status != MS_REQUEST_OK) {
+        http = id_status == MS_REQUEST_BAD ? ms_worker_not_found(out)
+                                           : ms_response_internal(out);
+        goto out;
+    }
+    status = ms_worker_index(w);
+    if (status == MS_INDEX_OK)
+        status = ms_index_get_visible(doc, w->idx, id, viewer);
+    if (status == MS_INDEX_NOT_FOUND && w->idx != NULL) {
+        /* Hidden and missing are the same answer, on purpose. */
+        *doc = NULL;
+        http = ms_worker_not_found(out);
+    } else if (status != MS_INDEX_OK) {
+        *doc = NULL;
+        http = ms_worker_index_error(out, w, status);
+    }
+out:
+    free(id);
+    return http;
+}
