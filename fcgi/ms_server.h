@@ -1,21 +1,121 @@
-/* ms_server.h - what the files of the migsearch-fcgi executable share
+/* ms_server.h - the parts of the migsearch-fcgi executable, for each other
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Not a library header: main.c (socket, signals, workers, the accept
- * loop) and reply.c (FastCGI output) share these declarations. They are
- * the only files that talk FastCGI; the endpoints below them see plain C
- * data (ms_route.h).
+ * Not a library header: main.c (arguments, config, signals, lifecycle),
+ * socket.c (the listening socket), server.c (worker threads and the
+ * accept loop), serve.c (one FastCGI request), access.c (its log line)
+ * and reply.c (FastCGI output) share these declarations. They are the
+ * only files that talk FastCGI or know threads; the endpoints below them
+ * see plain C data (ms_route.h).
  */
 #ifndef MS_SERVER_H
 #define MS_SERVER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
+#include "ms_config.h"
+#include "ms_request.h"
 #include "ms_response.h"
+#include "ms_worker.h"
 
+struct FCGX_Request;
 struct FCGX_Stream;
+
+/* One published config. 'cfg' is a copy of the startup config whose
+ * search and log sections may come from a reload; its strings belong to
+ * the startup config, which lives until exit. */
+typedef struct ms_generation {
+    ms_config_t cfg;
+    struct ms_generation *older;
+} ms_generation_t;
+
+struct ms_server;
+
+typedef struct ms_worker_slot {
+    struct ms_server *server;
+    pthread_t thread;
+    ms_worker_t worker;
+} ms_worker_slot_t;
+
+typedef struct ms_server {
+    const char *config_path;
+    const char *socket_path; /* our socket's path, or what fd 0 is */
+    int listen_fd;
+    bool socket_inherited; /* fd 0 from a spawner: no chmod, unlink, drain */
+    bool socket_owned;     /* socket_path is ours to remove */
+    int wake[2];           /* written once at shutdown and never read */
+    pthread_t main_thread;
+    atomic_bool worker_failed;
+    atomic_llong accept_logged_ms; /* monotonic ms of the last accept log */
+    ms_config_t *base;             /* as loaded at startup; owns every string */
+    _Atomic(ms_generation_t *) current;
+    atomic_bool stopping;
+    ms_worker_slot_t *slots;
+    unsigned n_started;
+    pthread_mutex_t lock; /* guards 'running' */
+    pthread_cond_t finished;
+    unsigned running;
+} ms_server_t;
+
+/* ---- socket.c ---- */
+
+/* Check the socket path and group before touching the file system, so
+ * usage errors exit 2 before a socket exists; *gid is the group's when
+ * *has_group. Returns 0 or -1 (logged). */
+int ms_socket_check(const char *path, const char *group, bool *has_group, gid_t *gid);
+
+/* true when fd 0 is a listening stream socket of a family we serve (a
+ * spawner's, as spawn-fcgi passes it); 'where' describes it. */
+bool ms_socket_inherited(char *where, size_t size);
+
+/* Create server->socket_path as the listening socket, never more open
+ * than 0600 while it is being set up, then give it cfg's mode and, with
+ * 'has_group', the group 'gid'. Returns 0 or -1 (logged). */
+int ms_socket_open(ms_server_t *server, const ms_config_t *cfg, bool has_group,
+                   gid_t gid);
+
+/* Make the listening socket 'fd' non-blocking. Returns 0 or -1 (logged). */
+int ms_socket_nonblocking(int fd);
+
+/* ---- server.c ---- */
+
+/* Initialise the lock and condition variable of 'server'. Returns 0 or -1. */
+int ms_server_init_sync(ms_server_t *server);
+
+/* Warn when the open file limit cannot hold 'threads' workers. */
+void ms_server_check_file_limit(unsigned threads);
+
+/* Start 'n_threads' workers on server->listen_fd. Returns 0 or -1 (logged;
+ * the workers started so far are in server->n_started). */
+int ms_server_start(ms_server_t *server, unsigned n_threads);
+
+/* Ask the workers to leave and wait up to 1.5 s for them. Returns true
+ * when every started worker has been joined. */
+bool ms_server_stop(ms_server_t *server);
+
+/* How long ms_server_stop() waits for busy workers. */
+#define MS_SERVER_JOIN_TIMEOUT_NS 1500000000L
+
+/* ---- serve.c ---- */
+
+/* Serve the request libfcgi just accepted on 'request' with worker 'w'
+ * under 'cfg': route it, reply, count it and log it. Everything allocated
+ * for it is freed before returning. */
+void ms_serve(ms_worker_t *w, const ms_config_t *cfg, struct FCGX_Request *request);
+
+/* ---- access.c ---- */
+
+/* Log the line of one answered request: id, method, path, status, time,
+ * the hits and, with 'log_query', the query string; then the worker's
+ * failure detail, if any, on a line of its own. */
+void ms_access_log(const ms_request_t *req, int status, double ms, const ms_worker_t *w,
+                   bool log_query);
 
 /* ---- reply.c ---- */
 
