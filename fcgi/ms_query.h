@@ -56,7 +56,8 @@ typedef enum ms_query_kind {
 
 /* Parse and check the query string 'query' into 'qp' (which the caller
  * releases with ms_query_free() whatever the result), with the defaults
- * and bounds of 'cfg' (a q over search.max_query_length bytes is a 400).
+ * and bounds of 'cfg'. q is not bounded here: the index cuts a long one
+ * (ms_search_t.max_bytes).
  * Returns 0, or the HTTP status of the error document stored in *err. */
 int ms_query_parse(ms_query_t *qp, json_t **err, const ms_config_t *cfg,
                    const char *query, ms_query_kind_t kind);
@@ -66,9 +67,9 @@ int ms_query_parse(ms_query_t *qp, json_t **err, const ms_config_t *cfg,
 void ms_query_free(ms_query_t *qp);
 
 /* Fill qp->search from the parameters of 'qp' for 'viewer' (borrowed
- * until the search has run) with the bounds of 'cfg' (max_terms,
- * max_depth, max_expansion, facet_limit, snippets, feedback). A caller
- * may change qp->search before running it. */
+ * until the search has run) with the bounds of 'cfg' (search.max_query_length
+ * as max_bytes, max_terms, max_depth, max_expansion, facet_limit,
+ * snippets, feedback). A caller may change qp->search before running it. */
 void ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *viewer);
 
 /* Run qp->search on the worker's index (opening or refreshing it first)

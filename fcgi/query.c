@@ -99,21 +99,6 @@ take_params(ms_query_t *qp, const char **values, json_t **err, ms_query_kind_t k
     return http;
 }
 
-/* q, at most 'max_bytes' bytes, into qp->q ("" when not given). */
-static int
-take_q(ms_query_t *qp, json_t **err, const char *q, unsigned max_bytes)
-{
-    char message[256];
-
-    if (q != NULL && strlen(q) > max_bytes) {
-        snprintf(message, sizeof(message), "parameter 'q' must be at most %u bytes long",
-                 max_bytes);
-        return ms_response_bad_request(err, message);
-    }
-    qp->q = q != NULL ? q : "";
-    return 0;
-}
-
 /* Parse 's' as a decimal integer in [min, max]. Only digits are accepted:
  * no sign, no spaces, no exponent. Returns 0 or -1. */
 static int
@@ -243,9 +228,7 @@ ms_query_parse(ms_query_t *qp, json_t **err, const ms_config_t *cfg, const char 
     http = take_params(qp, values, err, kind);
     if (http != 0)
         return http;
-    http = take_q(qp, err, values[Q], cfg->search.max_query_length);
-    if (http != 0)
-        return http;
+    qp->q = values[Q] != NULL ? values[Q] : "";
     qp->from = values[FROM];
     qp->to = values[TO];
     http = take_options(qp, err, values, cfg);
@@ -299,6 +282,7 @@ ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *view
     search->viewer = viewer;
     search->facets = qp->facets;
     search->max_snippets = cfg->search.snippets;
+    search->max_bytes = cfg->search.max_query_length;
     search->max_terms = cfg->search.max_terms;
     search->max_depth = cfg->search.max_depth;
     search->max_expansion = cfg->search.max_expansion;

@@ -2,6 +2,10 @@
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
+ *
+ * Unlike the searches, which the index cuts to search.max_query_length
+ * bytes, /suggest refuses a longer q with a 400: it completes the last
+ * word being typed, and a cut text has no such word.
  */
 #include <stdio.h>
 #include <string.h>

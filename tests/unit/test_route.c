@@ -412,24 +412,45 @@ Test(route, rejects_raw_invalid_utf8)
     assert_error(search("q=caf\xe9"), 400, "bad_request");
 }
 
-Test(route, rejects_overlong_query)
+/* "q=" and 'n' times 'unit', as a new string. */
+static char *
+repeated_query(const char *unit, size_t n)
 {
-    size_t size = 1024 * 1024;
-    char *query = malloc(size + 3);
+    size_t len = strlen(unit);
+    char *query = malloc(2 + n * len + 1);
 
     cr_assert_not_null(query);
     memcpy(query, "q=", 2);
-    memset(query + 2, 'a', size);
-    query[size + 2] = '\0';
-    cr_assert_not_null(strstr(assert_error(search(query), 400, "bad_request"), "'q'"));
+    for (size_t i = 0; i < n; i++)
+        memcpy(query + 2 + i * len, unit, len);
+    query[2 + n * len] = '\0';
+    return query;
+}
+
+/* search.max_query_length bounds what is searched, not what may be asked:
+ * the index cuts a longer q to its first words and searches them as plain
+ * words (docs/api.md, "Bounds"), on /search, /feed and /fragment alike. */
+Test(route, overlong_query_is_cut_not_refused)
+{
+    char *query = repeated_query("trafficking+", 1024 * 1024 / 12 + 1);
+
+    cr_assert_eq(search(query), 200);
+    cr_assert_eq(json_object_get(body, "plain_words"), json_true());
+    cr_assert_gt(json_array_size(json_object_get(body, "results")), 0);
+    cr_assert_eq(request_as(NULL, "GET", "/feed", query), 200);
+    cr_assert_eq(request_as(NULL, "GET", "/fragment", query), 200);
+    free(query);
+
+    /* One byte over: "trafficking" and 1,014 spaces. */
+    query = repeated_query("+", 1025 - 11);
+    memcpy(query + 2, "trafficking", 11);
+    cr_assert_eq(search(query), 200);
+    cr_assert_eq(json_object_get(body, "plain_words"), json_true());
+    cr_assert_gt(json_array_size(json_object_get(body, "results")), 0);
     free(query);
 
     /* Exactly the limit is fine. */
-    query = malloc(1024 + 3);
-    cr_assert_not_null(query);
-    memcpy(query, "q=", 2);
-    memset(query + 2, 'a', 1024);
-    query[1024 + 2] = '\0';
+    query = repeated_query("a", 1024);
     cr_assert_eq(search(query), 200);
     free(query);
 }
@@ -1495,6 +1516,18 @@ Test(route, suggest_rejects_bad_parameters)
     assert_bad_parameter(request("GET", "/suggest", "q=a&limit=3"), "limit");
     assert_error(request("GET", "/suggest", "q=%ff"), 400, "bad_request");
     assert_error(request("POST", "/suggest", "q=a"), 405, "method_not_allowed");
+}
+
+/* /suggest completes the word being typed, which a cut q would not end
+ * with: a q over search.max_query_length is refused, not cut. */
+Test(route, suggest_refuses_an_overlong_q)
+{
+    char *query = repeated_query("a", 1025);
+
+    assert_bad_parameter(request("GET", "/suggest", query), "q");
+    query[2 + 1024] = '\0';
+    cr_assert_eq(request("GET", "/suggest", query), 200);
+    free(query);
 }
 
 /* ---- /similar/{id} ---- */
