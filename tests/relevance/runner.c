@@ -1,26 +1,32 @@
-/* runner.c - relevance-run: a test collection's queries through ms_index_search
+/* runner.c - relevance-run: a test collection's queries, searched as the server does
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
  * Usage: relevance-run [--limit N] [--max-terms N] [--tag TAG] INDEX QUERIES
  * QUERIES has one "qid<TAB>text" line per query. Each text is searched
- * exactly as migsearch-fcgi searches a user's q (ms_search__prepare in
- * fcgi/search.c, with the shipped config/migsearch.yaml): the same
- * ms_search_t, zeroed and then given the query, language "en" (the
- * configured default; no language filter), no filters, relevance order,
- * no dates, an anonymous viewer, no facets, max_terms 64 and max_depth 16;
- * and no snippets, which cost time and do not change the ranking. Only the
- * limit differs: 1000 instead of a page, for MAP and Recall@100.
- * --max-terms changes search.max_terms, to measure what the limit costs
- * on long queries. The text is
- * handed over untouched, so quotes, brackets, "+", "-", "AND" and the rest
- * mean what they mean to a user, and a query the parser rejects falls back
- * to plain words inside ms_index_search, as it does for the server.
+ * exactly as migsearch-fcgi searches a user's q: it becomes the query
+ * string "q=<text percent-encoded>&per_page=<limit>&facets=0" and goes
+ * through the server's own parameter parsing and search preparation
+ * (fcgi/ms_query.h: ms_query_parse, ms_query_prepare) with the default
+ * config (ms_config_defaults, the same values as the shipped
+ * config/migsearch.yaml), limits included: language "en" (the configured
+ * default; no language filter), relevance order, an anonymous viewer, no
+ * facets, search.max_query_length as the byte limit, search.max_terms,
+ * max_depth, max_expansion and feedback. Two things differ, neither of
+ * which changes the ranking of what is found: the page is the limit
+ * (1000 by default instead of 10, for MAP and Recall@100; the config's
+ * search.max_per_page is raised to it), and no snippets are made, which
+ * cost time. --max-terms changes search.max_terms, to measure what the
+ * limit costs on long queries. The text is otherwise handed over
+ * untouched, so quotes, brackets, "+", "-", "AND" and the rest mean what
+ * they mean to a user, and a query the parser rejects falls back to
+ * plain words inside ms_index_search, as it does for the server.
  *
  * Writes a TREC run ("qid Q0 docid rank score tag") on standard output. A
- * query the index calls bad (what a user would get as a 400) gets no lines
- * and is reported on stderr; the evaluator then scores it 0. Exit status:
+ * query the server would answer with a 400 (bad parameters, or one the
+ * index calls bad) gets no lines and is reported on stderr; the evaluator
+ * then scores it 0. Exit status:
  * 0; 1 when the index cannot be opened or a search fails otherwise; 2 on a
  * usage error or an unreadable query file.
  */
@@ -29,13 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_buf.h"
+#include "ms_config.h"
+#include "ms_escape.h"
 #include "ms_index.h"
+#include "ms_query.h"
 
 #define DEFAULT_LIMIT 1000
-
-/* search.max_terms and search.max_depth of config/migsearch.yaml. */
-#define CONFIG_MAX_TERMS 64
-#define CONFIG_MAX_DEPTH 16
 
 static int
 usage(void)
@@ -68,6 +74,55 @@ split_query(char **qid, char **text, char *line)
     return 0;
 }
 
+/* Search 'text' for the query 'qid' as the server searches q=text, with
+ * 'limit' results. Returns MS_INDEX_OK with *out set (free it with
+ * ms_results_free), MS_INDEX_BAD_QUERY when a user would get a 400 (said
+ * on stderr), or another status (said on stderr too). */
+static ms_index_status_t
+search_one(ms_results_t **out, ms_index_t *idx, const ms_config_t *cfg, const char *qid,
+           const char *text, unsigned limit)
+{
+    ms_buf_t query = MS_BUF_INIT;
+    ms_query_t qp;
+    json_t *err = NULL;
+    ms_index_status_t status = MS_INDEX_NOMEM;
+    int http;
+
+    *out = NULL;
+    memset(&qp, 0, sizeof(qp));
+    ms_buf_puts(&query, "q=");
+    ms_escape_url_into(&query, text);
+    if (ms_buf_printf(&query, "&per_page=%u&facets=0", limit) != MS_BUF_OK) {
+        fprintf(stderr, "relevance-run: query %s: out of memory\n", qid);
+        goto out;
+    }
+    http = ms_query_parse(&qp, &err, cfg, query.data, MS_QUERY_SEARCH);
+    if (http != 0) {
+        const char *message =
+            json_string_value(json_object_get(json_object_get(err, "error"), "message"));
+
+        fprintf(stderr, "relevance-run: query %s: %s (a user would get a %d)\n", qid,
+                message != NULL ? message : "internal error", http);
+        status = http == 400 ? MS_INDEX_BAD_QUERY : MS_INDEX_INTERNAL;
+        goto out;
+    }
+    ms_query_prepare(&qp, cfg, NULL);
+    /* Snippets cost time and do not change the ranking. */
+    qp.search.snippet_length = 0;
+    status = ms_index_search(out, idx, &qp.search);
+    if (status == MS_INDEX_BAD_QUERY)
+        fprintf(stderr, "relevance-run: query %s: %s (a user would get a 400)\n", qid,
+                ms_index_errmsg(idx));
+    else if (status != MS_INDEX_OK)
+        fprintf(stderr, "relevance-run: query %s: %s: %s\n", qid,
+                ms_index_status_string(status), ms_index_errmsg(idx));
+out:
+    json_decref(err);
+    ms_query_free(&qp);
+    ms_buf_free(&query);
+    return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -79,7 +134,8 @@ main(int argc, char **argv)
     char *line = NULL;
     size_t line_cap = 0;
     unsigned long line_no = 0, n_queries = 0, n_bad = 0, n_plain = 0;
-    unsigned limit = DEFAULT_LIMIT, max_terms = CONFIG_MAX_TERMS;
+    unsigned limit = DEFAULT_LIMIT, max_terms = 0;
+    ms_config_t *cfg = NULL;
     int arg = 1, rc = 1;
 
     while (arg < argc && strncmp(argv[arg], "--", 2) == 0) {
@@ -111,6 +167,16 @@ main(int argc, char **argv)
     index_path = argv[arg];
     queries_path = argv[arg + 1];
 
+    /* The server's defaults, with a page of 'limit' and --max-terms. */
+    if (ms_config_defaults(&cfg) != 0) {
+        fprintf(stderr, "relevance-run: out of memory\n");
+        goto out;
+    }
+    if (cfg->search.max_per_page < limit)
+        cfg->search.max_per_page = limit;
+    if (max_terms != 0)
+        cfg->search.max_terms = max_terms;
+
     queries = fopen(queries_path, "r");
     if (queries == NULL) {
         fprintf(stderr, "relevance-run: %s: %s\n", queries_path, strerror(errno));
@@ -125,7 +191,6 @@ main(int argc, char **argv)
 
     while (getline(&line, &line_cap, queries) != -1) {
         ms_results_t *results = NULL;
-        ms_search_t search;
         char *qid, *text;
 
         line_no++;
@@ -139,33 +204,13 @@ main(int argc, char **argv)
         }
         n_queries++;
 
-        /* As ms_search__prepare builds it for q=text and no other parameter. */
-        memset(&search, 0, sizeof(search));
-        search.query = text;
-        search.language = "en";
-        search.filters = NULL;
-        search.n_filters = 0;
-        search.offset = 0;
-        search.limit = limit;
-        search.snippet_length = 0;
-        search.sort = MS_SORT_RELEVANCE;
-        search.viewer = NULL;
-        search.facets = 0;
-        search.max_terms = max_terms;
-        search.max_depth = CONFIG_MAX_DEPTH;
-
-        status = ms_index_search(&results, idx, &search);
+        status = search_one(&results, idx, cfg, qid, text, limit);
         if (status == MS_INDEX_BAD_QUERY) {
-            fprintf(stderr, "relevance-run: query %s: %s (a user would get a 400)\n", qid,
-                    ms_index_errmsg(idx));
             n_bad++;
             continue;
         }
-        if (status != MS_INDEX_OK) {
-            fprintf(stderr, "relevance-run: query %s: %s: %s\n", qid,
-                    ms_index_status_string(status), ms_index_errmsg(idx));
+        if (status != MS_INDEX_OK)
             goto out;
-        }
         n_plain += results->plain_words != 0;
         for (size_t i = 0; i < results->n_hits; i++) {
             printf("%s Q0 %s %zu %.6f %s\n", qid, results->hits[i].doc.id, i + 1,
@@ -190,5 +235,6 @@ out:
     if (queries != NULL)
         fclose(queries);
     ms_index_close(idx);
+    ms_config_free(cfg);
     return rc;
 }
