@@ -14,17 +14,11 @@
 
 #include <fcgiapp.h>
 
+#include "ms_clock.h"
 #include "ms_log.h"
 #include "ms_metrics.h"
 #include "ms_route.h"
 #include "ms_server.h"
-
-static double
-elapsed_ms(const struct timespec *from, const struct timespec *to)
-{
-    return (double)(to->tv_sec - from->tv_sec) * 1e3 +
-           (double)(to->tv_nsec - from->tv_nsec) / 1e6;
-}
 
 /* Fill 'req' from the parameters of 'request'. Returns the path, which
  * req->path points to and the caller frees with free(). */
@@ -73,8 +67,8 @@ ms_serve(ms_worker_t *w, const ms_config_t *cfg, FCGX_Request *request)
     ms_reply_send_response(request->out, &response, strcmp(req.method, "HEAD") == 0);
     clock_gettime(CLOCK_MONOTONIC, &end);
     ms_metrics_record(ms_route_endpoint(w->route), status,
-                      elapsed_ms(&start, &end) / 1000.0);
-    ms_access_log(&req, status, elapsed_ms(&start, &end), w,
+                      ms_clock_seconds(&start, &end));
+    ms_access_log(&req, status, ms_clock_seconds(&start, &end) * 1e3, w,
                   cfg->log.queries && w->route != NULL && w->route->log_query);
     ms_response_free(&response);
     free(path);

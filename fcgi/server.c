@@ -49,6 +49,7 @@
 
 #include <fcgiapp.h>
 
+#include "ms_clock.h"
 #include "ms_log.h"
 #include "ms_server.h"
 
@@ -69,11 +70,8 @@
 static void
 log_accept_failure(ms_server_t *server, int error)
 {
-    struct timespec ts;
-    long long now, last = atomic_load(&server->accept_logged_ms);
+    long long now = ms_clock_ms(), last = atomic_load(&server->accept_logged_ms);
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (now - last < 1000 ||
         !atomic_compare_exchange_strong(&server->accept_logged_ms, &last, now))
         return;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_clock.h"
 #include "ms_metrics.h"
 #include "ms_request.h"
 #include "ms_response.h"
@@ -63,13 +64,6 @@ set_detail(ms_worker_t *w, const char *what, const char *text)
     snprintf(w->detail, sizeof(w->detail), "%s: %s", what, text);
 }
 
-static double
-elapsed_seconds(const struct timespec *from, const struct timespec *to)
-{
-    return (double)(to->tv_sec - from->tv_sec) +
-           (double)(to->tv_nsec - from->tv_nsec) / 1e9;
-}
-
 /* Tell the metrics which revision this worker now serves. */
 static void
 note_revision(ms_worker_t *w, bool opened)
@@ -112,7 +106,7 @@ ms_worker_index(ms_worker_t *w)
         return open_index(w, &now);
     /* A refresh is cheap but not free; once a second is enough for the
      * indexer's commits to show up promptly. */
-    if (elapsed_seconds(&w->last_refresh, &now) < 1.0)
+    if (ms_clock_seconds(&w->last_refresh, &now) < 1.0)
         return MS_INDEX_OK;
     status = ms_index_refresh(w->idx);
     if (status == MS_INDEX_OK) {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ms_clock.h"
 #include "ms_utf8.h"
 #include "progress.h"
 #include "util.h"
@@ -36,7 +37,7 @@ seconds_since(const struct timespec *start)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return ms_util_seconds_between(start, &now);
+    return ms_clock_seconds(start, &now);
 }
 
 ms_progress_t *

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ms_clock.h"
 #include "claims.h"
 #include "lock.h"
 #include "rebuild.h"
@@ -111,7 +112,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
         rc = opts->rebuild ? ms_run__rebuild(&run) : update_live(&run);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
-    report->elapsed = ms_util_seconds_between(&run.start, &end);
+    report->elapsed = ms_clock_seconds(&run.start, &end);
     clock_gettime(CLOCK_REALTIME, &report->finished);
     ms_index_close(run.idx);
     ms_run__free(&run);

@@ -34,10 +34,3 @@ ms_util_path_join(const char *dir, const char *name)
     ms_buf_printf(&path, "%s/%s", dir, name);
     return ms_buf_take(&path, NULL);
 }
-
-double
-ms_util_seconds_between(const struct timespec *from, const struct timespec *to)
-{
-    return (double)(to->tv_sec - from->tv_sec) +
-           (double)(to->tv_nsec - from->tv_nsec) / 1e9;
-}

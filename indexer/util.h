@@ -23,7 +23,4 @@ void *ms_util_grow(void *array, size_t *capacity, size_t n, size_t size);
 /* "<dir>/<name>". Caller frees with free(); NULL on OOM. */
 char *ms_util_path_join(const char *dir, const char *name);
 
-/* Seconds from 'from' to 'to'. */
-double ms_util_seconds_between(const struct timespec *from, const struct timespec *to);
-
 #endif /* MS_UTIL_H */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_clock.h"
 #include "ms_synonyms.h"
 #include "util.h"
 #include "writer.h"
@@ -198,7 +199,7 @@ ms_run__store_last_run(ms_run_ctx_t *run, int rc)
     int done;
 
     clock_gettime(CLOCK_MONOTONIC, &end);
-    run->report->elapsed = ms_util_seconds_between(&run->start, &end);
+    run->report->elapsed = ms_clock_seconds(&run->start, &end);
     clock_gettime(CLOCK_REALTIME, &run->report->finished);
     json = ms_run_report_json(run->report, rc, 100);
     text = json ? json_dumps(json, JSON_COMPACT) : NULL;

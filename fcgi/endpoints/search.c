@@ -8,16 +8,10 @@
  */
 #include <time.h>
 
+#include "ms_clock.h"
 #include "ms_endpoints.h"
 #include "ms_json.h"
 #include "ms_query.h"
-
-static double
-elapsed_ms(const struct timespec *from, const struct timespec *to)
-{
-    return (double)(to->tv_sec - from->tv_sec) * 1e3 +
-           (double)(to->tv_nsec - from->tv_nsec) / 1e6;
-}
 
 /* Build the 200 body. Returns NULL on allocation failure. */
 static json_t *
@@ -80,7 +74,8 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     http = ms_query_run(&qp, &out->json, w);
     clock_gettime(CLOCK_MONOTONIC, &end);
     if (http == 0)
-        http = ms_response_json(out, results_json(&qp, elapsed_ms(&start, &end)));
+        http = ms_response_json(out,
+                                results_json(&qp, ms_clock_seconds(&start, &end) * 1e3));
 out:
     ms_query_free(&qp);
     return http;

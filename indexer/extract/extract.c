@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ms_clock.h"
 #include "extract-private.h"
 
 /* Room for the reason and the metadata fields on top of max_text_bytes. */
@@ -91,15 +92,6 @@ typedef struct sandbox {
 
 /* Say why the extraction failed. */
 #define SET_REASON(sb, ...) snprintf((sb)->reason, sizeof((sb)->reason), __VA_ARGS__)
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- starting the child ------------------------------------------------ */
 
@@ -196,13 +188,14 @@ drain(int fd, ms_buf_t *into, bool keep_first)
 static ms_extract_status_t
 collect(sandbox_t *sb)
 {
-    long long deadline = sb->limits->timeout_ms ? now_ms() + sb->limits->timeout_ms : 0;
+    long long deadline =
+        sb->limits->timeout_ms ? ms_clock_ms() + sb->limits->timeout_ms : 0;
     bool result_open = true, stderr_open = true;
 
     while (result_open || stderr_open) {
         struct pollfd fds[2] = {{result_open ? sb->result_pipe[0] : -1, POLLIN, 0},
                                 {stderr_open ? sb->stderr_pipe[0] : -1, POLLIN, 0}};
-        long long left = deadline ? deadline - now_ms() : -1;
+        long long left = deadline ? deadline - ms_clock_ms() : -1;
         int rc;
 
         if (deadline && left <= 0) {
