@@ -5,8 +5,10 @@
  *
  * Access is a filter built into every query inside the shim, never a step
  * the server could forget: a document that names access groups carries the
- * marker term "XR" and one "XA<group>" term per group (docs/index-schema.md);
- * a viewer sees documents without the marker plus those of its groups.
+ * marker term MS_SCHEMA_TERM_RESTRICTED ("XR") and one term per group under
+ * the prefix of the field "access" in ms_schema.h ("XA<group>";
+ * docs/index-schema.md, "Access"); a viewer sees documents without the
+ * marker plus those of its groups.
  */
 #include <string>
 #include <vector>
@@ -20,8 +22,9 @@ ms_index__visible(const ms_viewer_t *viewer)
      * reference count is not thread-safe (xapian/query.h): every worker
      * thread builds its own. */
     Xapian::Query open_to_all(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()),
-                              Xapian::Query(MS_INDEX_TERM_RESTRICTED));
-    if (viewer == nullptr || viewer->n_groups == 0)
+                              Xapian::Query(MS_SCHEMA_TERM_RESTRICTED));
+    const ms_index_field *access = ms_index__vocabulary().access;
+    if (viewer == nullptr || viewer->n_groups == 0 || !access)
         return open_to_all;
 
     std::vector<Xapian::Query> groups;
@@ -29,7 +32,7 @@ ms_index__visible(const ms_viewer_t *viewer)
     for (size_t i = 0; i < viewer->n_groups; i++) {
         const char *group = viewer->groups[i];
         if (group != nullptr && group[0] != '\0')
-            groups.emplace_back(ms_index__boolean_term(MS_INDEX_PREFIX_ACCESS, group));
+            groups.emplace_back(ms_index__boolean_term(access->prefix, group));
     }
     if (groups.empty())
         return open_to_all;

@@ -48,67 +48,61 @@ class merge_compactor : public Xapian::Compactor
 
 } // namespace
 
+/* Refuse 'dest' if it already holds an index, and the sources if one is
+ * missing or has another schema; else MS_INDEX_OK with them in *all. */
+static ms_index_status_t
+check_merge(Xapian::Database *all, const char *dest, const char *const *sources,
+            size_t n_sources, ms_index_error_t *err)
+{
+    struct stat st;
+    if (n_sources == 0)
+        return ms_index__fill_error(err, MS_INDEX_NOT_FOUND, "nothing to merge");
+    std::string iam = std::string(dest) + "/iamglass";
+    if (stat(iam.c_str(), &st) == 0)
+        return ms_index__fill_error(err, MS_INDEX_IO,
+                                    "the destination already holds an index");
+    for (size_t i = 0; i < n_sources; i++) {
+        assert(sources[i]);
+        if (stat(sources[i], &st) != 0)
+            return ms_index__fill_error(err, MS_INDEX_NOT_FOUND,
+                                        "a source index is missing");
+        Xapian::Database one(sources[i]);
+        std::string schema = one.get_metadata("schema");
+        if (!schema.empty() && schema != MS_INDEX_SCHEMA)
+            return ms_index__fill_error(err, MS_INDEX_IO,
+                                        "a source index has another schema");
+        all->add_database(one);
+    }
+    return MS_INDEX_OK;
+}
+
+static ms_index_status_t
+merge(const char *dest, const char *const *sources, size_t n_sources,
+      ms_index_error_t *err)
+{
+    Xapian::Database all;
+    ms_index_status_t status = check_merge(&all, dest, sources, n_sources, err);
+    if (status != MS_INDEX_OK)
+        return status;
+    merge_compactor compactor;
+    /* MULTIPASS: with more than three sources the postlists are merged in
+     * passes, which Xapian says is faster. */
+    all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, compactor);
+    if (!compactor.conflict.empty()) {
+        std::string message =
+            "sources disagree on the metadata key " + compactor.conflict;
+        return ms_index__fill_error(err, MS_INDEX_BAD_QUERY, message.c_str());
+    }
+    return MS_INDEX_OK;
+}
+
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_merge(const char *dest, const char *const *sources, size_t n_sources,
                ms_index_error_t *err) noexcept
 {
-    ms_index_status_t status = MS_INDEX_OK;
-    char text[sizeof err->text] = "";
-
-    try {
-        assert(dest && (sources || n_sources == 0));
-        struct stat st;
-        if (n_sources == 0) {
-            status = MS_INDEX_NOT_FOUND;
-            ms_index__set_message(text, sizeof text, "nothing to merge");
-            goto out;
-        }
-        {
-            std::string iam = std::string(dest) + "/iamglass";
-            if (stat(iam.c_str(), &st) == 0) {
-                status = MS_INDEX_IO;
-                ms_index__set_message(text, sizeof text,
-                                      "the destination already holds an index");
-                goto out;
-            }
-        }
-        {
-            Xapian::Database all;
-            for (size_t i = 0; i < n_sources; i++) {
-                assert(sources[i]);
-                if (stat(sources[i], &st) != 0) {
-                    status = MS_INDEX_NOT_FOUND;
-                    ms_index__set_message(text, sizeof text, "a source index is missing");
-                    goto out;
-                }
-                Xapian::Database one(sources[i]);
-                std::string schema = one.get_metadata("schema");
-                if (!schema.empty() && schema != MS_INDEX_SCHEMA) {
-                    status = MS_INDEX_IO;
-                    ms_index__set_message(text, sizeof text,
-                                          "a source index has another schema");
-                    goto out;
-                }
-                all.add_database(one);
-            }
-            merge_compactor compactor;
-            /* MULTIPASS: with more than three sources the postlists are
-             * merged in passes, which Xapian says is faster. */
-            all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, compactor);
-            if (!compactor.conflict.empty()) {
-                status = MS_INDEX_BAD_QUERY;
-                std::string message =
-                    "sources disagree on the metadata key " + compactor.conflict;
-                ms_index__set_message(text, sizeof text, message.c_str());
-                goto out;
-            }
-        }
-    } catch (...) {
-        status = ms_index__map_exception(nullptr, text, sizeof text);
-    }
-out:
-    ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : text);
-    return status;
+    assert(dest && (sources || n_sources == 0));
+    return ms_index__call_unbound(
+        err, [&](ms_index_error_t *own) { return merge(dest, sources, n_sources, own); });
 }
 
 /* The functions below read what ms_index_merge() must keep equal to a
@@ -118,71 +112,67 @@ out:
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_spelling_each(ms_index_t *idx, ms_index_word_cb fn, void *payload) noexcept
 {
-    ms_index_status_t status = MS_INDEX_OK;
+    assert(idx && fn);
+    return ms_index__call(idx, [&] {
+        ms_index__each_term(idx->db->spellings_begin(), idx->db->spellings_end(),
+                            [&](const Xapian::TermIterator &word) {
+                                return fn((*word).c_str(), word.get_termfreq(), payload);
+                            });
+        return MS_INDEX_OK;
+    });
+}
 
-    try {
-        assert(idx && fn);
-        idx->message[0] = '\0';
-        for (Xapian::TermIterator it = idx->db->spellings_begin();
-             it != idx->db->spellings_end(); ++it) {
-            if (fn((*it).c_str(), it.get_termfreq(), payload) != 0)
-                break;
-        }
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-    return status;
+/* Call 'fn' for each synonym of 'key'; nonzero if it stopped. */
+static int
+synonyms_of(ms_index_t *idx, const std::string &key, ms_index_metadata_cb fn,
+            void *payload)
+{
+    int stop = 0;
+    ms_index__each_term(idx->db->synonyms_begin(key), idx->db->synonyms_end(key),
+                        [&](const Xapian::TermIterator &synonym) {
+                            return stop = fn(key.c_str(), (*synonym).c_str(), payload);
+                        });
+    return stop;
+}
+
+/* Every key, and under it every synonym, until 'fn' stops. */
+static ms_index_status_t
+synonym_each(ms_index_t *idx, ms_index_metadata_cb fn, void *payload)
+{
+    Xapian::TermIterator keys = idx->db->synonym_keys_begin();
+    ms_index__each_term(keys, idx->db->synonym_keys_end(),
+                        [&](const Xapian::TermIterator &key) {
+                            return synonyms_of(idx, *key, fn, payload);
+                        });
+    return MS_INDEX_OK;
 }
 
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_synonym_each(ms_index_t *idx, ms_index_metadata_cb fn, void *payload) noexcept
 {
-    ms_index_status_t status = MS_INDEX_OK;
+    assert(idx && fn);
+    return ms_index__call(idx, [&] { return synonym_each(idx, fn, payload); });
+}
 
-    try {
-        assert(idx && fn);
-        idx->message[0] = '\0';
-        bool stop = false;
-        for (Xapian::TermIterator k = idx->db->synonym_keys_begin();
-             !stop && k != idx->db->synonym_keys_end(); ++k) {
-            for (Xapian::TermIterator v = idx->db->synonyms_begin(*k);
-                 !stop && v != idx->db->synonyms_end(*k); ++v)
-                stop = fn((*k).c_str(), (*v).c_str(), payload) != 0;
-        }
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-    return status;
+static ms_index_status_t
+term_each(ms_index_t *idx, const char *id, ms_index_word_cb fn, void *payload)
+{
+    std::string term = MS_SCHEMA_PREFIX_ID + std::string(id);
+    Xapian::PostingIterator p = idx->db->postlist_begin(term);
+    if (*id == '\0' || p == idx->db->postlist_end(term))
+        return ms_index__fail(idx, MS_INDEX_NOT_FOUND, "no document with this id");
+    Xapian::Document doc = idx->db->get_document(*p);
+    ms_index__each_term(doc.termlist_begin(), doc.termlist_end(),
+                        [&](const Xapian::TermIterator &t) {
+                            return fn((*t).c_str(), t.get_wdf(), payload);
+                        });
+    return MS_INDEX_OK;
 }
 
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_term_each(ms_index_t *idx, const char *id, ms_index_word_cb fn,
                    void *payload) noexcept
 {
-    ms_index_status_t status = MS_INDEX_OK;
-
-    try {
-        assert(idx && id && fn);
-        idx->message[0] = '\0';
-        std::string term = std::string("Q") + id;
-        Xapian::PostingIterator p = idx->db->postlist_begin(term);
-        if (*id == '\0' || p == idx->db->postlist_end(term)) {
-            status = MS_INDEX_NOT_FOUND;
-            ms_index__set_message(idx->message, sizeof idx->message,
-                                  "no document with this id");
-            goto out;
-        }
-        {
-            Xapian::Document doc = idx->db->get_document(*p);
-            for (Xapian::TermIterator it = doc.termlist_begin(); it != doc.termlist_end();
-                 ++it) {
-                if (fn((*it).c_str(), it.get_wdf(), payload) != 0)
-                    break;
-            }
-        }
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-out:
-    return status;
+    assert(idx && id && fn);
+    return ms_index__call(idx, [&] { return term_each(idx, id, fn, payload); });
 }

@@ -60,13 +60,53 @@ struct doc_terms {
     double len;
 };
 
-std::vector<std::pair<std::string, double>>
+typedef std::vector<std::pair<std::string, double>> weighted_terms;
+
+/* The best 'count' of 'candidates' (in term order, as Xapian meets them),
+ * best first, chosen as get_eset() chooses them so that ties fall the
+ * same way: while the set is not full every term with a positive weight
+ * enters; then a term must beat the worst one kept, which leaves (the
+ * worst first) by weight, then by term. */
+static weighted_terms
+best_terms(weighted_terms &candidates, size_t count)
+{
+    /* 'a' ranks before 'b'. */
+    auto before = [](const std::pair<std::string, double> &a,
+                     const std::pair<std::string, double> &b) {
+        return a.second != b.second ? a.second > b.second : a.first > b.first;
+    };
+    weighted_terms out;
+    double worst = 0;
+    bool heap = false;
+    for (auto &candidate : candidates) {
+        if (candidate.second <= worst)
+            continue;
+        out.push_back(std::move(candidate));
+        if (out.size() > count) {
+            if (!heap) {
+                std::make_heap(out.begin(), out.end(), before);
+                heap = true;
+            } else {
+                std::push_heap(out.begin(), out.end(), before);
+            }
+            std::pop_heap(out.begin(), out.end(), before);
+            out.pop_back();
+            worst = out.front().second;
+        }
+    }
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+/* The candidates are every term of the feedback documents 'docs' that
+ * starts with 'prefix' and that 'decider' accepts, with its weight (the
+ * formula above); terms of weight 0 or less are left out. */
+weighted_terms
 ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t count,
                  const std::string &prefix, const Xapian::ExpandDecider &decider)
 {
     Xapian::Database &db = *idx->db;
     ms_index_caches *caches = ms_index__caches(idx);
-
     /* The documents' term lists merged in term order (each is sorted), from
      * the first term with 'prefix' to the last. */
     std::vector<doc_terms> lists;
@@ -79,7 +119,7 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
     }
     double avg_len = db.get_avlength();
     double total = db.get_doccount(), feedback = static_cast<double>(docs.size());
-    std::vector<std::pair<std::string, double>> candidates;
+    weighted_terms candidates;
     std::vector<std::string> heads(lists.size());
     for (size_t i = 0; i < lists.size(); i++)
         heads[i] = *lists[i].it;
@@ -114,35 +154,5 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
         if (num > 0 && denom > 0)
             candidates.emplace_back(std::move(term), share * std::log(num / denom));
     }
-
-    /* Candidates in term order, as Xapian meets them, so that ties fall
-     * the same way: while the set is not full every term with a positive
-     * weight enters; then a term must beat the worst one kept, which
-     * leaves (the worst first) by weight, then by term. */
-    /* 'a' ranks before 'b'. */
-    auto before = [](const std::pair<std::string, double> &a,
-                     const std::pair<std::string, double> &b) {
-        return a.second != b.second ? a.second > b.second : a.first > b.first;
-    };
-    std::vector<std::pair<std::string, double>> out;
-    double worst = 0;
-    bool heap = false;
-    for (auto &candidate : candidates) {
-        if (candidate.second <= worst)
-            continue;
-        out.push_back(std::move(candidate));
-        if (out.size() > count) {
-            if (!heap) {
-                std::make_heap(out.begin(), out.end(), before);
-                heap = true;
-            } else {
-                std::push_heap(out.begin(), out.end(), before);
-            }
-            std::pop_heap(out.begin(), out.end(), before);
-            out.pop_back();
-            worst = out.front().second;
-        }
-    }
-    std::sort(out.begin(), out.end(), before);
-    return out;
+    return best_terms(candidates, count);
 }

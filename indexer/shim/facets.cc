@@ -3,16 +3,16 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Filterable fields are boolean terms (docs/index-schema.md), several per
- * document for a multi-valued field. A MatchSpy records every matching
- * document (search.cc checks them all); the counts then come from whichever
- * is cheaper: the term list of each match, walked over the facet prefixes
- * only, or the posting list of each facet value intersected with the
- * matches. Reading a term list costs about a hundred postings (measured:
- * walking term lists made a facet search over 2000 matches 8 times
- * slower), so many matches are counted by posting lists. Either way a
- * document counts once per value, however often the value is repeated
- * or spelt: a term occurs once per document.
+ * The facets are the fields of ms_schema.h with MS_FIELD_FACET, in the
+ * table's order (vocabulary.cc). Their values are boolean terms
+ * (docs/index-schema.md), several per document for a multi-valued field. A MatchSpy
+ * records every matching document (search.cc checks them all); the counts then come from
+ * whichever is cheaper: the term list of each match, walked over the facet prefixes only,
+ * or the posting list of each facet value intersected with the matches. Reading a term
+ * list costs about a hundred postings (measured: walking term lists made a facet search
+ * over 2000 matches 8 times slower), so many matches are counted by posting lists. Either
+ * way a document counts once per value, however often the value is repeated or spelt: a
+ * term occurs once per document.
  *
  * Terms are folded (lower case), but a delegate should read "Kyrgyzstan",
  * not "kyrgyzstan": for each value, the stored data of the first public
@@ -46,12 +46,6 @@
 #include <vector>
 
 #include "index-private.hh"
-
-/* The facets, in the order of ms_results_t.facets; the names are filter
- * names, so ms_index__prefix_for() gives their prefixes. */
-static const char *const FACET_FIELDS[] = {"type",  "process", "meeting",  "country",
-                                           "theme", "status",  "language", "year"};
-#define N_FACETS (sizeof FACET_FIELDS / sizeof FACET_FIELDS[0])
 
 /* Display forms a reader caches; past this many the cache starts over. */
 #define MAX_CACHED_DISPLAY 100000u
@@ -136,30 +130,16 @@ add(value_counts &counts, const std::string &value, Xapian::docid docid)
         entry.first = docid;
 }
 
-/* (prefix, facet) for every facet, in byte order of the prefixes; built
- * once, read-only afterwards. */
-static const std::vector<std::pair<std::string, size_t>> &
-facet_prefixes()
-{
-    static const std::vector<std::pair<std::string, size_t>> prefixes = [] {
-        std::vector<std::pair<std::string, size_t>> list;
-        for (size_t i = 0; i < N_FACETS; i++) {
-            const char *prefix = ms_index__prefix_for(FACET_FIELDS[i], true);
-            if (prefix)
-                list.emplace_back(prefix, i);
-        }
-        std::sort(list.begin(), list.end());
-        return list;
-    }();
-    return prefixes;
-}
+/* (prefix, facet) for every facet, in byte order of the prefixes. */
+typedef std::vector<std::pair<std::string, size_t>> facet_prefix_list;
 
-/* The facet of 'term' (an index into FACET_FIELDS) and the length of its
- * prefix, or false. No facet prefix is a prefix of another. */
+/* The facet of 'term' (an index into the vocabulary's facets) and the
+ * length of its prefix, or false. No facet prefix is a prefix of another
+ * (test_schema). */
 static bool
 facet_of(const std::string &term, size_t *facet, size_t *prefix_size)
 {
-    for (const auto &step : facet_prefixes()) {
+    for (const auto &step : ms_index__vocabulary().facet_prefixes) {
         if (term.size() > step.first.size() &&
             term.compare(0, step.first.size(), step.first) == 0) {
             *facet = step.second;
@@ -216,8 +196,7 @@ count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
  * and stops before the bulk of the words (Z stems and lower case). */
 static void
 count_by_termlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
-                   const std::vector<std::pair<std::string, size_t>> &prefixes,
-                   const Xapian::Database &db)
+                   const facet_prefix_list &prefixes, const Xapian::Database &db)
 {
     for (Xapian::docid docid : docs) {
         Xapian::TermIterator it = db.termlist_begin(docid);
@@ -242,8 +221,7 @@ count_by_termlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
  * instead of a whole term list. */
 static void
 count_by_postlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
-                   const std::vector<std::pair<std::string, size_t>> &prefixes,
-                   const Xapian::Database &db)
+                   const facet_prefix_list &prefixes, const Xapian::Database &db)
 {
     std::vector<bool> matched(static_cast<size_t>(db.get_lastdocid()) + 1);
     for (Xapian::docid docid : docs) {
@@ -283,82 +261,76 @@ first_public(const Xapian::Database &db, const std::string &term)
 {
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
-                                    Xapian::Query(MS_INDEX_TERM_RESTRICTED)));
+                                    Xapian::Query(MS_SCHEMA_TERM_RESTRICTED)));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     Xapian::MSet first = enquire.get_mset(0, 1);
     return first.empty() ? 0 : *first.begin();
 }
 
-/* The stored form of 'folded' (a term without its prefix) in 'stored', or
- * "" if the document has no such value. */
+/* The stored form of 'folded' (a term of 'field' without its prefix) in
+ * 'stored', or "" if the document has no such value. */
 static std::string
-display_value(const ms_index_stored &stored, size_t facet, const std::string &folded)
+display_value(const ms_index_stored &stored, const ms_index_field &field,
+              const std::string &folded)
 {
-    const char *name = FACET_FIELDS[facet];
-    const char *prefix = ms_index__prefix_for(name, true);
-    std::string term = prefix + folded;
-    if (strcmp(name, "language") == 0) {
+    std::string term = field.prefix + folded;
+    if (field.schema->source == MS_FIELD_FROM_LANGUAGE) {
         if (stored.has_language &&
-            ms_index__boolean_term(prefix, stored.language) == term)
+            ms_index__boolean_term(field.prefix, stored.language) == term)
             return stored.language;
         return "";
     }
-    for (const auto &field : stored.fields) {
-        if (field.first == name && ms_index__boolean_term(prefix, field.second) == term)
-            return field.second;
+    for (const auto &value : stored.fields) {
+        if (value.first == field.schema->name &&
+            ms_index__boolean_term(field.prefix, value.second) == term)
+            return value.second;
     }
     return "";
 }
 
-void
-ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
-                      const Xapian::MSet &mset)
+/* Count the values of the documents 'matches' recorded into counts[f]
+ * for each facet f. */
+static void
+count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Database &db)
 {
-    const Xapian::Database &db = *idx->db;
-    const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
-    /* A sample, or fewer seen than match: scale each count by the share
-     * counted. */
-    double scale = 1;
-    Xapian::doccount estimate = mset.get_matches_estimated();
-    if (!matches.docs_.empty() && (!matches.complete() || estimate > matches.seen_)) {
-        scale = static_cast<double>(estimate) / static_cast<double>(matches.docs_.size());
-        results->facets_estimated = 1;
-    }
-    const std::vector<std::pair<std::string, size_t>> &prefixes = facet_prefixes();
-    value_counts counts[N_FACETS];
+    const facet_prefix_list &prefixes = ms_index__vocabulary().facet_prefixes;
     std::vector<Xapian::docid> missing = count_by_values(counts, matches.docs_, db);
     /* Documents of an index written before the value: choose the cheaper
      * way to count them, postings of facet values against term lists. */
-    if (!missing.empty()) {
-        unsigned long postings = 0;
-        for (const auto &step : prefixes) {
-            for (Xapian::TermIterator t = db.allterms_begin(step.first);
-                 t != db.allterms_end(step.first); ++t)
-                postings += t.get_termfreq();
-        }
-        if (missing.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
-            count_by_termlists(counts, missing, prefixes, db);
-        else
-            count_by_postlists(counts, missing, prefixes, db);
+    if (missing.empty())
+        return;
+    unsigned long postings = 0;
+    for (const auto &step : prefixes) {
+        for (Xapian::TermIterator t = db.allterms_begin(step.first);
+             t != db.allterms_end(step.first); ++t)
+            postings += t.get_termfreq();
     }
+    if (missing.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
+        count_by_termlists(counts, missing, prefixes, db);
+    else
+        count_by_postlists(counts, missing, prefixes, db);
+}
 
-    /* display[f][folded]: from the reader's cache, else from the data of
-     * the first document of the index with the value, each document read
-     * once. */
+/* The display forms of the values of 'counts' into display[f][folded]:
+ * from the reader's cache, else from the data of the first document of
+ * the index with the value, each document read once. */
+static void
+display_forms(std::vector<std::unordered_map<std::string, std::string>> &display,
+              const std::vector<value_counts> &counts, ms_index_t *idx)
+{
+    const std::vector<const ms_index_field *> &facets = ms_index__vocabulary().facets;
     ms_index_caches *caches = ms_index__caches(idx);
-    std::vector<std::unordered_map<std::string, std::string>> display(N_FACETS);
     std::map<Xapian::docid, std::vector<std::pair<size_t, const std::string *>>> wanted;
     std::unordered_set<std::string> uncached;
-    for (size_t f = 0; f < N_FACETS; f++) {
-        const char *prefix = ms_index__prefix_for(FACET_FIELDS[f], true);
+    for (size_t f = 0; f < facets.size(); f++) {
         for (const auto &value : counts[f]) {
             /* A year term is the year itself, already as stored. */
-            if (strcmp(FACET_FIELDS[f], "year") == 0) {
+            if (facets[f]->schema->source == MS_FIELD_FROM_YEAR) {
                 display[f][value.first] = value.first;
                 continue;
             }
-            std::string term = prefix + value.first;
+            std::string term = facets[f]->prefix + value.first;
             if (caches) {
                 auto hit = caches->facet_display.find(term);
                 if (hit != caches->facet_display.end()) {
@@ -368,20 +340,21 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
             }
             /* A value only restricted documents spell: from the lowest
              * match this viewer sees, not cached. */
-            Xapian::docid docid = first_public(db, term);
+            Xapian::docid docid = first_public(*idx->db, term);
             wanted[docid ? docid : value.second.first].emplace_back(f, &value.first);
             if (!docid)
                 uncached.insert(term);
         }
     }
     for (const auto &doc : wanted) {
-        ms_index_stored stored = ms_index__decode(db.get_document(doc.first).get_data());
+        ms_index_stored stored =
+            ms_index__decode(idx->db->get_document(doc.first).get_data());
         for (const auto &value : doc.second) {
-            std::string shown = display_value(stored, value.first, *value.second);
+            const ms_index_field &field = *facets[value.first];
+            std::string shown = display_value(stored, field, *value.second);
             if (shown.empty())
                 shown = *value.second;
-            std::string term =
-                ms_index__prefix_for(FACET_FIELDS[value.first], true) + *value.second;
+            std::string term = field.prefix + *value.second;
             if (caches && !uncached.count(term)) {
                 if (caches->facet_display.size() >= MAX_CACHED_DISPLAY)
                     caches->facet_display.clear();
@@ -390,15 +363,23 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
             display[value.first][*value.second] = shown;
         }
     }
+}
 
-    ms_facet_t *out = static_cast<ms_facet_t *>(calloc(N_FACETS, sizeof *out));
-    if (!out)
+/* results->facets from 'counts' scaled by 'scale', with their display
+ * forms: each facet's values by count descending, then value ascending. */
+static void
+publish(ms_results_t *results, const std::vector<value_counts> &counts,
+        std::vector<std::unordered_map<std::string, std::string>> &display, double scale)
+{
+    const std::vector<const ms_index_field *> &facets = ms_index__vocabulary().facets;
+    ms_facet_t *out = static_cast<ms_facet_t *>(calloc(facets.size(), sizeof *out));
+    if (!out && !facets.empty())
         throw std::bad_alloc();
     /* Published zeroed, so that a failure below frees what exists. */
     results->facets = out;
-    results->n_facets = N_FACETS;
-    for (size_t f = 0; f < N_FACETS; f++) {
-        out[f].field = FACET_FIELDS[f]; /* static: never freed */
+    results->n_facets = facets.size();
+    for (size_t f = 0; f < facets.size(); f++) {
+        out[f].field = facets[f]->schema->name; /* static: never freed */
         std::vector<std::pair<const std::string *, unsigned long>> sorted;
         sorted.reserve(counts[f].size());
         for (const auto &value : counts[f])
@@ -423,6 +404,27 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
             values[i].count = sorted[i].second;
         }
     }
+}
+
+void
+ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
+                      const Xapian::MSet &mset)
+{
+    const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
+    /* A sample, or fewer seen than match: scale each count by the share
+     * counted. */
+    double scale = 1;
+    Xapian::doccount estimate = mset.get_matches_estimated();
+    if (!matches.docs_.empty() && (!matches.complete() || estimate > matches.seen_)) {
+        scale = static_cast<double>(estimate) / static_cast<double>(matches.docs_.size());
+        results->facets_estimated = 1;
+    }
+    size_t n_facets = ms_index__vocabulary().facets.size();
+    std::vector<value_counts> counts(n_facets);
+    count_values(counts.data(), matches, *idx->db);
+    std::vector<std::unordered_map<std::string, std::string>> display(n_facets);
+    display_forms(display, counts, idx);
+    publish(results, counts, display, scale);
 }
 
 void

@@ -3,30 +3,36 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Only the .cc files in indexer/shim/ include this file. It holds the
- * body of the opaque ms_index_t and the helpers the three translation
- * units share: the exception-to-status mapping, the reopen-and-retry
- * wrapper, term folding (so index time and query time agree) and malloc'd
- * copies for strings that cross into C.
+ * Only the .cc files in indexer/shim/ (and the shim's C++ unit tests)
+ * include this file. It holds the body of the opaque ms_index_t and what
+ * the files of the shim share, grouped below by the file that implements
+ * each part. The vocabulary (fields, prefixes, languages, the id rule)
+ * is not here: ms_schema.h owns it, and vocabulary.cc reads it.
  */
 #ifndef MS_INDEX_PRIVATE_HH
 #define MS_INDEX_PRIVATE_HH
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include <sys/types.h>
+
 #include <xapian.h>
 
-/* In C++ the function ms_index_info() hides the implicit constructor of
- * struct ms_index_info, which -Wshadow reports. The C API needs both names
- * as they are, so silence that one warning for the header alone. */
+/* In C++ the functions ms_index_info(), ms_schema_field() and
+ * ms_schema_language() hide the implicit constructors of the structs of
+ * the same names, which -Wshadow reports. The C APIs need both names as
+ * they are, so silence that one warning for these headers alone. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wshadow"
 #include "ms_index.h"
+#include "ms_schema.h"
 #pragma GCC diagnostic pop
 
 /* Exported symbols of the C API; the library is built with
@@ -48,10 +54,9 @@
  * it without reading their term lists. */
 #define MS_INDEX_SLOT_FACETS 1
 
-/* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of one of the
- * facet fields (type, process, meeting, country, theme, status, language,
- * year). (facets.cc) */
-bool ms_index__is_facet_term(const std::string &term);
+/* Documents to look at before estimating totals, so that small archives
+ * (the usual case) report exact counts even for a first page. */
+#define MS_INDEX_MIN_CHECK 1000u
 
 struct ms_index {
     /* The open database: a Database for a reader, the WritableDatabase
@@ -64,40 +69,26 @@ struct ms_index {
     /* The message of the last failed call; fixed size so that recording an
      * error never allocates. */
     char message[512];
-    /* --- languages, spelling, synonyms (document.cc, search.cc) --- */
     /* A writer adds the words of every document it puts to the spelling
      * dictionary; set by ms_index_set_spelling(), false after open. */
     bool spelling;
 };
 
-/* A filterable field of docs/index-schema.md. */
-struct ms_index_prefix {
-    const char *name;   /* field name in ms_document_t.fields and filters */
-    const char *query;  /* name usable as "query:value" in a query string */
-    const char *prefix; /* term prefix */
-};
-
-/* The table of filterable fields, ending with a NULL name. */
-extern const ms_index_prefix ms_index__prefixes[];
-
-/* The term prefix for filter or field 'name', or NULL if it is not
- * filterable. 'filter' also accepts "language" and "lang". */
-const char *ms_index__prefix_for(const char *name, bool filter);
-
-/* '<prefix><value>' with ASCII letters of 'value' folded to lower case,
- * cut at a UTF-8 boundary so the term stays under Xapian's limit. */
-std::string ms_index__boolean_term(const std::string &prefix, const std::string &value);
-
-/* The stemmer for an ISO 639-1 code; NULL or unknown gives no stemming. */
-Xapian::Stem ms_index__stemmer(const char *language);
+/* --- the C boundary: statuses and messages (error.cc) --- */
 
 /* Copy 'text' into 'buf' as one line, cut at a UTF-8 boundary. */
 void ms_index__set_message(char *buf, size_t size, const char *text) noexcept;
 
+/* Record 'text' as the message of 'idx' and return 'status': how a
+ * function reports an expected failure. */
+ms_index_status_t ms_index__fail(ms_index_t *idx, ms_index_status_t status,
+                                 const char *text) noexcept;
+
 /* Fill *err (if not NULL) with 'status' and 'text', for the functions
- * that have no handle to hold a message (ms_index_open and friends). */
-void ms_index__fill_error(ms_index_error_t *err, ms_index_status_t status,
-                          const char *text) noexcept;
+ * that have no handle to hold a message (ms_index_open and friends), and
+ * return 'status'. */
+ms_index_status_t ms_index__fill_error(ms_index_error_t *err, ms_index_status_t status,
+                                       const char *text) noexcept;
 
 /* Map the exception being handled to a status and write its message into
  * 'buf'. Must be called from inside a catch block. 'idx', if not NULL, is
@@ -121,11 +112,186 @@ ms_index__retry(ms_index_t *idx, F fn)
     return fn();
 }
 
-/* A malloc'd copy of 'text'; throws std::bad_alloc when malloc fails. */
-char *ms_index__strdup(const std::string &text);
+/* The whole body of a C API function on a handle: clear the handle's
+ * message, run 'body' (which returns a status) and map any exception to a
+ * status and message (CONVENTIONS.md 3, the C/C++ boundary). */
+template <typename F>
+ms_index_status_t
+ms_index__call(ms_index_t *idx, F body) noexcept
+{
+    try {
+        idx->message[0] = '\0';
+        return body();
+    } catch (...) {
+        return ms_index__map_exception(idx, idx->message, sizeof idx->message);
+    }
+}
 
-/* Free every string a shim-built document owns and zero it. */
-void ms_index__document_clear(ms_document_t *doc) noexcept;
+/* ms_index__call() for a read that is retried once when the revision
+ * vanishes (ms_index__retry). */
+template <typename F>
+ms_index_status_t
+ms_index__call_retry(ms_index_t *idx, F body) noexcept
+{
+    return ms_index__call(idx, [&] { return ms_index__retry(idx, body); });
+}
+
+/* ms_index__call_retry() for a function that returns an object through
+ * 'out': *out stays NULL unless 'body' succeeds. */
+template <typename T, typename F>
+ms_index_status_t
+ms_index__call_out(T **out, ms_index_t *idx, F body) noexcept
+{
+    assert(out && idx);
+    *out = nullptr;
+    return ms_index__call_retry(idx, body);
+}
+
+/* ms_index__call() for a function that needs a WRITE handle: on a reader
+ * it is MS_INDEX_INTERNAL, "index is open read-only". */
+template <typename F>
+ms_index_status_t
+ms_index__call_writer(ms_index_t *idx, F body) noexcept
+{
+    return ms_index__call(idx, [&] {
+        if (!idx->writer)
+            return ms_index__fail(idx, MS_INDEX_INTERNAL, "index is open read-only");
+        return body();
+    });
+}
+
+/* ms_index__call() for a function without a handle: 'body' gets an error
+ * struct of its own to fail into (ms_index__fill_error), which is copied
+ * to 'err' (may be NULL) at the end, with an empty text on success. */
+template <typename F>
+ms_index_status_t
+ms_index__call_unbound(ms_index_error_t *err, F body) noexcept
+{
+    ms_index_error_t own = {MS_INDEX_OK, ""};
+    ms_index_status_t status;
+    try {
+        status = body(&own);
+    } catch (...) {
+        status = ms_index__map_exception(nullptr, own.text, sizeof own.text);
+    }
+    return ms_index__fill_error(err, status, status == MS_INDEX_OK ? "" : own.text);
+}
+
+/* --- the walks of the ms_index_*_each functions (compact.cc, state.cc) --- */
+
+/* Call 'visit' with each term iterator from 'it' to 'end' until it
+ * returns nonzero, as the callbacks of those functions stop a walk. */
+template <typename F>
+void
+ms_index__each_term(Xapian::TermIterator it, const Xapian::TermIterator &end, F visit)
+{
+    for (; it != end; ++it) {
+        if (visit(it) != 0)
+            break;
+    }
+}
+
+/* --- handles, revisions and a writer's transaction (index.cc) --- */
+
+/* Open the writer's transaction if a failed commit ended it, so that
+ * ms_index_close() still discards what follows. */
+void ms_index__ensure_transaction(ms_index_t *idx);
+
+/* Throw Xapian::DatabaseOpeningError if 'db' declares a layout other than
+ * MS_INDEX_SCHEMA. An index that was never committed declares none. */
+void ms_index__check_schema(const Xapian::Database &db);
+
+/* Words put since the last flush -> occurrences still to add to the
+ * spelling dictionary (0: none). */
+typedef std::unordered_map<std::string, Xapian::termcount> ms_index_spelling_pending;
+
+/* The pending spelling words of writer 'idx', owned by the handle. */
+ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
+
+/* What a reader's index says until it changes (expand.cc, facets.cc). */
+struct ms_index_caches {
+    std::string key; /* the UUID/revision they were filled at */
+    /* term -> document frequency, for expansion candidates */
+    std::unordered_map<std::string, Xapian::doccount> termfreqs;
+    /* facet term (prefix and folded value) -> the value as stored */
+    std::unordered_map<std::string, std::string> facet_display;
+};
+
+/* The caches of reader 'idx', emptied first if the index changed since
+ * they were filled; NULL for a writer, whose counts change at the same
+ * revision. Owned by the handle. */
+ms_index_caches *ms_index__caches(ms_index_t *idx);
+
+/* --- where an index path leads, and generations (generation.cc) --- */
+
+/* Where a path leads: the directory (or stub file) to open, and what
+ * identifies it, so that a switch of generations can be noticed. */
+struct ms_index_location {
+    std::string open_path; /* what to hand to Xapian */
+    std::string target;    /* the link target; "" if the path is not a link */
+    dev_t dev = 0;
+    ino_t ino = 0;
+};
+
+/* Find where 'path' leads now. False with errno set if nothing is there
+ * (or a link dangles). */
+bool ms_index__locate(const std::string &path, ms_index_location &out);
+
+/* Whether two locations are the same directory reached the same way. */
+bool ms_index__same_location(const ms_index_location &a, const ms_index_location &b);
+
+/* --- the vocabulary of ms_schema.h as the shim reads it (vocabulary.cc) --- */
+
+/* A field of ms_schema_fields[] that has a term prefix. */
+struct ms_index_field {
+    const ms_schema_field_t *schema;
+    std::string prefix;
+    /* The access groups (access.cc): documents with one also get
+     * MS_SCHEMA_TERM_RESTRICTED, and no query may name them. */
+    bool access;
+};
+
+/* The table, read once on first use, as the jobs of the shim walk it. */
+struct ms_index_vocabulary {
+    std::vector<ms_index_field> indexed; /* every field with a prefix, in table order */
+    std::vector<const ms_index_field *> facets; /* MS_FIELD_FACET, in table order */
+    /* (prefix, index into 'facets'), in byte order of the prefixes */
+    std::vector<std::pair<std::string, size_t>> facet_prefixes;
+    const ms_index_field *access; /* the field "access"; NULL if none */
+    const ms_index_field *symbol; /* the field "symbol"; NULL if none */
+};
+
+/* The vocabulary; built on first use (thread-safe), read-only afterwards. */
+const ms_index_vocabulary &ms_index__vocabulary();
+
+/* How a name is looked up in the vocabulary. */
+enum ms_index_field_use {
+    MS_INDEX_FOR_DOCUMENT, /* a field of ms_document_t.fields: by name, from META */
+    MS_INDEX_FOR_FILTER,   /* an ms_search_t filter: by name or param */
+    MS_INDEX_FOR_QUERY     /* a query prefix, ms_index_count_by(): by name or
+                              param, of a field that has a param */
+};
+
+/* The indexed field 'name' stands for when used as 'use', or NULL. */
+const ms_index_field *ms_index__field(const char *name, ms_index_field_use use);
+
+/* '<prefix><value>' with ASCII letters of 'value' folded to lower case,
+ * cut at a UTF-8 boundary so the term stays under Xapian's limit. */
+std::string ms_index__boolean_term(const std::string &prefix, const std::string &value);
+
+/* The stemmer for a language code of ms_schema_languages; NULL, unknown
+ * or a language without a stemmer gives no stemming. */
+Xapian::Stem ms_index__stemmer(const char *language);
+
+/* --- access control (access.cc) --- */
+
+/* The documents 'viewer' (NULL: anonymous) may see: those without
+ * MS_SCHEMA_TERM_RESTRICTED, or with an access group of the viewer. Apply
+ * it with Xapian::Query::OP_FILTER to every query that reaches documents:
+ * searches, spelling checks, suggestions, similar documents, retrieval. */
+Xapian::Query ms_index__visible(const ms_viewer_t *viewer);
+
+/* --- the stored document and its copies into C (record.cc) --- */
 
 /* The stored form of a document (document data). */
 struct ms_index_stored {
@@ -134,60 +300,51 @@ struct ms_index_stored {
     std::vector<std::pair<std::string, std::string>> fields;
 };
 
+/* The document data of 'doc' (docs/index-schema.md, "Document data"). */
+std::string ms_index__encode(const ms_document_t *doc);
+
 /* Parse document data; throws Xapian::DatabaseCorruptError if malformed. */
 ms_index_stored ms_index__decode(const std::string &data);
+
+/* A malloc'd copy of 'text'; throws std::bad_alloc when malloc fails. */
+char *ms_index__strdup(const std::string &text);
 
 /* Fill the zeroed 'out' from 'stored' with malloc'd strings. On an
  * exception 'out' is partly filled; ms_index__document_clear() frees it. */
 void ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored,
                              bool with_body);
 
-/* --- languages, spelling, synonyms (document.cc, search.cc) --- */
+/* Free every string a shim-built document owns and zero it. */
+void ms_index__document_clear(ms_document_t *doc) noexcept;
 
-/* Term prefix of the access groups (field "access"). Kept out of
- * ms_index__prefixes so that it is a filter but not a query prefix:
- * a user's query string cannot name access groups. */
-#define MS_INDEX_PREFIX_ACCESS "XA"
+/* A new document, filled from 'stored' with its body; caller frees with
+ * ms_document_free(). Throws std::bad_alloc. */
+ms_document_t *ms_index__document_new(const ms_index_stored &stored);
 
-/* The term prefix for field or filter 'name': ms_index__prefix_for()
- * plus the access groups. */
-const char *ms_index__field_prefix(const char *name, bool filter);
+/* Whether 'id' could name a document of the index: 1 to MS_SCHEMA_ID_MAX
+ * bytes; a longer one is not looked up, which also keeps over-long terms
+ * from Xapian. ms_schema_id_check() is the rule for new documents; this
+ * looser test for reads and deletes keeps the documents an older version
+ * put under a looser rule within reach. */
+bool ms_index__possible_id(const char *id);
 
-/* --- access control (access.cc) --- */
+/* --- the spelling words of a writer (spelling.cc) --- */
 
-/* Every document with at least one access group carries this term. */
-#define MS_INDEX_TERM_RESTRICTED "XR"
+/* Take the spelling words of the stored document 'did' out of the
+ * dictionary (or out of the pending words), before it is replaced or
+ * deleted. Throws Xapian::Error or std::bad_alloc. */
+void ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did);
 
-/* The documents 'viewer' (NULL: anonymous) may see: those without
- * MS_INDEX_TERM_RESTRICTED, or with an access group of the viewer. Apply it
- * with Xapian::Query::OP_FILTER to every query that reaches documents:
- * searches, spelling checks, suggestions, similar documents, retrieval. */
-Xapian::Query ms_index__visible(const ms_viewer_t *viewer);
+/* Count the spelling words of 'xdoc', just made by ms_index_put(), into
+ * the writer's pending words. */
+void ms_index__spelling_count(ms_index_t *idx, const Xapian::Document &xdoc);
 
-/* Decode one UTF-8 sequence at 's' (NUL-terminated); returns its length
- * and the code point in *cp, or 0 if the bytes are not valid UTF-8.
- * (document.cc) */
-size_t ms_index__utf8_next(const unsigned char *s, uint32_t *cp);
+/* Add the pending spelling words of writer 'idx' to its dictionary, one
+ * add_spelling() a word, and forget them. ms_index_commit() calls it
+ * before committing. Throws Xapian::Error or std::bad_alloc. */
+void ms_index__spelling_flush(ms_index_t *idx);
 
-/* --- facets (facets.cc), used by search.cc --- */
-
-/* A new match spy that records the matching documents for facet counts,
- * an even sample of at most 'limit' when there are more; the caller owns
- * it (delete). */
-Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
-
-/* Count the facet values of the documents 'spy' saw in 'db' into
- * results->facets, with the display forms idx caches. When the spy kept a sample, or
- * 'mset' (the search's) estimates more matches than the spy saw, the counts are scaled to
- * that estimate and results->facets_estimated is set. Throws std::bad_alloc or
- * Xapian::Error. */
-void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                           ms_index_t *idx, const Xapian::MSet &mset);
-
-/* Free results->facets. */
-void ms_index__facets_free(ms_results_t *results) noexcept;
-
-/* --- characters (search.cc, snippet.cc) --- */
+/* --- characters (words.cc, snippet.cc) --- */
 
 /* ASCII white space, '\f' (a page break) included. */
 inline bool
@@ -215,9 +372,142 @@ ms_index__is_cjk_at(const unsigned char *s)
            (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
+/* --- a query's text under the limits (words.cc), used by query.cc --- */
+
+/* How the text of a query is to be searched. */
+enum ms_index_parse_as {
+    MS_INDEX_PARSE_ALL,   /* blank: every document */
+    MS_INDEX_PARSE_QUERY, /* with operators (plain words if the parser refuses) */
+    MS_INDEX_PARSE_WORDS  /* as plain words only: a limit was reached */
+};
+
+/* Apply the bounds of 'search' (max_bytes, max_terms, max_depth, 0 taking
+ * ms_limits.h's defaults) and the capitals rule to 'query' (not NULL):
+ * *text receives what to parse, *used how many bytes of 'query' it comes
+ * from (all of them unless it was over max_bytes), and the result says
+ * how to parse it. */
+ms_index_parse_as ms_index__query_text(std::string *text, size_t *used, const char *query,
+                                       const ms_search_t *search);
+
+/* 'query' with every ASCII byte that is not a letter or digit turned into
+ * a space: what a query the parser refuses is searched as. */
+std::string ms_index__plain_words(const std::string &query);
+
+/* The words of 'text': runs of ASCII letters and digits and non-ASCII
+ * bytes. */
+std::vector<std::string> ms_index__words_of(const std::string &text);
+
+/* The document symbols typed plainly in the first 'len' bytes of 'query'
+ * (E/CN.4/2003/74), at most a few. */
+std::vector<std::string> ms_index__find_symbols(const char *query, size_t len);
+
+/* The stopper every parse uses; built once, read-only afterwards. */
+const Xapian::Stopper *ms_index__stop_words();
+
+/* --- parsing a query (query.cc), used by search.cc --- */
+
+/* A search's query as parsed from ms_search_t.query. */
+struct ms_index_parsed {
+    Xapian::Query words;   /* the words typed: what snippets mark, feedback reads */
+    Xapian::Query ranked;  /* 'words' with the boosts of typed symbols */
+    Xapian::Query shown;   /* 'words' with the symbols' plain terms: 'understood' */
+    std::string text;      /* the text finally parsed */
+    unsigned flags = 0;    /* the parser flags it was parsed with */
+    int plain_words = 0;   /* searched as plain words */
+    std::string corrected; /* the parser's spelling correction, not yet checked */
+};
+
+/* Set up 'parser' as every parse of a search needs it. */
+void ms_index__parser_setup(Xapian::QueryParser &parser, ms_index_t *idx,
+                            const Xapian::Stem &stemmer, unsigned max_expansion);
+
+/* Parse the query of 'search' into *out, falling back to plain words.
+ * Returns MS_INDEX_OK or MS_INDEX_BAD_QUERY (no words at all). */
+ms_index_status_t ms_index__parse(ms_index_parsed *out, ms_index_t *idx,
+                                  Xapian::QueryParser &parser, const ms_search_t *search);
+
+/* Whether the spelling correction of 'parsed' may be offered to the
+ * viewer of 'visible' (no word of a hidden document shows through). */
+bool ms_index__correction_visible(ms_index_t *idx, Xapian::QueryParser &parser,
+                                  const ms_index_parsed &parsed,
+                                  const Xapian::Query &visible);
+
+/* --- filters and dates (filter.cc), used by search.cc --- */
+
+/* The filters and the date range of 'search' as one query in *out, with
+ * *any set when there is one. Returns MS_INDEX_OK or MS_INDEX_BAD_QUERY
+ * (an unknown filter field, a date that is not a real day). */
+ms_index_status_t ms_index__restrictions(Xapian::Query *out, bool *any, ms_index_t *idx,
+                                         const ms_search_t *search);
+
+/* --- pseudo relevance feedback (feedback.cc, expand.cc) --- */
+
+/* The best 'count' expansion terms of the feedback documents 'docs' among
+ * those that start with 'prefix' and that 'decider' accepts, with their
+ * weights, best first: what Enquire::get_eset() with its default scheme
+ * and a decider refusing other prefixes chooses, computed with the term
+ * frequencies idx caches. Throws Xapian::Error. (expand.cc) */
+std::vector<std::pair<std::string, double>>
+ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t count,
+                 const std::string &prefix, const Xapian::ExpandDecider &decider);
+
+/* Pseudo relevance feedback: when 'parsed' is words only, take expansion
+ * terms from the best hits of enquire's query (parsed.ranked, filtered by
+ * 'restrictions' when not NULL, then by 'visible') and set enquire's query
+ * to that query with them added, weighted down, as optional terms: they
+ * reorder the matches but add none. Returns whether it did.
+ * (feedback.cc) */
+bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
+                        const ms_index_parsed &parsed, const Xapian::Query *restrictions,
+                        const Xapian::Query &visible);
+
+/* --- facets (facets.cc), used by search.cc --- */
+
+/* A new match spy that records the matching documents for facet counts,
+ * an even sample of at most 'limit' when there are more; the caller owns
+ * it (delete). */
+Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
+
+/* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of a field with
+ * MS_FIELD_FACET. */
+bool ms_index__is_facet_term(const std::string &term);
+
+/* Count the facet values of the documents 'spy' saw in idx->db into
+ * results->facets, with the display forms idx caches. When the spy kept a
+ * sample, or 'mset' (the search's) estimates more matches than the spy
+ * saw, the counts are scaled to that estimate and results->facets_estimated
+ * is set. Throws std::bad_alloc or Xapian::Error. */
+void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
+                           ms_index_t *idx, const Xapian::MSet &mset);
+
+/* Free results->facets. */
+void ms_index__facets_free(ms_results_t *results) noexcept;
+
+/* --- the chunks a snippet may come from (chunk.cc), used by snippet.cc --- */
+
+/* One passage of a text that a snippet may come from. */
+struct ms_index_chunk {
+    size_t begin, end;   /* byte range in the text */
+    unsigned page;       /* 1-based page of a paged text, else 0 */
+    bool cut_before;     /* starts inside a page (or unpaged text) */
+    bool cut_after;      /* ends inside one */
+    unsigned long score; /* how well it matches the query; see ms_index__best_chunks() */
+};
+
+/* Cut 'text' into the passages snippets come from: its pages if it has
+ * '\f', cut further when a page is long, else chunks of about 2000 bytes.
+ * Blank passages are left out. */
+std::vector<ms_index_chunk> ms_index__chunks(const std::string &text);
+
+/* The at most 'wanted' chunks of 'text' that hold the most of 'forms' (the
+ * query's words, lower case), best first, scoring each chunk; the first
+ * chunk when none holds any. */
+std::vector<const ms_index_chunk *>
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
+                      const std::vector<std::string> &forms, size_t wanted);
+
 /* --- snippets (snippet.cc), used by search.cc --- */
 
-struct ms_index_chunk;
 struct ms_index_word;
 
 /* The snippets of one search's hits: the query's words, their weights and
@@ -251,6 +541,8 @@ class ms_index_snippets
     int match(const std::string &lower);
     std::vector<ms_index_word> words_of(const std::string &text, size_t begin,
                                         size_t end);
+    void best_window(const std::vector<ms_index_word> &words, size_t *first, size_t *last,
+                     bool *found) const;
     std::string passage(const std::string &text, const ms_index_chunk &part);
     std::string xapian_passage(const Xapian::MSet &mset, const std::string &text,
                                const ms_index_chunk &part) const;
@@ -270,45 +562,17 @@ class ms_index_snippets
     std::vector<std::string> forms_;
 };
 
-/* --- the spelling words of a writer (document.cc, index.cc) --- */
+/* --- results (search.cc), used by related.cc --- */
 
-/* Words put since the last flush -> occurrences still to add to the
- * spelling dictionary (0: none). */
-typedef std::unordered_map<std::string, Xapian::termcount> ms_index_spelling_pending;
+/* A new, zeroed ms_results_t owned by the pointer; throws std::bad_alloc. */
+typedef std::unique_ptr<ms_results_t, void (*)(ms_results_t *)> ms_index_results_ptr;
+ms_index_results_ptr ms_index__results_new();
 
-/* The pending spelling words of writer 'idx', owned by the handle. */
-ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
-
-/* Add the pending spelling words of writer 'idx' to its dictionary, one
- * add_spelling() a word, and forget them. ms_index_commit() calls it
- * before committing. Throws Xapian::Error or std::bad_alloc. */
-void ms_index__spelling_flush(ms_index_t *idx);
-
-/* --- a reader's caches --- */
-
-/* What a reader's index says until it changes (expand.cc, facets.cc). */
-struct ms_index_caches {
-    std::string key; /* the UUID/revision they were filled at */
-    /* term -> document frequency, for expansion candidates */
-    std::unordered_map<std::string, Xapian::doccount> termfreqs;
-    /* facet term (prefix and folded value) -> the value as stored */
-    std::unordered_map<std::string, std::string> facet_display;
-};
-
-/* The caches of reader 'idx', emptied first if the index changed since
- * they were filled; NULL for a writer, whose counts change at the same
- * revision. Owned by the handle. (index.cc) */
-ms_index_caches *ms_index__caches(ms_index_t *idx);
-
-/* --- pseudo relevance feedback (expand.cc), used by search.cc --- */
-
-/* The best 'count' expansion terms of the feedback documents 'docs' among
- * those that start with 'prefix' and that 'decider' accepts, with their
- * weights, best first: what Enquire::get_eset() with its default scheme
- * and a decider refusing other prefixes chooses, computed with the term
- * frequencies idx caches. Throws Xapian::Error. */
-std::vector<std::pair<std::string, double>>
-ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t count,
-                 const std::string &prefix, const Xapian::ExpandDecider &decider);
+/* Fill results->hits from 'mset': stored fields without the body, score
+ * and percentage, and passages when 'snippets' is not NULL (from
+ * 'snippet_mset' when it needs one). On a throw the hits filled so far are
+ * counted in n_hits, so that ms_results_free() frees them. */
+void ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
+                         ms_index_snippets *snippets, const Xapian::MSet *snippet_mset);
 
 #endif /* MS_INDEX_PRIVATE_HH */

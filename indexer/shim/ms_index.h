@@ -11,8 +11,10 @@
  * Documents are identified by a stable string id chosen by the indexer.
  * Metadata travels as (name, value) fields; a field may repeat (several
  * countries, several themes). Which fields are filterable and under which
- * term prefix is fixed by docs/index-schema.md, the one contract between
- * the indexer and the server.
+ * term prefix is the table of ms_schema.h (indexer/shim/fields.c), which
+ * the implementation reads and keeps no copy of; docs/index-schema.md
+ * describes the layout, the one contract between the indexer and the
+ * server.
  *
  * Thread-safety: an ms_index_t is not thread-safe. Use one handle per
  * thread; handles on the same path may live in different threads.
@@ -66,19 +68,23 @@ typedef struct ms_field {
 
 /* A document as the indexer hands it in, and as ms_index_get returns it.
  *
- * id:       stable identifier, 1 to 200 bytes of UTF-8, no control bytes,
- *           no whitespace and no '/'.
+ * id:       stable identifier under the one id rule of ms_schema.h
+ *           (ms_schema_id_check): 1 to 200 bytes of UTF-8, no control
+ *           characters, no whitespace, no '/' or '\', not "." or "..".
  * title:    may be NULL.
  * body:     the full text; may be NULL.
- * language: ISO 639-1 code choosing the stemmer ("en", "fr", "es", "ru",
- *           "ar"; anything else is indexed unstemmed); may be NULL.
- *           Chinese, Japanese and Korean text is indexed as character
- *           n-grams in every document, whatever its language.
- * date:     "YYYY", "YYYY-MM" or "YYYY-MM-DD"; may be NULL.
- * fields:   further metadata; names from docs/index-schema.md are
- *           filterable, any other name is stored and returned only.
- *           "access" (repeated: the groups allowed to see the document)
- *           is indexed as a filter; a document without it is public. */
+ * language: ISO 639-1 code choosing the stemmer (ms_schema_languages: "en",
+ *           "fr", "es", "ru", "ar"; anything else is indexed unstemmed);
+ *           may be NULL. Chinese, Japanese and Korean text is indexed as
+ *           character n-grams in every document, whatever its language.
+ * date:     "YYYY", "YYYY-MM" or "YYYY-MM-DD" naming a real day, month or
+ *           year (the one date rule of ms_date.h); may be NULL.
+ * fields:   further metadata; a field of ms_schema.h's table that has a
+ *           term prefix and comes from the metadata is filterable (by its
+ *           canonical name only), any other name is stored and returned
+ *           only. "access" (repeated: the groups allowed to see the
+ *           document) is indexed as a filter; a document without it is
+ *           public. */
 typedef struct ms_document {
     const char *id;
     const char *title;
@@ -130,8 +136,9 @@ ms_index_status_t ms_index_info(ms_index_info_t *out, ms_index_t *idx) MS_NOEXCE
  * handle. Nothing is visible to readers before ms_index_commit().
  * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_XAPIAN, MS_INDEX_IO, or
  * MS_INDEX_BAD_QUERY when the document is invalid: an id that breaks the
- * rules of ms_document_t ("invalid document id"), a date of another shape,
- * or a field without a name or value. MS_INDEX_INTERNAL on a READ handle. */
+ * rules of ms_document_t ("invalid document id"), a date of another shape
+ * or one that names no real day (2003-02-31, 0000), or a field without a
+ * name or value. MS_INDEX_INTERNAL on a READ handle. */
 ms_index_status_t ms_index_put(ms_index_t *idx, const ms_document_t *doc) MS_NOEXCEPT;
 
 /* Delete the document with 'id'. Needs a WRITE handle (else
@@ -165,7 +172,9 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
  *           match the exact word in a document of any language; CJK text
  *           is searched as n-grams whatever the language.
  * filters:  boolean filters; the same field ORed, different fields ANDed.
- *           A filter on a field that is not filterable is MS_INDEX_BAD_QUERY.
+ *           A filter names a field of ms_schema.h that has a term prefix,
+ *           by its name or its param ("language" or "lang"); any other
+ *           name is MS_INDEX_BAD_QUERY.
  * offset, limit: the page of hits to return; limit 0 returns totals only.
  * snippet_length: characters of highlighted context per hit; 0 for none. */
 typedef enum ms_sort {
@@ -195,7 +204,8 @@ typedef struct ms_search {
     unsigned snippet_length;
     /* Added for the search service; zero values keep the behaviour above. */
     ms_sort_t sort;
-    const char *date_from;     /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
+    const char *date_from;     /* "YYYY[-MM[-DD]]", a real date (ms_date.h),
+                                  inclusive; NULL: open */
     const char *date_to;       /* inclusive: "2003" means to the end of 2003 */
     const ms_viewer_t *viewer; /* NULL: anonymous */
     int facets;                /* nonzero: fill results->facets */
@@ -215,9 +225,12 @@ typedef struct ms_search {
                                and the counts scaled to the total
                                (results->facets_estimated) */
     unsigned max_bytes;     /* a longer query is cut at a word boundary to at
-                               most max_bytes bytes, then treated as one
-                               over max_terms: its first words, as plain
-                               words */
+                               most max_bytes bytes (never inside a UTF-8
+                               character; a first word longer than that
+                               at its last whole character), then treated
+                               as one over max_terms: its first words that
+                               are not stop words, as plain words; not
+                               refused */
 } ms_search_t;
 
 /* One highlighted passage of a hit. */
@@ -247,8 +260,10 @@ typedef struct ms_facet_value {
 } ms_facet_value_t;
 
 typedef struct ms_facet {
-    const char *field;              /* "type", "process", "meeting", "country", "theme",
-                                       "status", "language", "year" */
+    const char *field;              /* the name of a field of ms_schema.h with
+                                       MS_FIELD_FACET ("type", "country", "year", ...);
+                                       results->facets has one per such field, in
+                                       the table's order; static */
     const ms_facet_value_t *values; /* count descending, then value ascending */
     size_t n_values;
 } ms_facet_t;
@@ -278,14 +293,16 @@ typedef struct ms_results {
 /* Run 'search' against 'idx'.
  *
  * *out is owned by the caller; release it with ms_results_free().
- * A query that the parser rejects is retried as plain words (and
- * plain_words set) before it is called bad. Synonym groups written by
+ * A query that the parser rejects, or that is over one of the bounds of
+ * 'search', is searched as plain words (and plain_words set); only a
+ * query with no words left is called bad. Synonym groups written by
  * ms_index_set_synonyms() expand the query; a spelling correction, if the
  * index has a dictionary and a word of the query is not in the index, is
  * in (*out)->corrected.
- * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (message in ms_index_errmsg),
- * MS_INDEX_MODIFIED (a reopen and retry failed), MS_INDEX_NOMEM or
- * MS_INDEX_XAPIAN. */
+ * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (no words, an unknown filter
+ * field or sort order, a date bound that is not a real date; message in
+ * ms_index_errmsg), MS_INDEX_MODIFIED (a reopen and retry failed),
+ * MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_search(ms_results_t **out, ms_index_t *idx,
                                   const ms_search_t *search) MS_NOEXCEPT;
 
@@ -434,10 +451,11 @@ typedef struct ms_index_counts {
     size_t n_items;
 } ms_index_counts_t;
 
-/* Count the documents of 'idx' per value of the filterable field 'field'
- * ("type", "status", "language" or "lang", "year", "country", ...; the
- * names of ms_search_t.filters). A document with several values counts
- * once under each; a document without the field is not counted.
+/* Count the documents of 'idx' per value of the filterable field 'field':
+ * a field of ms_schema.h with a term prefix and a param, by its name or
+ * its param ("type", "status", "language" or "lang", "year", "country",
+ * ...). A document with several values counts once under each; a document
+ * without the field is not counted.
  *
  * *out is owned by the caller; release it with ms_index_counts_free().
  * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (not a filterable field),

@@ -15,9 +15,9 @@
  * unprefixed terms. The term list knows how many documents hold a term but
  * not whether the viewer may see them, so each candidate's count is
  * corrected by the documents hidden from the viewer that hold it. Only
- * restricted documents (term "XR") can be hidden, so the correction is an
- * AND driven by the short "XR" posting list and costs nothing in an
- * archive without restricted documents.
+ * restricted documents (MS_SCHEMA_TERM_RESTRICTED, "XR") can be hidden,
+ * so the correction is an AND driven by the short "XR" posting list and
+ * costs nothing in an archive without restricted documents.
  */
 #include <algorithm>
 #include <cassert>
@@ -29,9 +29,7 @@
 #include <vector>
 
 #include "index-private.hh"
-
-/* As in document.cc: a longer id cannot be in the index. */
-#define MAX_ID_BYTES 200
+#include "ms_utf8.h"
 
 /* Longest text ms_index_suggest() looks at; people type short queries,
  * and this keeps every term built from it under Xapian's limit. */
@@ -47,19 +45,23 @@
  * query. */
 #define SIMILAR_TERMS 20
 
-/* As in search.cc: look at this many documents before estimating, so
- * that small archives get exact totals. */
-#define MIN_CHECK_AT_LEAST 1000u
-
-typedef std::unique_ptr<ms_document_t, void (*)(ms_document_t *)> document_ptr;
-typedef std::unique_ptr<ms_results_t, void (*)(ms_results_t *)> results_ptr;
 typedef std::unique_ptr<ms_strings_t, void (*)(ms_strings_t *)> strings_ptr;
+
+/* The whole body of a C API function of this file: ms_index__call_out()
+ * for a 'viewer' the caller filled in (its groups, if it has any, are
+ * there). */
+template <typename T, typename F>
+static ms_index_status_t
+for_viewer(T **out, ms_index_t *idx, const ms_viewer_t *viewer, F body) noexcept
+{
+    assert(!viewer || viewer->n_groups == 0 || viewer->groups);
+    return ms_index__call_out(out, idx, body);
+}
 
 static ms_index_status_t
 not_found(ms_index_t *idx)
 {
-    ms_index__set_message(idx->message, sizeof idx->message, "no document with this id");
-    return MS_INDEX_NOT_FOUND;
+    return ms_index__fail(idx, MS_INDEX_NOT_FOUND, "no document with this id");
 }
 
 /* The document 'id' if 'viewer' may see it, else an empty MSet. */
@@ -68,39 +70,24 @@ find_visible(ms_index_t *idx, const char *id, const ms_viewer_t *viewer)
 {
     Xapian::Enquire enquire(*idx->db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                    Xapian::Query("Q" + std::string(id)),
+                                    Xapian::Query(MS_SCHEMA_PREFIX_ID + std::string(id)),
                                     ms_index__visible(viewer)));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     return enquire.get_mset(0, 1);
-}
-
-/* An id no document can have: also keeps over-long terms from Xapian. */
-static bool
-possible_id(const char *id)
-{
-    if (!id)
-        return false;
-    size_t n = strlen(id);
-    return n > 0 && n <= MAX_ID_BYTES;
 }
 
 static ms_index_status_t
 get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
             const ms_viewer_t *viewer)
 {
-    if (!possible_id(id))
+    /* An id no document can have: also keeps over-long terms from Xapian. */
+    if (!ms_index__possible_id(id))
         return not_found(idx);
     Xapian::MSet mset = find_visible(idx, id, viewer);
     if (mset.empty())
         return not_found(idx);
-    ms_index_stored stored = ms_index__decode(mset.begin().get_document().get_data());
-
-    document_ptr doc(static_cast<ms_document_t *>(calloc(1, sizeof(ms_document_t))),
-                     ms_document_free);
-    if (!doc)
-        throw std::bad_alloc();
-    ms_index__document_fill(doc.get(), stored, true);
-    *out = doc.release();
+    *out =
+        ms_index__document_new(ms_index__decode(mset.begin().get_document().get_data()));
     return MS_INDEX_OK;
 }
 
@@ -108,18 +95,8 @@ extern "C" MS_EXPORT ms_index_status_t
 ms_index_get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
                      const ms_viewer_t *viewer) noexcept
 {
-    ms_index_status_t status;
-
-    try {
-        assert(out && idx);
-        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
-        *out = nullptr;
-        idx->message[0] = '\0';
-        status = ms_index__retry(idx, [&] { return get_visible(out, idx, id, viewer); });
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-    return status;
+    return for_viewer(out, idx, viewer,
+                      [&] { return get_visible(out, idx, id, viewer); });
 }
 
 /* --- suggestions --- */
@@ -144,11 +121,11 @@ static bool
 split_last_word(const char *text, size_t *word_start)
 {
     const unsigned char *s = reinterpret_cast<const unsigned char *>(text);
-    size_t pos = 0, start = 0;
+    size_t size = strlen(text), pos = 0, start = 0;
     bool in_word = false, after_cjk = false;
-    while (s[pos]) {
+    while (pos < size) {
         uint32_t c;
-        size_t len = ms_index__utf8_next(s + pos, &c);
+        size_t len = ms_utf8_decode(s + pos, size - pos, &c);
         if (len == 0)
             return false;
         if (!Xapian::Unicode::is_wordchar(c)) {
@@ -279,9 +256,9 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
      * frequent candidate first. A candidate's visible count is at most its
      * total, so once 'limit' terms beat the next total nothing later can
      * enter the list. */
-    bool restricted = idx->db->term_exists(MS_INDEX_TERM_RESTRICTED);
+    bool restricted = idx->db->term_exists(MS_SCHEMA_TERM_RESTRICTED);
     Xapian::Query hidden(Xapian::Query::OP_AND_NOT,
-                         Xapian::Query(MS_INDEX_TERM_RESTRICTED),
+                         Xapian::Query(MS_SCHEMA_TERM_RESTRICTED),
                          ms_index__visible(viewer));
     std::vector<candidate> visible;
     for (const candidate &c : candidates) {
@@ -311,73 +288,33 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
     return MS_INDEX_OK;
 }
 
-extern "C" MS_EXPORT ms_index_status_t
-ms_index_suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
-                 const ms_viewer_t *viewer, unsigned limit) noexcept
-{
-    ms_index_status_t status;
-
-    try {
-        assert(out && idx);
-        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
-        *out = nullptr;
-        idx->message[0] = '\0';
-        status = ms_index__retry(
-            idx, [&] { return suggest(out, idx, prefix, viewer, limit); });
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-    return status;
-}
-
 extern "C" MS_EXPORT void
 ms_strings_free(ms_strings_t *strings) noexcept
 {
     free_strings(strings);
 }
 
-/* --- similar documents --- */
-
-/* Fill 'results' from 'mset': stored fields without the body, scores, no
- * snippets. */
-static void
-fill_hits(ms_results_t *results, const Xapian::MSet &mset)
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
+                 const ms_viewer_t *viewer, unsigned limit) noexcept
 {
-    results->estimate = mset.get_matches_estimated();
-    results->lower = mset.get_matches_lower_bound();
-    results->upper = mset.get_matches_upper_bound();
-    if (mset.empty())
-        return;
-    results->hits = static_cast<ms_hit_t *>(calloc(mset.size(), sizeof(ms_hit_t)));
-    if (!results->hits)
-        throw std::bad_alloc();
-    size_t i = 0;
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
-        ms_hit_t *hit = &results->hits[i];
-        /* Count the hit before filling it so that a failure part-way
-         * frees what was copied. */
-        results->n_hits = i + 1;
-        ms_index_stored stored = ms_index__decode(it.get_document().get_data());
-        ms_index__document_fill(&hit->doc, stored, false);
-        hit->score = it.get_weight();
-        hit->percent = static_cast<unsigned>(it.get_percent());
-    }
+    return for_viewer(out, idx, viewer,
+                      [&] { return suggest(out, idx, prefix, viewer, limit); });
 }
+
+/* --- similar documents --- */
 
 static ms_index_status_t
 similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *viewer,
         unsigned limit)
 {
-    if (!possible_id(id))
+    if (!ms_index__possible_id(id))
         return not_found(idx);
     Xapian::MSet model = find_visible(idx, id, viewer);
     if (model.empty())
         return not_found(idx);
 
-    results_ptr results(static_cast<ms_results_t *>(calloc(1, sizeof(ms_results_t))),
-                        ms_results_free);
-    if (!results)
-        throw std::bad_alloc();
+    ms_index_results_ptr results = ms_index__results_new();
 
     Xapian::Enquire enquire(*idx->db);
     Xapian::RSet rset;
@@ -396,13 +333,17 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
     Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, ms_index__visible(viewer));
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                          Xapian::Query("Q" + std::string(id)));
+                          Xapian::Query(MS_SCHEMA_PREFIX_ID + std::string(id)));
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
 
     Xapian::doccount count = std::min<Xapian::doccount>(limit, idx->db->get_doccount());
-    Xapian::doccount check = std::max<Xapian::doccount>(count, MIN_CHECK_AT_LEAST);
-    fill_hits(results.get(), enquire.get_mset(0, count, check));
+    Xapian::doccount check = std::max<Xapian::doccount>(count, MS_INDEX_MIN_CHECK);
+    Xapian::MSet mset = enquire.get_mset(0, count, check);
+    results->estimate = mset.get_matches_estimated();
+    results->lower = mset.get_matches_lower_bound();
+    results->upper = mset.get_matches_upper_bound();
+    ms_index__hits_fill(results.get(), mset, nullptr, nullptr);
     *out = results.release();
     return MS_INDEX_OK;
 }
@@ -411,17 +352,6 @@ extern "C" MS_EXPORT ms_index_status_t
 ms_index_similar(ms_results_t **out, ms_index_t *idx, const char *id,
                  const ms_viewer_t *viewer, unsigned limit) noexcept
 {
-    ms_index_status_t status;
-
-    try {
-        assert(out && idx);
-        assert(!viewer || viewer->n_groups == 0 || viewer->groups);
-        *out = nullptr;
-        idx->message[0] = '\0';
-        status =
-            ms_index__retry(idx, [&] { return similar(out, idx, id, viewer, limit); });
-    } catch (...) {
-        status = ms_index__map_exception(idx, idx->message, sizeof idx->message);
-    }
-    return status;
+    return for_viewer(out, idx, viewer,
+                      [&] { return similar(out, idx, id, viewer, limit); });
 }

@@ -3,9 +3,8 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * A hit's text is cut into pages (a PDF's body separates them with '\f')
- * or chunks of about 2000 bytes; the chunks are ranked by a cheap count of
- * the query's words, and the best few each give one passage.
+ * A hit's text is cut into pages or chunks, and the best few chunks
+ * (chunk.cc) each give one passage.
  *
  * Marking the words is done here rather than by Xapian's MSet::snippet():
  * measured on the sample archive (docs/benchmarks.md), MSet::snippet() was
@@ -32,13 +31,7 @@
 #include <vector>
 
 #include "index-private.hh"
-
-/* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is
- * cut after about CHUNK_BYTES at a space found within CHUNK_SPACE_SEARCH
- * bytes. Each chunk gives at most one passage. */
-#define CHUNK_BYTES 2000u
-#define CHUNK_MAX_BYTES 3000u
-#define CHUNK_SPACE_SEARCH 200u
+#include "ms_utf8.h"
 
 /* Snippets per hit whatever the caller asks. */
 #define MAX_SNIPPETS 16u
@@ -74,110 +67,12 @@ static const char *const SUFFIX_STEMMERS[] = {
     "nl", "nn", "no", "pt", "ro", "ru", "sv", "tr", nullptr,
 };
 
-/* One passage of a text that a snippet may come from. */
-struct ms_index_chunk {
-    size_t begin, end;   /* byte range in the text */
-    unsigned page;       /* 1-based page of a paged text, else 0 */
-    bool cut_before;     /* starts inside a page (or unpaged text) */
-    bool cut_after;      /* ends inside one */
-    unsigned long score; /* how well it matches the query; see score_chunks() */
-};
-
 /* A word of a chunk: its byte range and the query word it matches (an
  * index into ms_index_snippets::weights_), or -1. */
 struct ms_index_word {
     size_t begin, end;
     int match;
 };
-
-/* Where to end a chunk that starts at 'pos' of text[.. end): after the
- * first space past CHUNK_BYTES, or on a character boundary at
- * CHUNK_BYTES when there is no space near (CJK text has none). */
-static size_t
-cut_point(const std::string &text, size_t pos, size_t end)
-{
-    size_t target = pos + CHUNK_BYTES;
-    size_t limit = std::min(end, target + CHUNK_SPACE_SEARCH);
-    for (size_t i = target; i < limit; i++) {
-        if (ms_index__is_space(text[i]))
-            return i + 1;
-    }
-    while (target > pos + 1 && (static_cast<unsigned char>(text[target]) & 0xC0) == 0x80)
-        target--;
-    return target;
-}
-
-/* Cut 'text' into the passages snippets come from: its pages if it has
- * '\f' (a PDF's body), cut further when a page is long, else chunks of
- * about CHUNK_BYTES. Blank passages are left out. */
-static std::vector<ms_index_chunk>
-split_chunks(const std::string &text)
-{
-    std::vector<ms_index_chunk> chunks;
-    bool paged = text.find('\f') != std::string::npos;
-    size_t start = 0;
-    unsigned page = 1;
-    for (;;) {
-        size_t end = paged ? text.find('\f', start) : std::string::npos;
-        if (end == std::string::npos)
-            end = text.size();
-        size_t pos = start;
-        while (pos < end) {
-            size_t stop = end - pos > CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
-            bool blank = true;
-            for (size_t i = pos; blank && i < stop; i++)
-                blank = ms_index__is_space(text[i]);
-            if (!blank)
-                chunks.push_back(
-                    {pos, stop, paged ? page : 0, pos != start, stop != end, 0});
-            pos = stop;
-        }
-        if (end == text.size())
-            break;
-        start = end + 1;
-        page++;
-    }
-    return chunks;
-}
-
-/* Score each chunk: 1000 for every form it contains, plus its number of
- * occurrences (at most 999 a form), so a chunk with more of the query's
- * words beats one that repeats a single word. One pass over the text per
- * form; only ASCII letters are folded, which keeps byte offsets. */
-static void
-score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
-             const std::vector<std::string> &forms)
-{
-    std::string lower(text);
-    for (char &c : lower) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    std::vector<unsigned long> counts(chunks.size());
-    for (const std::string &form : forms) {
-        std::fill(counts.begin(), counts.end(), 0);
-        bool word_start = ms_index__is_ascii_alnum(static_cast<unsigned char>(form[0]));
-        size_t k = 0;
-        for (size_t at = lower.find(form); at != std::string::npos;
-             at = lower.find(form, at + 1)) {
-            if (word_start && at > 0) {
-                unsigned char before = static_cast<unsigned char>(lower[at - 1]);
-                if (before >= 0x80 || ms_index__is_ascii_alnum(before))
-                    continue;
-            }
-            while (k < chunks.size() && chunks[k].end <= at)
-                k++;
-            if (k == chunks.size())
-                break;
-            if (at >= chunks[k].begin)
-                counts[k]++;
-        }
-        for (size_t i = 0; i < chunks.size(); i++) {
-            if (counts[i])
-                chunks[i].score += 1000 + std::min(counts[i], 999ul);
-        }
-    }
-}
 
 /* Xapian escapes <, > and & in snippets but not quotes; escape those too so
  * the snippet is safe anywhere HTML text may go. */
@@ -263,7 +158,8 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
         }
         std::string text;
         bool stem = false;
-        if (term[0] == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z')) {
+        if (term[0] == MS_SCHEMA_PREFIX_STEM[0] && term.size() > 1 &&
+            !(term[1] >= 'A' && term[1] <= 'Z')) {
             text = term.substr(1);
             stem = true;
         } else if (!(term[0] >= 'A' && term[0] <= 'Z')) {
@@ -365,7 +261,7 @@ ascii_wordchar(unsigned char c)
 
 /* The character at text[pos] in *cp (U+FFFD for a byte that does not
  * start valid UTF-8); returns its length in bytes. A sequence may run
- * past a chunk's end but not past the string's NUL. */
+ * past a chunk's end but not past the string's end. */
 static size_t
 char_at(const std::string &text, size_t pos, unsigned *cp)
 {
@@ -375,8 +271,8 @@ char_at(const std::string &text, size_t pos, unsigned *cp)
         return 1;
     }
     uint32_t code = 0;
-    size_t n = ms_index__utf8_next(
-        reinterpret_cast<const unsigned char *>(text.c_str()) + pos, &code);
+    size_t n = ms_utf8_decode(reinterpret_cast<const unsigned char *>(text.data()) + pos,
+                              text.size() - pos, &code);
     *cp = n ? code : 0xFFFD;
     return n ? n : 1;
 }
@@ -424,20 +320,20 @@ ms_index_snippets::words_of(const std::string &text, size_t begin, size_t end)
     return words;
 }
 
-/* One passage of text[part) with the query's words marked: the window of
- * at most length_ bytes holding the most weight of query words, with up to
- * a third of the room left before it (from a sentence's start if one
- * starts there), or the chunk's beginning when no word matches. */
-std::string
-ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
+/* The window of 'words' holding the most weight of distinct query words
+ * within length_ bytes: words[*first .. *last]. *found is false when no
+ * word matches. */
+void
+ms_index_snippets::best_window(const std::vector<ms_index_word> &words, size_t *first,
+                               size_t *last, bool *found) const
 {
-    std::vector<ms_index_word> words = words_of(text, part.begin, part.end);
     std::vector<size_t> matches;
     for (size_t i = 0; i < words.size() && matches.size() < MAX_CHUNK_MATCHES; i++) {
         if (words[i].match >= 0)
             matches.push_back(i);
     }
-    size_t first = 0, last = 0; /* the window: words[first .. last] */
+    *first = *last = 0;
+    *found = !matches.empty();
     double best = -1;
     std::vector<unsigned> seen(weights_.size());
     for (size_t a = 0; a < matches.size(); a++) {
@@ -451,43 +347,63 @@ ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
             score += seen[m]++ ? REPEAT_WEIGHT * weights_[m] : weights_[m];
             if (score > best) {
                 best = score;
-                first = matches[a];
-                last = matches[b];
+                *first = matches[a];
+                *last = matches[b];
             }
         }
     }
+}
 
-    size_t begin = part.begin;
-    if (!matches.empty()) {
-        size_t span = words[last].end - words[first].begin;
-        size_t room = span < length_ ? (length_ - span) / 3 : 0;
-        size_t k = first;
-        while (k > 0 && words[first].begin - words[k - 1].begin <= room) {
-            k--;
-            if (text[words[k].end] == '.') {
-                k++;
-                break;
-            }
+/* Where a passage showing words[first .. last] of text[part) begins: up
+ * to a third of the room 'length' leaves before the window, from a
+ * sentence's start if one starts there. */
+static size_t
+passage_begin(const std::string &text, const std::vector<ms_index_word> &words,
+              size_t first, size_t last, const ms_index_chunk &part, size_t length)
+{
+    size_t span = words[last].end - words[first].begin;
+    size_t room = span < length ? (length - span) / 3 : 0;
+    size_t k = first;
+    while (k > 0 && words[first].begin - words[k - 1].begin <= room) {
+        k--;
+        if (text[words[k].end] == '.') {
+            k++;
+            break;
         }
-        begin = k == 0 && words[first].begin - part.begin <= room ? part.begin
-                                                                  : words[k].begin;
     }
-    /* End on the last word end within length_ bytes of 'begin'; the whole
-     * rest of the chunk if it fits. */
+    return k == 0 && words[first].begin - part.begin <= room ? part.begin
+                                                             : words[k].begin;
+}
+
+/* Where a passage beginning at 'begin' ends: on the last word end within
+ * 'length' bytes of it; the whole rest of the chunk if it fits. */
+static size_t
+passage_end(const std::vector<ms_index_word> &words, size_t begin,
+            const ms_index_chunk &part, size_t length)
+{
     size_t end = begin;
     bool whole = true;
     for (const ms_index_word &w : words) {
         if (w.begin < begin)
             continue;
-        if (w.end - begin > length_ && end > begin) {
+        if (w.end - begin > length && end > begin) {
             whole = false;
             break;
         }
         end = w.end;
     }
-    if (whole && part.end - begin <= length_ + length_ / 4)
+    if (whole && part.end - begin <= length + length / 4)
         end = part.end;
+    return end;
+}
 
+/* text[begin, end) as HTML, escaped, runs of white space as one space,
+ * the query's words marked, with an ellipsis where it cuts the chunk, a
+ * page or the text. */
+static std::string
+render(const std::string &text, const std::vector<ms_index_word> &words, size_t begin,
+       size_t end, const ms_index_chunk &part)
+{
     std::string html;
     html.reserve((end - begin) + 64);
     if (begin > part.begin || part.cut_before)
@@ -528,6 +444,22 @@ ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
     return html;
 }
 
+/* One passage of text[part) with the query's words marked: the best
+ * window of query words and some text before it, or the chunk's beginning
+ * when no word matches. */
+std::string
+ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
+{
+    std::vector<ms_index_word> words = words_of(text, part.begin, part.end);
+    size_t first, last;
+    bool found;
+    best_window(words, &first, &last, &found);
+    size_t begin =
+        found ? passage_begin(text, words, first, last, part, length_) : part.begin;
+    size_t end = passage_end(words, begin, part, length_);
+    return render(text, words, begin, end, part);
+}
+
 /* Xapian's highlight of chunk 'part' of 'text', marking that it continues
  * where the chunk cuts a page or unpaged text (MSet::snippet() only knows
  * the chunk). */
@@ -552,28 +484,9 @@ ms_index_snippets::fill(ms_hit_t *hit, const ms_index_stored &stored,
                         const Xapian::MSet *mset)
 {
     const std::string &text = stored.has_body ? stored.body : stored.title;
-    std::vector<ms_index_chunk> chunks = split_chunks(text);
-    std::vector<const ms_index_chunk *> picks;
-    if (chunks.size() > 1) {
-        score_chunks(chunks, text, forms_);
-        std::vector<const ms_index_chunk *> order;
-        for (const ms_index_chunk &part : chunks)
-            order.push_back(&part);
-        std::stable_sort(order.begin(), order.end(),
-                         [](const ms_index_chunk *a, const ms_index_chunk *b) {
-                             return a->score > b->score;
-                         });
-        for (const ms_index_chunk *part : order) {
-            if (picks.size() == wanted_ || part->score == 0)
-                break;
-            picks.push_back(part);
-        }
-        /* Matched by the title or a wildcard only: show the beginning. */
-        if (picks.empty())
-            picks.push_back(&chunks[0]);
-    } else if (chunks.size() == 1) {
-        picks.push_back(&chunks[0]);
-    }
+    std::vector<ms_index_chunk> chunks = ms_index__chunks(text);
+    std::vector<const ms_index_chunk *> picks =
+        ms_index__best_chunks(chunks, text, forms_, wanted_);
 
     std::vector<std::pair<std::string, unsigned>> passages;
     for (const ms_index_chunk *part : picks) {

@@ -1,0 +1,140 @@
+/* filter.cc - a search's filters and date range as one restricting query
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * A filter names a field of ms_schema.h that has a term prefix, by its
+ * name or its param ("language" or "lang"); its value is folded like the
+ * values written at index time. Filters on the same field are ORed,
+ * different fields ANDed (docs/index-schema.md, "Filterable fields"). The
+ * date range follows the one date rule of ms_date.h: a bound names a real
+ * day, month or year, "from" its first day and "to" its last, so a range
+ * takes in the partial dates stored inside it.
+ */
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "index-private.hh"
+#include "ms_date.h"
+
+/* "unknown filter field 'x'", the name (user input) shown printable and
+ * short. */
+static ms_index_status_t
+unknown_field(ms_index_t *idx, const char *field)
+{
+    char name[64];
+    size_t n = 0;
+    for (const char *s = field; *s && n + 1 < sizeof name; s++) {
+        unsigned char c = static_cast<unsigned char>(*s);
+        name[n++] = (c >= 0x20 && c < 0x7f) ? *s : '?';
+    }
+    name[n] = '\0';
+    char text[128];
+    snprintf(text, sizeof text, "unknown filter field '%s'", name);
+    return ms_index__fail(idx, MS_INDEX_BAD_QUERY, text);
+}
+
+/* The filters of 'search': one OR per field, ANDed across fields. */
+static ms_index_status_t
+build_filter(Xapian::Query *out, ms_index_t *idx, const ms_search_t *search)
+{
+    std::vector<std::pair<const ms_index_field *, std::vector<Xapian::Query>>> groups;
+    if (!search->filters)
+        return ms_index__fail(idx, MS_INDEX_BAD_QUERY, "filters missing");
+    for (size_t i = 0; i < search->n_filters; i++) {
+        const ms_field_t *filter = &search->filters[i];
+        if (!filter->name || !filter->value)
+            return ms_index__fail(idx, MS_INDEX_BAD_QUERY,
+                                  "filter without a name or value");
+        const ms_index_field *field = ms_index__field(filter->name, MS_INDEX_FOR_FILTER);
+        if (!field)
+            return unknown_field(idx, filter->name);
+        Xapian::Query term(ms_index__boolean_term(field->prefix, filter->value));
+        bool found = false;
+        for (auto &group : groups) {
+            if (group.first == field) {
+                group.second.push_back(term);
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            groups.emplace_back(field, std::vector<Xapian::Query>{term});
+    }
+    std::vector<Xapian::Query> ands;
+    for (const auto &group : groups)
+        ands.emplace_back(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
+    *out = Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end());
+    return MS_INDEX_OK;
+}
+
+/* 'date' as a bound on the YYYYMMDD value of MS_INDEX_SLOT_DATE into
+ * *out: the key of its first day for 'from', of its last for 'to' (ms_date.h).
+ * NULL or "" leaves *out empty: that end is open. False if the date is
+ * not a real one. */
+static bool
+date_bound(std::string *out, const char *date, ms_date_end_t end)
+{
+    if (!date || !date[0])
+        return true;
+    ms_date_t parsed;
+    if (!ms_date_parse(&parsed, date))
+        return false;
+    char key[9];
+    ms_date_key(key, &parsed, end);
+    *out = key;
+    return true;
+}
+
+/* The date range of 'search' as a query on MS_INDEX_SLOT_DATE in *out,
+ * with *any set when there is one (an empty range is an empty query, which
+ * Xapian treats as matching nothing). Undated documents have no value and
+ * so fall outside any range. */
+static ms_index_status_t
+build_date_range(Xapian::Query *out, bool *any, ms_index_t *idx,
+                 const ms_search_t *search)
+{
+    std::string from, to;
+    if (!date_bound(&from, search->date_from, MS_DATE_FIRST))
+        return ms_index__fail(idx, MS_INDEX_BAD_QUERY,
+                              "invalid date_from (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    if (!date_bound(&to, search->date_to, MS_DATE_LAST))
+        return ms_index__fail(idx, MS_INDEX_BAD_QUERY,
+                              "invalid date_to (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    *any = !from.empty() || !to.empty();
+    if (!from.empty() && !to.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, MS_INDEX_SLOT_DATE, from, to);
+    else if (!from.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_GE, MS_INDEX_SLOT_DATE, from);
+    else if (!to.empty())
+        *out = Xapian::Query(Xapian::Query::OP_VALUE_LE, MS_INDEX_SLOT_DATE, to);
+    return MS_INDEX_OK;
+}
+
+ms_index_status_t
+ms_index__restrictions(Xapian::Query *out, bool *any, ms_index_t *idx,
+                       const ms_search_t *search)
+{
+    std::vector<Xapian::Query> restrictions;
+    if (search->n_filters) {
+        Xapian::Query filter;
+        ms_index_status_t status = build_filter(&filter, idx, search);
+        if (status != MS_INDEX_OK)
+            return status;
+        restrictions.push_back(filter);
+    }
+    Xapian::Query dates;
+    bool dated = false;
+    ms_index_status_t status = build_date_range(&dates, &dated, idx, search);
+    if (status != MS_INDEX_OK)
+        return status;
+    if (dated)
+        restrictions.push_back(dates);
+    *any = !restrictions.empty();
+    if (*any)
+        *out = Xapian::Query(Xapian::Query::OP_AND, restrictions.begin(),
+                             restrictions.end());
+    return MS_INDEX_OK;
+}

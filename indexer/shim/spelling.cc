@@ -1,0 +1,142 @@
+/* spelling.cc - the spelling dictionary a writer keeps in step with its documents
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Every function here is extern "C" and noexcept; all C++ exceptions
+ * are caught and mapped to ms_index_status_t before returning (error.cc).
+ *
+ * The dictionary feeds the "did you mean" corrections of a search
+ * (docs/index-schema.md, "Spelling"). A writer with spelling on counts the
+ * words of every document it puts and adds them at the commit, once a
+ * word; replacing or deleting a document first takes its words out again,
+ * which Xapian never does itself.
+ */
+#include <algorithm>
+#include <cassert>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "index-private.hh"
+
+/* The words TermGenerator adds to the spelling dictionary when it indexes
+ * 'title' and 'body' as ms_index_put() does: each unprefixed word once
+ * per occurrence (the title's wdf of 3 does not count, CJK bigrams do).
+ * They come back as the terms of a scratch document, count as wdf. */
+static Xapian::Document
+spelling_words(const ms_index_stored &stored)
+{
+    Xapian::Document words;
+    Xapian::TermGenerator generator;
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    generator.set_document(words);
+    if (stored.has_title)
+        generator.index_text(stored.title);
+    if (stored.has_body)
+        generator.index_text(stored.body);
+    return words;
+}
+
+/* Without this, words of documents long gone would still be offered as
+ * corrections.
+ *
+ * The words may still be pending (ms_index__spelling_pending). Taking a
+ * count r off a word with p pending occurrences gives what adding the p
+ * and then removing the r would give: p - r stay pending if p >= r, else
+ * r - p go from the dictionary, which Xapian floors at zero as it would
+ * have floored (stored + p) - r. */
+void
+ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
+{
+    ms_index_stored stored = ms_index__decode(idx->writer->get_document(did).get_data());
+    Xapian::Document words = spelling_words(stored);
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end();
+         ++t) {
+        Xapian::termcount remove = t.get_wdf();
+        auto found = pending.find(*t);
+        if (found != pending.end()) {
+            Xapian::termcount held = std::min(found->second, remove);
+            found->second -= held;
+            remove -= held;
+        }
+        if (remove > 0)
+            idx->writer->remove_spelling(*t, remove);
+    }
+}
+
+/* The words TermGenerator's FLAG_SPELLING would have added one
+ * add_spelling() an occurrence, which costs a map lookup and often a
+ * B-tree lookup each. Added at the commit, once a word, they give the same
+ * dictionary (Xapian sums the counts).
+ *
+ * Those words are the unprefixed terms (prefixes are upper case, and the
+ * generator lower-cases words). Each occurrence of a word has a position,
+ * except CJK bigrams, which TermGenerator indexes without positions: a
+ * bigram's occurrences are its wdf less twice the wdf of its title term,
+ * as the title gives it wdf 3 unprefixed and 1 under the title prefix,
+ * the body wdf 1. */
+void
+ms_index__spelling_count(ms_index_t *idx, const Xapian::Document &xdoc)
+{
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            continue;
+        Xapian::termcount occurrences = t.positionlist_count();
+        if (occurrences == 0) {
+            Xapian::termcount title = 0;
+            std::string title_term = MS_SCHEMA_PREFIX_TITLE + term;
+            Xapian::TermIterator s = xdoc.termlist_begin();
+            s.skip_to(title_term);
+            if (s != xdoc.termlist_end() && *s == title_term)
+                title = s.get_wdf();
+            Xapian::termcount wdf = t.get_wdf();
+            occurrences = wdf > 2 * title ? wdf - 2 * title : 0;
+        }
+        if (occurrences > 0)
+            pending[term] += occurrences;
+    }
+}
+
+void
+ms_index__spelling_flush(ms_index_t *idx)
+{
+    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    for (const auto &word : pending) {
+        if (word.second > 0)
+            idx->writer->add_spelling(word.first, word.second);
+    }
+    pending.clear();
+}
+
+/* Empty the dictionary, so that turning the option off also stops the
+ * suggestions. Collect first: the iterator need not survive changes to
+ * what it walks. */
+static void
+clear_dictionary(ms_index_t *idx)
+{
+    ms_index__spelling_pending(idx).clear();
+    std::vector<std::pair<std::string, Xapian::termcount>> words;
+    for (Xapian::TermIterator it = idx->writer->spellings_begin();
+         it != idx->writer->spellings_end(); ++it)
+        words.emplace_back(*it, it.get_termfreq());
+    if (!words.empty())
+        ms_index__ensure_transaction(idx);
+    for (const auto &word : words)
+        idx->writer->remove_spelling(word.first, word.second);
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_set_spelling(ms_index_t *idx, bool enabled) noexcept
+{
+    assert(idx);
+    return ms_index__call_writer(idx, [&] {
+        idx->spelling = enabled;
+        if (!enabled)
+            clear_dictionary(idx);
+        return MS_INDEX_OK;
+    });
+}
