@@ -1,4 +1,4 @@
-/* chunk.cc - a hit's text cut into pages and chunks, and the chunks that match best
+/* chunk.cc - a hit's text cut into pages and chunks, the best chunks first
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

@@ -5,14 +5,15 @@
  *
  * The facets are the fields of ms_schema.h with MS_FIELD_FACET, in the
  * table's order (vocabulary.cc). Their values are boolean terms
- * (docs/index-schema.md), several per document for a multi-valued field. A MatchSpy
- * records every matching document (search.cc checks them all); the counts then come from
- * whichever is cheaper: the term list of each match, walked over the facet prefixes only,
- * or the posting list of each facet value intersected with the matches. Reading a term
- * list costs about a hundred postings (measured: walking term lists made a facet search
- * over 2000 matches 8 times slower), so many matches are counted by posting lists. Either
- * way a document counts once per value, however often the value is repeated or spelt: a
- * term occurs once per document.
+ * (docs/index-schema.md), several per document for a multi-valued field.
+ * A MatchSpy records every matching document (search.cc checks them all);
+ * the counts then come from whichever is cheaper: the term list of each
+ * match, walked over the facet prefixes only, or the posting list of each
+ * facet value intersected with the matches. Reading a term list costs
+ * about a hundred postings (measured: walking term lists made a facet
+ * search over 2000 matches 8 times slower), so many matches are counted by
+ * posting lists. Either way a document counts once per value, however
+ * often the value is repeated or spelt: a term occurs once per document.
  *
  * Terms are folded (lower case), but a delegate should read "Kyrgyzstan",
  * not "kyrgyzstan": for each value, the stored data of the first public

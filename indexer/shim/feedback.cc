@@ -1,4 +1,4 @@
-/* feedback.cc - pseudo relevance feedback: the best hits' words reorder a search
+/* feedback.cc - pseudo relevance feedback: the best hits reorder a search
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

@@ -1,4 +1,4 @@
-/* query.cc - parsing a search's query: operators, plain words, synonym phrases, spelling
+/* query.cc - parsing a query: operators, plain words, synonyms, spelling
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

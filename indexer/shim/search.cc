@@ -1,4 +1,4 @@
-/* search.cc - running a search: ranking, the page of hits, totals, facets and snippets
+/* search.cc - running a search: ranking, page, totals, facets, snippets
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

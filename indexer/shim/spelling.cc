@@ -1,4 +1,4 @@
-/* spelling.cc - the spelling dictionary a writer keeps in step with its documents
+/* spelling.cc - the spelling dictionary a writer keeps in step
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

@@ -1,4 +1,4 @@
-/* vocabulary.cc - the index's fields and languages (ms_schema.h) as the shim reads them
+/* vocabulary.cc - the fields and languages of ms_schema.h, read by the shim
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

@@ -1,4 +1,4 @@
-/* words.cc - a query's text before parsing: limits, capitals, plain words, symbols
+/* words.cc - a query's text before parsing: limits, capitals, plain words
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT

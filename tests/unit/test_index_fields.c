@@ -1,4 +1,4 @@
-/* test_index_fields.c - every filter and facet field of the table works end to end
+/* test_index_fields.c - every filter and facet field of the table, end to end
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
