@@ -47,33 +47,13 @@ typedef struct loader {
     const char *path;
 } loader_t;
 
-static void set_error(ms_config_error_t *err, const char *path, size_t line,
-                      size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void
-set_error(ms_config_error_t *err, const char *path, size_t line, size_t column,
-          const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL)
-        return;
-    snprintf(err->file, sizeof(err->file), "%s", path);
-    err->line = line > UINT_MAX ? UINT_MAX : (unsigned)line;
-    err->column = column > UINT_MAX ? UINT_MAX : (unsigned)column;
-    va_start(ap, fmt);
-    vsnprintf(err->text, sizeof(err->text), fmt, ap);
-    va_end(ap);
-}
-
 /* "name: reason" at the start of 'node'. */
 static void
 set_node_error(loader_t *ld, const yaml_node_t *node, const char *name,
                const char *reason)
 {
-    set_error(ld->err, ld->path, node->start_mark.line + 1, node->start_mark.column + 1,
-              "%s: %s", name, reason);
+    ms_file_error_set(ld->err, ld->path, node->start_mark.line + 1,
+                      node->start_mark.column + 1, "%s: %s", name, reason);
 }
 
 /* Messages are one line and bounded: control bytes in a key (a quoted
@@ -149,7 +129,7 @@ set_leaf(loader_t *ld, size_t index, const yaml_node_t *value)
         ms_config__set(ld->cfg, key, (const char *)value->data.scalar.value,
                        value->data.scalar.length, ld->base_dir, reason, sizeof(reason));
     if (status == MS_CONFIG__NOMEM) {
-        set_error(ld->err, ld->path, 0, 0, "out of memory");
+        ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
         goto out;
     }
     if (status != 0) {
@@ -189,9 +169,10 @@ walk_mapping(loader_t *ld, const yaml_node_t *node, const char *prefix)
 
         assert(key != NULL && value != NULL);
         if (key->type != YAML_SCALAR_NODE) {
-            set_error(ld->err, ld->path, key->start_mark.line + 1,
-                      key->start_mark.column + 1, "%s%sexpected a scalar key, found %s",
-                      prefix, prefix_len > 0 ? ": " : "", node_kind(key));
+            ms_file_error_set(ld->err, ld->path, key->start_mark.line + 1,
+                              key->start_mark.column + 1,
+                              "%s%sexpected a scalar key, found %s", prefix,
+                              prefix_len > 0 ? ": " : "", node_kind(key));
             status = -1;
             goto out;
         }
@@ -202,10 +183,10 @@ walk_mapping(loader_t *ld, const yaml_node_t *node, const char *prefix)
         for (yaml_node_pair_t *prev = start; prev < pair; prev++) {
             yaml_node_t *other = yaml_document_get_node(ld->doc, prev->key);
             if (other->type == YAML_SCALAR_NODE && scalar_equal(key, other)) {
-                set_error(ld->err, ld->path, key->start_mark.line + 1,
-                          key->start_mark.column + 1,
-                          "%s: duplicate key (first at line %zu)", shown,
-                          other->start_mark.line + 1);
+                ms_file_error_set(ld->err, ld->path, key->start_mark.line + 1,
+                                  key->start_mark.column + 1,
+                                  "%s: duplicate key (first at line %zu)", shown,
+                                  other->start_mark.line + 1);
                 status = -1;
                 goto out;
             }
@@ -272,21 +253,21 @@ set_yaml_error(const yaml_parser_t *parser, const char *path, const char *buf, s
 
     switch (parser->error) {
     case YAML_MEMORY_ERROR:
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         break;
     case YAML_READER_ERROR:
         offset_position(buf, len, parser->problem_offset, &line, &column);
-        set_error(err, path, line, column, "%s", problem);
+        ms_file_error_set(err, path, line, column, "%s", problem);
         break;
     default:
         line = parser->problem_mark.line + 1;
         column = parser->problem_mark.column + 1;
         if (parser->context != NULL)
-            set_error(err, path, line, column, "%s (%s at line %zu, column %zu)", problem,
-                      parser->context, parser->context_mark.line + 1,
-                      parser->context_mark.column + 1);
+            ms_file_error_set(err, path, line, column, "%s (%s at line %zu, column %zu)",
+                              problem, parser->context, parser->context_mark.line + 1,
+                              parser->context_mark.column + 1);
         else
-            set_error(err, path, line, column, "%s", problem);
+            ms_file_error_set(err, path, line, column, "%s", problem);
         break;
     }
 }
@@ -300,13 +281,14 @@ read_file(char **out, size_t *out_len, const char *path, ms_config_error_t *err)
     case MS_FILE_OK:
         return 0;
     case MS_FILE_IO:
-        set_error(err, path, 0, 0, "%s", strerror(errno));
+        ms_file_error_set(err, path, 0, 0, "%s", strerror(errno));
         return -1;
     case MS_FILE_TOO_BIG:
-        set_error(err, path, 0, 0, "larger than %d bytes", MS_CONFIG_MAX_FILE_SIZE);
+        ms_file_error_set(err, path, 0, 0, "larger than %d bytes",
+                          MS_CONFIG_MAX_FILE_SIZE);
         return -1;
     default:
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         return -1;
     }
 }
@@ -329,19 +311,19 @@ config_dir(char **out, const char *path, ms_config_error_t *err)
     else
         dir = strdup(".");
     if (dir == NULL) {
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         goto out;
     }
     if (dir[0] != '/') {
         char *joined;
         if (getcwd(cwd, sizeof(cwd)) == NULL) {
-            set_error(err, path, 0, 0, "cannot resolve the current directory: %s",
-                      strerror(errno));
+            ms_file_error_set(err, path, 0, 0, "cannot resolve the current directory: %s",
+                              strerror(errno));
             goto out;
         }
         joined = ms_config__join_path(cwd, strcmp(dir, ".") == 0 ? "" : dir);
         if (joined == NULL) {
-            set_error(err, path, 0, 0, "out of memory");
+            ms_file_error_set(err, path, 0, 0, "out of memory");
             goto out;
         }
         free(dir);
@@ -364,7 +346,7 @@ load_document(loader_t *ld, const char *buf, size_t len)
     int status = -1, have_doc = 0, have_extra = 0;
 
     if (!yaml_parser_initialize(&parser)) {
-        set_error(ld->err, ld->path, 0, 0, "out of memory");
+        ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
         return -1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
@@ -378,9 +360,9 @@ load_document(loader_t *ld, const char *buf, size_t len)
     root = yaml_document_get_root_node(&doc);
     if (root != NULL && !is_null(root)) {
         if (root->type != YAML_MAPPING_NODE) {
-            set_error(ld->err, ld->path, root->start_mark.line + 1,
-                      root->start_mark.column + 1,
-                      "expected a mapping at the top level, found %s", node_kind(root));
+            ms_file_error_set(
+                ld->err, ld->path, root->start_mark.line + 1, root->start_mark.column + 1,
+                "expected a mapping at the top level, found %s", node_kind(root));
             goto out;
         }
         if (walk_mapping(ld, root, "") != 0)
@@ -395,8 +377,8 @@ load_document(loader_t *ld, const char *buf, size_t len)
     have_extra = 1;
     root = yaml_document_get_root_node(&extra);
     if (root != NULL) {
-        set_error(ld->err, ld->path, root->start_mark.line + 1,
-                  root->start_mark.column + 1, "expected a single YAML document");
+        ms_file_error_set(ld->err, ld->path, root->start_mark.line + 1,
+                          root->start_mark.column + 1, "expected a single YAML document");
         goto out;
     }
     status = 0;
@@ -429,13 +411,13 @@ ms_config_load(ms_config_t **out, const char *path, ms_config_error_t *err)
     ld.seen = calloc(ms_config__key_count, sizeof(*ld.seen));
     ld.marks = calloc(ms_config__key_count, sizeof(*ld.marks));
     if (ld.seen == NULL || ld.marks == NULL || ms_config_defaults(&cfg) != 0) {
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         goto out;
     }
     free(cfg->source);
     cfg->source = strdup(path);
     if (cfg->source == NULL) {
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         goto out;
     }
     ld.cfg = cfg;
@@ -446,9 +428,9 @@ ms_config_load(ms_config_t **out, const char *path, ms_config_error_t *err)
     if (ms_config__check(cfg, ld.seen, &blamed, reason, sizeof(reason)) != 0) {
         /* An unset key has no place in the file; point at the file's start. */
         yaml_mark_t mark = ld.marks[blamed];
-        set_error(err, path, ld.seen[blamed] ? mark.line + 1 : 1,
-                  ld.seen[blamed] ? mark.column + 1 : 1, "%s: %s",
-                  ms_config__keys[blamed].name, reason);
+        ms_file_error_set(err, path, ld.seen[blamed] ? mark.line + 1 : 1,
+                          ld.seen[blamed] ? mark.column + 1 : 1, "%s: %s",
+                          ms_config__keys[blamed].name, reason);
         goto out;
     }
     *out = cfg;
@@ -508,19 +490,4 @@ ms_config_free(ms_config_t *cfg)
     }
     free(cfg->source);
     free(cfg);
-}
-
-const char *
-ms_config_error_format(const ms_config_error_t *err, char *buf, size_t size)
-{
-    assert(err != NULL && buf != NULL);
-    if (size == 0)
-        return buf;
-    if (err->file[0] == '\0')
-        snprintf(buf, size, "%s", err->text);
-    else if (err->line == 0)
-        snprintf(buf, size, "%s: %s", err->file, err->text);
-    else
-        snprintf(buf, size, "%s:%u:%u: %s", err->file, err->line, err->column, err->text);
-    return buf;
 }

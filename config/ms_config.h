@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ms_error.h"
 #include "ms_log.h"
 
 typedef struct ms_config {
@@ -69,15 +70,11 @@ typedef struct ms_config {
     } log;
 } ms_config_t;
 
-/* Filled on failure by ms_config_load(). Owned by the caller; nothing is
- * allocated on the error path. line and column are 1-based, 0 when the
- * error is not tied to a place in the file (cannot open it, say). */
-typedef struct ms_config_error {
-    char file[256];
-    unsigned line;
-    unsigned column;
-    char text[256]; /* "key: reason", or just "reason" */
-} ms_config_error_t;
+/* Filled on failure by ms_config_load() (common/ms_error.h): owned by the
+ * caller, nothing allocated on the error path; line and column 0 when the
+ * error is not tied to a place in the file (cannot open it, say); text
+ * "key: reason", or just "reason". Format it with ms_file_error_format(). */
+typedef ms_file_error_t ms_config_error_t;
 
 /* Load and validate the config at 'path'.
  *
@@ -93,9 +90,5 @@ int ms_config_defaults(ms_config_t **out);
 
 /* Free a config. Accepts NULL. */
 void ms_config_free(ms_config_t *cfg);
-
-/* Format 'err' as "file:line:column: text" (or "file: text" when it has no
- * position) into 'buf' of 'size' bytes. Returns 'buf'. */
-const char *ms_config_error_format(const ms_config_error_t *err, char *buf, size_t size);
 
 #endif /* MS_CONFIG_H */

@@ -94,7 +94,7 @@ load_config(ms_server_t *server, bool check_only)
     char message[600];
 
     if (ms_config_load(&server->base, server->config_path, &err) != 0) {
-        ms_config_error_format(&err, message, sizeof(message));
+        ms_file_error_format(&err, message, sizeof(message));
         if (check_only)
             fprintf(stderr, "%s\n", message);
         else
@@ -138,7 +138,7 @@ reload(ms_server_t *server)
 
     if (ms_config_load(&fresh, server->config_path, &err) != 0) {
         ms_log(MS_LOG_ERR, "config reload failed, keeping the running config: %s",
-               ms_config_error_format(&err, message, sizeof(message)));
+               ms_file_error_format(&err, message, sizeof(message)));
         return;
     }
     cfg = *server->base;

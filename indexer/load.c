@@ -210,7 +210,7 @@ fail_unreadable(ms_run_ctx_t *run, const struct loading *load,
 
     if (load->reason[0])
         return ms_run__fail_file(run, load->file, load->reason, NULL, true);
-    ms_archive_error_format(err, text, sizeof(text));
+    ms_file_error_format(err, text, sizeof(text));
     if (strcmp(err->file, full) != 0)
         snprintf(reason, sizeof(reason), "%s", text); /* another file's fault */
     else if (err->line)

@@ -264,7 +264,7 @@ main(int argc, char **argv)
     if ((rc = parse_command_line(&cli, argc, argv)) >= 0)
         return rc;
     if (ms_config_load(&cfg, cli.config_path, &cfg_err) != 0) {
-        fprintf(stderr, "%s\n", ms_config_error_format(&cfg_err, text, sizeof(text)));
+        fprintf(stderr, "%s\n", ms_file_error_format(&cfg_err, text, sizeof(text)));
         rc = MS_EXIT_USAGE;
     } else if (cli.check_only) {
         printf("%s: ok\n", cli.config_path);

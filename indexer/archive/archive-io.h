@@ -24,10 +24,6 @@
 /* Point 'err' (may be NULL) at 'file' with no position or text yet. */
 void ms_archive__error_reset(ms_archive_error_t *err, const char *file);
 
-/* Set the position and text of 'err' (may be NULL), keeping its file. */
-void ms_archive__set_error(ms_archive_error_t *err, unsigned line, unsigned column,
-                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 /* The 1-based line and column (in characters) of byte 'offset' of 'text'. */
 void ms_archive__position(const char *text, size_t offset, unsigned *line,
                           unsigned *column);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "archive-io.h"
+#include "ms_error.h"
 #include "ms_utf8.h"
 
 /* Errors */
@@ -31,31 +32,6 @@ ms_archive__error_reset(ms_archive_error_t *err, const char *file)
     err->line = 0;
     err->column = 0;
     err->text[0] = '\0';
-}
-
-void
-ms_archive__set_error(ms_archive_error_t *err, unsigned line, unsigned column,
-                      const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err)
-        return;
-    err->line = line;
-    err->column = column;
-    va_start(ap, fmt);
-    vsnprintf(err->text, sizeof(err->text), fmt, ap);
-    va_end(ap);
-}
-
-const char *
-ms_archive_error_format(const ms_archive_error_t *err, char *buf, size_t size)
-{
-    if (err->line > 0)
-        snprintf(buf, size, "%s:%u:%u: %s", err->file, err->line, err->column, err->text);
-    else
-        snprintf(buf, size, "%s: %s", err->file, err->text);
-    return buf;
 }
 
 void
@@ -85,18 +61,18 @@ ms_archive__text_check(const char *data, size_t len, unsigned flags,
     size_t bad;
 
     if (len == 0 && (flags & MS_ARCHIVE__TEXT_NOT_EMPTY)) {
-        ms_archive__set_error(err, 0, 0, "empty file");
+        ms_file_error_set(err, NULL, 0, 0, "empty file");
         return MS_ARCHIVE_INVALID;
     }
     if (ms_utf8_valid(data, len, &bad))
         return MS_ARCHIVE_OK;
     ms_archive__position(data, bad, &line, &column);
     if (document && data[bad] == '\0')
-        ms_archive__set_error(err, line, column, "contains a NUL byte; not a text file");
+        ms_file_error_set(err, NULL, line, column,
+                          "contains a NUL byte; not a text file");
     else
-        ms_archive__set_error(err, line, column, "not valid UTF-8 (byte 0x%02X)%s",
-                              (unsigned char)data[bad],
-                              document ? "; convert the file" : "");
+        ms_file_error_set(err, NULL, line, column, "not valid UTF-8 (byte 0x%02X)%s",
+                          (unsigned char)data[bad], document ? "; convert the file" : "");
     return MS_ARCHIVE_INVALID;
 }
 
@@ -111,16 +87,16 @@ ms_archive__open_regular(int *fd, off_t *size, const char *full, size_t max,
     /* O_NONBLOCK: a FIFO swapped in after the walk must not block us. */
     *fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (*fd < 0 || fstat(*fd, &st) != 0) {
-        ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+        ms_file_error_set(err, NULL, 0, 0, "cannot read: %s", strerror(errno));
         return MS_ARCHIVE_IO;
     }
     if (!S_ISREG(st.st_mode)) {
-        ms_archive__set_error(err, 0, 0, "not a regular file");
+        ms_file_error_set(err, NULL, 0, 0, "not a regular file");
         return MS_ARCHIVE_INVALID;
     }
     if (max > 0 && (size_t)st.st_size > max) {
-        ms_archive__set_error(err, 0, 0, "%lld bytes, over %s (%zu)",
-                              (long long)st.st_size, limit, max);
+        ms_file_error_set(err, NULL, 0, 0, "%lld bytes, over %s (%zu)",
+                          (long long)st.st_size, limit, max);
         return MS_ARCHIVE_INVALID;
     }
     *size = st.st_size;
@@ -144,7 +120,7 @@ ms_archive__read_file(char **out, size_t *len, const char *full, size_t max,
         goto out;
     data = malloc((size_t)size + 1);
     if (!data) {
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
         status = MS_ARCHIVE_NOMEM;
         goto out;
     }
@@ -154,7 +130,7 @@ ms_archive__read_file(char **out, size_t *len, const char *full, size_t max,
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+            ms_file_error_set(err, NULL, 0, 0, "cannot read: %s", strerror(errno));
             status = MS_ARCHIVE_IO;
             goto out;
         }

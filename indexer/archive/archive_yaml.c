@@ -31,14 +31,14 @@ syntax_error(ms_archive_error_t *err, const yaml_parser_t *parser, const char *t
         column = (unsigned)parser->problem_mark.column + 1;
     }
     if (parser->context)
-        ms_archive__set_error(err, line, column, "invalid YAML: %s %s started at %u:%u",
-                              parser->problem ? parser->problem : "syntax error",
-                              parser->context,
-                              first_line + (unsigned)parser->context_mark.line,
-                              (unsigned)parser->context_mark.column + 1);
+        ms_file_error_set(err, NULL, line, column, "invalid YAML: %s %s started at %u:%u",
+                          parser->problem ? parser->problem : "syntax error",
+                          parser->context,
+                          first_line + (unsigned)parser->context_mark.line,
+                          (unsigned)parser->context_mark.column + 1);
     else
-        ms_archive__set_error(err, line, column, "invalid YAML: %s",
-                              parser->problem ? parser->problem : "syntax error");
+        ms_file_error_set(err, NULL, line, column, "invalid YAML: %s",
+                          parser->problem ? parser->problem : "syntax error");
 }
 
 ms_archive_status_t
@@ -91,9 +91,9 @@ ms_archive__yaml_error(ms_archive_error_t *err, unsigned first_line,
     unsigned column = (unsigned)node->start_mark.column + 1;
 
     if (key)
-        ms_archive__set_error(err, line, column, "%s: %s", key, reason);
+        ms_file_error_set(err, NULL, line, column, "%s: %s", key, reason);
     else
-        ms_archive__set_error(err, line, column, "%s", reason);
+        ms_file_error_set(err, NULL, line, column, "%s", reason);
 }
 
 const char *

@@ -220,9 +220,9 @@ ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
     if (!doc->id) {
         status = ms_archive_id_derive(&doc->id, doc->path);
         if (status == MS_ARCHIVE_INVALID)
-            ms_archive__set_error(err, 0, 0,
-                                  "the id derived from the path is empty or longer than "
-                                  "200 bytes; shorten the path or set an id");
+            ms_file_error_set(err, NULL, 0, 0,
+                              "the id derived from the path is empty or longer than "
+                              "200 bytes; shorten the path or set an id");
         if (status != MS_ARCHIVE_OK)
             goto out;
         status = MS_ARCHIVE_NOMEM;
@@ -239,6 +239,6 @@ ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     return status;
 }

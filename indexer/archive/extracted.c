@@ -90,13 +90,13 @@ ms_archive__doc_from_extract(ms_archive_doc_t **out, const char *path,
 
     *out = NULL;
     if (!result->text || result->text_length == 0) {
-        ms_archive__set_error(err, 0, 0, "no text in the file");
+        ms_file_error_set(err, NULL, 0, 0, "no text in the file");
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
     if (!ms_utf8_valid(result->text, result->text_length, &bad)) {
-        ms_archive__set_error(err, 0, 0, "extracted text is not valid UTF-8 at byte %zu",
-                              bad);
+        ms_file_error_set(err, NULL, 0, 0,
+                          "extracted text is not valid UTF-8 at byte %zu", bad);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -119,7 +119,7 @@ ms_archive__doc_from_extract(ms_archive_doc_t **out, const char *path,
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     ms_archive__meta_clear(&meta);
     ms_archive_doc_free(doc);
     return status;
@@ -131,17 +131,17 @@ extract_failed(ms_extract_status_t status, const char *reason, ms_archive_error_
 {
     switch (status) {
     case MS_EXTRACT_NOMEM:
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
         return MS_ARCHIVE_NOMEM;
     case MS_EXTRACT_IO:
-        ms_archive__set_error(err, 0, 0, "%s", reason[0] ? reason : "cannot read");
+        ms_file_error_set(err, NULL, 0, 0, "%s", reason[0] ? reason : "cannot read");
         return MS_ARCHIVE_IO;
     case MS_EXTRACT_OK:
     case MS_EXTRACT_INVALID:
     case MS_EXTRACT_LIMIT:
         break;
     }
-    ms_archive__set_error(err, 0, 0, "%s", reason[0] ? reason : "cannot extract text");
+    ms_file_error_set(err, NULL, 0, 0, "%s", reason[0] ? reason : "cannot extract text");
     return MS_ARCHIVE_INVALID;
 }
 
@@ -165,7 +165,7 @@ ms_archive__load_extracted(const ms_archive__source_t *src)
     if (status != MS_ARCHIVE_OK)
         return status;
     if (size == 0) {
-        ms_archive__set_error(src->err, 0, 0, "empty file");
+        ms_file_error_set(src->err, NULL, 0, 0, "empty file");
         return MS_ARCHIVE_INVALID;
     }
     reason[0] = '\0';

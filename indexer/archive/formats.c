@@ -97,7 +97,7 @@ ms_archive_load_each(const char *root, const char *path, const ms_archive_option
     ms_archive__full_path(full, sizeof(full), root, path);
     ms_archive__error_reset(err, full);
     if (!format) {
-        ms_archive__set_error(err, 0, 0, "unsupported file type");
+        ms_file_error_set(err, NULL, 0, 0, "unsupported file type");
         return MS_ARCHIVE_INVALID;
     }
     status = ms_archive__layers_load(&staff, root, path, format->many, err);
@@ -161,13 +161,13 @@ ms_archive_load(ms_archive_docset_t **out, const char *root, const char *path,
     *out = NULL;
     if (!set) {
         ms_archive__error_reset(err, path);
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
         return MS_ARCHIVE_NOMEM;
     }
     status =
         ms_archive_load_each(root, path, opts, collect_doc, collect_warning, set, err);
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     if (status != MS_ARCHIVE_OK) {
         ms_archive_docset_free(set);
         return status;
@@ -199,8 +199,9 @@ parser_for(const char *path, ms_archive_error_t *err)
     const ms_archive__format_t *format = ms_archive__format_for(path);
 
     if (!format || !format->parse) {
-        ms_archive__set_error(
-            err, 0, 0, format ? "not a text or Markdown file" : "unsupported file type");
+        ms_file_error_set(err, NULL, 0, 0,
+                          format ? "not a text or Markdown file"
+                                 : "unsupported file type");
         return NULL;
     }
     return format;

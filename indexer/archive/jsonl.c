@@ -229,10 +229,10 @@ add_value(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
 
     if (reason) {
         if (strcmp(reason, "expected a single value") == 0)
-            ms_archive__set_error(p, 0, column, "%s: expected a single value, found %s",
-                                  written, json_kind(value));
+            ms_file_error_set(p, NULL, 0, column, "%s: expected a single value, found %s",
+                              written, json_kind(value));
         else
-            ms_archive__set_error(p, 0, column, "%s: %s", written, reason);
+            ms_file_error_set(p, NULL, 0, column, "%s: %s", written, reason);
         return MS_ARCHIVE_INVALID;
     }
     if (json_is_null(value))
@@ -245,7 +245,7 @@ add_value(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
         goto out;
     reason = ms_archive__value_check(key, text, &stored, buf, sizeof(buf));
     if (reason) {
-        ms_archive__set_error(p, 0, column, "%s: %s", written, reason);
+        ms_file_error_set(p, NULL, 0, column, "%s: %s", written, reason);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -264,13 +264,13 @@ read_body(const char **body, ms_archive_error_t *p, unsigned column, const char 
     if (json_is_null(value))
         return MS_ARCHIVE_OK;
     if (!json_is_string(value)) {
-        ms_archive__set_error(p, 0, column, "%s: must be text, found %s", key,
-                              json_kind(value));
+        ms_file_error_set(p, NULL, 0, column, "%s: must be text, found %s", key,
+                          json_kind(value));
         return MS_ARCHIVE_INVALID;
     }
     if (*body) {
-        ms_archive__set_error(p, 0, column, "%s: give either text or body, not both",
-                              key);
+        ms_file_error_set(p, NULL, 0, column, "%s: give either text or body, not both",
+                          key);
         return MS_ARCHIVE_INVALID;
     }
     *body = json_string_value(value);
@@ -288,16 +288,15 @@ read_values(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
     size_t i;
 
     if (json_is_object(value)) {
-        ms_archive__set_error(p, 0, column, "%s: expected %s, found an object", written,
-                              key->list ? "a value or a list of values"
-                                        : "a single value");
+        ms_file_error_set(p, NULL, 0, column, "%s: expected %s, found an object", written,
+                          key->list ? "a value or a list of values" : "a single value");
         return MS_ARCHIVE_INVALID;
     }
     if (!json_is_array(value))
         return add_value(meta, p, column, written, key, value);
     if (!key->list) {
-        ms_archive__set_error(p, 0, column, "%s: expected a single value, found a list",
-                              written);
+        ms_file_error_set(p, NULL, 0, column, "%s: expected a single value, found a list",
+                          written);
         return MS_ARCHIVE_INVALID;
     }
     status = ms_archive__meta_add(meta, key->name, NULL, 0);
@@ -306,9 +305,9 @@ read_values(ms_archive_meta_t *meta, ms_archive_error_t *p, unsigned column,
         if (status != MS_ARCHIVE_OK)
             break;
         if (json_is_array(item) || json_is_object(item)) {
-            ms_archive__set_error(p, 0, column,
-                                  "%s: expected a value in the list, found %s", written,
-                                  json_kind(item));
+            ms_file_error_set(p, NULL, 0, column,
+                              "%s: expected a value in the list, found %s", written,
+                              json_kind(item));
             return MS_ARCHIVE_INVALID;
         }
         status = add_value(meta, p, column, written, key, item);
@@ -333,7 +332,7 @@ read_object(ms_archive_meta_t *meta, const char **body, ms_archive_error_t *p,
         ms_archive_key_t key;
 
         if (!written[0]) {
-            ms_archive__set_error(p, 0, column, "keys must be non-empty names");
+            ms_file_error_set(p, NULL, 0, column, "keys must be non-empty names");
             return MS_ARCHIVE_INVALID;
         }
         ms_archive__key(&key, written);
@@ -367,19 +366,19 @@ read_line(ms_archive_doc_t **out, ms_archive_error_t *p, struct seen *seen,
 
     *out = NULL;
     if (!ms_utf8_valid(line, len, &bad)) {
-        ms_archive__set_error(p, 0, column_of(line, bad), "not valid UTF-8 (byte 0x%02X)",
-                              (unsigned char)line[bad]);
+        ms_file_error_set(p, NULL, 0, column_of(line, bad),
+                          "not valid UTF-8 (byte 0x%02X)", (unsigned char)line[bad]);
         goto out;
     }
     object = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!object) {
-        ms_archive__set_error(p, 0, jerr.column > 0 ? (unsigned)jerr.column : 1,
-                              "invalid JSON: %s", jerr.text);
+        ms_file_error_set(p, NULL, 0, jerr.column > 0 ? (unsigned)jerr.column : 1,
+                          "invalid JSON: %s", jerr.text);
         goto out;
     }
     if (!json_is_object(object)) {
-        ms_archive__set_error(p, 0, 1, "expected a JSON object, found %s",
-                              json_kind(object));
+        ms_file_error_set(p, NULL, 0, 1, "expected a JSON object, found %s",
+                          json_kind(object));
         goto out;
     }
     status = read_object(&own, &body, p, object, line, len);
@@ -387,15 +386,14 @@ read_line(ms_archive_doc_t **out, ms_archive_error_t *p, struct seen *seen,
         goto out;
     id = ms_archive__meta_get(&own, "id");
     if (!id || id->n_values == 0) {
-        ms_archive__set_error(p, 0, 1, "id: missing; every JSON line needs its own id");
+        ms_file_error_set(p, NULL, 0, 1, "id: missing; every JSON line needs its own id");
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
     earlier = seen_find(seen, id->values[0]);
     if (earlier) {
-        ms_archive__set_error(p, 0, value_column(line, len, "id"),
-                              "id: %s is already used at line %lu", id->values[0],
-                              earlier);
+        ms_file_error_set(p, NULL, 0, value_column(line, len, "id"),
+                          "id: %s is already used at line %lu", id->values[0], earlier);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -413,7 +411,7 @@ read_line(ms_archive_doc_t **out, ms_archive_error_t *p, struct seen *seen,
     if (status == MS_ARCHIVE_OK && !seen_add(seen, doc->id, number))
         status = MS_ARCHIVE_NOMEM;
     if (status == MS_ARCHIVE_INVALID)
-        ms_archive__set_error(p, 0, 1, "%s", err.text);
+        ms_file_error_set(p, NULL, 0, 1, "%s", err.text);
     if (status != MS_ARCHIVE_OK)
         goto out;
     *out = doc;
@@ -509,8 +507,9 @@ take_line(struct reader *r, bool too_long)
         return MS_ARCHIVE_OK; /* blank lines separate nothing and cost nothing */
     r->n_lines++;
     if (too_long) {
-        ms_archive__set_error(
-            &p, 0, 1, "line longer than " MS_ARCHIVE__MAX_SIZE_KEY " (%zu bytes)", max);
+        ms_file_error_set(&p, NULL, 0, 1,
+                          "line longer than " MS_ARCHIVE__MAX_SIZE_KEY " (%zu bytes)",
+                          max);
         status = MS_ARCHIVE_INVALID;
     } else {
         status = read_line(&doc, &p, &r->seen, text, len, r->number, r->path, r->staff,
@@ -551,21 +550,21 @@ ms_archive__jsonl_read(FILE *in, const char *path, const char *display,
     if (r.line.status == MS_BUF_NOMEM) {
         status = MS_ARCHIVE_NOMEM;
     } else if (ferror(in)) {
-        ms_archive__set_error(err, 0, 0, "cannot read: %s", strerror(errno));
+        ms_file_error_set(err, NULL, 0, 0, "cannot read: %s", strerror(errno));
         status = MS_ARCHIVE_IO;
     } else if (r.n_lines == 0) {
-        ms_archive__set_error(err, 0, 0, "empty file: no JSON lines");
+        ms_file_error_set(err, NULL, 0, 0, "empty file: no JSON lines");
         status = MS_ARCHIVE_INVALID;
     } else if (r.n_good == 0) {
-        ms_archive__set_error(err, (unsigned)r.first_line, r.first.column,
-                              "no valid line (%lu bad); the first: %s", r.n_lines,
-                              r.first.text);
+        ms_file_error_set(err, NULL, (unsigned)r.first_line, r.first.column,
+                          "no valid line (%lu bad); the first: %s", r.n_lines,
+                          r.first.text);
         status = MS_ARCHIVE_INVALID;
     }
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     seen_free(&r.seen);
     ms_buf_free(&r.line);
     return status;
@@ -584,7 +583,7 @@ ms_archive__load_jsonl(const ms_archive__source_t *src)
     status = ms_archive__open_regular(&fd, &size, src->full, 0, MS_ARCHIVE__MAX_SIZE_KEY,
                                       src->err);
     if (status == MS_ARCHIVE_OK && !(in = fdopen(fd, "r"))) {
-        ms_archive__set_error(src->err, 0, 0, "cannot read: %s", strerror(errno));
+        ms_file_error_set(src->err, NULL, 0, 0, "cannot read: %s", strerror(errno));
         status = MS_ARCHIVE_IO;
     }
     if (!in && fd >= 0)

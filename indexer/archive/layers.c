@@ -149,7 +149,7 @@ ms_archive__layers_load(ms_archive_meta_t *out, const char *root, const char *pa
     ms_archive_status_t status = each_candidate(path, merge_candidate, &l);
 
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     return status;
 }
 

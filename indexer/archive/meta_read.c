@@ -151,9 +151,9 @@ ms_archive__meta_yaml(ms_archive_meta_t *out, struct yaml_document_s *ydoc,
     ms_archive_status_t status = MS_ARCHIVE_OK;
 
     if (n_pairs > META_MAX_KEYS) {
-        ms_archive__set_error(err, first_line + (unsigned)mapping->start_mark.line,
-                              (unsigned)mapping->start_mark.column + 1,
-                              "more than %d keys", META_MAX_KEYS);
+        ms_file_error_set(err, NULL, first_line + (unsigned)mapping->start_mark.line,
+                          (unsigned)mapping->start_mark.column + 1, "more than %d keys",
+                          META_MAX_KEYS);
         return MS_ARCHIVE_INVALID;
     }
     /* Key by key, so the first problem in the file is the one reported. */

@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "ms_error.h"
 #include "ms_extract.h"
 #include "ms_index.h"
 
@@ -47,21 +48,11 @@ typedef enum ms_archive_status {
     MS_ARCHIVE_IO       /* the file or folder cannot be read */
 } ms_archive_status_t;
 
-/* Why a file cannot be indexed. Owned by the caller; nothing is allocated
- * on the error path. line and column are 1-based (column counts
- * characters), 0 when the problem has no place in the file. text is
- * "key: reason" for a front matter key, otherwise just "reason". */
-typedef struct ms_archive_error {
-    char file[4096];
-    unsigned line;
-    unsigned column;
-    char text[256];
-} ms_archive_error_t;
-
-/* Format 'err' as "file:line:column: text", or "file: text" when it has
- * no position, into 'buf' of 'size' bytes. Returns 'buf'. */
-const char *ms_archive_error_format(const ms_archive_error_t *err, char *buf,
-                                    size_t size);
+/* Why a file cannot be indexed (common/ms_error.h): file, line and column
+ * (1-based, in characters; 0 when the problem has no place in the file)
+ * and text, "key: reason" for a front matter key, otherwise "reason".
+ * Format it with ms_file_error_format(). */
+typedef ms_file_error_t ms_archive_error_t;
 
 /* A metadata field owned by its document. */
 typedef struct ms_archive_field {

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "ms_error.h"
 #include "ms_index.h"
 
 /* Largest synonyms file read, and longest entry (the index's limit). */
@@ -34,15 +35,10 @@ typedef enum ms_synonyms_status {
     MS_SYNONYMS_INVALID    /* not YAML, or not a list of groups of strings */
 } ms_synonyms_status_t;
 
-/* Why a synonyms file cannot be used. Owned by the caller; nothing is
- * allocated on the error path. line and column are 1-based (column counts
+/* Why a synonyms file cannot be used (common/ms_error.h): owned by the
+ * caller, nothing allocated on the error path; line and column 1-based (in
  * characters), 0 when the problem has no place in the file. */
-typedef struct ms_synonyms_error {
-    char file[256];
-    unsigned line;
-    unsigned column;
-    char text[256];
-} ms_synonyms_error_t;
+typedef ms_file_error_t ms_synonyms_error_t;
 
 /* The groups of one file. Every string and array is owned by the object. */
 typedef struct ms_synonyms {

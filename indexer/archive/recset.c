@@ -336,7 +336,7 @@ read_set(struct recset *rs, yaml_document_t *ydoc)
     size_t n_items;
 
     if (!root) {
-        ms_archive__set_error(rs->err, 0, 0, "empty file");
+        ms_file_error_set(rs->err, NULL, 0, 0, "empty file");
         return MS_ARCHIVE_INVALID;
     }
     status = read_meeting(rs, root, &list);
@@ -441,10 +441,10 @@ recommendation_meta(ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
         goto out;
     snprintf(id, sizeof(id), "%s.r%lu", rs->meeting_id, rec->number);
     if (strlen(id) > MS_SCHEMA_ID_MAX) {
-        ms_archive__set_error(rs->err, rec->line, 1,
-                              "number: the id %.40s... would be over 200 bytes; shorten "
-                              "the meeting id",
-                              id);
+        ms_file_error_set(rs->err, NULL, rec->line, 1,
+                          "number: the id %.40s... would be over 200 bytes; shorten "
+                          "the meeting id",
+                          id);
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
@@ -559,7 +559,7 @@ ms_archive__recset_read(const char *path, const char *data, size_t len,
     if (status == MS_ARCHIVE_OK)
         status = pass_on(&rs, path, staff, opts, each, payload);
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < rs.n_recs; i++)
         ms_archive__meta_clear(&rs.recs[i].meta);
     free(rs.recs);

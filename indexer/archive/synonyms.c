@@ -44,30 +44,10 @@ struct loader {
     yaml_mark_t group_mark;
 };
 
-static void set_error(ms_synonyms_error_t *err, const char *path, size_t line,
-                      size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void
-set_error(ms_synonyms_error_t *err, const char *path, size_t line, size_t column,
-          const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err)
-        return;
-    snprintf(err->file, sizeof err->file, "%s", path ? path : "");
-    err->line = line > 0xffffffffu ? 0xffffffffu : (unsigned)line;
-    err->column = column > 0xffffffffu ? 0xffffffffu : (unsigned)column;
-    va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
-    va_end(ap);
-}
-
 static void
 set_mark_error(struct loader *ld, yaml_mark_t mark, const char *text)
 {
-    set_error(ld->err, ld->path, mark.line + 1, mark.column + 1, "%s", text);
+    ms_file_error_set(ld->err, ld->path, mark.line + 1, mark.column + 1, "%s", text);
 }
 
 static ms_synonyms_status_t
@@ -77,7 +57,7 @@ yaml_error(struct loader *ld, const yaml_parser_t *parser)
     unsigned line, column;
 
     if (parser->error == YAML_MEMORY_ERROR) {
-        set_error(ld->err, ld->path, 0, 0, "out of memory");
+        ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
         return MS_SYNONYMS_NOMEM;
     }
     if (parser->error == YAML_READER_ERROR) {
@@ -85,10 +65,10 @@ yaml_error(struct loader *ld, const yaml_parser_t *parser)
         ms_archive__position(
             ld->buf, parser->problem_offset < ld->len ? parser->problem_offset : ld->len,
             &line, &column);
-        set_error(ld->err, ld->path, line, column, "%s", problem);
+        ms_file_error_set(ld->err, ld->path, line, column, "%s", problem);
     } else {
-        set_error(ld->err, ld->path, parser->problem_mark.line + 1,
-                  parser->problem_mark.column + 1, "%s", problem);
+        ms_file_error_set(ld->err, ld->path, parser->problem_mark.line + 1,
+                          parser->problem_mark.column + 1, "%s", problem);
     }
     return MS_SYNONYMS_INVALID;
 }
@@ -108,26 +88,26 @@ read_file(char **out, size_t *out_len, const char *path, ms_synonyms_error_t *er
     if (fd < 0) {
         int saved = errno;
         status = saved == ENOENT ? MS_SYNONYMS_NOT_FOUND : MS_SYNONYMS_IO;
-        set_error(err, path, 0, 0, "%s", strerror(saved));
+        ms_file_error_set(err, path, 0, 0, "%s", strerror(saved));
         goto out;
     }
     if (fstat(fd, &st) != 0) {
-        set_error(err, path, 0, 0, "%s", strerror(errno));
+        ms_file_error_set(err, path, 0, 0, "%s", strerror(errno));
         goto out;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_error(err, path, 0, 0, "not a regular file");
+        ms_file_error_set(err, path, 0, 0, "not a regular file");
         goto out;
     }
     if (st.st_size > MS_SYNONYMS_MAX_FILE) {
-        set_error(err, path, 0, 0, "larger than %d bytes", MS_SYNONYMS_MAX_FILE);
+        ms_file_error_set(err, path, 0, 0, "larger than %d bytes", MS_SYNONYMS_MAX_FILE);
         goto out;
     }
     /* One byte more than the limit, to notice a file that grew. */
     buf = malloc(MS_SYNONYMS_MAX_FILE + 2);
     if (!buf) {
         status = MS_SYNONYMS_NOMEM;
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         goto out;
     }
     for (;;) {
@@ -135,14 +115,15 @@ read_file(char **out, size_t *out_len, const char *path, ms_synonyms_error_t *er
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            set_error(err, path, 0, 0, "%s", strerror(errno));
+            ms_file_error_set(err, path, 0, 0, "%s", strerror(errno));
             goto out;
         }
         if (n == 0)
             break;
         len += (size_t)n;
         if (len > MS_SYNONYMS_MAX_FILE) {
-            set_error(err, path, 0, 0, "larger than %d bytes", MS_SYNONYMS_MAX_FILE);
+            ms_file_error_set(err, path, 0, 0, "larger than %d bytes",
+                              MS_SYNONYMS_MAX_FILE);
             goto out;
         }
     }
@@ -230,7 +211,7 @@ add_entry(struct loader *ld, const yaml_event_t *event)
     ld->n_terms++;
     return MS_SYNONYMS_OK;
 nomem:
-    set_error(ld->err, ld->path, 0, 0, "out of memory");
+    ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
     return MS_SYNONYMS_NOMEM;
 }
 
@@ -246,7 +227,7 @@ end_group(struct loader *ld)
     }
     if (!reserve((void **)&synonyms->groups, &ld->groups_capacity, synonyms->n_groups,
                  sizeof *synonyms->groups)) {
-        set_error(ld->err, ld->path, 0, 0, "out of memory");
+        ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
         return MS_SYNONYMS_NOMEM;
     }
     synonyms->groups[synonyms->n_groups].terms = (const char *const *)ld->terms;
@@ -330,7 +311,7 @@ ms_synonyms_load(ms_synonyms_t **out, const char *path, ms_synonyms_error_t *err
     ld.synonyms = calloc(1, sizeof *ld.synonyms);
     if (!ld.synonyms || !yaml_parser_initialize(&parser)) {
         status = MS_SYNONYMS_NOMEM;
-        set_error(err, path, 0, 0, "out of memory");
+        ms_file_error_set(err, path, 0, 0, "out of memory");
         goto out;
     }
     parser_ready = true;
@@ -358,6 +339,6 @@ out:
     ms_synonyms_free(ld.synonyms);
     free(buf);
     if (status == MS_SYNONYMS_OK && err)
-        set_error(err, path, 0, 0, "%s", "");
+        ms_file_error_set(err, path, 0, 0, "%s", "");
     return status;
 }

@@ -97,8 +97,8 @@ front_matter(ms_archive_meta_t *own, const char **body, const char *text, size_t
     yaml = p = eol + (eol < end);
     for (;;) {
         if (p >= end) {
-            ms_archive__set_error(err, 1, 1,
-                                  "front matter is not closed by a '---' line");
+            ms_file_error_set(err, NULL, 1, 1,
+                              "front matter is not closed by a '---' line");
             return MS_ARCHIVE_INVALID;
         }
         eol = line_end(p, end);
@@ -290,7 +290,7 @@ parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
 
 out:
     if (status == MS_ARCHIVE_NOMEM)
-        ms_archive__set_error(err, 0, 0, "out of memory");
+        ms_file_error_set(err, NULL, 0, 0, "out of memory");
     ms_archive__meta_clear(&own);
     ms_archive__meta_clear(&meta);
     ms_archive_doc_free(doc);

@@ -118,7 +118,7 @@ load_ok(const char *path)
     ms_config_free(cfg);
     cfg = NULL;
     cr_assert_eq(ms_config_load(&cfg, path, &err), 0, "%s",
-                 ms_config_error_format(&err, msg, sizeof(msg)));
+                 ms_file_error_format(&err, msg, sizeof(msg)));
     cr_assert_not_null(cfg);
 }
 
@@ -510,7 +510,7 @@ check_invalid_case(const char *name)
         goto out;
     }
     cr_expect_null(loaded, "%s: *out set on failure", name);
-    ms_config_error_format(&err, msg, sizeof(msg));
+    ms_file_error_format(&err, msg, sizeof(msg));
     if (err.line != line || err.column != column || strcmp(err.text, message) != 0) {
         cr_expect_fail("%s: got \"%u %u %s\", expected \"%s\"", name, err.line,
                        err.column, err.text, expected);
@@ -637,7 +637,7 @@ Test(config, missing_file_is_an_error_without_position)
     cr_expect_eq(err.line, 0);
     cr_expect_eq(err.column, 0);
     cr_expect_str_eq(err.text, strerror(ENOENT));
-    cr_expect_str_eq(ms_config_error_format(&err, msg, sizeof(msg)),
+    cr_expect_str_eq(ms_file_error_format(&err, msg, sizeof(msg)),
                      VALID_DIR "/does-not-exist.yaml: No such file or directory");
 }
 
@@ -673,18 +673,18 @@ Test(config, formats_errors_with_and_without_position)
     snprintf(err.file, sizeof(err.file), "/etc/migsearch/migsearch.yaml");
     snprintf(err.text, sizeof(err.text),
              "server.threads: expected an unsigned integer from 1 to 256");
-    cr_expect_str_eq(ms_config_error_format(&err, buf, sizeof(buf)),
+    cr_expect_str_eq(ms_file_error_format(&err, buf, sizeof(buf)),
                      "/etc/migsearch/migsearch.yaml:3:12: server.threads: expected an "
                      "unsigned integer from 1 to 256");
     err.line = 0;
     err.column = 0;
     cr_expect_str_eq(
-        ms_config_error_format(&err, buf, sizeof(buf)),
+        ms_file_error_format(&err, buf, sizeof(buf)),
         "/etc/migsearch/migsearch.yaml: server.threads: expected an unsigned "
         "integer from 1 to 256");
     /* A short buffer is truncated, still terminated. */
-    cr_expect_str_eq(ms_config_error_format(&err, buf, 5), "/etc");
-    cr_expect_eq(ms_config_error_format(&err, buf, 0), buf);
+    cr_expect_str_eq(ms_file_error_format(&err, buf, 5), "/etc");
+    cr_expect_eq(ms_file_error_format(&err, buf, 0), buf);
 }
 
 Test(config, formats_a_real_load_error)
@@ -694,7 +694,7 @@ Test(config, formats_a_real_load_error)
 
     cr_assert_eq(ms_config_load(&cfg, INVALID_DIR "/uint-out-of-range/config.yaml", &err),
                  -1);
-    cr_expect_str_eq(ms_config_error_format(&err, buf, sizeof(buf)),
+    cr_expect_str_eq(ms_file_error_format(&err, buf, sizeof(buf)),
                      INVALID_DIR "/uint-out-of-range/config.yaml:2:12: server.threads: "
                                  "expected an unsigned integer from 1 to 256");
 }

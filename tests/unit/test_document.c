@@ -40,7 +40,7 @@ load_ok(const char *path)
     ms_archive_status_t status = ms_archive_doc_load(&doc, ROOT, path, &options, &err);
 
     cr_assert_eq(status, MS_ARCHIVE_OK, "%s: status %d: %s", path, status,
-                 ms_archive_error_format(&err, text, sizeof(text)));
+                 ms_file_error_format(&err, text, sizeof(text)));
     cr_assert_not_null(doc);
     return doc;
 }
@@ -57,7 +57,7 @@ load_fails(const char *path, char *out, size_t size)
 
     cr_assert_eq(status, MS_ARCHIVE_INVALID, "%s: status %d", path, status);
     cr_assert_null(doc);
-    ms_archive_error_format(&err, text, sizeof(text));
+    ms_file_error_format(&err, text, sizeof(text));
     cr_assert_eq(strncmp(text, ROOT "/", strlen(ROOT "/")), 0, "error names the file: %s",
                  text);
     snprintf(out, size, "%s", text + strlen(ROOT "/"));
@@ -555,11 +555,10 @@ Test(document, formats_errors_with_and_without_position)
     ms_archive_error_t err = {"a/b.md", 3, 7, "type: bad"};
     char buf[64];
 
-    cr_expect_str_eq(ms_archive_error_format(&err, buf, sizeof(buf)),
+    cr_expect_str_eq(ms_file_error_format(&err, buf, sizeof(buf)),
                      "a/b.md:3:7: type: bad");
     err.line = 0;
-    cr_expect_str_eq(ms_archive_error_format(&err, buf, sizeof(buf)),
-                     "a/b.md: type: bad");
+    cr_expect_str_eq(ms_file_error_format(&err, buf, sizeof(buf)), "a/b.md: type: bad");
 }
 
 Test(document, survives_hostile_front_matter)
@@ -761,7 +760,7 @@ front_matter(const char *yaml, char *text, size_t size)
     status = ms_archive_doc_parse(&doc, "k.md", input, strlen(input), &options, &err);
     text[0] = '\0';
     if (status != MS_ARCHIVE_OK) {
-        ms_archive_error_format(&err, text, size);
+        ms_file_error_format(&err, text, size);
         return status;
     }
     for (size_t i = 0; i < doc->n_fields; i++)

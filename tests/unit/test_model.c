@@ -42,7 +42,7 @@ load_ok(const char *root, const char *path)
     ms_archive_status_t status = ms_archive_load(&set, root, path, &options, &err);
 
     cr_assert_eq(status, MS_ARCHIVE_OK, "%s: status %d: %s", path, status,
-                 ms_archive_error_format(&err, text, sizeof(text)));
+                 ms_file_error_format(&err, text, sizeof(text)));
     cr_assert_not_null(set);
     return set;
 }
@@ -70,7 +70,7 @@ load_fails(const char *root, const char *path, ms_archive_status_t expected, cha
 
     cr_assert_eq(status, expected, "%s: status %d, expected %d", path, status, expected);
     cr_assert_null(set);
-    ms_archive_error_format(&err, text, sizeof(text));
+    ms_file_error_format(&err, text, sizeof(text));
     cr_assert_eq(strncmp(text, MODEL "/", strlen(MODEL "/")), 0,
                  "error names the file: %s", text);
     snprintf(out, size, "%s", text + strlen(MODEL "/"));
@@ -268,7 +268,7 @@ from_extract(const char *path, ms_extract_result_t *result, bool with_staff)
                      MS_ARCHIVE_OK);
     result->text_length = strlen(result->text);
     cr_assert_eq(ms_archive__doc_from_extract(&doc, path, result, &staff, &options, &err),
-                 MS_ARCHIVE_OK, "%s", ms_archive_error_format(&err, text, sizeof(text)));
+                 MS_ARCHIVE_OK, "%s", ms_file_error_format(&err, text, sizeof(text)));
     ms_archive__meta_clear(&staff);
     return doc;
 }
@@ -883,7 +883,7 @@ Test(walk_failures, link_loops_end_and_are_reported)
     /* A loader that is handed the looping name anyway says why. */
     cr_expect_eq(ms_archive_load(&set, scratch, "x.md", &options, &err), MS_ARCHIVE_IO);
     cr_expect_null(set);
-    cr_expect_not_null(strstr(ms_archive_error_format(&err, text, sizeof(text)),
+    cr_expect_not_null(strstr(ms_file_error_format(&err, text, sizeof(text)),
                               "x.md: cannot read: Too many levels of symbolic links"),
                        "%s", text);
 }
@@ -929,7 +929,7 @@ Test(walk_failures, unreadable_files_are_reported_not_listed)
     cr_expect_eq(ms_archive_load(&set, scratch, "gone.txt", &options, &err),
                  MS_ARCHIVE_IO);
     cr_expect_null(set);
-    cr_expect_not_null(strstr(ms_archive_error_format(&err, text, sizeof(text)),
+    cr_expect_not_null(strstr(ms_file_error_format(&err, text, sizeof(text)),
                               "gone.txt: cannot read: No such file or directory"),
                        "%s", text);
 }
@@ -944,7 +944,7 @@ Test(walk_failures, dangling_sidecar_is_an_error_not_ignored)
     make_link("nowhere.yaml", "report.meta.yaml");
     cr_expect_eq(ms_archive_load(&set, scratch, "report.txt", &options, &err),
                  MS_ARCHIVE_IO);
-    cr_expect_not_null(strstr(ms_archive_error_format(&err, text, sizeof(text)),
+    cr_expect_not_null(strstr(ms_file_error_format(&err, text, sizeof(text)),
                               "report.meta.yaml: cannot read"),
                        "%s", text);
 }
@@ -1025,7 +1025,7 @@ Test(sample, every_listed_file_loads)
             !strstr(path, ".jsonl"))
             continue;
         cr_expect_eq(ms_archive_load(&set, ARCHIVE, path, &options, &err), MS_ARCHIVE_OK,
-                     "%s", ms_archive_error_format(&err, text, sizeof(text)));
+                     "%s", ms_file_error_format(&err, text, sizeof(text)));
         docs += set ? set->n_docs : 0;
         ms_archive_docset_free(set);
     }
@@ -1046,7 +1046,7 @@ Test(extracted, html_file_through_the_extractor)
     ms_archive_doc_t *doc;
 
     cr_assert_eq(ms_archive_load(&set, MODEL "/html", "page.html", &opts, &err),
-                 MS_ARCHIVE_OK, "%s", ms_archive_error_format(&err, text, sizeof(text)));
+                 MS_ARCHIVE_OK, "%s", ms_file_error_format(&err, text, sizeof(text)));
     cr_assert_eq(set->n_docs, 1);
     doc = set->docs[0];
     cr_expect_str_eq(doc->id, "page");
@@ -1060,7 +1060,7 @@ Test(extracted, html_file_through_the_extractor)
     ms_archive_docset_free(set);
 
     cr_assert_eq(ms_archive_load(&set, MODEL "/html", "sidecar.html", &opts, &err),
-                 MS_ARCHIVE_OK, "%s", ms_archive_error_format(&err, text, sizeof(text)));
+                 MS_ARCHIVE_OK, "%s", ms_file_error_format(&err, text, sizeof(text)));
     doc = set->docs[0];
     cr_expect_str_eq(doc->title, "Title from the sidecar");
     cr_expect_str_eq(doc->language, "en");
