@@ -16,10 +16,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 typedef enum ms_buf_status {
     MS_BUF_OK = 0,
     MS_BUF_NOMEM, /* an allocation failed */
@@ -64,9 +60,5 @@ void ms_buf_clear(ms_buf_t *b);
 
 /* Release the data and leave 'b' empty, its limit kept. */
 void ms_buf_free(ms_buf_t *b);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* MS_BUF_H */

@@ -8,18 +8,10 @@
 
 #include <time.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines and rate limits. */
 long long ms_clock_ms(void);
 
 /* Seconds from 'from' to 'to' (both from the same clock). */
 double ms_clock_seconds(const struct timespec *from, const struct timespec *to);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* MS_CLOCK_H */

@@ -14,10 +14,6 @@
 
 #include <stddef.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 typedef struct ms_file_error {
     char file[4096]; /* the file the problem is in; "" when there is none */
     unsigned line;   /* 1-based; 0 when the problem has no place in the file */
@@ -34,9 +30,5 @@ void ms_file_error_set(ms_file_error_t *err, const char *file, size_t line, size
 /* 'err' as "file:line:column: text", "file: text" without a position, or
  * just "text" without a file, into 'buf' of 'size' bytes. Returns 'buf'. */
 const char *ms_file_error_format(const ms_file_error_t *err, char *buf, size_t size);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* MS_ERROR_H */

@@ -14,10 +14,6 @@
 
 #include <stddef.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 typedef enum ms_file_status {
     MS_FILE_OK = 0,
     MS_FILE_NOMEM,  /* an allocation failed */
@@ -32,9 +28,5 @@ ms_file_status_t ms_file_read_fd(char **out, size_t *len, int fd, size_t max);
 
 /* Open 'path' and read it as ms_file_read_fd() does. */
 ms_file_status_t ms_file_read(char **out, size_t *len, const char *path, size_t max);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* MS_FILE_H */
