@@ -53,7 +53,12 @@ export function setFeedLink(href) {
     link.setAttribute('href', href);
 }
 
-// The search box, sort and dates show the state `s`.
+// What syncControls last wrote into the search box ('' as the page loads).
+let syncedQuery = '';
+
+// The search box, sort and dates show the state `s`. What someone is typing
+// in the search box is not overwritten: a view may be drawn after a wait (the
+// first one waits for /schema), and the typing then is newer than the view.
 export function syncControls(s) {
     ui.sort.value = s.sort;
     ui.from.value = s.from;
@@ -61,7 +66,9 @@ export function syncControls(s) {
     ui.datesError.hidden = true;
     ui.from.removeAttribute('aria-invalid');
     ui.to.removeAttribute('aria-invalid');
-    if (ui.q.value !== s.q) ui.q.value = s.q;
+    const typing = document.activeElement === ui.q && ui.q.value !== syncedQuery;
+    if (!typing && ui.q.value !== s.q) ui.q.value = s.q;
+    syncedQuery = ui.q.value;
 }
 
 // The search view, with the intro (`home`) or the results area.

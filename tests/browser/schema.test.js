@@ -161,4 +161,32 @@ describe('filters from /schema', () => {
         await alert.filter({ hasText: MESSAGE }).waitFor();
         assert.deepEqual(page.errors, [], 'the failure is handled, not thrown');
     });
+
+    it('keeps a query typed while /schema is still on its way', async () => {
+        // The first view waits for /schema; a delegate who types meanwhile
+        // must find the words still in the box when it arrives, and get
+        // that search on Enter.
+        const page = await ctx.page();
+        let release;
+        const held = new Promise((resolve) => {
+            release = resolve;
+        });
+        await page.route((url) => url.pathname === '/schema', async (route) => {
+            await held;
+            await route.continue();
+        });
+        await page.goto(`${ctx.base}/`);
+        const box = lib.searchBox(page);
+        await box.fill('trafficking');
+        const arrived = page.waitForResponse((r) => new URL(r.url()).pathname === '/schema');
+        release();
+        await arrived;
+        await page.waitForTimeout(200); // the first view is drawn now
+        assert.equal(await box.inputValue(), 'trafficking', 'the typing is kept');
+        await box.press('Enter');
+        await page.waitForURL((url) => url.searchParams.get('q') === 'trafficking');
+        await lib.waitForCount(page);
+        assert.ok(await lib.resultList(page).getByRole('listitem').count() > 0, 'results');
+        assert.deepEqual(page.errors, []);
+    });
 });
