@@ -6,8 +6,8 @@
  * The one list of metadata fields: what each is called in archive files,
  * requests, queries and results, its term prefix, and whether it filters,
  * is counted in facets and how results show it. Rows are in the order the
- * search page shows its filters and a document's details. docs/index-schema.md ("Filterable
- * fields") and docs/api.md describe the same rows; test_schema checks that
+ * search page shows its filters and a document's details. docs/index-schema.md
+ * ("Filterable fields") and docs/api.md describe the same rows; test_schema checks that
  * they agree.
  *
  * This file holds the table and nothing else, so that a test program can
