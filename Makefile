@@ -37,6 +37,12 @@ format-check: deps-test
 clean:
 	rm -rf build
 
+# make doc-counts  rewrite the sample counts docs/delegates.md quotes
+#                 (tests/tools/doc-counts.js; the browser tests check them)
+.PHONY: doc-counts
+doc-counts: deps-test build
+	node tests/tools/doc-counts.js build/release --write
+
 # make relevance  ranking quality on the IR test collections in ../shared/data/ir,
 #                 one table row per collection (tests/relevance/run.sh, docs/relevance.md).
 #                 The runner and evaluator live under tests/, hence a release build of

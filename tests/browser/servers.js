@@ -130,7 +130,7 @@ async function stopChild(child, signal, timeoutMs) {
 }
 
 // Index 'archive' (default: the sample archive) and start migsearch-fcgi and
-// nginx. Resolves to an object with base (http://127.0.0.1:PORT), dir,
+// nginx; options.synonyms names a synonyms file for index.synonyms. Resolves to an object with base (http://127.0.0.1:PORT), dir,
 // stopFcgi() and stop().
 async function start(options = {}) {
     const archive = options.archive || ARCHIVE;
@@ -164,6 +164,7 @@ async function start(options = {}) {
         fs.writeFileSync(
             config,
             `index:\n  path: ${dir}/index\n` +
+                (options.synonyms ? `  synonyms: ${options.synonyms}\n` : '') +
                 `archive:\n  path: ${archive}\n` +
                 `server:\n  socket: ${socket}\n  socket_mode: "0600"\n  socket_group: ""\n` +
                 `  threads: 4\n` +
