@@ -32,7 +32,8 @@ const SIMILAR_COUNT = 5;
 function citation(doc) {
     const parts = [];
     const title = (doc.title || doc.id).replace(/[.\s]+$/, '');
-    parts.push(el('bdi', {}, title), '.');
+    // A title cut with an ellipsis ends there.
+    parts.push(el('bdi', {}, title), title.endsWith('\u2026') ? '' : '.');
     const meeting = meetingLabel(doc);
     const numbered = Number.isInteger(doc.number) && meeting;
     if (numbered) parts.push(` Recommendation ${doc.number}, `, el('bdi', {}, meeting), '.');
