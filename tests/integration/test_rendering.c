@@ -11,6 +11,7 @@
  * is titled by the start of its text.
  */
 #include "harness.h"
+#include "ms_file.h"
 
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -37,22 +38,15 @@ stop(void)
 
 TestSuite(rendering, .init = start_sample, .fini = stop, .timeout = 90);
 
+/* The whole of the file at 'path'; fails the test if it cannot be read. */
 static char *
 read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long size;
+    char *data = NULL;
+    size_t len;
 
-    cr_assert(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)size + 1);
-    cr_assert(data);
-    cr_assert_eq(fread(data, 1, (size_t)size, f), (size_t)size);
-    data[size] = '\0';
-    fclose(f);
+    cr_assert_eq(ms_file_read(&data, &len, path, 1 << 20), MS_FILE_OK, "cannot read %s",
+                 path);
     return data;
 }
 
