@@ -28,8 +28,10 @@ const ITEM = /^( {0,12})([-*+]|\d{1,9}[.)])([ \t]+|$)/;
 const SEPARATOR = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
 // What is added to a Markdown heading's level: the document's highest
-// level becomes h3 (renderMarkdown).
+// level becomes h3 (renderMarkdown). And the tables rendered so far, which
+// are named "Table 1", "Table 2"... Both set per document by renderMarkdown.
 let shift = 2;
+let tables = 0;
 
 // Inline syntax, in the order tried at each place: an escape, a code span,
 // an image, a link, an autolink, strong, emphasis (underscores only between
@@ -190,8 +192,11 @@ function table(lines, i, re, counter) {
         counter.marks += inline(cell, text, re);
         headRow.append(cell);
     }
-    return [el('div', { class: 'table-wrap' }, el('table', { class: 'md-table' },
-        el('thead', {}, headRow), body)), i];
+    // On a phone a wide table scrolls in its box, which the keyboard must reach.
+    tables += 1;
+    return [el('div', { class: 'table-wrap', tabindex: '0', role: 'region',
+        'aria-label': `Table ${tables}` },
+    el('table', { class: 'md-table' }, el('thead', {}, headRow), body)), i];
 }
 
 // Render `lines` as blocks into `parent`; returns the number of marks.
@@ -256,5 +261,6 @@ export function renderMarkdown(container, source, re) {
     const lines = String(source).replace(/\r\n?/g, '\n').split('\n');
     const levels = lines.map((line) => HEADING.exec(line)).filter(Boolean).map((m) => m[1].length);
     shift = 3 - (levels.length ? Math.min(...levels) : 1);
+    tables = 0;
     return blocks(container, lines, re);
 }
