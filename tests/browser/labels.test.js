@@ -10,7 +10,9 @@
 // details"; a recommendation's title is the start of its text and its
 // citation names its number and meeting (axe: access.test.js). On a fixture
 // archive (tests/data/rendering): raw HTML and javascript: links in a
-// Markdown file are shown as text, and nothing of them runs.
+// Markdown file are shown as text, and nothing of them runs. Meeting titles:
+// /search and /doc are routed to add the `label` and `meeting_title` another
+// change stores in the index, so that the page's use of them is tested now.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -112,6 +114,61 @@ describe('labels and rendered documents (sample archive)', () => {
         await cite.waitFor();
         const meeting = doc.meeting_title || doc.meeting;
         assert.match(await cite.textContent(), new RegExp(`Recommendation ${doc.number}, ${meeting.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.`));
+    });
+});
+
+describe('meeting titles from the API (routed until the index has them)', () => {
+    let ctx;
+    before(async () => {
+        ctx = await lib.setup();
+    });
+    after(async () => {
+        if (ctx) await ctx.close();
+    });
+
+    // The title the routed answers give a meeting id.
+    const titleOf = (id) => `Meeting titled ${id.toUpperCase()}`;
+
+    // The real answers of /search and /doc, with a `label` on every meeting
+    // facet row and a `meeting_title` on every result and document that has
+    // a meeting: the fields the meeting-title work adds to API 2.
+    async function routeTitles(page) {
+        await page.route((url) => url.pathname === '/search' || url.pathname.startsWith('/doc/'),
+            async (route) => {
+                const response = await route.fetch();
+                const json = await response.json();
+                for (const row of (json.facets && json.facets.meeting) || []) row.label = titleOf(row.value);
+                for (const r of [json, ...(json.results || [])]) {
+                    if (typeof r.meeting === 'string') r.meeting_title = titleOf(r.meeting);
+                }
+                await route.fulfill({ response, json });
+            });
+    }
+
+    it('shows a meeting by its title in the facet, the chip, the results and the document', async () => {
+        const meeting = 'au-2004-accra';
+        const answer = await ctx.api(`/search?q=&meeting=${meeting}`);
+        const page = await ctx.page();
+        await routeTitles(page);
+        await page.goto(`${ctx.base}/?q=`);
+        await lib.waitForCount(page);
+        const box = lib.facetCheckbox(page, 'Meeting', titleOf(meeting));
+        await box.waitFor();
+        await box.check();
+        await lib.expectResults(page, answer);
+        assert.equal(await page.getByRole('button', { name: `Remove Meeting: ${titleOf(meeting)}` }).count(), 1,
+                     'the chip names the meeting by its title');
+        const meta = await lib.resultList(page).locator('.meta').first().textContent();
+        assert.ok(meta.includes(titleOf(meeting)) && !meta.includes(`Meeting ${meeting}`), meta);
+        await page.goto(`${ctx.base}/?doc=${meeting}.r4`);
+        const cite = page.locator('#citation-text');
+        await cite.waitFor();
+        assert.match(await cite.textContent(), new RegExp(`Recommendation 4, ${titleOf(meeting)}\\.`));
+        const link = page.locator(`dl.metadata a[href="/?meeting=${meeting}"]`);
+        assert.equal((await link.textContent()).trim(), titleOf(meeting), 'the meeting row shows the title');
+        const details = page.locator('details.more-details');
+        await details.locator('summary').click();
+        assert.ok((await details.textContent()).includes(meeting), 'the id is under More details');
     });
 });
 
