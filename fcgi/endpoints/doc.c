@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: MIT
  *
  * The document shape of the search results (ms_json_document) plus what
- * only this page shows: the text, the file link and, for a
- * recommendation, its number, meeting link and implementation table.
+ * only this page shows: the text (and a Markdown document's source, for
+ * the page to render), the file link and, for a recommendation, its
+ * number, meeting link and implementation table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,7 @@ doc_details(json_t *body, const ms_document_t *doc)
     int rc = 0;
 
     rc |= ms_json_put(body, "text", ms_json_string(doc->body));
+    rc |= ms_json_put(body, "markdown", ms_json_string(ms_fields_value(doc, "markdown")));
     if (ms_fields_file(doc) != NULL) {
         json_t *url = ms_json_doc_url(doc->id);
 

@@ -4,9 +4,11 @@
 // SPDX-License-Identifier: MIT
 //
 // The metadata rows are the schema's fields (schema.js), in its order and
-// under its labels; a field without a renderer of its own below is shown as
-// text. The page adds the date, the document id and, for a recommendation,
-// the implementation table.
+// under its labels, values by their names (labels.js); a field without a
+// renderer of its own below is shown as text. The page adds the date, "More
+// details" (ids and free fields, collapsed) and, for a recommendation, the
+// implementation table. A Markdown document's text is rendered from its
+// source (markdown.js).
 
 import { clear, el, langAttr, directionOf, plainClick, plural, quoted, textDirection, timeEl }
     from './dom.js';
@@ -17,29 +19,32 @@ import { clearAlert, focusAfter, SERVICE_DOWN, setTitle, showAlert, showDocChrom
     from './page.js';
 import { metaLine } from './results.js';
 import { highlighter, renderText } from './text.js';
+import { renderMarkdown } from './markdown.js';
+import { languageName, meetingLabel } from './labels.js';
 
 const SIMILAR_COUNT = 5;
 
-// "<title>. <process>, <meeting>, <date>. Document <id> (<symbol>). UNITAR
-// migration archive. <permalink>", leaving out what the document lacks. As
-// nodes: each value in a <bdi>, so that an Arabic title does not reorder the
-// rest; textContent is the plain citation.
+// "<title>. [Recommendation <n>, <meeting>.] <process>, [<meeting>,] <date>.
+// Document <id> (<symbol>). UNITAR migration archive. <permalink>", leaving
+// out what the document lacks; the meeting by its title when the API gives
+// one. As nodes: each value in a <bdi>, so that an Arabic title does not
+// reorder the rest; textContent is the plain citation.
 function citation(doc) {
     const parts = [];
     const title = (doc.title || doc.id).replace(/[.\s]+$/, '');
-    parts.push(el('bdi', {}, title), '.');
-    const where = [doc.process, doc.meeting, doc.date].filter((x) => typeof x === 'string' && x);
+    // A title cut with an ellipsis ends there.
+    parts.push(el('bdi', {}, title), title.endsWith('\u2026') ? '' : '.');
+    const meeting = meetingLabel(doc);
+    const numbered = Number.isInteger(doc.number) && meeting;
+    if (numbered) parts.push(` Recommendation ${doc.number}, `, el('bdi', {}, meeting), '.');
+    const where = [doc.process, numbered ? null : meeting, doc.date]
+        .filter((x) => typeof x === 'string' && x);
     where.forEach((value, i) => parts.push(i ? ', ' : ' ', el('bdi', {}, value)));
     if (where.length) parts.push('.');
     parts.push(' Document ', el('bdi', {}, doc.id));
     if (doc.symbol) parts.push(' (', el('bdi', {}, doc.symbol), ')');
     parts.push(`. UNITAR migration archive. ${location.origin}${docHref(doc.id)}`);
     return parts;
-}
-
-function humanKey(name) {
-    const words = String(name).replace(/[_-]+/g, ' ').trim();
-    return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 // A metadata value as text: a string, a number or a list of strings; null
@@ -65,19 +70,45 @@ function fieldValue(doc, field, extra) {
     return top !== null ? { text: top, free: false } : null;
 }
 
-// Fields shown their own way, by name: the meeting as a link to its
-// documents, the symbol isolated from the text around it.
+// Fields shown their own way, by name: the meeting by its title as a link to
+// its documents, the language by its name, the symbol isolated from the text
+// around it.
 const SHOWN = {
-    meeting: (field, text) => (field.filter
-        ? el('a', { href: filterUrl(field.param, text) }, text) : text),
+    meeting: (field, text, doc) => {
+        const label = el('bdi', {}, meetingLabel(doc) || text);
+        return field.filter ? el('a', { href: filterUrl(field.param, text) }, label) : label;
+    },
+    language: (field, text) => languageName(text),
     symbol: (field, text) => el('bdi', {}, text),
 };
 
-function metadataList(doc, lang) {
-    const dl = el('dl', { class: 'metadata' });
+function definitionList(cls) {
+    const dl = el('dl', { class: cls });
     const add = (term, ...value) => {
         dl.append(el('div', { class: 'meta-row' }, el('dt', {}, term), el('dd', {}, ...value)));
     };
+    return [dl, add];
+}
+
+// "More details", collapsed: what is kept for staff and for reference rather
+// than read: the document id, the meeting's id beside its title, and the
+// free metadata fields (flags such as "sample") under their own keys.
+function moreDetails(doc, lang, extra, shownExtra) {
+    const [dl, add] = definitionList('metadata more-metadata');
+    add('Document id', el('code', {}, doc.id));
+    if (typeof doc.meeting === 'string' && meetingLabel(doc) !== doc.meeting) {
+        add('Meeting id', el('code', {}, doc.meeting));
+    }
+    if (typeof doc.language === 'string' && doc.language) add('Language code', el('code', {}, doc.language));
+    for (const [name, value] of Object.entries(extra)) {
+        const text = valueText(value);
+        if (text !== null && !shownExtra.has(name)) add(el('code', {}, name), el('span', { dir: 'auto', lang }, text));
+    }
+    return el('details', { class: 'more-details' }, el('summary', {}, 'More details'), dl);
+}
+
+function metadataList(doc, lang) {
+    const [dl, add] = definitionList('metadata');
     const extra = doc.extra && typeof doc.extra === 'object' ? doc.extra : {};
     const shownExtra = new Set();
     let dated = false;
@@ -90,16 +121,11 @@ function metadataList(doc, lang) {
         const value = fieldValue(doc, field, extra);
         if (!value) continue;
         if (value.free) shownExtra.add(field.name);
-        if (SHOWN[field.name]) add(field.label, SHOWN[field.name](field, value.text));
+        if (SHOWN[field.name]) add(field.label, SHOWN[field.name](field, value.text, doc));
         else add(field.label, value.free ? el('span', { dir: 'auto', lang }, value.text) : value.text);
     }
     if (doc.date && !dated) add('Date', timeEl(doc.date));
-    for (const [name, value] of Object.entries(extra)) {
-        const text = valueText(value);
-        if (text !== null && !shownExtra.has(name)) add(humanKey(name), el('span', { dir: 'auto', lang }, text));
-    }
-    add('Document id', el('code', {}, doc.id));
-    return dl;
+    return [dl, moreDetails(doc, lang, extra, shownExtra)];
 }
 
 function implementationTable(rows) {
@@ -213,11 +239,15 @@ function chrome(node) {
     return node;
 }
 
-// "Text": the full text with the words of the query `q` marked.
+// "Text": the full text with the words of the query `q` marked; a Markdown
+// document rendered from its source (markdown.js).
 function textSection(doc, lang, q) {
     const textBox = el('div', { class: 'doc-text', dir: 'auto', lang });
     let marks = 0;
-    if (typeof doc.text === 'string' && doc.text.trim() !== '') {
+    if (typeof doc.markdown === 'string' && doc.markdown.trim() !== '') {
+        textBox.classList.add('markdown');
+        marks = renderMarkdown(textBox, doc.markdown, highlighter(q));
+    } else if (typeof doc.text === 'string' && doc.text.trim() !== '') {
         marks = renderText(textBox, doc.text, highlighter(q));
     } else {
         textBox.append(el('p', { class: 'muted', lang: 'en', dir: 'ltr' }, 'This document has no text in the index.'));
@@ -239,7 +269,7 @@ function renderDocument(doc, similar, q) {
     const title = doc.title || doc.id;
     const article = el('article', { class: 'document', lang, dir, 'aria-labelledby': 'doc-title' });
     article.append(el('h1', { id: 'doc-title', tabindex: '-1', lang, dir }, title));
-    article.append(chrome(metadataList(doc, lang)));
+    for (const node of metadataList(doc, lang)) article.append(chrome(node));
     const actions = el('ul', { class: 'doc-actions' }, el('li', {},
         el('a', { href: `${location.origin}${docHref(doc.id)}`, class: 'permalink' }, 'Permalink')));
     if (typeof doc.file === 'string' && doc.file.startsWith('/doc/')) {

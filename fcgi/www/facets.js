@@ -12,6 +12,7 @@ import { getOptionalJSON } from './api.js';
 import { filterFields } from './schema.js';
 import { searchParams, unfilteredUrl, withChanges } from './state.js';
 import { ui } from './page.js';
+import { rememberLabels, valueLabel } from './labels.js';
 
 // Facet counts of a field with active filters come from the same search
 // without that field's filters, so that its other values can still be added
@@ -29,8 +30,13 @@ export function facetCounts(s, signal) {
 
 function facetGroup(field, values, selected, estimated) {
     const counts = new Map();
+    const items = new Map();
+    rememberLabels(field.name, values);
     for (const item of Array.isArray(values) ? values : []) {
-        if (item && typeof item.value === 'string') counts.set(item.value, Number(item.count) || 0);
+        if (item && typeof item.value === 'string') {
+            counts.set(item.value, Number(item.count) || 0);
+            items.set(item.value, item);
+        }
     }
     for (const v of selected) if (!counts.has(v)) counts.set(v, 0);
     if (!counts.size) return null;
@@ -41,7 +47,8 @@ function facetGroup(field, values, selected, estimated) {
         const box = el('input', { type: 'checkbox', 'data-param': field.param, value,
             checked: selected.includes(value) });
         list.append(el('li', {}, el('label', { class: 'facet-value' }, box,
-            el('span', { class: 'facet-text' }, el('bdi', {}, value), ' ',
+            el('span', { class: 'facet-text' },
+                el('bdi', {}, valueLabel(field.name, value, items.get(value))), ' ',
                 el('span', { class: 'count' }, estimated ? `(about ${count})` : `(${count})`)))));
     }
     return el('fieldset', { class: 'facet', 'data-field': field.name },
@@ -60,7 +67,9 @@ export function renderFacets(s, facets, estimated) {
 export function activeFilters(s) {
     const chips = [];
     for (const f of filterFields()) {
-        for (const v of s.filters[f.param]) chips.push({ legend: f.label, param: f.param, value: v });
+        for (const v of s.filters[f.param]) {
+            chips.push({ legend: f.label, param: f.param, value: v, label: valueLabel(f.name, v) });
+        }
     }
     if (s.from) chips.push({ legend: 'From year', param: 'from', value: s.from });
     if (s.to) chips.push({ legend: 'To year', param: 'to', value: s.to });
@@ -70,7 +79,7 @@ export function activeFilters(s) {
         list.append(el('li', {},
             el('button', { type: 'button', class: 'chip', 'data-remove': c.param, 'data-value': c.value },
                 el('span', { class: 'visually-hidden' }, 'Remove '),
-                `${c.legend}: `, el('bdi', {}, c.value),
+                `${c.legend}: `, el('bdi', {}, c.label || c.value),
                 el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '\u00d7'))));
     }
     return el('div', { class: 'active-filters' },

@@ -11,6 +11,7 @@ import { docHref, hasFilters, searchParams, stateUrl, unfilteredUrl, withChanges
 import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, showSearchChrome,
     syncControls, ui } from './page.js';
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
+import { languageName, meetingLabel } from './labels.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -26,14 +27,21 @@ function statusText(data, s, pages) {
     return text;
 }
 
-// The line under a result's title: type, date, process, meeting, status.
+// The line under a result's title: type, date, process, meeting (its title
+// when the API gives one), status, language.
 export function metaLine(r) {
     const parts = [];
     if (r.type) parts.push(el('span', { class: 'doc-type' }, r.type));
     if (r.date) parts.push(timeEl(r.date));
     if (r.process) parts.push(el('span', {}, r.process));
-    if (r.meeting) parts.push(el('span', {}, `Meeting ${r.meeting}`));
+    const meeting = meetingLabel(r);
+    if (meeting) {
+        parts.push(el('span', { class: 'meeting' },
+            meeting === r.meeting ? `Meeting ${meeting}` : el('bdi', {}, meeting)));
+    }
     if (r.status) parts.push(el('span', {}, r.status));
+    const language = languageName(r.language);
+    if (language) parts.push(el('span', { class: 'doc-language' }, language));
     const line = el('p', { class: 'meta' });
     parts.forEach((part, i) => {
         if (i > 0) line.append(el('span', { class: 'sep', 'aria-hidden': 'true' }, ' \u00b7 '));
@@ -152,7 +160,6 @@ function renderAnswer(s, data, others) {
     const total = Number(data.total && data.total.estimate) || 0;
     const pages = Math.max(1, Math.ceil(total / perPage));
     ui.status.textContent = statusText(data, s, pages);
-    fill(ui.activeSlot, activeFilters(s));
     fill(ui.noticeSlot, notices(data, s));
     if (results.length) {
         const list = el('ol', { class: 'results', 'aria-label': 'Results',
@@ -166,6 +173,8 @@ function renderAnswer(s, data, others) {
     const facets = Object.assign({}, data.facets || {});
     for (const [name, values] of others) if (values) facets[name] = values;
     renderFacets(s, facets, data.facets_estimated === true);
+    // After the facets, whose labels (a meeting's title) the chips repeat.
+    fill(ui.activeSlot, activeFilters(s));
 }
 
 // A search the API refused (kind 'client': say why, keep the filters so they

@@ -16,7 +16,7 @@ import { getJSON, ApiError } from './api.js';
 const RESERVED = new Set(['q', 'doc', 'from', 'to', 'sort', 'page', 'per_page', 'facets']);
 const DEFAULT_SORTS = ['relevance', 'newest', 'oldest'];
 
-let current = { fields: [], filters: [], sorts: DEFAULT_SORTS };
+let current = { fields: [], filters: [], sorts: DEFAULT_SORTS, languages: new Map() };
 let loaded = null; // the promise of the one successful load
 
 function text(value) {
@@ -49,7 +49,11 @@ function readSchema(body) {
     });
     const sorts = Array.isArray(body.sorts) && body.sorts.includes('relevance')
         ? body.sorts.filter((s) => typeof s === 'string') : DEFAULT_SORTS;
-    return { fields, filters, sorts };
+    const languages = new Map();
+    for (const l of Array.isArray(body.languages) ? body.languages : []) {
+        if (l && text(l.code) && text(l.label)) languages.set(l.code.toLowerCase(), l.label);
+    }
+    return { fields, filters, sorts, languages };
 }
 
 // Fetch the schema once; later calls get the same answer. A failure (an
@@ -81,6 +85,12 @@ export function allFields() {
 
 export function fieldNamed(name) {
     return current.fields.find((f) => f.name === name) || null;
+}
+
+// The name people read for the language `code` ("French" for "fr"), from the
+// schema's languages table; null for a code it does not have.
+export function languageLabel(code) {
+    return typeof code === 'string' ? current.languages.get(code.toLowerCase()) || null : null;
 }
 
 export function sortNames() {

@@ -51,7 +51,7 @@ export function highlighter(q) {
 }
 
 // Text as nodes, with the matches of `re` in <mark>. Returns the number of marks.
-function appendHighlighted(parent, text, re) {
+export function appendHighlighted(parent, text, re) {
     if (!re) {
         parent.append(text);
         return 0;

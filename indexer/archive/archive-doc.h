@@ -44,6 +44,12 @@ char *ms_archive__title_from(const char *s, size_t len);
 ms_archive_status_t ms_archive__first_line_title(char **out, const char *text,
                                                  size_t len);
 
+/* A title from the first sentence of 'len' bytes of 'text' (sentence.c):
+ * white space collapsed, without its final full stop, cut at a word to at
+ * most 'max_chars' characters plus an ellipsis. Caller frees; NULL on
+ * OOM. */
+char *ms_archive__sentence_title(const char *text, size_t len, size_t max_chars);
+
 /* Derive the id of the file at 'path' (relative to the archive root):
  * the path without its extension, '/' replaced by '.', and whitespace,
  * control bytes and ?#%"'<>\ replaced by '-'. Other bytes, non-ASCII

@@ -81,6 +81,16 @@ ms_archive_status_t ms_archive__parse_text(ms_archive_doc_t **out, int variant,
                                            const ms_archive_options_t *opts,
                                            ms_archive_error_t *err);
 
+/* Markdown (markdown.c): the plain text of the Markdown 'p' .. 'end' in
+ * *body, and the text of its first level-1 heading in *heading (NULL if
+ * none); both owned by the caller. Returns MS_ARCHIVE_OK or
+ * MS_ARCHIVE_NOMEM. */
+ms_archive_status_t ms_archive__markdown_text(char **body, char **heading, const char *p,
+                                              const char *end);
+
+/* The end of the line starting at 'p': its '\n', or 'end'. */
+const char *ms_archive__line_end(const char *p, const char *end);
+
 /* extracted.c: HTML, PDF, DOCX and ODT through ms_extract_file(). */
 ms_archive_status_t ms_archive__load_extracted(const ms_archive__source_t *src);
 

@@ -37,6 +37,10 @@
 #define MAX_RECOMMENDATIONS 10000
 #define MAX_REPORTS 100000
 
+/* The longest title a recommendation's first sentence gives, in
+ * characters (sentence.c). */
+#define RECOMMENDATION_TITLE_CHARS 100
+
 /* One recommendation, checked. Strings are borrowed from the YAML
  * document. */
 struct recommendation {
@@ -432,8 +436,8 @@ recommendation_meta(ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
     const ms_archive_meta_entry_t *participants =
         ms_archive__meta_get(&rs->meeting, "country");
     json_t *reports = json_array();
-    char id[MS_SCHEMA_ID_MAX + 64], title[512];
-    char *json = NULL;
+    char id[MS_SCHEMA_ID_MAX + 64];
+    char *json = NULL, *title = NULL;
     ms_archive_status_t status = MS_ARCHIVE_NOMEM;
     size_t text_len = strlen(rec->text);
 
@@ -448,12 +452,12 @@ recommendation_meta(ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
         status = MS_ARCHIVE_INVALID;
         goto out;
     }
-    if (rec->title)
-        snprintf(title, sizeof(title), "%s", rec->title);
-    else
-        snprintf(title, sizeof(title), "Recommendation %lu of %s", rec->number,
-                 rs->meeting_title);
-    if (ms_archive__meta_set(own, "id", id) != MS_ARCHIVE_OK ||
+    /* Without a title from staff, what it says: its number and meeting
+     * are fields of their own. */
+    title = rec->title ? strdup(rec->title)
+                       : ms_archive__sentence_title(rec->text, strlen(rec->text),
+                                                    RECOMMENDATION_TITLE_CHARS);
+    if (!title || ms_archive__meta_set(own, "id", id) != MS_ARCHIVE_OK ||
         ms_archive__meta_set(own, "title", title) != MS_ARCHIVE_OK ||
         ms_archive__meta_set(own, "type", "recommendation") != MS_ARCHIVE_OK ||
         ms_archive__meta_set(own, "number", rec->number_text) != MS_ARCHIVE_OK ||
@@ -478,6 +482,7 @@ recommendation_meta(ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
         status = MS_ARCHIVE_OK;
 
 out:
+    free(title);
     free(json);
     json_decref(reports);
     return status;

@@ -6,8 +6,9 @@
  * A .txt file is indexed as it is, titled by its first line. A Markdown
  * file may open with front matter (YAML between two "---" lines, the
  * file's own metadata layer, the strongest); its body loses the Markdown
- * syntax that would only be noise in a search index, and its first
- * level-1 heading is its title.
+ * syntax that would only be noise in a search index and in snippets
+ * (markdown.c), its first level-1 heading is its title, and its source
+ * is kept in the field "markdown" for the document view.
  *
  * Invalid UTF-8 is refused, not repaired: a file that is not UTF-8 is most
  * likely in a legacy encoding (Windows-1252, KOI8-R), and guessing would
@@ -23,21 +24,6 @@
 #include "archive-yaml.h"
 #include "ms_buf.h"
 
-static bool
-is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* The end of the line starting at 'p' (its '\n' or 'end'). */
-static const char *
-line_end(const char *p, const char *end)
-{
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-    return nl ? nl : end;
-}
-
 /* Front matter */
 
 /* A front matter delimiter: "---" with nothing but blanks after it. */
@@ -47,7 +33,7 @@ is_delimiter(const char *p, const char *eol)
     if (eol - p < 3 || memcmp(p, "---", 3) != 0)
         return false;
     for (p += 3; p < eol; p++) {
-        if (!is_blank(*p))
+        if (*p != ' ' && *p != '\t' && *p != '\r')
             return false;
     }
     return true;
@@ -88,7 +74,7 @@ static ms_archive_status_t
 front_matter(ms_archive_meta_t *own, const char **body, const char *text, size_t len,
              ms_archive_error_t *err)
 {
-    const char *end = text + len, *eol = line_end(text, end), *yaml, *p;
+    const char *end = text + len, *eol = ms_archive__line_end(text, end), *yaml, *p;
     ms_archive_status_t status;
 
     *body = text;
@@ -101,7 +87,7 @@ front_matter(ms_archive_meta_t *own, const char **body, const char *text, size_t
                               "front matter is not closed by a '---' line");
             return MS_ARCHIVE_INVALID;
         }
-        eol = line_end(p, end);
+        eol = ms_archive__line_end(p, end);
         if (is_delimiter(p, eol))
             break;
         p = eol + (eol < end);
@@ -109,136 +95,6 @@ front_matter(ms_archive_meta_t *own, const char **body, const char *text, size_t
     /* The YAML text starts on line 2, after the opening "---". */
     status = parse_front_matter(own, yaml, (size_t)(p - yaml), 2, err);
     *body = eol + (eol < end);
-    return status;
-}
-
-/* Markdown */
-
-/* Append one line of Markdown prose as plain text: links and images keep
- * their text and lose their target, '*' and '`' go. Underscores stay,
- * since they occur inside symbols and file names far more often than as
- * emphasis in this archive. */
-static void
-markdown_inline(ms_buf_t *out, const char *p, const char *eol)
-{
-    while (p < eol) {
-        const char *close, *paren_end;
-        if (*p == '*' || *p == '`') {
-            p++;
-            continue;
-        }
-        if (*p == '!' && p + 1 < eol && p[1] == '[') {
-            p++;
-            continue;
-        }
-        if (*p == '[' && (close = memchr(p, ']', (size_t)(eol - p))) != NULL &&
-            close + 1 < eol && close[1] == '(' &&
-            (paren_end = memchr(close, ')', (size_t)(eol - close))) != NULL) {
-            markdown_inline(out, p + 1, close);
-            p = paren_end + 1;
-            continue;
-        }
-        ms_buf_putc(out, *p);
-        p++;
-    }
-}
-
-/* The level of an ATX heading at 'p' (1-6), with *text set to its text
- * and *stop to its end before an optional closing run of '#', or 0 if
- * the line is not a heading. */
-static int
-heading_level(const char *p, const char *eol, const char **text, const char **stop)
-{
-    int level = 0, indent = 0;
-
-    while (p < eol && *p == ' ' && indent < 3) {
-        p++;
-        indent++;
-    }
-    while (p < eol && *p == '#' && level < 7) {
-        p++;
-        level++;
-    }
-    if (level == 0 || level > 6 || (p < eol && *p != ' ' && *p != '\t' && *p != '\r'))
-        return 0;
-    while (p < eol && is_blank(*p))
-        p++;
-    *text = p;
-    *stop = eol;
-    while (*stop > p && is_blank((*stop)[-1]))
-        (*stop)--;
-    while (*stop > p && (*stop)[-1] == '#')
-        (*stop)--;
-    return level;
-}
-
-/* The title a level-1 heading gives, in *out: NULL when it is blank
- * ("#   " is not a title). */
-static ms_archive_status_t
-heading_title(char **out, const char *text, const char *stop)
-{
-    ms_buf_t title = MS_BUF_INIT;
-
-    ms_buf_append(&title, "", 0);
-    markdown_inline(&title, text, stop);
-    *out =
-        title.status == MS_BUF_OK ? ms_archive__title_from(title.data, title.len) : NULL;
-    ms_buf_free(&title);
-    if (!*out)
-        return MS_ARCHIVE_NOMEM;
-    if (!(*out)[0]) {
-        free(*out);
-        *out = NULL;
-    }
-    return MS_ARCHIVE_OK;
-}
-
-/* Convert the Markdown body to text, setting *heading to the text of its
- * first level-1 heading (NULL if none). Fenced code is kept verbatim. */
-static ms_archive_status_t
-markdown_body(char **body, char **heading, const char *p, const char *end)
-{
-    ms_buf_t out = MS_BUF_INIT;
-    bool fenced = false;
-    ms_archive_status_t status = MS_ARCHIVE_OK;
-
-    *heading = NULL;
-    while (p < end && status == MS_ARCHIVE_OK) {
-        const char *eol = line_end(p, end);
-        const char *lead = p, *text, *stop;
-        int level;
-        while (lead < eol && *lead == ' ')
-            lead++;
-        if (eol - lead >= 3 &&
-            (memcmp(lead, "```", 3) == 0 || memcmp(lead, "~~~", 3) == 0)) {
-            fenced = !fenced;
-        } else if (fenced) {
-            ms_buf_append(&out, p, (size_t)(eol - p));
-            ms_buf_putc(&out, '\n');
-        } else if ((level = heading_level(p, eol, &text, &stop)) > 0) {
-            markdown_inline(&out, text, stop);
-            ms_buf_putc(&out, '\n');
-            if (level == 1 && !*heading && out.status == MS_BUF_OK)
-                status = heading_title(heading, text, stop);
-        } else {
-            if (*lead == '>') {
-                lead++;
-                if (lead < eol && *lead == ' ')
-                    lead++;
-                p = lead;
-            }
-            markdown_inline(&out, p, eol);
-            ms_buf_putc(&out, '\n');
-        }
-        p = eol + (eol < end);
-    }
-    *body = status == MS_ARCHIVE_OK ? ms_buf_take(&out, NULL) : NULL;
-    if (!*body) {
-        free(*heading);
-        *heading = NULL;
-        status = MS_ARCHIVE_NOMEM;
-    }
-    ms_buf_free(&out);
     return status;
 }
 
@@ -254,6 +110,7 @@ parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
     ms_archive_doc_t *doc = NULL;
     ms_archive_meta_t meta = {0}, own = {0};
     const char *body = data;
+    char *source = NULL;
     ms_archive_status_t status;
 
     *out = NULL;
@@ -271,7 +128,7 @@ parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
     if (status == MS_ARCHIVE_OK && markdown)
         status = front_matter(&own, &body, data, len, err);
     if (status == MS_ARCHIVE_OK && markdown)
-        status = markdown_body(&doc->body, &doc->title, body, data + len);
+        status = ms_archive__markdown_text(&doc->body, &doc->title, body, data + len);
     if (status == MS_ARCHIVE_OK && !markdown) {
         doc->body = strndup(data, len);
         status = doc->body ? ms_archive__first_line_title(&doc->title, data, len)
@@ -280,6 +137,12 @@ parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
     if (status == MS_ARCHIVE_OK &&
         (ms_archive__meta_merge(&meta, staff) != MS_ARCHIVE_OK ||
          ms_archive__meta_merge(&meta, &own) != MS_ARCHIVE_OK))
+        status = MS_ARCHIVE_NOMEM;
+    /* The source beside its text, for the document view to render
+     * (markdown.c); it replaces any "markdown" key staff wrote. */
+    if (status == MS_ARCHIVE_OK && markdown &&
+        (!(source = strndup(body, (size_t)(data + len - body))) ||
+         ms_archive__meta_set(&meta, "markdown", source) != MS_ARCHIVE_OK))
         status = MS_ARCHIVE_NOMEM;
     if (status == MS_ARCHIVE_OK)
         status = ms_archive__doc_finish(doc, &meta, opts, err);
@@ -291,6 +154,7 @@ parse(ms_archive_doc_t **out, bool markdown, const char *path, const char *data,
 out:
     if (status == MS_ARCHIVE_NOMEM)
         ms_file_error_set(err, NULL, 0, 0, "out of memory");
+    free(source);
     ms_archive__meta_clear(&own);
     ms_archive__meta_clear(&meta);
     ms_archive_doc_free(doc);

@@ -62,11 +62,14 @@ const ms_schema_field_t ms_schema_fields[] = {
     {"addressee", "addressees", NULL,    NULL,  NULL,        "Addressees",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_EXTRA, MS_FIELD_MULTI, NULL},
     /* Written by migsearch-index: the archive file (for /doc/{id}/file),
-     * and a recommendation's implementation reports (shown parsed by
-     * /doc/{id} as "implementation"). */
+     * a recommendation's implementation reports (shown parsed by
+     * /doc/{id} as "implementation") and a Markdown document's source
+     * (sent by /doc/{id} as "markdown", rendered by the page). */
     {"source",   NULL,        NULL,      NULL,  NULL,        NULL,
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_GENERATED, NULL},
     {"reports",  NULL,        NULL,      NULL,  NULL,        NULL,
+        MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_GENERATED, NULL},
+    {"markdown", NULL,        NULL,      NULL,  NULL,        NULL,
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_GENERATED, NULL},
 #ifdef MS_SCHEMA_EXTRA_FIELDS
     MS_SCHEMA_EXTRA_FIELDS

@@ -157,6 +157,13 @@ describe('accessibility', () => {
         await runAxe(page, 'document', t);
     });
 
+    it('passes axe-core on a rendered Markdown document', async (t) => {
+        const page = await ctx.page({ bypassCSP: true });
+        await page.goto(`${ctx.base}/?q=coordination&doc=crs-2002-ikd-country-reports-evaluation`);
+        await page.locator('.doc-text table').waitFor();
+        await runAxe(page, 'markdown', t);
+    });
+
     it('passes axe-core on the no-results page and with completions open', async (t) => {
         const page = await ctx.page({ bypassCSP: true });
         await page.goto(`${ctx.base}/?q=zqxvwkj`);
