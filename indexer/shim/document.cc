@@ -16,9 +16,12 @@
  * word, so a query in another language can still match the exact word.
  * CJK text is always split into n-grams: Chinese has no spaces between
  * words, and a document's language field is often missing or wrong.
+ * The values of the fields marked MS_FIELD_TEXT are words of the document
+ * too (index_tag_words()).
  */
 #include <cassert>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "index-private.hh"
@@ -84,6 +87,46 @@ index_text(Xapian::Document &xdoc, const ms_document_t *doc)
     }
     if (doc->body)
         generator.index_text(doc->body);
+}
+
+/* The words of the values of 'doc''s MS_FIELD_TEXT fields (theme, process,
+ * country) as unpositioned terms of 'xdoc', each once per value like a
+ * word of the body (a title word counts three times): a query word that
+ * is a tag finds the document that has the tag ("remittances" with
+ * process=Issyk-Kul Dialogue finds the recommendation tagged
+ * remittances). Tag values are written in English whatever the
+ * document's language (tests/data/ARCHIVE.md), so they are stemmed by
+ * every language written in their script, not only the document's: a
+ * query stemmed in any of them meets them (multilingual.cc). Words of
+ * other languages reach them through the synonyms. */
+static void
+index_tag_words(Xapian::Document &xdoc, const ms_document_t *doc)
+{
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ms_field_t &value = doc->fields[i];
+        const ms_index_field *field = ms_index__field(value.name, MS_INDEX_FOR_DOCUMENT);
+        if (!field || !(field->schema->flags & MS_FIELD_TEXT) || !value.value[0])
+            continue;
+        ms_schema_script_t script = ms_schema_script(value.value, strlen(value.value));
+        std::set<std::string> terms;
+        for (size_t l = 0; l < ms_schema_n_languages; l++) {
+            const ms_schema_language_t &language = ms_schema_languages[l];
+            if (!language.stemmer || language.script != script)
+                continue;
+            Xapian::Document scratch;
+            Xapian::TermGenerator generator;
+            generator.set_stemmer(ms_index__stemmer(language.code));
+            generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+            generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+            generator.set_document(scratch);
+            generator.index_text_without_positions(value.value);
+            for (Xapian::TermIterator t = scratch.termlist_begin();
+                 t != scratch.termlist_end(); ++t)
+                terms.insert(*t);
+        }
+        for (const std::string &term : terms)
+            xdoc.add_term(term, 1);
+    }
 }
 
 /* The boolean terms of every field of the vocabulary that 'doc' has a
@@ -153,6 +196,7 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
 
     Xapian::Document xdoc;
     index_text(xdoc, doc);
+    index_tag_words(xdoc, doc);
     xdoc.add_boolean_term(id_term);
     add_field_terms(xdoc, doc, date);
     add_facet_value(xdoc);
