@@ -231,6 +231,12 @@ typedef struct ms_search {
                                as one over max_terms: its first words that
                                are not stop words, as plain words; not
                                refused */
+    int every_language;     /* nonzero: the request named no language; each
+                               stemmed word also matches its stem in every
+                               other language of the index written in the
+                               word's script (ms_schema_script()): "remesas"
+                               its Spanish stem, an Arabic word its Arabic
+                               stem */
 } ms_search_t;
 
 /* One highlighted passage of a hit. */
