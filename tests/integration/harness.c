@@ -171,11 +171,12 @@ write_config(ms_it_t *it, const char *extra)
     FILE *f = fopen(tmp, "w");
     cr_assert(f, "cannot write %s", tmp);
     fprintf(f,
-            "index:\n  path: %s/index\n"
+            "index:\n  path: %s/index\n%s"
             "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
             "  threads: %u\n"
             "log:\n  level: info\n",
-            it->dir, socket, mode, it->threads ? it->threads : 4);
+            it->dir, it->index_lines ? it->index_lines : "", socket, mode,
+            it->threads ? it->threads : 4);
     if (extra)
         fputs(extra, f);
     cr_assert_eq(fclose(f), 0);
@@ -356,6 +357,7 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
     it->threads = options->threads;
     it->indexer = options->indexer;
     it->server = options->server;
+    it->index_lines = options->index_lines;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);

@@ -45,6 +45,7 @@ typedef struct ms_it {
     int listen_fd;
     const char *indexer; /* the migsearch-index and migsearch-fcgi run */
     const char *server;
+    const char *index_lines; /* ms_it_options_t.index_lines */
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -59,6 +60,8 @@ typedef struct ms_it_options {
                                  migsearch-index and migsearch-fcgi (static
                                  strings); NULL: the build's */
     const char *server;
+    const char *index_lines; /* YAML lines written under index:, each
+                                "  key: value\n" (static string); NULL: none */
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
