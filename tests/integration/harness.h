@@ -115,6 +115,14 @@ void ms_it_request(ms_http_t *out, ms_it_t *it, const char *method, const char *
 /* GET 'target'. */
 void ms_it_get(ms_http_t *out, ms_it_t *it, const char *target);
 
+/* GET 'target' and expect a 200 with a JSON body, which it returns
+ * (borrowed from 'out'). Fails the current test otherwise. */
+json_t *ms_it_get_json(ms_http_t *out, ms_it_t *it, const char *target);
+
+/* The whole file at 'path', NUL-terminated; "" when it cannot be read.
+ * Caller frees with free(). */
+char *ms_it_read_file(const char *path);
+
 /* The value of response header 'name' (case-insensitive), copied into buf;
  * returns buf, or NULL if absent. */
 const char *ms_http_header(const ms_http_t *res, const char *name, char *buf,

@@ -28,21 +28,12 @@
 static ms_it_t it;
 static char index_lines[600];
 
-/* Read a whole small file into a malloc'ed, NUL-terminated string. */
+/* A file of the tree, which must be there and not empty. */
 static char *
 slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    long len = ftell(f);
-    cr_assert_geq(len, 0);
-    rewind(f);
-    char *text = malloc((size_t)len + 1);
-    cr_assert_not_null(text);
-    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-    text[len] = '\0';
-    fclose(f);
+    char *text = ms_it_read_file(path);
+    cr_assert(text[0] != '\0', "cannot read %s", path);
     return text;
 }
 
@@ -106,10 +97,7 @@ TestSuite(words, .init = start, .fini = stop, .timeout = 60);
 static json_t *
 search(ms_http_t *res, const char *target)
 {
-    ms_it_get(res, &it, target);
-    cr_assert_eq(res->status, 200, "%s: HTTP %ld: %s", target, res->status, res->body);
-    cr_assert_not_null(res->json, "%s: not JSON", target);
-    return res->json;
+    return ms_it_get_json(res, &it, target);
 }
 
 static bool
