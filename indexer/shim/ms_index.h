@@ -194,6 +194,10 @@ typedef struct ms_viewer {
     size_t n_groups;
 } ms_viewer_t;
 
+/* Defined since ms_search_t has every_language, for code built against
+ * older and newer shims alike (tests/bench/search_loop.c). */
+#define MS_SEARCH_EVERY_LANGUAGE 1
+
 typedef struct ms_search {
     const char *query;
     const char *language;
