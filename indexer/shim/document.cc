@@ -21,7 +21,6 @@
  */
 #include <cassert>
 #include <cstring>
-#include <set>
 #include <string>
 
 #include "index-private.hh"
@@ -89,16 +88,34 @@ index_text(Xapian::Document &xdoc, const ms_document_t *doc)
         generator.index_text(doc->body);
 }
 
-/* The words of the values of 'doc''s MS_FIELD_TEXT fields (theme, process,
- * country) as unpositioned terms of 'xdoc', each once per value like a
+/* The stemmer for the tag value 'value' of a document in 'language': the
+ * document's own when it writes the value's script, else the first
+ * language of the table that does (English for a Latin name in a Russian
+ * or Arabic document: tag values are English names whatever the
+ * document's language, tests/data/ARCHIVE.md). One stemmer per value, so
+ * that a tag word weighs one word however many languages a query is
+ * stemmed in (multilingual.cc). */
+static Xapian::Stem
+tag_stemmer(const char *value, const char *language)
+{
+    ms_schema_script_t script = ms_schema_script(value, strlen(value));
+    const ms_schema_language_t *own = language ? ms_schema_language(language) : nullptr;
+    if (own && own->stemmer && own->script == script)
+        return ms_index__stemmer(own->code);
+    for (size_t i = 0; i < ms_schema_n_languages; i++) {
+        if (ms_schema_languages[i].stemmer && ms_schema_languages[i].script == script)
+            return ms_index__stemmer(ms_schema_languages[i].code);
+    }
+    return Xapian::Stem();
+}
+
+/* The words of the values of 'doc''s MS_FIELD_TEXT fields (theme, country)
+ * as unpositioned terms of 'xdoc', each once per value like a
  * word of the body (a title word counts three times): a query word that
  * is a tag finds the document that has the tag ("remittances" with
  * process=Issyk-Kul Dialogue finds the recommendation tagged
- * remittances). Tag values are written in English whatever the
- * document's language (tests/data/ARCHIVE.md), so they are stemmed by
- * every language written in their script, not only the document's: a
- * query stemmed in any of them meets them (multilingual.cc). Words of
- * other languages reach them through the synonyms. */
+ * remittances). Words of other languages reach them through the
+ * synonyms. */
 static void
 index_tag_words(Xapian::Document &xdoc, const ms_document_t *doc)
 {
@@ -107,25 +124,12 @@ index_tag_words(Xapian::Document &xdoc, const ms_document_t *doc)
         const ms_index_field *field = ms_index__field(value.name, MS_INDEX_FOR_DOCUMENT);
         if (!field || !(field->schema->flags & MS_FIELD_TEXT) || !value.value[0])
             continue;
-        ms_schema_script_t script = ms_schema_script(value.value, strlen(value.value));
-        std::set<std::string> terms;
-        for (size_t l = 0; l < ms_schema_n_languages; l++) {
-            const ms_schema_language_t &language = ms_schema_languages[l];
-            if (!language.stemmer || language.script != script)
-                continue;
-            Xapian::Document scratch;
-            Xapian::TermGenerator generator;
-            generator.set_stemmer(ms_index__stemmer(language.code));
-            generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-            generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-            generator.set_document(scratch);
-            generator.index_text_without_positions(value.value);
-            for (Xapian::TermIterator t = scratch.termlist_begin();
-                 t != scratch.termlist_end(); ++t)
-                terms.insert(*t);
-        }
-        for (const std::string &term : terms)
-            xdoc.add_term(term, 1);
+        Xapian::TermGenerator generator;
+        generator.set_stemmer(tag_stemmer(value.value, doc->language));
+        generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+        generator.set_document(xdoc);
+        generator.index_text_without_positions(value.value);
     }
 }
 

@@ -354,8 +354,7 @@ Test(words, a_theme_word_with_the_process_filter_finds_the_tagged_recommendation
                   ids[i], res.body);
     ms_http_free(&res);
 
-    /* The tag counts as a word, not as the whole answer: every hit is of
-     * the process, and the plain word alone finds them too. */
+    /* Without the filter the word finds them too, among others. */
     json = search(&res, "/search?q=remittances&per_page=100");
     for (size_t i = 0; i < n; i++)
         cr_expect(has_hit(json, ids[i]), "remittances misses %s", ids[i]);
