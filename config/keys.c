@@ -9,6 +9,8 @@
  * the file could not hold. docs/config.md and config/migsearch.yaml follow
  * this table, and tests/unit/test_config.c checks that they do.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config-private.h"
 #include "ms_limits.h"
@@ -40,9 +44,9 @@ const ms_config__key_t ms_config__keys[] = {
         MS_PATH_MAX, "the Xapian index directory, written by migsearch-index"),
     KEY("index.language", MS_CONFIG__LANGUAGE, index.language, "en", 0, 0,
         "stemming language for documents and queries that do not name one"),
-    KEY("index.synonyms", MS_CONFIG__PATH, index.synonyms, "synonyms.yaml", 1,
-        MS_PATH_MAX,
-        "YAML file of synonym groups applied to queries; a missing file means none"),
+    KEY("index.synonyms", MS_CONFIG__PATH, index.synonyms, "", 0, MS_PATH_MAX,
+        "YAML file of synonym groups applied to queries; \"\": none; a file "
+        "named must exist and be readable"),
     KEY("index.spelling", MS_CONFIG__BOOL, index.spelling, "true", 0, 0,
         "whether the indexer builds the spelling dictionary for did-you-mean"),
     KEY("index.jobs", MS_CONFIG__UINT, index.jobs, "0", 0, 64,
@@ -169,7 +173,8 @@ ms_config__describe(const ms_config__key_t *key, char *buf, size_t size)
                  key->min > 0 ? "a non-empty string" : "a string", key->max);
         break;
     case MS_CONFIG__PATH:
-        snprintf(buf, size, "a non-empty path of at most %llu bytes", key->max);
+        snprintf(buf, size, "%s of at most %llu bytes",
+                 key->min > 0 ? "a non-empty path" : "a path (or \"\")", key->max);
         break;
     case MS_CONFIG__UINT:
         snprintf(buf, size, "an unsigned integer from %llu to %llu", key->min, key->max);
@@ -310,7 +315,8 @@ set_string(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
         status = MS_CONFIG__INVALID;
         goto out;
     }
-    if (key->type == MS_CONFIG__PATH && text[0] != '/' && base_dir != NULL)
+    if (key->type == MS_CONFIG__PATH && text[0] != '/' && text[0] != '\0' &&
+        base_dir != NULL)
         copy = ms_config__join_path(base_dir, text);
     else
         copy = strdup(text);
@@ -394,6 +400,33 @@ out:
     return status;
 }
 
+/* Whether the file at 'path' can be read: the synonyms file is read by
+ * the indexer on every run, and a file named but missing would otherwise
+ * turn synonyms off in silence. Checked by both programs at start (and by
+ * --check-config), so a typo shows before the first search. */
+static int
+check_readable(const char *path, char *reason, size_t reason_size)
+{
+    struct stat st;
+    /* O_NONBLOCK: a FIFO at the path must not hang the check. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    int status = -1;
+
+    if (fd < 0) {
+        snprintf(reason, reason_size, "cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(reason, reason_size, "cannot read %s: not a regular file", path);
+        goto out;
+    }
+    status = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    return status;
+}
+
 int
 ms_config__check(const ms_config_t *cfg, const unsigned char *seen, size_t *key_index,
                  char *reason, size_t reason_size)
@@ -413,6 +446,11 @@ ms_config__check(const ms_config_t *cfg, const unsigned char *seen, size_t *key_
             snprintf(reason, reason_size, "must be at least search.per_page (%u)",
                      cfg->search.per_page);
         }
+        return -1;
+    }
+    if (cfg->index.synonyms[0] != '\0' &&
+        check_readable(cfg->index.synonyms, reason, reason_size) != 0) {
+        *key_index = (size_t)ms_config__find("index.synonyms", strlen("index.synonyms"));
         return -1;
     }
     return 0;

@@ -26,7 +26,7 @@ typedef struct ms_config {
     struct {
         char *path;     /* the Xapian index directory */
         char *language; /* default stemming language (ISO 639-1) */
-        char *synonyms; /* YAML file of synonym groups; may not exist */
+        char *synonyms; /* YAML file of synonym groups, readable at load; "": none */
         bool spelling;  /* build the spelling dictionary */
         unsigned jobs;  /* rebuild worker processes; 0: one per CPU, at most 8 */
     } index;

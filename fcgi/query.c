@@ -239,10 +239,10 @@ ms_query_parse(ms_query_t *qp, json_t **err, const ms_config_t *cfg, const char 
 
 /* The stemming language for the query: the language being filtered on
  * when there is exactly one, since the hits are then in that language;
- * otherwise the configured default. 'buf' holds a lower-cased copy. */
+ * otherwise NULL (none named: the configured default, and every language
+ * of the index besides). 'buf' holds a lower-cased copy. */
 static const char *
-query_language(const ms_config_t *cfg, const ms_field_t *filters, size_t n_filters,
-               char *buf, size_t buf_size)
+query_language(const ms_field_t *filters, size_t n_filters, char *buf, size_t buf_size)
 {
     const char *found = NULL;
     size_t len;
@@ -251,11 +251,11 @@ query_language(const ms_config_t *cfg, const ms_field_t *filters, size_t n_filte
         if (strcmp(filters[i].name, "language") != 0)
             continue;
         if (found != NULL)
-            return cfg->index.language;
+            return NULL;
         found = filters[i].value;
     }
     if (found == NULL || (len = strlen(found)) >= buf_size)
-        return cfg->index.language;
+        return NULL;
     for (size_t i = 0; i <= len; i++)
         buf[i] = (found[i] >= 'A' && found[i] <= 'Z') ? (char)(found[i] - 'A' + 'a')
                                                       : found[i];
@@ -269,8 +269,11 @@ ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *view
 
     memset(search, 0, sizeof(*search));
     search->query = qp->q;
-    search->language = query_language(cfg, qp->filters, qp->n_filters, qp->language,
-                                      sizeof(qp->language));
+    search->language =
+        query_language(qp->filters, qp->n_filters, qp->language, sizeof(qp->language));
+    search->every_language = search->language == NULL;
+    if (search->language == NULL)
+        search->language = cfg->index.language;
     search->filters = qp->filters;
     search->n_filters = qp->n_filters;
     search->offset = (qp->page - 1) * qp->per_page;

@@ -24,7 +24,7 @@ typedef struct ms_run_options {
     unsigned batch_size;       /* documents per commit */
     bool rebuild;              /* build a new generation and switch to it */
     bool spelling;             /* index.spelling */
-    const char *synonyms_path; /* index.synonyms; may not exist */
+    const char *synonyms_path; /* index.synonyms; "": none */
     bool progress;             /* draw the progress bar on stderr */
     unsigned jobs;             /* worker processes of a rebuild (index.jobs, resolved:
                                   at least 1); 1 is one writer in this process */

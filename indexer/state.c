@@ -30,8 +30,10 @@
 #define STATE_MAGIC "migsearch-state 1\n"
 
 /* Bump when what the indexer makes of a file changes in a way that old
- * entries should not be trusted (a new state format, say). */
-#define STATE_SETTINGS_VERSION "1"
+ * entries should not be trusted (a new state format, say). 2: theme and
+ * country names became words of their documents, so every
+ * file is read again once. */
+#define STATE_SETTINGS_VERSION "2"
 
 uint64_t
 ms_state_hash(uint64_t hash, const void *data, size_t len)

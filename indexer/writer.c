@@ -166,20 +166,26 @@ ms_run__apply_settings(ms_run_ctx_t *run)
         return ms_run__index_failed(run, "set spelling on", status);
     if (!run->opts->synonyms_path)
         return MS_EXIT_OK;
-    switch (ms_synonyms_load(&synonyms, run->opts->synonyms_path, &err)) {
-    case MS_SYNONYMS_OK:
-        status = ms_index_set_synonyms(run->idx, synonyms->groups, synonyms->n_groups);
-        break;
-    case MS_SYNONYMS_NOT_FOUND:
+    /* "": synonyms off. A file named was found readable when the config
+     * was loaded; one gone since is taken as none, as before. */
+    if (!run->opts->synonyms_path[0])
         status = ms_index_set_synonyms(run->idx, NULL, 0);
-        break;
-    case MS_SYNONYMS_NOMEM:
-        return ms_run__nomem(run);
-    default:
-        /* Keep the synonyms the index has; documents are not at stake. */
-        keep_synonyms(run, &err);
-        return MS_EXIT_OK;
-    }
+    else
+        switch (ms_synonyms_load(&synonyms, run->opts->synonyms_path, &err)) {
+        case MS_SYNONYMS_OK:
+            status =
+                ms_index_set_synonyms(run->idx, synonyms->groups, synonyms->n_groups);
+            break;
+        case MS_SYNONYMS_NOT_FOUND:
+            status = ms_index_set_synonyms(run->idx, NULL, 0);
+            break;
+        case MS_SYNONYMS_NOMEM:
+            return ms_run__nomem(run);
+        default:
+            /* Keep the synonyms the index has; documents are not at stake. */
+            keep_synonyms(run, &err);
+            return MS_EXIT_OK;
+        }
     if (status == MS_INDEX_BAD_QUERY)
         ms_run__log(run, MS_LOG_WARN, "%s: %s (synonyms unchanged)",
                     run->opts->synonyms_path, ms_index_errmsg(run->idx));

@@ -16,6 +16,8 @@
  * word, so a query in another language can still match the exact word.
  * CJK text is always split into n-grams: Chinese has no spaces between
  * words, and a document's language field is often missing or wrong.
+ * The values of the fields marked MS_FIELD_TEXT are words of the document
+ * too (index_tag_words()).
  */
 #include <cassert>
 #include <cstring>
@@ -86,6 +88,51 @@ index_text(Xapian::Document &xdoc, const ms_document_t *doc)
         generator.index_text(doc->body);
 }
 
+/* The stemmer for the tag value 'value' of a document in 'language': the
+ * document's own when it writes the value's script, else the first
+ * language of the table that does (English for a Latin name in a Russian
+ * or Arabic document: tag values are English names whatever the
+ * document's language, tests/data/ARCHIVE.md). One stemmer per value, so
+ * that a tag word weighs one word however many languages a query is
+ * stemmed in (multilingual.cc). */
+static Xapian::Stem
+tag_stemmer(const char *value, const char *language)
+{
+    ms_schema_script_t script = ms_schema_script(value, strlen(value));
+    const ms_schema_language_t *own = language ? ms_schema_language(language) : nullptr;
+    if (own && own->stemmer && own->script == script)
+        return ms_index__stemmer(own->code);
+    for (size_t i = 0; i < ms_schema_n_languages; i++) {
+        if (ms_schema_languages[i].stemmer && ms_schema_languages[i].script == script)
+            return ms_index__stemmer(ms_schema_languages[i].code);
+    }
+    return Xapian::Stem();
+}
+
+/* The words of the values of 'doc''s MS_FIELD_TEXT fields (theme, country)
+ * as unpositioned terms of 'xdoc', each once per value like a
+ * word of the body (a title word counts three times): a query word that
+ * is a tag finds the document that has the tag ("remittances" with
+ * process=Issyk-Kul Dialogue finds the recommendation tagged
+ * remittances). Words of other languages reach them through the
+ * synonyms. */
+static void
+index_tag_words(Xapian::Document &xdoc, const ms_document_t *doc)
+{
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ms_field_t &value = doc->fields[i];
+        const ms_index_field *field = ms_index__field(value.name, MS_INDEX_FOR_DOCUMENT);
+        if (!field || !(field->schema->flags & MS_FIELD_TEXT) || !value.value[0])
+            continue;
+        Xapian::TermGenerator generator;
+        generator.set_stemmer(tag_stemmer(value.value, doc->language));
+        generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+        generator.set_document(xdoc);
+        generator.index_text_without_positions(value.value);
+    }
+}
+
 /* The boolean terms of every field of the vocabulary that 'doc' has a
  * value of, and the date value 'date' (YYYYMMDD, or ""). */
 static void
@@ -153,6 +200,7 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
 
     Xapian::Document xdoc;
     index_text(xdoc, doc);
+    index_tag_words(xdoc, doc);
     xdoc.add_boolean_term(id_term);
     add_field_terms(xdoc, doc, date);
     add_facet_value(xdoc);

@@ -194,6 +194,10 @@ typedef struct ms_viewer {
     size_t n_groups;
 } ms_viewer_t;
 
+/* Defined since ms_search_t has every_language, for code built against
+ * older and newer shims alike (tests/bench/search_loop.c). */
+#define MS_SEARCH_EVERY_LANGUAGE 1
+
 typedef struct ms_search {
     const char *query;
     const char *language;
@@ -231,6 +235,12 @@ typedef struct ms_search {
                                as one over max_terms: its first words that
                                are not stop words, as plain words; not
                                refused */
+    int every_language;     /* nonzero: the request named no language; each
+                               stemmed word also matches its stem in every
+                               other language of the index written in the
+                               word's script (ms_schema_script()): "remesas"
+                               its Spanish stem, an Arabic word its Arabic
+                               stem */
 } ms_search_t;
 
 /* One highlighted passage of a hit. */

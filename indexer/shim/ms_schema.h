@@ -42,6 +42,9 @@ typedef enum ms_field_shown {
 #define MS_FIELD_MULTI (1u << 0)  /* staff may give a list of values */
 #define MS_FIELD_FILTER (1u << 1) /* a request parameter 'param' filters on it */
 #define MS_FIELD_FACET (1u << 2)  /* its values are counted in a search's facets */
+#define MS_FIELD_TEXT                                                                    \
+    (1u << 4) /* its values are words of the document too, at                            \
+                 the weight of a word of the body (document.cc) */
 #define MS_FIELD_GENERATED                                                               \
     (1u << 3) /* written by migsearch-index, not by staff: a                             \
                  metadata key of the name is a free field */
@@ -91,10 +94,20 @@ const char *ms_schema_values_text(const ms_schema_field_t *field, char *buf, siz
 
 /* --- languages --- */
 
+/* The writing system of a word, as far as choosing a stemmer cares. */
+typedef enum ms_schema_script {
+    MS_SCHEMA_SCRIPT_OTHER = 0, /* digits, punctuation, scripts of no language here */
+    MS_SCHEMA_SCRIPT_LATIN,
+    MS_SCHEMA_SCRIPT_CYRILLIC,
+    MS_SCHEMA_SCRIPT_ARABIC,
+    MS_SCHEMA_SCRIPT_HAN /* CJK ideographs */
+} ms_schema_script_t;
+
 typedef struct ms_schema_language {
-    const char *code;    /* ISO 639-1, lower case */
-    const char *stemmer; /* Xapian's stemmer name; NULL: none (CJK n-grams) */
-    const char *label;   /* "French" */
+    const char *code;          /* ISO 639-1, lower case */
+    const char *stemmer;       /* Xapian's stemmer name; NULL: none (CJK n-grams) */
+    const char *label;         /* "French" */
+    ms_schema_script_t script; /* the script its words are written in */
 } ms_schema_language_t;
 
 /* The languages the index knows, and how many. */
@@ -104,6 +117,14 @@ extern const size_t ms_schema_n_languages;
 /* The language whose code is exactly 'code', ASCII case ignored ("FR" is
  * fr, "fr-FR" is none), or NULL. */
 const ms_schema_language_t *ms_schema_language(const char *code);
+
+/* The script of the first letter of the 'len' bytes of UTF-8 at 'word'
+ * that belongs to one of ms_schema_script_t's scripts (Latin with its
+ * accented letters, Cyrillic, Arabic with its presentation forms, CJK
+ * ideographs); MS_SCHEMA_SCRIPT_OTHER when none does. Ill-formed bytes
+ * are skipped. A query word in Arabic or Cyrillic is stemmed by the
+ * languages of that script, not by the default language (query.cc). */
+ms_schema_script_t ms_schema_script(const char *word, size_t len);
 
 /* --- document ids --- */
 

@@ -7,7 +7,10 @@
  * plain words, and only a query with no words at all is
  * MS_INDEX_BAD_QUERY. The limits are applied to the text first (words.cc).
  *
- * Languages: the query is stemmed in its own language (STEM_SOME). A
+ * Languages: the query is stemmed in its own language (STEM_SOME); a
+ * query that names none (ms_search_t.every_language) is also stemmed in
+ * each language of the index that writes the word's script
+ * (multilingual.cc). A
  * word typed with a capital, in quotes or in a phrase is not stemmed and
  * matches the exact word, which documents in every language index beside
  * their stems; that is how an English query finds a French document by a
@@ -87,36 +90,18 @@ ms_index__parser_setup(Xapian::QueryParser &parser, ms_index_t *idx,
     }
 }
 
-/* Xapian 1.4 turns every synonym into a single term, so a synonym entry
- * with spaces ("money transfers", see ms_index_set_synonyms) would match
- * nothing. Rewrite such terms into the phrases they stand for; no other
- * term has a space in it.
- *
- * Only operators without parameters are rebuilt. The parser puts no
- * synonyms under the others (phrases, NEAR, wildcards, ranges), so keeping
- * those subqueries as they are loses nothing. 'changed' is set when the
- * result differs from 'query'. */
-static Xapian::Query
-expand(const Xapian::Query &query, bool *changed)
+Xapian::Query
+ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
+                    bool *changed)
 {
     Xapian::Query::op op = query.get_type();
     switch (op) {
     case Xapian::Query::LEAF_TERM: {
-        const std::string term = *query.get_terms_begin();
-        if (term.find(' ') == std::string::npos)
+        Xapian::Query replaced;
+        if (!map(query, *query.get_terms_begin(), &replaced))
             return query;
-        std::vector<Xapian::Query> words;
-        size_t start = 0;
-        while (start <= term.size()) {
-            size_t end = term.find(' ', start);
-            if (end == std::string::npos)
-                end = term.size();
-            if (end > start)
-                words.emplace_back(term.substr(start, end - start));
-            start = end + 1;
-        }
         *changed = true;
-        return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
+        return replaced;
     }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_OR:
@@ -129,7 +114,7 @@ expand(const Xapian::Query &query, bool *changed)
         bool any = false;
         std::vector<Xapian::Query> subqueries;
         for (size_t i = 0; i < query.get_num_subqueries(); i++)
-            subqueries.push_back(expand(query.get_subquery(i), &any));
+            subqueries.push_back(ms_index__map_terms(query.get_subquery(i), map, &any));
         if (!any)
             return query;
         *changed = true;
@@ -138,6 +123,29 @@ expand(const Xapian::Query &query, bool *changed)
     default:
         return query;
     }
+}
+
+/* Xapian 1.4 turns every synonym into a single term, so a synonym entry
+ * with spaces ("money transfers", see ms_index_set_synonyms) would match
+ * nothing. Rewrite such terms into the phrases they stand for; no other
+ * term has a space in it. */
+static bool
+phrase_of(const Xapian::Query &, const std::string &term, Xapian::Query *out)
+{
+    if (term.find(' ') == std::string::npos)
+        return false;
+    std::vector<Xapian::Query> words;
+    size_t start = 0;
+    while (start <= term.size()) {
+        size_t end = term.find(' ', start);
+        if (end == std::string::npos)
+            end = term.size();
+        if (end > start)
+            words.emplace_back(term.substr(start, end - start));
+        start = end + 1;
+    }
+    *out = Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
+    return true;
 }
 
 /* Whether every word of 'query' (in the sense of ms_index__words_of(),
@@ -172,7 +180,7 @@ parse_with(Xapian::QueryParser &parser, const Xapian::Database &db,
     Xapian::Query parsed = parser.parse_query(query, flags);
     *corrected = parser.get_corrected_query_string();
     bool changed = false;
-    return expand(parsed, &changed);
+    return ms_index__map_terms(parsed, phrase_of, &changed);
 }
 
 /* OR into out->ranked a boost for each document whose symbol is typed
@@ -202,6 +210,17 @@ add_symbols(ms_index_parsed *out, const char *text, size_t len)
     out->shown = Xapian::Query(Xapian::Query::OP_OR, plain.begin(), plain.end());
 }
 
+/* The parsed words in every language when the search names none, then
+ * the symbols' boosts. */
+static void
+finish(ms_index_parsed *out, ms_index_t *idx, const Xapian::QueryParser &parser,
+       const ms_search_t *search, size_t used)
+{
+    if (search->every_language)
+        out->words = ms_index__in_each_language(out->words, parser, *idx->db);
+    add_symbols(out, search->query, used);
+}
+
 /* Xapian 1.4 itself re-parses some malformed queries without operators
  * and returns that silently; only the errors it throws are seen here. */
 ms_index_status_t
@@ -224,7 +243,7 @@ ms_index__parse(ms_index_parsed *out, ms_index_t *idx, Xapian::QueryParser &pars
             out->words =
                 parse_with(parser, *idx->db, out->text, QUERY_FLAGS, &out->corrected);
             if (!out->words.empty()) {
-                add_symbols(out, search->query, used);
+                finish(out, idx, parser, search, used);
                 return MS_INDEX_OK;
             }
         } catch (const Xapian::QueryParserError &) {
@@ -238,7 +257,7 @@ ms_index__parse(ms_index_parsed *out, ms_index_t *idx, Xapian::QueryParser &pars
     if (out->words.empty())
         return ms_index__fail(idx, MS_INDEX_BAD_QUERY,
                               "query has no words to search for");
-    add_symbols(out, search->query, used);
+    finish(out, idx, parser, search, used);
     return MS_INDEX_OK;
 }
 

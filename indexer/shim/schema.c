@@ -6,6 +6,7 @@
  * The field table itself is in fields.c. The tables are a few dozen rows,
  * so look-ups are linear scans.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -15,17 +16,65 @@
 
 /* clang-format off */
 const ms_schema_language_t ms_schema_languages[] = {
-    {"en", "english", "English"},
-    {"fr", "french",  "French"},
-    {"es", "spanish", "Spanish"},
-    {"ru", "russian", "Russian"},
-    {"ar", "arabic",  "Arabic"},
-    {"zh", NULL,      "Chinese"},
+    {"en", "english", "English", MS_SCHEMA_SCRIPT_LATIN},
+    {"fr", "french",  "French",  MS_SCHEMA_SCRIPT_LATIN},
+    {"es", "spanish", "Spanish", MS_SCHEMA_SCRIPT_LATIN},
+    {"ru", "russian", "Russian", MS_SCHEMA_SCRIPT_CYRILLIC},
+    {"ar", "arabic",  "Arabic",  MS_SCHEMA_SCRIPT_ARABIC},
+    {"zh", NULL,      "Chinese", MS_SCHEMA_SCRIPT_HAN},
 };
 /* clang-format on */
 
 const size_t ms_schema_n_languages =
     sizeof(ms_schema_languages) / sizeof(ms_schema_languages[0]);
+
+/* Code point ranges of the scripts, in order. */
+static const struct {
+    uint32_t first, last;
+    ms_schema_script_t script;
+} script_ranges[] = {
+    {'A', 'Z', MS_SCHEMA_SCRIPT_LATIN},
+    {'a', 'z', MS_SCHEMA_SCRIPT_LATIN},
+    {0x00C0, 0x024F, MS_SCHEMA_SCRIPT_LATIN}, /* Latin-1 letters, Extended-A and B */
+    {0x0400, 0x052F, MS_SCHEMA_SCRIPT_CYRILLIC},
+    {0x0600, 0x06FF, MS_SCHEMA_SCRIPT_ARABIC},
+    {0x0750, 0x077F, MS_SCHEMA_SCRIPT_ARABIC},
+    {0x08A0, 0x08FF, MS_SCHEMA_SCRIPT_ARABIC},
+    {0x1E00, 0x1EFF, MS_SCHEMA_SCRIPT_LATIN}, /* Latin Extended Additional */
+    {0x3400, 0x4DBF, MS_SCHEMA_SCRIPT_HAN},
+    {0x4E00, 0x9FFF, MS_SCHEMA_SCRIPT_HAN},
+    {0xF900, 0xFAFF, MS_SCHEMA_SCRIPT_HAN},
+    {0xFB50, 0xFDFF, MS_SCHEMA_SCRIPT_ARABIC}, /* presentation forms A */
+    {0xFE70, 0xFEFF, MS_SCHEMA_SCRIPT_ARABIC}, /* presentation forms B */
+    {0x20000, 0x2FFFF, MS_SCHEMA_SCRIPT_HAN},
+};
+
+ms_schema_script_t
+ms_schema_script(const char *word, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)word;
+    size_t at = 0;
+
+    while (at < len) {
+        uint32_t cp;
+        size_t n = ms_utf8_decode(p + at, len - at, &cp);
+
+        if (n == 0) {
+            at++;
+            continue;
+        }
+        at += n;
+        /* U+00D7 and U+00F7 (multiplication and division signs) sit among
+         * the Latin letters. */
+        if (cp == 0xD7 || cp == 0xF7)
+            continue;
+        for (size_t i = 0; i < sizeof script_ranges / sizeof script_ranges[0]; i++) {
+            if (cp >= script_ranges[i].first && cp <= script_ranges[i].last)
+                return script_ranges[i].script;
+        }
+    }
+    return MS_SCHEMA_SCRIPT_OTHER;
+}
 
 const ms_schema_field_t *
 ms_schema_field(const char *name)

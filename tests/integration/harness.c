@@ -171,11 +171,12 @@ write_config(ms_it_t *it, const char *extra)
     FILE *f = fopen(tmp, "w");
     cr_assert(f, "cannot write %s", tmp);
     fprintf(f,
-            "index:\n  path: %s/index\n"
+            "index:\n  path: %s/index\n%s"
             "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
             "  threads: %u\n"
             "log:\n  level: info\n",
-            it->dir, socket, mode, it->threads ? it->threads : 4);
+            it->dir, it->index_lines ? it->index_lines : "", socket, mode,
+            it->threads ? it->threads : 4);
     if (extra)
         fputs(extra, f);
     cr_assert_eq(fclose(f), 0);
@@ -188,8 +189,8 @@ ms_it_write_config(ms_it_t *it, const char *extra_config)
     write_config(it, extra_config);
 }
 
-static char *
-read_file(const char *path)
+char *
+ms_it_read_file(const char *path)
 {
     FILE *f = fopen(path, "r");
     char *data = NULL;
@@ -215,7 +216,7 @@ read_file(const char *path)
 unsigned
 ms_it_fcgi_log_count(ms_it_t *it, const char *needle)
 {
-    char *text = read_file(it->fcgi_log);
+    char *text = ms_it_read_file(it->fcgi_log);
     unsigned n = 0;
     cr_assert(text);
     for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
@@ -356,6 +357,7 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
     it->threads = options->threads;
     it->indexer = options->indexer;
     it->server = options->server;
+    it->index_lines = options->index_lines;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);
@@ -519,6 +521,16 @@ ms_it_request(ms_http_t *out, ms_it_t *it, const char *method, const char *targe
     out->length = resp.length;
     out->headers = head.data ? head.data : strdup("");
     out->json = json_loadb(out->body, out->length, 0, NULL);
+}
+
+json_t *
+ms_it_get_json(ms_http_t *out, ms_it_t *it, const char *target)
+{
+    ms_it_get(out, it, target);
+    cr_assert_eq(out->status, 200, "%s: HTTP %ld: %.300s", target, out->status,
+                 out->body);
+    cr_assert_not_null(out->json, "%s: not JSON", target);
+    return out->json;
 }
 
 void

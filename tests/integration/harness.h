@@ -45,6 +45,7 @@ typedef struct ms_it {
     int listen_fd;
     const char *indexer; /* the migsearch-index and migsearch-fcgi run */
     const char *server;
+    const char *index_lines; /* ms_it_options_t.index_lines */
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -59,6 +60,8 @@ typedef struct ms_it_options {
                                  migsearch-index and migsearch-fcgi (static
                                  strings); NULL: the build's */
     const char *server;
+    const char *index_lines; /* YAML lines written under index:, each
+                                "  key: value\n" (static string); NULL: none */
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
@@ -111,6 +114,14 @@ void ms_it_request(ms_http_t *out, ms_it_t *it, const char *method, const char *
 
 /* GET 'target'. */
 void ms_it_get(ms_http_t *out, ms_it_t *it, const char *target);
+
+/* GET 'target' and expect a 200 with a JSON body, which it returns
+ * (borrowed from 'out'). Fails the current test otherwise. */
+json_t *ms_it_get_json(ms_http_t *out, ms_it_t *it, const char *target);
+
+/* The whole file at 'path', NUL-terminated; "" when it cannot be read.
+ * Caller frees with free(). */
+char *ms_it_read_file(const char *path);
 
 /* The value of response header 'name' (case-insensitive), copied into buf;
  * returns buf, or NULL if absent. */

@@ -751,8 +751,7 @@ write_config(unsigned jobs, bool spelling, const char *synonyms, const char *arc
             "index:\n  path: %s\n  language: en\n  spelling: %s\n  jobs: %u\n"
             "  synonyms: %s\narchive:\n  path: %s\n  batch_size: 50\n"
             "log:\n  level: info\n",
-            ix.index, spelling ? "true" : "false", jobs,
-            synonyms ? synonyms : "/nonexistent/synonyms.yaml",
+            ix.index, spelling ? "true" : "false", jobs, synonyms ? synonyms : "\"\"",
             archive ? archive : ix.archive);
     fclose(f);
 }

@@ -365,6 +365,59 @@ Test(config, resolves_relative_paths_in_a_tmp_dir)
     cr_expect_str_eq(cfg->index.path + strlen(tmpdir), "/idx");
 }
 
+/* index.synonyms: a file named must be there and readable, at load (both
+ * programs and --check-config), and the message names the file. */
+Test(config, synonyms_file_named_but_missing_is_an_error)
+{
+    char path[256], missing[300];
+    ms_config_error_t err = {0};
+    const char *text = "index:\n  synonyms: no-such-synonyms.yaml\n";
+
+    write_tmp(path, sizeof(path), "migsearch.yaml", text, strlen(text));
+    snprintf(missing, sizeof(missing), "%s/no-such-synonyms.yaml", tmpdir);
+    cr_assert_neq(ms_config_load(&cfg, path, &err), 0);
+    cr_expect_null(cfg);
+    cr_expect_eq(err.line, 2);
+    cr_expect(strstr(err.text, "index.synonyms: cannot read ") == err.text, "%s",
+              err.text);
+    cr_expect(strstr(err.text, missing) != NULL, "names %s: %s", missing, err.text);
+    cr_expect(strstr(err.text, "No such file") != NULL, "%s", err.text);
+}
+
+Test(config, synonyms_path_that_is_a_directory_is_an_error)
+{
+    char path[256];
+    ms_config_error_t err = {0};
+    const char *text = "index:\n  synonyms: .\n";
+
+    write_tmp(path, sizeof(path), "migsearch.yaml", text, strlen(text));
+    cr_assert_neq(ms_config_load(&cfg, path, &err), 0);
+    cr_expect(strstr(err.text, "not a regular file") != NULL, "%s", err.text);
+}
+
+Test(config, synonyms_empty_means_none_and_a_file_is_resolved)
+{
+    char path[256], synonyms[256];
+    const char *off = "index:\n  synonyms: \"\"\n", *on = "index:\n  synonyms: s.yaml\n";
+
+    write_tmp(path, sizeof(path), "migsearch.yaml", off, strlen(off));
+    load_ok(path);
+    cr_expect_str_eq(cfg->index.synonyms, "");
+    ms_config_free(cfg);
+    cfg = NULL;
+    write_tmp(synonyms, sizeof(synonyms), "s.yaml", "- [a, b]\n", 9);
+    write_tmp(path, sizeof(path), "migsearch.yaml", on, strlen(on));
+    load_ok(path);
+    cr_expect_str_eq(cfg->index.synonyms, synonyms);
+}
+
+/* The shipped file turns the shipped synonyms on (config/synonyms.yaml). */
+Test(config, shipped_file_turns_synonyms_on)
+{
+    load_ok(MS_SOURCE_DIR "/config/migsearch.yaml");
+    cr_expect_str_eq(cfg->index.synonyms, MS_SOURCE_DIR "/config/synonyms.yaml");
+}
+
 Test(config, resolves_against_cwd_for_a_relative_config_path)
 {
     /* Criterion runs each test in its own process, so chdir stays local. */

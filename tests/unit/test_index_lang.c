@@ -157,6 +157,150 @@ check_language(const char *language, const char *body, const char *query)
     ms_index_close(idx);
 }
 
+/* --- a query that names no language (ms_search_t.every_language) --- */
+
+/* The understood query and the sorted hit ids of 'query' with the English
+ * stemmer, every_language on or off, into 'ids'. */
+static void
+search_every(ms_index_t *idx, const char *query, int every, char *ids, size_t size,
+             char *understood, size_t understood_size)
+{
+    ms_search_t search = {.query = query,
+                          .language = "en",
+                          .limit = 20,
+                          .viewer = &member,
+                          .every_language = every};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    const char *sorted[20];
+    size_t n = results->n_hits;
+    cr_assert_leq(n, 20);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = results->hits[i].doc.id;
+    qsort(sorted, n, sizeof sorted[0], compare_strings);
+    ids[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(ids + strlen(ids), size - strlen(ids), "%s%s", i ? " " : "", sorted[i]);
+    snprintf(understood, understood_size, "%s",
+             results->understood ? results->understood : "");
+    ms_results_free(results);
+}
+
+/* Each case: an inflected form whose English stem misses the document
+ * (so the English query alone finds nothing), found with every_language
+ * by the stem of the document's own language. */
+Test(lang, a_query_naming_no_language_is_stemmed_in_each_language_held)
+{
+    static const struct {
+        const char *query, *want;
+    } cases[] = {
+        {"enviada", "es"}, /* doc: "enviadas" */
+        /* переводов */
+        {"\xD0\xBF\xD0\xB5\xD1\x80\xD0\xB5\xD0\xB2\xD0\xBE\xD0\xB4\xD0\xBE\xD0\xB2",
+         "ru"},
+        /* تحويلاتهم */
+        {"\xD8\xAA\xD8\xAD\xD9\x88\xD9\x8A\xD9\x84\xD8\xA7\xD8\xAA\xD9\x87\xD9\x85",
+         "ar"},
+    };
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "en", "migrants send money home to their families", "en");
+    put(idx, "es", "las remesas enviadas por los emigrantes", "es");
+    /* денежные переводы мигрантов */
+    put(idx, "ru",
+        "\xD0\xB4\xD0\xB5\xD0\xBD\xD0\xB5\xD0\xB6\xD0\xBD\xD1\x8B\xD0\xB5 "
+        "\xD0\xBF\xD0\xB5\xD1\x80\xD0\xB5\xD0\xB2\xD0\xBE\xD0\xB4\xD1\x8B "
+        "\xD0\xBC\xD0\xB8\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBD\xD1\x82\xD0\xBE\xD0\xB2",
+        "ru");
+    /* تحويلات المهاجرين */
+    put(idx, "ar",
+        "\xD8\xAA\xD8\xAD\xD9\x88\xD9\x8A\xD9\x84\xD8\xA7\xD8\xAA "
+        "\xD8\xA7\xD9\x84\xD9\x85\xD9\x87\xD8\xA7\xD8\xAC\xD8\xB1\xD9\x8A\xD9\x86",
+        "ar");
+    commit(idx);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char ids[256], understood[512];
+        search_every(idx, cases[i].query, 0, ids, sizeof ids, understood,
+                     sizeof understood);
+        cr_expect_str_eq(ids, "", "%s, English only: %s", cases[i].want, ids);
+        search_every(idx, cases[i].query, 1, ids, sizeof ids, understood,
+                     sizeof understood);
+        cr_expect_str_eq(ids, cases[i].want, "%s in every language: '%s' (%s)",
+                         cases[i].want, ids, understood);
+    }
+    /* A Latin word is not stemmed as Russian or Arabic: only the Latin
+     * languages' stems sit beside the English one. */
+    char ids[256], understood[512];
+    search_every(idx, "enviadas", 1, ids, sizeof ids, understood, sizeof understood);
+    /* Russian and Arabic stemmers leave a Latin word as it is. */
+    cr_expect(strstr(understood, "Zenviadas") == NULL, "%s", understood);
+    cr_expect(strstr(understood, "Zenvi ") || strstr(understood, "Zenvi)"), "%s",
+              understood);
+    ms_index_close(idx);
+}
+
+/* An index of one language (the IR test collections) gets the query as
+ * it was: same parse, same hits, same ranking. */
+Test(lang, a_query_in_an_index_of_one_language_is_unchanged)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "a", "remittances sent by migrants", "en");
+    put(idx, "b", "the remittance corridors of the region", "en");
+    commit(idx);
+    char off_ids[256], off[512], on_ids[256], on[512];
+    search_every(idx, "remittances corridors", 0, off_ids, sizeof off_ids, off,
+                 sizeof off);
+    search_every(idx, "remittances corridors", 1, on_ids, sizeof on_ids, on, sizeof on);
+    cr_expect_str_eq(on, off);
+    cr_expect_str_eq(on_ids, off_ids);
+    cr_expect_str_eq(on_ids, "a b");
+    ms_index_close(idx);
+}
+
+/* Adds the wdf of each stem of "trafficking" to *(unsigned long *)payload. */
+static int
+count_traffick_stems(const char *term, unsigned long count, void *payload)
+{
+    if (strncmp(term, "Ztraffick", 9) == 0)
+        *(unsigned long *)payload += count;
+    return 0;
+}
+
+/* Theme and country values are words of the document: stemmed
+ * in the document's language when it writes their script (French), else
+ * in the first language of the table that does (English for the Latin
+ * names of a Russian document). */
+Test(lang, tags_are_words_stemmed_once)
+{
+    static const ms_field_t tags[] = {{"theme", "trafficking"},
+                                      {"process", "Issyk-Kul Dialogue"},
+                                      {"country", "Kyrgyzstan"},
+                                      {"meeting", "zzmeeting"}};
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put_fields(idx, "ru", "\xD1\x82\xD0\xB5\xD0\xBA\xD1\x81\xD1\x82", "ru", tags, 4);
+    put_fields(idx, "fr", "texte", "fr", tags, 1);
+    put(idx, "other", "border management", "en");
+    commit(idx);
+    /* English and French stem the word apart: Ztraffick, Ztrafficking. */
+    expect_hits(idx, "trafficking", "en", "ru");
+    expect_hits(idx, "trafficking", "fr", "fr");
+    expect_hits(idx, "kyrgyzstan", "en", "ru");
+    /* A process or meeting is a filter, not words (fields.c). */
+    expect_hits(idx, "issyk", "en", "");
+    expect_hits(idx, "zzmeeting", "en", "");
+    /* One stem per tag word, wdf 1, however many languages a query is
+     * stemmed in; both documents found by the every-language query. */
+    unsigned long stems = 0;
+    cr_assert_eq(ms_index_term_each(idx, "fr", count_traffick_stems, &stems),
+                 MS_INDEX_OK);
+    cr_expect_eq(stems, 1,
+                 "Z terms of 'trafficking' in the French document (wdf summed)");
+    char ids[256], understood[512];
+    search_every(idx, "trafficking", 1, ids, sizeof ids, understood, sizeof understood);
+    cr_expect_str_eq(ids, "fr ru", "%s", understood);
+    ms_index_close(idx);
+}
+
 Test(lang, french_stemming_finds_inflected_form)
 {
     /* migrante and migrants: French stem "migr"; English "migrant". */

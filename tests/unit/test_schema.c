@@ -109,6 +109,55 @@ Test(schema, languages_are_matched_by_exact_code)
     cr_assert_null(ms_schema_language("zh")->stemmer, "CJK: n-grams, no stemmer");
 }
 
+/* The script of a query word picks the stemmers it is tried with
+ * (multilingual.cc): the first letter of a known script decides. */
+struct script_case {
+    char word[32];
+    ms_schema_script_t script;
+};
+
+ParameterizedTestParameters(schema, words_are_told_apart_by_script)
+{
+    static struct script_case cases[] = {
+        {"remittances", MS_SCHEMA_SCRIPT_LATIN},
+        {"\xC3\xA9"
+         "coles",
+         MS_SCHEMA_SCRIPT_LATIN}, /* écoles */
+        {"Dieu-\xC3\x9E", MS_SCHEMA_SCRIPT_LATIN},
+        {"\xE1\xBB\x87", MS_SCHEMA_SCRIPT_LATIN},                        /* Vietnamese */
+        {"\xD0\xBF\xD0\xB5\xD1\x80\xD0\xB5", MS_SCHEMA_SCRIPT_CYRILLIC}, /* пере */
+        {"\xD8\xAA\xD8\xAD\xD9\x88", MS_SCHEMA_SCRIPT_ARABIC},           /* تحو */
+        {"\xEF\xBB\xB7", MS_SCHEMA_SCRIPT_ARABIC},          /* presentation form */
+        {"\xE6\xB1\x87\xE6\xAC\xBE", MS_SCHEMA_SCRIPT_HAN}, /* 汇款 */
+        {"2003-\xD0\xB3", MS_SCHEMA_SCRIPT_CYRILLIC},       /* digits first */
+        {"\xC3\x97x", MS_SCHEMA_SCRIPT_LATIN},              /* × is no letter */
+        {"\xFF\xD0\xB0", MS_SCHEMA_SCRIPT_CYRILLIC},        /* ill-formed byte */
+        {"2003", MS_SCHEMA_SCRIPT_OTHER},
+        {"\xCE\xB1\xCE\xB2", MS_SCHEMA_SCRIPT_OTHER}, /* Greek */
+        {"", MS_SCHEMA_SCRIPT_OTHER},
+    };
+    return cr_make_param_array(struct script_case, cases,
+                               sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct script_case *c, schema, words_are_told_apart_by_script)
+{
+    ms_schema_script_t got = ms_schema_script(c->word, strlen(c->word));
+    cr_assert_eq(got, c->script, "'%s': %d, expected %d", c->word, (int)got,
+                 (int)c->script);
+}
+
+/* Every language with a stemmer writes in a script the detection knows,
+ * and a word cut short is read only up to its length. */
+Test(schema, every_language_has_a_script)
+{
+    for (size_t i = 0; i < ms_schema_n_languages; i++)
+        cr_expect_neq(ms_schema_languages[i].script, MS_SCHEMA_SCRIPT_OTHER, "%s",
+                      ms_schema_languages[i].code);
+    cr_assert_eq(ms_schema_language("ar")->script, MS_SCHEMA_SCRIPT_ARABIC);
+    cr_assert_eq(ms_schema_script("2003\xD0\xB3", 4), MS_SCHEMA_SCRIPT_OTHER);
+}
+
 /* Arrays, not pointers: a case may run in a freshly started process. */
 struct id_case {
     char id[24];
