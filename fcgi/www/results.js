@@ -11,6 +11,7 @@ import { docHref, hasFilters, searchParams, stateUrl, unfilteredUrl, withChanges
 import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, showSearchChrome,
     syncControls, ui } from './page.js';
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
+import { statusBreakdown } from './statuses.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -33,7 +34,10 @@ export function metaLine(r) {
     if (r.date) parts.push(timeEl(r.date));
     if (r.process) parts.push(el('span', {}, r.process));
     if (r.meeting) parts.push(el('span', {}, `Meeting ${r.meeting}`));
-    if (r.status) parts.push(el('span', {}, r.status));
+    // A breakdown by country says more than one status (statuses.js).
+    if (r.status && !(Array.isArray(r.statuses) && r.statuses.length)) {
+        parts.push(el('span', {}, r.status));
+    }
     const line = el('p', { class: 'meta' });
     parts.forEach((part, i) => {
         if (i > 0) line.append(el('span', { class: 'sep', 'aria-hidden': 'true' }, ' \u00b7 '));
@@ -49,7 +53,7 @@ function resultItem(r) {
     const item = el('li', { class: 'result' },
         el('h2', { class: 'result-title', dir: textDirection(title) },
             el('a', { href: docHref(r.id), dir: 'auto', lang }, title)),
-        metaLine(r));
+        metaLine(r), statusBreakdown(r));
     const base = typeof r.url === 'string' && r.url.startsWith('/doc/')
         ? r.url : `/doc/${encodeURIComponent(r.id)}`;
     for (const snippet of Array.isArray(r.snippets) ? r.snippets : []) {
