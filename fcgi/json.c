@@ -11,6 +11,7 @@
 #include "ms_escape.h"
 #include "ms_json.h"
 #include "ms_schema.h"
+#include "ms_statuses.h"
 #include "ms_utf8.h"
 
 int
@@ -170,6 +171,8 @@ ms_json_document(const ms_document_t *doc)
         if (doc->fields[i].name != NULL && doc->fields[i].value != NULL)
             rc |= put_field(object, extra, &doc->fields[i]);
     }
+    if (rc == 0)
+        rc |= ms_statuses_put(object, doc);
     if (rc == 0)
         rc |= json_object_set(object, "extra", extra);
     json_decref(extra);

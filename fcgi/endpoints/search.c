@@ -12,6 +12,7 @@
 #include "ms_endpoints.h"
 #include "ms_json.h"
 #include "ms_query.h"
+#include "ms_statuses.h"
 
 /* Build the 200 body. Returns NULL on allocation failure. */
 static json_t *
@@ -22,8 +23,14 @@ results_json(const ms_query_t *qp, double took_ms)
     json_t *hits = json_array();
     int rc = body != NULL && hits != NULL ? 0 : -1;
 
-    for (size_t i = 0; i < results->n_hits && rc == 0; i++)
-        rc |= ms_json_append(hits, ms_json_hit(&results->hits[i], true));
+    for (size_t i = 0; i < results->n_hits && rc == 0; i++) {
+        json_t *hit = ms_json_hit(&results->hits[i], true);
+
+        rc |= ms_json_append(hits, hit);
+        /* With a country or status filter, the status it matched first. */
+        if (rc == 0)
+            rc |= ms_statuses_focus(hit, qp->filters, qp->n_filters);
+    }
     if (rc != 0)
         goto out;
     rc |= ms_json_put(body, "query", json_string(qp->q));

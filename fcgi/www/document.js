@@ -18,6 +18,7 @@ import { docHref, filterUrl } from './state.js';
 import { clearAlert, focusAfter, SERVICE_DOWN, setTitle, showAlert, showDocChrome, ui }
     from './page.js';
 import { metaLine } from './results.js';
+import { statusBreakdown, summaryText } from './statuses.js';
 import { highlighter, renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { languageName, meetingLabel } from './labels.js';
@@ -117,6 +118,11 @@ function metadataList(doc, lang) {
         if (field.name === 'year' && doc.date) {
             add('Date', timeEl(doc.date));
             dated = true;
+        }
+        // One status would hide the others: the summary of them all instead.
+        if (field.name === 'status' && summaryText(doc.status_summary)) {
+            add(field.label, summaryText(doc.status_summary));
+            continue;
         }
         const value = fieldValue(doc, field, extra);
         if (!value) continue;
@@ -276,6 +282,8 @@ function renderDocument(doc, similar, q) {
         actions.append(el('li', {}, el('a', { href: doc.file, class: 'file-link' }, 'Original file')));
     }
     article.append(chrome(actions));
+    const breakdown = statusBreakdown(doc, false);
+    if (breakdown) article.append(chrome(breakdown));
     if (Array.isArray(doc.implementation) && doc.implementation.length) {
         article.append(chrome(implementationTable(doc.implementation)));
     }

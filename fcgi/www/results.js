@@ -12,6 +12,7 @@ import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, sho
     syncControls, ui } from './page.js';
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
 import { languageName, meetingLabel } from './labels.js';
+import { statusBreakdown } from './statuses.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -39,7 +40,10 @@ export function metaLine(r) {
         parts.push(el('span', { class: 'meeting' },
             meeting === r.meeting ? `Meeting ${meeting}` : el('bdi', {}, meeting)));
     }
-    if (r.status) parts.push(el('span', {}, r.status));
+    // A breakdown by country says more than one status (statuses.js).
+    if (r.status && !(Array.isArray(r.statuses) && r.statuses.length)) {
+        parts.push(el('span', {}, r.status));
+    }
     const language = languageName(r.language);
     if (language) parts.push(el('span', { class: 'doc-language' }, language));
     const line = el('p', { class: 'meta' });
@@ -57,7 +61,7 @@ function resultItem(r) {
     const item = el('li', { class: 'result' },
         el('h2', { class: 'result-title', dir: textDirection(title) },
             el('a', { href: docHref(r.id), dir: 'auto', lang }, title)),
-        metaLine(r));
+        metaLine(r), statusBreakdown(r));
     const base = typeof r.url === 'string' && r.url.startsWith('/doc/')
         ? r.url : `/doc/${encodeURIComponent(r.id)}`;
     for (const snippet of Array.isArray(r.snippets) ? r.snippets : []) {

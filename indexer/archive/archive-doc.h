@@ -33,6 +33,14 @@ ms_archive_status_t ms_archive__doc_finish(ms_archive_doc_t *doc,
                                            const ms_archive_options_t *opts,
                                            ms_archive_error_t *err);
 
+/* Give the merged metadata 'meta' of a document its (country, status)
+ * pairs (pairs.c, the one rule for every format): entry
+ * MS_SCHEMA_PAIR_FIELD gets "<country>\t<status>" for each country the
+ * document concerns, and a recommendation's statuses become exactly the
+ * distinct statuses of its pairs. Returns MS_ARCHIVE_OK or
+ * MS_ARCHIVE_NOMEM. */
+ms_archive_status_t ms_archive__pairs_apply(ms_archive_meta_t *meta);
+
 /* A copy of 'len' bytes of 's' trimmed of blanks and cut to a title's
  * length (200 bytes) on a character boundary; "" if all blank. Caller
  * frees; NULL on OOM. */

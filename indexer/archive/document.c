@@ -208,6 +208,7 @@ ms_archive_status_t
 ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
                        const ms_archive_options_t *opts, ms_archive_error_t *err)
 {
+    ms_archive_meta_t full = {0};
     ms_archive_status_t status = MS_ARCHIVE_NOMEM;
 
     if (!doc->body && !(doc->body = strdup("")))
@@ -235,9 +236,13 @@ ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
     if (!doc->language && opts && opts->default_language &&
         !(doc->language = strdup(opts->default_language)))
         goto out;
-    status = take_fields(doc, meta);
+    if (ms_archive__meta_merge(&full, meta) != MS_ARCHIVE_OK ||
+        ms_archive__pairs_apply(&full) != MS_ARCHIVE_OK)
+        goto out;
+    status = take_fields(doc, &full);
 
 out:
+    ms_archive__meta_clear(&full);
     if (status == MS_ARCHIVE_NOMEM)
         ms_file_error_set(err, NULL, 0, 0, "out of memory");
     return status;

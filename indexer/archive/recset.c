@@ -19,7 +19,9 @@
  * "reports" ([{"country":..., "status":..., "date":..., "obstacles":...}]),
  * so the server can show the table of implementation by country without
  * a second lookup; the obstacles are also appended to the body so that
- * they are searchable.
+ * they are searchable. The status each country reported, and so the
+ * recommendation's statuses, are pairs.c's rule, applied to every format
+ * when the document is finished.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -385,8 +387,8 @@ report_value(struct recset *rs, yaml_node_t *report, const char *key)
     return text;
 }
 
-/* The reports of 'rec' as JSON rows in 'rows', their countries and
- * statuses in 'own', their obstacles after the text in 'body'. */
+/* The reports of 'rec' as JSON rows in 'rows', their countries in 'own',
+ * their obstacles after the text in 'body'. */
 static ms_archive_status_t
 add_reports(json_t *rows, ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
             const struct recommendation *rec)
@@ -411,8 +413,7 @@ add_reports(json_t *rows, ms_archive_meta_t *own, ms_buf_t *body, struct recset 
             (obstacles &&
              json_object_set_new(row, "obstacles", json_string(obstacles)) != 0))
             return MS_ARCHIVE_NOMEM;
-        if (ms_archive__meta_add_distinct(own, "country", country) != MS_ARCHIVE_OK ||
-            ms_archive__meta_add_distinct(own, "status", state) != MS_ARCHIVE_OK)
+        if (ms_archive__meta_add_distinct(own, "country", country) != MS_ARCHIVE_OK)
             return MS_ARCHIVE_NOMEM;
         if (obstacles) {
             ms_buf_printf(body, "%s%s: %s", first_obstacles ? "\n\n" : "\n", country,
@@ -420,10 +421,8 @@ add_reports(json_t *rows, ms_archive_meta_t *own, ms_buf_t *body, struct recset 
             first_obstacles = false;
         }
     }
-    /* Nobody reported: that is what "no information" means. */
-    if (n_reports == 0 &&
-        ms_archive__meta_add_distinct(own, "status", "no information") != MS_ARCHIVE_OK)
-        return MS_ARCHIVE_NOMEM;
+    /* The statuses follow from the reports when the document is finished
+     * (pairs.c): a participant that did not report is "no information". */
     return body->status == MS_BUF_OK ? MS_ARCHIVE_OK : MS_ARCHIVE_NOMEM;
 }
 

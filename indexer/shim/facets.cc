@@ -31,6 +31,12 @@
  * about a term list, so this bounds the cost of a search that matches
  * most of a large archive.
  *
+ * With a country or a status filter, the status and country facets are
+ * derived from the (country, status) pairs instead (pairs.cc): the status
+ * the filtered countries reported, the countries that reported a
+ * filtered status. The pair terms are in MS_INDEX_SLOT_FACETS too, so
+ * this costs no more reads.
+ *
  * search.cc adds the spy only when facets are asked for, so a search
  * without facets pays nothing here.
  */
@@ -46,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "index-pairs.hh"
 #include "index-private.hh"
 
 /* Display forms a reader caches; past this many the cache starts over. */
@@ -155,7 +162,18 @@ bool
 ms_index__is_facet_term(const std::string &term)
 {
     size_t facet, prefix_size;
-    return facet_of(term, &facet, &prefix_size);
+    const ms_index_field *pair = ms_index__pair_field();
+    return facet_of(term, &facet, &prefix_size) ||
+           (pair && term.compare(0, pair->prefix.size(), pair->prefix) == 0);
+}
+
+/* Count what the document 'docid' counts for the derived facets, once the
+ * 'pairs' counter has seen its pair terms. */
+static void
+add_pairs(value_counts *counts, ms_index_pair_counter &pairs, Xapian::docid docid)
+{
+    for (const auto &value : pairs.finish())
+        add(counts[value.first], value.second, docid);
 }
 
 /* Count the facet terms stored in MS_INDEX_SLOT_FACETS of 'docs' (in
@@ -164,7 +182,7 @@ ms_index__is_facet_term(const std::string &term)
  * counted from their term lists. */
 static std::vector<Xapian::docid>
 count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
-                const Xapian::Database &db)
+                const Xapian::Database &db, ms_index_pair_counter &pairs)
 {
     std::vector<Xapian::docid> missing;
     Xapian::ValueIterator it = db.valuestream_begin(MS_INDEX_SLOT_FACETS);
@@ -185,9 +203,11 @@ count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
             term.assign(value, pos + 1, n);
             pos += 1 + n;
             size_t facet, prefix_size;
-            if (facet_of(term, &facet, &prefix_size))
+            if (!pairs.take(term) && facet_of(term, &facet, &prefix_size) &&
+                !pairs.derived(facet))
                 add(counts[facet], term.substr(prefix_size), docid);
         }
+        add_pairs(counts, pairs, docid);
     }
     return missing;
 }
@@ -197,9 +217,17 @@ count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
  * and stops before the bulk of the words (Z stems and lower case). */
 static void
 count_by_termlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
-                   const facet_prefix_list &prefixes, const Xapian::Database &db)
+                   const facet_prefix_list &prefixes, const Xapian::Database &db,
+                   ms_index_pair_counter &pairs)
 {
     for (Xapian::docid docid : docs) {
+        if (pairs.active()) {
+            Xapian::TermIterator it = db.termlist_begin(docid);
+            for (it.skip_to(pairs.prefix());
+                 it != db.termlist_end(docid) && pairs.take(*it); ++it) {
+            }
+            add_pairs(counts, pairs, docid);
+        }
         Xapian::TermIterator it = db.termlist_begin(docid);
         Xapian::TermIterator end = db.termlist_end(docid);
         for (const auto &step : prefixes) {
@@ -209,7 +237,8 @@ count_by_termlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
                 const std::string term = *it;
                 if (term.compare(0, prefix.size(), prefix) != 0)
                     break;
-                add(counts[step.second], term.substr(prefix.size()), docid);
+                if (!pairs.derived(step.second))
+                    add(counts[step.second], term.substr(prefix.size()), docid);
             }
             if (it == end)
                 break;
@@ -293,10 +322,12 @@ display_value(const ms_index_stored &stored, const ms_index_field &field,
 /* Count the values of the documents 'matches' recorded into counts[f]
  * for each facet f. */
 static void
-count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Database &db)
+count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Database &db,
+             ms_index_pair_counter &pairs)
 {
     const facet_prefix_list &prefixes = ms_index__vocabulary().facet_prefixes;
-    std::vector<Xapian::docid> missing = count_by_values(counts, matches.docs_, db);
+    std::vector<Xapian::docid> missing =
+        count_by_values(counts, matches.docs_, db, pairs);
     /* Documents of an index written before the value: choose the cheaper
      * way to count them, postings of facet values against term lists. */
     if (missing.empty())
@@ -307,8 +338,10 @@ count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Databa
              t != db.allterms_end(step.first); ++t)
             postings += t.get_termfreq();
     }
-    if (missing.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
-        count_by_termlists(counts, missing, prefixes, db);
+    /* Derived facets need each document's pairs: term lists. */
+    if (pairs.active() ||
+        missing.size() * static_cast<unsigned long>(TERMLIST_COST) < postings)
+        count_by_termlists(counts, missing, prefixes, db, pairs);
     else
         count_by_postlists(counts, missing, prefixes, db);
 }
@@ -409,7 +442,7 @@ publish(ms_results_t *results, const std::vector<value_counts> &counts,
 
 void
 ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
-                      const Xapian::MSet &mset)
+                      const Xapian::MSet &mset, const ms_search_t *search)
 {
     const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
     /* A sample, or fewer seen than match: scale each count by the share
@@ -422,7 +455,8 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
     }
     size_t n_facets = ms_index__vocabulary().facets.size();
     std::vector<value_counts> counts(n_facets);
-    count_values(counts.data(), matches, *idx->db);
+    ms_index_pair_counter pairs(search);
+    count_values(counts.data(), matches, *idx->db, pairs);
     std::vector<std::unordered_map<std::string, std::string>> display(n_facets);
     display_forms(display, counts, idx);
     publish(results, counts, display, scale);

@@ -75,6 +75,13 @@ const ms_schema_field_t ms_schema_fields[] = {
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_GENERATED, NULL},
     {"markdown", NULL,        NULL,      NULL,  NULL,        NULL,
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_GENERATED, NULL},
+    /* The status each country reported, "<country>\t<status>" (ms_schema.h,
+     * MS_SCHEMA_PAIR_FIELD): written by the archive layer for every
+     * document with countries and a status; filters and facets of country
+     * and status read it together. Shown as "statuses", never as a field. */
+    {"report",   NULL,        NULL,      "XI",  NULL,        NULL,
+        MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_MULTI | MS_FIELD_GENERATED,
+        NULL},
 #ifdef MS_SCHEMA_EXTRA_FIELDS
     MS_SCHEMA_EXTRA_FIELDS
 #endif

@@ -6,7 +6,9 @@
  * A filter names a field of ms_schema.h that has a term prefix, by its
  * name or its param ("language" or "lang"); its value is folded like the
  * values written at index time. Filters on the same field are ORed,
- * different fields ANDed (docs/index-schema.md, "Filterable fields"). The
+ * different fields ANDed (docs/index-schema.md, "Filterable fields"),
+ * but for country and status together, which match the status those
+ * countries reported (pairs.cc). The
  * date range follows the one date rule of ms_date.h: a bound names a real
  * day, month or year, "from" its first day and "to" its last, so a range
  * takes in the partial dates stored inside it.
@@ -16,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "index-pairs.hh"
 #include "index-private.hh"
 #include "ms_date.h"
 
@@ -63,9 +66,18 @@ build_filter(Xapian::Query *out, ms_index_t *idx, const ms_search_t *search)
         if (!found)
             groups.emplace_back(field, std::vector<Xapian::Query>{term});
     }
-    std::vector<Xapian::Query> ands;
+    /* Country and status together: the status that country reported. */
+    size_t paired = 0;
     for (const auto &group : groups)
-        ands.emplace_back(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
+        paired += ms_index__pair_filtered(group.first);
+    std::vector<Xapian::Query> ands;
+    if (paired == 2)
+        ands.push_back(ms_index__pair_query(ms_index__pair_filter_of(search)));
+    for (const auto &group : groups) {
+        if (paired != 2 || !ms_index__pair_filtered(group.first))
+            ands.emplace_back(Xapian::Query::OP_OR, group.second.begin(),
+                              group.second.end());
+    }
     *out = Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end());
     return MS_INDEX_OK;
 }

@@ -489,16 +489,19 @@ bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
 Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
 
 /* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of a field with
- * MS_FIELD_FACET. */
+ * MS_FIELD_FACET, or a pair term (the derived facets read them). */
 bool ms_index__is_facet_term(const std::string &term);
 
 /* Count the facet values of the documents 'spy' saw in idx->db into
  * results->facets, with the display forms idx caches. When the spy kept a
  * sample, or 'mset' (the search's) estimates more matches than the spy
  * saw, the counts are scaled to that estimate and results->facets_estimated
- * is set. Throws std::bad_alloc or Xapian::Error. */
+ * is set. With a country or a status filter in 'search', the status and
+ * country facets are derived from the pair terms (ms_index_pair_counter).
+ * Throws std::bad_alloc or Xapian::Error. */
 void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                           ms_index_t *idx, const Xapian::MSet &mset);
+                           ms_index_t *idx, const Xapian::MSet &mset,
+                           const ms_search_t *search);
 
 /* Free results->facets. */
 void ms_index__facets_free(ms_results_t *results) noexcept;

@@ -92,6 +92,23 @@ const char *ms_schema_values_text(const ms_schema_field_t *field, char *buf, siz
 #define MS_SCHEMA_PREFIX_STEM "Z"      /* stems, written by Xapian */
 #define MS_SCHEMA_TERM_RESTRICTED "XR" /* on every document with access groups */
 
+/* --- (country, status) pairs --- */
+
+/* The generated field of the status each country reported: one value
+ * "<country>\t<status>" per country a document concerns, written by the
+ * archive layer (docs/staff.md, "Implementation status by country"). A
+ * search with both a country and a status filter matches these pairs,
+ * and its facets count them (docs/index-schema.md). */
+#define MS_SCHEMA_PAIR_FIELD "report"
+#define MS_SCHEMA_PAIR_COUNTRY "country"          /* the field of a pair's country */
+#define MS_SCHEMA_PAIR_STATUS "status"            /* the field of a pair's status */
+#define MS_SCHEMA_NO_INFORMATION "no information" /* a country that did not report */
+
+/* The status of pair value 'value' ("Ghana\timplemented"): borrowed from
+ * 'value', after its last tab, with *country_len the length of the
+ * country before it; NULL if 'value' has no tab or an empty part. */
+const char *ms_schema_pair_split(const char *value, size_t *country_len);
+
 /* --- languages --- */
 
 /* The writing system of a word, as far as choosing a stemmer cares. */

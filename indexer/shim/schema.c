@@ -134,6 +134,17 @@ ms_schema_values_text(const ms_schema_field_t *field, char *buf, size_t size)
     return buf;
 }
 
+const char *
+ms_schema_pair_split(const char *value, size_t *country_len)
+{
+    const char *tab = strrchr(value, '\t');
+
+    if (tab == NULL || tab == value || tab[1] == '\0')
+        return NULL;
+    *country_len = (size_t)(tab - value);
+    return tab + 1;
+}
+
 const ms_schema_language_t *
 ms_schema_language(const char *code)
 {

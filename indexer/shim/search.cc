@@ -274,7 +274,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     results->upper = totals.get_matches_upper_bound();
     ms_index__hits_fill(results.get(), mset, snippets.get(), &marked);
     if (spy)
-        ms_index__facets_fill(results.get(), *spy, idx, counted);
+        ms_index__facets_fill(results.get(), *spy, idx, counted, search);
     *out = results.release();
     return MS_INDEX_OK;
 }

@@ -261,12 +261,14 @@ check_user(const user_t *user)
     ms_http_free(&res);
 
     /* Field queries and filters on its unique metadata. */
-    static const char *const by_field[] = {"/search?q=country%3AFreedonia",
-                                           "/search?country=Freedonia",
-                                           "/search?theme=quartzology",
-                                           "/search?process=Obsidianwharf+Consultation",
-                                           "/search?meeting=canary-2005-obsidianwharf",
-                                           "/search?q=IMP%2FCANARY%2F2005%2F1"};
+    static const char *const by_field[] = {
+        "/search?q=country%3AFreedonia",
+        "/search?country=Freedonia",
+        "/search?country=Freedonia&status=not+implemented",
+        "/search?theme=quartzology",
+        "/search?process=Obsidianwharf+Consultation",
+        "/search?meeting=canary-2005-obsidianwharf",
+        "/search?q=IMP%2FCANARY%2F2005%2F1"};
     for (size_t i = 0; i < sizeof(by_field) / sizeof(*by_field); i++) {
         request(&res, user, "%s", by_field[i]);
         total = total_of(&res, user, by_field[i]);
@@ -295,6 +297,27 @@ check_user(const user_t *user)
     if (!user->sees)
         assert_no_trace(&res, user, "browse and facets", false);
     ms_http_free(&res);
+
+    /* Status by country: the canary's pairs filter and count for its
+     * readers only, also where the country is not its own. */
+    request(&res, user, "/search?status=not+implemented&per_page=100");
+    cr_assert_eq(facet_count(res.json, "country", "Freedonia"), user->sees,
+                 "%s: Freedonia reported", who);
+    if (!user->sees)
+        assert_no_trace(&res, user, "status facets", false);
+    ms_http_free(&res);
+    request(&res, user, "/search?country=Kyrgyzstan&status=not+implemented");
+    request(&missing, &anonymous, "/search?country=Kyrgyzstan&status=not+implemented");
+    cr_assert_eq(total_of(&res, user, "pair"),
+                 total_of(&missing, &anonymous, "pair") + user->sees,
+                 "%s: Kyrgyzstan / not implemented", who);
+    cr_assert_eq(facet_count(res.json, "status", "not implemented"),
+                 facet_count(missing.json, "status", "not implemented") + user->sees,
+                 "%s: the status Kyrgyzstan reported", who);
+    if (!user->sees)
+        assert_no_trace(&res, user, "pair", true);
+    ms_http_free(&res);
+    ms_http_free(&missing);
 
     /* Snippets of a word the canary shares with public documents. */
     request(&res, user, "/search?q=trafficking+shelters&per_page=100");

@@ -109,7 +109,10 @@ Test(document, parses_full_front_matter)
     cr_expect_str_eq(field_values(doc, "theme", buf, sizeof(buf)),
                      "trafficking|border management");
     cr_expect_str_eq(field_values(doc, "status", buf, sizeof(buf)), "implemented");
-    cr_expect_eq(staff_fields(doc), 9);
+    /* The document's one status is what each of its countries reported. */
+    cr_expect_str_eq(field_values(doc, "report", buf, sizeof(buf)),
+                     "Kyrgyzstan\timplemented|Kazakhstan\timplemented");
+    cr_expect_eq(staff_fields(doc), 11);
     /* The body starts after the closing "---" and loses Markdown syntax. */
     cr_expect_str_eq(doc->body, "A heading that is not the title\n\n"
                                 "Governments should strengthen regional cooperation\n"
@@ -793,7 +796,9 @@ Test(keys, a_multi_field_takes_a_list_a_single_one_refuses_it)
                               text, sizeof(text)),
                  MS_ARCHIVE_OK);
     cr_expect_str_eq(text, "country=Kenya|country=Ghana|addressee=a|addressee=b|"
-                           "status=implemented|status=not implemented");
+                           "status=implemented|status=not implemented|"
+                           "report=Kenya\timplemented|report=Kenya\tnot implemented|"
+                           "report=Ghana\timplemented|report=Ghana\tnot implemented");
     cr_expect_eq(front_matter("venue: [Osh, Bishkek]\n", text, sizeof(text)),
                  MS_ARCHIVE_INVALID);
     cr_expect_str_eq(text, "k.md:2:8: venue: expected a single value, found a list");

@@ -380,6 +380,8 @@ Test(recset, makes_one_document_per_recommendation)
     expect_field(r1, "country", "Kenya|Ghana|Mali");
     expect_field(r1, "theme", "remittances|migration data");
     expect_field(r1, "status", "implemented|partially implemented");
+    expect_field(r1, "report",
+                 "Kenya\timplemented|Ghana\timplemented|Mali\tpartially implemented");
     expect_field(r1, "addressee", "governments|central banks");
     expect_field(
         r1, "reports",
@@ -394,7 +396,9 @@ Test(recset, makes_one_document_per_recommendation)
 
     cr_expect_str_eq(r2->title, "Diaspora registers");
     expect_field(r2, "theme", "remittances"); /* the meeting's themes */
-    expect_field(r2, "status", "not implemented|no information");
+    /* In the order of the countries: Kenya's, then Ghana's. */
+    expect_field(r2, "status", "no information|not implemented");
+    expect_field(r2, "report", "Kenya\tno information|Ghana\tnot implemented");
     expect_field(r2, "addressee", "consulates");
     expect_field(r2, "country", "Kenya|Ghana");
     cr_expect_str_eq(r2->body,
@@ -403,6 +407,7 @@ Test(recset, makes_one_document_per_recommendation)
 
     /* Nobody reported: "no information", an empty table. */
     expect_field(r10, "status", "no information");
+    expect_field(r10, "report", "Kenya\tno information|Ghana\tno information");
     expect_field(r10, "reports", "[]");
     expect_field(r10, "number", "10");
     cr_expect_str_eq(r10->body, "The Dialogue should meet again in 2003.");
