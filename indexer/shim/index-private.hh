@@ -16,7 +16,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <functional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -426,25 +425,6 @@ void ms_index__parser_setup(Xapian::QueryParser &parser, ms_index_t *idx,
  * Returns MS_INDEX_OK or MS_INDEX_BAD_QUERY (no words at all). */
 ms_index_status_t ms_index__parse(ms_index_parsed *out, ms_index_t *idx,
                                   Xapian::QueryParser &parser, const ms_search_t *search);
-
-/* A function that may replace one term of a query: returns true with the
- * replacement in *out, or false to keep 'leaf' as it is. */
-typedef std::function<bool(const Xapian::Query &leaf, const std::string &term,
-                           Xapian::Query *out)>
-    ms_index_term_map;
-
-/* 'query' with the terms 'map' replaces replaced and the operators above
- * them rebuilt (*changed set if any). Only operators without parameters
- * are rebuilt: the parser puts no stems or synonyms under the others. */
-Xapian::Query ms_index__map_terms(const Xapian::Query &query,
-                                  const ms_index_term_map &map, bool *changed);
-
-/* 'query' (parsed by 'parser') with each stemmed word also matching its
- * stems by the other languages of its script that the index's documents
- * are in (multilingual.cc). */
-Xapian::Query ms_index__in_each_language(const Xapian::Query &query,
-                                         const Xapian::QueryParser &parser,
-                                         const Xapian::Database &db);
 
 /* Whether the spelling correction of 'parsed' may be offered to the
  * viewer of 'visible' (no word of a hidden document shows through). */

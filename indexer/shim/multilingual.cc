@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-words.hh"
 
 namespace
 {

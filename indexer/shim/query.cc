@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-words.hh"
 #include "ms_limits.h"
 
 /* Flags of every parse, the plain-words retry included. The multi-word

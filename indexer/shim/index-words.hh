@@ -1,0 +1,37 @@
+/* index-words.hh - rewriting the terms of a parsed query (query.cc, multilingual.cc)
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * C++ only, private to the shim: the term rewriting that synonym phrases
+ * (query.cc) and the query in every language (multilingual.cc) share.
+ * Kept apart from index-private.hh, which holds the rest.
+ */
+#ifndef MS_INDEX_WORDS_HH
+#define MS_INDEX_WORDS_HH
+
+#include <functional>
+#include <string>
+
+#include "index-private.hh"
+
+/* A function that may replace one term of a query: returns true with the
+ * replacement in *out, or false to keep 'leaf' as it is. */
+typedef std::function<bool(const Xapian::Query &leaf, const std::string &term,
+                           Xapian::Query *out)>
+    ms_index_term_map;
+
+/* 'query' with the terms 'map' replaces replaced and the operators above
+ * them rebuilt (*changed set if any). Only operators without parameters
+ * are rebuilt: the parser puts no stems or synonyms under the others. */
+Xapian::Query ms_index__map_terms(const Xapian::Query &query,
+                                  const ms_index_term_map &map, bool *changed);
+
+/* 'query' (parsed by 'parser') with each stemmed word also matching its
+ * stems by the other languages of its script that the index's documents
+ * are in (multilingual.cc). */
+Xapian::Query ms_index__in_each_language(const Xapian::Query &query,
+                                         const Xapian::QueryParser &parser,
+                                         const Xapian::Database &db);
+
+#endif /* MS_INDEX_WORDS_HH */
