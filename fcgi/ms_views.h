@@ -27,13 +27,17 @@
  * 10000 recommendations (indexer/archive/recset.c). */
 #define MS_VIEWS_MAX_DOCUMENTS 10000u
 
-/* The documents of type "recommendation" whose field 'field' has 'value'
- * and that 'viewer' may see, in 'sort' order, into *out (caller frees
- * with ms_results_free()). Returns 0, or the HTTP status of the error
- * document stored in *err. */
+/* The documents whose field 'field' has 'value' and that 'viewer' may
+ * see, in 'sort' order, into *out (caller frees with ms_results_free()).
+ * A view exists when one of them does; its table holds those that are
+ * recommendations (ms_views_recommendation). Returns 0, or the HTTP
+ * status of the error document stored in *err. */
 int ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
                    const ms_viewer_t *viewer, const char *field, const char *value,
                    ms_sort_t sort);
+
+/* true if 'hit' is a recommendation: a row of a view's table. */
+bool ms_views_recommendation(const ms_hit_t *hit);
 
 /* Sort 'hits' (pointers into results) by their "number" field as a whole
  * number, unnumbered after numbered, then by id. */

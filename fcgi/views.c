@@ -17,13 +17,13 @@ ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
                const ms_viewer_t *viewer, const char *field, const char *value,
                ms_sort_t sort)
 {
-    ms_field_t filters[2] = {{"type", "recommendation"}, {field, value}};
+    ms_field_t filter = {field, value};
     ms_search_t search = {0};
     ms_index_status_t status = ms_worker_index(w);
 
     *out = NULL;
-    search.filters = filters;
-    search.n_filters = 2;
+    search.filters = &filter;
+    search.n_filters = 1;
     search.limit = MS_VIEWS_MAX_DOCUMENTS;
     search.sort = sort;
     search.viewer = viewer;
@@ -34,6 +34,14 @@ ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
         return ms_worker_index_error(err, w, status);
     w->hits = (long)(*out)->n_hits;
     return 0;
+}
+
+bool
+ms_views_recommendation(const ms_hit_t *hit)
+{
+    const char *type = ms_fields_value(&hit->doc, "type");
+
+    return type != NULL && strcmp(type, "recommendation") == 0;
 }
 
 /* The number of 'hit' as a whole number; 0 when it has none. */

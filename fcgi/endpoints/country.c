@@ -66,6 +66,8 @@ table_build(struct table *t, const ms_results_t *results, const char *asked)
         const char *meeting = ms_fields_value(&hit->doc, "meeting");
         struct group *g = t->groups;
 
+        if (!ms_views_recommendation(hit))
+            continue;
         while (g < t->groups + t->n_groups && !same_meeting(g->meeting, meeting))
             g++;
         if (g == t->groups + t->n_groups) {
@@ -264,8 +266,7 @@ ms_endpoint_country(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     if (results->n_hits == 0) {
-        http = ms_response_error(&out->json, 404, "not_found",
-                                 "no recommendation for this country");
+        http = ms_response_error(&out->json, 404, "not_found", "no such country");
         goto out;
     }
     if (table_build(&t, results, name) != 0) {

@@ -26,7 +26,8 @@
 
 /* The table being built. */
 struct matrix {
-    const ms_hit_t **hits; /* in row order */
+    const ms_hit_t *any;   /* a document of the meeting, for its details */
+    const ms_hit_t **hits; /* the recommendations, in row order */
     size_t n;
     json_t **cells;    /* per row: ms_reports_latest() of its document */
     json_t *countries; /* object: country -> its summary, in column order */
@@ -49,14 +50,18 @@ matrix_build(struct matrix *m, const ms_results_t *results)
     const char *country;
     json_t *cell;
 
-    m->n = results->n_hits;
-    m->hits = calloc(m->n ? m->n : 1, sizeof(*m->hits));
-    m->cells = calloc(m->n ? m->n : 1, sizeof(*m->cells));
+    size_t n = results->n_hits;
+
+    m->any = &results->hits[0];
+    m->hits = calloc(n, sizeof(*m->hits));
+    m->cells = calloc(n, sizeof(*m->cells));
     m->countries = json_object();
     if (m->hits == NULL || m->cells == NULL || m->countries == NULL)
         return -1;
-    for (size_t i = 0; i < m->n; i++)
-        m->hits[i] = &results->hits[i];
+    for (size_t i = 0; i < n; i++) {
+        if (ms_views_recommendation(&results->hits[i]))
+            m->hits[m->n++] = &results->hits[i];
+    }
     ms_views_sort_by_number(m->hits, m->n);
     for (size_t i = 0; i < m->n; i++) {
         if ((m->cells[i] = ms_reports_latest(&m->hits[i]->doc)) == NULL)
@@ -77,7 +82,19 @@ matrix_build(struct matrix *m, const ms_results_t *results)
     return 0;
 }
 
-/* The meeting's own details, from the first row that gives each. */
+/* The value of 'field' in the first row that gives it, else in any
+ * document of the meeting. */
+static const char *
+detail(const struct matrix *m, const char *field)
+{
+    const char *value = NULL;
+
+    for (size_t i = 0; i < m->n && value == NULL; i++)
+        value = ms_fields_value(&m->hits[i]->doc, field);
+    return value != NULL ? value : ms_fields_value(&m->any->doc, field);
+}
+
+/* The meeting's own details. */
 static json_t *
 meeting_json(const struct matrix *m, const char *id)
 {
@@ -88,14 +105,12 @@ meeting_json(const struct matrix *m, const char *id)
     int rc = meeting != NULL ? 0 : -1;
 
     rc |= ms_json_put(meeting, "id", ms_json_string(id));
-    for (size_t k = 0; k < 4; k++) {
-        const char *value = NULL;
-        for (size_t i = 0; i < m->n && value == NULL; i++)
-            value = ms_fields_value(&m->hits[i]->doc, fields[k]);
-        rc |= ms_json_put(meeting, keys[k], ms_json_string(value));
-    }
+    for (size_t k = 0; k < 4; k++)
+        rc |= ms_json_put(meeting, keys[k], ms_json_string(detail(m, fields[k])));
     for (size_t i = 0; i < m->n && date == NULL; i++)
         date = m->hits[i]->doc.date;
+    if (date == NULL)
+        date = m->any->doc.date;
     rc |= ms_json_put(meeting, "date", ms_json_string(date));
     rc |= ms_json_put(meeting, "url", ms_json_url("/meeting/", id));
     rc |= ms_json_put(
