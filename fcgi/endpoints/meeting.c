@@ -82,8 +82,7 @@ matrix_build(struct matrix *m, const ms_results_t *results)
     return 0;
 }
 
-/* The value of 'field' in the first row that gives it, else in any
- * document of the meeting. */
+/* The value of 'field' in the first row that gives it. */
 static const char *
 detail(const struct matrix *m, const char *field)
 {
@@ -91,7 +90,10 @@ detail(const struct matrix *m, const char *field)
 
     for (size_t i = 0; i < m->n && value == NULL; i++)
         value = ms_fields_value(&m->hits[i]->doc, field);
-    return value != NULL ? value : ms_fields_value(&m->any->doc, field);
+    /* A workshop's title or symbol is not the meeting's; its process is. */
+    if (value == NULL && strcmp(field, "process") == 0)
+        value = ms_fields_value(&m->any->doc, field);
+    return value;
 }
 
 /* The meeting's own details. */
