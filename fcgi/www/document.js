@@ -17,6 +17,7 @@ import { clearAlert, focusAfter, SERVICE_DOWN, setTitle, showAlert, showDocChrom
     from './page.js';
 import { metaLine } from './results.js';
 import { highlighter, renderText } from './text.js';
+import { countryViewLink, meetingViewLink } from './views.js';
 
 const SIMILAR_COUNT = 5;
 
@@ -66,8 +67,12 @@ function fieldValue(doc, field, extra) {
 }
 
 // Fields shown their own way, by name: the meeting as a link to its
-// documents, the symbol isolated from the text around it.
+// documents, the symbol isolated from the text around it, each country as
+// a link to its view (views.js).
 const SHOWN = {
+    country: (field, text, list) => (Array.isArray(list)
+        ? list.filter((c) => typeof c === 'string' && c).map((c, i) => [i ? ', ' : null, countryViewLink(c)])
+        : text),
     meeting: (field, text) => (field.filter
         ? el('a', { href: filterUrl(field.param, text) }, text) : text),
     symbol: (field, text) => el('bdi', {}, text),
@@ -90,7 +95,7 @@ function metadataList(doc, lang) {
         const value = fieldValue(doc, field, extra);
         if (!value) continue;
         if (value.free) shownExtra.add(field.name);
-        if (SHOWN[field.name]) add(field.label, SHOWN[field.name](field, value.text));
+        if (SHOWN[field.name]) add(field.label, SHOWN[field.name](field, value.text, doc[field.key]));
         else add(field.label, value.free ? el('span', { dir: 'auto', lang }, value.text) : value.text);
     }
     if (doc.date && !dated) add('Date', timeEl(doc.date));
@@ -113,7 +118,8 @@ function implementationTable(rows) {
         const tag = label === 'Country' ? 'th' : 'td';
         const attrs = tag === 'th' ? { scope: 'row' } : { 'data-label': label };
         if (typeof value === 'string' && value.trim() !== '') {
-            return el(tag, Object.assign(attrs, { dir: 'auto' }), value.trim());
+            return el(tag, Object.assign(attrs, { dir: 'auto' }),
+                tag === 'th' ? countryViewLink(value.trim()) : value.trim());
         }
         return el(tag, attrs, el('span', { 'aria-hidden': 'true' }, '\u2014'),
             el('span', { class: 'visually-hidden' }, 'not reported'));
@@ -242,6 +248,8 @@ function renderDocument(doc, similar, q) {
     article.append(chrome(metadataList(doc, lang)));
     const actions = el('ul', { class: 'doc-actions' }, el('li', {},
         el('a', { href: `${location.origin}${docHref(doc.id)}`, class: 'permalink' }, 'Permalink')));
+    const table = meetingViewLink(doc);
+    if (table) actions.append(el('li', {}, table));
     if (typeof doc.file === 'string' && doc.file.startsWith('/doc/')) {
         actions.append(el('li', {}, el('a', { href: doc.file, class: 'file-link' }, 'Original file')));
     }

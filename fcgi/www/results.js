@@ -11,6 +11,7 @@ import { docHref, hasFilters, searchParams, stateUrl, unfilteredUrl, withChanges
 import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, showSearchChrome,
     syncControls, ui } from './page.js';
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
+import { meetingViewLink } from './views.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -50,6 +51,8 @@ function resultItem(r) {
         el('h2', { class: 'result-title', dir: textDirection(title) },
             el('a', { href: docHref(r.id), dir: 'auto', lang }, title)),
         metaLine(r));
+    const table = meetingViewLink(r);
+    if (table) item.append(el('p', { class: 'result-links' }, table));
     const base = typeof r.url === 'string' && r.url.startsWith('/doc/')
         ? r.url : `/doc/${encodeURIComponent(r.id)}`;
     for (const snippet of Array.isArray(r.snippets) ? r.snippets : []) {
