@@ -39,6 +39,11 @@ int ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
 /* true if 'hit' is a recommendation: a row of a view's table. */
 bool ms_views_recommendation(const ms_hit_t *hit);
 
+/* A row of a view for the recommendation 'doc': the result shape
+ * (ms_json_document) plus "number" (string or null) and "url"
+ * ("/doc/{id}"). NULL on allocation failure. */
+json_t *ms_views_row(const ms_document_t *doc);
+
 /* Sort 'hits' (pointers into results) by their "number" field as a whole
  * number, unnumbered after numbered, then by id. */
 void ms_views_sort_by_number(const ms_hit_t **hits, size_t n);

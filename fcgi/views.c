@@ -8,6 +8,7 @@
 
 #include "ms_escape.h"
 #include "ms_fields.h"
+#include "ms_json.h"
 #include "ms_request.h"
 #include "ms_schema.h"
 #include "ms_views.h"
@@ -42,6 +43,23 @@ ms_views_recommendation(const ms_hit_t *hit)
     const char *type = ms_fields_value(&hit->doc, "type");
 
     return type != NULL && strcmp(type, "recommendation") == 0;
+}
+
+json_t *
+ms_views_row(const ms_document_t *doc)
+{
+    json_t *row = ms_json_document(doc);
+    int rc = row != NULL ? 0 : -1;
+
+    rc |= ms_json_put(row, "number", ms_json_string(ms_fields_value(doc, "number")));
+    rc |= ms_json_put(row, "url", ms_json_doc_url(doc->id));
+    /* Not repeated under "extra", as in /doc/{id}. */
+    json_object_del(json_object_get(row, "extra"), "number");
+    if (rc != 0) {
+        json_decref(row);
+        return NULL;
+    }
+    return row;
 }
 
 /* The number of 'hit' as a whole number; 0 when it has none. */

@@ -105,15 +105,12 @@ latest(json_t **cells, json_t **cell, const ms_hit_t *hit, const char *name)
 static json_t *
 recommendation_json(const ms_hit_t *hit, const char *name, json_t *summary)
 {
-    json_t *item = ms_json_document(&hit->doc), *cells = NULL, *cell = NULL;
+    json_t *item = ms_views_row(&hit->doc), *cells = NULL, *cell = NULL;
     int rc = item != NULL ? latest(&cells, &cell, hit, name) : -1;
 
     if (rc == 0) {
         const char *status = json_string_value(json_object_get(cell, "status"));
         rc |= ms_views_summary_add(summary, status);
-        rc |= ms_json_put(item, "number",
-                          ms_json_string(ms_fields_value(&hit->doc, "number")));
-        rc |= ms_json_put(item, "url", ms_json_doc_url(hit->doc.id));
         rc |= ms_json_put(item, "status", ms_json_string(status));
         rc |=
             ms_json_put(item, "reported",

@@ -133,7 +133,7 @@ static json_t *
 row_json(const struct matrix *m, size_t i)
 {
     const ms_document_t *doc = &m->hits[i]->doc;
-    json_t *row = ms_json_document(doc), *cells = json_array();
+    json_t *row = ms_views_row(doc), *cells = json_array();
     json_t *summary = ms_views_summary_new("countries");
     const char *country;
     json_t *ignored, *cell;
@@ -147,8 +147,6 @@ row_json(const struct matrix *m, size_t i)
                 summary, json_string_value(json_object_get(cell, "status")));
         rc |= ms_json_append(cells, cell != NULL ? json_incref(cell) : json_null());
     }
-    rc |= ms_json_put(row, "number", ms_json_string(ms_fields_value(doc, "number")));
-    rc |= ms_json_put(row, "url", ms_json_doc_url(doc->id));
     rc |= ms_json_put(row, "cells", cells);
     rc |= ms_json_put(row, "summary", summary);
     if (rc != 0) {
