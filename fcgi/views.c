@@ -45,6 +45,51 @@ ms_views_recommendation(const ms_hit_t *hit)
     return type != NULL && strcmp(type, "recommendation") == 0;
 }
 
+/* Documents of a meeting looked at for its title; a set gives its title
+ * to each of its recommendations, so the first few suffice. */
+#define LABEL_LOOKS 20u
+
+/* The meeting_title of a document of 'meeting' that 'viewer' may see, as
+ * a new JSON string, or null when none of the first LABEL_LOOKS gives
+ * one; NULL on failure. */
+static json_t *
+meeting_label(ms_worker_t *w, const ms_viewer_t *viewer, const char *meeting)
+{
+    ms_field_t filter = {"meeting", meeting};
+    ms_search_t search = {0};
+    ms_results_t *results = NULL;
+    const char *title = NULL;
+
+    search.filters = &filter;
+    search.n_filters = 1;
+    search.limit = LABEL_LOOKS;
+    search.viewer = viewer;
+    search.no_feedback = 1;
+    if (ms_index_search(&results, w->idx, &search) != MS_INDEX_OK)
+        return NULL;
+    for (size_t i = 0; i < results->n_hits && title == NULL; i++)
+        title = ms_fields_value(&results->hits[i].doc, "meeting_title");
+    json_t *label = ms_json_string(title);
+    ms_results_free(results);
+    return label;
+}
+
+int
+ms_views_meeting_labels(json_t *rows, ms_worker_t *w, const ms_viewer_t *viewer)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach(rows, i, row)
+    {
+        const char *value = json_string_value(json_object_get(row, "value"));
+        json_t *label = value != NULL ? meeting_label(w, viewer, value) : json_null();
+        if (label == NULL || json_object_set_new(row, "label", label) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 json_t *
 ms_views_row(const ms_document_t *doc)
 {

@@ -566,6 +566,38 @@ Test(views, every_country_lists_exactly_its_recommendations)
     cr_assert_gt(countries, 20);
 }
 
+/* Each meeting facet row of a search is labelled with the meeting's title
+ * from the archive (a set's title, or a document's meeting_title), or null. */
+Test(views, meeting_facet_rows_carry_the_meeting_title)
+{
+    ms_http_t res;
+    ms_it_get(&res, &it, "/search?q=&per_page=1");
+    cr_assert_eq(res.status, 200);
+    json_t *rows = json_object_get(json_object_get(res.json, "facets"), "meeting"), *row;
+    size_t i;
+    int titled = 0;
+    cr_assert_gt(json_array_size(rows), 10);
+    json_array_foreach(rows, i, row)
+    {
+        const char *value = json_string_value(json_object_get(row, "value"));
+        const char *want = NULL;
+        for (int k = 0; k < n_recs && !want; k++)
+            if (strcmp(recs[k].meeting, value) == 0 && recs[k].meeting_title[0])
+                want = recs[k].meeting_title;
+        json_t *label = json_object_get(row, "label");
+        cr_assert(label, "%s: no label key", value);
+        if (want) {
+            cr_assert_str_eq(json_string_value(label), want, "%s", value);
+            titled++;
+        } else {
+            cr_assert(json_is_null(label), "%s: label %s", value,
+                      json_string_value(label));
+        }
+    }
+    cr_assert_geq(titled, 2);
+    ms_http_free(&res);
+}
+
 Test(views, errors_are_json)
 {
     static const struct {
@@ -652,6 +684,10 @@ Test(views_access, hidden_recommendation_is_in_no_table_or_count)
         cr_assert_null(strcasestr(res.body, "Ruritania"));
         cr_assert_null(strcasestr(res.body, ".r99"));
         cr_assert_null(strcasestr(res.body, "Restricted annex"));
+        ms_http_free(&res);
+        get_as(&res, outsiders[u], "/search?q=%s&per_page=100", "");
+        cr_assert_null(strcasestr(res.body, "Restricted annex"));
+        cr_assert_null(strcasestr(res.body, "Ruritania"));
         ms_http_free(&res);
         get_as(&res, outsiders[u], "/country/%s", "Kyrgyzstan");
         cr_assert_null(strcasestr(res.body, ".r99"));
