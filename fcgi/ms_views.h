@@ -27,11 +27,12 @@
  * 10000 recommendations (indexer/archive/recset.c). */
 #define MS_VIEWS_MAX_DOCUMENTS 10000u
 
-/* The documents whose field 'field' has 'value' and that 'viewer' may
- * see, in 'sort' order, into *out (caller frees with ms_results_free()).
- * A view exists when one of them does; its table holds those that are
- * recommendations (ms_views_recommendation). Returns 0, or the HTTP
- * status of the error document stored in *err. */
+/* The recommendations whose field 'field' has 'value' and that 'viewer'
+ * may see, at most MS_VIEWS_MAX_DOCUMENTS in 'sort' order, into *out
+ * (caller frees with ms_results_free()); when there is none, at most one
+ * other document of the view, so that an empty view (a meeting of
+ * workshops only) can be told from a missing one (no document at all).
+ * Returns 0, or the HTTP status of the error document stored in *err. */
 int ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
                    const ms_viewer_t *viewer, const char *field, const char *value,
                    ms_sort_t sort);

@@ -18,19 +18,26 @@ ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
                const ms_viewer_t *viewer, const char *field, const char *value,
                ms_sort_t sort)
 {
-    ms_field_t filter = {field, value};
+    ms_field_t filters[2] = {{field, value}, {"type", "recommendation"}};
     ms_search_t search = {0};
     ms_index_status_t status = ms_worker_index(w);
 
     *out = NULL;
-    search.filters = &filter;
-    search.n_filters = 1;
+    search.filters = filters;
+    search.n_filters = 2;
     search.limit = MS_VIEWS_MAX_DOCUMENTS;
     search.sort = sort;
     search.viewer = viewer;
     search.no_feedback = 1;
     if (status == MS_INDEX_OK)
         status = ms_index_search(out, w->idx, &search);
+    if (status == MS_INDEX_OK && (*out)->n_hits == 0) {
+        ms_results_free(*out);
+        *out = NULL;
+        search.n_filters = 1;
+        search.limit = 1;
+        status = ms_index_search(out, w->idx, &search);
+    }
     if (status != MS_INDEX_OK)
         return ms_worker_index_error(err, w, status);
     w->hits = (long)(*out)->n_hits;
