@@ -199,26 +199,16 @@ ms_views_format(bool *csv, json_t **err, const char *query)
 int
 ms_views_csv(ms_response_t *out, ms_buf_t *csv, const char *filename)
 {
-    /* The escape module words an inline file; a download is the same
-     * value with "attachment" in front. */
-    static const char inline_word[] = "inline";
-    char *disposition = ms_escape_content_disposition(filename);
-    ms_buf_t value = MS_BUF_INIT;
+    char *disposition = ms_escape_content_disposition("attachment", filename);
     int http = 200;
 
-    if (disposition != NULL &&
-        strncmp(disposition, inline_word, sizeof(inline_word) - 1) == 0)
-        ms_buf_printf(&value, "attachment%s", disposition + sizeof(inline_word) - 1);
-    else
-        value.status = MS_BUF_NOMEM;
     out->text = ms_buf_take(csv, &out->text_length);
     out->content_type = "text/csv; charset=utf-8";
-    if (out->text == NULL || value.status != MS_BUF_OK ||
-        ms_response_add_header(out, "Content-Disposition", value.data) != 0) {
+    if (out->text == NULL || disposition == NULL ||
+        ms_response_add_header(out, "Content-Disposition", disposition) != 0) {
         ms_response_drop_text(out);
         http = ms_response_internal(&out->json);
     }
-    ms_buf_free(&value);
     free(disposition);
     return http;
 }
