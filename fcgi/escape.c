@@ -229,7 +229,7 @@ ms_escape_snippet_text(const char *html)
 }
 
 char *
-ms_escape_content_disposition(const char *name)
+ms_escape_content_disposition(const char *type, const char *name)
 {
     ms_buf_t fallback = MS_BUF_INIT, value = MS_BUF_INIT;
 
@@ -242,7 +242,7 @@ ms_escape_content_disposition(const char *name)
     }
     ms_buf_append(&fallback, "", 0);
     if (fallback.status == MS_BUF_OK) {
-        ms_buf_printf(&value, "inline; filename=\"%s\"", fallback.data);
+        ms_buf_printf(&value, "%s; filename=\"%s\"", type, fallback.data);
         if (strcmp(fallback.data, name) != 0) {
             ms_buf_puts(&value, "; filename*=UTF-8''");
             ms_escape_url_into(&value, name);

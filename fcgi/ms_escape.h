@@ -37,10 +37,11 @@ ms_buf_status_t ms_escape_xml_into(ms_buf_t *b, const char *text);
  * free(); NULL on allocation failure. */
 char *ms_escape_snippet_text(const char *html);
 
-/* The Content-Disposition value for a file named 'name': a quoted ASCII
- * fallback (anything else, quotes and backslashes become '_') and, when
- * that lost something, the exact name as an RFC 8187 extended value.
+/* The Content-Disposition value of 'type' ("inline" or "attachment",
+ * static) for a file named 'name': a quoted ASCII fallback (anything
+ * else, quotes and backslashes become '_') and, when that lost something,
+ * the exact name as an RFC 8187 extended value.
  * Caller frees with free(); NULL on allocation failure. */
-char *ms_escape_content_disposition(const char *name);
+char *ms_escape_content_disposition(const char *type, const char *name);
 
 #endif /* MS_ESCAPE_H */

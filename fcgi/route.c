@@ -29,6 +29,8 @@ const ms_route_t ms_routes[] = {
     {"/health",        ms_endpoint_health,   "health",      false},
     {"/metrics",       ms_endpoint_metrics,  "metrics",     false},
     {"/schema",        ms_endpoint_schema,   "schema",      false},
+    {"/meeting/{id}",  ms_endpoint_meeting,  "meeting",     false},
+    {"/country/{id}",  ms_endpoint_country,  "country",     false},
 };
 /* clang-format on */
 

@@ -21,7 +21,8 @@ redirect(ms_response_t *out, const char *location, const char *source)
 {
     const char *base = strrchr(source, '/');
     char *encoded = ms_escape_url(source, "/");
-    char *disposition = ms_escape_content_disposition(base != NULL ? base + 1 : source);
+    char *disposition =
+        ms_escape_content_disposition("inline", base != NULL ? base + 1 : source);
     ms_buf_t target = MS_BUF_INIT;
     int rc = -1;
 

@@ -61,6 +61,8 @@ ms_endpoint_fn ms_endpoint_fragment; /* GET /fragment: results as HTML for SSI *
 ms_endpoint_fn ms_endpoint_health;   /* GET /health: index status */
 ms_endpoint_fn ms_endpoint_metrics;  /* GET /metrics: Prometheus text */
 ms_endpoint_fn ms_endpoint_schema;   /* GET /schema: the field table */
+ms_endpoint_fn ms_endpoint_meeting;  /* GET /meeting/{id}: recommendations x countries */
+ms_endpoint_fn ms_endpoint_country;  /* GET /country/{id}: a country's recommendations */
 
 /* feed.c: 'date' ("YYYY", "YYYY-MM" or "YYYY-MM-DD" as ms_date_parse()
  * accepts it; NULL or anything else counts as undated) as an RFC 3339

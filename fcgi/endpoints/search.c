@@ -13,6 +13,7 @@
 #include "ms_json.h"
 #include "ms_query.h"
 #include "ms_statuses.h"
+#include "ms_views.h"
 
 /* Build the 200 body. Returns NULL on allocation failure. */
 static json_t *
@@ -83,6 +84,15 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http == 0)
         http = ms_response_json(out,
                                 results_json(&qp, ms_clock_seconds(&start, &end) * 1e3));
+    /* The meetings' titles, for people to read (docs/api.md). */
+    if (http == 200 &&
+        ms_views_meeting_labels(
+            json_object_get(json_object_get(out->json, "facets"), "meeting"), w,
+            ctx->viewer) != 0) {
+        json_decref(out->json);
+        out->json = NULL;
+        http = ms_response_internal(&out->json);
+    }
 out:
     ms_query_free(&qp);
     return http;

@@ -24,6 +24,7 @@
 //   results.js   the search view: status, results, notices, pages
 //   facets.js    the filters: fieldsets of counted values, the chips
 //   document.js  the document view: metadata, text, citation, related
+//   views.js     the meeting and country views: the status tables
 //   text.js      a full text in paragraphs, with the query's words marked
 //   suggest.js   completions under the search box
 //   dom.js       building nodes; dates, languages and directions
@@ -35,6 +36,7 @@ import { bindUi, clearAlert, focusAfter, setFeedLink, setTitle, showDocChrome, s
     showSearchChrome, syncControls, ui } from './page.js';
 import { renderSearch } from './results.js';
 import { renderDoc, renderDocProblem } from './document.js';
+import { renderView } from './views.js';
 import { closeSuggestions, initSuggestions } from './suggest.js';
 
 let inflight = null; // the AbortController of the view being loaded
@@ -73,6 +75,10 @@ async function render(focus) {
     }
     if (s.view === 'doc') {
         await renderDoc(s, controller.signal, focus);
+        return;
+    }
+    if (s.view === 'meeting' || s.view === 'country') {
+        await renderView(s, controller.signal, focus);
         return;
     }
     clearAlert();

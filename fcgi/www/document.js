@@ -22,6 +22,7 @@ import { statusBreakdown, summaryText } from './statuses.js';
 import { highlighter, renderText } from './text.js';
 import { renderMarkdown } from './markdown.js';
 import { languageName, meetingLabel } from './labels.js';
+import { countryViewLink, meetingViewLink } from './views.js';
 
 const SIMILAR_COUNT = 5;
 
@@ -72,9 +73,16 @@ function fieldValue(doc, field, extra) {
 }
 
 // Fields shown their own way, by name: the meeting by its title as a link to
-// its documents, the language by its name, the symbol isolated from the text
-// around it.
+// its documents, the language by its name, each country as a link to its
+// view (views.js), the symbol isolated from the text around it.
 const SHOWN = {
+    country: (field, text, doc) => {
+        const list = doc[field.key];
+        return Array.isArray(list)
+            ? list.filter((c) => typeof c === 'string' && c)
+                .map((c, i) => [i ? ', ' : null, countryViewLink(c)])
+            : text;
+    },
     meeting: (field, text, doc) => {
         const label = el('bdi', {}, meetingLabel(doc) || text);
         return field.filter ? el('a', { href: filterUrl(field.param, text) }, label) : label;
@@ -145,7 +153,8 @@ function implementationTable(rows) {
         const tag = label === 'Country' ? 'th' : 'td';
         const attrs = tag === 'th' ? { scope: 'row' } : { 'data-label': label };
         if (typeof value === 'string' && value.trim() !== '') {
-            return el(tag, Object.assign(attrs, { dir: 'auto' }), value.trim());
+            return el(tag, Object.assign(attrs, { dir: 'auto' }),
+                tag === 'th' ? countryViewLink(value.trim()) : value.trim());
         }
         return el(tag, attrs, el('span', { 'aria-hidden': 'true' }, '\u2014'),
             el('span', { class: 'visually-hidden' }, 'not reported'));
@@ -278,6 +287,8 @@ function renderDocument(doc, similar, q) {
     for (const node of metadataList(doc, lang)) article.append(chrome(node));
     const actions = el('ul', { class: 'doc-actions' }, el('li', {},
         el('a', { href: `${location.origin}${docHref(doc.id)}`, class: 'permalink' }, 'Permalink')));
+    const table = meetingViewLink(doc);
+    if (table) actions.append(el('li', {}, table));
     if (typeof doc.file === 'string' && doc.file.startsWith('/doc/')) {
         actions.append(el('li', {}, el('a', { href: doc.file, class: 'file-link' }, 'Original file')));
     }

@@ -13,6 +13,7 @@ import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, sho
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
 import { languageName, meetingLabel } from './labels.js';
 import { statusBreakdown } from './statuses.js';
+import { meetingViewLink } from './views.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -62,6 +63,8 @@ function resultItem(r) {
         el('h2', { class: 'result-title', dir: textDirection(title) },
             el('a', { href: docHref(r.id), dir: 'auto', lang }, title)),
         metaLine(r), statusBreakdown(r));
+    const table = meetingViewLink(r);
+    if (table) item.append(el('p', { class: 'result-links' }, table));
     const base = typeof r.url === 'string' && r.url.startsWith('/doc/')
         ? r.url : `/doc/${encodeURIComponent(r.id)}`;
     for (const snippet of Array.isArray(r.snippets) ? r.snippets : []) {

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: MIT
 //
 // The address is the whole state of the page (`/?q=...&country=...&page=2`,
-// `/?doc=<id>`), so every view can be bookmarked and shared. The filter
+// `/?doc=<id>`, `/?meeting_view=<id>`, `/?country_view=<name>`), so every view can be bookmarked and shared. The filter
 // parameters are those of the schema's filter fields (schema.js).
 
 import { filterFields, sortNames } from './schema.js';
@@ -27,6 +27,9 @@ function count(value, digits) {
 export function readState(search) {
     const p = new URLSearchParams(search);
     if (p.has('doc')) return { view: 'doc', id: p.get('doc'), q: p.get('q') };
+    // The tables of views.js.
+    if (p.has('meeting_view')) return { view: 'meeting', id: p.get('meeting_view') };
+    if (p.has('country_view')) return { view: 'country', id: p.get('country_view') };
     const s = emptySearch();
     let any = false;
     for (const f of filterFields()) {

@@ -460,6 +460,7 @@ recommendation_meta(ms_archive_meta_t *own, ms_buf_t *body, struct recset *rs,
         ms_archive__meta_set(own, "title", title) != MS_ARCHIVE_OK ||
         ms_archive__meta_set(own, "type", "recommendation") != MS_ARCHIVE_OK ||
         ms_archive__meta_set(own, "number", rec->number_text) != MS_ARCHIVE_OK ||
+        ms_archive__meta_set(own, "meeting_title", rs->meeting_title) != MS_ARCHIVE_OK ||
         ms_archive__meta_merge(own, &rec->meta) != MS_ARCHIVE_OK)
         goto out;
     /* Countries are set only if the set names some; otherwise those of

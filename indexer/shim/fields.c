@@ -39,6 +39,10 @@ const ms_schema_field_t ms_schema_fields[] = {
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_SCALAR, MS_FIELD_FILTER | MS_FIELD_FACET, NULL},
     {"meeting",  NULL,        "meeting", "XM",  "meeting",   "Meeting",
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_SCALAR, MS_FIELD_FILTER | MS_FIELD_FACET, NULL},
+    /* The meeting's title: a recommendation set's "title", or what staff
+     * write; GET /meeting/{id} and /country/{name} show it. */
+    {"meeting_title", NULL,   NULL,      NULL,  "meeting_title", "Meeting title",
+        MS_FIELD_FROM_META, MS_FIELD_SHOWN_SCALAR, 0, NULL},
     {"year",     NULL,        "year",    "Y",   NULL,        "Year",
         MS_FIELD_FROM_YEAR, MS_FIELD_SHOWN_NEVER, MS_FIELD_FILTER | MS_FIELD_FACET, NULL},
     {"country",  "countries", "country", "XC",  "countries", "Country",

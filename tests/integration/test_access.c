@@ -241,10 +241,58 @@ read_whole(const char *path, size_t *length)
     return data;
 }
 
+/* The meeting and country views of the canary's meeting and unique
+ * country (JSON and CSV): a member of "board" gets them, anyone else the
+ * answer of a missing one; and a country the canary shares with public
+ * documents shows no trace of it. */
+static void
+check_views(const user_t *user)
+{
+    static const char *const paths[][2] = {
+        {"/meeting/canary-2005-obsidianwharf", "/meeting/no-such-meeting"},
+        {"/meeting/canary-2005-obsidianwharf?format=csv",
+         "/meeting/no-such-meeting?format=csv"},
+        {"/country/Freedonia", "/country/Nowhereland"},
+        {"/country/Freedonia?format=csv", "/country/Nowhereland?format=csv"}};
+    ms_http_t res, missing;
+
+    for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+        request(&res, user, "%s", paths[i][0]);
+        if (user->sees) {
+            cr_assert_eq(res.status, 200, "%s: %s: %ld %s", user->name, paths[i][0],
+                         res.status, res.body);
+        } else {
+            request(&missing, user, "%s", paths[i][1]);
+            cr_assert_eq(missing.status, 404, "%s: %s", user->name, paths[i][1]);
+            assert_same_answer(&res, &missing, user, paths[i][0]);
+            assert_no_trace(&res, user, paths[i][0], false);
+            ms_http_free(&missing);
+        }
+        ms_http_free(&res);
+    }
+    if (user->sees) {
+        request(&res, user, "/meeting/canary-2005-obsidianwharf");
+        cr_assert(strstr(res.body, "Obsidianwharf Consultation"), "%s: %s", user->name,
+                  res.body);
+        ms_http_free(&res);
+        return;
+    }
+    static const char *const shared[] = {"/country/Kyrgyzstan", "/country/Kazakhstan",
+                                         "/country/Kyrgyzstan?format=csv"};
+    for (size_t i = 0; i < sizeof(shared) / sizeof(*shared); i++) {
+        request(&res, user, "%s", shared[i]);
+        cr_assert_eq(res.status, 200, "%s: %s", user->name, shared[i]);
+        assert_no_trace(&res, user, shared[i], false);
+        ms_http_free(&res);
+    }
+}
+
 /* The whole matrix for one user. */
 static void
 check_user(const user_t *user)
 {
+    check_views(user);
+
     ms_http_t res, missing;
     const char *who = user->name;
 

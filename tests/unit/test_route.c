@@ -610,6 +610,7 @@ Test(routes, every_row_has_its_label_and_log_flag)
         {"/similar/{id}", "similar", false}, {"/feed", "feed", true},
         {"/fragment", "fragment", true},     {"/health", "health", false},
         {"/metrics", "metrics", false},      {"/schema", "schema", false},
+        {"/meeting/{id}", "meeting", false}, {"/country/{id}", "country", false},
     };
 
     cr_assert_eq(ms_n_routes, sizeof(expected) / sizeof(expected[0]));
@@ -664,6 +665,9 @@ Test(routes, patterns_match_paths)
     assert_match("/similar/x", "similar", "x");
     assert_match("/schema", "schema", NULL);
     assert_match("/metrics", "metrics", NULL);
+    assert_match("/meeting/ikd-2002-cholponata", "meeting", "ikd-2002-cholponata");
+    assert_match("/country/C%C3%B4te", "country", "C%C3%B4te");
+    assert_match("/meeting", NULL, NULL);
     assert_match("/searchx", NULL, NULL);
     assert_match("/search/", NULL, NULL);
     assert_match("/fragment/x", NULL, NULL);
@@ -992,7 +996,8 @@ facet_count(const char *field, const char *value)
     for (size_t i = 0; i < json_array_size(values); i++) {
         json_t *item = json_array_get(values, i);
 
-        cr_assert_eq(json_object_size(item), 2);
+        /* The meeting rows also carry the meeting's title as "label". */
+        cr_assert_eq(json_object_size(item), strcmp(field, "meeting") == 0 ? 3 : 2);
         if (strcmp(json_string_value(json_object_get(item, "value")), value) == 0)
             return (long)json_integer_value(json_object_get(item, "count"));
     }
