@@ -3,16 +3,15 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The one rule for "the status a country reported": a recommendation of
- * a set carries its reports in the stored field "reports" (a JSON array
- * written by the indexer, docs/index-schema.md); a country's status is its
- * latest report (the greatest date; an undated report is older than any
- * dated one, and of two reports of the same date the later in the file
- * wins); a participant (a value of "countries") with no report is "no
- * information". A recommendation that is a document of its own (Markdown,
- * text) has no reports: each of its countries has the document's status,
- * or "no information" when it gives none or several. GET /meeting and
- * GET /country read the rule from here, and so can any endpoint.
+ * What a country reported, for GET /meeting and GET /country. The rule
+ * that decides a country's status is the indexer's alone
+ * (indexer/archive/pairs.c: the latest report; "no information" for a
+ * participant without one; a document's own status for each of its
+ * countries): it stores the outcome as the pairs of the field
+ * MS_SCHEMA_PAIR_FIELD, which this file reads. The reports themselves
+ * (the stored field "reports", a JSON array the indexer writes,
+ * docs/index-schema.md) give the dates and obstacles, and the history a
+ * country view lists.
  */
 #ifndef MS_REPORTS_H
 #define MS_REPORTS_H
@@ -30,16 +29,19 @@
  * field. NULL on allocation failure. Caller frees with json_decref(). */
 json_t *ms_reports_all(const ms_document_t *doc);
 
-/* The status of each country 'doc' concerns, by the rule above: a new
- * JSON object whose keys are the countries (participants first, in the
- * document's order, then the other countries that reported, in report
- * order) and whose values are objects {"status": ..., "date": ...,
- * "obstacles": ...} (date and obstacles only when the report gives them).
- * NULL on allocation failure. Caller frees with json_decref(). */
+/* The status of each country 'doc' concerns, as the indexer decided it
+ * (its pairs): a new JSON object whose keys are the countries, in the
+ * order of the pairs (the document's countries, then other countries
+ * that reported), and whose values are objects {"status": ..., "date":
+ * ..., "obstacles": ...}, date and obstacles from the newest report of
+ * that country with that status, when there is one. An empty object for
+ * a document without pairs (an index built before them). NULL on
+ * allocation failure. Caller frees with json_decref(). */
 json_t *ms_reports_latest(const ms_document_t *doc);
 
 /* The reports of 'country' (ASCII case ignored) in 'doc', newest first
- * (by the rule above, so the first is the latest), as a new JSON array
+ * (by date, an undated one oldest, of the same date the later in the
+ * file first), as a new JSON array
  * of report objects. NULL on allocation failure. Caller frees with
  * json_decref(). */
 json_t *ms_reports_of(const ms_document_t *doc, const char *country);

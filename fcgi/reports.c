@@ -9,6 +9,7 @@
 
 #include "ms_date.h"
 #include "ms_reports.h"
+#include "ms_schema.h"
 
 /* The string member 'key' of 'object', or NULL. */
 static const char *
@@ -79,24 +80,6 @@ date_key(char out[9], json_t *report)
         ms_date_key(out, &date, MS_DATE_FIRST);
 }
 
-/* The cell of one report: status, and date and obstacles when given. */
-static json_t *
-cell_of(json_t *report)
-{
-    json_t *cell = json_object();
-    static const char *const keys[] = {"status", "date", "obstacles"};
-
-    for (size_t k = 0; cell != NULL && k < 3; k++) {
-        const char *value = member(report, keys[k]);
-        if (value != NULL &&
-            json_object_set_new(cell, keys[k], json_string(value)) != 0) {
-            json_decref(cell);
-            cell = NULL;
-        }
-    }
-    return cell;
-}
-
 /* The value of field 'name' of 'doc' number 'n' (0 first); NULL past the
  * last. */
 static const char *
@@ -110,76 +93,59 @@ nth_value(const ms_document_t *doc, const char *name, size_t n)
     return NULL;
 }
 
-/* What a country of 'doc' without a report of its own has: "no
- * information" for a recommendation of a set (it has the field
- * "reports"), else the document's one status. */
-static const char *
-fallback_status(const ms_document_t *doc)
+/* The cell of a country whose status the indexer decided: the status,
+ * with the date and obstacles of the newest of its reports that gave it
+ * (none for a participant without a report). */
+static json_t *
+cell_of(const ms_document_t *doc, const char *country, const char *status)
 {
-    const char *status = nth_value(doc, "status", 0);
-
-    if (nth_value(doc, "reports", 0) != NULL || status == NULL ||
-        nth_value(doc, "status", 1) != NULL)
-        return MS_REPORTS_NO_INFORMATION;
-    return status;
-}
-
-/* Put each report of 'all' into 'by' unless the country has a later one
- * there already. Setting an existing key keeps its place (jansson). */
-static int
-take_latest(json_t *by, json_t *all)
-{
-    json_t *report;
+    json_t *cell = json_pack("{s:s}", "status", status);
+    json_t *mine = cell != NULL ? ms_reports_of(doc, country) : NULL, *report;
     size_t i;
 
-    json_array_foreach(all, i, report)
+    json_array_foreach(mine, i, report)
     {
-        const char *country = member(report, "country");
-        void *iter = find_iter(by, country);
-        json_t *best = iter != NULL ? json_object_iter_value(iter) : NULL;
-        char mine[9], theirs[9];
-
-        if (json_is_object(best)) {
-            date_key(mine, report);
-            date_key(theirs, best);
-            if (strcmp(mine, theirs) < 0)
-                continue;
-        }
-        /* A country already there keeps its spelling and its place. */
-        if (iter != NULL) {
-            if (json_object_iter_set_new(by, iter, cell_of(report)) != 0)
-                return -1;
+        const char *given = member(report, "status");
+        if (given == NULL || strcmp(given, status) != 0)
             continue;
+        for (size_t k = 0; k < 2 && cell != NULL; k++) {
+            static const char *const keys[] = {"date", "obstacles"};
+            const char *value = member(report, keys[k]);
+            if (value != NULL &&
+                json_object_set_new(cell, keys[k], json_string(value)) != 0) {
+                json_decref(cell);
+                cell = NULL;
+            }
         }
-        if (json_object_set_new(by, country, cell_of(report)) != 0)
-            return -1;
+        break;
     }
-    return 0;
+    if (cell != NULL && mine == NULL) {
+        json_decref(cell);
+        cell = NULL;
+    }
+    json_decref(mine);
+    return cell;
 }
 
 json_t *
 ms_reports_latest(const ms_document_t *doc)
 {
-    json_t *by = json_object(), *all = ms_reports_all(doc), *cell;
-    const char *country, *fallback = fallback_status(doc);
-    void *iter;
-    int rc = by != NULL && all != NULL ? 0 : -1;
+    const ms_schema_field_t *pairs = ms_schema_field(MS_SCHEMA_PAIR_FIELD);
+    json_t *by = json_object();
+    const char *pair;
+    int rc = by != NULL && pairs != NULL ? 0 : -1;
 
-    /* Participants first, in the document's order, waiting for a report. */
-    for (size_t n = 0; rc == 0 && (country = nth_value(doc, "country", n)) != NULL; n++) {
-        if (ms_reports_find(by, country) == NULL)
-            rc = json_object_set_new(by, country, json_null());
+    for (size_t n = 0; rc == 0 && (pair = nth_value(doc, pairs->name, n)) != NULL; n++) {
+        size_t country_len;
+        const char *status = ms_schema_pair_split(pair, &country_len);
+        char *country = status != NULL ? strndup(pair, country_len) : NULL;
+        if (status == NULL)
+            continue; /* not a pair: nothing the indexer wrote */
+        rc = country != NULL && ms_reports_find(by, country) == NULL
+                 ? json_object_set_new(by, country, cell_of(doc, country, status))
+                 : (country != NULL ? 0 : -1);
+        free(country);
     }
-    if (rc == 0)
-        rc = take_latest(by, all);
-    for (iter = json_object_iter(by); rc == 0 && iter != NULL;
-         iter = json_object_iter_next(by, iter)) {
-        if (!json_is_null(json_object_iter_value(iter)))
-            continue;
-        cell = json_pack("{s:s}", "status", fallback);
-        rc = cell != NULL ? json_object_iter_set_new(by, iter, cell) : -1;
-    }
-    json_decref(all);
     if (rc != 0) {
         json_decref(by);
         by = NULL;
