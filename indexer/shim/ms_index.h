@@ -180,7 +180,9 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
 typedef enum ms_sort {
     MS_SORT_RELEVANCE = 0,
     MS_SORT_NEWEST, /* by date, newest first; undated documents last */
-    MS_SORT_OLDEST  /* by date, oldest first; undated documents last */
+    MS_SORT_OLDEST, /* by date, oldest first; undated documents last */
+    MS_SORT_ADDED   /* by the time first indexed, latest first (the "added" field);
+                       documents indexed before that was recorded last */
 } ms_sort_t;
 
 /* Who is asking, for access control. A document whose `access` field

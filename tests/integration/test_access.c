@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ARCHIVE MS_TEST_DATA "/archive"
@@ -88,11 +89,26 @@ static const user_t spoofer = {
 static ms_it_t it;
 static char archive[64];
 
+/* The sample archive indexed first and the canary added a second later,
+ * so that it is the latest addition (the first entry of every feed that
+ * may show it). */
 static void
 start_canary(void)
 {
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    char board_dir[600], aside[600];
+    time_t indexed;
+
     ms_it_canary_archive(archive, sizeof(archive), "ms-access");
+    snprintf(board_dir, sizeof(board_dir), "%s/board", archive);
+    snprintf(aside, sizeof(aside), "%s.board", archive);
+    cr_assert_eq(rename(board_dir, aside), 0, "%s: %s", board_dir, strerror(errno));
     ms_it_start(&it, archive, NULL);
+    indexed = time(NULL);
+    while (time(NULL) == indexed)
+        nanosleep(&pause, NULL);
+    cr_assert_eq(rename(aside, board_dir), 0, "%s: %s", aside, strerror(errno));
+    cr_assert_eq(ms_it_index(&it, archive), 0, "adding the canary failed");
 }
 
 static void
@@ -385,7 +401,7 @@ check_user(const user_t *user)
         ms_http_free(&res);
     }
 
-    /* The feed: the canary is the newest document of all. */
+    /* The feed: the canary is the latest addition of all. */
     static const char *const feeds[] = {"/feed", "/feed?q=trafficking",
                                         "/feed?q=zanzibarquartz"};
     for (size_t i = 0; i < sizeof(feeds) / sizeof(*feeds); i++) {

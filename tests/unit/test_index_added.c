@@ -1,0 +1,158 @@
+/* test_index_added.c - the time a document was first indexed (slot 2)
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * What a follower of a search relies on: every document carries the time
+ * it was first indexed as its field "added", a second write of the same id
+ * keeps it, and MS_SORT_ADDED orders by it (latest first), whatever the
+ * documents' own dates say.
+ */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ms_index.h"
+#include "tmpdir.h"
+
+static char tmpdir[PATH_MAX];
+static char dbpath[PATH_MAX];
+
+static void
+setup(void)
+{
+    ms_test_tmpdir(tmpdir, "ms-test-added");
+    ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
+}
+
+static void
+teardown(void)
+{
+    ms_test_remove_tree(tmpdir);
+}
+
+TestSuite(added, .init = setup, .fini = teardown);
+
+static ms_index_t *
+open_index(ms_index_mode_t mode)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+
+    cr_assert_eq(ms_index_open(&idx, dbpath, mode, &err), MS_INDEX_OK, "open: %s",
+                 err.text);
+    return idx;
+}
+
+/* Write and commit one English document. */
+static void
+write_one(const char *id, const char *body, const char *date)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    ms_document_t doc = {
+        .id = id, .title = id, .body = body, .language = "en", .date = date};
+
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "put %s: %s", id,
+                 ms_index_errmsg(idx));
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
+    ms_index_close(idx);
+}
+
+/* Wait until the clock shows the next second. */
+static void
+next_second(void)
+{
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    time_t start = time(NULL);
+
+    while (time(NULL) == start)
+        nanosleep(&pause, NULL);
+}
+
+/* The "added" field of document 'id' into 'out' (32 bytes). */
+static void
+added_of(char *out, const char *id)
+{
+    ms_index_t *idx = open_index(MS_INDEX_READ);
+    ms_document_t *doc = NULL;
+    const char *added = NULL;
+
+    cr_assert_eq(ms_index_get(&doc, idx, id), MS_INDEX_OK);
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        if (strcmp(doc->fields[i].name, "added") == 0 && added == NULL)
+            added = doc->fields[i].value;
+    }
+    cr_assert_not_null(added, "%s has no added", id);
+    snprintf(out, 32, "%s", added);
+    ms_document_free(doc);
+    ms_index_close(idx);
+}
+
+Test(added, is_the_utc_time_of_the_first_write)
+{
+    char added[32], low[32], high[32];
+    time_t before = time(NULL), after;
+    struct tm tm;
+
+    write_one("a", "alpha", "2001");
+    after = time(NULL);
+    added_of(added, "a");
+    strftime(low, sizeof low, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&before, &tm));
+    strftime(high, sizeof high, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&after, &tm));
+    cr_assert(strcmp(added, low) >= 0 && strcmp(added, high) <= 0,
+              "added %s not in %s..%s", added, low, high);
+}
+
+Test(added, survives_a_rewrite_of_the_document)
+{
+    char first[32], again[32], other[32];
+
+    write_one("a", "alpha", "2001");
+    added_of(first, "a");
+    next_second();
+    write_one("a", "alpha changed", "2002");
+    write_one("b", "beta", "2002");
+    added_of(again, "a");
+    added_of(other, "b");
+    cr_assert_str_eq(again, first, "a rewrite moved added from %s to %s", first, again);
+    cr_assert_gt(strcmp(other, first), 0, "b (%s) not added after a (%s)", other, first);
+}
+
+/* The ids of the hits of an empty query in 'sort' order, space separated. */
+static void
+ids_in_order(char *out, size_t size, ms_sort_t sort)
+{
+    ms_index_t *idx = open_index(MS_INDEX_READ);
+    ms_search_t search = {.query = "", .limit = 10, .sort = sort};
+    ms_results_t *results = NULL;
+
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    out[0] = '\0';
+    for (size_t i = 0; i < results->n_hits; i++) {
+        strncat(out, results->hits[i].doc.id, size - strlen(out) - 2);
+        if (i + 1 < results->n_hits)
+            strcat(out, " ");
+    }
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+Test(added, sort_added_puts_the_latest_addition_first_whatever_its_date)
+{
+    char order[128];
+
+    write_one("new-2004", "delta", "2004-06-01");
+    next_second();
+    write_one("old-1998", "gamma", "1998-01-01");
+    next_second();
+    write_one("mid-2001", "epsilon", "2001");
+    ids_in_order(order, sizeof order, MS_SORT_ADDED);
+    cr_assert_str_eq(order, "mid-2001 old-1998 new-2004");
+    /* The dates still order "newest". */
+    ids_in_order(order, sizeof order, MS_SORT_NEWEST);
+    cr_assert_str_eq(order, "new-2004 mid-2001 old-1998");
+}
