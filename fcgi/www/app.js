@@ -36,6 +36,9 @@ import { bindUi, clearAlert, focusAfter, setFeedLink, setTitle, showDocChrome, s
 import { renderSearch } from './results.js';
 import { renderDoc, renderDocProblem } from './document.js';
 import { closeSuggestions, initSuggestions } from './suggest.js';
+import { focusAfterFilter, initFilterPanel } from './filterpanel.js';
+import { initFollow } from './follow.js';
+import { renderBrowse } from './browse.js';
 
 let inflight = null; // the AbortController of the view being loaded
 
@@ -83,6 +86,7 @@ async function render(focus) {
         setFeedLink(null);
         focusAfter(focus === 'view' ? null : focus);
         if (focus === 'view') ui.q.focus();
+        renderBrowse(controller.signal);
         return;
     }
     await renderSearch(s, controller.signal, focus);
@@ -149,7 +153,8 @@ function onFacetChange(ev) {
     const next = withChanges(s, { page: 1 });
     next.filters[box.dataset.param] = box.checked
         ? [...new Set([...values, box.value])] : values.filter((v) => v !== box.value);
-    navigate(stateUrl(next), {}, { facet: { param: box.dataset.param, value: box.value } });
+    navigate(stateUrl(next), {},
+        focusAfterFilter({ facet: { param: box.dataset.param, value: box.value } }));
 }
 
 function onChipClick(ev) {
@@ -196,7 +201,7 @@ function onDatesSubmit(ev) {
     }
     ui.datesError.hidden = true;
     const s = currentSearch();
-    navigate(stateUrl(withChanges(s, { from, to, page: 1 })), {}, 'keep');
+    navigate(stateUrl(withChanges(s, { from, to, page: 1 })), {}, focusAfterFilter('keep'));
 }
 
 function onSkipLink(ev) {
@@ -219,6 +224,8 @@ function start() {
         submitSearch();
     });
     initSuggestions(submitSearch);
+    initFilterPanel();
+    initFollow();
     ui.facetsSlot.addEventListener('change', onFacetChange);
     ui.activeSlot.addEventListener('click', onChipClick);
     ui.sort.addEventListener('change', onSortChange);

@@ -11,6 +11,8 @@ import { docHref, hasFilters, searchParams, stateUrl, unfilteredUrl, withChanges
 import { clearAlert, focusAfter, setFeedLink, setTitle, showAlert, showDown, showSearchChrome,
     syncControls, ui } from './page.js';
 import { activeFilters, facetCounts, renderFacets } from './facets.js';
+import { setFollowFeed } from './follow.js';
+import { syncFilterButton } from './filterpanel.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -189,7 +191,8 @@ export async function renderSearch(s, signal, focus) {
     showSearchChrome(false);
     setTitle(s.q ? `\u201c${s.q}\u201d` : 'All documents');
     const feedHref = `/feed?${searchParams(s, { page: false, sort: false }).toString()}`.replace(/\?$/, '');
-    ui.feedLink.setAttribute('href', feedHref);
+    setFollowFeed(feedHref);
+    syncFilterButton(s);
     setFeedLink(feedHref);
     const slow = setTimeout(() => {
         ui.status.textContent = 'Searching\u2026';
