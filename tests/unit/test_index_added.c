@@ -61,17 +61,6 @@ write_one(const char *id, const char *body, const char *date)
     ms_index_close(idx);
 }
 
-/* Wait until the clock shows the next second. */
-static void
-next_second(void)
-{
-    const struct timespec pause = {0, 10 * 1000 * 1000};
-    time_t start = time(NULL);
-
-    while (time(NULL) == start)
-        nanosleep(&pause, NULL);
-}
-
 /* The "added" field of document 'id' into 'out' (32 bytes). */
 static void
 added_of(char *out, const char *id)
@@ -112,7 +101,7 @@ Test(added, survives_a_rewrite_of_the_document)
 
     write_one("a", "alpha", "2001");
     added_of(first, "a");
-    next_second();
+    ms_test_next_second();
     write_one("a", "alpha changed", "2002");
     write_one("b", "beta", "2002");
     added_of(again, "a");
@@ -146,9 +135,9 @@ Test(added, sort_added_puts_the_latest_addition_first_whatever_its_date)
     char order[128];
 
     write_one("new-2004", "delta", "2004-06-01");
-    next_second();
+    ms_test_next_second();
     write_one("old-1998", "gamma", "1998-01-01");
-    next_second();
+    ms_test_next_second();
     write_one("mid-2001", "epsilon", "2001");
     ids_in_order(order, sizeof order, MS_SORT_ADDED);
     cr_assert_str_eq(order, "mid-2001 old-1998 new-2004");

@@ -24,6 +24,7 @@
 #include "ms_metrics.h"
 #include "ms_route.h"
 #include "ms_utf8.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char index_path[128];
@@ -1688,18 +1689,6 @@ teardown_feed(void)
 
 TestSuite(feed, .init = setup_feed, .fini = teardown_feed);
 
-/* Wait until the clock shows the next second, so that what is written
- * next is added later than what was written before. */
-static void
-next_second(void)
-{
-    const struct timespec pause = {0, 10 * 1000 * 1000};
-    time_t start = time(NULL);
-
-    while (time(NULL) == start)
-        nanosleep(&pause, NULL);
-}
-
 /* The "added" time /doc/{id} shows for 'id' into 'buf'. */
 static const char *
 added_of(char *buf, size_t size, const char *id)
@@ -1747,7 +1736,7 @@ Test(feed, is_an_atom_feed_of_the_latest_additions)
     char text[512], added[32], earlier[32];
     xmlNodePtr root, entry, link;
 
-    next_second();
+    ms_test_next_second();
     write_documents(index_path, &late, 1);
     added_of(added, sizeof(added), "late-1998");
     added_of(earlier, sizeof(earlier), "ws-001");
