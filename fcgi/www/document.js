@@ -66,11 +66,14 @@ function fieldValue(doc, field, extra) {
 }
 
 // Fields shown their own way, by name: the meeting as a link to its
-// documents, the symbol isolated from the text around it.
+// documents, the symbol isolated from the text around it, the time added
+// as a day.
 const SHOWN = {
     meeting: (field, text) => (field.filter
         ? el('a', { href: filterUrl(field.param, text) }, text) : text),
     symbol: (field, text) => el('bdi', {}, text),
+    // When the archive gained it ("2026-12-04T14:30:59Z"): the day is enough.
+    added: (field, text) => timeEl(text.slice(0, 10)),
 };
 
 function metadataList(doc, lang) {

@@ -188,6 +188,11 @@ describe('following and browsing', () => {
         // An entry's link opens the document on the page.
         await page.goto(new URL(checked.entries[0].href, url).href);
         await page.getByRole('heading', { level: 1, name: hits.results[0].title }).waitFor();
+        // Its details say when it was added, as a day.
+        const doc = await ctx.api(`/doc/${encodeURIComponent(hits.results[0].id)}`);
+        const added = page.locator('dt', { hasText: /^Added$/ })
+            .locator('xpath=following-sibling::dd').locator('time');
+        assert.equal(await added.getAttribute('datetime'), doc.added.slice(0, 10));
     });
 
     it('offers processes, meetings, themes and countries with counts on the empty page',

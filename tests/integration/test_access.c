@@ -307,6 +307,21 @@ check_user(const user_t *user)
         assert_no_trace(&res, user, "browse and facets", false);
     ms_http_free(&res);
 
+    /* Latest additions (sort=added, what a feed follows): the canary, added
+     * last, leads for who may see it and is nowhere for anyone else. */
+    request(&res, user, "/search?sort=added&per_page=100");
+    total = total_of(&res, user, "sort=added");
+    cr_assert_eq(total, PUBLIC_DOCS + user->sees, "%s: sort=added total %lld", who,
+                 (long long)total);
+    const char *latest = json_string_value(
+        json_object_get(json_array_get(json_object_get(res.json, "results"), 0), "id"));
+    if (user->sees)
+        cr_assert(latest && strcmp(latest, CANARY_ID) == 0,
+                  "%s: sort=added starts with %s", who, latest ? latest : "(none)");
+    else
+        assert_no_trace(&res, user, "sort=added", false);
+    ms_http_free(&res);
+
     /* Snippets of a word the canary shares with public documents. */
     request(&res, user, "/search?q=trafficking+shelters&per_page=100");
     total_of(&res, user, "snippets");
