@@ -156,7 +156,7 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     xdoc.add_boolean_term(id_term);
     add_field_terms(xdoc, doc, date);
     add_facet_value(xdoc);
-    xdoc.add_value(MS_INDEX_SLOT_ADDED, ms_index__added_value(*idx->writer, existing));
+    xdoc.add_value(MS_INDEX_SLOT_ADDED, ms_index__added_value(idx, existing, id_term));
     xdoc.set_data(ms_index__encode(doc));
     if (!existing)
         idx->writer->add_document(xdoc);

@@ -795,11 +795,11 @@ ms_it_next_second(void)
 }
 
 void
-ms_it_reindex(ms_it_t *it, const char *archive)
+ms_it_reindex(ms_it_t *it, const char *archive, const char *const *args)
 {
     const struct timespec settle = {1, 200 * 1000 * 1000};
 
-    cr_assert_eq(ms_it_index(it, archive), 0, "migsearch-index failed; see %s/index.log",
-                 it->dir);
+    cr_assert_eq(ms_it_index_args(it, archive, args), 0,
+                 "migsearch-index failed; see %s/index.log", it->dir);
     nanosleep(&settle, NULL);
 }

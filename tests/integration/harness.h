@@ -171,10 +171,11 @@ void ms_it_canary_archive_remove(const char *archive);
  * adds next was added later (to the second) than what it added before. */
 void ms_it_next_second(void);
 
-/* Index 'archive' again into the running server's index and wait until
+/* Index 'archive' again into the running server's index, with the
+ * further arguments 'args' (NULL-terminated, or NULL), and wait until
  * every worker of the server serves the result (a worker looks for new
  * commits at most once a second, fcgi/worker.c). Fails the test if the
  * indexer fails. */
-void ms_it_reindex(ms_it_t *it, const char *archive);
+void ms_it_reindex(ms_it_t *it, const char *archive, const char *const *args);
 
 #endif /* MS_TEST_HARNESS_H */

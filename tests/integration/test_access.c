@@ -103,7 +103,7 @@ start_canary(void)
     ms_it_start(&it, archive, NULL);
     ms_it_next_second();
     cr_assert_eq(rename(aside, board_dir), 0, "%s: %s", aside, strerror(errno));
-    ms_it_reindex(&it, archive);
+    ms_it_reindex(&it, archive, NULL);
 }
 
 static void

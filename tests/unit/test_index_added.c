@@ -37,14 +37,31 @@ teardown(void)
 TestSuite(added, .init = setup, .fini = teardown);
 
 static ms_index_t *
-open_index(ms_index_mode_t mode)
+open_index_at(const char *path, ms_index_mode_t mode)
 {
     ms_index_t *idx = NULL;
     ms_index_error_t err;
 
-    cr_assert_eq(ms_index_open(&idx, dbpath, mode, &err), MS_INDEX_OK, "open: %s",
+    cr_assert_eq(ms_index_open(&idx, path, mode, &err), MS_INDEX_OK, "open: %s",
                  err.text);
     return idx;
+}
+
+static ms_index_t *
+open_index(ms_index_mode_t mode)
+{
+    return open_index_at(dbpath, mode);
+}
+
+/* Put one English document into 'idx'. */
+static void
+put_one(ms_index_t *idx, const char *id, const char *body, const char *date)
+{
+    ms_document_t doc = {
+        .id = id, .title = id, .body = body, .language = "en", .date = date};
+
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "put %s: %s", id,
+                 ms_index_errmsg(idx));
 }
 
 /* Write and commit one English document. */
@@ -52,20 +69,18 @@ static void
 write_one(const char *id, const char *body, const char *date)
 {
     ms_index_t *idx = open_index(MS_INDEX_WRITE);
-    ms_document_t doc = {
-        .id = id, .title = id, .body = body, .language = "en", .date = date};
 
-    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "put %s: %s", id,
-                 ms_index_errmsg(idx));
+    put_one(idx, id, body, date);
     cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
     ms_index_close(idx);
 }
 
-/* The "added" field of document 'id' into 'out' (32 bytes). */
+/* The "added" field of document 'id' of the index at 'path' into 'out'
+ * (32 bytes). */
 static void
-added_of(char *out, const char *id)
+added_in(char *out, const char *path, const char *id)
 {
-    ms_index_t *idx = open_index(MS_INDEX_READ);
+    ms_index_t *idx = open_index_at(path, MS_INDEX_READ);
     ms_document_t *doc = NULL;
     const char *added = NULL;
 
@@ -78,6 +93,12 @@ added_of(char *out, const char *id)
     snprintf(out, 32, "%s", added);
     ms_document_free(doc);
     ms_index_close(idx);
+}
+
+static void
+added_of(char *out, const char *id)
+{
+    added_in(out, dbpath, id);
 }
 
 Test(added, is_the_utc_time_of_the_first_write)
@@ -144,4 +165,38 @@ Test(added, sort_added_puts_the_latest_addition_first_whatever_its_date)
     /* The dates still order "newest". */
     ids_in_order(order, sizeof order, MS_SORT_NEWEST);
     cr_assert_str_eq(order, "new-2004 mid-2001 old-1998");
+}
+
+/* A rebuild writes a new index: with ms_index_keep_added() on the one it
+ * replaces, a document that was there keeps its time and a new one gets
+ * the time of the rebuild. */
+Test(added, a_rebuild_keeps_the_times_of_the_index_it_replaces)
+{
+    char rebuilt[PATH_MAX], before[32], kept[32], fresh[32];
+    ms_index_t *idx;
+
+    write_one("old", "alpha", "1999");
+    added_of(before, "old");
+    ms_test_next_second();
+    ms_test_path_join(rebuilt, sizeof rebuilt, tmpdir, "rebuilt");
+    idx = open_index_at(rebuilt, MS_INDEX_WRITE);
+    cr_assert_eq(ms_index_keep_added(idx, dbpath), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    put_one(idx, "old", "alpha again", "1999");
+    put_one(idx, "new", "beta", "2000");
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK);
+    ms_index_close(idx);
+    added_in(kept, rebuilt, "old");
+    added_in(fresh, rebuilt, "new");
+    cr_assert_str_eq(kept, before);
+    cr_assert_gt(strcmp(fresh, before), 0, "new %s not after old %s", fresh, before);
+
+    /* Nothing to keep: a first build. A reader cannot take times. */
+    idx = open_index_at(rebuilt, MS_INDEX_WRITE);
+    ms_test_path_join(rebuilt, sizeof rebuilt, tmpdir, "nothing-here");
+    cr_assert_eq(ms_index_keep_added(idx, rebuilt), MS_INDEX_NOT_FOUND);
+    ms_index_close(idx);
+    idx = open_index(MS_INDEX_READ);
+    cr_assert_eq(ms_index_keep_added(idx, dbpath), MS_INDEX_INTERNAL);
+    ms_index_close(idx);
 }
