@@ -110,14 +110,18 @@ out:
  * field takes its values from the document's fields of that name; a
  * field the table does not have, and a stored-only field whose name the
  * table gives a value from elsewhere (a "year" key: the year is from the
- * date), are free fields, shown under "extra". */
+ * date), are free fields, shown under "extra". The field the index writes
+ * itself ("added") comes first among the document's fields, so it is the
+ * value shown. */
 static const ms_schema_field_t *
 shown_field(const char *name, ms_field_shown_t *shown)
 {
     const ms_schema_field_t *f = ms_schema_field(name);
 
     *shown =
-        f != NULL && f->source == MS_FIELD_FROM_META ? f->shown : MS_FIELD_SHOWN_EXTRA;
+        f != NULL && (f->source == MS_FIELD_FROM_META || f->source == MS_FIELD_FROM_INDEX)
+            ? f->shown
+            : MS_FIELD_SHOWN_EXTRA;
     return f;
 }
 

@@ -37,7 +37,7 @@ typedef struct ms_query {
     unsigned page; /* 1-based */
     unsigned per_page;
     ms_sort_t sort;
-    const char *sort_name; /* "relevance", "newest" or "oldest" */
+    const char *sort_name; /* "relevance", "newest", "oldest" or "added" */
     const char *from;      /* NULL: open */
     const char *to;
     bool facets;
@@ -65,6 +65,11 @@ int ms_query_parse(ms_query_t *qp, json_t **err, const ms_config_t *cfg,
 /* Release what 'qp' owns, its results included. Accepts a zero-filled
  * 'qp'. */
 void ms_query_free(ms_query_t *qp);
+
+/* The name of the i-th value of the parameter 'sort' ("relevance",
+ * "newest", "oldest", "added"), or NULL past the last: static. GET
+ * /schema lists them. */
+const char *ms_query_sort_name(size_t i);
 
 /* Fill qp->search from the parameters of 'qp' for 'viewer' (borrowed
  * until the search has run) with the bounds of 'cfg' (search.max_query_length

@@ -20,7 +20,14 @@ static const struct sort_name {
     {"relevance", MS_SORT_RELEVANCE},
     {"newest", MS_SORT_NEWEST},
     {"oldest", MS_SORT_OLDEST},
+    {"added", MS_SORT_ADDED},
 };
+
+const char *
+ms_query_sort_name(size_t i)
+{
+    return i < sizeof(sort_names) / sizeof(sort_names[0]) ? sort_names[i].name : NULL;
+}
 
 /* The parameters that may be given at most once; those marked
  * 'search_only' are not parameters of /feed (MS_QUERY_FEED). */
@@ -159,7 +166,7 @@ take_options(ms_query_t *qp, json_t **err, const char *const *values,
     }
     if (k == n_sorts)
         return ms_response_bad_request(
-            err, "parameter 'sort' must be relevance, newest or oldest");
+            err, "parameter 'sort' must be relevance, newest, oldest or added");
     if (sort != NULL) {
         qp->sort = sort_names[k].sort;
         qp->sort_name = sort_names[k].name;

@@ -372,9 +372,10 @@ ms_run__rebuild(ms_run_ctx_t *run)
             listing->n_entries < opts->jobs ? (unsigned)listing->n_entries : opts->jobs;
     if (jobs > 1)
         rc = rebuild_parallel(run, generation, listing, jobs);
-    else if ((rc = ms_run__open_writer(&run->idx, generation)) == MS_EXIT_OK)
+    else if ((rc = ms_run__open_writer(&run->idx, generation)) == MS_EXIT_OK) {
+        ms_run__keep_added(run);
         rc = ms_run__update(run, listing);
-    else
+    } else
         goto out;
     rc = switch_or_prune(opts->index_path, generation, rc);
 

@@ -75,6 +75,7 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
     run->erase_bar = run->opts->progress;
     if ((rc = ms_run__open_writer(&run->idx, plan->dbs[shard])) != MS_EXIT_OK)
         goto out;
+    ms_run__keep_added(run);
     status = ms_index_set_spelling(run->idx, run->opts->spelling);
     if (status != MS_INDEX_OK) {
         rc = ms_run__index_failed(run, "set spelling on", status);

@@ -36,6 +36,19 @@ ms_run__open_writer(ms_index_t **out, const char *path)
     return MS_EXIT_RUNTIME;
 }
 
+void
+ms_run__keep_added(ms_run_ctx_t *run)
+{
+    ms_index_status_t status = ms_index_keep_added(run->idx, run->opts->index_path);
+
+    if (status != MS_INDEX_OK && status != MS_INDEX_NOT_FOUND)
+        ms_log(MS_LOG_WARN,
+               "cannot read when documents were added from %s: %s: %s; they count as "
+               "added now",
+               run->opts->index_path, ms_index_status_string(status),
+               ms_index_errmsg(run->idx));
+}
+
 int
 ms_run__commit(ms_run_ctx_t *run, bool force)
 {

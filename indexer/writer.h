@@ -20,6 +20,12 @@
  * or MS_EXIT_RUNTIME; failures are logged. */
 int ms_run__open_writer(ms_index_t **out, const char *path);
 
+/* For a rebuild's writer run->idx: take the time each document was first
+ * indexed from the live index run->opts->index_path, so that a rebuild
+ * does not make every document look newly added. Never fails the run: if
+ * the live index cannot be read, documents count as added now (logged). */
+void ms_run__keep_added(ms_run_ctx_t *run);
+
 /* Commit if a batch is full, or if 'force'. */
 int ms_run__commit(ms_run_ctx_t *run, bool force);
 

@@ -3,14 +3,18 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * A delegate follows a search in a feed reader: the feed is the newest
- * documents matching the /search parameters, always newest first. The XML
- * is written by hand rather than with a library, so everything that comes
- * from the index or the client goes through ms_escape_xml_into(), which
- * also drops what XML 1.0 cannot carry at all. Links are relative to the
- * API root, as the JSON answers' are; ids are tag: URIs (RFC 4151) built
- * from the canonical form of the request, so the same search always has
- * the same feed id.
+ * A delegate follows a search in a feed reader: the feed is the documents
+ * matching the /search parameters, latest added to the archive first
+ * (MS_SORT_ADDED), so a 1998 report added yesterday reaches followers.
+ * The XML is written by hand rather than with a library, so everything
+ * that comes from the index or the client goes through
+ * ms_escape_xml_into(), which also drops what XML 1.0 cannot carry at
+ * all. Links are what a reader opens: an entry links to the search page
+ * showing the document (/?doc=<id>, the page's permalink rule), the feed
+ * to the same search on the page (rel="alternate"); both are relative to
+ * the portal root the feed is served from, as the JSON answers' links
+ * are. Ids are tag: URIs (RFC 4151) built from the canonical form of the
+ * request, so the same search always has the same feed id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@
 #include "ms_date.h"
 #include "ms_endpoints.h"
 #include "ms_escape.h"
+#include "ms_fields.h"
 #include "ms_query.h"
 #include "ms_schema.h"
 
@@ -88,6 +93,20 @@ add_element(ms_buf_t *b, const char *indent, const char *name, const char *text)
     ms_buf_printf(b, "</%s>\n", name);
 }
 
+/* When the document was first indexed (the "added" field, already
+ * RFC 3339), else its own date: what tells a reader the entry is new. */
+static bool
+entry_updated(char *out, size_t size, const ms_document_t *doc)
+{
+    const char *added = ms_fields_value(doc, "added");
+
+    if (added != NULL && strlen(added) == 20) {
+        snprintf(out, size, "%s", added);
+        return true;
+    }
+    return ms_feed_rfc3339(out, size, doc->date);
+}
+
 static void
 add_entry(ms_buf_t *b, const ms_hit_t *hit)
 {
@@ -101,7 +120,7 @@ add_entry(ms_buf_t *b, const ms_hit_t *hit)
         b->status = MS_BUF_NOMEM;
         goto out;
     }
-    ms_feed_rfc3339(updated, sizeof(updated), doc->date);
+    entry_updated(updated, sizeof(updated), doc);
     ms_buf_puts(b, "  <entry>\n");
     add_element(b, "    ", "title",
                 doc->title != NULL ? doc->title
@@ -109,7 +128,7 @@ add_entry(ms_buf_t *b, const ms_hit_t *hit)
                                    : "");
     ms_buf_puts(b, "    <id>" TAG_PREFIX "doc/");
     ms_escape_xml_into(b, id);
-    ms_buf_puts(b, "</id>\n    <link href=\"/doc/");
+    ms_buf_puts(b, "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"/?doc=");
     ms_escape_xml_into(b, id);
     ms_buf_puts(b, "\"/>\n");
     add_element(b, "    ", "updated", updated);
@@ -121,8 +140,8 @@ out:
     free(id);
 }
 
-/* The time of the newest hit (sorted newest first, so the first dated
- * one), or now when none is dated. */
+/* The time of the latest hit (sorted latest added first, so the first
+ * with a time), or now when none has one. */
 static void
 feed_updated(char *out, size_t size, const ms_results_t *results)
 {
@@ -130,7 +149,7 @@ feed_updated(char *out, size_t size, const ms_results_t *results)
     struct tm tm;
 
     for (size_t i = 0; i < results->n_hits; i++) {
-        if (ms_feed_rfc3339(out, size, results->hits[i].doc.date))
+        if (entry_updated(out, size, &results->hits[i].doc))
             return;
     }
     now = time(NULL);
@@ -159,6 +178,8 @@ feed_xml(size_t *length, const ms_query_t *qp)
     add_element(&b, "  ", "updated", updated);
     ms_buf_puts(&b, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"/feed?");
     ms_escape_xml_into(&b, canonical.data != NULL ? canonical.data : "");
+    ms_buf_puts(&b, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"/?");
+    ms_escape_xml_into(&b, canonical.data != NULL ? canonical.data : "");
     ms_buf_puts(&b, "\"/>\n  <author><name>migsearch</name></author>\n"
                     "  <generator version=\"" MS_VERSION "\">migsearch</generator>\n");
     for (size_t i = 0; i < results->n_hits; i++)
@@ -179,8 +200,8 @@ ms_endpoint_feed(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     ms_query_prepare(&qp, w->cfg, ctx->viewer);
-    /* A feed is always the newest matches, whatever 'sort' said. */
-    qp.search.sort = MS_SORT_NEWEST;
+    /* A feed is always the latest additions, whatever 'sort' said. */
+    qp.search.sort = MS_SORT_ADDED;
     qp.search.offset = 0;
     qp.search.limit = w->cfg->search.feed_size;
     qp.search.facets = 0;

@@ -9,6 +9,7 @@
  */
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_query.h"
 #include "ms_schema.h"
 
 /* One field of GET /schema: the public vocabulary, no internal field. */
@@ -38,8 +39,9 @@ schema_field_json(const ms_schema_field_t *f)
 int
 ms_endpoint_schema(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
 {
-    json_t *fields = json_array(), *languages = json_array();
-    int rc = fields != NULL && languages != NULL ? 0 : -1;
+    json_t *fields = json_array(), *languages = json_array(), *sorts = json_array();
+    int rc = fields != NULL && languages != NULL && sorts != NULL ? 0 : -1;
+    const char *sort;
 
     (void)w;
     (void)ctx;
@@ -51,12 +53,14 @@ ms_endpoint_schema(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         rc |= ms_json_append(languages,
                              json_pack("{s:s,s:s}", "code", ms_schema_languages[i].code,
                                        "label", ms_schema_languages[i].label));
+    for (size_t i = 0; rc == 0 && (sort = ms_query_sort_name(i)) != NULL; i++)
+        rc |= ms_json_append(sorts, json_string(sort));
     if (rc == 0)
-        out->json =
-            json_pack("{s:i,s:O,s:O,s:[sss]}", "api", MS_API_VERSION, "fields", fields,
-                      "languages", languages, "sorts", "relevance", "newest", "oldest");
+        out->json = json_pack("{s:i,s:O,s:O,s:O}", "api", MS_API_VERSION, "fields",
+                              fields, "languages", languages, "sorts", sorts);
     json_decref(fields);
     json_decref(languages);
+    json_decref(sorts);
     if (rc != 0 || out->json == NULL)
         return ms_response_internal(&out->json);
     return 200;

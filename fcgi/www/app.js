@@ -38,6 +38,9 @@ import { renderSearch } from './results.js';
 import { renderDoc, renderDocProblem } from './document.js';
 import { renderView } from './views.js';
 import { closeSuggestions, initSuggestions } from './suggest.js';
+import { focusAfterFilter, initFilterPanel } from './filterpanel.js';
+import { initFollow } from './follow.js';
+import { renderBrowse } from './browse.js';
 
 let inflight = null; // the AbortController of the view being loaded
 
@@ -89,6 +92,7 @@ async function render(focus) {
         setFeedLink(null);
         focusAfter(focus === 'view' ? null : focus);
         if (focus === 'view') ui.q.focus();
+        renderBrowse(controller.signal);
         return;
     }
     await renderSearch(s, controller.signal, focus);
@@ -155,7 +159,8 @@ function onFacetChange(ev) {
     const next = withChanges(s, { page: 1 });
     next.filters[box.dataset.param] = box.checked
         ? [...new Set([...values, box.value])] : values.filter((v) => v !== box.value);
-    navigate(stateUrl(next), {}, { facet: { param: box.dataset.param, value: box.value } });
+    navigate(stateUrl(next), {},
+        focusAfterFilter({ facet: { param: box.dataset.param, value: box.value } }));
 }
 
 function onChipClick(ev) {
@@ -202,7 +207,7 @@ function onDatesSubmit(ev) {
     }
     ui.datesError.hidden = true;
     const s = currentSearch();
-    navigate(stateUrl(withChanges(s, { from, to, page: 1 })), {}, 'keep');
+    navigate(stateUrl(withChanges(s, { from, to, page: 1 })), {}, focusAfterFilter('keep'));
 }
 
 function onSkipLink(ev) {
@@ -225,6 +230,8 @@ function start() {
         submitSearch();
     });
     initSuggestions(submitSearch);
+    initFilterPanel();
+    initFollow();
     ui.facetsSlot.addEventListener('change', onFacetChange);
     ui.activeSlot.addEventListener('click', onChipClick);
     ui.sort.addEventListener('change', onSortChange);

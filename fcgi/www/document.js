@@ -74,7 +74,8 @@ function fieldValue(doc, field, extra) {
 
 // Fields shown their own way, by name: the meeting by its title as a link to
 // its documents, the language by its name, each country as a link to its
-// view (views.js), the symbol isolated from the text around it.
+// view (views.js), the symbol isolated from the text around it, the time
+// added as a day.
 const SHOWN = {
     country: (field, text, doc) => {
         const list = doc[field.key];
@@ -89,6 +90,8 @@ const SHOWN = {
     },
     language: (field, text) => languageName(text),
     symbol: (field, text) => el('bdi', {}, text),
+    // When the archive gained it ("2026-12-04T14:30:59Z"): the day is enough.
+    added: (field, text) => timeEl(text.slice(0, 10)),
 };
 
 function definitionList(cls) {

@@ -13,6 +13,7 @@ import { filterFields } from './schema.js';
 import { searchParams, unfilteredUrl, withChanges } from './state.js';
 import { ui } from './page.js';
 import { rememberLabels, valueLabel } from './labels.js';
+import { enhanceLongFacet } from './facetlong.js';
 
 // Facet counts of a field with active filters come from the same search
 // without that field's filters, so that its other values can still be added
@@ -60,6 +61,7 @@ function facetGroup(field, values, selected, estimated) {
 export function renderFacets(s, facets, estimated) {
     fill(ui.facetsSlot, filterFields().map((f) =>
         facetGroup(f, facets ? facets[f.name] : [], s.filters[f.param], estimated)));
+    for (const group of ui.facetsSlot.querySelectorAll('fieldset.facet')) enhanceLongFacet(group);
 }
 
 // The active filters as buttons that remove them, and "Clear all filters";

@@ -19,7 +19,7 @@ export function bindUi() {
         searchView: byId('search-view'), intro: byId('intro'), resultsArea: byId('results-area'),
         status: byId('results-status'), sort: byId('sort'), activeSlot: byId('active-filters-slot'),
         noticeSlot: byId('notice-slot'), resultsSlot: byId('results-slot'),
-        pagesSlot: byId('pages-slot'), feedLink: byId('feed-link'), docView: byId('doc-view'),
+        pagesSlot: byId('pages-slot'), docView: byId('doc-view'),
         filters: byId('filters'), facetsSlot: byId('facets-slot'), datesForm: byId('dates-form'),
         from: byId('from'), to: byId('to'), datesError: byId('dates-error'),
         skipLink: byId('skip-link'),

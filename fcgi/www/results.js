@@ -14,6 +14,8 @@ import { activeFilters, facetCounts, renderFacets } from './facets.js';
 import { languageName, meetingLabel } from './labels.js';
 import { statusBreakdown } from './statuses.js';
 import { meetingViewLink } from './views.js';
+import { setFollowFeed } from './follow.js';
+import { syncFilterButton } from './filterpanel.js';
 
 // Subjects the "No documents match" tips offer, as values of the theme field.
 const SUBJECTS = ['trafficking', 'remittances', 'labour mobility'];
@@ -205,7 +207,8 @@ export async function renderSearch(s, signal, focus) {
     showSearchChrome(false);
     setTitle(s.q ? `\u201c${s.q}\u201d` : 'All documents');
     const feedHref = `/feed?${searchParams(s, { page: false, sort: false }).toString()}`.replace(/\?$/, '');
-    ui.feedLink.setAttribute('href', feedHref);
+    setFollowFeed(feedHref);
+    syncFilterButton(s);
     setFeedLink(feedHref);
     const slow = setTimeout(() => {
         ui.status.textContent = 'Searching\u2026';

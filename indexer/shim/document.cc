@@ -204,6 +204,7 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     xdoc.add_boolean_term(id_term);
     add_field_terms(xdoc, doc, date);
     add_facet_value(xdoc);
+    xdoc.add_value(MS_INDEX_SLOT_ADDED, ms_index__added_value(idx, existing, id_term));
     xdoc.set_data(ms_index__encode(doc));
     if (!existing)
         idx->writer->add_document(xdoc);
@@ -258,8 +259,9 @@ get_document(ms_document_t **out, ms_index_t *idx, const char *id)
     Xapian::PostingIterator it = idx->db->postlist_begin(term);
     if (it == idx->db->postlist_end(term))
         return ms_index__fail(idx, MS_INDEX_NOT_FOUND, "no document with this id");
-    *out =
-        ms_index__document_new(ms_index__decode(idx->db->get_document(*it).get_data()));
+    Xapian::Document xdoc = idx->db->get_document(*it);
+    *out = ms_index__document_new(ms_index__decode(xdoc.get_data()));
+    ms_index__added_fill(*out, xdoc);
     return MS_INDEX_OK;
 }
 

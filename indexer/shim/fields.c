@@ -86,6 +86,9 @@ const ms_schema_field_t ms_schema_fields[] = {
     {"report",   NULL,        NULL,      "XI",  NULL,        NULL,
         MS_FIELD_FROM_META, MS_FIELD_SHOWN_NEVER, MS_FIELD_MULTI | MS_FIELD_GENERATED,
         NULL},
+    /* When the index first saw the document (docs/index-schema.md, slot 2). */
+    {"added",    NULL,        NULL,      NULL,  "added",     "Added",
+        MS_FIELD_FROM_INDEX, MS_FIELD_SHOWN_SCALAR, MS_FIELD_GENERATED, NULL},
 #ifdef MS_SCHEMA_EXTRA_FIELDS
     MS_SCHEMA_EXTRA_FIELDS
 #endif

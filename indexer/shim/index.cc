@@ -43,6 +43,8 @@ struct ms_index_handle : ms_index {
     ms_index_spelling_pending spelling_pending;
     /* A reader's caches (ms_index__caches). */
     ms_index_caches caches;
+    /* A writer's index to take first-indexed times from (added.cc). */
+    std::unique_ptr<Xapian::Database> added_from;
 };
 
 } // namespace
@@ -52,6 +54,13 @@ ms_index__spelling_pending(ms_index_t *idx)
 {
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
     return static_cast<ms_index_handle *>(idx)->spelling_pending;
+}
+
+std::unique_ptr<Xapian::Database> &
+ms_index__added_from(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    return static_cast<ms_index_handle *>(idx)->added_from;
 }
 
 ms_index_caches *

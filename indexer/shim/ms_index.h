@@ -141,6 +141,16 @@ ms_index_status_t ms_index_info(ms_index_info_t *out, ms_index_t *idx) MS_NOEXCE
  * name or value. MS_INDEX_INTERNAL on a READ handle. */
 ms_index_status_t ms_index_put(ms_index_t *idx, const ms_document_t *doc) MS_NOEXCEPT;
 
+/* For a rebuild: documents that 'idx' (a WRITE handle) holds no older
+ * copy of take the time they were first indexed (their "added" field,
+ * docs/index-schema.md slot 2) from the index at 'path' (the live index
+ * the rebuild replaces) when it has a document of the same id, instead of
+ * now. The index at 'path' is opened for reading until ms_index_close().
+ * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (nothing at 'path': a first
+ * build, nothing to keep), MS_INDEX_INTERNAL (a READ handle),
+ * MS_INDEX_IO or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_keep_added(ms_index_t *idx, const char *path) MS_NOEXCEPT;
+
 /* Delete the document with 'id'. Needs a WRITE handle (else
  * MS_INDEX_INTERNAL). Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (no such id),
  * MS_INDEX_XAPIAN or MS_INDEX_IO. */
@@ -180,7 +190,9 @@ void ms_document_free(ms_document_t *doc) MS_NOEXCEPT;
 typedef enum ms_sort {
     MS_SORT_RELEVANCE = 0,
     MS_SORT_NEWEST, /* by date, newest first; undated documents last */
-    MS_SORT_OLDEST  /* by date, oldest first; undated documents last */
+    MS_SORT_OLDEST, /* by date, oldest first; undated documents last */
+    MS_SORT_ADDED   /* by the time first indexed, latest first (the "added" field);
+                       documents indexed before that was recorded last */
 } ms_sort_t;
 
 /* Who is asking, for access control. A document whose `access` field

@@ -27,7 +27,9 @@ typedef enum ms_field_source {
     MS_FIELD_FROM_META = 0, /* the document's metadata fields of this name */
     MS_FIELD_FROM_LANGUAGE, /* ms_document_t.language (a field of the name is stored only)
                              */
-    MS_FIELD_FROM_YEAR      /* the year of ms_document_t.date (likewise) */
+    MS_FIELD_FROM_YEAR,     /* the year of ms_document_t.date (likewise) */
+    MS_FIELD_FROM_INDEX     /* written by the index itself: the time the document was
+                               first indexed (a field of the name is stored only) */
 } ms_field_source_t;
 
 /* How a result (docs/api.md, the document shape) shows a field. */

@@ -86,8 +86,9 @@ get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
     Xapian::MSet mset = find_visible(idx, id, viewer);
     if (mset.empty())
         return not_found(idx);
-    *out =
-        ms_index__document_new(ms_index__decode(mset.begin().get_document().get_data()));
+    Xapian::Document xdoc = mset.begin().get_document();
+    *out = ms_index__document_new(ms_index__decode(xdoc.get_data()));
+    ms_index__added_fill(*out, xdoc);
     return MS_INDEX_OK;
 }
 

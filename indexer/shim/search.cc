@@ -44,24 +44,26 @@
 namespace
 {
 
-/* Sort key for the date orders: the YYYYMMDD value, and for an undated
- * document (no value) a key that sorts after every date in the chosen
- * direction: "" when sorting newest first (keys descending), "\xff"
- * when oldest first. */
+/* Sort key for the date orders: the value of 'slot' (the YYYYMMDD date,
+ * or the time first indexed), and for a document without one a key that
+ * sorts after every value in the chosen direction: "" when sorting newest
+ * first (keys descending), "\xff" when oldest first. */
 class DateKey : public Xapian::KeyMaker
 {
   public:
-    explicit DateKey(bool newest) : undated_(newest ? "" : "\xff")
+    DateKey(Xapian::valueno slot, bool newest)
+        : slot_(slot), undated_(newest ? "" : "\xff")
     {
     }
 
     std::string operator()(const Xapian::Document &doc) const override
     {
-        std::string value = doc.get_value(MS_INDEX_SLOT_DATE);
+        std::string value = doc.get_value(slot_);
         return value.empty() ? undated_ : value;
     }
 
   private:
+    Xapian::valueno slot_;
     std::string undated_;
 };
 
@@ -126,8 +128,10 @@ ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
         /* Count the hit before filling it so that a failure part-way
          * frees what was copied. */
         results->n_hits = i + 1;
-        ms_index_stored stored = ms_index__decode(it.get_document().get_data());
+        Xapian::Document xdoc = it.get_document();
+        ms_index_stored stored = ms_index__decode(xdoc.get_data());
         ms_index__document_fill(&hit->doc, stored, false);
+        ms_index__added_fill(&hit->doc, xdoc);
         hit->score = it.get_weight();
         hit->percent = static_cast<unsigned>(it.get_percent());
         if (snippets)
@@ -144,7 +148,8 @@ read_sort(ms_sort_t *out, const ms_search_t *search)
 {
     std::underlying_type<ms_sort_t>::type sort;
     memcpy(&sort, &search->sort, sizeof sort);
-    if (sort != MS_SORT_RELEVANCE && sort != MS_SORT_NEWEST && sort != MS_SORT_OLDEST)
+    if (sort != MS_SORT_RELEVANCE && sort != MS_SORT_NEWEST && sort != MS_SORT_OLDEST &&
+        sort != MS_SORT_ADDED)
         return false;
     *out = static_cast<ms_sort_t>(sort);
     return true;
@@ -248,8 +253,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         ms_index__feedback(enquire, idx, p.parsed,
                            p.restricted ? &p.restrictions : nullptr, p.visible);
     if (sort != MS_SORT_RELEVANCE) {
-        date_key.reset(new DateKey(sort == MS_SORT_NEWEST));
-        enquire.set_sort_by_key_then_relevance(date_key.get(), sort == MS_SORT_NEWEST);
+        bool newest = sort != MS_SORT_OLDEST;
+        date_key.reset(new DateKey(
+            sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
+        enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
     }
     Xapian::MSet mset = get_page(enquire, idx, search);
     Xapian::MSet counted;

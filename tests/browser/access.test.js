@@ -43,13 +43,14 @@ describe('accessibility', () => {
             const width = await page.evaluate(() => document.documentElement.scrollWidth);
             assert.ok(width <= 360, `scrollWidth is ${width}`);
             if (!target.includes('doc=')) {
-                // Facets collapse below the results on a phone.
+                // On a phone the filters wait behind "Filters (n)", above the results.
                 const list = await lib.resultList(page).boundingBox();
-                const aside = await lib.filters(page).boundingBox();
-                assert.ok(list && aside, 'both results and filters are laid out');
-                assert.ok(aside.y >= list.y + list.height - 1,
-                          `filters (y=${aside.y}) come below the results ` +
-                          `(y=${list.y}..${list.y + list.height})`);
+                const button = await page.getByRole('button', { name: /^Filters \(\d+\)$/ })
+                    .boundingBox();
+                assert.ok(list && button, 'the results and the Filters button are laid out');
+                assert.ok(button.y < list.y, 'the Filters button comes before the results');
+                assert.equal(await lib.filters(page).isVisible(), false,
+                             'the filters are closed');
             }
         });
     }
@@ -148,6 +149,30 @@ describe('accessibility', () => {
         await page.goto(`${ctx.base}/?q=trafficking&country=Kazakhstan`);
         await lib.waitForCount(page);
         await runAxe(page, 'results', t);
+    });
+
+    it('passes axe-core on a phone with the filters and the follow panel open', async (t) => {
+        const page = await ctx.page({ bypassCSP: true, viewport: { width: 360, height: 740 } });
+        await page.goto(`${ctx.base}/?q=trafficking&country=Kazakhstan`);
+        await lib.waitForCount(page);
+        await runAxe(page, 'phone results', t);
+        await page.getByRole('button', { name: /^Filters \(\d+\)$/ }).click();
+        await lib.filters(page).waitFor({ state: 'visible' });
+        await page.getByRole('button', { name: 'Follow this search', exact: true }).click();
+        await page.getByRole('textbox', { name: 'Feed address' }).waitFor();
+        await runAxe(page, 'phone filters and follow panel', t);
+    });
+
+    it('passes axe-core on the empty page with browsing and on long facets', async (t) => {
+        const page = await ctx.page({ bypassCSP: true });
+        await page.goto(`${ctx.base}/`);
+        await page.getByRole('region', { name: 'Browse the archive' }).waitFor();
+        await runAxe(page, 'browse', t);
+        await page.goto(`${ctx.base}/?q=`);
+        await lib.waitForCount(page);
+        await lib.facetGroup(page, 'Country').getByRole('button', { name: /^Show \d+ more$/ })
+            .click();
+        await runAxe(page, 'long facets open', t);
     });
 
     it('passes axe-core on a document view', async (t) => {

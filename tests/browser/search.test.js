@@ -45,8 +45,9 @@ describe('search page', () => {
                      'no snippet shows its markup as text');
         assert.equal(new URL(page.url()).searchParams.get('q'), 'trafficking');
 
-        const feed = page.getByRole('link', { name: 'Follow this search (Atom feed)' });
-        const href = new URL(await feed.getAttribute('href'), ctx.base);
+        await page.getByRole('button', { name: 'Follow this search', exact: true }).click();
+        const href = new URL(await page.getByRole('textbox', { name: 'Feed address' })
+            .inputValue());
         assert.equal(href.pathname, '/feed');
         assert.equal(href.searchParams.get('q'), 'trafficking');
 

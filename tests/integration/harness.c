@@ -795,3 +795,23 @@ ms_it_canary_archive_remove(const char *archive)
     snprintf(parent, sizeof(parent), "%.*s", (int)(slash - archive), archive);
     remove_tree(parent);
 }
+
+void
+ms_it_next_second(void)
+{
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    time_t start = time(NULL);
+
+    while (time(NULL) == start)
+        nanosleep(&pause, NULL);
+}
+
+void
+ms_it_reindex(ms_it_t *it, const char *archive, const char *const *args)
+{
+    const struct timespec settle = {1, 200 * 1000 * 1000};
+
+    cr_assert_eq(ms_it_index_args(it, archive, args), 0,
+                 "migsearch-index failed; see %s/index.log", it->dir);
+    nanosleep(&settle, NULL);
+}

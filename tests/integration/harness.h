@@ -178,4 +178,15 @@ void ms_it_canary_archive(char *out, size_t size, const char *prefix);
 /* Remove the folder ms_it_canary_archive() made (kept with MS_TEST_LEAVE). */
 void ms_it_canary_archive_remove(const char *archive);
 
+/* Wait until the clock shows the next second, so that what the indexer
+ * adds next was added later (to the second) than what it added before. */
+void ms_it_next_second(void);
+
+/* Index 'archive' again into the running server's index, with the
+ * further arguments 'args' (NULL-terminated, or NULL), and wait until
+ * every worker of the server serves the result (a worker looks for new
+ * commits at most once a second, fcgi/worker.c). Fails the test if the
+ * indexer fails. */
+void ms_it_reindex(ms_it_t *it, const char *archive, const char *const *args);
+
 #endif /* MS_TEST_HARNESS_H */

@@ -1579,7 +1579,7 @@ child(xmlNodePtr node, const char *name)
     return NULL;
 }
 
-Test(api, feed_is_atom_newest_first)
+Test(api, feed_is_atom_latest_added_first)
 {
     ms_http_t res, newest;
     char buf[128];
@@ -1597,9 +1597,9 @@ Test(api, feed_is_atom_newest_first)
     cr_assert(child(feed, "id") && child(feed, "title") && child(feed, "updated"),
               "feed lacks id, title or updated");
 
-    /* Entries: as many as the search has (at most search.feed_size), newest
-     * first, the first being the newest match. */
-    get(&newest, "/search?q=trafficking&sort=newest&per_page=100");
+    /* Entries: as many as the search has (at most search.feed_size), latest
+     * added first, the first being the first match of sort=added. */
+    get(&newest, "/search?q=trafficking&sort=added&per_page=100");
     json_t *results = results_of(ok(&newest, "newest"));
     size_t n_entries = 0;
     char previous[64] = "";

@@ -24,6 +24,7 @@
 #include "ms_metrics.h"
 #include "ms_route.h"
 #include "ms_utf8.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 static char index_path[128];
@@ -1693,48 +1694,109 @@ teardown_feed(void)
 
 TestSuite(feed, .init = setup_feed, .fini = teardown_feed);
 
-Test(feed, is_an_atom_feed_of_the_newest_matches)
+/* The "added" time /doc/{id} shows for 'id' into 'buf'. */
+static const char *
+added_of(char *buf, size_t size, const char *id)
 {
-    char text[512];
+    char path[256];
+    const char *added;
+
+    snprintf(path, sizeof(path), "/doc/%s", id);
+    cr_assert_eq(request("GET", path, NULL), 200, "%s", path);
+    added = json_string_value(json_object_get(body, "added"));
+    cr_assert_not_null(added, "%s has no added", id);
+    cr_assert_eq(strlen(added), 20, "added %s", added);
+    cr_assert(added[4] == '-' && added[10] == 'T' && added[19] == 'Z', "added %s", added);
+    snprintf(buf, size, "%s", added);
+    return buf;
+}
+
+/* The entry 'nth' of 'root' links to the page showing 'id'. */
+static void
+assert_entry_links_page(xmlNodePtr root, size_t nth, const char *id)
+{
+    char text[512], expected[300];
+    xmlNodePtr entry = child(root, "entry", nth), link;
+
+    cr_assert_not_null(entry, "no entry %zu", nth);
+    link = child(entry, "link", 0);
+    cr_assert_not_null(link);
+    snprintf(expected, sizeof(expected), "/?doc=%s", id);
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "href"), expected);
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "rel"), "alternate");
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "type"), "text/html");
+    cr_assert_null(child(entry, "link", 1), "entry %zu has a second link", nth);
+}
+
+Test(feed, is_an_atom_feed_of_the_latest_additions)
+{
+    /* Dated long before the others, but added after them. */
+    static const ms_document_t late = {"late-1998",
+                                       "Trafficking report found late",
+                                       "a trafficking report of 1998",
+                                       "en",
+                                       "1998-03-01",
+                                       NULL,
+                                       0};
+    char text[512], added[32], earlier[32];
     xmlNodePtr root, entry, link;
 
+    ms_test_next_second();
+    write_documents(index_path, &late, 1);
+    added_of(added, sizeof(added), "late-1998");
+    added_of(earlier, sizeof(earlier), "ws-001");
+    cr_assert_gt(strcmp(added, earlier), 0, "late-1998 added %s, ws-001 %s", added,
+                 earlier);
     cr_assert_eq(request_as(NULL, "GET", "/feed", "q=trafficking&sort=relevance"), 200);
     cr_assert_null(response.json);
+    cr_assert_eq(worker.hits, 3);
     root = parse_feed();
     cr_assert_str_eq(child_text(text, sizeof(text), root, "title"),
                      "migsearch: trafficking");
     cr_assert_str_eq(child_text(text, sizeof(text), root, "id"),
                      "tag:migsearch,2026:search?q=trafficking");
-    cr_assert_str_eq(child_text(text, sizeof(text), root, "updated"),
-                     "2005-02-01T00:00:00Z");
+    /* The feed is as new as its latest addition. */
+    cr_assert_str_eq(child_text(text, sizeof(text), root, "updated"), added);
     link = child(root, "link", 0);
     cr_assert_not_null(link);
     cr_assert_str_eq(attribute(text, sizeof(text), link, "rel"), "self");
     cr_assert_str_eq(attribute(text, sizeof(text), link, "href"), "/feed?q=trafficking");
+    /* And the same search on the page. */
+    link = child(root, "link", 1);
+    cr_assert_not_null(link);
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "rel"), "alternate");
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "type"), "text/html");
+    cr_assert_str_eq(attribute(text, sizeof(text), link, "href"), "/?q=trafficking");
     cr_assert_not_null(child(child(root, "author", 0), "name", 0));
 
-    /* Newest first, whatever 'sort' said. */
+    /* Latest added first, whatever 'sort' said: the 1998 report leads. */
     entry = child(root, "entry", 0);
     cr_assert_not_null(entry);
     cr_assert_str_eq(child_text(text, sizeof(text), entry, "title"),
-                     "Workshop on border management");
+                     "Trafficking report found late");
     cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
-                     "tag:migsearch,2026:doc/ws-001");
-    cr_assert_str_eq(attribute(text, sizeof(text), child(entry, "link", 0), "href"),
-                     "/doc/ws-001");
-    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
-                     "2005-02-01T00:00:00Z");
+                     "tag:migsearch,2026:doc/late-1998");
+    assert_entry_links_page(root, 0, "late-1998");
+    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"), added);
     child_text(text, sizeof(text), entry, "summary");
     cr_assert_not_null(strstr(text, "trafficking"), "summary: %s", text);
     cr_assert_null(strstr(text, "<mark>"), "summary keeps the markup: %s", text);
-    entry = child(root, "entry", 1);
-    cr_assert_not_null(entry);
-    cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
-                     "tag:migsearch,2026:doc/rec-001");
-    cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
-                     "2001-05-10T00:00:00Z");
-    cr_assert_null(child(root, "entry", 2));
-    cr_assert_eq(worker.hits, 2);
+    /* Then the two added together before it, when they were added. */
+    for (size_t i = 1; i <= 2; i++) {
+        char id[64];
+
+        entry = child(root, "entry", i);
+        cr_assert_not_null(entry);
+        child_text(text, sizeof(text), entry, "id");
+        cr_assert(strcmp(text, "tag:migsearch,2026:doc/ws-001") == 0 ||
+                      strcmp(text, "tag:migsearch,2026:doc/rec-001") == 0,
+                  "entry %zu is %s", i, text);
+        snprintf(id, sizeof(id), "%s", text + strlen("tag:migsearch,2026:doc/"));
+        assert_entry_links_page(root, i, id);
+        added_of(earlier, sizeof(earlier), id);
+        cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"), earlier);
+    }
+    cr_assert_null(child(root, "entry", 3));
 }
 
 Test(feed, names_its_filters_and_escapes_everything)
@@ -1748,7 +1810,7 @@ Test(feed, names_its_filters_and_escapes_everything)
                                       NULL,
                                       fields,
                                       2};
-    char text[512];
+    char text[512], added[32];
     xmlNodePtr root, entry;
 
     write_documents(index_path, &odd, 1);
@@ -1772,15 +1834,17 @@ Test(feed, names_its_filters_and_escapes_everything)
                      "Fish & <Chips> \"quoted\" bell\xef\xbf\xbd");
     cr_assert_str_eq(child_text(text, sizeof(text), entry, "id"),
                      "tag:migsearch,2026:doc/odd%26%3Cid%3E");
+    /* Undated, but added: when it was added. */
+    assert_entry_links_page(root, 0, "odd%26%3Cid%3E");
     cr_assert_str_eq(child_text(text, sizeof(text), entry, "updated"),
-                     "1970-01-01T00:00:00Z");
+                     added_of(added, sizeof(added), "odd%26%3Cid%3E"));
     child_text(text, sizeof(text), entry, "summary");
     cr_assert_not_null(strstr(text, "fish & chips <b>x</b>"), "summary: %s", text);
 }
 
 Test(feed, of_everything_when_nothing_is_asked)
 {
-    char text[256];
+    char text[256], first[64];
     xmlNodePtr root;
     size_t n = 0;
 
@@ -1790,8 +1854,10 @@ Test(feed, of_everything_when_nothing_is_asked)
     root = parse_feed();
     cr_assert_str_eq(child_text(text, sizeof(text), root, "title"),
                      "migsearch: all documents");
-    cr_assert_str_eq(child_text(text, sizeof(text), root, "updated"),
-                     "2007-11-01T00:00:00Z");
+    /* All were added together: the feed is as new as they are. */
+    cr_assert_str_eq(
+        child_text(text, sizeof(text), root, "updated"),
+        child_text(first, sizeof(first), child(root, "entry", 0), "updated"));
     while (child(root, "entry", n) != NULL)
         n++;
     cr_assert_eq(n, 3);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void
@@ -52,4 +53,14 @@ ms_test_remove_tree(const char *path)
         closedir(dir);
     }
     rmdir(path);
+}
+
+void
+ms_test_next_second(void)
+{
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    time_t start = time(NULL);
+
+    while (time(NULL) == start)
+        nanosleep(&pause, NULL);
 }

@@ -18,4 +18,8 @@ void ms_test_tmpdir(char *out, const char *prefix);
 /* Remove 'path' and everything below it; symbolic links are not followed. */
 void ms_test_remove_tree(const char *path);
 
+/* Wait until the clock shows the next second, so that what an index
+ * writes next was added later (to the second) than what it wrote before. */
+void ms_test_next_second(void);
+
 #endif /* MS_TEST_TMPDIR_H */
