@@ -20,6 +20,7 @@
 #include <ctime>
 #include <string>
 
+#include "index-added.hh"
 #include "index-private.hh"
 
 /* The name of the field of ms_schema.h that comes from the index. */

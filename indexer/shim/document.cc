@@ -23,6 +23,7 @@
 #include <cstring>
 #include <string>
 
+#include "index-added.hh"
 #include "index-private.hh"
 #include "ms_date.h"
 

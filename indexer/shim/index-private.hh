@@ -325,22 +325,6 @@ void ms_index__document_clear(ms_document_t *doc) noexcept;
  * ms_document_free(). Throws std::bad_alloc. */
 ms_document_t *ms_index__document_new(const ms_index_stored &stored);
 
-/* The first-indexed time to write for the document with 'id_term'
- * replacing 'existing' (0 for a new one): the one 'existing' holds, else
- * the one the index of ms_index_keep_added() holds for 'id_term', else
- * now (added.cc). */
-std::string ms_index__added_value(ms_index_t *idx, Xapian::docid existing,
-                                  const std::string &id_term);
-
-/* The index a writer takes first-indexed times from, owned by the handle
- * (index.cc); empty unless ms_index_keep_added() set it. */
-std::unique_ptr<Xapian::Database> &ms_index__added_from(ms_index_t *idx);
-
-/* Put the first-indexed time of 'xdoc', if it has one, first among doc's
- * fields, as the field of ms_schema.h with MS_FIELD_FROM_INDEX. Throws
- * std::bad_alloc; what was appended is freed with 'doc'. */
-void ms_index__added_fill(ms_document_t *doc, const Xapian::Document &xdoc);
-
 /* Whether 'id' could name a document of the index: 1 to MS_SCHEMA_ID_MAX
  * bytes; a longer one is not looked up, which also keeps over-long terms
  * from Xapian. ms_schema_id_check() is the rule for new documents; this

@@ -30,6 +30,7 @@
 
 #include <sys/stat.h>
 
+#include "index-added.hh"
 #include "index-private.hh"
 
 namespace

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "index-added.hh"
 #include "index-private.hh"
 #include "ms_utf8.h"
 

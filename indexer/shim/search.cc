@@ -31,6 +31,7 @@
 #include <string>
 #include <type_traits>
 
+#include "index-added.hh"
 #include "index-private.hh"
 #include "ms_limits.h"
 
