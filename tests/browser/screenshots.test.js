@@ -1,4 +1,5 @@
-// screenshots.test.js - the pictures in the README: results, a recommendation, a phone
+// screenshots.test.js - the pictures in the README: results, status by country, a
+// recommendation, a meeting's table, browsing, a phone
 //
 // Copyright (c) 2026 The migsearch authors
 // SPDX-License-Identifier: MIT
@@ -73,6 +74,29 @@ describe('screenshots', () => {
         await table.waitFor();
         // Down to the end of the implementation table, the point of the picture.
         await shoot(page, 'recommendation.png', { width: 1280, height: 900 }, table);
+    });
+
+    it('status.png: what Ghana reported, with its badge first', async () => {
+        const page = await ctx.page({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${ctx.base}/?q=trafficking&country=Ghana`);
+        await lib.waitForCount(page);
+        await shoot(page, 'status.png', { width: 1280, height: 900 });
+    });
+
+    it('meeting.png: the status table of ikd-2002-cholponata', async () => {
+        const page = await ctx.page({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${ctx.base}/?meeting_view=ikd-2002-cholponata`);
+        const table = page.getByRole('table',
+                                     { name: 'Status reported by each country, by recommendation' });
+        await table.waitFor();
+        await shoot(page, 'meeting.png', { width: 1280, height: 900 }, table);
+    });
+
+    it('browse.png: the empty page, to browse without typing', async () => {
+        const page = await ctx.page({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${ctx.base}/`);
+        await page.getByRole('region', { name: 'Browse the archive' }).waitFor();
+        await shoot(page, 'browse.png', { width: 1280, height: 900 });
     });
 
     it('mobile.png: results for "trafficking" at 360x800', async () => {
