@@ -15,15 +15,15 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
     'September', 'October', 'November', 'December'];
 
 // el('a', {href: '/', class: 'x'}, 'text', otherNode): attributes are set with
-// setAttribute, children appended as text or nodes; null, undefined and false
-// are left out of both.
+// setAttribute, children appended as text or nodes, arrays of them at any depth
+// in order; null, undefined and false are left out of both.
 export function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
         if (value === null || value === undefined || value === false) continue;
         node.setAttribute(name, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
         if (child === null || child === undefined || child === false) continue;
         node.append(child instanceof Node ? child : String(child));
     }

@@ -107,6 +107,16 @@ describe('meeting and country views', () => {
                                 'opened the country view');
         await page.getByRole('heading', { level: 1, name: 'Kyrgyzstan' }).waitFor();
 
+        // The document view's Country row: each country by its name, a link
+        // to its view, separated by commas (a report names several).
+        const report = await ctx.api('/doc/crs-2002-ikd-country-reports-evaluation');
+        assert.ok(report.countries.length > 1, 'a document with several countries');
+        await page.goto(`${ctx.base}/?doc=crs-2002-ikd-country-reports-evaluation`);
+        const row = page.locator('.meta-row').filter({ has: page.locator('dt', { hasText: /^Country$/ }) });
+        await row.waitFor();
+        assert.equal((await row.locator('dd').innerText()).trim(), report.countries.join(', '));
+        assert.deepEqual(await row.locator('dd a').allInnerTexts(), report.countries);
+
         // The document view's implementation table links its countries too.
         await page.goto(`${ctx.base}/?doc=${MEETING}.r2`);
         const impl = page.getByRole('table', { name: 'Implementation by country' });
