@@ -90,9 +90,32 @@ update_live(ms_run_ctx_t *run)
     return rc;
 }
 
-int
-ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
+/* The meetings file of the archive, or NULL. A broken one fails alone:
+ * it is reported as a failed file and the documents are indexed without
+ * it, keeping all their other metadata. */
+static ms_archive_meetings_t *
+load_meetings(ms_run_report_t *report, const char *archive)
 {
+    ms_archive_meetings_t *meetings = NULL;
+    ms_archive_error_t err;
+    char text[sizeof(err.text) + 64];
+
+    if (ms_archive_meetings_load(&meetings, archive, &err) == MS_ARCHIVE_OK)
+        return meetings;
+    /* The position without the file: the failure names the file. */
+    err.file[0] = '\0';
+    ms_file_error_format(&err, text, sizeof(text));
+    ms_log(MS_LOG_WARN, "%s/%s: %s (meetings file skipped)", archive,
+           MS_ARCHIVE_MEETINGS_NAME, text);
+    report->failed++;
+    ms_run_report_add_failure(report, MS_ARCHIVE_MEETINGS_NAME, text);
+    return NULL;
+}
+
+int
+ms_run(ms_run_report_t *report, const ms_run_options_t *given)
+{
+    ms_run_options_t local = *given, *opts = &local;
     ms_run_ctx_t run;
     ms_index_error_t err;
     struct timespec end;
@@ -103,6 +126,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     clock_gettime(CLOCK_REALTIME, &report->started);
     if ((rc = ms_run_lock_take(&lock_fd, opts->index_path)) != MS_EXIT_OK)
         return rc;
+    local.archive_options.meetings = load_meetings(report, opts->archive);
     rc = ms_run__init(&run, opts, report);
     if (rc == MS_EXIT_OK) {
         /* What a killed rebuild left is garbage now that the lock is ours. */
@@ -116,6 +140,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     clock_gettime(CLOCK_REALTIME, &report->finished);
     ms_index_close(run.idx);
     ms_run__free(&run);
+    ms_archive_meetings_free((ms_archive_meetings_t *)local.archive_options.meetings);
     close(lock_fd);
     return rc;
 }
