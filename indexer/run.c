@@ -30,6 +30,7 @@
  * main.c (the command line) and status.c (`status`) sit above them all.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,17 +99,22 @@ load_meetings(ms_run_report_t *report, const char *archive)
 {
     ms_archive_meetings_t *meetings = NULL;
     ms_archive_error_t err;
-    char text[sizeof(err.text) + 64];
+    char text[sizeof(err.file) + sizeof(err.text) + 64], reason[sizeof(text) + 96];
 
     if (ms_archive_meetings_load(&meetings, archive, &err) == MS_ARCHIVE_OK)
         return meetings;
-    /* The position without the file: the failure names the file. */
-    err.file[0] = '\0';
-    ms_file_error_format(&err, text, sizeof(text));
-    ms_log(MS_LOG_WARN, "%s/%s: %s (meetings file skipped)", archive,
-           MS_ARCHIVE_MEETINGS_NAME, text);
+    ms_log(MS_LOG_WARN, "%s (meetings file skipped)",
+           ms_file_error_format(&err, text, sizeof(text)));
+    /* As load.c words a file's failure: the place without the file. */
+    if (err.line > 0)
+        snprintf(reason, sizeof(reason), "line %u, column %u: %s", err.line, err.column,
+                 err.text);
+    else
+        snprintf(reason, sizeof(reason), "%s", err.text);
+    snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+             " (meetings file skipped: documents indexed without it)");
     report->failed++;
-    ms_run_report_add_failure(report, MS_ARCHIVE_MEETINGS_NAME, text);
+    ms_run_report_add_failure(report, MS_ARCHIVE_MEETINGS_NAME, reason);
     return NULL;
 }
 
