@@ -3,13 +3,14 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Private to the ms_archive library and its unit tests. Three files make
+ * Private to the ms_archive library and its unit tests. Four files make
  * this layer, each calling only those before it and archive_io.c and
  * archive_yaml.c below:
  *   meta.c       the layer (ms_archive_meta_t), merging, metadata keys and
  *                the checks of their values;
  *   meta_read.c  a YAML mapping read into a layer, every key checked;
- *   layers.c     the metadata files: _defaults.yaml files and sidecars.
+ *   layers.c     the metadata files: _defaults.yaml files and sidecars;
+ *   meetings.c   the meetings file, _meetings.yaml, and its layer.
  *
  * Metadata keys: the document's own slots (id, title, date, language) are
  * meta.c's; every other key is looked up in the index's field table

@@ -134,7 +134,8 @@ typedef struct ms_archive_docset {
 /* Load 'root'/'path' with all its metadata. From weakest to strongest:
  * what a format embeds (PDF/DOCX/ODT/HTML title, description, date,
  * language), the _defaults.yaml files from 'root' down to the file's
- * folder, the sidecar (see ms_archive_dependencies), then what staff wrote
+ * folder, the entry of opts->meetings for the document's meeting, the
+ * sidecar (see ms_archive_dependencies), then what staff wrote
  * in the file itself (Markdown front matter, a recommendation set's
  * meeting and recommendation, a JSON line). A key in a stronger layer
  * replaces the whole value of the weaker one, lists included.
@@ -185,7 +186,8 @@ ms_archive_status_t ms_archive_load_each(const char *root, const char *path,
 
 /* The metadata files (relative to 'root') whose content changes what
  * ms_archive_load() makes of 'path': each existing _defaults.yaml from the
- * root down, then the file's sidecar if it exists. For change detection:
+ * root down, then the file's sidecar if it exists, then _meetings.yaml if
+ * it exists. For change detection:
  * a file whose dependencies appear, disappear or change is to be reloaded.
  * The sidecar of "dir/NAME.ext" is "dir/NAME.meta.yaml" (the name without
  * its last extension). A dangling link counts as existing, so that the
