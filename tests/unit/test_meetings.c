@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "archive-meta.h"
+#include "meta-expect.h"
 #include "ms_archive.h"
 #include "tmpdir.h"
 
@@ -53,31 +54,6 @@ read_error(const char *yaml, char *text, size_t size)
         char text_[TEXT_SIZE];                                                           \
         cr_expect_str_eq(read_error(yaml, text_, sizeof(text_)), expected);              \
     } while (0)
-
-/* The values of entry 'name' joined by '|' ("-" if there is no entry). */
-static const char *
-joined(const ms_archive_meta_t *meta, const char *name, char *buf, size_t size)
-{
-    const ms_archive_meta_entry_t *entry = ms_archive__meta_get(meta, name);
-
-    snprintf(buf, size, "%s", entry ? "" : "-");
-    for (size_t i = 0; entry && i < entry->n_values; i++)
-        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? "|" : "",
-                 entry->values[i]);
-    return buf;
-}
-
-#define expect_entry(meta, name, expected)                                               \
-    do {                                                                                 \
-        char buf_[TEXT_SIZE];                                                            \
-        cr_expect_str_eq(joined(meta, name, buf_, sizeof(buf_)), expected, "%s", name);  \
-    } while (0)
-
-static void
-add(ms_archive_meta_t *meta, const char *name, const char *value)
-{
-    cr_assert_eq(ms_archive__meta_add(meta, name, value, strlen(value)), MS_ARCHIVE_OK);
-}
 
 static const char good[] = "# staff's list\n"
                            "- id: ikd-2001-bishkek\n"
