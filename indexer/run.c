@@ -30,6 +30,7 @@
  * main.c (the command line) and status.c (`status`) sit above them all.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,9 +91,37 @@ update_live(ms_run_ctx_t *run)
     return rc;
 }
 
-int
-ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
+/* The meetings file of the archive, or NULL. A broken one fails alone:
+ * it is reported as a failed file and the documents are indexed without
+ * it, keeping all their other metadata. */
+static ms_archive_meetings_t *
+load_meetings(ms_run_report_t *report, const char *archive)
 {
+    ms_archive_meetings_t *meetings = NULL;
+    ms_archive_error_t err;
+    char text[sizeof(err.file) + sizeof(err.text) + 64], reason[sizeof(text) + 96];
+
+    if (ms_archive_meetings_load(&meetings, archive, &err) == MS_ARCHIVE_OK)
+        return meetings;
+    ms_log(MS_LOG_WARN, "%s (meetings file skipped)",
+           ms_file_error_format(&err, text, sizeof(text)));
+    /* As load.c words a file's failure: the place without the file. */
+    if (err.line > 0)
+        snprintf(reason, sizeof(reason), "line %u, column %u: %s", err.line, err.column,
+                 err.text);
+    else
+        snprintf(reason, sizeof(reason), "%s", err.text);
+    snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+             " (meetings file skipped: documents indexed without it)");
+    report->failed++;
+    ms_run_report_add_failure(report, MS_ARCHIVE_MEETINGS_NAME, reason);
+    return NULL;
+}
+
+int
+ms_run(ms_run_report_t *report, const ms_run_options_t *given)
+{
+    ms_run_options_t local = *given, *opts = &local;
     ms_run_ctx_t run;
     ms_index_error_t err;
     struct timespec end;
@@ -103,6 +132,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     clock_gettime(CLOCK_REALTIME, &report->started);
     if ((rc = ms_run_lock_take(&lock_fd, opts->index_path)) != MS_EXIT_OK)
         return rc;
+    local.archive_options.meetings = load_meetings(report, opts->archive);
     rc = ms_run__init(&run, opts, report);
     if (rc == MS_EXIT_OK) {
         /* What a killed rebuild left is garbage now that the lock is ours. */
@@ -116,6 +146,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *opts)
     clock_gettime(CLOCK_REALTIME, &report->finished);
     ms_index_close(run.idx);
     ms_run__free(&run);
+    ms_archive_meetings_free((ms_archive_meetings_t *)local.archive_options.meetings);
     close(lock_fd);
     return rc;
 }

@@ -90,8 +90,10 @@ detail(const struct matrix *m, const char *field)
 
     for (size_t i = 0; i < m->n && value == NULL; i++)
         value = ms_fields_value(&m->hits[i]->doc, field);
-    /* A workshop's title or symbol is not the meeting's; its process is. */
-    if (value == NULL && strcmp(field, "process") == 0)
+    /* A workshop's title or symbol is not the meeting's; its process and
+     * meeting_title (the meetings file's, docs/staff.md) are. */
+    if (value == NULL &&
+        (strcmp(field, "process") == 0 || strcmp(field, "meeting_title") == 0))
         value = ms_fields_value(&m->any->doc, field);
     return value;
 }

@@ -3,13 +3,14 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Private to the ms_archive library and its unit tests. Three files make
+ * Private to the ms_archive library and its unit tests. Four files make
  * this layer, each calling only those before it and archive_io.c and
  * archive_yaml.c below:
  *   meta.c       the layer (ms_archive_meta_t), merging, metadata keys and
  *                the checks of their values;
  *   meta_read.c  a YAML mapping read into a layer, every key checked;
- *   layers.c     the metadata files: _defaults.yaml files and sidecars.
+ *   layers.c     the metadata files: _defaults.yaml files and sidecars;
+ *   meetings.c   the meetings file, _meetings.yaml, and its layer.
  *
  * Metadata keys: the document's own slots (id, title, date, language) are
  * meta.c's; every other key is looked up in the index's field table
@@ -88,6 +89,8 @@ typedef struct ms_archive_meta_entry {
     char *name;    /* "id", "title", "date", "language" or a field name */
     char **values; /* n_values strings; an explicit empty list has none */
     size_t n_values;
+    bool weak; /* from a _defaults.yaml or what a format embeds: the meetings
+                  file (meetings.c) may replace it */
 } ms_archive_meta_entry_t;
 
 /* A metadata layer, or the merge of several. Zero-initialise it; every
@@ -121,9 +124,13 @@ ms_archive_status_t ms_archive__meta_set(ms_archive_meta_t *meta, const char *na
 
 /* Lay 'nearer' (may be NULL) over 'base': each entry of 'nearer' replaces
  * the entry of the same name in 'base' whole (lists are replaced, not
- * appended). Returns MS_ARCHIVE_OK or MS_ARCHIVE_NOMEM. */
+ * appended), weak or not as it is in 'nearer'.
+ * Returns MS_ARCHIVE_OK or MS_ARCHIVE_NOMEM. */
 ms_archive_status_t ms_archive__meta_merge(ms_archive_meta_t *base,
                                            const ms_archive_meta_t *nearer);
+
+/* Mark every entry of 'meta' weak: a layer the meetings file may override. */
+void ms_archive__meta_weaken(ms_archive_meta_t *meta);
 
 /* --- YAML (meta_read.c) --- */
 
@@ -167,5 +174,22 @@ ms_archive_status_t ms_archive__layers_load(ms_archive_meta_t *out, const char *
 /* True for a helper file, never a document: a name (last component of
  * 'name') starting with '_', or ending in ".meta.yaml". */
 bool ms_archive__is_helper(const char *name);
+
+/* --- the meetings file (meetings.c) --- */
+
+/* Read the text of a meetings file ('len' bytes) into *out (NULL on
+ * failure; free it with ms_archive_meetings_free()). 'err' has the file
+ * name already. Returns MS_ARCHIVE_OK, MS_ARCHIVE_INVALID or
+ * MS_ARCHIVE_NOMEM. */
+ms_archive_status_t ms_archive__meetings_read(ms_archive_meetings_t **out,
+                                              const char *text, size_t len,
+                                              ms_archive_error_t *err);
+
+/* Lay the entry of the meeting 'meta' names (its first "meeting" value
+ * the file lists) over 'meta': each key of the meeting replaces one 'meta'
+ * lacks or holds weak. 'meetings' may be NULL. Returns MS_ARCHIVE_OK or
+ * MS_ARCHIVE_NOMEM. */
+ms_archive_status_t ms_archive__meetings_apply(ms_archive_meta_t *meta,
+                                               const ms_archive_meetings_t *meetings);
 
 #endif /* MS_ARCHIVE_META_H */

@@ -213,10 +213,13 @@ ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
 
     if (!doc->body && !(doc->body = strdup("")))
         goto out;
-    if (take_value(&doc->id, meta, "id") != MS_ARCHIVE_OK ||
-        take_value(&doc->title, meta, "title") != MS_ARCHIVE_OK ||
-        take_value(&doc->date, meta, "date") != MS_ARCHIVE_OK ||
-        take_value(&doc->language, meta, "language") != MS_ARCHIVE_OK)
+    if (ms_archive__meta_merge(&full, meta) != MS_ARCHIVE_OK ||
+        ms_archive__meetings_apply(&full, opts ? opts->meetings : NULL) != MS_ARCHIVE_OK)
+        goto out;
+    if (take_value(&doc->id, &full, "id") != MS_ARCHIVE_OK ||
+        take_value(&doc->title, &full, "title") != MS_ARCHIVE_OK ||
+        take_value(&doc->date, &full, "date") != MS_ARCHIVE_OK ||
+        take_value(&doc->language, &full, "language") != MS_ARCHIVE_OK)
         goto out;
     if (!doc->id) {
         status = ms_archive_id_derive(&doc->id, doc->path);
@@ -236,8 +239,7 @@ ms_archive__doc_finish(ms_archive_doc_t *doc, const ms_archive_meta_t *meta,
     if (!doc->language && opts && opts->default_language &&
         !(doc->language = strdup(opts->default_language)))
         goto out;
-    if (ms_archive__meta_merge(&full, meta) != MS_ARCHIVE_OK ||
-        ms_archive__pairs_apply(&full) != MS_ARCHIVE_OK)
+    if (ms_archive__pairs_apply(&full) != MS_ARCHIVE_OK)
         goto out;
     status = take_fields(doc, &full);
 

@@ -108,6 +108,7 @@ ms_archive__doc_from_extract(ms_archive_doc_t **out, const char *path,
     status = ms_archive__first_line_title(&doc->title, result->text, result->text_length);
     if (status == MS_ARCHIVE_OK)
         status = embedded_layer(&meta, result);
+    ms_archive__meta_weaken(&meta);
     if (status == MS_ARCHIVE_OK)
         status = ms_archive__meta_merge(&meta, staff);
     if (status == MS_ARCHIVE_OK)

@@ -7,7 +7,9 @@
  * archive root down to its folder, then its sidecar, each nearer one laid
  * over the farther (docs/staff.md, "Where metadata comes from"). The same
  * walk over the candidate files answers ms_archive_dependencies(), so
- * change detection and loading cannot disagree on which files count.
+ * change detection and loading cannot disagree on which files count; the
+ * meetings file (meetings.c), read once per run, is a dependency of every
+ * file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -134,7 +136,8 @@ merge_candidate(const char *rel, ms_archive_layer_t layer, void *payload)
     if (layer == MS_ARCHIVE_LAYER_SIDECAR && l->many)
         layer = MS_ARCHIVE_LAYER_SHARED;
     status = load_meta_file(&meta, l->root, rel, layer, l->err);
-
+    if (layer == MS_ARCHIVE_LAYER_DEFAULTS)
+        ms_archive__meta_weaken(&meta);
     if (status == MS_ARCHIVE_OK)
         status = ms_archive__meta_merge(l->out, &meta);
     ms_archive__meta_clear(&meta);
@@ -189,6 +192,9 @@ ms_archive_dependencies(char ***out, const char *root, const char *path)
     ms_archive_status_t status =
         d.list ? each_candidate(path, note_candidate, &d) : MS_ARCHIVE_NOMEM;
 
+    /* Every document may name a meeting of the meetings file. */
+    if (status == MS_ARCHIVE_OK)
+        status = note_candidate(MS_ARCHIVE_MEETINGS_NAME, MS_ARCHIVE_LAYER_DEFAULTS, &d);
     if (status != MS_ARCHIVE_OK) {
         ms_archive_strings_free(d.list);
         d.list = NULL;

@@ -242,6 +242,7 @@ entry_reset(ms_archive_meta_t *meta, const char *name)
     for (size_t i = 0; i < entry->n_values; i++)
         free(entry->values[i]);
     entry->n_values = 0;
+    entry->weak = false;
     return entry;
 }
 
@@ -263,6 +264,7 @@ ms_archive__meta_merge(ms_archive_meta_t *base, const ms_archive_meta_t *nearer)
         ms_archive_meta_entry_t *to = entry_reset(base, from->name);
         if (!to)
             return MS_ARCHIVE_NOMEM;
+        to->weak = from->weak;
         for (size_t j = 0; j < from->n_values; j++) {
             if (entry_append(to, from->values[j], strlen(from->values[j])) !=
                 MS_ARCHIVE_OK)
@@ -270,4 +272,11 @@ ms_archive__meta_merge(ms_archive_meta_t *base, const ms_archive_meta_t *nearer)
         }
     }
     return MS_ARCHIVE_OK;
+}
+
+void
+ms_archive__meta_weaken(ms_archive_meta_t *meta)
+{
+    for (size_t i = 0; i < meta->n_entries; i++)
+        meta->entries[i].weak = true;
 }

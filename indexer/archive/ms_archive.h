@@ -76,10 +76,32 @@ typedef struct ms_archive_doc {
 } ms_archive_doc_t;
 
 /* What the extractors need from the configuration. Borrowed. */
+/* The meetings file staff keep at the root of the archive (meetings.c;
+ * docs/staff.md, "The meetings file"): a title, and optionally the
+ * process, date, venue and symbol, for each meeting id. */
+#define MS_ARCHIVE_MEETINGS_NAME "_meetings.yaml"
+typedef struct ms_archive_meetings ms_archive_meetings_t;
+
+/* Read 'root'/_meetings.yaml into *out (free it with
+ * ms_archive_meetings_free()). No file: *out is NULL and MS_ARCHIVE_OK.
+ * On failure *out is NULL and 'err' names the file, line and column.
+ * Returns MS_ARCHIVE_OK, MS_ARCHIVE_INVALID, MS_ARCHIVE_IO or
+ * MS_ARCHIVE_NOMEM. */
+ms_archive_status_t ms_archive_meetings_load(ms_archive_meetings_t **out,
+                                             const char *root, ms_archive_error_t *err);
+
+/* How many meetings 'meetings' (may be NULL) lists. */
+size_t ms_archive_meetings_count(const ms_archive_meetings_t *meetings);
+
+/* Free what ms_archive_meetings_load() made. Accepts NULL. */
+void ms_archive_meetings_free(ms_archive_meetings_t *meetings);
+
 typedef struct ms_archive_options {
-    const char *default_language; /* index.language; may be NULL */
-    size_t max_file_size;         /* bytes; 0 means no limit */
-    ms_extract_limits_t extract;  /* sandbox limits for HTML, PDF, DOCX, ODT */
+    const char *default_language;          /* index.language; may be NULL */
+    const ms_archive_meetings_t *meetings; /* the meetings file, read once per run;
+                                              may be NULL */
+    size_t max_file_size;                  /* bytes; 0 means no limit */
+    ms_extract_limits_t extract;           /* sandbox limits for HTML, PDF, DOCX, ODT */
 } ms_archive_options_t;
 
 /* True if 'name' (a file name or a path) is a document: its extension is
@@ -112,7 +134,8 @@ typedef struct ms_archive_docset {
 /* Load 'root'/'path' with all its metadata. From weakest to strongest:
  * what a format embeds (PDF/DOCX/ODT/HTML title, description, date,
  * language), the _defaults.yaml files from 'root' down to the file's
- * folder, the sidecar (see ms_archive_dependencies), then what staff wrote
+ * folder, the entry of opts->meetings for the document's meeting, the
+ * sidecar (see ms_archive_dependencies), then what staff wrote
  * in the file itself (Markdown front matter, a recommendation set's
  * meeting and recommendation, a JSON line). A key in a stronger layer
  * replaces the whole value of the weaker one, lists included.
@@ -163,7 +186,8 @@ ms_archive_status_t ms_archive_load_each(const char *root, const char *path,
 
 /* The metadata files (relative to 'root') whose content changes what
  * ms_archive_load() makes of 'path': each existing _defaults.yaml from the
- * root down, then the file's sidecar if it exists. For change detection:
+ * root down, then the file's sidecar if it exists, then _meetings.yaml if
+ * it exists. For change detection:
  * a file whose dependencies appear, disappear or change is to be reloaded.
  * The sidecar of "dir/NAME.ext" is "dir/NAME.meta.yaml" (the name without
  * its last extension). A dangling link counts as existing, so that the

@@ -12,31 +12,7 @@
 #include <string.h>
 
 #include "archive-doc.h"
-
-static void
-add(ms_archive_meta_t *meta, const char *name, const char *value)
-{
-    cr_assert_eq(ms_archive__meta_add(meta, name, value, strlen(value)), MS_ARCHIVE_OK);
-}
-
-/* The values of entry 'name' joined by '|' ("" if none, "-" if no entry). */
-static const char *
-joined(const ms_archive_meta_t *meta, const char *name, char *buf, size_t size)
-{
-    const ms_archive_meta_entry_t *entry = ms_archive__meta_get(meta, name);
-
-    snprintf(buf, size, "%s", entry ? "" : "-");
-    for (size_t i = 0; entry && i < entry->n_values; i++)
-        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? "|" : "",
-                 entry->values[i]);
-    return buf;
-}
-
-#define expect_entry(meta, name, expected)                                               \
-    do {                                                                                 \
-        char buf_[1024];                                                                 \
-        cr_expect_str_eq(joined(meta, name, buf_, sizeof(buf_)), expected, "%s", name);  \
-    } while (0)
+#include "meta-expect.h"
 
 Test(pairs, a_participant_without_a_report_has_no_information)
 {
