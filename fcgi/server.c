@@ -176,7 +176,10 @@ worker_main(void *arg)
         bool stopping = atomic_load(&server->stopping);
         int rc, error;
 
-        if (!stopping) {
+        /* A connection nginx keeps (FCGI_KEEP_CONN) carries its next
+         * request on request.ipcFd, not on the listening socket: waiting
+         * there would hold that request until another client connects. */
+        if (!stopping && request.ipcFd < 0) {
             enum wait_result waited = wait_for_connection(server);
 
             if (waited == WAIT_BROKEN) {

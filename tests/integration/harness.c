@@ -254,11 +254,12 @@ static void
 start_nginx(ms_it_t *it, const char *archive)
 {
     char render[] = MS_SOURCE_DIR "/config/render-nginx.sh";
-    char prefix[160], conf[192], errlog[192], port[16], log[192];
+    char prefix[160], conf[192], errlog[192], port[16], log[192], keepalive[16];
     snprintf(prefix, sizeof(prefix), "%s/nginx", it->dir);
     snprintf(conf, sizeof(conf), "%s/nginx.conf", prefix);
     snprintf(errlog, sizeof(errlog), "%s/error.log", prefix);
     snprintf(log, sizeof(log), "%s/nginx.out", it->dir);
+    snprintf(keepalive, sizeof(keepalive), "%u", it->keepalive);
 
     for (int attempt = 0; attempt < 5; attempt++) {
         it->port = free_port();
@@ -271,6 +272,7 @@ start_nginx(ms_it_t *it, const char *archive)
                                "off",
                                archive ? (char *)archive : "",
                                "testauth",
+                               keepalive,
                                NULL};
         cr_assert(run(render_argv, log) == 0, "render-nginx.sh failed");
 
@@ -355,6 +357,7 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         cr_skip_test("spawn-fcgi is not installed (config/deps.sh test installs it)");
     it->socket_kind = options->socket;
     it->threads = options->threads;
+    it->keepalive = options->keepalive;
     it->indexer = options->indexer;
     it->server = options->server;
     it->index_lines = options->index_lines;

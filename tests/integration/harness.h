@@ -46,6 +46,7 @@ typedef struct ms_it {
     const char *indexer; /* the migsearch-index and migsearch-fcgi run */
     const char *server;
     const char *index_lines; /* ms_it_options_t.index_lines */
+    unsigned keepalive;      /* ms_it_options_t.keepalive */
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -62,6 +63,9 @@ typedef struct ms_it_options {
     const char *server;
     const char *index_lines; /* YAML lines written under index:, each
                                 "  key: value\n" (static string); NULL: none */
+    unsigned keepalive;      /* above 0: nginx keeps this many idle connections
+                                to the server (upstream `keepalive`) with
+                                fastcgi_keep_conn on; 0: as in the example */
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
