@@ -173,10 +173,10 @@ write_config(ms_it_t *it, const char *extra)
     fprintf(f,
             "index:\n  path: %s/index\n%s"
             "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
-            "  threads: %u\n"
+            "  threads: %u\n%s"
             "log:\n  level: info\n",
             it->dir, it->index_lines ? it->index_lines : "", socket, mode,
-            it->threads ? it->threads : 4);
+            it->threads ? it->threads : 4, it->server_lines ? it->server_lines : "");
     if (extra)
         fputs(extra, f);
     cr_assert_eq(fclose(f), 0);
@@ -361,6 +361,7 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
     it->indexer = options->indexer;
     it->server = options->server;
     it->index_lines = options->index_lines;
+    it->server_lines = options->server_lines;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);

@@ -45,8 +45,9 @@ typedef struct ms_it {
     int listen_fd;
     const char *indexer; /* the migsearch-index and migsearch-fcgi run */
     const char *server;
-    const char *index_lines; /* ms_it_options_t.index_lines */
-    unsigned keepalive;      /* ms_it_options_t.keepalive */
+    const char *index_lines;  /* ms_it_options_t.index_lines */
+    const char *server_lines; /* ms_it_options_t.server_lines */
+    unsigned keepalive;       /* ms_it_options_t.keepalive */
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -61,11 +62,12 @@ typedef struct ms_it_options {
                                  migsearch-index and migsearch-fcgi (static
                                  strings); NULL: the build's */
     const char *server;
-    const char *index_lines; /* YAML lines written under index:, each
-                                "  key: value\n" (static string); NULL: none */
-    unsigned keepalive;      /* above 0: nginx keeps this many idle connections
-                                to the server (upstream `keepalive`) with
-                                fastcgi_keep_conn on; 0: as in the example */
+    const char *index_lines;  /* YAML lines written under index:, each
+                                 "  key: value\n" (static string); NULL: none */
+    const char *server_lines; /* the same under server: */
+    unsigned keepalive;       /* above 0: nginx keeps this many idle connections
+                                 to the server (upstream `keepalive`) with
+                                 fastcgi_keep_conn on; 0: as in the example */
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if

@@ -11,9 +11,17 @@
 #include "harness.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ARCHIVE MS_TEST_DATA "/archive"
 
@@ -60,4 +68,170 @@ Test(conn, kept_alive_connections_answer_every_request)
     ms_it_start_with(&it, ARCHIVE, &options);
     for (int round = 0; round < 20; round++)
         expect_prompt_ok(round % 2 ? "/health" : "/search?q=water", 3000, round);
+}
+
+/* ---- raw FastCGI on the server's socket ---- */
+
+typedef struct raw {
+    unsigned char data[1024];
+    size_t length;
+} raw_t;
+
+static void
+raw_record(raw_t *r, unsigned type, const void *content, size_t length)
+{
+    unsigned char *p = r->data + r->length;
+
+    cr_assert_leq(r->length + 8 + length, sizeof(r->data));
+    p[0] = 1;
+    p[1] = (unsigned char)type;
+    p[2] = 0;
+    p[3] = 1;
+    p[4] = (unsigned char)(length >> 8);
+    p[5] = (unsigned char)length;
+    p[6] = p[7] = 0;
+    if (length > 0)
+        memcpy(p + 8, content, length);
+    r->length += 8 + length;
+}
+
+static size_t
+raw_pair(unsigned char *out, const char *name, const char *value)
+{
+    size_t n = strlen(name), v = strlen(value);
+
+    out[0] = (unsigned char)n;
+    out[1] = (unsigned char)v;
+    memcpy(out + 2, name, n);
+    memcpy(out + 2 + n, value, v);
+    return 2 + n + v;
+}
+
+/* A whole GET /health request as nginx would send it, or, with 'crafted',
+ * the params record that aborts Debian's libfcgi 2.4.2 (CVE-2025-23016):
+ * a four-byte name length of 0x40000000. */
+static void
+raw_request(raw_t *r, bool crafted)
+{
+    static const unsigned char begin[8] = {0, 1, 0};
+    static const unsigned char bad[] = {0xc0, 0, 0, 0, 0xc0, 0, 0, 0, 'A', 'B'};
+    unsigned char params[256];
+    size_t n = 0;
+
+    r->length = 0;
+    raw_record(r, 1, begin, sizeof(begin));
+    if (crafted) {
+        raw_record(r, 4, bad, sizeof(bad));
+    } else {
+        n += raw_pair(params + n, "REQUEST_METHOD", "GET");
+        n += raw_pair(params + n, "REQUEST_URI", "/health");
+        raw_record(r, 4, params, n);
+    }
+    raw_record(r, 4, NULL, 0);
+    raw_record(r, 5, NULL, 0);
+}
+
+static int
+raw_connect(void)
+{
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    cr_assert_lt(strlen(it.socket), sizeof(address.sun_path));
+    memcpy(address.sun_path, it.socket, strlen(it.socket) + 1);
+    if (connect(fd, (struct sockaddr *)&address, sizeof(address)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+enum raw_outcome { RAW_ANSWERED, RAW_CLOSED, RAW_SILENT, RAW_NO_CONNECT };
+
+/* Send 'r' on a new connection and see what comes back within 'wait_ms':
+ * an answer (any bytes), the connection closed without one, or silence. */
+static enum raw_outcome
+raw_exchange(const raw_t *r, long wait_ms)
+{
+    int fd = raw_connect();
+    unsigned char reply[256];
+    struct pollfd one;
+    enum raw_outcome outcome = RAW_SILENT;
+
+    if (fd < 0)
+        return RAW_NO_CONNECT;
+    if (r->length > 0 && send(fd, r->data, r->length, MSG_NOSIGNAL) < 0) {
+        close(fd);
+        return RAW_CLOSED; /* refused before we could even send */
+    }
+    one = (struct pollfd){fd, POLLIN, 0};
+    if (poll(&one, 1, (int)wait_ms) == 1) {
+        ssize_t got = recv(fd, reply, sizeof(reply), 0);
+        outcome = got > 0 ? RAW_ANSWERED : RAW_CLOSED;
+    }
+    close(fd);
+    return outcome;
+}
+
+/* Let anyone reach the socket, as a careless socket_mode would: only the
+ * credential check stands between other users and the server. */
+static void
+open_socket_to_all(void)
+{
+    cr_assert_eq(chmod(it.dir, 0711), 0);
+    cr_assert_eq(chmod(it.socket, 0666), 0);
+}
+
+/* A process of a user that is neither allowed nor root nor the server's
+ * own (nobody, 65534) connects and sends a whole, valid request: it is
+ * closed without an answer, the refusal is logged with its uid and pid,
+ * and the server keeps serving. The same bytes from an allowed user are
+ * answered, so the request itself is not what is refused. */
+Test(conn, refuses_a_peer_of_another_user)
+{
+    raw_t request;
+    pid_t child;
+    int status;
+
+    ms_it_start(&it, ARCHIVE, NULL);
+    open_socket_to_all();
+    raw_request(&request, false);
+    cr_assert_eq(raw_exchange(&request, 5000), RAW_ANSWERED, "allowed peer unanswered");
+
+    child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(10);
+        _exit((int)raw_exchange(&request, 5000));
+    }
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    cr_assert(WIFEXITED(status));
+    cr_assert_eq(WEXITSTATUS(status), RAW_CLOSED,
+                 "nobody's request: outcome %d (0 answered, 2 silent, 3 no connect)",
+                 WEXITSTATUS(status));
+    cr_assert(ms_it_fcgi_log_contains(&it, "connection refused: user and group not "
+                                           "allowed uid=65534 gid=65534"));
+    expect_prompt_ok("/search?q=water", 5000, 0);
+}
+
+/* The params record that aborts Debian's libfcgi 2.4.2 (SIGABRT before the
+ * accept layer): refused and logged, the process lives on and answers. */
+Test(conn, crafted_params_length_does_not_crash)
+{
+    raw_t crafted;
+    int status;
+
+    ms_it_start(&it, ARCHIVE, NULL);
+    raw_request(&crafted, true);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(raw_exchange(&crafted, 5000), RAW_CLOSED, "attempt %d", i);
+    cr_assert_eq(waitpid(it.fcgi_pid, &status, WNOHANG), 0,
+                 "migsearch-fcgi died (signal %d)",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    cr_assert(ms_it_fcgi_log_contains(&it, "request refused: a params length past"));
+    expect_prompt_ok("/search?q=water", 5000, 0);
+    expect_prompt_ok("/health", 5000, 1);
 }
