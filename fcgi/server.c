@@ -220,8 +220,11 @@ serve_connection(ms_worker_slot_t *slot, FCGX_Request *request)
     while (request->ipcFd >= 0) {
         bool kept;
 
-        if (!ms_conn_await_request(slot, request->ipcFd))
-            break;
+        if (!ms_conn_await_request(slot, request->ipcFd)) {
+            close(request->ipcFd); /* nothing to answer: no lingering */
+            request->ipcFd = -1;
+            return;
+        }
         request->keepConnection = 1;
         request->detached = 1;
         if (FCGX_Accept_r(request) < 0)

@@ -235,3 +235,66 @@ Test(conn, crafted_params_length_does_not_crash)
     expect_prompt_ok("/search?q=water", 5000, 0);
     expect_prompt_ok("/health", 5000, 1);
 }
+
+/* Milliseconds until the server closes 'fd' (recv says 0 or an error),
+ * or -1 if it is still open after 'limit_ms'. */
+static long
+ms_until_closed(int fd, long limit_ms)
+{
+    long start = now_ms();
+    unsigned char byte;
+
+    for (;;) {
+        long left = limit_ms - (now_ms() - start);
+        struct pollfd one = {fd, POLLIN, 0};
+
+        if (left <= 0)
+            return -1;
+        if (poll(&one, 1, (int)left) == 1 && recv(fd, &byte, 1, 0) <= 0)
+            return now_ms() - start;
+    }
+}
+
+/* N+1 stalled peers (half a request header each, then nothing) against N
+ * workers: nginx's requests keep being answered at once, each stalled
+ * connection is closed once server.read_timeout has passed, and
+ * FCGI_GET_VALUES is closed at once rather than holding a worker. */
+Test(conn, stalled_peers_do_not_pin_the_workers)
+{
+    enum { threads = 2, stalled = threads + 1 };
+    ms_it_options_t options = {.threads = threads, .server_lines = "  read_timeout: 2\n"};
+    static const unsigned char get_values[] = {1,   9,   0,   0,   0,   16,  0,   0,
+                                               14,  0,   'F', 'C', 'G', 'I', '_', 'M',
+                                               'A', 'X', '_', 'C', 'O', 'N', 'N', 'S'};
+    raw_t whole;
+    int fds[stalled];
+    long started;
+
+    ms_it_start_with(&it, ARCHIVE, &options);
+    raw_request(&whole, false);
+    started = now_ms();
+    for (int i = 0; i < stalled; i++) {
+        fds[i] = raw_connect();
+        cr_assert_geq(fds[i], 0);
+        cr_assert_eq(send(fds[i], whole.data, 20, MSG_NOSIGNAL), 20); /* half */
+    }
+    for (int round = 0; round < 5; round++)
+        expect_prompt_ok(round % 2 ? "/health" : "/search?q=water", 1000, round);
+    for (int i = 0; i < stalled; i++) {
+        long closed = ms_until_closed(fds[i], 8000);
+
+        cr_assert_geq(closed, 0, "stalled connection %d still open after 8 s", i);
+        close(fds[i]);
+    }
+    cr_assert_geq(now_ms() - started, 1900, "a connection was closed before its timeout");
+    cr_assert(ms_it_fcgi_log_contains(&it, "connection closed: no whole request within"));
+
+    fds[0] = raw_connect();
+    cr_assert_geq(fds[0], 0);
+    cr_assert_eq(send(fds[0], get_values, sizeof(get_values), MSG_NOSIGNAL),
+                 (ssize_t)sizeof(get_values));
+    cr_assert_geq(ms_until_closed(fds[0], 1000), 0, "FCGI_GET_VALUES held a worker");
+    close(fds[0]);
+    cr_assert(ms_it_fcgi_log_contains(&it, "request refused: management record"));
+    expect_prompt_ok("/health", 1000, 5);
+}
