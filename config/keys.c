@@ -92,6 +92,9 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("server.write_timeout", MS_CONFIG__UINT, server.write_timeout, "30", 1, 3600,
         "seconds one write of an answer may wait for the peer to read; then the "
         "connection is closed"),
+    KEY("server.peer_share", MS_CONFIG__UINT, server.peer_share, "0", 0, 256,
+        "worker threads one peer process may keep waiting for a request header; 0: half "
+        "of server.threads (at least one)"),
 
     KEY("search.per_page", MS_CONFIG__UINT, search.per_page, "10", 1, 1000,
         "results per page when the request does not say"),

@@ -50,6 +50,8 @@ typedef struct ms_config {
         char *allow_groups;     /* and by primary group name */
         unsigned read_timeout;  /* seconds a request may take to arrive */
         unsigned write_timeout; /* seconds one write of an answer may block */
+        unsigned peer_share;    /* workers one peer process may keep waiting
+                                   for a request; 0: half of threads */
     } server;
 
     struct {

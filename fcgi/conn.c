@@ -26,8 +26,8 @@
  * Waiting. Data that has arrived but does not yet make a whole header
  * keeps poll() readable, so a partial header is re-peeked after a short
  * wait (1 ms, doubling up to 50 ms) that only the peer's close or
- * shutdown cuts short. One peer
- * process may keep at most half the workers (at least one) waiting for a
+ * shutdown cuts short. One peer process may keep server.peer_share
+ * workers (default half of them, at least one) waiting for a
  * request: its connections beyond that must deliver their header within
  * OVER_SHARE_MS, so that N stalled connections from one process cannot
  * leave nginx without a worker. That also bounds nginx's own idle kept
@@ -132,7 +132,9 @@ ms_conn_policy_init(ms_server_t *server, const ms_config_t *cfg)
         policy->groups[policy->n_groups++] = (gid_t)ids[i];
     policy->read_timeout_ms = cfg->server.read_timeout * 1000;
     policy->write_timeout_ms = cfg->server.write_timeout * 1000;
-    policy->per_peer = cfg->server.threads / 2 > 0 ? cfg->server.threads / 2 : 1;
+    policy->per_peer = cfg->server.peer_share > 0    ? cfg->server.peer_share
+                       : cfg->server.threads / 2 > 0 ? cfg->server.threads / 2
+                                                     : 1;
     return 0;
 }
 

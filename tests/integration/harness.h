@@ -80,6 +80,9 @@ typedef struct ms_http {
     json_t *json;
 } ms_http_t;
 
+/* Milliseconds of the monotonic clock. */
+long ms_it_now_ms(void);
+
 /* Index 'archive' and start both servers. 'extra_config' is YAML appended
  * to the generated config (may be NULL). Fails the current test on error. */
 void ms_it_start(ms_it_t *it, const char *archive, const char *extra_config);

@@ -9,6 +9,7 @@
  * connections, peers of another uid, crafted records, stalled headers.
  */
 #include "harness.h"
+#include "../fcgi_bytes.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -35,23 +36,15 @@ stop(void)
 
 TestSuite(conn, .fini = stop, .timeout = 90);
 
-static long
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* GET 'target' through nginx; a 200 within 'budget_ms', or the test fails. */
 static void
 expect_prompt_ok(const char *target, long budget_ms, int round)
 {
     ms_http_t res;
-    long start = now_ms(), took;
+    long start = ms_it_now_ms(), took;
 
     ms_it_get(&res, &it, target);
-    took = now_ms() - start;
+    took = ms_it_now_ms() - start;
     cr_assert_eq(res.status, 200, "request %d: status %ld", round, res.status);
     cr_assert_lt(took, budget_ms, "request %d took %ld ms", round, took);
     ms_http_free(&res);
@@ -80,31 +73,8 @@ typedef struct raw {
 static void
 raw_record(raw_t *r, unsigned type, const void *content, size_t length)
 {
-    unsigned char *p = r->data + r->length;
-
-    cr_assert_leq(r->length + 8 + length, sizeof(r->data));
-    p[0] = 1;
-    p[1] = (unsigned char)type;
-    p[2] = 0;
-    p[3] = 1;
-    p[4] = (unsigned char)(length >> 8);
-    p[5] = (unsigned char)length;
-    p[6] = p[7] = 0;
-    if (length > 0)
-        memcpy(p + 8, content, length);
-    r->length += 8 + length;
-}
-
-static size_t
-raw_pair(unsigned char *out, const char *name, const char *value)
-{
-    size_t n = strlen(name), v = strlen(value);
-
-    out[0] = (unsigned char)n;
-    out[1] = (unsigned char)v;
-    memcpy(out + 2, name, n);
-    memcpy(out + 2 + n, value, v);
-    return 2 + n + v;
+    cr_assert(fcgi_bytes_record(r->data, sizeof(r->data), &r->length, type, 1, content,
+                                length, 0));
 }
 
 /* A whole GET /health request as nginx would send it, or, with 'crafted',
@@ -123,8 +93,8 @@ raw_request(raw_t *r, bool crafted)
     if (crafted) {
         raw_record(r, 4, bad, sizeof(bad));
     } else {
-        n += raw_pair(params + n, "REQUEST_METHOD", "GET");
-        n += raw_pair(params + n, "REQUEST_URI", "/health");
+        n += fcgi_bytes_pair(params + n, "REQUEST_METHOD", "GET");
+        n += fcgi_bytes_pair(params + n, "REQUEST_URI", "/health");
         raw_record(r, 4, params, n);
     }
     raw_record(r, 4, NULL, 0);
@@ -241,17 +211,17 @@ Test(conn, crafted_params_length_does_not_crash)
 static long
 ms_until_closed(int fd, long limit_ms)
 {
-    long start = now_ms();
+    long start = ms_it_now_ms();
     unsigned char byte;
 
     for (;;) {
-        long left = limit_ms - (now_ms() - start);
+        long left = limit_ms - (ms_it_now_ms() - start);
         struct pollfd one = {fd, POLLIN, 0};
 
         if (left <= 0)
             return -1;
         if (poll(&one, 1, (int)left) == 1 && recv(fd, &byte, 1, 0) <= 0)
-            return now_ms() - start;
+            return ms_it_now_ms() - start;
     }
 }
 
@@ -272,7 +242,7 @@ Test(conn, stalled_peers_do_not_pin_the_workers)
 
     ms_it_start_with(&it, ARCHIVE, &options);
     raw_request(&whole, false);
-    started = now_ms();
+    started = ms_it_now_ms();
     for (int i = 0; i < stalled; i++) {
         fds[i] = raw_connect();
         cr_assert_geq(fds[i], 0);
@@ -286,7 +256,8 @@ Test(conn, stalled_peers_do_not_pin_the_workers)
         cr_assert_geq(closed, 0, "stalled connection %d still open after 8 s", i);
         close(fds[i]);
     }
-    cr_assert_geq(now_ms() - started, 1900, "a connection was closed before its timeout");
+    cr_assert_geq(ms_it_now_ms() - started, 1900,
+                  "a connection was closed before its timeout");
     cr_assert(ms_it_fcgi_log_contains(&it, "connection closed: no whole request within"));
 
     fds[0] = raw_connect();
