@@ -37,6 +37,8 @@
 #define MS_SOCKET_PATH_MAX 107
 /* groupadd (shadow-utils) refuses group names longer than 32 bytes. */
 #define MS_GROUP_NAME_MAX 32
+/* Lists of user or group names (server.allow_users, allow_groups). */
+#define MS_PEER_NAMES_MAX 512
 #define MS_PATH_MAX 4095
 
 const ms_config__key_t ms_config__keys[] = {
@@ -76,6 +78,23 @@ const ms_config__key_t ms_config__keys[] = {
         "nginx internal location that serves archive files (X-Accel-Redirect)"),
     KEY("server.backlog", MS_CONFIG__UINT, server.backlog, "256", 1, 65535,
         "listen() backlog of the socket"),
+    KEY("server.allow_users", MS_CONFIG__STRING, server.allow_users, "www-data", 0,
+        MS_PEER_NAMES_MAX,
+        "users whose processes may connect to the socket, separated by spaces or commas; "
+        "root and the server's own user always may"),
+    KEY("server.allow_groups", MS_CONFIG__STRING, server.allow_groups, "", 0,
+        MS_PEER_NAMES_MAX,
+        "groups whose processes (by primary group) may connect, separated by spaces or "
+        "commas"),
+    KEY("server.read_timeout", MS_CONFIG__UINT, server.read_timeout, "10", 1, 3600,
+        "seconds a request's header may take to arrive, and a kept connection may stay "
+        "idle; then the connection is closed"),
+    KEY("server.write_timeout", MS_CONFIG__UINT, server.write_timeout, "30", 1, 3600,
+        "seconds one write of an answer may wait for the peer to read; then the "
+        "connection is closed"),
+    KEY("server.peer_share", MS_CONFIG__UINT, server.peer_share, "0", 0, 256,
+        "worker threads one peer process may keep waiting for a request header; 0: half "
+        "of server.threads (at least one)"),
 
     KEY("search.per_page", MS_CONFIG__UINT, search.per_page, "10", 1, 1000,
         "results per page when the request does not say"),

@@ -40,12 +40,18 @@ typedef struct ms_config {
     } archive;
 
     struct {
-        char *socket;         /* unix socket path for FastCGI */
-        unsigned socket_mode; /* permission bits, e.g. 0660 */
-        char *socket_group;   /* group owning the socket; "" keeps the default */
-        unsigned threads;     /* worker threads, one index handle each */
-        unsigned backlog;     /* listen() backlog */
-        char *files_location; /* nginx internal location of archive files */
+        char *socket;           /* unix socket path for FastCGI */
+        unsigned socket_mode;   /* permission bits, e.g. 0660 */
+        char *socket_group;     /* group owning the socket; "" keeps the default */
+        unsigned threads;       /* worker threads, one index handle each */
+        unsigned backlog;       /* listen() backlog */
+        char *files_location;   /* nginx internal location of archive files */
+        char *allow_users;      /* peers that may connect, by user name */
+        char *allow_groups;     /* and by primary group name */
+        unsigned read_timeout;  /* seconds a request may take to arrive */
+        unsigned write_timeout; /* seconds one write of an answer may block */
+        unsigned peer_share;    /* workers one peer process may keep waiting
+                                   for a request; 0: half of threads */
     } server;
 
     struct {

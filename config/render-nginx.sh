@@ -4,7 +4,7 @@
 # Copyright (c) 2026 The migsearch authors
 # SPDX-License-Identifier: MIT
 #
-# Usage: render-nginx.sh PREFIX PORT SOCKET [DAEMON [ARCHIVE [IDENTITY]]]
+# Usage: render-nginx.sh PREFIX PORT SOCKET [DAEMON [ARCHIVE [IDENTITY [KEEPALIVE]]]]
 #   DAEMON    on (default) or off
 #   ARCHIVE   the archive folder served by /_migsearch/files/ ("" or absent:
 #             an empty folder under PREFIX, so no file is ever served)
@@ -14,6 +14,9 @@
 #             auth_request  as in the example: needs the auth service it names
 #             testauth      FOR TESTS ONLY: trusts the X-Test-User and
 #                           X-Test-Groups request headers; see below
+#   KEEPALIVE FOR TESTS: a number N above 0 adds `keepalive N;` to the
+#             upstream and turns fastcgi_keep_conn on (default 0: as in the
+#             example, no kept connections)
 # Writes PREFIX/nginx.conf (a minimal main config) and PREFIX/migsearch.conf
 # (nginx.conf.example with its CHANGE lines filled in), for `make demo` and
 # the integration tests, so that both run exactly what admins are given. The
@@ -21,7 +24,7 @@
 # Start nginx with: nginx -p PREFIX/ -c PREFIX/nginx.conf -e PREFIX/error.log
 set -eu
 
-prefix=$1 port=$2 socket=$3 daemon=${4:-on} archive=${5:-} identity=${6:-anonymous}
+prefix=$1 port=$2 socket=$3 daemon=${4:-on} archive=${5:-} identity=${6:-anonymous} keepalive=${7:-0}
 top=$(cd "$(dirname "$0")/.." && pwd)
 www=$top/fcgi/www
 nginx_etc=${MS_NGINX_ETC:-/etc/nginx}
@@ -51,6 +54,13 @@ testauth)
         set \$ms_user \$http_x_test_user; set \$ms_groups \$http_x_test_groups;#" ;;
 *) echo "render-nginx: unknown identity mode '$identity'" >&2; exit 2 ;;
 esac
+keep_sed='s#^##'
+case "$keepalive" in
+0) ;;
+*[!0-9]*) echo "render-nginx: keepalive must be a number" >&2; exit 2 ;;
+*) keep_sed="s#^\(    server unix:.*;\)\$#\1\\
+    keepalive $keepalive;#;s#fastcgi_keep_conn off;#fastcgi_keep_conn on;#" ;;
+esac
 drop_auth_set='/^        auth_request_set \$ms_/d'
 [ "$identity" = auth_request ] && drop_auth_set='s#^##'
 
@@ -62,7 +72,7 @@ sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
     -e "s#root /srv/migsearch/www;#root $www;#" \
     -e "s#alias /srv/migsearch/www/;#alias $www/;#" \
-    -e "$identity_sed" -e "$drop_auth_set" \
+    -e "$identity_sed" -e "$drop_auth_set" -e "$keep_sed" \
     "$top/nginx.conf.example" >"$prefix/migsearch.conf"
 check() {
     grep -qF -- "$1" "$prefix/migsearch.conf" || { echo "render-nginx: $2 line not found" >&2; exit 1; }
@@ -77,6 +87,9 @@ anonymous) check 'set $ms_groups "";' identity ;;
 testauth) check 'set $ms_groups $http_x_test_groups;' identity ;;
 auth_request) check 'auth_request_set $ms_groups' identity ;;
 esac
+if [ "$keepalive" != 0 ]; then
+    check "keepalive $keepalive;" keepalive
+fi
 
 # As root, run the workers as the invoking user so they can reach the socket
 # (mode 0600, owned by that user). As anyone else nginx ignores `user`.

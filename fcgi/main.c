@@ -225,6 +225,8 @@ start(ms_server_t *server, const char *socket_option, char *inherited, size_t si
         return 1;
     if (ms_socket_nonblocking(server->listen_fd) != 0)
         return 1;
+    if (ms_conn_policy_init(server, cfg) != 0)
+        return 1;
     if (pipe(server->wake) != 0) {
         ms_log(MS_LOG_ERR, "pipe: %s", strerror(errno));
         return 1;

@@ -37,10 +37,31 @@ typedef struct ms_generation {
 
 struct ms_server;
 
+/* Names server.allow_users or server.allow_groups may list. */
+#define MS_CONN_NAMES_MAX 16
+
+/* Who may connect and how long a connection may keep a worker (conn.c).
+ * Set once before the workers start, read-only after. */
+typedef struct ms_conn_policy {
+    bool check_peers;                   /* a unix socket: peers have credentials */
+    uid_t users[MS_CONN_NAMES_MAX + 2]; /* + root and our own user */
+    unsigned n_users;
+    gid_t groups[MS_CONN_NAMES_MAX];
+    unsigned n_groups;
+    unsigned read_timeout_ms;
+    unsigned write_timeout_ms;
+    unsigned per_peer; /* workers one peer process may hold waiting */
+} ms_conn_policy_t;
+
 typedef struct ms_worker_slot {
     struct ms_server *server;
     pthread_t thread;
     ms_worker_t worker;
+    unsigned char *peek; /* MS_RECORDS_HEADER_MAX bytes, the worker's own */
+    pid_t peer_pid;      /* who holds the connection in hand */
+    uid_t peer_uid;
+    pid_t waiting_pid; /* peer_pid while waiting for its request, else 0;
+                          under server->lock */
 } ms_worker_slot_t;
 
 typedef struct ms_server {
@@ -58,7 +79,9 @@ typedef struct ms_server {
     atomic_bool stopping;
     ms_worker_slot_t *slots;
     unsigned n_started;
-    pthread_mutex_t lock; /* guards 'running' */
+    ms_conn_policy_t conn;
+    atomic_llong refusal_logged_ms; /* monotonic ms of the last refusal log */
+    pthread_mutex_t lock;           /* guards 'running' and waiting_pid */
     pthread_cond_t finished;
     unsigned running;
 } ms_server_t;
@@ -82,6 +105,29 @@ int ms_socket_open(ms_server_t *server, const ms_config_t *cfg, bool has_group,
 
 /* Make the listening socket 'fd' non-blocking. Returns 0 or -1 (logged). */
 int ms_socket_nonblocking(int fd);
+
+/* ---- conn.c ---- */
+
+/* Fill server->conn from 'cfg' (user and group names looked up) for the
+ * listening socket server->listen_fd. Returns 0 or -1 (logged). */
+int ms_conn_policy_init(ms_server_t *server, const ms_config_t *cfg);
+
+/* Accept one connection on server->listen_fd for 'slot' and check its
+ * peer. Returns the connected descriptor (caller closes), -ECONNREFUSED
+ * for a peer refused and closed (logged), or -errno of accept() (EAGAIN:
+ * nothing to accept). */
+int ms_conn_accept(ms_worker_slot_t *slot);
+
+/* Wait until the peer of 'fd' has sent a whole, well-formed request
+ * header (ms_records.h), within server.read_timeout, or less for a peer
+ * that already holds its share of waiting workers; shutdown ends the
+ * wait. Returns true when libfcgi may read it, false when the caller must
+ * close 'fd' (logged as needed). */
+bool ms_conn_await_request(ms_worker_slot_t *slot, int fd);
+
+/* Close a connection whose answer is complete: stop sending, give the
+ * peer up to a second to close its side, then close. */
+void ms_conn_close(int fd);
 
 /* ---- server.c ---- */
 

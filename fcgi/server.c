@@ -4,18 +4,20 @@
  * SPDX-License-Identifier: MIT
  *
  * Accepting. Each worker waits in poll() on the listening socket and on a
- * wake-up pipe, then calls FCGX_Accept_r; when another worker (or another
- * process sharing an inherited socket) took the connection, accept() says
- * EAGAIN and the worker polls again. libfcgi's OS_Accept retries by itself
- * only the errors of a client that went away (ECONNABORTED, ECONNRESET,
- * EPROTO, ...) and returns every other accept() failure, so EMFILE, ENFILE,
- * ENOBUFS and ENOMEM reach us as -errno. Those pass once descriptors or
- * memory free up, and the pending connection waits in the backlog
- * meanwhile: the worker logs (at most once a second for the whole
- * process), sleeps 50 ms and tries again. A socket closed or shut down
- * under us (poll() says POLLHUP, POLLERR or POLLNVAL, while accept() on it
- * would only say EAGAIN, for ever) and accept() errors that cannot pass
- * (EBADF, EINVAL, ENOTSOCK) end the worker.
+ * wake-up pipe, then accepts through conn.c (libfcgi never accepts: its
+ * request has no listening socket; conn.c says why); when another worker
+ * (or another process sharing an inherited socket) took the connection,
+ * accept() says EAGAIN and the worker polls again. A connection then
+ * serves request after request for as long as nginx keeps it (a worker
+ * that holds one waits on it, not on the listening socket). accept()
+ * failures that pass once descriptors or memory free up (EMFILE, ENFILE,
+ * ENOBUFS, ENOMEM) or that belong to one client that went away
+ * (ECONNABORTED and kin) leave the connection in the backlog: the worker
+ * logs (at most once a second for the whole process), sleeps 50 ms and
+ * tries again. A socket closed or shut down under us (poll() says POLLHUP,
+ * POLLERR or POLLNVAL, while accept() on it would only say EAGAIN, for
+ * ever) and accept() errors that cannot pass (EBADF, EINVAL, ENOTSOCK) end
+ * the worker.
  *
  * A dead worker. A worker that ends for any reason but shutdown tells the
  * main thread (SIGUSR2), which logs an error and stops the process with
@@ -51,6 +53,7 @@
 
 #include "ms_clock.h"
 #include "ms_log.h"
+#include "ms_records.h"
 #include "ms_server.h"
 
 /* Pause after an accept() failure that should pass (EMFILE and kin). */
@@ -159,63 +162,113 @@ worker_done(ms_server_t *server, bool failed)
     pthread_mutex_unlock(&server->lock);
 }
 
+/* Accept the next connection for 'slot' (see "Accepting" above). Returns
+ * the connection, or -1 with *leave set when the worker should leave
+ * (*failed: for a reason other than shutdown), or -1 to try again. */
+static int
+next_connection(ms_worker_slot_t *slot, bool *leave, bool *failed)
+{
+    ms_server_t *server = slot->server;
+    bool stopping = atomic_load(&server->stopping);
+    int fd;
+
+    if (!stopping) {
+        enum wait_result waited = wait_for_connection(server);
+
+        if (waited == WAIT_BROKEN) {
+            ms_log(MS_LOG_ERR, "the listening socket was shut down or closed; "
+                               "worker stops");
+            *leave = *failed = true;
+            return -1;
+        }
+        stopping = waited == WAIT_STOPPING;
+    }
+    if (stopping && server->socket_inherited) {
+        *leave = true;
+        return -1;
+    }
+    fd = ms_conn_accept(slot);
+    if (fd >= 0 || fd == -ECONNREFUSED)
+        return fd;
+    if (fd == -EAGAIN) {   /* EWOULDBLOCK on Linux too */
+        *leave = stopping; /* the backlog is drained */
+        return -1;         /* else another worker took the connection */
+    }
+    if (stopping) {
+        *leave = true;
+        return -1;
+    }
+    if (!accept_error_passes(-fd)) {
+        ms_log(MS_LOG_ERR, "accept failed: %s; worker stops", strerror(-fd));
+        *leave = *failed = true;
+        return -1;
+    }
+    log_accept_failure(server, -fd);
+    pause_after_failure();
+    return -1;
+}
+
+/* Serve the requests of one connection, 'request.ipcFd', one by one for as
+ * long as nginx keeps it; close it at the end. libfcgi never closes it
+ * itself (keepConnection set, 'detached' so that a close on error skips
+ * its unbounded lingering read): ms_conn_close() does. */
+static void
+serve_connection(ms_worker_slot_t *slot, FCGX_Request *request)
+{
+    ms_server_t *server = slot->server;
+
+    while (request->ipcFd >= 0) {
+        bool kept;
+
+        if (!ms_conn_await_request(slot, request->ipcFd)) {
+            close(request->ipcFd); /* nothing to answer: no lingering */
+            request->ipcFd = -1;
+            return;
+        }
+        request->keepConnection = 1;
+        request->detached = 1;
+        if (FCGX_Accept_r(request) < 0)
+            return; /* libfcgi closed it: the header was checked, so a read
+                       failed */
+        ms_serve(&slot->worker, &atomic_load(&server->current)->cfg, request);
+        kept = request->keepConnection != 0 && !atomic_load(&server->stopping);
+        request->keepConnection = 1;
+        request->detached = 1;
+        FCGX_Finish_r(request); /* closes after a write error */
+        if (!kept)
+            break;
+    }
+    if (request->ipcFd >= 0)
+        ms_conn_close(request->ipcFd);
+    request->ipcFd = -1;
+}
+
 static void *
 worker_main(void *arg)
 {
     ms_worker_slot_t *slot = arg;
     ms_server_t *server = slot->server;
     FCGX_Request request;
-    bool failed = false;
+    bool failed = false, leave = false;
 
-    if (FCGX_InitRequest(&request, server->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+    slot->peek = malloc(MS_RECORDS_HEADER_MAX);
+    /* No listening socket for libfcgi: it must never accept by itself (a
+     * retry inside FCGX_Accept_r gets EBADF instead). */
+    if (slot->peek == NULL ||
+        FCGX_InitRequest(&request, -1, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
         ms_log(MS_LOG_ERR, "cannot initialise a FastCGI request");
         failed = true;
         goto out;
     }
-    for (;;) {
-        bool stopping = atomic_load(&server->stopping);
-        int rc, error;
-
-        if (!stopping) {
-            enum wait_result waited = wait_for_connection(server);
-
-            if (waited == WAIT_BROKEN) {
-                ms_log(MS_LOG_ERR, "the listening socket was shut down or closed; "
-                                   "worker stops");
-                failed = true;
-                break;
-            }
-            stopping = waited == WAIT_STOPPING;
-        }
-        if (stopping && server->socket_inherited)
-            break;
-        rc = FCGX_Accept_r(&request);
-        if (rc >= 0) {
-            ms_serve(&slot->worker, &atomic_load(&server->current)->cfg, &request);
-            FCGX_Finish_r(&request);
-            continue;
-        }
-        /* -errno, or -9999 when libfcgi lost errno; other codes below
-         * -9000 are libfcgi's own and do not pass. */
-        error = rc == -9999 ? 0 : rc > -9000 ? -rc : -1;
-        if (error == EAGAIN) { /* EWOULDBLOCK on Linux too */
-            if (stopping)
-                break; /* the backlog is drained */
-            continue;  /* another worker took the connection */
-        }
-        if (stopping)
-            break;
-        if (error < 0 || !accept_error_passes(error)) {
-            ms_log(MS_LOG_ERR, "accept failed: %s; worker stops",
-                   error > 0 ? strerror(error) : "libfcgi error");
-            failed = true;
-            break;
-        }
-        log_accept_failure(server, error);
-        pause_after_failure();
+    while (!leave) {
+        request.ipcFd = next_connection(slot, &leave, &failed);
+        if (request.ipcFd >= 0)
+            serve_connection(slot, &request);
     }
-    FCGX_Free(&request, 1);
+    FCGX_Free(&request, 0);
 out:
+    free(slot->peek);
+    slot->peek = NULL;
     worker_done(server, failed);
     return NULL;
 }

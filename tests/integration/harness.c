@@ -32,8 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long
-now_ms(void)
+long
+ms_it_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -173,10 +173,10 @@ write_config(ms_it_t *it, const char *extra)
     fprintf(f,
             "index:\n  path: %s/index\n%s"
             "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
-            "  threads: %u\n"
+            "  threads: %u\n%s"
             "log:\n  level: info\n",
             it->dir, it->index_lines ? it->index_lines : "", socket, mode,
-            it->threads ? it->threads : 4);
+            it->threads ? it->threads : 4, it->server_lines ? it->server_lines : "");
     if (extra)
         fputs(extra, f);
     cr_assert_eq(fclose(f), 0);
@@ -235,14 +235,14 @@ static void
 wait_for_socket(ms_it_t *it)
 {
     struct stat st;
-    long deadline = now_ms() + 10000;
+    long deadline = ms_it_now_ms() + 10000;
     while (stat(it->socket, &st) != 0 || !S_ISSOCK(st.st_mode)) {
         int status;
         if (waitpid(it->fcgi_pid, &status, WNOHANG) == it->fcgi_pid) {
             it->fcgi_pid = 0;
             cr_assert_fail("migsearch-fcgi exited before creating its socket");
         }
-        cr_assert(now_ms() < deadline, "migsearch-fcgi socket did not appear");
+        cr_assert(ms_it_now_ms() < deadline, "migsearch-fcgi socket did not appear");
         usleep(20000);
     }
 }
@@ -254,11 +254,12 @@ static void
 start_nginx(ms_it_t *it, const char *archive)
 {
     char render[] = MS_SOURCE_DIR "/config/render-nginx.sh";
-    char prefix[160], conf[192], errlog[192], port[16], log[192];
+    char prefix[160], conf[192], errlog[192], port[16], log[192], keepalive[16];
     snprintf(prefix, sizeof(prefix), "%s/nginx", it->dir);
     snprintf(conf, sizeof(conf), "%s/nginx.conf", prefix);
     snprintf(errlog, sizeof(errlog), "%s/error.log", prefix);
     snprintf(log, sizeof(log), "%s/nginx.out", it->dir);
+    snprintf(keepalive, sizeof(keepalive), "%u", it->keepalive);
 
     for (int attempt = 0; attempt < 5; attempt++) {
         it->port = free_port();
@@ -271,6 +272,7 @@ start_nginx(ms_it_t *it, const char *archive)
                                "off",
                                archive ? (char *)archive : "",
                                "testauth",
+                               keepalive,
                                NULL};
         cr_assert(run(render_argv, log) == 0, "render-nginx.sh failed");
 
@@ -280,8 +282,8 @@ start_nginx(ms_it_t *it, const char *archive)
             (char *)nginx_binary(), "-p", pfx, "-c", conf, "-e", errlog, NULL};
         it->nginx_pid = spawn(argv, log);
 
-        long deadline = now_ms() + 10000;
-        while (now_ms() < deadline) {
+        long deadline = ms_it_now_ms() + 10000;
+        while (ms_it_now_ms() < deadline) {
             int status;
             if (waitpid(it->nginx_pid, &status, WNOHANG) == it->nginx_pid) {
                 it->nginx_pid = 0;
@@ -330,7 +332,7 @@ listen_unix(ms_it_t *it)
 static void
 wait_for_listening(ms_it_t *it)
 {
-    long deadline = now_ms() + 10000;
+    long deadline = ms_it_now_ms() + 10000;
     while (!ms_it_fcgi_log_contains(it, "listening socket=")) {
         int status;
         if (waitpid(it->fcgi_pid, &status, WNOHANG) == it->fcgi_pid) {
@@ -338,7 +340,7 @@ wait_for_listening(ms_it_t *it)
             cat_file(it->fcgi_log);
             cr_assert_fail("migsearch-fcgi exited before listening");
         }
-        cr_assert(now_ms() < deadline, "migsearch-fcgi did not start listening");
+        cr_assert(ms_it_now_ms() < deadline, "migsearch-fcgi did not start listening");
         usleep(20000);
     }
 }
@@ -355,9 +357,11 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         cr_skip_test("spawn-fcgi is not installed (config/deps.sh test installs it)");
     it->socket_kind = options->socket;
     it->threads = options->threads;
+    it->keepalive = options->keepalive;
     it->indexer = options->indexer;
     it->server = options->server;
     it->index_lines = options->index_lines;
+    it->server_lines = options->server_lines;
     strcpy(it->dir, "/tmp/ms-it.XXXXXX");
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);
@@ -408,16 +412,16 @@ long
 ms_it_stop_fcgi(ms_it_t *it, long timeout_ms, int *status)
 {
     int st = 0;
-    long start = now_ms();
+    long start = ms_it_now_ms();
     if (it->fcgi_pid <= 0)
         return -1;
     kill(it->fcgi_pid, SIGTERM);
-    while (now_ms() - start < timeout_ms) {
+    while (ms_it_now_ms() - start < timeout_ms) {
         if (waitpid(it->fcgi_pid, &st, WNOHANG) == it->fcgi_pid) {
             it->fcgi_pid = 0;
             if (status)
                 *status = st;
-            return now_ms() - start;
+            return ms_it_now_ms() - start;
         }
         usleep(5000);
     }
@@ -678,9 +682,9 @@ load_client(void *arg)
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp);
         if (list)
             curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-        long start = now_ms();
+        long start = ms_it_now_ms();
         CURLcode rc = curl_easy_perform(curl);
-        long end = now_ms();
+        long end = ms_it_now_ms();
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         long mark = atomic_load(&load->mark_ms);
         bool before_mark = mark == 0 || end < mark;
@@ -747,7 +751,7 @@ ms_it_load_start(ms_it_t *it, unsigned clients, const char *const *targets,
 void
 ms_it_load_mark(ms_it_load_t *load)
 {
-    atomic_store(&load->mark_ms, now_ms());
+    atomic_store(&load->mark_ms, ms_it_now_ms());
 }
 
 void

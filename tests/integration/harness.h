@@ -45,7 +45,9 @@ typedef struct ms_it {
     int listen_fd;
     const char *indexer; /* the migsearch-index and migsearch-fcgi run */
     const char *server;
-    const char *index_lines; /* ms_it_options_t.index_lines */
+    const char *index_lines;  /* ms_it_options_t.index_lines */
+    const char *server_lines; /* ms_it_options_t.server_lines */
+    unsigned keepalive;       /* ms_it_options_t.keepalive */
 } ms_it_t;
 
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
@@ -60,8 +62,12 @@ typedef struct ms_it_options {
                                  migsearch-index and migsearch-fcgi (static
                                  strings); NULL: the build's */
     const char *server;
-    const char *index_lines; /* YAML lines written under index:, each
-                                "  key: value\n" (static string); NULL: none */
+    const char *index_lines;  /* YAML lines written under index:, each
+                                 "  key: value\n" (static string); NULL: none */
+    const char *server_lines; /* the same under server: */
+    unsigned keepalive;       /* above 0: nginx keeps this many idle connections
+                                 to the server (upstream `keepalive`) with
+                                 fastcgi_keep_conn on; 0: as in the example */
 } ms_it_options_t;
 
 /* The answer to one HTTP request. body is NUL-terminated; json is NULL if
@@ -73,6 +79,9 @@ typedef struct ms_http {
     char *headers; /* all response header lines, NUL-terminated */
     json_t *json;
 } ms_http_t;
+
+/* Milliseconds of the monotonic clock. */
+long ms_it_now_ms(void);
 
 /* Index 'archive' and start both servers. 'extra_config' is YAML appended
  * to the generated config (may be NULL). Fails the current test on error. */

@@ -407,7 +407,10 @@ Test(ops, running_out_of_descriptors_loses_no_thread)
 {
     enum { threads = 96, nofile = 64, held = 90, concurrent = 8 };
     static const char emfile[] = "accept failed: Too many open files; retrying";
-    ms_it_options_t options = {.nofile = nofile, .threads = threads};
+    /* Every worker may wait on the held connections (server.peer_share),
+     * so that they, not the share, exhaust the descriptors. */
+    ms_it_options_t options = {
+        .nofile = nofile, .threads = threads, .server_lines = "  peer_share: 96\n"};
     int fds[held];
 
     ms_it_start_with(&it, ARCHIVE, &options);
