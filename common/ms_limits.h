@@ -22,6 +22,8 @@
 #define MS_LIMIT_EXPANSION 100
 /* Matches counted for facets; past it an even sample is counted. */
 #define MS_LIMIT_FACET_MATCHES 10000
+/* Milliseconds one search may take, checked between its phases. */
+#define MS_LIMIT_TIME_BUDGET_MS 2000
 
 /* A limit as the text of a config default: MS_LIMIT_TEXT(MS_LIMIT_QUERY_BYTES). */
 #define MS_LIMIT_TEXT(limit) MS_LIMIT_TEXT_(limit)

@@ -114,6 +114,10 @@ const ms_config__key_t ms_config__keys[] = {
         "entries in an Atom feed of a search"),
     KEY("search.suggestions", MS_CONFIG__UINT, search.suggestions, "8", 1, 50,
         "completions /suggest returns"),
+    KEY("search.time_budget_ms", MS_CONFIG__UINT, search.time_budget_ms,
+        MS_LIMIT_TEXT(MS_LIMIT_TIME_BUDGET_MS), 10, 60000,
+        "milliseconds one search may work; phases not begun in time are skipped "
+        "(partial: true) or, before the match, the answer is 503 over_budget"),
 
     KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
         "least severe level written: err, warn, info or debug"),

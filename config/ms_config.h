@@ -62,6 +62,7 @@ typedef struct ms_config {
         unsigned facet_limit;      /* matches counted for facets */
         unsigned feed_size;        /* Atom feed entries */
         unsigned suggestions;      /* /suggest completions */
+        unsigned time_budget_ms;   /* work of one search */
     } search;
 
     struct {
