@@ -1,0 +1,139 @@
+/* test_budget.c - the work of one request is bounded: the worst query the config allows
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * Through the real nginx, migsearch-fcgi and migsearch-index, over a
+ * synthetic archive generated here: a few thousand documents of made-up
+ * words that share their first letters, so that short wildcards expand
+ * to as many terms as the config lets them.
+ */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DOCUMENTS 2500
+#define WORDS_PER_DOCUMENT 120
+
+static ms_it_t it;
+static char work[64];
+
+static long
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void
+teardown(void)
+{
+    char command[128];
+
+    ms_it_stop(&it);
+    if (work[0] != '\0' && getenv("MS_TEST_LEAVE") == NULL) {
+        snprintf(command, sizeof command, "rm -rf '%s'", work);
+        (void)system(command);
+    }
+}
+
+TestSuite(budget, .fini = teardown, .timeout = 600);
+
+static const char consonants[] = "bdfgklmnprstvz";
+static const char vowels[] = "aeiou";
+
+/* A made-up word of two to four syllables from the generator 'state'. */
+static void
+made_up_word(char *out, unsigned *state)
+{
+    unsigned syllables = 2 + (*state = *state * 1103515245u + 12345u) / 65536u % 3;
+    for (unsigned i = 0; i < syllables; i++) {
+        *state = *state * 1103515245u + 12345u;
+        *out++ = consonants[*state / 65536u % (sizeof consonants - 1)];
+        *state = *state * 1103515245u + 12345u;
+        *out++ = vowels[*state / 65536u % (sizeof vowels - 1)];
+    }
+    *out = '\0';
+}
+
+/* DOCUMENTS Markdown reports in 'archive', two countries, dated 2001-2009. */
+static void
+write_archive(const char *archive)
+{
+    unsigned state = 13;
+    cr_assert_eq(mkdir(archive, 0755), 0, "mkdir: %s", strerror(errno));
+    for (int n = 0; n < DOCUMENTS; n++) {
+        char path[256], word[16];
+        snprintf(path, sizeof path, "%s/synthetic-%04d.md", archive, n);
+        FILE *f = fopen(path, "w");
+        cr_assert(f, "cannot write %s", path);
+        fprintf(f,
+                "---\nid: synthetic-%04d\ntitle: Synthetic report %d\ntype: report\n"
+                "country: %s\ndate: %d-01-01\nlanguage: en\n---\n",
+                n, n, n % 2 ? "Kyrgyzstan" : "Kazakhstan", 2001 + n % 9);
+        for (int w = 0; w < WORDS_PER_DOCUMENT; w++) {
+            made_up_word(word, &state);
+            fprintf(f, "%s%s", word, w % 12 == 11 ? ".\n" : " ");
+        }
+        cr_assert_eq(fclose(f), 0);
+    }
+}
+
+/* The worst query the default bounds allow: search.max_terms (64)
+ * wildcards of two letters, each expanding to search.max_expansion terms,
+ * with filters, a date range, facets, the largest page and snippets. */
+static void
+worst_target(char *out, size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "/search?q=");
+    for (int i = 0; i < 64; i++) {
+        const char c = consonants[i % (sizeof consonants - 1)];
+        const char v = vowels[i / (sizeof consonants - 1) % (sizeof vowels - 1)];
+        used +=
+            (size_t)snprintf(out + used, size - used, "%s%c%c%%2A", i ? "+" : "", c, v);
+    }
+    snprintf(out + used, size - used,
+             "&type=report&country=Kyrgyzstan&country=Kazakhstan&from=2001&to=2009"
+             "&facets=1&per_page=100");
+}
+
+/* With a small budget, the worst query answers within the budget plus a
+ * margin generous for a sanitized build on a shared machine, and says
+ * what it cut (or, cut before the match, is a 503 over_budget). */
+Test(budget, worst_query_finishes_within_its_budget_and_says_it_was_cut)
+{
+    char archive[128], target[1024];
+    ms_http_t res;
+
+    snprintf(work, sizeof work, "/tmp/ms-budget.XXXXXX");
+    cr_assert(mkdtemp(work), "mkdtemp: %s", strerror(errno));
+    snprintf(archive, sizeof archive, "%s/archive", work);
+    write_archive(archive);
+    ms_it_start(&it, archive, "search:\n  time_budget_ms: 20\n");
+    worst_target(target, sizeof target);
+
+    for (int round = 0; round < 3; round++) {
+        long start = now_ms();
+        ms_it_get(&res, &it, target);
+        long took = now_ms() - start;
+        cr_assert_lt(took, 20 + 3000, "took %ld ms", took);
+        if (res.status == 503) {
+            cr_assert_not_null(res.json, "%s", res.body);
+            cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_object_get(res.json, "error"), "code")),
+                             "over_budget");
+        } else {
+            cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
+            cr_assert(json_is_true(json_object_get(res.json, "partial")), "%s", res.body);
+            cr_assert_gt(json_array_size(json_object_get(res.json, "skipped")), 0);
+        }
+        ms_http_free(&res);
+    }
+}
