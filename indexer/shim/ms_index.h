@@ -234,10 +234,8 @@ typedef struct ms_search {
                                not stop words, as plain words */
     unsigned max_depth;     /* deeper bracket nesting is searched as plain
                                words */
-    unsigned max_expansion; /* terms one wildcard expands to, the most
-                               frequent first */
-    int no_feedback;        /* nonzero: no pseudo relevance feedback
-                               (plain BM25 order) */
+    unsigned max_expansion; /* terms one wildcard expands to, most frequent first */
+    int no_feedback;        /* nonzero: plain BM25, no pseudo relevance feedback */
     unsigned facet_limit;   /* matches counted for facets: with more, an
                                even sample of facet_limit of them is counted
                                and the counts scaled to the total
@@ -262,10 +260,12 @@ typedef struct ms_search {
      * the searching thread): true stops the search, MS_INDEX_CANCELLED. */
     bool (*cancelled)(void *payload);
     void *cancel_payload;
+    /* Terms all wildcards together expand to, an equal share each (at most
+     * max_expansion, at least 1); 0: MS_LIMIT_EXPANSION_TOTAL. */
+    unsigned max_expansion_total;
 } ms_search_t;
 
-/* The phases the time budget may cut, bits of results->skipped, and the
- * name of one ("feedback", ...), static; NULL past the last. */
+/* Phases the budget cuts (results->skipped); names static, NULL past. */
 typedef enum ms_phase {
     MS_PHASE_FEEDBACK = 1 << 0, /* no pseudo relevance feedback */
     MS_PHASE_MATCH = 1 << 1,    /* match cut: best hits found, rough totals */

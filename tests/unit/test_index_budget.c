@@ -185,3 +185,45 @@ Test(budget, phases_have_names_in_bit_order)
     cr_assert_null(ms_index_phase_name(1u << 4));
     cr_assert_null(ms_index_phase_name(0));
 }
+
+/* Forty documents share the words "remittances", "report" and "region";
+ * these wildcards each match several terms. */
+static unsigned long
+matches_of(const char *query, unsigned max_expansion, unsigned total)
+{
+    ms_search_t search = {
+        .query = query,
+        .limit = 10,
+        .max_expansion = max_expansion,
+        .max_expansion_total = total,
+        .no_feedback = 1,
+    };
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    unsigned long n = results->estimate;
+    ms_results_free(results);
+    return n;
+}
+
+Test(budget, wildcards_share_the_total_expansion)
+{
+    ms_index_t *writer = idx;
+    ms_document_t only = {
+        .id = "only-remitz.txt", .title = "x", .body = "remitz", .language = "en"};
+    ms_document_t more = {
+        .id = "more-rezzz.txt", .title = "y", .body = "rezzz", .language = "en"};
+
+    cr_assert_eq(ms_index_put(writer, &only), MS_INDEX_OK);
+    cr_assert_eq(ms_index_put(writer, &more), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(writer), MS_INDEX_OK);
+    /* "rem*" expands to remitz and the forty documents' "remitt..." terms,
+     * "rez*" to rezzz: with room for all, both rare documents match. */
+    cr_assert_eq(matches_of("rem* OR rez*", 100, 1000), 42);
+    /* A total of 2 leaves each wildcard its most frequent term only: the
+     * rare documents' words are not among them. */
+    cr_assert_eq(matches_of("rem* OR rez*", 100, 2), 41);
+    /* The share is at least one term, and never more than max_expansion. */
+    cr_assert_eq(matches_of("rem* OR rez*", 1, 1000), 41);
+    cr_assert_eq(matches_of("rem* OR rez*", 100, 1), 41);
+}
