@@ -43,6 +43,7 @@ ms_worker_init(ms_worker_t *w, const ms_config_t *cfg)
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
     w->idx = NULL;
+    w->conn_fd = -1;
     ms_worker_reset(w);
 }
 

@@ -15,8 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DOCUMENTS 2500
 #define WORDS_PER_DOCUMENT 120
@@ -104,19 +108,45 @@ worst_target(char *out, size_t size)
              "&facets=1&per_page=100");
 }
 
-/* With a small budget, the worst query answers within the budget plus a
- * margin generous for a sanitized build on a shared machine, and says
- * what it cut (or, cut before the match, is a 503 over_budget). */
-Test(budget, worst_query_finishes_within_its_budget_and_says_it_was_cut)
+/* Generate the synthetic archive and start the servers with 'extra'. */
+static void
+start_synthetic(const char *extra)
 {
-    char archive[128], target[1024];
-    ms_http_t res;
+    char archive[128];
 
     snprintf(work, sizeof work, "/tmp/ms-budget.XXXXXX");
     cr_assert(mkdtemp(work), "mkdtemp: %s", strerror(errno));
     snprintf(archive, sizeof archive, "%s/archive", work);
     write_archive(archive);
-    ms_it_start(&it, archive, "search:\n  time_budget_ms: 20\n");
+    ms_it_start(&it, archive, extra);
+}
+
+/* The value of the unlabelled series 'name' in /metrics. */
+static unsigned long
+metric(const char *name)
+{
+    ms_http_t res;
+    char line[128];
+
+    ms_it_get(&res, &it, "/metrics");
+    cr_assert_eq(res.status, 200);
+    snprintf(line, sizeof line, "\n%s ", name);
+    const char *at = strstr(res.body, line);
+    cr_assert_not_null(at, "no %s in /metrics", name);
+    unsigned long value = strtoul(at + strlen(line), NULL, 10);
+    ms_http_free(&res);
+    return value;
+}
+
+/* With a small budget, the worst query answers within the budget plus a
+ * margin generous for a sanitized build on a shared machine, and says
+ * what it cut (or, cut before the match, is a 503 over_budget). */
+Test(budget, worst_query_finishes_within_its_budget_and_says_it_was_cut)
+{
+    char target[1024];
+    ms_http_t res;
+
+    start_synthetic("search:\n  time_budget_ms: 20\n");
     worst_target(target, sizeof target);
 
     for (int round = 0; round < 3; round++) {
@@ -136,4 +166,35 @@ Test(budget, worst_query_finishes_within_its_budget_and_says_it_was_cut)
         }
         ms_http_free(&res);
     }
+}
+
+/* Clients that send the worst query and go away after a few milliseconds:
+ * nginx closes each one's FastCGI connection, and the server stops the
+ * search at its next phase, so 5 s after the last client left nothing is
+ * running (without that, the 300 searches of about half a second each
+ * would keep the four workers busy for half a minute). */
+Test(budget, abandoned_searches_stop_at_their_next_phase)
+{
+    char target[1024], request[1200];
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+
+    start_synthetic(NULL);
+    worst_target(target, sizeof target);
+    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n",
+             target);
+    addr.sin_port = htons((uint16_t)it.port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < 300; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0, "%s",
+                     strerror(errno));
+        cr_assert_eq(write(fd, request, strlen(request)), (ssize_t)strlen(request));
+        nanosleep(&(struct timespec){0, 3000000L}, NULL);
+        close(fd);
+    }
+    sleep(5);
+    cr_assert_eq(metric("migsearch_searches_running"), 0);
+    cr_assert_gt(metric("migsearch_searches_cancelled_total"), 0,
+                 "no search was stopped: were they all finished?");
 }
