@@ -25,13 +25,6 @@ ms_index_budget::spent()
     return cancelled_ || std::chrono::steady_clock::now() >= deadline_;
 }
 
-double
-ms_index_budget::remaining() const
-{
-    std::chrono::duration<double> left = deadline_ - std::chrono::steady_clock::now();
-    return left.count() > 0.001 ? left.count() : 0.001;
-}
-
 /* In bit order: ms_phase_t. */
 static const char *const phase_names[] = {"feedback", "match", "facets", "snippets"};
 

@@ -31,10 +31,6 @@ class ms_index_budget
         return cancelled_;
     }
 
-    /* Seconds left, at least a millisecond: Xapian reads a time limit of
-     * 0 as none. */
-    double remaining() const;
-
   private:
     std::chrono::steady_clock::time_point deadline_;
     bool (*callback_)(void *payload);

@@ -253,7 +253,7 @@ typedef struct ms_search {
                                word's script (ms_schema_script()): "remesas"
                                its Spanish stem, an Arabic word its Arabic
                                stem */
-    /* Time one search may take, checked between phases and in the match (0:
+    /* Time one search may take, checked between its phases (0:
      * MS_LIMIT_TIME_BUDGET_MS); phases not begun in time: results->skipped. */
     unsigned time_budget_ms;
     /* NULL, or asked between phases with 'cancel_payload' (cheaply, from
@@ -268,8 +268,8 @@ typedef struct ms_search {
 /* Phases the budget cuts (results->skipped); names static, NULL past. */
 typedef enum ms_phase {
     MS_PHASE_FEEDBACK = 1 << 0, /* no pseudo relevance feedback */
-    MS_PHASE_MATCH = 1 << 1,    /* match cut: best hits found, rough totals */
-    MS_PHASE_FACETS = 1 << 2,   /* facets not counted, or from part of the matches */
+    MS_PHASE_MATCH = 1 << 1,    /* the match itself ran past the budget */
+    MS_PHASE_FACETS = 1 << 2,   /* facets not counted */
     MS_PHASE_SNIPPETS = 1 << 3  /* the last hits have no snippets */
 } ms_phase_t;
 const char *ms_index_phase_name(unsigned phase) MS_NOEXCEPT;

@@ -214,11 +214,9 @@ get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search)
  * at most facet_limit of them (ms_index__facet_spy_new); the pass also
  * gives exact totals. */
 static Xapian::MSet
-count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query,
-              double time_limit)
+count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query)
 {
     Xapian::Enquire enquire(*idx->db);
-    enquire.set_time_limit(time_limit);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.add_matchspy(spy);
@@ -250,10 +248,7 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
     } else if (search->facets) {
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
                                                               : MS_LIMIT_FACET_MATCHES));
-        counted = count_matches(spy.get(), idx, p.query, budget.remaining());
-        /* Xapian stops counting when the time is up. */
-        if (budget.spent())
-            results->skipped |= MS_PHASE_FACETS;
+        counted = count_matches(spy.get(), idx, p.query);
     }
     std::unique_ptr<ms_index_snippets> snippets;
     Xapian::MSet marked = mset;
@@ -276,7 +271,7 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
 
 /* The phases of a search, in order: the parse (no budget: it is bounded
  * by the query's maxima), then while the budget lasts feedback, the match
- * (Xapian's own time limit inside), facets and snippets. A budget spent
+ * (run whole), facets and snippets. A budget spent
  * before the match leaves nothing to answer: MS_INDEX_OVER_BUDGET. */
 static ms_index_status_t
 run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
@@ -317,7 +312,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
         enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
     }
-    enquire.set_time_limit(budget.remaining());
+    /* Xapian cannot stop a match once begun: its set_time_limit() only
+     * ends the counting past check_at_least, and arms a POSIX timer whose
+     * expiry starts a thread. The match is bounded by the query's maxima
+     * instead; one that ran past the budget is said so. */
     Xapian::MSet mset = get_page(enquire, idx, search);
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;

@@ -143,8 +143,8 @@ Test(budget, spent_after_the_parse_answers_hits_without_the_later_phases)
 Test(budget, spent_during_the_snippets_leaves_the_last_hits_without)
 {
     /* Calls: after the parse, before feedback, after the match, before
-     * and after the facets, then one per hit: the sleep, past a budget
-     * generous for the rest, comes at the third hit. */
+     * the facets, then one per hit: the sleep, past a budget generous for
+     * the rest, comes at the fourth hit. */
     struct clock_hand hand = {.sleep_on = 8, .sleep_ms = 600};
     ms_search_t search = heavy(&hand);
     search.time_budget_ms = 500;
@@ -153,8 +153,8 @@ Test(budget, spent_during_the_snippets_leaves_the_last_hits_without)
     cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
                  ms_index_errmsg(idx));
     cr_assert_eq(results->skipped, MS_PHASE_SNIPPETS);
-    cr_assert_not_null(results->hits[1].snippet);
-    cr_assert_null(results->hits[2].snippet);
+    cr_assert_not_null(results->hits[2].snippet);
+    cr_assert_null(results->hits[3].snippet);
     cr_assert_null(results->hits[9].snippet);
     cr_assert_gt(results->n_facets, 0);
     ms_results_free(results);
@@ -184,6 +184,8 @@ Test(budget, phases_have_names_in_bit_order)
     cr_assert_str_eq(ms_index_phase_name(MS_PHASE_SNIPPETS), "snippets");
     cr_assert_null(ms_index_phase_name(1u << 4));
     cr_assert_null(ms_index_phase_name(0));
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_OVER_BUDGET), "over budget");
+    cr_assert_str_eq(ms_index_status_string(MS_INDEX_CANCELLED), "cancelled");
 }
 
 /* Forty documents share the words "remittances", "report" and "region";
