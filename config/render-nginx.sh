@@ -14,6 +14,10 @@
 #             auth_request  as in the example: needs the auth service it names
 #             testauth      FOR TESTS ONLY: trusts the X-Test-User and
 #                           X-Test-Groups request headers; see below
+# The example's rate and connection limits per client address would refuse
+# the test suite's own bursts (its load tests send hundreds of requests a
+# second from 127.0.0.1), so they are raised a hundredfold, unless
+# MS_RENDER_LIMITS=example keeps them as written (the test of the limits).
 # Writes PREFIX/nginx.conf (a minimal main config) and PREFIX/migsearch.conf
 # (nginx.conf.example with its CHANGE lines filled in), for `make demo` and
 # the integration tests, so that both run exactly what admins are given. The
@@ -51,6 +55,10 @@ testauth)
         set \$ms_user \$http_x_test_user; set \$ms_groups \$http_x_test_groups;#" ;;
 *) echo "render-nginx: unknown identity mode '$identity'" >&2; exit 2 ;;
 esac
+limits_sed='s#^##'
+if [ "${MS_RENDER_LIMITS:-relaxed}" != example ]; then
+    limits_sed='s#rate=20r/s;#rate=2000r/s;#; s#burst=40 nodelay;#burst=4000 nodelay;#; s#limit_conn migsearch_conn 16;#limit_conn migsearch_conn 1600;#'
+fi
 drop_auth_set='/^        auth_request_set \$ms_/d'
 [ "$identity" = auth_request ] && drop_auth_set='s#^##'
 
@@ -62,7 +70,7 @@ sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
     -e "s#root /srv/migsearch/www;#root $www;#" \
     -e "s#alias /srv/migsearch/www/;#alias $www/;#" \
-    -e "$identity_sed" -e "$drop_auth_set" \
+    -e "$identity_sed" -e "$drop_auth_set" -e "$limits_sed" \
     "$top/nginx.conf.example" >"$prefix/migsearch.conf"
 check() {
     grep -qF -- "$1" "$prefix/migsearch.conf" || { echo "render-nginx: $2 line not found" >&2; exit 1; }
@@ -72,6 +80,7 @@ check "127.0.0.1:$port;" listen
 check "alias $archive;" alias
 check "root $www;" "search page root"
 check "alias $www/;" "search page alias"
+check "limit_req zone=migsearch_rate" "limit_req"
 case "$identity" in
 anonymous) check 'set $ms_groups "";' identity ;;
 testauth) check 'set $ms_groups $http_x_test_groups;' identity ;;
