@@ -20,8 +20,12 @@
 #define MS_LIMIT_QUERY_DEPTH 16
 /* Terms one wildcard expands to, the most frequent first. */
 #define MS_LIMIT_EXPANSION 100
+/* Terms all wildcards of one query expand to together. */
+#define MS_LIMIT_EXPANSION_TOTAL 800
 /* Matches counted for facets; past it an even sample is counted. */
 #define MS_LIMIT_FACET_MATCHES 10000
+/* Milliseconds one search may take, checked between its phases. */
+#define MS_LIMIT_TIME_BUDGET_MS 2000
 
 /* A limit as the text of a config default: MS_LIMIT_TEXT(MS_LIMIT_QUERY_BYTES). */
 #define MS_LIMIT_TEXT(limit) MS_LIMIT_TEXT_(limit)

@@ -66,8 +66,9 @@ CONF
         exit 1
     fi
     # Anonymous: the demo has no authentication service, so it shows the
-    # public documents (all of the sample archive) to everyone.
-    "$top/config/render-nginx.sh" "$run" "$port" "$run/migsearch.sock" on \
+    # public documents (all of the sample archive) to everyone. The request
+    # limits stay as the example sets them.
+    MS_RENDER_LIMITS=example "$top/config/render-nginx.sh" "$run" "$port" "$run/migsearch.sock" on \
         "$top/tests/data/archive" anonymous
     nginx -p "$run/" -c "$run/nginx.conf" -e "$run/error.log"
     i=0

@@ -122,6 +122,10 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("search.max_expansion", MS_CONFIG__UINT, search.max_expansion,
         MS_LIMIT_TEXT(MS_LIMIT_EXPANSION), 1, 10000,
         "terms one wildcard expands to, the most frequent first"),
+    KEY("search.max_expansion_total", MS_CONFIG__UINT, search.max_expansion_total,
+        MS_LIMIT_TEXT(MS_LIMIT_EXPANSION_TOTAL), 1, 100000,
+        "terms all wildcards of one query expand to together; with more wildcards "
+        "than that allows at max_expansion each, each expands to an equal share"),
     KEY("search.feedback", MS_CONFIG__BOOL, search.feedback, "true", 0, 0,
         "pseudo relevance feedback: words of the best hits reorder the results (better "
         "ranking, docs/relevance.md; about three times the CPU of a search)"),
@@ -133,6 +137,10 @@ const ms_config__key_t ms_config__keys[] = {
         "entries in an Atom feed of a search"),
     KEY("search.suggestions", MS_CONFIG__UINT, search.suggestions, "8", 1, 50,
         "completions /suggest returns"),
+    KEY("search.time_budget_ms", MS_CONFIG__UINT, search.time_budget_ms,
+        MS_LIMIT_TEXT(MS_LIMIT_TIME_BUDGET_MS), 10, 60000,
+        "milliseconds one search may work; phases not begun in time are skipped "
+        "(partial: true) or, before the match, the answer is 503 over_budget"),
 
     KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
         "least severe level written: err, warn, info or debug"),

@@ -55,19 +55,21 @@ typedef struct ms_config {
     } server;
 
     struct {
-        unsigned per_page;         /* default results per page */
-        unsigned max_per_page;     /* upper bound on per_page */
-        unsigned max_page;         /* upper bound on page */
-        unsigned max_query_length; /* bytes */
-        unsigned snippet_length;   /* characters of context per hit */
-        unsigned snippets;         /* passages per hit */
-        unsigned max_terms;        /* query words and operators */
-        unsigned max_depth;        /* bracket nesting parsed */
-        unsigned max_expansion;    /* terms per wildcard */
-        bool feedback;             /* pseudo relevance feedback */
-        unsigned facet_limit;      /* matches counted for facets */
-        unsigned feed_size;        /* Atom feed entries */
-        unsigned suggestions;      /* /suggest completions */
+        unsigned per_page;            /* default results per page */
+        unsigned max_per_page;        /* upper bound on per_page */
+        unsigned max_page;            /* upper bound on page */
+        unsigned max_query_length;    /* bytes */
+        unsigned snippet_length;      /* characters of context per hit */
+        unsigned snippets;            /* passages per hit */
+        unsigned max_terms;           /* query words and operators */
+        unsigned max_depth;           /* bracket nesting parsed */
+        unsigned max_expansion;       /* terms per wildcard */
+        unsigned max_expansion_total; /* terms of all wildcards of a query */
+        bool feedback;                /* pseudo relevance feedback */
+        unsigned facet_limit;         /* matches counted for facets */
+        unsigned feed_size;           /* Atom feed entries */
+        unsigned suggestions;         /* /suggest completions */
+        unsigned time_budget_ms;      /* work of one search */
     } search;
 
     struct {

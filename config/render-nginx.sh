@@ -17,6 +17,11 @@
 #   KEEPALIVE FOR TESTS: a number N above 0 adds `keepalive N;` to the
 #             upstream and turns fastcgi_keep_conn on (default 0: as in the
 #             example, no kept connections)
+# The example's rate and connection limits per client address would refuse
+# the test suite's own bursts (its load tests send hundreds of requests a
+# second from 127.0.0.1), so they are raised a hundredfold, unless
+# MS_RENDER_LIMITS=example keeps them as written (the test of the limits,
+# and `make demo`, which serves what admins are given).
 # Writes PREFIX/nginx.conf (a minimal main config) and PREFIX/migsearch.conf
 # (nginx.conf.example with its CHANGE lines filled in), for `make demo` and
 # the integration tests, so that both run exactly what admins are given. The
@@ -61,6 +66,10 @@ case "$keepalive" in
 *) keep_sed="s#^\(    server unix:.*;\)\$#\1\\
     keepalive $keepalive;#;s#fastcgi_keep_conn off;#fastcgi_keep_conn on;#" ;;
 esac
+limits_sed='s#^##'
+if [ "${MS_RENDER_LIMITS:-relaxed}" != example ]; then
+    limits_sed='s#rate=20r/s;#rate=2000r/s;#; s#burst=40 nodelay;#burst=4000 nodelay;#; s#limit_conn migsearch_conn 16;#limit_conn migsearch_conn 1600;#'
+fi
 drop_auth_set='/^        auth_request_set \$ms_/d'
 [ "$identity" = auth_request ] && drop_auth_set='s#^##'
 
@@ -72,7 +81,7 @@ sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
     -e "s#root /srv/migsearch/www;#root $www;#" \
     -e "s#alias /srv/migsearch/www/;#alias $www/;#" \
-    -e "$identity_sed" -e "$drop_auth_set" -e "$keep_sed" \
+    -e "$identity_sed" -e "$drop_auth_set" -e "$keep_sed" -e "$limits_sed" \
     "$top/nginx.conf.example" >"$prefix/migsearch.conf"
 check() {
     grep -qF -- "$1" "$prefix/migsearch.conf" || { echo "render-nginx: $2 line not found" >&2; exit 1; }
@@ -82,6 +91,7 @@ check "127.0.0.1:$port;" listen
 check "alias $archive;" alias
 check "root $www;" "search page root"
 check "alias $www/;" "search page alias"
+check "limit_req zone=migsearch_rate" "limit_req"
 case "$identity" in
 anonymous) check 'set $ms_groups "";' identity ;;
 testauth) check 'set $ms_groups $http_x_test_groups;' identity ;;

@@ -35,6 +35,8 @@ static _Atomic uint64_t reopens;
 static _Atomic uint64_t index_revision;
 static _Atomic uint64_t index_documents;
 static _Atomic int index_open; /* 1 once any worker has the index open */
+static _Atomic uint64_t searches_running;
+static _Atomic uint64_t searches_cancelled;
 
 void
 ms_metrics_record(size_t endpoint, int status, double seconds)
@@ -71,6 +73,26 @@ ms_metrics_index_seen(unsigned long revision, unsigned long documents, bool reop
     atomic_store_explicit(&index_open, 1, memory_order_relaxed);
     if (reopened)
         atomic_fetch_add_explicit(&reopens, 1, memory_order_relaxed);
+}
+
+void
+ms_metrics_search_begin(void)
+{
+    atomic_fetch_add(&searches_running, 1);
+}
+
+void
+ms_metrics_search_end(bool cancelled)
+{
+    atomic_fetch_sub(&searches_running, 1);
+    if (cancelled)
+        atomic_fetch_add(&searches_cancelled, 1);
+}
+
+unsigned long
+ms_metrics_searches_running(void)
+{
+    return (unsigned long)atomic_load(&searches_running);
 }
 
 /* The counters of 'endpoint' under 'label'. */
@@ -146,9 +168,16 @@ ms_metrics_render(size_t *length, const char *const *labels, size_t n_labels)
         "# TYPE migsearch_index_documents gauge\nmigsearch_index_documents %llu\n"
         "# HELP migsearch_index_reopens_total Times a worker moved to a newer "
         "revision.\n# TYPE migsearch_index_reopens_total counter\n"
-        "migsearch_index_reopens_total %llu\n",
+        "migsearch_index_reopens_total %llu\n"
+        "# HELP migsearch_searches_running Searches running now.\n"
+        "# TYPE migsearch_searches_running gauge\nmigsearch_searches_running %llu\n"
+        "# HELP migsearch_searches_cancelled_total Searches stopped because their "
+        "client had gone.\n# TYPE migsearch_searches_cancelled_total counter\n"
+        "migsearch_searches_cancelled_total %llu\n",
         atomic_load(&index_open), (unsigned long long)atomic_load(&index_revision),
         (unsigned long long)atomic_load(&index_documents),
-        (unsigned long long)atomic_load(&reopens));
+        (unsigned long long)atomic_load(&reopens),
+        (unsigned long long)atomic_load(&searches_running),
+        (unsigned long long)atomic_load(&searches_cancelled));
     return ms_buf_take(&b, length);
 }

@@ -35,7 +35,10 @@ struct ms_route;
  * hits:         set by the endpoint for the log line: hits returned by a
  *               search, or -1 when the request was not a search.
  * detail:       internal detail of a failure (index error text) for the
- *               log, never for the client; "" if none. */
+ *               log, never for the client; "" if none.
+ * conn_fd:      the FastCGI connection of the request being served (set by
+ *               ms_serve), polled between a search's phases to stop the
+ *               search of a client that has gone; -1 outside a request. */
 typedef struct ms_worker {
     const ms_config_t *cfg;
     ms_index_t *idx;
@@ -44,6 +47,7 @@ typedef struct ms_worker {
     const struct ms_route *route;
     long hits;
     char detail[256];
+    int conn_fd;
 } ms_worker_t;
 
 /* Prepare 'w' to serve requests under 'cfg' (borrowed, must outlive 'w' or

@@ -3,12 +3,15 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ms_date.h"
+#include "ms_metrics.h"
 #include "ms_query.h"
 #include "ms_response.h"
 #include "ms_schema.h"
@@ -296,8 +299,26 @@ ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *view
     search->max_terms = cfg->search.max_terms;
     search->max_depth = cfg->search.max_depth;
     search->max_expansion = cfg->search.max_expansion;
+    search->max_expansion_total = cfg->search.max_expansion_total;
     search->facet_limit = cfg->search.facet_limit;
     search->no_feedback = !cfg->search.feedback;
+    search->time_budget_ms = cfg->search.time_budget_ms;
+}
+
+/* Whether the client of the request on the connection *payload (an fd)
+ * has gone. nginx closes the FastCGI connection when its client aborts
+ * (fastcgi_ignore_client_abort off, its default), so a hang-up of the
+ * connection, or a reset, means nobody wants the answer; data waiting to
+ * be read does not. One poll() that does not wait: cheap enough to ask
+ * between every phase of a search. */
+static bool
+client_gone(void *payload)
+{
+    struct pollfd conn = {.fd = *(const int *)payload, .events = POLLRDHUP};
+
+    if (conn.fd < 0)
+        return false;
+    return poll(&conn, 1, 0) > 0 && (conn.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 int
@@ -305,8 +326,13 @@ ms_query_run(ms_query_t *qp, json_t **err, ms_worker_t *w)
 {
     ms_index_status_t status = ms_worker_index(w);
 
-    if (status == MS_INDEX_OK)
+    qp->search.cancelled = client_gone;
+    qp->search.cancel_payload = &w->conn_fd;
+    if (status == MS_INDEX_OK) {
+        ms_metrics_search_begin();
         status = ms_index_search(&qp->results, w->idx, &qp->search);
+        ms_metrics_search_end(status == MS_INDEX_CANCELLED);
+    }
     if (status != MS_INDEX_OK)
         return ms_worker_index_error(err, w, status);
     w->hits = (long)qp->results->n_hits;

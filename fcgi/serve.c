@@ -63,7 +63,9 @@ ms_serve(ms_worker_t *w, const ms_config_t *cfg, FCGX_Request *request)
     clock_gettime(CLOCK_MONOTONIC, &start);
     path = read_request(&req, request);
     w->cfg = cfg;
+    w->conn_fd = request->ipcFd;
     status = ms_route(&response, w, &req);
+    w->conn_fd = -1;
     ms_reply_send_response(request->out, &response, strcmp(req.method, "HEAD") == 0);
     clock_gettime(CLOCK_MONOTONIC, &end);
     ms_metrics_record(ms_route_endpoint(w->route), status,

@@ -32,6 +32,9 @@ static const struct index_error {
      "the query cannot be parsed, even as plain words"},
     {MS_INDEX_NOT_FOUND, 503, "no_index", "no search index is available"},
     {MS_INDEX_MODIFIED, 503, "no_index", "the search index is being updated; retry"},
+    {MS_INDEX_OVER_BUDGET, 503, "over_budget",
+     "the search ran out of time; try fewer words or wildcards"},
+    {MS_INDEX_CANCELLED, 503, "cancelled", "the request was abandoned"},
 };
 
 void
@@ -40,6 +43,7 @@ ms_worker_init(ms_worker_t *w, const ms_config_t *cfg)
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
     w->idx = NULL;
+    w->conn_fd = -1;
     ms_worker_reset(w);
 }
 

@@ -15,6 +15,21 @@
 #include "ms_statuses.h"
 #include "ms_views.h"
 
+/* The names of the phases in 'skipped' (ms_phase_t bits), in order. */
+static json_t *
+skipped_json(unsigned skipped)
+{
+    json_t *names = json_array();
+    const char *name;
+
+    for (unsigned i = 0; names != NULL && (name = ms_index_phase_name(1u << i)); i++)
+        if ((skipped & (1u << i)) != 0 && ms_json_append(names, json_string(name)) != 0) {
+            json_decref(names);
+            return NULL;
+        }
+    return names;
+}
+
 /* Build the 200 body. Returns NULL on allocation failure. */
 static json_t *
 results_json(const ms_query_t *qp, double took_ms)
@@ -51,6 +66,8 @@ results_json(const ms_query_t *qp, double took_ms)
     rc |= json_object_set(body, "results", hits);
     rc |= ms_json_put(body, "facets", qp->facets ? ms_json_facets(results) : json_null());
     rc |= ms_json_put(body, "facets_estimated", json_boolean(results->facets_estimated));
+    rc |= ms_json_put(body, "partial", json_boolean(results->skipped != 0));
+    rc |= ms_json_put(body, "skipped", skipped_json(results->skipped));
 out:
     json_decref(hits);
     if (rc != 0) {

@@ -136,6 +136,10 @@ ms_index_status_string(ms_index_status_t status) noexcept
         return "xapian error";
     case MS_INDEX_INTERNAL:
         return "internal error";
+    case MS_INDEX_OVER_BUDGET:
+        return "over budget";
+    case MS_INDEX_CANCELLED:
+        return "cancelled";
     }
     return "unknown status";
 }

@@ -34,14 +34,16 @@ extern "C" {
 
 typedef enum ms_index_status {
     MS_INDEX_OK = 0,
-    MS_INDEX_NOMEM,     /* allocation failed */
-    MS_INDEX_NOT_FOUND, /* no index at the path, or no document with that id */
-    MS_INDEX_BAD_QUERY, /* the query cannot be used even as plain words */
-    MS_INDEX_LOCKED,    /* another writer holds the index: an indexer is running */
-    MS_INDEX_MODIFIED,  /* the index changed under a reader and a reopen did not help */
-    MS_INDEX_IO,        /* the index exists but cannot be opened or read */
-    MS_INDEX_XAPIAN,    /* any other Xapian error; details in ms_index_errmsg */
-    MS_INDEX_INTERNAL   /* an unexpected exception; a bug */
+    MS_INDEX_NOMEM,       /* allocation failed */
+    MS_INDEX_NOT_FOUND,   /* no index at the path, or no document with that id */
+    MS_INDEX_BAD_QUERY,   /* the query cannot be used even as plain words */
+    MS_INDEX_LOCKED,      /* another writer holds the index: an indexer is running */
+    MS_INDEX_MODIFIED,    /* the index changed under a reader and a reopen did not help */
+    MS_INDEX_IO,          /* the index exists but cannot be opened or read */
+    MS_INDEX_XAPIAN,      /* any other Xapian error; details in ms_index_errmsg */
+    MS_INDEX_INTERNAL,    /* an unexpected exception; a bug */
+    MS_INDEX_OVER_BUDGET, /* the time budget ran out before the match */
+    MS_INDEX_CANCELLED    /* the caller's 'cancelled' callback said stop */
 } ms_index_status_t;
 
 typedef struct ms_index ms_index_t;
@@ -232,10 +234,8 @@ typedef struct ms_search {
                                not stop words, as plain words */
     unsigned max_depth;     /* deeper bracket nesting is searched as plain
                                words */
-    unsigned max_expansion; /* terms one wildcard expands to, the most
-                               frequent first */
-    int no_feedback;        /* nonzero: no pseudo relevance feedback
-                               (plain BM25 order) */
+    unsigned max_expansion; /* terms one wildcard expands to, most frequent first */
+    int no_feedback;        /* nonzero: plain BM25, no pseudo relevance feedback */
     unsigned facet_limit;   /* matches counted for facets: with more, an
                                even sample of facet_limit of them is counted
                                and the counts scaled to the total
@@ -253,7 +253,26 @@ typedef struct ms_search {
                                word's script (ms_schema_script()): "remesas"
                                its Spanish stem, an Arabic word its Arabic
                                stem */
+    /* Time one search may take, checked between its phases (0:
+     * MS_LIMIT_TIME_BUDGET_MS); phases not begun in time: results->skipped. */
+    unsigned time_budget_ms;
+    /* NULL, or asked between phases with 'cancel_payload' (cheaply, from
+     * the searching thread): true stops the search, MS_INDEX_CANCELLED. */
+    bool (*cancelled)(void *payload);
+    void *cancel_payload;
+    /* Terms all wildcards together expand to, an equal share each (at most
+     * max_expansion, at least 1); 0: MS_LIMIT_EXPANSION_TOTAL. */
+    unsigned max_expansion_total;
 } ms_search_t;
+
+/* Phases the budget cuts (results->skipped); names static, NULL past. */
+typedef enum ms_phase {
+    MS_PHASE_FEEDBACK = 1 << 0, /* no pseudo relevance feedback */
+    MS_PHASE_MATCH = 1 << 1,    /* the match itself ran past the budget */
+    MS_PHASE_FACETS = 1 << 2,   /* facets not counted */
+    MS_PHASE_SNIPPETS = 1 << 3  /* the last hits have no snippets */
+} ms_phase_t;
+const char *ms_index_phase_name(unsigned phase) MS_NOEXCEPT;
 
 /* One highlighted passage of a hit. */
 typedef struct ms_snippet {
@@ -310,6 +329,7 @@ typedef struct ms_results {
     size_t n_facets;
     int facets_estimated; /* nonzero: more matches than search->facet_limit,
                              the counts are scaled from those counted */
+    unsigned skipped;     /* ms_phase_t bits the time budget cut; 0: complete */
 } ms_results_t;
 
 /* Run 'search' against 'idx'.
@@ -324,7 +344,8 @@ typedef struct ms_results {
  * Returns MS_INDEX_OK, MS_INDEX_BAD_QUERY (no words, an unknown filter
  * field or sort order, a date bound that is not a real date; message in
  * ms_index_errmsg), MS_INDEX_MODIFIED (a reopen and retry failed),
- * MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+ * MS_INDEX_OVER_BUDGET, MS_INDEX_CANCELLED (ms_search_t), MS_INDEX_NOMEM or
+ * MS_INDEX_XAPIAN; a budget spent after the match: MS_INDEX_OK, ->skipped. */
 ms_index_status_t ms_index_search(ms_results_t **out, ms_index_t *idx,
                                   const ms_search_t *search) MS_NOEXCEPT;
 

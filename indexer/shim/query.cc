@@ -183,6 +183,33 @@ parse_with(Xapian::QueryParser &parser, const Xapian::Database &db,
     return ms_index__map_terms(parsed, phrase_of, &changed);
 }
 
+/* The number of wildcards in 'query'. */
+static unsigned
+count_wildcards(const Xapian::Query &query)
+{
+    if (query.get_type() == Xapian::Query::OP_WILDCARD)
+        return 1;
+    unsigned n = 0;
+    for (size_t i = 0; i < query.get_num_subqueries(); i++)
+        n += count_wildcards(query.get_subquery(i));
+    return n;
+}
+
+/* The terms each wildcard of 'query' may expand to so that together they
+ * stay within search->max_expansion_total, or 0 when the limit of one
+ * wildcard, search->max_expansion, already keeps them within it. */
+static unsigned
+expansion_share(const Xapian::Query &query, const ms_search_t *search)
+{
+    unsigned one = search->max_expansion ? search->max_expansion : MS_LIMIT_EXPANSION;
+    unsigned total = search->max_expansion_total ? search->max_expansion_total
+                                                 : MS_LIMIT_EXPANSION_TOTAL;
+    unsigned n = count_wildcards(query);
+    if (n == 0 || one <= total / n)
+        return 0;
+    return total / n > 0 ? total / n : 1;
+}
+
 /* OR into out->ranked a boost for each document whose symbol is typed
  * plainly in the first 'len' bytes of 'text', and into out->shown (the
  * query as reported) the plain symbol term. A boolean term has no weight
@@ -242,6 +269,14 @@ ms_index__parse(ms_index_parsed *out, ms_index_t *idx, Xapian::QueryParser &pars
             out->flags = QUERY_FLAGS;
             out->words =
                 parse_with(parser, *idx->db, out->text, QUERY_FLAGS, &out->corrected);
+            /* The parser fixes each wildcard's limit as it reads it: with too
+             * many wildcards for their total, read the query again. */
+            if (unsigned share = expansion_share(out->words, search)) {
+                parser.set_max_expansion(share,
+                                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+                out->words =
+                    parse_with(parser, *idx->db, out->text, QUERY_FLAGS, &out->corrected);
+            }
             if (!out->words.empty()) {
                 finish(out, idx, parser, search, used);
                 return MS_INDEX_OK;

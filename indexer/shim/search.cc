@@ -32,6 +32,7 @@
 #include <type_traits>
 
 #include "index-added.hh"
+#include "index-budget.hh"
 #include "index-private.hh"
 #include "ms_limits.h"
 
@@ -116,7 +117,8 @@ ms_index__results_new()
 
 void
 ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
-                    ms_index_snippets *snippets, const Xapian::MSet *snippet_mset)
+                    ms_index_snippets *snippets, const Xapian::MSet *snippet_mset,
+                    ms_index_budget *budget)
 {
     if (mset.empty())
         return;
@@ -135,6 +137,10 @@ ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
         ms_index__added_fill(&hit->doc, xdoc);
         hit->score = it.get_weight();
         hit->percent = static_cast<unsigned>(it.get_percent());
+        if (snippets && budget && budget->spent()) {
+            results->skipped |= MS_PHASE_SNIPPETS;
+            snippets = nullptr;
+        }
         if (snippets)
             snippets->fill(hit, stored, snippet_mset);
     }
@@ -228,40 +234,18 @@ snippet_mset(ms_index_t *idx, const Xapian::Query &query)
     return enquire.get_mset(0, 0);
 }
 
-static ms_index_status_t
-run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
+/* The phases after the match: facet counts and the hits with their
+ * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS). */
+static void
+fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
+             const plan &p, const Xapian::MSet &mset, bool expanded,
+             const Xapian::Stem &stemmer, ms_index_budget &budget)
 {
-    ms_index_results_ptr results = ms_index__results_new();
-    ms_sort_t sort;
-    if (!read_sort(&sort, search))
-        return ms_index__fail(idx, MS_INDEX_BAD_QUERY, "unknown sort order");
-    Xapian::Stem stemmer = ms_index__stemmer(search->language ? search->language : "en");
-    Xapian::QueryParser parser;
-    ms_index__parser_setup(parser, idx, stemmer, search->max_expansion);
-    plan p;
-    ms_index_status_t status = prepare(&p, results.get(), idx, parser, search);
-    if (status != MS_INDEX_OK)
-        return status;
-
-    /* Declared before the Enquire, which only borrows them. */
     std::unique_ptr<Xapian::MatchSpy> spy;
-    std::unique_ptr<DateKey> date_key;
-    Xapian::Enquire enquire(*idx->db);
-    enquire.set_query(p.query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(BM25_K1, 0, 1, BM25_B, 0.5));
-    bool expanded =
-        !search->no_feedback && sort == MS_SORT_RELEVANCE &&
-        ms_index__feedback(enquire, idx, p.parsed,
-                           p.restricted ? &p.restrictions : nullptr, p.visible);
-    if (sort != MS_SORT_RELEVANCE) {
-        bool newest = sort != MS_SORT_OLDEST;
-        date_key.reset(new DateKey(
-            sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
-        enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
-    }
-    Xapian::MSet mset = get_page(enquire, idx, search);
     Xapian::MSet counted;
-    if (search->facets) {
+    if (search->facets && budget.spent()) {
+        results->skipped |= MS_PHASE_FACETS;
+    } else if (search->facets) {
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
                                                               : MS_LIMIT_FACET_MATCHES));
         counted = count_matches(spy.get(), idx, p.query);
@@ -276,13 +260,68 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             marked = snippet_mset(idx, p.query);
     }
 
-    const Xapian::MSet &totals = search->facets ? counted : mset;
+    const Xapian::MSet &totals = spy ? counted : mset;
     results->estimate = totals.get_matches_estimated();
     results->lower = totals.get_matches_lower_bound();
     results->upper = totals.get_matches_upper_bound();
-    ms_index__hits_fill(results.get(), mset, snippets.get(), &marked);
+    ms_index__hits_fill(results, mset, snippets.get(), &marked, &budget);
     if (spy)
-        ms_index__facets_fill(results.get(), *spy, idx, counted, search);
+        ms_index__facets_fill(results, *spy, idx, counted, search);
+}
+
+/* The phases of a search, in order: the parse (no budget: it is bounded
+ * by the query's maxima), then while the budget lasts feedback, the match
+ * (run whole), facets and snippets. A budget spent
+ * before the match leaves nothing to answer: MS_INDEX_OVER_BUDGET. */
+static ms_index_status_t
+run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
+{
+    ms_index_budget budget(search);
+    ms_index_results_ptr results = ms_index__results_new();
+    ms_sort_t sort;
+    if (!read_sort(&sort, search))
+        return ms_index__fail(idx, MS_INDEX_BAD_QUERY, "unknown sort order");
+    Xapian::Stem stemmer = ms_index__stemmer(search->language ? search->language : "en");
+    Xapian::QueryParser parser;
+    ms_index__parser_setup(parser, idx, stemmer, search->max_expansion);
+    plan p;
+    ms_index_status_t status = prepare(&p, results.get(), idx, parser, search);
+    if (status != MS_INDEX_OK)
+        return status;
+    if (budget.spent())
+        return budget.cancelled()
+                   ? ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled")
+                   : ms_index__fail(idx, MS_INDEX_OVER_BUDGET,
+                                    "the time budget ran out before the match");
+
+    /* Declared before the Enquire, which only borrows it. */
+    std::unique_ptr<DateKey> date_key;
+    Xapian::Enquire enquire(*idx->db);
+    enquire.set_query(p.query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(BM25_K1, 0, 1, BM25_B, 0.5));
+    bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
+    if (feedback && budget.spent())
+        results->skipped |= MS_PHASE_FEEDBACK;
+    bool expanded =
+        feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
+        ms_index__feedback(enquire, idx, p.parsed,
+                           p.restricted ? &p.restrictions : nullptr, p.visible);
+    if (sort != MS_SORT_RELEVANCE) {
+        bool newest = sort != MS_SORT_OLDEST;
+        date_key.reset(new DateKey(
+            sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
+        enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
+    }
+    /* Xapian cannot stop a match once begun: its set_time_limit() only
+     * ends the counting past check_at_least, and arms a POSIX timer whose
+     * expiry starts a thread. The match is bounded by the query's maxima
+     * instead; one that ran past the budget is said so. */
+    Xapian::MSet mset = get_page(enquire, idx, search);
+    if (budget.spent())
+        results->skipped |= MS_PHASE_MATCH;
+    fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);
+    if (budget.cancelled())
+        return ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled");
     *out = results.release();
     return MS_INDEX_OK;
 }
