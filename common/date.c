@@ -68,3 +68,13 @@ ms_date_key(char out[9], const ms_date_t *date, ms_date_end_t end)
              date->month != 0 ? date->month % 100 : missing,
              date->day != 0 ? date->day % 100 : missing);
 }
+
+void
+ms_date_sort_key(char out[9], const char *text)
+{
+    ms_date_t date;
+
+    out[0] = '\0';
+    if (text != NULL && ms_date_parse(&date, text))
+        ms_date_key(out, &date, MS_DATE_FIRST);
+}

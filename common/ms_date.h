@@ -40,6 +40,11 @@ typedef enum ms_date_end {
  * FIRST and LAST compare as their periods do: byte order is time order. */
 void ms_date_key(char out[9], const ms_date_t *date, ms_date_end_t end);
 
+/* The FIRST key of 'text' into 'out', or "" when 'text' is NULL or not a
+ * date: "" sorts before every key, so an undated thing is older than any
+ * dated one (the order of a country's reports). */
+void ms_date_sort_key(char out[9], const char *text);
+
 #ifdef __cplusplus
 }
 #endif

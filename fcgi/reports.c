@@ -67,19 +67,6 @@ ms_reports_find(json_t *by_country, const char *country)
     return iter != NULL ? json_object_iter_value(iter) : NULL;
 }
 
-/* The sort key of a report's date: "" (older than any date) when it has
- * none or an unreadable one. */
-static void
-date_key(char out[9], json_t *report)
-{
-    const char *text = member(report, "date");
-    ms_date_t date;
-
-    out[0] = '\0';
-    if (text != NULL && ms_date_parse(&date, text))
-        ms_date_key(out, &date, MS_DATE_FIRST);
-}
-
 /* The value of field 'name' of 'doc' number 'n' (0 first); NULL past the
  * last. */
 static const char *
@@ -184,7 +171,7 @@ ms_reports_of(const ms_document_t *doc, const char *country)
             continue;
         sorted[n].report = report;
         sorted[n].place = i;
-        date_key(sorted[n].key, report);
+        ms_date_sort_key(sorted[n].key, member(report, "date"));
         n++;
     }
     if (rc == 0)

@@ -33,19 +33,6 @@
 #include "ms_buf.h"
 #include "ms_date.h"
 
-/* The sortable key of a report's date, "" when it has none or a bad one
- * (read_report checked it), into 'key'. */
-static void
-date_key(char key[9], json_t *report)
-{
-    const char *text = json_string_value(json_object_get(report, "date"));
-    ms_date_t date;
-
-    key[0] = '\0';
-    if (text && ms_date_parse(&date, text))
-        ms_date_key(key, &date, MS_DATE_FIRST);
-}
-
 /* The status 'country' reported in 'reports' (a JSON array), by the rule
  * above, or NULL if it did not report. Borrowed from 'reports'. */
 static const char *
@@ -63,7 +50,7 @@ reported(json_t *reports, const char *country)
 
         if (!who || !what || strcmp(who, country) != 0)
             continue;
-        date_key(key, report);
+        ms_date_sort_key(key, json_string_value(json_object_get(report, "date")));
         if (!status || strcmp(key, best) >= 0) {
             status = what;
             memcpy(best, key, sizeof(best));

@@ -238,6 +238,19 @@ ParameterizedTest(struct date_case *c, date, parses_the_three_shapes_of_a_real_d
     cr_assert_eq(ms_date_parse(NULL, c->text), c->valid, "check only: '%s'", c->text);
 }
 
+Test(date, sort_key_puts_the_undated_first)
+{
+    char undated[9], bad[9], dated[9];
+
+    ms_date_sort_key(undated, NULL);
+    ms_date_sort_key(bad, "2003-02-31");
+    ms_date_sort_key(dated, "2003-11");
+    cr_assert_str_eq(undated, "");
+    cr_assert_str_eq(bad, "", "not a real day: no key");
+    cr_assert_str_eq(dated, "20031100", "a date's FIRST key");
+    cr_assert_lt(strcmp(undated, dated), 0, "undated sorts before any date");
+}
+
 Test(date, keys_sort_as_the_periods_they_stand_for)
 {
     ms_date_t year, month, day, next;
