@@ -1,10 +1,11 @@
-/* index-words.hh - rewriting the terms of a parsed query (query.cc, multilingual.cc)
+/* index-words.hh - rewriting the terms of a parsed query (terms.cc)
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
  * C++ only, private to the shim: the term rewriting that synonym phrases
- * (query.cc) and the query in every language (multilingual.cc) share.
+ * (query.cc) and the query in every language (multilingual.cc) share,
+ * defined in terms.cc.
  * Kept apart from index-private.hh, which holds the rest.
  */
 #ifndef MS_INDEX_WORDS_HH

@@ -90,41 +90,6 @@ ms_index__parser_setup(Xapian::QueryParser &parser, ms_index_t *idx,
     }
 }
 
-Xapian::Query
-ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
-                    bool *changed)
-{
-    Xapian::Query::op op = query.get_type();
-    switch (op) {
-    case Xapian::Query::LEAF_TERM: {
-        Xapian::Query replaced;
-        if (!map(query, *query.get_terms_begin(), &replaced))
-            return query;
-        *changed = true;
-        return replaced;
-    }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX: {
-        bool any = false;
-        std::vector<Xapian::Query> subqueries;
-        for (size_t i = 0; i < query.get_num_subqueries(); i++)
-            subqueries.push_back(ms_index__map_terms(query.get_subquery(i), map, &any));
-        if (!any)
-            return query;
-        *changed = true;
-        return Xapian::Query(op, subqueries.begin(), subqueries.end());
-    }
-    default:
-        return query;
-    }
-}
-
 /* Xapian 1.4 turns every synonym into a single term, so a synonym entry
  * with spaces ("money transfers", see ms_index_set_synonyms) would match
  * nothing. Rewrite such terms into the phrases they stand for; no other
