@@ -29,6 +29,17 @@
 
 #include "index-private.hh"
 
+void
+ms_index__check_schema(const Xapian::Database &db)
+{
+    std::string schema = db.get_metadata("schema");
+    if (!schema.empty() && schema != MS_INDEX_SCHEMA) {
+        throw Xapian::DatabaseOpeningError(
+            "index schema '" + schema.substr(0, 32) +
+            "' is not supported (expected '" MS_INDEX_SCHEMA "')");
+    }
+}
+
 /* 'path' without trailing slashes, split into its folder and last name.
  * False for a path with no name ("", "/"). */
 static bool

@@ -195,14 +195,15 @@ ms_index__each_term(Xapian::TermIterator it, const Xapian::TermIterator &end, F 
     }
 }
 
-/* --- handles, revisions and a writer's transaction (index.cc) --- */
+/* --- a handle's members and a writer's transaction (handle.cc) --- */
 
 /* Open the writer's transaction if a failed commit ended it, so that
  * ms_index_close() still discards what follows. */
 void ms_index__ensure_transaction(ms_index_t *idx);
 
 /* Throw Xapian::DatabaseOpeningError if 'db' declares a layout other than
- * MS_INDEX_SCHEMA. An index that was never committed declares none. */
+ * MS_INDEX_SCHEMA. An index that was never committed declares none
+ * (generation.cc). */
 void ms_index__check_schema(const Xapian::Database &db);
 
 /* Words put since the last flush -> occurrences still to add to the

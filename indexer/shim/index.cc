@@ -19,9 +19,8 @@
  * rename(2) by a rebuild. Xapian's reopen() only rereads the database it
  * has open, so a reader remembers which directory it opened (link target,
  * device and inode) and ms_index_refresh() compares that with what the
- * path names now. Every handle is an ms_index_handle, created here by
- * ms_index_open() and deleted here by ms_index_close(); the extra members
- * live in this file so the shared struct ms_index stays as it is.
+ * path names now. Every handle is an ms_index_handle (index-handle.hh),
+ * created here by ms_index_open() and deleted here by ms_index_close().
  */
 #include <cassert>
 #include <cerrno>
@@ -30,77 +29,7 @@
 
 #include <sys/stat.h>
 
-#include "index-added.hh"
-#include "index-private.hh"
-
-namespace
-{
-
-/* A handle: struct ms_index plus what refreshing a reader needs. */
-struct ms_index_handle : ms_index {
-    std::string path;         /* as given to ms_index_open() */
-    ms_index_location opened; /* what the reader has open */
-    /* A writer's spelling words not yet in its dictionary (spelling.cc). */
-    ms_index_spelling_pending spelling_pending;
-    /* A reader's caches (ms_index__caches). */
-    ms_index_caches caches;
-    /* A writer's index to take first-indexed times from (added.cc). */
-    std::unique_ptr<Xapian::Database> added_from;
-};
-
-} // namespace
-
-ms_index_spelling_pending &
-ms_index__spelling_pending(ms_index_t *idx)
-{
-    /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    return static_cast<ms_index_handle *>(idx)->spelling_pending;
-}
-
-std::unique_ptr<Xapian::Database> &
-ms_index__added_from(ms_index_t *idx)
-{
-    /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    return static_cast<ms_index_handle *>(idx)->added_from;
-}
-
-ms_index_caches *
-ms_index__caches(ms_index_t *idx)
-{
-    if (idx->writer)
-        return nullptr;
-    /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    ms_index_caches &caches = static_cast<ms_index_handle *>(idx)->caches;
-    /* A rebuilt index (a new generation) may be at the same revision
-     * number: the UUID tells the databases apart. */
-    std::string key = idx->db->get_uuid() + '/' + std::to_string(idx->db->get_revision());
-    if (key != caches.key) {
-        caches.termfreqs.clear();
-        caches.facet_display.clear();
-        caches.key = key;
-    }
-    return &caches;
-}
-
-void
-ms_index__ensure_transaction(ms_index_t *idx)
-{
-    if (!idx->in_transaction) {
-        idx->writer->begin_transaction(true);
-        idx->in_transaction = true;
-    }
-}
-
-void
-ms_index__check_schema(const Xapian::Database &db)
-{
-    std::string schema = db.get_metadata("schema");
-    if (!schema.empty() && schema != MS_INDEX_SCHEMA) {
-        throw Xapian::DatabaseOpeningError(
-            "index schema '" + schema.substr(0, 32) +
-            "' is not supported (expected '" MS_INDEX_SCHEMA "')");
-    }
-}
+#include "index-handle.hh"
 
 /* Open the database 'path' leads to for reading and record where that
  * was. A rebuild may switch the link and remove the old generation

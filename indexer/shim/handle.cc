@@ -1,0 +1,57 @@
+/* handle.cc - a handle's members and its writer's transaction
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * What the shim's files ask of a handle (index-private.hh): a writer's
+ * pending spelling words and the index it takes first-indexed times from,
+ * a reader's caches, the transaction a writer keeps open between commits.
+ * Below every other file of the shim, which is why it is not index.cc:
+ * index.cc commits through spelling.cc, and spelling.cc needs these.
+ */
+#include <memory>
+#include <string>
+
+#include "index-added.hh"
+#include "index-handle.hh"
+
+ms_index_spelling_pending &
+ms_index__spelling_pending(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    return static_cast<ms_index_handle *>(idx)->spelling_pending;
+}
+
+std::unique_ptr<Xapian::Database> &
+ms_index__added_from(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    return static_cast<ms_index_handle *>(idx)->added_from;
+}
+
+ms_index_caches *
+ms_index__caches(ms_index_t *idx)
+{
+    if (idx->writer)
+        return nullptr;
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    ms_index_caches &caches = static_cast<ms_index_handle *>(idx)->caches;
+    /* A rebuilt index (a new generation) may be at the same revision
+     * number: the UUID tells the databases apart. */
+    std::string key = idx->db->get_uuid() + '/' + std::to_string(idx->db->get_revision());
+    if (key != caches.key) {
+        caches.termfreqs.clear();
+        caches.facet_display.clear();
+        caches.key = key;
+    }
+    return &caches;
+}
+
+void
+ms_index__ensure_transaction(ms_index_t *idx)
+{
+    if (!idx->in_transaction) {
+        idx->writer->begin_transaction(true);
+        idx->in_transaction = true;
+    }
+}
