@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "yaml-read.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -37,18 +38,6 @@ static meeting_t meetings[MAX_MEETINGS];
 static int n_meetings;
 
 /* ---- the expected titles, from the YAML files ---- */
-
-static yaml_node_t *
-get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         map->type == YAML_MAPPING_NODE && p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (strcmp((char *)k->data.scalar.value, key) == 0)
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
-}
 
 static const char *
 text_of(yaml_node_t *node)
@@ -114,8 +103,8 @@ read_sets(const char *dir)
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         yaml_node_t *root = load_yaml(&doc, path);
-        note(text_of(get(&doc, root, "meeting")), text_of(get(&doc, root, "title")),
-             true);
+        note(text_of(yaml_get(&doc, root, "meeting")),
+             text_of(yaml_get(&doc, root, "title")), true);
         yaml_document_delete(&doc);
     }
     closedir(d);
@@ -136,7 +125,8 @@ read_model(const char *archive)
     for (yaml_node_item_t *i = root->data.sequence.items.start;
          i < root->data.sequence.items.top; i++) {
         yaml_node_t *m = yaml_document_get_node(&doc, *i);
-        note(text_of(get(&doc, m, "id")), text_of(get(&doc, m, "title")), false);
+        note(text_of(yaml_get(&doc, m, "id")), text_of(yaml_get(&doc, m, "title")),
+             false);
     }
     yaml_document_delete(&doc);
 }

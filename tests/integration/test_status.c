@@ -31,6 +31,7 @@
 #include <yaml.h>
 
 #include "harness.h"
+#include "yaml-read.h"
 
 #define ARCHIVE MS_TEST_DATA "/archive"
 #define SETS ARCHIVE "/recommendations"
@@ -61,25 +62,6 @@ static int n_meetings;
 static ms_it_t it;
 
 /* --- the sets, read with libyaml --- */
-
-static yaml_node_t *
-get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         map->type == YAML_MAPPING_NODE && p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (strcmp((const char *)k->data.scalar.value, key) == 0)
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
-}
-
-static const char *
-text(yaml_node_t *node)
-{
-    return node && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value
-                                                  : NULL;
-}
 
 static void
 add_country(const char *name)
@@ -131,11 +113,12 @@ read_reports(rec_t *rec, yaml_document_t *doc, yaml_node_t *reports)
                                    : NULL;
          i && i < reports->data.sequence.items.top; i++) {
         yaml_node_t *report = yaml_document_get_node(doc, *i);
-        const char *date = text(get(doc, report, "date"));
-        int p = pair_of(rec, text(get(doc, report, "country")));
+        const char *date = yaml_text(yaml_get(doc, report, "date"));
+        int p = pair_of(rec, yaml_text(yaml_get(doc, report, "country")));
         /* The latest counts; equally recent: the later in the file. */
         if (!rec->status[p][0] || date_cmp(date ? date : "", rec->date[p]) >= 0) {
-            snprintf(rec->status[p], NAME, "%s", text(get(doc, report, "status")));
+            snprintf(rec->status[p], NAME, "%s",
+                     yaml_text(yaml_get(doc, report, "status")));
             snprintf(rec->date[p], sizeof(rec->date[p]), "%s", date ? date : "");
         }
     }
@@ -170,9 +153,9 @@ read_set(const char *path)
     yaml_parser_set_input_file(&parser, f);
     cr_assert(yaml_parser_load(&parser, &doc), "%s: not YAML", path);
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    const char *meeting = text(get(&doc, root, "meeting"));
-    yaml_node_t *participants = get(&doc, root, "countries");
-    yaml_node_t *list = get(&doc, root, "recommendations");
+    const char *meeting = yaml_text(yaml_get(&doc, root, "meeting"));
+    yaml_node_t *participants = yaml_get(&doc, root, "countries");
+    yaml_node_t *list = yaml_get(&doc, root, "recommendations");
     cr_assert(meeting && list && list->type == YAML_SEQUENCE_NODE, "%s", path);
     snprintf(meetings[n_meetings++], NAME, "%s", meeting);
     for (yaml_node_item_t *i = list->data.sequence.items.start;
@@ -181,14 +164,15 @@ read_set(const char *path)
         cr_assert_lt(n_recs, MAX_RECS);
         rec_t *rec = &recs[n_recs++];
         memset(rec, 0, sizeof(*rec));
-        snprintf(rec->id, NAME, "%s.r%s", meeting, text(get(&doc, item, "number")));
+        snprintf(rec->id, NAME, "%s.r%s", meeting,
+                 yaml_text(yaml_get(&doc, item, "number")));
         snprintf(rec->meeting, NAME, "%s", meeting);
-        longest_word(rec->word, text(get(&doc, item, "text")));
+        longest_word(rec->word, yaml_text(yaml_get(&doc, item, "text")));
         for (yaml_node_item_t *c = participants ? participants->data.sequence.items.start
                                                 : NULL;
              c && c < participants->data.sequence.items.top; c++)
-            pair_of(rec, text(yaml_document_get_node(&doc, *c)));
-        read_reports(rec, &doc, get(&doc, item, "reports"));
+            pair_of(rec, yaml_text(yaml_document_get_node(&doc, *c)));
+        read_reports(rec, &doc, yaml_get(&doc, item, "reports"));
         for (int p = 0; p < rec->n_pairs; p++)
             if (!rec->status[p][0])
                 snprintf(rec->status[p], NAME, "no information");

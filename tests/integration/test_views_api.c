@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "yaml-read.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -54,24 +55,10 @@ static int n_recs;
 
 /* ---- reading the archive with libyaml ---- */
 
-static yaml_node_t *
-get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    if (!map || map->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-         p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, key) == 0)
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
-}
-
 static void
 scalar(char *out, yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
-    yaml_node_t *n = get(doc, map, key);
+    yaml_node_t *n = yaml_get(doc, map, key);
     if (n && n->type == YAML_SCALAR_NODE)
         snprintf(out, TEXT, "%s", (char *)n->data.scalar.value);
 }
@@ -81,9 +68,9 @@ static void
 list(char out[][TEXT], int *n, yaml_document_t *doc, yaml_node_t *map, const char *key,
      const char *singular)
 {
-    yaml_node_t *node = get(doc, map, key);
+    yaml_node_t *node = yaml_get(doc, map, key);
     if (!node)
-        node = get(doc, map, singular);
+        node = yaml_get(doc, map, singular);
     if (!node)
         return;
     *n = 0;
@@ -145,7 +132,7 @@ load_set(const char *path)
     scalar(meeting.meeting_title, &doc, root, "title");
     snprintf(meeting.type, TEXT, "recommendation");
     list(meeting.countries, &meeting.n_countries, &doc, root, "countries", "country");
-    yaml_node_t *items = get(&doc, root, "recommendations");
+    yaml_node_t *items = yaml_get(&doc, root, "recommendations");
     for (yaml_node_item_t *i = items->data.sequence.items.start;
          i < items->data.sequence.items.top; i++) {
         yaml_node_t *item = yaml_document_get_node(&doc, *i);
@@ -156,7 +143,7 @@ load_set(const char *path)
         scalar(number, &doc, item, "number");
         snprintf(rec->number, sizeof(rec->number), "%.15s", number);
         snprintf(rec->id, TEXT, "%.150s.r%.8s", meeting.meeting, number);
-        yaml_node_t *reports = get(&doc, item, "reports");
+        yaml_node_t *reports = yaml_get(&doc, item, "reports");
         for (yaml_node_item_t *r = reports ? reports->data.sequence.items.start : NULL;
              reports && r < reports->data.sequence.items.top; r++) {
             yaml_node_t *report = yaml_document_get_node(&doc, *r);
