@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ms_index_build.h"
 #include "rebuild.h"
 #include "shard.h"
 #include "update.h"

@@ -30,6 +30,7 @@
  * main.c (the command line) and status.c (`status`) sit above them all.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@
 #include "ms_clock.h"
 #include "claims.h"
 #include "lock.h"
+#include "ms_index_build.h"
 #include "rebuild.h"
 #include "update.h"
 #include "util.h"
@@ -139,7 +141,17 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *given)
         if (ms_index_generation_prune(opts->index_path, &err) != MS_INDEX_OK)
             ms_log(MS_LOG_WARN, "cannot clean up beside %s: %s", opts->index_path,
                    err.text);
-        rc = opts->rebuild ? ms_run__rebuild(&run) : update_live(&run);
+        bool rebuild = opts->rebuild;
+        if (!rebuild && ms_index_outdated(opts->index_path)) {
+            /* An update cannot write into it: the partitions are a new
+             * layout (docs/index-schema.md). Served as it is until the
+             * switch. */
+            ms_log(MS_LOG_WARN, "%s has the layout of an earlier version: rebuilding it",
+                   opts->index_path);
+            report->mode = "rebuild";
+            rebuild = true;
+        }
+        rc = rebuild ? ms_run__rebuild(&run) : update_live(&run);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     report->elapsed = ms_clock_seconds(&run.start, &end);

@@ -33,10 +33,11 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     json_t *error = NULL;
     int http;
 
-    (void)ctx;
     status = ms_worker_index(w);
     if (status == MS_INDEX_OK) {
-        status = ms_index_info(&info, w->idx);
+        /* What the viewer may see: the count of hidden documents, or a
+         * commit that changed only them, is not the viewer's to learn. */
+        status = ms_index_info_visible(&info, w->idx, ctx->viewer);
         if (status == MS_INDEX_OK) {
             out->json =
                 json_pack("{s:s,s:I,s:I,s:o?,s:s,s:i}", "status", "ok", "documents",

@@ -15,16 +15,20 @@
  * are united too; a key in several sources keeps one value, and the
  * Compactor below insists that the values agree, because two different
  * values (two state entries for one file) would mean the sources were not
- * disjoint and one of them would be lost without a word.
+ * disjoint and one of them would be lost without a word. Each partition
+ * (partition.cc) is merged with the same partition of the other sources.
  */
 #include <cassert>
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 
-#include "index-private.hh"
+#include "index-partition.hh"
 
 namespace
 {
@@ -49,50 +53,67 @@ class merge_compactor : public Xapian::Compactor
 } // namespace
 
 /* Refuse 'dest' if it already holds an index, and the sources if one is
- * missing or has another schema; else MS_INDEX_OK with them in *all. */
+ * missing or has another schema; else MS_INDEX_OK with each partition of
+ * the sources, by name, in *parts. */
 static ms_index_status_t
-check_merge(Xapian::Database *all, const char *dest, const char *const *sources,
-            size_t n_sources, ms_index_error_t *err)
+check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
+            const char *const *sources, size_t n_sources, ms_index_error_t *err)
 {
     struct stat st;
     if (n_sources == 0)
         return ms_index__fill_error(err, MS_INDEX_NOT_FOUND, "nothing to merge");
-    std::string iam = std::string(dest) + "/iamglass";
-    if (stat(iam.c_str(), &st) == 0)
+    std::string d = dest;
+    if (stat((d + "/iamglass").c_str(), &st) == 0 ||
+        stat((d + "/" MS_INDEX_PART_PUBLIC "/iamglass").c_str(), &st) == 0)
         return ms_index__fill_error(err, MS_INDEX_IO,
                                     "the destination already holds an index");
     for (size_t i = 0; i < n_sources; i++) {
         assert(sources[i]);
-        if (stat(sources[i], &st) != 0)
+        std::vector<std::string> names;
+        if (stat(sources[i], &st) == 0)
+            names = ms_index__part_names(sources[i]);
+        if (std::find(names.begin(), names.end(), MS_INDEX_PART_PUBLIC) == names.end())
             return ms_index__fill_error(err, MS_INDEX_NOT_FOUND,
                                         "a source index is missing");
-        Xapian::Database one(sources[i]);
-        std::string schema = one.get_metadata("schema");
-        if (!schema.empty() && schema != MS_INDEX_SCHEMA)
-            return ms_index__fill_error(err, MS_INDEX_IO,
-                                        "a source index has another schema");
-        all->add_database(one);
+        for (const std::string &name : names) {
+            Xapian::Database one(std::string(sources[i]) + "/" + name);
+            std::string schema = one.get_metadata("schema");
+            if (!schema.empty() && schema != MS_INDEX_SCHEMA)
+                return ms_index__fill_error(err, MS_INDEX_IO,
+                                            "a source index has another schema");
+            (*parts)[name].add_database(one);
+        }
     }
     return MS_INDEX_OK;
 }
 
+/* Each partition of the sources compacted into the one of 'dest'. */
 static ms_index_status_t
 merge(const char *dest, const char *const *sources, size_t n_sources,
       ms_index_error_t *err)
 {
-    Xapian::Database all;
-    ms_index_status_t status = check_merge(&all, dest, sources, n_sources, err);
+    std::map<std::string, Xapian::Database> parts;
+    ms_index_status_t status = check_merge(&parts, dest, sources, n_sources, err);
     if (status != MS_INDEX_OK)
         return status;
-    merge_compactor compactor;
-    /* MULTIPASS: with more than three sources the postlists are merged in
-     * passes, which Xapian says is faster. */
-    all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, compactor);
-    if (!compactor.conflict.empty()) {
-        std::string message =
-            "sources disagree on the metadata key " + compactor.conflict;
-        return ms_index__fill_error(err, MS_INDEX_BAD_QUERY, message.c_str());
+    if (mkdir(dest, 0755) != 0 && errno != EEXIST)
+        return ms_index__fill_error(err, MS_INDEX_IO, strerror(errno));
+    std::vector<std::string> names{MS_INDEX_PART_PUBLIC};
+    for (auto &part : parts) {
+        merge_compactor compactor;
+        /* MULTIPASS: with more than three sources the postlists are merged
+         * in passes, which Xapian says is faster. */
+        part.second.compact(std::string(dest) + "/" + part.first,
+                            Xapian::DBCOMPACT_MULTIPASS, 0, compactor);
+        if (!compactor.conflict.empty()) {
+            std::string message =
+                "sources disagree on the metadata key " + compactor.conflict;
+            return ms_index__fill_error(err, MS_INDEX_BAD_QUERY, message.c_str());
+        }
+        if (part.first != MS_INDEX_PART_PUBLIC)
+            names.push_back(part.first);
     }
+    ms_index__parts_write_stub(dest, names);
     return MS_INDEX_OK;
 }
 

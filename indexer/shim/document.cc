@@ -9,7 +9,8 @@
  * The layout written here is the one docs/index-schema.md describes: the
  * id term, the text, one boolean term per value of each field of
  * ms_schema.h that has a term prefix, the date value and the facet value;
- * the document data is record.cc's.
+ * the document data is record.cc's. Each document goes into the
+ * partition of its access set (partition.cc).
  *
  * Text is indexed with the stemmer of the document's language under
  * Xapian's STEM_SOME, which writes both the Z-prefixed stem and the exact
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "index-added.hh"
+#include "index-partition.hh"
 #include "index-private.hh"
 #include "ms_date.h"
 
@@ -180,18 +182,54 @@ add_facet_value(Xapian::Document &xdoc)
         xdoc.add_value(MS_INDEX_SLOT_FACETS, facet_terms);
 }
 
-static ms_index_status_t
-put_document(ms_index_t *idx, const ms_document_t *doc)
+/* While alive, the writer's active partition may change; at its end the
+ * public one is active again, where the metadata and synonyms go. */
+class activating
 {
-    std::string date;
-    ms_index_status_t status = check_document(idx, doc, &date);
-    if (status != MS_INDEX_OK)
-        return status;
+  public:
+    explicit activating(ms_index_t *idx) : handle_(static_cast<ms_index_handle *>(idx))
+    {
+    }
+    ~activating()
+    {
+        ms_index__part_activate(handle_, &ms_index__part_public(handle_));
+    }
+    activating(const activating &) = delete;
+    activating &operator=(const activating &) = delete;
 
+    void operator()(ms_index_part &part)
+    {
+        ms_index__part_activate(handle_, &part);
+    }
+
+  private:
+    ms_index_handle *handle_;
+};
+
+/* Take every document with 'id_term' out of the active partition, and
+ * their words out of its spelling dictionary. */
+static void
+remove_from_active(ms_index_t *idx, const std::string &id_term)
+{
+    ms_index__ensure_transaction(idx);
+    if (idx->spelling) {
+        bool only;
+        Xapian::docid did = find_document(idx, id_term, &only);
+        if (did)
+            ms_index__spelling_remove(idx, did);
+    }
+    idx->writer->delete_document(id_term);
+}
+
+/* Write 'doc' into the active partition; 'added' is the first-indexed
+ * time it had in another partition, or "". */
+static void
+put_in_active(ms_index_t *idx, const ms_document_t *doc, const std::string &id_term,
+              const std::string &date, const std::string &added)
+{
     /* Taking the old words out of the dictionary writes: the transaction
      * must be open first. */
     ms_index__ensure_transaction(idx);
-    std::string id_term = MS_SCHEMA_PREFIX_ID + std::string(doc->id);
     /* One look-up of the id serves the spelling and the write: each one
      * makes a glass writer flush its buffered positions. */
     bool only;
@@ -203,9 +241,11 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     index_text(xdoc, doc);
     index_tag_words(xdoc, doc);
     xdoc.add_boolean_term(id_term);
+    xdoc.add_value(MS_INDEX_SLOT_ID, doc->id);
     add_field_terms(xdoc, doc, date);
     add_facet_value(xdoc);
-    xdoc.add_value(MS_INDEX_SLOT_ADDED, ms_index__added_value(idx, existing, id_term));
+    xdoc.add_value(MS_INDEX_SLOT_ADDED,
+                   added.empty() ? ms_index__added_value(idx, existing, id_term) : added);
     xdoc.set_data(ms_index__encode(doc));
     if (!existing)
         idx->writer->add_document(xdoc);
@@ -215,6 +255,37 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
         idx->writer->replace_document(id_term, xdoc); /* and drop the others */
     if (idx->spelling)
         ms_index__spelling_count(idx, xdoc);
+}
+
+/* Put 'doc' into the partition of its access set, taking it out of the
+ * one that held it if its access set changed (keeping the time it was
+ * first indexed). */
+static ms_index_status_t
+put_document(ms_index_t *idx, const ms_document_t *doc)
+{
+    std::string date;
+    ms_index_status_t status = check_document(idx, doc, &date);
+    if (status != MS_INDEX_OK)
+        return status;
+
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    std::string id_term = MS_SCHEMA_PREFIX_ID + std::string(doc->id);
+    activating activate(idx);
+    ms_index_part &target = ms_index__part_for(handle, ms_index__access_set(doc));
+    std::string added;
+    for (auto &entry : handle->parts) {
+        ms_index_part &part = *entry.second;
+        if (&part == &target || !part.writer->term_exists(id_term))
+            continue;
+        activate(part);
+        bool only;
+        if (added.empty())
+            added = idx->writer->get_document(find_document(idx, id_term, &only))
+                        .get_value(MS_INDEX_SLOT_ADDED);
+        remove_from_active(idx, id_term);
+    }
+    activate(target);
+    put_in_active(idx, doc, id_term, date, added);
     return MS_INDEX_OK;
 }
 
@@ -231,16 +302,20 @@ delete_document(ms_index_t *idx, const char *id)
     /* An id no document can have is not looked up: that also keeps
      * over-long terms away from Xapian. */
     std::string id_term = MS_SCHEMA_PREFIX_ID + std::string(id ? id : "");
-    if (!ms_index__possible_id(id) || !idx->writer->term_exists(id_term))
+    if (!ms_index__possible_id(id))
         return ms_index__fail(idx, MS_INDEX_NOT_FOUND, "no document with this id");
-    ms_index__ensure_transaction(idx);
-    if (idx->spelling) {
-        bool only;
-        Xapian::docid did = find_document(idx, id_term, &only);
-        if (did)
-            ms_index__spelling_remove(idx, did);
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    activating activate(idx);
+    bool found = false;
+    for (auto &entry : handle->parts) {
+        if (!entry.second->writer->term_exists(id_term))
+            continue;
+        activate(*entry.second);
+        remove_from_active(idx, id_term);
+        found = true;
     }
-    idx->writer->delete_document(id_term);
+    if (!found)
+        return ms_index__fail(idx, MS_INDEX_NOT_FOUND, "no document with this id");
     return MS_INDEX_OK;
 }
 

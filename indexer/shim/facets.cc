@@ -89,16 +89,23 @@ class FacetSpy : public Xapian::MatchSpy
     {
     }
 
+    /* 'doc' comes from the partition that holds it, with that
+     * partition's document number, not the view's (Xapian 1.4): its
+     * facet value is read here, through the document itself. */
     void operator()(const Xapian::Document &doc, double) override
     {
         if (seen_++ % stride_ != 0)
             return;
         docs_.push_back(doc.get_docid());
+        values_.push_back(doc.get_value(MS_INDEX_SLOT_FACETS));
         if (docs_.size() > limit_) {
             size_t kept = 0;
-            for (size_t i = 0; i < docs_.size(); i += 2)
-                docs_[kept++] = docs_[i];
+            for (size_t i = 0; i < docs_.size(); i += 2) {
+                docs_[kept] = docs_[i];
+                values_[kept++].swap(values_[i]);
+            }
             docs_.resize(kept);
+            values_.resize(kept);
             stride_ *= 2;
         }
     }
@@ -114,7 +121,10 @@ class FacetSpy : public Xapian::MatchSpy
         return stride_ == 1;
     }
 
+    /* The document numbers (a partition's, in a view of several) and
+     * the MS_INDEX_SLOT_FACETS values of the matches kept. */
     std::vector<Xapian::docid> docs_;
+    std::vector<std::string> values_;
     unsigned long seen_ = 0;
 
   private:
@@ -176,26 +186,26 @@ add_pairs(value_counts *counts, ms_index_pair_counter &pairs, Xapian::docid doci
         add(counts[value.first], value.second, docid);
 }
 
-/* Count the facet terms stored in MS_INDEX_SLOT_FACETS of 'docs' (in
- * ascending order, as the spy saw them) into 'counts'; the documents
- * without the value (indexed before it existed) are returned, to be
- * counted from their term lists. */
+/* Count the facet terms of the MS_INDEX_SLOT_FACETS values the spy kept
+ * into 'counts'. The numbers of the documents without the value (indexed
+ * before it existed) are returned, to be counted from their term lists;
+ * 'numbered' says whether the spy's numbers are the database's (one
+ * partition), which the counts then keep as the first document of each
+ * value, else 0. */
 static std::vector<Xapian::docid>
-count_by_values(value_counts *counts, const std::vector<Xapian::docid> &docs,
-                const Xapian::Database &db, ms_index_pair_counter &pairs)
+count_by_values(value_counts *counts, const FacetSpy &matches, bool numbered,
+                ms_index_pair_counter &pairs)
 {
     std::vector<Xapian::docid> missing;
-    Xapian::ValueIterator it = db.valuestream_begin(MS_INDEX_SLOT_FACETS);
-    Xapian::ValueIterator end = db.valuestream_end(MS_INDEX_SLOT_FACETS);
     std::string term;
-    for (Xapian::docid docid : docs) {
-        if (it != end && it.get_docid() < docid)
-            it.skip_to(docid);
-        if (it == end || it.get_docid() != docid) {
-            missing.push_back(docid);
+    for (size_t i = 0; i < matches.docs_.size(); i++) {
+        Xapian::docid docid = numbered ? matches.docs_[i] : 0;
+        const std::string &value = matches.values_[i];
+        if (value.empty()) {
+            if (numbered)
+                missing.push_back(docid);
             continue;
         }
-        const std::string value = *it;
         for (size_t pos = 0; pos < value.size();) {
             size_t n = static_cast<unsigned char>(value[pos]);
             if (n == 0 || n > value.size() - pos - 1)
@@ -285,13 +295,17 @@ count_by_postlists(value_counts *counts, const std::vector<Xapian::docid> &docs,
 
 /* The lowest document with 'term' that every viewer may see (no access
  * groups), or 0: the display form comes from it, so that it is the same
- * for everyone and never a hidden document's spelling. */
+ * for everyone and never a hidden document's spelling. Not 'public_only':
+ * the lowest of the view that has it. */
 static Xapian::docid
-first_public(const Xapian::Database &db, const std::string &term)
+first_public(const Xapian::Database &db, const std::string &term, bool public_only = true)
 {
     Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
-                                    Xapian::Query(MS_SCHEMA_TERM_RESTRICTED)));
+    Xapian::Query query(term);
+    if (public_only)
+        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                              Xapian::Query(MS_SCHEMA_TERM_RESTRICTED));
+    enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     Xapian::MSet first = enquire.get_mset(0, 1);
@@ -326,8 +340,10 @@ count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Databa
              ms_index_pair_counter &pairs)
 {
     const facet_prefix_list &prefixes = ms_index__vocabulary().facet_prefixes;
+    /* Every document of an index with partitions has the value. */
+    bool numbered = db.size() == 1;
     std::vector<Xapian::docid> missing =
-        count_by_values(counts, matches.docs_, db, pairs);
+        count_by_values(counts, matches, numbered, pairs);
     /* Documents of an index written before the value: choose the cheaper
      * way to count them, postings of facet values against term lists. */
     if (missing.empty())
@@ -375,7 +391,10 @@ display_forms(std::vector<std::unordered_map<std::string, std::string>> &display
             /* A value only restricted documents spell: from the lowest
              * match this viewer sees, not cached. */
             Xapian::docid docid = first_public(*idx->db, term);
-            wanted[docid ? docid : value.second.first].emplace_back(f, &value.first);
+            Xapian::docid from = docid ? docid : value.second.first;
+            if (!from)
+                from = first_public(*idx->db, term, false);
+            wanted[from].emplace_back(f, &value.first);
             if (!docid)
                 uncached.insert(term);
         }

@@ -33,7 +33,9 @@ void
 ms_index__check_schema(const Xapian::Database &db)
 {
     std::string schema = db.get_metadata("schema");
-    if (!schema.empty() && schema != MS_INDEX_SCHEMA) {
+    /* Layout 2 is one database without partitions: read as one partition
+     * (partition.cc); writers refuse it before they get here. */
+    if (!schema.empty() && schema != MS_INDEX_SCHEMA && schema != "2") {
         throw Xapian::DatabaseOpeningError(
             "index schema '" + schema.substr(0, 32) +
             "' is not supported (expected '" MS_INDEX_SCHEMA "')");
@@ -315,4 +317,17 @@ ms_index_generation_prune(const char *path, ms_index_error_t *err) noexcept
     assert(path);
     return ms_index__call_unbound(
         err, [&](ms_index_error_t *own) { return generation_prune(path, own); });
+}
+
+extern "C" MS_EXPORT bool
+ms_index_outdated(const char *path) noexcept
+{
+    ms_index_location where;
+    struct stat st;
+    try {
+        return path && ms_index__locate(path, where) &&
+               stat((where.open_path + "/iamglass").c_str(), &st) == 0;
+    } catch (...) {
+        return false;
+    }
 }

@@ -5,8 +5,8 @@
  *
  * What the shim's files ask of a handle (index-private.hh): a writer's
  * pending spelling words and the index it takes first-indexed times from,
- * a reader's caches, the transaction a writer keeps open between commits.
- * Below every other file of the shim, which is why it is not index.cc:
+ * a reader's caches (those of its active view), the transaction a writer keeps open
+ * between commits. Below every other file of the shim, which is why it is not index.cc:
  * index.cc commits through spelling.cc, and spelling.cc needs these.
  */
 #include <memory>
@@ -18,8 +18,9 @@
 ms_index_spelling_pending &
 ms_index__spelling_pending(ms_index_t *idx)
 {
-    /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    return static_cast<ms_index_handle *>(idx)->spelling_pending;
+    /* Every handle was made by ms_index_open() as an ms_index_handle; a
+     * writer always has an active partition. */
+    return static_cast<ms_index_handle *>(idx)->writing->spelling_pending;
 }
 
 std::unique_ptr<Xapian::Database> &
@@ -35,10 +36,14 @@ ms_index__caches(ms_index_t *idx)
     if (idx->writer)
         return nullptr;
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    ms_index_caches &caches = static_cast<ms_index_handle *>(idx)->caches;
-    /* A rebuilt index (a new generation) may be at the same revision
-     * number: the UUID tells the databases apart. */
-    std::string key = idx->db->get_uuid() + '/' + std::to_string(idx->db->get_revision());
+    ms_index_view &view = *static_cast<ms_index_handle *>(idx)->active;
+    /* A rebuilt index (a new generation) may be at the same revisions:
+     * the UUIDs tell the databases apart. */
+    std::string key;
+    for (const ms_index_part *part : view.parts)
+        key +=
+            part->db->get_uuid() + '/' + std::to_string(part->db->get_revision()) + ' ';
+    ms_index_caches &caches = view.caches;
     if (key != caches.key) {
         caches.termfreqs.clear();
         caches.facet_display.clear();

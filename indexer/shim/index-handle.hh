@@ -4,25 +4,53 @@
  * SPDX-License-Identifier: MIT
  *
  * C++ only, private to the shim: index.cc makes and deletes handles,
- * handle.cc gives the other files their members (index-private.hh). The
- * extra members live here so the shared struct ms_index stays as it is.
+ * handle.cc gives the other files their members (index-private.hh), and
+ * partition.cc opens an index's partitions and combines them into views.
+ * The extra members live here so the shared struct ms_index stays as it
+ * is: idx->db is always the database of the active view, idx->writer
+ * (a writer only) that of the active partition.
  */
 #ifndef MS_INDEX_HANDLE_HH
 #define MS_INDEX_HANDLE_HH
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "index-private.hh"
 
-/* A handle: struct ms_index plus what refreshing a reader needs. */
+/* One partition: the documents of one access set (index-partition.hh). */
+struct ms_index_part {
+    std::string name;                /* "public" or "a-<16 hex digits>" */
+    std::vector<std::string> groups; /* folded, sorted; empty for "public" */
+    /* A reader's database, or a writer's (then 'writer' is the same). */
+    std::unique_ptr<Xapian::Database> db;
+    Xapian::WritableDatabase *writer = nullptr;
+    /* A writer's state of the partition while another one is active. */
+    bool in_transaction = false;
+    ms_index_spelling_pending spelling_pending;
+};
+
+/* The partitions a viewer may see, as one database. */
+struct ms_index_view {
+    Xapian::Database db; /* shares each partition's database */
+    std::vector<const ms_index_part *> parts;
+    ms_index_caches caches; /* a reader's (ms_index__caches) */
+};
+
+/* A handle: struct ms_index plus its partitions and views. */
 struct ms_index_handle : ms_index {
     std::string path;         /* as given to ms_index_open() */
+    std::string dir;          /* the directory the partitions are in */
     ms_index_location opened; /* what the reader has open */
-    /* A writer's spelling words not yet in its dictionary (spelling.cc). */
-    ms_index_spelling_pending spelling_pending;
-    /* A reader's caches (ms_index__caches). */
-    ms_index_caches caches;
+    /* By name, in byte order ("a-..." before "public"). */
+    std::map<std::string, std::unique_ptr<ms_index_part>> parts;
+    /* By the names of their partitions; "" is the view of all of them. */
+    std::map<std::string, std::unique_ptr<ms_index_view>> views;
+    ms_index_view *all = nullptr;     /* views[""] */
+    ms_index_view *active = nullptr;  /* what idx->db is now */
+    ms_index_part *writing = nullptr; /* a writer's active partition */
     /* A writer's index to take first-indexed times from (added.cc). */
     std::unique_ptr<Xapian::Database> added_from;
 };

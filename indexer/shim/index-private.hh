@@ -32,6 +32,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wshadow"
 #include "ms_index.h"
+#include "ms_index_build.h"
 #include "ms_schema.h"
 #pragma GCC diagnostic pop
 
@@ -41,7 +42,7 @@
 
 /* The layout version written as the "schema" metadata key; see
  * docs/index-schema.md. */
-#define MS_INDEX_SCHEMA "2"
+#define MS_INDEX_SCHEMA "3"
 
 /* Xapian refuses terms of 245 bytes or more. */
 #define MS_INDEX_MAX_TERM 244
@@ -57,6 +58,11 @@
 /* Value slot of the time the document was first indexed,
  * "YYYY-MM-DDTHH:MM:SSZ" (UTC; added.cc). */
 #define MS_INDEX_SLOT_ADDED 2
+
+/* Value slot of the document id: the last key of every order, so that
+ * documents equal in everything else come in an order that no other
+ * document (a hidden one above all) can change. */
+#define MS_INDEX_SLOT_ID 3
 
 /* Documents to look at before estimating totals, so that small archives
  * (the usual case) report exact counts even for a first page. */

@@ -26,28 +26,33 @@
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 
-#include "index-handle.hh"
+#include "index-partition.hh"
 
-/* Open the database 'path' leads to for reading and record where that
- * was. A rebuild may switch the link and remove the old generation
- * between locating and the open; then look again, a few times. */
-static Xapian::Database *
-open_reader(const std::string &path, ms_index_location &opened)
+/* Open the partitions of the index 'path' leads to for reading and
+ * record where that was. A rebuild may switch the link and remove the
+ * old generation between locating and the open; then look again, a few
+ * times. */
+static void
+open_reader(ms_index_handle *handle)
 {
     for (int attempt = 0;; attempt++) {
         ms_index_location loc;
-        if (!ms_index__locate(path, loc))
+        if (!ms_index__locate(handle->path, loc))
             throw Xapian::DatabaseNotFoundError("no index exists at this path");
         try {
-            auto *db = new Xapian::Database(loc.open_path);
-            opened = loc;
-            return db;
+            handle->dir = loc.open_path;
+            ms_index__parts_open(handle, false);
+            handle->opened = loc;
+            return;
         } catch (const Xapian::DatabaseOpeningError &) {
+            handle->views.clear();
+            handle->parts.clear();
             ms_index_location now;
-            if (attempt >= 3 || !ms_index__locate(path, now) ||
+            if (attempt >= 3 || !ms_index__locate(handle->path, now) ||
                 ms_index__same_location(now, loc))
                 throw;
         }
@@ -76,18 +81,14 @@ open_index(ms_index_t **out, const char *path, ms_index_mode_t mode,
     idx->message[0] = '\0';
     handle->path = path;
     if (mode == MS_INDEX_READ) {
-        idx->db = open_reader(handle->path, handle->opened);
+        open_reader(handle.get());
     } else {
-        idx->writer = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN |
-                                                             Xapian::DB_BACKEND_GLASS);
-        idx->db = idx->writer;
+        handle->dir = path;
+        ms_index__parts_open(handle.get(), true);
     }
     ms_index__check_schema(*idx->db);
-    if (idx->writer) {
-        if (idx->writer->get_metadata("schema").empty())
-            idx->writer->set_metadata("schema", MS_INDEX_SCHEMA);
-        ms_index__ensure_transaction(idx);
-    }
+    if (idx->writer && idx->writer->get_metadata("schema").empty())
+        idx->writer->set_metadata("schema", MS_INDEX_SCHEMA);
     *out = handle.release();
     return MS_INDEX_OK;
 }
@@ -102,27 +103,40 @@ ms_index_open(ms_index_t **out, const char *path, ms_index_mode_t mode,
         err, [&](ms_index_error_t *own) { return open_index(out, path, mode, own); });
 }
 
+/* Cancel the open transaction of each of a writer's partitions. */
+static void
+cancel_transactions(ms_index_handle *handle)
+{
+    if (handle->writing)
+        ms_index__part_activate(handle, handle->writing); /* saves its state */
+    for (auto &entry : handle->parts) {
+        ms_index_part &part = *entry.second;
+        if (part.writer && part.in_transaction) {
+            try {
+                part.writer->cancel_transaction();
+            } catch (...) {
+                /* Nothing useful to report from a destructor: the
+                 * changes are lost either way. */
+            }
+        }
+    }
+}
+
 extern "C" MS_EXPORT void
 ms_index_close(ms_index_t *idx) noexcept
 {
     try {
         if (!idx)
             return;
-        if (idx->writer) {
-            if (idx->in_transaction) {
-                try {
-                    idx->writer->cancel_transaction();
-                } catch (...) {
-                    /* Nothing useful to report from a destructor: the
-                     * changes are lost either way. */
-                }
-            }
-            delete idx->writer;
-        } else {
-            delete idx->db;
-        }
         /* Every handle was made by ms_index_open() as an ms_index_handle. */
-        delete static_cast<ms_index_handle *>(idx);
+        ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+        cancel_transactions(handle);
+        /* The views share the partitions' databases: drop them first, so
+         * that each database closes (and a writer's lock goes) with its
+         * partition. */
+        handle->views.clear();
+        handle->parts.clear();
+        delete handle;
     } catch (...) {
         /* Xapian destructors do not throw; this only keeps C frames safe. */
     }
@@ -138,13 +152,19 @@ refresh_reader(ms_index_t *idx)
     ms_index_location now;
     if (ms_index__locate(handle->path, now) &&
         !ms_index__same_location(now, handle->opened)) {
-        std::unique_ptr<Xapian::Database> fresh(new Xapian::Database(now.open_path));
-        ms_index__check_schema(*fresh);
-        delete idx->db;
-        idx->db = fresh.release();
+        std::unique_ptr<ms_index_handle> fresh(new ms_index_handle());
+        fresh->dir = now.open_path;
+        ms_index__parts_open(fresh.get(), false);
+        ms_index__check_schema(*fresh->db);
+        handle->views = std::move(fresh->views);
+        handle->parts = std::move(fresh->parts);
+        handle->all = fresh->all;
+        handle->active = fresh->active;
+        handle->db = fresh->db;
+        handle->dir = fresh->dir;
         handle->opened = now;
     } else {
-        idx->db->reopen();
+        ms_index__parts_refresh(handle);
         ms_index__check_schema(*idx->db);
     }
     return MS_INDEX_OK;
@@ -159,31 +179,81 @@ ms_index_refresh(ms_index_t *idx) noexcept
         idx, [&] { return idx->writer ? MS_INDEX_OK : refresh_reader(idx); });
 }
 
+/* The documents of the active view and the sum of its partitions'
+ * revisions, which grows with every commit that changed one of them. */
+static ms_index_status_t
+info(ms_index_info_t *out, ms_index_t *idx)
+{
+    const ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    out->doc_count = idx->db->get_doccount();
+    out->revision = 0;
+    for (const ms_index_part *part : handle->active->parts)
+        out->revision += part->db->get_revision();
+    return MS_INDEX_OK;
+}
+
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_info(ms_index_info_t *out, ms_index_t *idx) noexcept
 {
     assert(out && idx);
+    return ms_index__call_retry(idx, [&] { return info(out, idx); });
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_info_visible(ms_index_info_t *out, ms_index_t *idx,
+                      const ms_viewer_t *viewer) noexcept
+{
+    assert(out && idx);
     return ms_index__call_retry(idx, [&] {
-        out->doc_count = idx->db->get_doccount();
-        out->revision = idx->db->get_revision();
-        return MS_INDEX_OK;
+        ms_index_viewing viewing(idx, viewer);
+        return info(out, idx);
     });
+}
+
+/* Commit the active partition of writer 'idx' and begin its next
+ * transaction. */
+static void
+commit_active(ms_index_t *idx)
+{
+    /* Words of documents put in this batch: in the same commit. */
+    ms_index__spelling_flush(idx);
+    if (idx->in_transaction) {
+        idx->in_transaction = false;
+        idx->writer->commit_transaction();
+    } else {
+        idx->writer->commit();
+    }
+    ms_index__ensure_transaction(idx);
+}
+
+/* Commit each partition of writer 'idx', the public one last: it holds
+ * the indexer's record of what is indexed, so a run killed between the
+ * commits finds the others' documents ahead of that record, and puts
+ * them again, rather than behind it. */
+static ms_index_status_t
+commit(ms_index_t *idx)
+{
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    ms_index_part &public_part = ms_index__part_public(handle);
+    std::vector<std::string> names;
+    for (const ms_index_part *part : handle->all->parts)
+        names.push_back(part->name);
+    for (const ms_index_part *listed : handle->all->parts) {
+        ms_index_part *part = handle->parts.at(listed->name).get();
+        if (part == &public_part)
+            continue;
+        ms_index__part_activate(handle, part);
+        commit_active(idx);
+    }
+    ms_index__parts_write_stub(handle->dir, names);
+    ms_index__part_activate(handle, &public_part);
+    commit_active(idx);
+    return MS_INDEX_OK;
 }
 
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_commit(ms_index_t *idx) noexcept
 {
     assert(idx);
-    return ms_index__call_writer(idx, [&] {
-        /* Words of documents put in this batch: in the same commit. */
-        ms_index__spelling_flush(idx);
-        if (idx->in_transaction) {
-            idx->in_transaction = false;
-            idx->writer->commit_transaction();
-        } else {
-            idx->writer->commit();
-        }
-        ms_index__ensure_transaction(idx);
-        return MS_INDEX_OK;
-    });
+    return ms_index__call_writer(idx, [&] { return commit(idx); });
 }

@@ -130,7 +130,8 @@ typedef struct ms_index_info {
     unsigned long revision;
 } ms_index_info_t;
 
-/* Fill *out with the state of the revision 'idx' has open.
+/* Fill *out with the state of the revision 'idx' has open: every
+ * document, and a revision that grows with each commit.
  * Returns MS_INDEX_OK or MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_info(ms_index_info_t *out, ms_index_t *idx) MS_NOEXCEPT;
 
@@ -207,6 +208,11 @@ typedef struct ms_viewer {
     const char *const *groups; /* borrowed; folded like other field values */
     size_t n_groups;
 } ms_viewer_t;
+
+/* ms_index_info() for what 'viewer' (NULL: anonymous) may see: its
+ * documents, and the commits that changed them. */
+ms_index_status_t ms_index_info_visible(ms_index_info_t *out, ms_index_t *idx,
+                                        const ms_viewer_t *viewer) MS_NOEXCEPT;
 
 /* Defined since ms_search_t has every_language, for code built against
  * older and newer shims alike (tests/bench/search_loop.c). */
@@ -508,90 +514,6 @@ ms_index_status_t ms_index_count_by(ms_index_counts_t **out, ms_index_t *idx,
 
 /* Free counts from ms_index_count_by(). Accepts NULL. */
 void ms_index_counts_free(ms_index_counts_t *counts) MS_NOEXCEPT;
-
-/* Generations. The live index at 'path' is a symbolic link to a sibling
- * directory "<path>.gen-<N>" holding one Xapian database; a rebuild fills
- * a new generation and swaps the link with rename(2), so a reader only
- * ever opens a complete one. ms_index_open() follows the link, and
- * ms_index_refresh() on a reader notices a switch and opens the new
- * generation. A plain database directory at 'path' (the layout of older
- * versions) keeps working and becomes a link at the first switch.
- *
- * The functions below change what is at 'path'. They do not lock: the
- * caller (migsearch-index) holds its own lock on "<path>.lock" around
- * them, so that only one of them runs at a time. Paths are given as for
- * ms_index_open(); a trailing '/' is ignored. */
-
-/* Choose the directory of a new, empty generation beside 'path': one
- * number past every generation there. Nothing is created; open it with
- * ms_index_open(MS_INDEX_WRITE), fill it, commit, close it, then pass it
- * to ms_index_generation_switch().
- *
- * *out is owned by the caller; release it with ms_index_string_free().
- * Returns MS_INDEX_OK, MS_INDEX_IO (the folder of 'path' cannot be read;
- * message in 'err') or MS_INDEX_NOMEM. */
-ms_index_status_t ms_index_generation_new(char **out, const char *path,
-                                          ms_index_error_t *err) MS_NOEXCEPT;
-
-/* Make 'generation' (from ms_index_generation_new) the index at 'path' in
- * one atomic step, then remove every other generation and, at the first
- * switch, the plain directory 'path' was. A reader that has an old
- * generation open keeps reading it until its next ms_index_refresh().
- * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND ('generation' holds no index),
- * MS_INDEX_IO (message in 'err'; the old index is then still live) or
- * MS_INDEX_NOMEM. */
-ms_index_status_t ms_index_generation_switch(const char *path, const char *generation,
-                                             ms_index_error_t *err) MS_NOEXCEPT;
-
-/* Remove what a killed rebuild left beside 'path': every generation that
- * 'path' does not point at, and a half-done switch. The live index is
- * never touched. Returns MS_INDEX_OK, MS_INDEX_IO or MS_INDEX_NOMEM. */
-ms_index_status_t ms_index_generation_prune(const char *path,
-                                            ms_index_error_t *err) MS_NOEXCEPT;
-
-/* Merge the indexes at 'sources' (n_sources of them, each written and
- * closed by its own writer, none open for writing now) into a new index
- * at 'dest', for a rebuild split over several processes. 'dest' may be an
- * existing folder but must not hold an index yet. Documents keep their
- * ids and data, with new Xapian document numbers in the order of the
- * sources; spelling frequencies of a word are summed over the sources and
- * synonym groups united, as one writer putting every document would have
- * left them. Metadata keys are united: the sources must be disjoint
- * except for keys with the same value everywhere (such as "schema").
- * Nothing is opened for writing afterwards: open 'dest' with
- * ms_index_open() to add to it.
- *
- * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (no sources, or a source is
- * missing), MS_INDEX_IO ('dest' holds an index, a source has another
- * schema, or a file cannot be written), MS_INDEX_BAD_QUERY (two sources
- * hold different values under one metadata key; the message names it),
- * MS_INDEX_XAPIAN or MS_INDEX_NOMEM, with the message in 'err' (may be
- * NULL). On failure 'dest' may hold part of an index; the caller removes
- * it. Reads the sources only. */
-ms_index_status_t ms_index_merge(const char *dest, const char *const *sources,
-                                 size_t n_sources, ms_index_error_t *err) MS_NOEXCEPT;
-
-/* Called for each word of ms_index_spelling_each() or term of
- * ms_index_term_each() with its count; 'word' is borrowed for the call.
- * Return 0 to go on, anything else to stop. */
-typedef int (*ms_index_word_cb)(const char *word, unsigned long count, void *payload);
-
-/* Call 'fn' for every word of the spelling dictionary with its frequency,
- * in byte order; for checking an index (a merge against one writer), not
- * for serving. 'fn' must not change 'idx'.
- * Returns MS_INDEX_OK, MS_INDEX_MODIFIED, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
-ms_index_status_t ms_index_spelling_each(ms_index_t *idx, ms_index_word_cb fn,
-                                         void *payload) MS_NOEXCEPT;
-
-/* Call 'fn' for every synonym entry as (key, synonym), keys and their
- * synonyms in byte order. Returns as ms_index_spelling_each(). */
-ms_index_status_t ms_index_synonym_each(ms_index_t *idx, ms_index_metadata_cb fn,
-                                        void *payload) MS_NOEXCEPT;
-
-/* Call 'fn' for every term of the document 'id' with its wdf, in byte
- * order. Returns as ms_index_spelling_each(), or MS_INDEX_NOT_FOUND. */
-ms_index_status_t ms_index_term_each(ms_index_t *idx, const char *id, ms_index_word_cb fn,
-                                     void *payload) MS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

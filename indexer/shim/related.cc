@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "index-added.hh"
+#include "index-partition.hh"
 #include "index-private.hh"
 #include "ms_utf8.h"
 
@@ -56,7 +57,10 @@ static ms_index_status_t
 for_viewer(T **out, ms_index_t *idx, const ms_viewer_t *viewer, F body) noexcept
 {
     assert(!viewer || viewer->n_groups == 0 || viewer->groups);
-    return ms_index__call_out(out, idx, body);
+    return ms_index__call_out(out, idx, [&] {
+        ms_index_viewing viewing(idx, viewer);
+        return body();
+    });
 }
 
 static ms_index_status_t
@@ -318,11 +322,12 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
 
     ms_index_results_ptr results = ms_index__results_new();
 
-    Xapian::Enquire enquire(*idx->db);
-    Xapian::RSet rset;
-    rset.add_document(*model.begin());
+    /* The model's best expansion terms, as Enquire::get_eset() would
+     * choose them (expand.cc): get_eset() itself finds none in a view of
+     * several partitions (Xapian 1.4). */
     SimilarTerms decider(*idx->db);
-    Xapian::ESet eset = enquire.get_eset(SIMILAR_TERMS, rset, &decider);
+    std::vector<std::pair<std::string, double>> eset =
+        ms_index__expand(idx, {*model.begin()}, SIMILAR_TERMS, "", decider);
     if (eset.empty()) {
         /* A document with no shared words is like no other. */
         *out = results.release();
@@ -330,14 +335,16 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
     }
 
     std::vector<Xapian::Query> terms;
-    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it)
-        terms.emplace_back(*it);
+    for (const auto &term : eset)
+        terms.emplace_back(term.first);
     Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    Xapian::Enquire enquire(*idx->db);
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, ms_index__visible(viewer));
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
                           Xapian::Query(MS_SCHEMA_PREFIX_ID + std::string(id)));
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_sort_by_relevance_then_value(MS_INDEX_SLOT_ID, false);
 
     Xapian::doccount count = std::min<Xapian::doccount>(limit, idx->db->get_doccount());
     Xapian::doccount check = std::max<Xapian::doccount>(count, MS_INDEX_MIN_CHECK);

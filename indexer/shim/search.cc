@@ -33,6 +33,7 @@
 
 #include "index-added.hh"
 #include "index-budget.hh"
+#include "index-partition.hh"
 #include "index-private.hh"
 #include "ms_limits.h"
 
@@ -47,26 +48,33 @@ namespace
 {
 
 /* Sort key for the date orders: the value of 'slot' (the YYYYMMDD date,
- * or the time first indexed), and for a document without one a key that
- * sorts after every value in the chosen direction: "" when sorting newest
- * first (keys descending), "\xff" when oldest first. */
+ * or the time first indexed), its bytes inverted when sorting newest
+ * first, then the document id, so that documents of one date come in the
+ * order of their ids whichever the direction; a document without a date
+ * sorts after every dated one. Keys are sorted ascending. */
 class DateKey : public Xapian::KeyMaker
 {
   public:
-    DateKey(Xapian::valueno slot, bool newest)
-        : slot_(slot), undated_(newest ? "" : "\xff")
+    DateKey(Xapian::valueno slot, bool newest) : slot_(slot), newest_(newest)
     {
     }
 
     std::string operator()(const Xapian::Document &doc) const override
     {
-        std::string value = doc.get_value(slot_);
-        return value.empty() ? undated_ : value;
+        std::string key = doc.get_value(slot_);
+        if (key.empty())
+            key = "\xff";
+        else if (newest_)
+            for (char &c : key)
+                c = static_cast<char>(~static_cast<unsigned char>(c) & 0x7f);
+        key += '\0';
+        key += doc.get_value(MS_INDEX_SLOT_ID);
+        return key;
     }
 
   private:
     Xapian::valueno slot_;
-    std::string undated_;
+    bool newest_;
 };
 
 /* What a search matches, built from ms_search_t before it runs. */
@@ -299,6 +307,9 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     Xapian::Enquire enquire(*idx->db);
     enquire.set_query(p.query);
     enquire.set_weighting_scheme(Xapian::BM25Weight(BM25_K1, 0, 1, BM25_B, 0.5));
+    /* Equal scores (every hit of a blank query) in the order of the ids. */
+    if (sort == MS_SORT_RELEVANCE)
+        enquire.set_sort_by_relevance_then_value(MS_INDEX_SLOT_ID, false);
     bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
     if (feedback && budget.spent())
         results->skipped |= MS_PHASE_FEEDBACK;
@@ -310,7 +321,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
         bool newest = sort != MS_SORT_OLDEST;
         date_key.reset(new DateKey(
             sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
-        enquire.set_sort_by_key_then_relevance(date_key.get(), newest);
+        enquire.set_sort_by_key(date_key.get(), false);
     }
     /* Xapian cannot stop a match once begun: its set_time_limit() only
      * ends the counting past check_at_least, and arms a POSIX timer whose
@@ -330,7 +341,10 @@ extern "C" MS_EXPORT ms_index_status_t
 ms_index_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search) noexcept
 {
     assert(search);
-    return ms_index__call_out(out, idx, [&] { return run_search(out, idx, search); });
+    return ms_index__call_out(out, idx, [&] {
+        ms_index_viewing viewing(idx, search->viewer);
+        return run_search(out, idx, search);
+    });
 }
 
 extern "C" MS_EXPORT void

@@ -15,14 +15,15 @@
 # tests/bench/search_loop.c against it and against this tree's, indexes two
 # archives once with this tree's indexer (the sample archive, and 10,000
 # synthetic documents from ../shared/data/corpus by synth.c with its 100
-# queries), then runs the two loops in turns, ROUNDS times each (5; 3 with
+# queries) once with each tree's own indexer (BASE's is built too: the
+# index layout may differ between them, as schema 2 and 3 do), then runs the two loops in turns, ROUNDS times each (5; 3 with
 # --quick), with and without facets. Prints the least and the median CPU
 # microseconds a search of each over the turns (the least is the one least
 # disturbed by the rest of a shared machine) and the ratios this/base:
 # below 1 is faster than BASE (with
 # --instructions: instructions a search, from the difference between three
-# rounds and one, so the start-up and the warm-up cancel out). The
-# index format is the same for both (schema 2), so both read one index.
+# rounds and one, so the start-up and the warm-up cancel out). Each loop
+# reads the index its own tree's indexer wrote from the same files.
 # Absolute figures move with the machine's load; the ratios come from one
 # invocation with the two builds taking turns.
 set -euo pipefail
@@ -65,16 +66,23 @@ echo "== building $base (ms_index, release)" >&2
 git -C "$top" worktree add --detach -q "$work/base" "$base"
 cmake -S "$work/base" -B "$work/base-build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMS_BUILD_TESTS=OFF >/dev/null
-cmake --build "$work/base-build" -j"$(nproc)" --target ms_index >/dev/null
+cmake --build "$work/base-build" -j"$(nproc)" --target ms_index migsearch-index >/dev/null
 [ -f "$work/base-build/common/libms_common.a" ] ||
     cmake --build "$work/base-build" --target ms_common >/dev/null 2>&1 || true
 loop_for "$work/base" "$work/base-build" "$work/loop-base"
 loop_for "$top" "$build" "$work/loop-this"
 
 echo "== indexing the sample archive and 10,000 synthetic documents" >&2
-index_of() { # ARCHIVE DIR
-    printf 'index:\n  path: %s/index\narchive:\n  path: %s\n' "$2" "$1" >"$2.yaml"
-    "$build/indexer/migsearch-index" --rebuild --quiet --config "$2.yaml" || [ $? = 3 ]
+index_of() { # ARCHIVE DIR: DIR/this and DIR/base, by each tree's indexer
+    local which bin
+    for which in this base; do
+        bin=$build/indexer/migsearch-index
+        [ "$which" = base ] && bin=$work/base-build/indexer/migsearch-index
+        mkdir -p "$2/$which"
+        printf 'index:\n  path: %s/index\narchive:\n  path: %s\n' "$2/$which" "$1" \
+            >"$2/$which.yaml"
+        "$bin" --rebuild --quiet --config "$2/$which.yaml" || [ $? = 3 ]
+    done
 }
 mkdir -p "$work/sample" "$work/synth"
 index_of "$top/tests/data/archive" "$work/sample"
@@ -108,8 +116,8 @@ if [ "$instructions" = 1 ]; then
     printf '|---|---|---:|---:|---:|\n'
     for set in sample synth; do
         for facets in "" facets; do
-            ma=$(count "$work/loop-base" "$work/$set/index" "$work/$set-queries" $facets)
-            mb=$(count "$work/loop-this" "$work/$set/index" "$work/$set-queries" $facets)
+            ma=$(count "$work/loop-base" "$work/$set/base/index" "$work/$set-queries" $facets)
+            mb=$(count "$work/loop-this" "$work/$set/this/index" "$work/$set-queries" $facets)
             printf '| %s | %s | %s | %s | %s |\n' "$set" "${facets:-no}" "$ma" "$mb" \
                 "$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.3f", b / a}')"
         done
@@ -127,9 +135,9 @@ for set in sample synth; do
     for facets in "" facets; do
         a=() b=()
         for ((t = 0; t < turns; t++)); do
-            a+=("$(measure "$work/loop-base" "$work/$set/index" "$work/$set-queries" \
+            a+=("$(measure "$work/loop-base" "$work/$set/base/index" "$work/$set-queries" \
                 "$rounds" $facets)")
-            b+=("$(measure "$work/loop-this" "$work/$set/index" "$work/$set-queries" \
+            b+=("$(measure "$work/loop-this" "$work/$set/this/index" "$work/$set-queries" \
                 "$rounds" $facets)")
         done
         la=$(printf '%s\n' "${a[@]}" | least) lb=$(printf '%s\n' "${b[@]}" | least)

@@ -594,18 +594,22 @@ Test(index, corrupt_index_fails_cleanly)
     commit(writer);
     ms_index_close(writer);
 
-    /* Copy the index, then cut the copy's postlist table to a few bytes. */
-    char copy[PATH_MAX];
-    ms_test_path_join(copy, sizeof copy, tmpdir, "copy");
+    /* Copy the index (its one partition, "public"), then cut the copy's
+     * postlist table to a few bytes. */
+    char copy[PATH_MAX], top[PATH_MAX], from_dir[PATH_MAX];
+    ms_test_path_join(top, sizeof top, tmpdir, "copy");
+    cr_assert_eq(mkdir(top, 0700), 0);
+    ms_test_path_join(copy, sizeof copy, top, "public");
     cr_assert_eq(mkdir(copy, 0700), 0);
-    DIR *dir = opendir(dbpath);
+    ms_test_path_join(from_dir, sizeof from_dir, dbpath, "public");
+    DIR *dir = opendir(from_dir);
     cr_assert_not_null(dir);
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.' || strcmp(entry->d_name, "flintlock") == 0)
             continue;
         char from[PATH_MAX], to[PATH_MAX];
-        ms_test_path_join(from, sizeof from, dbpath, entry->d_name);
+        ms_test_path_join(from, sizeof from, from_dir, entry->d_name);
         ms_test_path_join(to, sizeof to, copy, entry->d_name);
         copy_file(from, to);
     }
@@ -617,7 +621,7 @@ Test(index, corrupt_index_fails_cleanly)
     ms_index_t *idx = NULL;
     ms_index_error_t err;
     memset(&err, 0, sizeof err);
-    ms_index_status_t status = ms_index_open(&idx, copy, MS_INDEX_READ, &err);
+    ms_index_status_t status = ms_index_open(&idx, top, MS_INDEX_READ, &err);
     if (status != MS_INDEX_OK) {
         /* Glass reads the table roots when opening, so this is the usual
          * path; a later read error is accepted below. */

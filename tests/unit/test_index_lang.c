@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ms_index.h"
+#include "ms_index_build.h"
 #include "tmpdir.h"
 #include "ms_synonyms.h"
 

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ms_index.h"
+#include "ms_index_build.h"
 #include "tmpdir.h"
 
 static char tmpdir[PATH_MAX];
