@@ -298,13 +298,16 @@ seed_index(const char *archive)
             "#!/bin/sh\n"
             "# called as: index.sh --quiet --config DIR/migsearch.yaml --archive A\n"
             "set -e\n"
-            "dir=$(dirname \"$3\")\n"
-            "gen=$(readlink %s/seed/index)\n"
+            "dir=$(dirname \"$3\") seed=%s/seed\n"
             "rm -rf \"$dir/index\"\n"
-            "cp -R %s/seed/\"$gen\" \"$dir/$gen\"\n"
-            "ln -s \"$gen\" \"$dir/index\"\n"
+            "if [ -L $seed/index ]; then\n" /* index -> index.gen-N */
+            "  gen=$(readlink $seed/index)\n"
+            "  cp -R $seed/\"$gen\" \"$dir/$gen\" && ln -s \"$gen\" \"$dir/index\"\n"
+            "else\n"
+            "  cp -R $seed/index \"$dir/index\"\n"
+            "fi\n"
             "exec %s \"$@\" --rebuild\n",
-            base, base, INDEXER);
+            base, INDEXER);
     cr_assert_eq(fclose(f), 0);
     cr_assert_eq(chmod(indexer, 0755), 0);
 }
