@@ -162,9 +162,10 @@ ms_metrics_render(size_t *length, const char *const *labels, size_t n_labels)
         &b,
         "# HELP migsearch_index_up Whether a worker has the index open.\n"
         "# TYPE migsearch_index_up gauge\nmigsearch_index_up %d\n"
-        "# HELP migsearch_index_revision Newest index revision a worker has open.\n"
+        "# HELP migsearch_index_revision Newest index revision a worker has open "
+        "(public).\n"
         "# TYPE migsearch_index_revision gauge\nmigsearch_index_revision %llu\n"
-        "# HELP migsearch_index_documents Documents in that revision.\n"
+        "# HELP migsearch_index_documents Public documents in that revision.\n"
         "# TYPE migsearch_index_documents gauge\nmigsearch_index_documents %llu\n"
         "# HELP migsearch_index_reopens_total Times a worker moved to a newer "
         "revision.\n# TYPE migsearch_index_reopens_total counter\n"
