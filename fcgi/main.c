@@ -38,7 +38,7 @@
 #include "ms_response.h"
 #include "ms_server.h"
 
-#define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
+#define DEFAULT_CONFIG MS_CONFIG_DEFAULT_PATH
 
 static const char usage_text[] =
     "usage: migsearch-fcgi [--config PATH] [--check-config] [--socket PATH] [--help]\n"

@@ -30,7 +30,7 @@
 #include "run.h"
 #include "status.h"
 
-#define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
+#define DEFAULT_CONFIG MS_CONFIG_DEFAULT_PATH
 
 static void
 usage(FILE *out)

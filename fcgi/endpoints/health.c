@@ -5,21 +5,7 @@
  */
 #include "ms_endpoints.h"
 #include "ms_json.h"
-
-/* The indexer's last_run report, or NULL when there is none or it cannot
- * be read: /health must not fail over a report. Caller decrefs. */
-static json_t *
-last_run(ms_worker_t *w)
-{
-    char *text = NULL;
-    json_t *report;
-
-    if (ms_index_metadata_get(&text, w->idx, "last_run") != MS_INDEX_OK)
-        return NULL;
-    report = json_loads(text, 0, NULL);
-    ms_index_string_free(text);
-    return report;
-}
+#include "ms_last_run.h"
 
 /* "finished" of the report, or JSON null. */
 static json_t *
@@ -53,7 +39,7 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (status == MS_INDEX_OK) {
         status = ms_index_info(&info, w->idx);
         if (status == MS_INDEX_OK) {
-            json_t *report = last_run(w);
+            json_t *report = ms_last_run_get(w);
             out->json = json_pack("{s:s,s:I,s:I,s:o?,s:I,s:s,s:i}", "status", "ok",
                                   "documents", (json_int_t)info.doc_count, "revision",
                                   (json_int_t)info.revision, "last_commit",

@@ -164,3 +164,45 @@ Test(front, server_that_does_not_answer_is_a_json_504)
     expect_json_error(answer, 504, "timeout");
     cr_expect_geq(ms_it_now_ms() - started, 9000, "504 before fastcgi_read_timeout");
 }
+
+/* nginx's access log and the server's request log name the same request
+ * id and the same user (log_format migsearch in nginx.conf.example). */
+Test(front, both_logs_carry_the_request_id_and_the_user)
+{
+    char path[256], id[64] = "", needle[160];
+
+    ms_it_start(&it, ARCHIVE, NULL);
+    const char request[] = "GET /search?q=zebrafishy HTTP/1.1\r\nHost: a\r\n"
+                           "X-Test-User: amara\r\nConnection: close\r\n\r\n";
+    raw(answer, sizeof(answer), request, strlen(request));
+    cr_assert(strncmp(answer, "HTTP/1.1 200 ", 13) == 0, "%.200s", answer);
+
+    /* nginx writes its line once the answer is sent: wait for it. */
+    snprintf(path, sizeof(path), "%s/nginx/access.log", it.dir);
+    long deadline = ms_it_now_ms() + 5000;
+    char *log = NULL;
+    const char *at = NULL;
+    while (!at && ms_it_now_ms() < deadline) {
+        free(log);
+        log = ms_it_read_file(path);
+        at = log ? strstr(log, "user=amara \"GET /search\" status=200") : NULL;
+        if (!at)
+            usleep(20 * 1000);
+    }
+    cr_assert_not_null(at, "no line for the request in nginx's log:\n%s", log ? log : "");
+    const char *rid = strstr(at, "request_id=");
+    cr_assert_not_null(rid, "%s", at);
+    sscanf(rid, "request_id=%63[0-9a-f]", id);
+    cr_assert_eq(strlen(id), 32, "request id '%s'", id);
+    free(log);
+
+    snprintf(needle, sizeof(needle), "request id=%s method=GET path=/search user=amara ",
+             id);
+    deadline = ms_it_now_ms() + 5000;
+    while (!ms_it_fcgi_log_contains(&it, needle) && ms_it_now_ms() < deadline)
+        usleep(20 * 1000);
+    cr_expect(ms_it_fcgi_log_contains(&it, needle), "no '%s' in the server's log",
+              needle);
+    cr_expect(!ms_it_fcgi_log_contains(&it, "zebrafishy"),
+              "the query reached a log without log.queries");
+}

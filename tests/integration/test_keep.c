@@ -193,6 +193,36 @@ hits(const char *query)
     return n;
 }
 
+/* /metrics has the indexer's gauges of the last run, and every metric the
+ * shipped alert rules name. */
+static void
+expect_indexer_metrics(int exit_status, int kept)
+{
+    ms_http_t res;
+    char line[128];
+    char *rules = ms_it_read_file(MS_SOURCE_DIR "/packaging/ops/migsearch-alerts.yml");
+
+    ms_it_get(&res, &it, "/metrics");
+    cr_assert_eq(res.status, 200, "%s", res.body);
+    snprintf(line, sizeof(line), "\nmigsearch_indexer_last_run_exit_status %d\n",
+             exit_status);
+    cr_expect(strstr(res.body, line), "no '%s' in /metrics", line + 1);
+    snprintf(line, sizeof(line), "\nmigsearch_indexer_last_run_kept_files %d\n", kept);
+    cr_expect(strstr(res.body, line), "no '%s' in /metrics", line + 1);
+    cr_expect(strstr(res.body, "\nmigsearch_indexer_last_run_finished_seconds 1"),
+              "no finished time in /metrics");
+    cr_assert_not_null(rules);
+    for (const char *p = rules; (p = strstr(p, "migsearch_")) != NULL;) {
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+        snprintf(line, sizeof(line), "\n%.*s", (int)n, p);
+        cr_expect(strstr(res.body, line), "the alert rules name %s, /metrics has not",
+                  line + 1);
+        p += n;
+    }
+    free(rules);
+    ms_http_free(&res);
+}
+
 Test(keep, broken_set_keeps_its_last_good_version_until_fixed)
 {
     char *out;
@@ -224,6 +254,7 @@ Test(keep, broken_set_keeps_its_last_good_version_until_fixed)
     cr_expect_eq(hits("xylophonic"), 1, "a.md keeps its version under a broken default");
     cr_expect_eq(get_status("/doc/kp-2002-new.r1"), 404, "a never-good set is skipped");
     cr_expect_eq(health_kept(), 2, "/health counts the two kept files");
+    expect_indexer_metrics(3, 2);
 
     /* The run report names them. */
     const char *args[] = {"status", "--json", NULL};
@@ -309,6 +340,11 @@ Test(keep, check_reports_every_error_of_every_file_and_changes_nothing)
     const char *outside[] = {"check", path, NULL};
     cr_assert_eq(indexer(&out, outside), 3, "%s", out);
     cr_expect(strstr(out, "outside.md:2:7: date:"), "%s", out);
+    free(out);
+    /* The template staff copy for a new meeting (docs/staff.md) is clean. */
+    const char *template[] = {
+        "check", MS_SOURCE_DIR "/docs/templates/meeting.recommendations.yaml", NULL};
+    cr_expect_eq(indexer(&out, template), 0, "%s", out);
     free(out);
     const char *missing[] = {"check", "/nonexistent/file.md", NULL};
     cr_expect_eq(indexer(&out, missing), 2, "%s", out);
