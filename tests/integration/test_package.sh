@@ -140,4 +140,4 @@ printf 'pid %s/nginx/pid;\nerror_log %s/nginx/error.log;\nevents {}\nhttp {\n in
     "$tmp" "$tmp" >"$tmp/nginx/nginx.conf"
 "${MS_TEST_NGINX:-nginx}" -t -q -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" ||
     fail "nginx -t on the installed example"
-echo "test_package: ok ($deb)"
+echo "package: 1 passed, 0 failed ($deb)"
