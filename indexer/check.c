@@ -87,6 +87,12 @@ discard(ms_archive_doc_t *doc, void *payload)
     return MS_ARCHIVE_OK;
 }
 
+/* A walk of a folder being checked. */
+struct walking {
+    struct check *check;
+    const char *full; /* the folder walked */
+};
+
 /* A line set aside in a scratch copy. */
 struct aside {
     char file[PATH_MAX];
@@ -286,17 +292,32 @@ check_file(struct check *check, const char *root, const char *path)
     free(r);
 }
 
+/* A folder or file the walk could not read is an error of the check too. */
+static void
+walk_problem(const char *path, const char *reason, bool failed, void *payload)
+{
+    struct walking *walking = payload;
+    char line[PATH_MAX + 512];
+
+    if (!failed)
+        return;
+    snprintf(line, sizeof(line), "%s/%s: %s", walking->full, path, reason);
+    walking->check->bad_files++;
+    print_once(walking->check, line);
+}
+
 /* Check every document under 'root'/'dir' ("" for all of 'root'). */
 static int
 check_folder(struct check *check, const char *root, const char *dir)
 {
     ms_archive_listing_t *listing = NULL;
     char *full = dir[0] ? ms_util_path_join(root, dir) : strdup(root);
+    struct walking walking = {.check = check, .full = full};
     int rc = MS_EXIT_OK;
 
     if (!full)
         return MS_EXIT_RUNTIME;
-    switch (ms_archive_walk(&listing, full, NULL, NULL)) {
+    switch (ms_archive_walk(&listing, full, walk_problem, &walking)) {
     case MS_ARCHIVE_OK:
         break;
     case MS_ARCHIVE_NOMEM:

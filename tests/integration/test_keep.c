@@ -296,6 +296,8 @@ Test(keep, check_reports_every_error_of_every_file_and_changes_nothing)
     write_file("m/kp.recommendations.yaml", broken_set);
     write_file("b.md", md);
     write_file("c.md", "# Fine\n\nNothing wrong here.\n");
+    snprintf(path, sizeof(path), "%s/dangling.md", archive);
+    cr_assert_eq(symlink("/nonexistent/x.md", path), 0); /* the walk cannot read it */
     ms_it_start(&it, NULL, NULL);
 
     const char *args[] = {"check", NULL};
@@ -308,7 +310,8 @@ Test(keep, check_reports_every_error_of_every_file_and_changes_nothing)
         "/b.md:3:7: date: must be a real date",
         "/b.md:4:7: type: must be one of",
         "/b.md:5:11: language: must be one of",
-        "files checked: 3; with errors: 2; errors: 6",
+        "/dangling.md: cannot read",
+        "files checked: 3; with errors: 3; errors: 7",
     };
     for (size_t i = 0; i < sizeof(expected) / sizeof(*expected); i++)
         cr_expect(strstr(out, expected[i]), "no '%s' in:\n%s", expected[i], out);
