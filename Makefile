@@ -5,11 +5,15 @@
 # make demo-stop  stop the demo's migsearch-fcgi and nginx
 # make test       install missing packages, build with ASan+UBSan, run every test
 # make build      release build only, in build/release
+# make install    build, then install under PREFIX (/usr/local), honouring DESTDIR;
+#                 the config goes to SYSCONFDIR/migsearch (/etc/migsearch)
+# make package    a Debian package (prefix /usr) in build/package
 
 PORT ?= 8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test demo demo-stop deps-build deps-test deps-demo format-check clean
+.PHONY: all build test demo demo-stop deps-build deps-test deps-demo format-check clean \
+	install package
 
 all: build
 
@@ -24,6 +28,21 @@ test: deps-test
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DMS_SANITIZE=ON -DMS_WERROR=ON
 	cmake --build build/test -j$(JOBS)
 	tests/run.sh build/test -j$(JOBS)
+
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+
+install: deps-build
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMS_BUILD_TESTS=OFF \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) -DMS_SYSCONFDIR=$(SYSCONFDIR)
+	cmake --build build/release -j$(JOBS)
+	cmake --install build/release
+
+package: deps-build
+	cmake -S . -B build/package -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMS_BUILD_TESTS=OFF \
+		-DCMAKE_INSTALL_PREFIX=/usr -DMS_SYSCONFDIR=/etc
+	cmake --build build/package -j$(JOBS)
+	cd build/package && cpack -G DEB
 
 demo: deps-demo build
 	PORT=$(PORT) config/demo.sh start

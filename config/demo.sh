@@ -5,18 +5,34 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: demo.sh start|stop      (PORT=8080 by default; BUILD=build/release)
-# start: writes build/demo/migsearch.yaml, indexes tests/data/archive into
-# build/demo/index, starts migsearch-fcgi and nginx on 127.0.0.1:$PORT. A
-# running demo is stopped first, so `make demo` can be run again at will.
+# start: writes build/demo-PORT/migsearch.yaml, indexes tests/data/archive
+# into build/demo-PORT/index, starts migsearch-fcgi and nginx on
+# 127.0.0.1:$PORT. A running demo on that port is stopped first, so `make
+# demo` can be run again at will; demos on other ports are left alone. A
+# port another program holds is named and nothing is changed; if anything
+# fails after the server started, what was started is stopped again.
 # Runtime files (socket, pids, logs) go to /tmp/migsearch-demo-PORT: a unix socket
 # path must stay under 108 bytes, which a deep checkout could exceed.
+# MS_DEMO_DIR and MS_DEMO_RUN move the two folders (the tests do).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8080}
 bin=${BUILD:-$top/build/release}
-demo=$top/build/demo
+demo=${MS_DEMO_DIR:-$top/build/demo-$port}
 run=${MS_DEMO_RUN:-/tmp/migsearch-demo-$port}
+
+# Whether something listens on 127.0.0.1:$port.
+port_busy() {
+    ss -Htln "sport = :$port" 2>/dev/null | grep -q . ||
+        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"
+}
+
+busy_port() {
+    echo "demo: port $port is in use by another program (ss -tlnp 'sport = :$port' shows it);" >&2
+    echo "demo: choose another one, e.g. PORT=$((port + 1)) make demo. Nothing was changed." >&2
+    exit 1
+}
 
 stop() {
     if [ -f "$run/nginx.pid" ]; then
@@ -38,6 +54,13 @@ stop() {
 
 start() {
     stop
+    case "$port" in
+    '' | *[!0-9]*) echo "demo: PORT must be a number, not '$port'" >&2; exit 2 ;;
+    esac
+    # Checked before the config and the index are written.
+    if port_busy; then busy_port; fi
+    # From here on a failure stops what was started.
+    trap 'stop' EXIT
     mkdir -p "$demo" "$run"
     chmod 700 "$run"
     cat >"$demo/migsearch.yaml" <<CONF
@@ -70,7 +93,12 @@ CONF
     # limits stay as the example sets them.
     MS_RENDER_LIMITS=example "$top/config/render-nginx.sh" "$run" "$port" "$run/migsearch.sock" on \
         "$top/tests/data/archive" anonymous
-    nginx -p "$run/" -c "$run/nginx.conf" -e "$run/error.log"
+    if ! nginx -p "$run/" -c "$run/nginx.conf" -e "$run/error.log"; then
+        # Taken between the check and now.
+        grep -q "Address already in use" "$run/error.log" 2>/dev/null && busy_port
+        echo "demo: nginx did not start; see $run/error.log" >&2
+        exit 1
+    fi
     i=0
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do
         i=$((i + 1))
@@ -80,6 +108,7 @@ CONF
         fi
         sleep 0.1
     done
+    trap - EXIT
     cat <<MSG
 
 migsearch demo is running (logs in $run). Open the search page in a browser:

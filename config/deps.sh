@@ -53,6 +53,7 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 echo "deps: installing$missing"
+echo "deps: with apt-get; the first time this takes a few minutes"
 export DEBIAN_FRONTEND=noninteractive
 # Installing nginx must not start the system's nginx on port 80: we run our own.
 policy=/usr/sbin/policy-rc.d
@@ -60,7 +61,8 @@ made_policy=
 if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
 fi
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing
+echo "deps: done"
 [ -n "$made_policy" ] && rm -f "$policy"
 exit 0

@@ -20,6 +20,13 @@
 #include "ms_error.h"
 #include "ms_log.h"
 
+/* The file both programs read without --config: the installed one, under
+ * the sysconfdir the build was configured for (packaging/install.cmake),
+ * /etc/migsearch/migsearch.yaml for a package. */
+#ifndef MS_CONFIG_DEFAULT_PATH
+#define MS_CONFIG_DEFAULT_PATH "/etc/migsearch/migsearch.yaml"
+#endif
+
 typedef struct ms_config {
     char *source; /* the path the config was loaded from; "" for defaults */
 

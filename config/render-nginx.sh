@@ -80,6 +80,7 @@ cp "$nginx_etc/fastcgi_params" "$nginx_etc/mime.types" "$prefix/"
 sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
     -e "s#listen 127.0.0.1:8080;#listen 127.0.0.1:$port;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
+    -e "s#access_log /var/log/nginx/migsearch.access.log migsearch;#access_log $prefix/access.log migsearch;#" \
     -e "s#root /srv/migsearch/www;#root $www;#" \
     -e "s#alias /srv/migsearch/www/;#alias $www/;#" \
     -e "$identity_sed" -e "$drop_auth_set" -e "$keep_sed" -e "$limits_sed" \
@@ -90,6 +91,7 @@ check() {
 check "unix:$socket;" socket
 check "127.0.0.1:$port;" listen
 check "alias $archive;" alias
+check "access_log $prefix/access.log migsearch;" "access log"
 check "root $www;" "search page root"
 check "alias $www/;" "search page alias"
 check "limit_req zone=migsearch_rate" "limit_req"

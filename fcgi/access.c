@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: MIT
  *
  * One line per request (CONVENTIONS.md, "Logging"): id, method, path,
- * status, milliseconds, the hits of a search and, when log.queries allows
- * it and the route's row says its query may be logged, the query string.
- * Everything from the client is escaped so that it cannot forge or split
- * log lines.
+ * the user nginx authenticated ("-" for anonymous), status, milliseconds, the hits of a
+ * search and, when log.queries allows it and the route's row says its query may be
+ * logged, the query string. Everything from the client is escaped so that it cannot forge
+ * or split log lines.
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +62,7 @@ ms_access_log(const ms_request_t *req, int status, double ms, const ms_worker_t 
 {
     char id_buf[LOG_FIELD_SIZE], method_buf[64], path_buf[LOG_FIELD_SIZE];
     char q_buf[LOG_FIELD_SIZE], escaped[LOG_FIELD_SIZE], hits_buf[32];
+    char user_buf[LOG_FIELD_SIZE];
 
     hits_buf[0] = '\0';
     if (w->hits >= 0)
@@ -70,11 +71,14 @@ ms_access_log(const ms_request_t *req, int status, double ms, const ms_worker_t 
     if (log_query)
         snprintf(q_buf, sizeof(q_buf), " query=\"%s\"",
                  log_escape(escaped, sizeof(escaped), req->query, true));
-    ms_log(MS_LOG_INFO, "request id=%s method=%s path=%s status=%d ms=%.2f%s%s",
+    ms_log(MS_LOG_INFO, "request id=%s method=%s path=%s user=%s status=%d ms=%.2f%s%s",
            log_escape(id_buf, sizeof(id_buf), req->request_id, false),
            log_escape(method_buf, sizeof(method_buf), req->method, false),
-           log_escape(path_buf, sizeof(path_buf), req->path, false), status, ms, hits_buf,
-           q_buf);
+           log_escape(path_buf, sizeof(path_buf), req->path, false),
+           log_escape(user_buf, sizeof(user_buf),
+                      req->remote_user && *req->remote_user ? req->remote_user : NULL,
+                      false),
+           status, ms, hits_buf, q_buf);
     if (w->detail[0] != '\0')
         ms_log(status >= 500 && status != 503 ? MS_LOG_ERR : MS_LOG_WARN,
                "request failed id=%s status=%d detail=\"%s\"", id_buf, status,

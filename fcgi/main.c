@@ -38,15 +38,17 @@
 #include "ms_response.h"
 #include "ms_server.h"
 
-#define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
+#define DEFAULT_CONFIG MS_CONFIG_DEFAULT_PATH
 
 static const char usage_text[] =
     "usage: migsearch-fcgi [--config PATH] [--check-config] [--socket PATH] [--help]\n"
+    "       migsearch-fcgi --version\n"
     "\n"
     "  --config PATH   configuration file (default " DEFAULT_CONFIG ")\n"
     "  --check-config  load and validate the configuration, then exit\n"
     "  --socket PATH   listen on this unix socket instead of server.socket\n"
     "  --help          show this help\n"
+    "  --version       show the version\n"
     "\n"
     "A listening socket on file descriptor 0 (as spawn-fcgi passes it) is served\n"
     "instead of server.socket and --socket, and left to its owner at exit.\n";
@@ -69,6 +71,9 @@ parse_args(struct options *opts, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("migsearch-fcgi %s\n", MS_VERSION);
             return 0;
         } else if (strcmp(argv[i], "--check-config") == 0) {
             opts->check_only = true;

@@ -32,7 +32,8 @@ enum ms_run_outcome {
     MS_RUN_ADDED,
     MS_RUN_UPDATED,
     MS_RUN_DELETED,
-    MS_RUN_FAILED
+    MS_RUN_FAILED,
+    MS_RUN_KEPT /* failed, but its last good version stays (writer.c) */
 };
 
 /* An id, its claimant this run and its owner in the index. */
@@ -57,7 +58,7 @@ typedef struct ms_run_file {
     ms_run_id_list_t owned;   /* ids whose document in the index it gave */
     ms_run_id_list_t claimed; /* ids it gives this run */
     enum ms_run_outcome outcome;
-    char *reason; /* why it failed */
+    char *reason; /* why it failed, or was kept */
     bool dirty;   /* 'owned' changed: its entry must be rewritten */
     /* Parallel rebuilds, in the parent: the shard that indexed the file,
      * and whether it claims an id a file of another shard claims. */

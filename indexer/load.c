@@ -28,6 +28,7 @@ struct loading {
     size_t n_partners;
     char conflict_id[MS_SCHEMA_ID_MAX + 1];
     char reason[512]; /* set when the file itself is at fault */
+    size_t n_put;     /* documents of the file put so far */
     bool fatal;       /* the index failed: stop the run */
 };
 
@@ -120,6 +121,7 @@ put_document(struct loading *load, size_t id, const ms_archive_doc_t *doc)
     }
     run->report->docs_written++;
     run->pending++;
+    load->n_put++;
     /* The id moves to this file. Its old owner can only be a file not yet
      * read this run (an unchanged or already read file claims its ids, and
      * a second claim is a conflict, not a move). */
@@ -200,11 +202,18 @@ fail_partners(ms_run_ctx_t *run, const struct loading *load)
 /* The file loaded could not be read (the archive's 'err', for the file
  * at 'full'), or is at fault itself (load->reason). Whatever was put
  * before the failure goes again (the archive contract: nothing of a
- * failed file is indexed). */
+ * failed file is indexed). A file indexed before whose new version is
+ * refused for its content ('status' MS_ARCHIVE_INVALID: a typo in a
+ * recommendation set, its front matter, a sidecar or a _defaults.yaml)
+ * keeps its last good version instead, so that a typo does not take a
+ * meeting off the portal. */
 static int
-fail_unreadable(ms_run_ctx_t *run, const struct loading *load,
+fail_unreadable(ms_run_ctx_t *run, const struct loading *load, ms_archive_status_t status,
                 const ms_archive_error_t *err, const char *full)
 {
+    const ms_run_file_t *file = &run->files[load->file];
+    bool keep = status == MS_ARCHIVE_INVALID && file->has_entry && file->owned.n > 0 &&
+                load->n_put == 0;
     char text[sizeof(err->file) + sizeof(err->text) + 32];
     char reason[sizeof(err->file) + sizeof(err->text) + 64];
 
@@ -218,6 +227,8 @@ fail_unreadable(ms_run_ctx_t *run, const struct loading *load,
                  err->text);
     else
         snprintf(reason, sizeof(reason), "%s", err->text);
+    if (keep)
+        return ms_run__keep_file(run, load->file, reason, text);
     return ms_run__fail_file(run, load->file, reason, text, true);
 }
 
@@ -276,7 +287,7 @@ ms_run__load_file(ms_run_ctx_t *run, size_t f)
     else if (load.n_partners > 0)
         rc = fail_partners(run, &load);
     else if (status != MS_ARCHIVE_OK)
-        rc = fail_unreadable(run, &load, &err, full);
+        rc = fail_unreadable(run, &load, status, &err, full);
     else
         rc = keep_loaded(run, f);
     if (rc == MS_EXIT_OK)

@@ -6,7 +6,7 @@
  * The command line, the summary and --json. The work itself is in run.c:
  * an update skips unchanged files, reads new and changed ones and deletes
  * what is gone; --rebuild builds a new generation beside the live index
- * and switches to it atomically. `status` is status.c.
+ * and switches to it atomically. `status` is status.c, `check` check.c.
  *
  * The exit codes are part of the interface (cron jobs and the integration
  * tests rely on them) and are listed in usage() and docs/staff.md. They
@@ -24,12 +24,13 @@
 
 #include <jansson.h>
 
+#include "check.h"
 #include "ms_config.h"
 #include "ms_log.h"
 #include "run.h"
 #include "status.h"
 
-#define DEFAULT_CONFIG "/etc/migsearch/migsearch.yaml"
+#define DEFAULT_CONFIG MS_CONFIG_DEFAULT_PATH
 
 static void
 usage(FILE *out)
@@ -39,6 +40,7 @@ usage(FILE *out)
         "Usage: migsearch-index [OPTION]... [update]\n"
         "       migsearch-index [OPTION]... --rebuild\n"
         "       migsearch-index [OPTION]... status [--json]\n"
+        "       migsearch-index [OPTION]... check [PATH]...\n"
         "Keep the search index in step with the archive folder.\n"
         "\n"
         "  update           (the default) index new and changed files, delete the\n"
@@ -48,6 +50,9 @@ usage(FILE *out)
         "                   one until then\n"
         "  status           documents by type, language and status, the last run and\n"
         "                   the files that failed in it\n"
+        "  check [PATH]...  read the archive's files (or the files and folders\n"
+        "                   named) as an update would and print every error of\n"
+        "                   every file as file:line:column; changes nothing\n"
         "\n"
         "  --config PATH    read the configuration from PATH\n"
         "                   (default " DEFAULT_CONFIG ")\n"
@@ -59,6 +64,7 @@ usage(FILE *out)
         "  --json           print a machine-readable report on standard output\n"
         "                   instead of the summary (docs/staff.md)\n"
         "  --help           show this help and exit\n"
+        "  --version        show the version and exit\n"
         "\n"
         "Exit status:\n"
         "  0  every file was indexed\n"
@@ -66,7 +72,9 @@ usage(FILE *out)
         "  2  usage or configuration error (including a missing archive folder)\n"
         "  3  the run completed, but some files failed (see the summary)\n"
         "  4  another migsearch-index is already running on the index; nothing\n"
-        "     was changed\n");
+        "     was changed\n"
+        "`check` exits 0 when it found no error, 3 when it found some, 2 when a\n"
+        "PATH does not exist.\n");
 }
 
 static int
@@ -130,7 +138,9 @@ show_status(const char *index_path, bool as_json)
 
 /* The command line. */
 struct command_line {
-    const char *config_path, *command;       /* command: "update" or "status" */
+    const char *config_path, *command; /* command: "update", "status", "check" */
+    const char *const *paths;          /* check's PATHs */
+    size_t n_paths;
     const char *archive, *index_path;        /* NULL: from the configuration */
     int check_only, quiet, as_json, rebuild; /* set by getopt_long() */
 };
@@ -151,6 +161,7 @@ parse_command_line(struct command_line *out, int argc, char **argv)
         {"quiet", no_argument, &out->quiet, 1},
         {"json", no_argument, &out->as_json, 1},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char **value_of[128] = {
@@ -164,6 +175,9 @@ parse_command_line(struct command_line *out, int argc, char **argv)
         } else if (opt == 'h') {
             usage(stdout);
             return MS_EXIT_OK;
+        } else if (opt == 'V') {
+            printf("migsearch-index %s\n", MS_VERSION);
+            return MS_EXIT_OK;
         } else if (opt != 0) {
             fprintf(stderr, "Try 'migsearch-index --help' for more information.\n");
             return MS_EXIT_USAGE;
@@ -171,9 +185,15 @@ parse_command_line(struct command_line *out, int argc, char **argv)
     }
     if (optind < argc)
         out->command = argv[optind++];
+    if (strcmp(out->command, "check") == 0) {
+        out->paths = (const char *const *)argv + optind;
+        out->n_paths = (size_t)(argc - optind);
+        optind = argc;
+    }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    if (strcmp(out->command, "update") != 0 && strcmp(out->command, "status") != 0)
+    if (strcmp(out->command, "update") != 0 && strcmp(out->command, "status") != 0 &&
+        strcmp(out->command, "check") != 0)
         return usage_error("unknown command '%s'", out->command);
     if (out->rebuild && strcmp(out->command, "update") != 0)
         return usage_error("--rebuild does not go with '%s'", out->command);
@@ -251,6 +271,16 @@ run(const struct command_line *cli, const ms_config_t *cfg)
     return rc;
 }
 
+/* `check`: what an update would say of the files, changing nothing. */
+static int
+check(const struct command_line *cli, const ms_config_t *cfg)
+{
+    ms_run_options_t opts;
+
+    run_options(&opts, cli, cfg);
+    return ms_check(opts.archive, &opts.archive_options, cli->paths, cli->n_paths);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,6 +305,8 @@ main(int argc, char **argv)
         if (strcmp(cli.command, "status") == 0)
             rc = show_status(cli.index_path ? cli.index_path : cfg->index.path,
                              cli.as_json);
+        else if (strcmp(cli.command, "check") == 0)
+            rc = check(&cli, cfg);
         else
             rc = run(&cli, cfg);
     }

@@ -37,19 +37,33 @@ ms_run_report_add_failure(ms_run_report_t *r, const char *path, const char *reas
     return 0;
 }
 
+/* Append a copy of 'text' to the list *items of *n. 0, or -1 on OOM. */
+static int
+add_string(char ***items, size_t *n, size_t *capacity, const char *text)
+{
+    char **grown = ms_util_grow(*items, capacity, *n, sizeof(*grown));
+
+    if (!grown)
+        return -1;
+    *items = grown;
+    if ((grown[*n] = strdup(text)) == NULL)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 int
 ms_run_report_add_warning(ms_run_report_t *r, const char *warning)
 {
-    char **warnings = ms_util_grow(r->warnings, &r->warnings_capacity, r->n_warnings,
-                                   sizeof(*warnings));
+    return add_string(&r->warnings, &r->n_warnings, &r->warnings_capacity, warning);
+}
 
-    if (!warnings)
+int
+ms_run_report_add_kept(ms_run_report_t *r, const char *path, const char *reason)
+{
+    if (add_string(&r->kept_files, &r->n_kept_files, &r->kept_files_capacity, path) != 0)
         return -1;
-    r->warnings = warnings;
-    if ((warnings[r->n_warnings] = strdup(warning)) == NULL)
-        return -1;
-    r->n_warnings++;
-    return 0;
+    return ms_run_report_add_failure(r, path, reason);
 }
 
 /* 'text' as a JSON string, repaired to UTF-8; NULL on OOM. */
@@ -84,6 +98,13 @@ static json_t *
 warning_json(const ms_run_report_t *r, size_t i)
 {
     return json_text(r->warnings[i]);
+}
+
+/* Kept file 'i' of 'r' as a JSON string; NULL on OOM. */
+static json_t *
+kept_json(const ms_run_report_t *r, size_t i)
+{
+    return json_text(r->kept_files[i]);
 }
 
 /* The first 'max' (0: all) of the 'n' items of 'r' that 'item' makes, as
@@ -124,16 +145,17 @@ ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
     format_time(started, sizeof(started), &r->started);
     format_time(finished, sizeof(finished), &r->finished);
     root = json_pack(
-        "{s:s, s:i, s:s, s:s, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+        "{s:s, s:i, s:s, s:s, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I},"
         " s:{s:I, s:I, s:I}, s:f, s:f, s:I}",
         "mode", r->mode, "exit", exit_code, "started", started, "finished", finished,
         "elapsed", r->elapsed, "files", "total", (json_int_t)r->files, "added",
         (json_int_t)r->added, "updated", (json_int_t)r->updated, "deleted",
         (json_int_t)r->deleted, "unchanged", (json_int_t)r->unchanged, "failed",
-        (json_int_t)r->failed, "documents", "written", (json_int_t)r->docs_written,
-        "deleted", (json_int_t)r->docs_deleted, "total", (json_int_t)r->doc_count,
-        "documents_per_second", (double)r->docs_written / elapsed, "mb_per_second",
-        mb / elapsed, "bytes_read", (json_int_t)r->bytes_read);
+        (json_int_t)r->failed, "kept", (json_int_t)r->kept, "documents", "written",
+        (json_int_t)r->docs_written, "deleted", (json_int_t)r->docs_deleted, "total",
+        (json_int_t)r->doc_count, "documents_per_second",
+        (double)r->docs_written / elapsed, "mb_per_second", mb / elapsed, "bytes_read",
+        (json_int_t)r->bytes_read);
     if (!root)
         return NULL;
     /* json_object_set_new() takes the list, also when it fails (a NULL
@@ -142,6 +164,9 @@ ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
     bad = json_object_set_new(root, "failures", list) != 0;
     list = bad ? NULL : array_json(r, r->n_warnings, max_failures, warning_json);
     bad = bad || json_object_set_new(root, "warnings", list) != 0;
+    /* All kept files, whatever 'max_failures': /health names them. */
+    list = bad ? NULL : array_json(r, r->n_kept_files, 0, kept_json);
+    bad = bad || json_object_set_new(root, "kept", list) != 0;
     if (bad) {
         json_decref(root);
         root = NULL;
@@ -161,7 +186,10 @@ ms_run_report_clear(ms_run_report_t *r)
     }
     while (r->n_warnings > 0)
         free(r->warnings[--r->n_warnings]);
+    while (r->n_kept_files > 0)
+        free(r->kept_files[--r->n_kept_files]);
     free(r->failures);
     free(r->warnings);
+    free(r->kept_files);
     memset(r, 0, sizeof(*r));
 }

@@ -38,8 +38,9 @@ typedef struct ms_run_report {
     double elapsed;                    /* seconds */
     /* Files: each listed file is one of added (new), updated (changed),
      * unchanged (skipped without reading) or failed; deleted files were in
-     * the index but are gone from the folder. */
-    unsigned long files, added, updated, unchanged, deleted, failed;
+     * the index but are gone from the folder. A kept file is a failed one
+     * whose last good version stays in the index; it counts as failed too. */
+    unsigned long files, added, updated, unchanged, deleted, failed, kept;
     /* Documents written and removed, and in the index at the end. */
     unsigned long docs_written, docs_deleted, doc_count;
     unsigned long long bytes_read; /* of the files read */
@@ -47,6 +48,8 @@ typedef struct ms_run_report {
     size_t n_failures, failures_capacity;
     char **warnings; /* problems that cost part of a file */
     size_t n_warnings, warnings_capacity;
+    char **kept_files; /* the kept files, also listed in failures */
+    size_t n_kept_files, kept_files_capacity;
 } ms_run_report_t;
 
 /* The report as the JSON object of --json and of the last_run metadata
@@ -64,5 +67,9 @@ void ms_run_report_clear(ms_run_report_t *report);
 int ms_run_report_add_failure(ms_run_report_t *report, const char *file,
                               const char *reason);
 int ms_run_report_add_warning(ms_run_report_t *report, const char *warning);
+
+/* Append a failure of a file whose last good version stays in the index:
+ * to the failures, and to the kept files. 0, or -1 on OOM. */
+int ms_run_report_add_kept(ms_run_report_t *report, const char *file, const char *reason);
 
 #endif /* MS_REPORT_H */

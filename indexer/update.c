@@ -355,10 +355,9 @@ ms_run__tally(ms_run_ctx_t *run)
     ms_run_report_t *r = run->report;
     /* The count of each outcome; an unchanged file counts if listed. */
     unsigned long *count_of[] = {
-        [MS_RUN_ADDED] = &r->added,
-        [MS_RUN_UPDATED] = &r->updated,
-        [MS_RUN_DELETED] = &r->deleted,
-        [MS_RUN_FAILED] = &r->failed,
+        [MS_RUN_ADDED] = &r->added,     [MS_RUN_UPDATED] = &r->updated,
+        [MS_RUN_DELETED] = &r->deleted, [MS_RUN_FAILED] = &r->failed,
+        [MS_RUN_KEPT] = &r->kept,
     };
 
     for (size_t f = 0; f < run->n_files; f++) {
@@ -371,6 +370,11 @@ ms_run__tally(ms_run_ctx_t *run)
             ms_run_report_add_failure(r, file->path,
                                       file->reason ? file->reason : "failed"))
             return -1;
+        if (file->outcome == MS_RUN_KEPT) {
+            r->failed++; /* a kept file failed too; the exit status says so */
+            if (ms_run_report_add_kept(r, file->path, file->reason))
+                return -1;
+        }
     }
     return 0;
 }

@@ -9,6 +9,8 @@
  * entries agree, and a rerun finds the rest changed and completes it.
  * The documents themselves are put by load.c, as a file is read.
  */
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +146,7 @@ ms_run__fail_file(ms_run_ctx_t *run, size_t f, const char *reason, const char *l
     if (file->outcome == MS_RUN_FAILED)
         return MS_EXIT_OK;
     file->outcome = MS_RUN_FAILED;
+    free(file->reason); /* a kept file's, when a later file conflicts with it */
     file->reason = strdup(reason);
     if (!file->reason)
         return ms_run__nomem(run);
@@ -152,6 +155,32 @@ ms_run__fail_file(ms_run_ctx_t *run, size_t f, const char *reason, const char *l
     else
         ms_run__log(run, MS_LOG_WARN, "%s/%s: %s (file skipped)", run->opts->archive,
                     file->path, reason);
+    return MS_EXIT_OK;
+}
+
+int
+ms_run__keep_file(ms_run_ctx_t *run, size_t f, const char *reason, const char *log_text)
+{
+    ms_run_file_t *file = &run->files[f];
+    const char *kept = " (the last good version stays in the index until the file is "
+                       "fixed)";
+    size_t size = strlen(reason) + strlen(kept) + 1;
+
+    assert(file->has_entry && file->outcome == MS_RUN_NONE);
+    /* Its entry, fingerprint and documents stay as they are: the next run
+     * finds the file changed and reads it again. */
+    for (size_t i = 0; i < file->claimed.n; i++) {
+        if (run->ids[file->claimed.items[i]].claimant == f)
+            run->ids[file->claimed.items[i]].claimant = MS_STRMAP_NONE;
+    }
+    file->claimed.n = 0;
+    ms_run__claim_owned(run, f);
+    file->outcome = MS_RUN_KEPT;
+    if (!(file->reason = malloc(size)))
+        return ms_run__nomem(run);
+    snprintf(file->reason, size, "%s%s", reason, kept);
+    ms_run__log(run, MS_LOG_WARN, "%s (its last good version stays in the index)",
+                log_text);
     return MS_EXIT_OK;
 }
 

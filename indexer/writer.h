@@ -46,6 +46,15 @@ int ms_run__write_entry(ms_run_ctx_t *run, size_t f, bool keep);
 int ms_run__fail_file(ms_run_ctx_t *run, size_t f, const char *reason,
                       const char *log_text, bool release);
 
+/* File 'f', indexed by an earlier run and refused now for its content
+ * (a recommendation set, front matter, a sidecar or _defaults.yaml with
+ * an error), keeps its last good version: its documents and its entry
+ * stay as they are, and it claims the ids it owns. Nothing of the new
+ * version may have been written. 'reason' is what the summary shows
+ * (the run adds that the old version stays); 'log_text' the log line. */
+int ms_run__keep_file(ms_run_ctx_t *run, size_t f, const char *reason,
+                      const char *log_text);
+
 /* Give the index the settings that are not per document: the spelling
  * dictionary, and the synonyms (a bad synonyms file is logged and the
  * index keeps the synonyms it has). */

@@ -42,7 +42,19 @@ for label in unit integration browser; do
 done
 sed -n '/tests passed/,$p' "$log"
 if [ $rc -ne 0 ]; then
-    echo "---- failing output (full log: $log)"
-    grep -E "^[0-9]+: .*(FAIL|ERROR|ERR |Assertion|Crash|Sanitizer|runtime error|Timeout|SUMMARY)" "$log" | head -200
+    # Each failed test program (ctest's list "  45 - test_keep (Failed)"),
+    # with the lines of its own output that say what failed: an assertion
+    # and the message under it, a sanitizer's report, a FAIL line, a
+    # timeout. Summary lines of what passed ("Failing: 0") are not quoted.
+    echo "---- failing tests (full log: $log)"
+    sed -n '/The following tests FAILED:/,$p' "$log" |
+        sed -n 's/^[[:space:]]*\([0-9][0-9]*\) - \(.*\)$/\1 \2/p' |
+        while read -r n what; do
+            echo "== $what"
+            grep -E "^$n: " "$log" | sed "s/^$n: //" |
+                grep -v -E "Synthesis: .*Failing: 0 \| Crashing: 0|^(Test command|Working Directory|Test timeout computed|Environment variables)" |
+                grep -E -A3 "FAIL|Assertion|Sanitizer|runtime error|Timeout|ERROR|not ok|SIGSEGV|SIGABRT|Aborted|Crash" |
+                grep -v -E "^\[----\] *$|^--$" | head -40
+        done
 fi
 exit $rc

@@ -5,24 +5,25 @@
  */
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_last_run.h"
 
-/* "finished" of the indexer's last_run report, or JSON null when there is
- * none or it cannot be read: /health must not fail over a report. */
+/* "finished" of the report, or JSON null. */
 static json_t *
-last_commit(ms_worker_t *w)
+last_commit(const json_t *report)
 {
-    char *text = NULL;
-    json_t *report, *value;
+    json_t *value = json_object_get(report, "finished");
 
-    if (ms_index_metadata_get(&text, w->idx, "last_run") != MS_INDEX_OK)
-        return json_null();
-    report = json_loads(text, 0, NULL);
-    ms_index_string_free(text);
-    value = json_object_get(report, "finished");
-    value =
-        json_is_string(value) ? ms_json_string(json_string_value(value)) : json_null();
-    json_decref(report);
-    return value;
+    return json_is_string(value) ? ms_json_string(json_string_value(value)) : json_null();
+}
+
+/* How many files the last run kept at their last good version because the
+ * new one has an error (docs/staff.md). A count, not the names: /health
+ * answers every viewer, and a file's name may tell of a restricted
+ * meeting; `migsearch-index status` names them. */
+static json_int_t
+kept_files(const json_t *report)
+{
+    return (json_int_t)json_array_size(json_object_get(report, "kept"));
 }
 
 int
@@ -39,11 +40,13 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
          * commit that changed only them, is not the viewer's to learn. */
         status = ms_index_info_visible(&info, w->idx, ctx->viewer);
         if (status == MS_INDEX_OK) {
-            out->json =
-                json_pack("{s:s,s:I,s:I,s:o?,s:s,s:i}", "status", "ok", "documents",
-                          (json_int_t)info.doc_count, "revision",
-                          (json_int_t)info.revision, "last_commit", last_commit(w),
-                          "version", MS_VERSION, "api", MS_API_VERSION);
+            json_t *report = ms_last_run_get(w);
+            out->json = json_pack("{s:s,s:I,s:I,s:o?,s:I,s:s,s:i}", "status", "ok",
+                                  "documents", (json_int_t)info.doc_count, "revision",
+                                  (json_int_t)info.revision, "last_commit",
+                                  last_commit(report), "kept_files", kept_files(report),
+                                  "version", MS_VERSION, "api", MS_API_VERSION);
+            json_decref(report);
             return out->json != NULL ? 200 : 500;
         }
     }

@@ -7,7 +7,10 @@
  * over, each under its own label, so a new route is counted and shown
  * without a line here.
  */
+#include <stdlib.h>
+
 #include "ms_endpoints.h"
+#include "ms_last_run.h"
 #include "ms_metrics.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -18,12 +21,23 @@ ms_endpoint_metrics(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     const char *labels[MS_METRICS_MAX_ENDPOINTS];
     size_t n = 0;
 
-    (void)w;
     for (; n < ctx->n_routes && n < MS_METRICS_MAX_ENDPOINTS; n++)
         labels[n] = ctx->routes[n].label;
     out->text = ms_metrics_render(&out->text_length, labels, n);
     if (out->text == NULL)
         return ms_response_internal(&out->json);
+    /* The indexer's last run, when the index can be read. */
+    if (ms_worker_index(w) == MS_INDEX_OK) {
+        ms_buf_t b = MS_BUF_INIT;
+        json_t *report = ms_last_run_get(w);
+        ms_buf_append(&b, out->text, out->text_length);
+        ms_last_run_metrics(&b, report);
+        json_decref(report);
+        free(out->text);
+        out->text = ms_buf_take(&b, &out->text_length);
+        if (out->text == NULL)
+            return ms_response_internal(&out->json);
+    }
     out->content_type = CONTENT_TYPE;
     return 200;
 }

@@ -13,12 +13,34 @@
 #include "archive-io.h"
 #include "archive-yaml.h"
 
+/* The 1-based column (in characters) of the first tab in the indentation
+ * of line 'index' (0-based) of 'text', or of the tab at 'column', or 0.
+ * libyaml's "found character that cannot start any token" does not say
+ * that the character is a tab, the one mistake staff make most. */
+static unsigned
+tab_on_line(const char *text, size_t len, unsigned index, unsigned column)
+{
+    size_t i = 0;
+    unsigned c = 1;
+    bool indent = true;
+
+    for (unsigned l = 0; l < index && i < len; i++)
+        l += text[i] == '\n';
+    for (; i < len && text[i] != '\n'; i++) {
+        if (text[i] == '\t' && (indent || c == column))
+            return c;
+        indent = indent && (text[i] == ' ' || text[i] == '\t' || text[i] == '-');
+        c += ((unsigned char)text[i] & 0xC0) != 0x80;
+    }
+    return 0;
+}
+
 /* Report a libyaml parse failure at its own position in the file. */
 static void
 syntax_error(ms_archive_error_t *err, const yaml_parser_t *parser, const char *text,
              size_t len, unsigned first_line)
 {
-    unsigned line, column;
+    unsigned line, column, tab;
 
     if (parser->error == YAML_READER_ERROR) {
         /* The reader reports a byte offset, not a mark. */
@@ -30,7 +52,12 @@ syntax_error(ms_archive_error_t *err, const yaml_parser_t *parser, const char *t
         line = first_line + (unsigned)parser->problem_mark.line;
         column = (unsigned)parser->problem_mark.column + 1;
     }
-    if (parser->context)
+    tab = line >= first_line ? tab_on_line(text, len, line - first_line, column) : 0;
+    if (tab)
+        ms_file_error_set(err, NULL, line, tab,
+                          "invalid YAML: a tab character; YAML indents with spaces only, "
+                          "replace the tab with spaces");
+    else if (parser->context)
         ms_file_error_set(err, NULL, line, column, "invalid YAML: %s %s started at %u:%u",
                           parser->problem ? parser->problem : "syntax error",
                           parser->context,

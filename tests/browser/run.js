@@ -59,7 +59,8 @@ function main() {
         const npm = spawnSync('npm', ['ci', '--prefix', HERE, '--no-audit', '--no-fund'],
                               { stdio: 'inherit' });
         if (npm.status !== 0 || !installed()) {
-            console.error('browser: npm ci failed');
+            console.error('browser: npm ci failed (behind a proxy that intercepts HTTPS, ' +
+                          'trust its certificate: README.md, "make test downloads")');
             return 1;
         }
     }
