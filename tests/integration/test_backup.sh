@@ -38,7 +38,7 @@ tar -xzf "$tmp/backup.tar.gz" -C "$tmp/check"
 [ -L "$tmp/check/index" ] || fail "the backup has no link"
 gen=$(readlink "$tmp/check/index")
 [ "$gen" = index.gen-2 ] || fail "the backup holds $gen, not the rebuilt generation"
-xapian-check "$tmp/check/$gen" >/dev/null || fail "xapian-check on the backup"
+xapian-check "$tmp/check/$gen/XAPIANDB" >/dev/null || fail "xapian-check on the backup"
 
 # A second indexer while the backup holds the lock exits 4.
 flock "$tmp/index.lock" sh -c "'$build/indexer/migsearch-index' --config '$tmp/config.yaml' --quiet; echo \$? >'$tmp/rc'"
@@ -64,7 +64,7 @@ sleep 0.5
 wait "$holder"
 wait "$restore" || fail "restore.sh"
 [ "$(docs)" = "$before" ] || fail "after the restore: $(docs) documents, want $before"
-xapian-check "$tmp/index" >/dev/null || fail "xapian-check after the restore"
+xapian-check "$tmp/index/XAPIANDB" >/dev/null || fail "xapian-check after the restore"
 [ -z "$(ls -d "$tmp"/index.restore 2>/dev/null)" ] || fail "restore.sh left its folder"
 
 # The next update brings the restored index in step with the archive and

@@ -375,7 +375,10 @@ blank(ms_http_t *res, char *from, size_t n)
  *                         entry); with entries it is the first entry's
  *                         "added", an identity compared like the rest;
  *   migsearch_request_duration_seconds _bucket and _sum (/metrics): a
- *                         histogram of times (its _count is compared).
+ *                         histogram of times (its _count is compared);
+ *   migsearch_indexer_last_run_finished_seconds and _duration_seconds
+ *                         (/metrics): when the last indexer run finished
+ *                         and how long it took, like last_commit.
  * A count, an id or an order is never blanked: if one differs, that is
  * what the test is for. */
 static void
@@ -395,7 +398,9 @@ normalise(ms_http_t *res, const char *target)
         blank(res, at, strcspn(at, "\n"));
     for (at = body; strcmp(target, "/metrics") == 0 && at && *at;) {
         if (strncmp(at, "migsearch_request_duration_seconds_bucket", 41) == 0 ||
-            strncmp(at, "migsearch_request_duration_seconds_sum", 38) == 0)
+            strncmp(at, "migsearch_request_duration_seconds_sum", 38) == 0 ||
+            strncmp(at, "migsearch_indexer_last_run_finished_seconds ", 44) == 0 ||
+            strncmp(at, "migsearch_indexer_last_run_duration_seconds ", 44) == 0)
             blank(res, at, strcspn(at, "\n"));
         at = strchr(at, '\n');
         at = at ? at + 1 : NULL;
