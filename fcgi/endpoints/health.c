@@ -5,6 +5,7 @@
  */
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_metrics.h"
 
 /* "finished" of the indexer's last_run report, or JSON null when there is
  * none or it cannot be read: /health must not fail over a report. */
@@ -39,10 +40,12 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         status = ms_index_info(&info, w->idx);
         if (status == MS_INDEX_OK) {
             out->json =
-                json_pack("{s:s,s:I,s:I,s:o?,s:s,s:i}", "status", "ok", "documents",
-                          (json_int_t)info.doc_count, "revision",
+                json_pack("{s:s,s:I,s:I,s:o?,s:s,s:i,s:{s:I,s:I}}", "status", "ok",
+                          "documents", (json_int_t)info.doc_count, "revision",
                           (json_int_t)info.revision, "last_commit", last_commit(w),
-                          "version", MS_VERSION, "api", MS_API_VERSION);
+                          "version", MS_VERSION, "api", MS_API_VERSION, "searches",
+                          "running", (json_int_t)ms_metrics_searches_running(),
+                          "cancelled", (json_int_t)ms_metrics_searches_cancelled());
             return out->json != NULL ? 200 : 500;
         }
     }
