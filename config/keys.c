@@ -123,7 +123,7 @@ const ms_config__key_t ms_config__keys[] = {
         MS_LIMIT_TEXT(MS_LIMIT_EXPANSION), 1, 10000,
         "terms one wildcard expands to, the most frequent first"),
     KEY("search.max_expansion_total", MS_CONFIG__UINT, search.max_expansion_total,
-        MS_LIMIT_TEXT(MS_LIMIT_EXPANSION_TOTAL), 1, 100000,
+        MS_LIMIT_TEXT(MS_LIMIT_EXPANSION_TOTAL), 1, 10000,
         "terms all wildcards of one query expand to together; with more wildcards "
         "than that allows at max_expansion each, each expands to an equal share"),
     KEY("search.feedback", MS_CONFIG__BOOL, search.feedback, "true", 0, 0,

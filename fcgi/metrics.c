@@ -95,6 +95,12 @@ ms_metrics_searches_running(void)
     return (unsigned long)atomic_load(&searches_running);
 }
 
+unsigned long
+ms_metrics_searches_cancelled(void)
+{
+    return (unsigned long)atomic_load(&searches_cancelled);
+}
+
 /* The counters of 'endpoint' under 'label'. */
 static void
 render_endpoint(ms_buf_t *b, size_t endpoint, const char *label)
@@ -170,7 +176,8 @@ ms_metrics_render(size_t *length, const char *const *labels, size_t n_labels)
         "# HELP migsearch_index_reopens_total Times a worker moved to a newer "
         "revision.\n# TYPE migsearch_index_reopens_total counter\n"
         "migsearch_index_reopens_total %llu\n"
-        "# HELP migsearch_searches_running Searches running now.\n"
+        "# HELP migsearch_searches_running Searches, suggestions and similar-document "
+        "lookups running now.\n"
         "# TYPE migsearch_searches_running gauge\nmigsearch_searches_running %llu\n"
         "# HELP migsearch_searches_cancelled_total Searches stopped because their "
         "client had gone.\n# TYPE migsearch_searches_cancelled_total counter\n"

@@ -30,14 +30,16 @@ void ms_metrics_record(size_t endpoint, int status, double seconds);
 void ms_metrics_index_seen(unsigned long revision, unsigned long documents,
                            bool reopened);
 
-/* A search begins or ends (ms_query_run): the gauge
+/* A search, a suggestion or a similar-documents lookup begins or ends
+ * (ms_query_run, the /suggest and /similar endpoints): the gauge
  * migsearch_searches_running; 'cancelled' counts one the client left
  * before its answer (migsearch_searches_cancelled_total). */
 void ms_metrics_search_begin(void);
 void ms_metrics_search_end(bool cancelled);
 
-/* Searches running now, for /health. */
+/* Searches running now, and cancelled since the start, for /health. */
 unsigned long ms_metrics_searches_running(void);
+unsigned long ms_metrics_searches_cancelled(void);
 
 /* Everything recorded so far, in Prometheus text exposition format 0.0.4:
  * endpoints 0 to n_labels - 1 under labels[i] (at most

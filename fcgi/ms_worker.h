@@ -11,6 +11,7 @@
 #ifndef MS_WORKER_H
 #define MS_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -80,5 +81,14 @@ int ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w,
 
 /* Fill *out with the 404 "no such document" error and return its status. */
 int ms_worker_not_found(json_t **out);
+
+/* Whether the client of the request on the connection *payload (an int,
+ * the fd; -1: none) has gone: the 'cancelled' callback of ms_search_t and
+ * ms_work_t. */
+bool ms_worker_client_gone(void *payload);
+
+/* The bounds of the request 'w' serves, for index calls other than a
+ * search: search.time_budget_ms, and stopped when its client has gone. */
+ms_work_t ms_worker_work(ms_worker_t *w);
 
 #endif /* MS_WORKER_H */

@@ -3,9 +3,7 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  */
-#define _GNU_SOURCE /* POLLRDHUP */
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,28 +303,12 @@ ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *view
     search->time_budget_ms = cfg->search.time_budget_ms;
 }
 
-/* Whether the client of the request on the connection *payload (an fd)
- * has gone. nginx closes the FastCGI connection when its client aborts
- * (fastcgi_ignore_client_abort off, its default), so a hang-up of the
- * connection, or a reset, means nobody wants the answer; data waiting to
- * be read does not. One poll() that does not wait: cheap enough to ask
- * between every phase of a search. */
-static bool
-client_gone(void *payload)
-{
-    struct pollfd conn = {.fd = *(const int *)payload, .events = POLLRDHUP};
-
-    if (conn.fd < 0)
-        return false;
-    return poll(&conn, 1, 0) > 0 && (conn.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
-}
-
 int
 ms_query_run(ms_query_t *qp, json_t **err, ms_worker_t *w)
 {
     ms_index_status_t status = ms_worker_index(w);
 
-    qp->search.cancelled = client_gone;
+    qp->search.cancelled = ms_worker_client_gone;
     qp->search.cancel_payload = &w->conn_fd;
     if (status == MS_INDEX_OK) {
         ms_metrics_search_begin();

@@ -8,6 +8,8 @@
  * which the server writes to the log; clients get the fixed messages of
  * the status table below.
  */
+#define _GNU_SOURCE /* POLLRDHUP */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,4 +188,30 @@ ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w, const char
 out:
     free(id);
     return http;
+}
+
+/* nginx closes the FastCGI connection when its client aborts
+ * (fastcgi_ignore_client_abort off, its default), so a hang-up of the
+ * connection, or a reset, means nobody wants the answer; data waiting to
+ * be read does not. One poll() that does not wait: cheap enough to ask
+ * between every phase of a search. */
+bool
+ms_worker_client_gone(void *payload)
+{
+    struct pollfd conn = {.fd = *(const int *)payload, .events = POLLRDHUP};
+
+    if (conn.fd < 0)
+        return false;
+    return poll(&conn, 1, 0) > 0 && (conn.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+ms_work_t
+ms_worker_work(ms_worker_t *w)
+{
+    ms_work_t work = {
+        .time_budget_ms = w->cfg->search.time_budget_ms,
+        .cancelled = ms_worker_client_gone,
+        .cancel_payload = &w->conn_fd,
+    };
+    return work;
 }

@@ -6,6 +6,7 @@
 #include "ms_endpoints.h"
 #include "ms_json.h"
 #include "ms_last_run.h"
+#include "ms_metrics.h"
 
 /* "finished" of the report, or JSON null. */
 static json_t *
@@ -41,11 +42,13 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         status = ms_index_info_visible(&info, w->idx, ctx->viewer);
         if (status == MS_INDEX_OK) {
             json_t *report = ms_last_run_get(w);
-            out->json = json_pack("{s:s,s:I,s:I,s:o?,s:I,s:s,s:i}", "status", "ok",
-                                  "documents", (json_int_t)info.doc_count, "revision",
-                                  (json_int_t)info.revision, "last_commit",
-                                  last_commit(report), "kept_files", kept_files(report),
-                                  "version", MS_VERSION, "api", MS_API_VERSION);
+            out->json = json_pack(
+                "{s:s,s:I,s:I,s:o?,s:I,s:s,s:i,s:{s:I,s:I}}", "status", "ok", "documents",
+                (json_int_t)info.doc_count, "revision", (json_int_t)info.revision,
+                "last_commit", last_commit(report), "kept_files", kept_files(report),
+                "version", MS_VERSION, "api", MS_API_VERSION, "searches", "running",
+                (json_int_t)ms_metrics_searches_running(), "cancelled",
+                (json_int_t)ms_metrics_searches_cancelled());
             json_decref(report);
             return out->json != NULL ? 200 : 500;
         }

@@ -9,6 +9,7 @@
 
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_metrics.h"
 
 /* The number of documents asked for: per_page (NULL: not given) from 1
  * to search.max_per_page, 10 by default. Returns 0 or the status of the
@@ -93,8 +94,13 @@ ms_endpoint_similar(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     status = ms_worker_index(w);
-    if (status == MS_INDEX_OK)
-        status = ms_index_similar(&results, w->idx, id, ctx->viewer, limit);
+    if (status == MS_INDEX_OK) {
+        ms_work_t work = ms_worker_work(w);
+
+        ms_metrics_search_begin();
+        status = ms_index_similar(&results, w->idx, id, ctx->viewer, limit, &work);
+        ms_metrics_search_end(status == MS_INDEX_CANCELLED);
+    }
     if (status == MS_INDEX_NOT_FOUND && w->idx != NULL)
         http = ms_worker_not_found(&out->json);
     else if (status != MS_INDEX_OK)

@@ -12,6 +12,7 @@
 
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_metrics.h"
 
 /* The 200 body: the query and its completions. */
 static json_t *
@@ -61,9 +62,14 @@ ms_endpoint_suggest(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     status = ms_worker_index(w);
-    if (status == MS_INDEX_OK)
+    if (status == MS_INDEX_OK) {
+        ms_work_t work = ms_worker_work(w);
+
+        ms_metrics_search_begin();
         status = ms_index_suggest(&strings, w->idx, q, ctx->viewer,
-                                  w->cfg->search.suggestions);
+                                  w->cfg->search.suggestions, &work);
+        ms_metrics_search_end(status == MS_INDEX_CANCELLED);
+    }
     if (status != MS_INDEX_OK) {
         http = ms_worker_index_error(&out->json, w, status);
         goto out;

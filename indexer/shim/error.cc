@@ -12,6 +12,7 @@
 #include <cstring>
 #include <new>
 
+#include "index-budget.hh"
 #include "index-private.hh"
 #include "ms_utf8.h"
 
@@ -102,6 +103,11 @@ ms_index__map_exception(ms_index_t *idx, char *buf, size_t size) noexcept
                 return map.status;
         }
         return MS_INDEX_XAPIAN;
+    } catch (const ms_index_budget_spent &spent) {
+        ms_index__set_message(buf, size,
+                              spent.cancelled ? "the request was cancelled"
+                                              : "the time budget ran out");
+        return spent.cancelled ? MS_INDEX_CANCELLED : MS_INDEX_OVER_BUDGET;
     } catch (const std::bad_alloc &) {
         ms_index__set_message(buf, size, "out of memory");
         return MS_INDEX_NOMEM;

@@ -426,6 +426,7 @@ struct ms_index_parsed {
     unsigned flags = 0;    /* the parser flags it was parsed with */
     int plain_words = 0;   /* searched as plain words */
     std::string corrected; /* the parser's spelling correction, not yet checked */
+    unsigned wildcard = 0; /* terms each wildcard expands to */
 };
 
 /* Set up 'parser' as every parse of a search needs it. */

@@ -17,7 +17,8 @@
 #include "index-private.hh"
 
 /* A function that may replace one term of a query: returns true with the
- * replacement in *out, or false to keep 'leaf' as it is. */
+ * replacement in *out, or false to keep 'leaf' as it is. A wildcard is
+ * passed too, with an empty 'term' (its pattern is in 'leaf'). */
 typedef std::function<bool(const Xapian::Query &leaf, const std::string &term,
                            Xapian::Query *out)>
     ms_index_term_map;
@@ -34,5 +35,10 @@ Xapian::Query ms_index__map_terms(const Xapian::Query &query,
 Xapian::Query ms_index__in_each_language(const Xapian::Query &query,
                                          const Xapian::QueryParser &parser,
                                          const Xapian::Database &db);
+
+/* The pattern of the wildcard 'query' (Xapian 1.4 has no accessor: read
+ * from its description), or "" when it cannot be read back exactly
+ * (wildcards.cc). */
+std::string ms_index__wildcard_pattern(const Xapian::Query &query);
 
 #endif /* MS_INDEX_WORDS_HH */

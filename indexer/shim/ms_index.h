@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "ms_work.h"
 
 #ifdef __cplusplus
 #define MS_NOEXCEPT noexcept
@@ -373,24 +374,23 @@ typedef struct ms_strings {
     size_t n_items;
 } ms_strings_t;
 
-/* Completions of 'prefix' as a user types it: up to 'limit' words (of the
- * last, unfinished word of 'prefix', with the words before it kept) that
- * occur in documents 'viewer' may see, most frequent first.
- * *out is owned by the caller; release it with ms_strings_free().
- * Returns MS_INDEX_OK, MS_INDEX_NOMEM or MS_INDEX_XAPIAN. */
+/* Up to 'limit' completions of the last, unfinished word of 'prefix' (the
+ * words before it kept), words of documents 'viewer' may see, most frequent
+ * first, within 'work' (ms_work.h); *out: the caller's, ms_strings_free(). */
 ms_index_status_t ms_index_suggest(ms_strings_t **out, ms_index_t *idx,
                                    const char *prefix, const ms_viewer_t *viewer,
-                                   unsigned limit) MS_NOEXCEPT;
+                                   unsigned limit, const ms_work_t *work) MS_NOEXCEPT;
 
 /* Free a list from ms_index_suggest(). Accepts NULL. */
 void ms_strings_free(ms_strings_t *strings) MS_NOEXCEPT;
 
 /* Up to 'limit' documents like the document 'id' (by its most telling
- * terms), that 'viewer' may see, without 'id' itself; hits have no
- * snippets. A hidden or missing 'id' is MS_INDEX_NOT_FOUND.
+ * terms), that 'viewer' may see, without 'id' itself, within 'work'
+ * (ms_work.h); no snippets. A hidden or missing 'id' is MS_INDEX_NOT_FOUND.
  * *out is owned by the caller; release it with ms_results_free(). */
 ms_index_status_t ms_index_similar(ms_results_t **out, ms_index_t *idx, const char *id,
-                                   const ms_viewer_t *viewer, unsigned limit) MS_NOEXCEPT;
+                                   const ms_viewer_t *viewer, unsigned limit,
+                                   const ms_work_t *work) MS_NOEXCEPT;
 
 /* --- languages, spelling and synonyms (shim-lang) --- */
 

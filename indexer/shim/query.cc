@@ -220,6 +220,7 @@ ms_index__parse(ms_index_parsed *out, ms_index_t *idx, Xapian::QueryParser &pars
                 const ms_search_t *search)
 {
     size_t used = 0;
+    out->wildcard = search->max_expansion ? search->max_expansion : MS_LIMIT_EXPANSION;
     ms_index_parse_as as =
         search->query ? ms_index__query_text(&out->text, &used, search->query, search)
                       : MS_INDEX_PARSE_ALL;
@@ -237,6 +238,7 @@ ms_index__parse(ms_index_parsed *out, ms_index_t *idx, Xapian::QueryParser &pars
             /* The parser fixes each wildcard's limit as it reads it: with too
              * many wildcards for their total, read the query again. */
             if (unsigned share = expansion_share(out->words, search)) {
+                out->wildcard = share;
                 parser.set_max_expansion(share,
                                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
                 out->words =

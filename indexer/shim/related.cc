@@ -18,6 +18,11 @@
  * restricted documents (MS_SCHEMA_TERM_RESTRICTED, "XR") can be hidden,
  * so the correction is an AND driven by the short "XR" posting list and
  * costs nothing in an archive without restricted documents.
+ *
+ * Suggestions and similar documents work under the time budget of a
+ * search (index-budget.hh): the scan of terms and the matches look at it
+ * as they go, and a budget spent, or a caller gone, ends the request with
+ * MS_INDEX_OVER_BUDGET or MS_INDEX_CANCELLED rather than a partial list.
  */
 #include <algorithm>
 #include <cassert>
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "index-added.hh"
+#include "index-budget.hh"
 #include "index-partition.hh"
 #include "index-private.hh"
 #include "ms_utf8.h"
@@ -42,6 +48,10 @@
  * not walk a whole vocabulary on every keystroke. */
 #define MAX_SUGGEST_SCAN 20000
 #define MAX_SUGGEST_CANDIDATES 200
+
+/* Terms of the scan between two looks at the budget (and the caller's
+ * callback): some tens of microseconds of reading. */
+#define SUGGEST_CHECK_EVERY 256
 
 /* Expansion terms of the model document that form a similar-documents
  * query. */
@@ -217,15 +227,18 @@ by_count(const candidate &a, const candidate &b)
 }
 
 /* The most frequent terms starting with 'word', at most
- * MAX_SUGGEST_CANDIDATES, most frequent first (counting every document). */
+ * MAX_SUGGEST_CANDIDATES, most frequent first (counting every document),
+ * while 'budget' lasts. */
 static std::vector<candidate>
-candidates_for(ms_index_t *idx, const std::string &word)
+candidates_for(ms_index_t *idx, const std::string &word, ms_index_budget &budget)
 {
     std::vector<candidate> found;
     size_t scanned = 0;
     for (Xapian::TermIterator it = idx->db->allterms_begin(word);
          it != idx->db->allterms_end(word) && scanned < MAX_SUGGEST_SCAN;
          ++it, ++scanned) {
+        if (scanned % SUGGEST_CHECK_EVERY == 0)
+            budget.check();
         const std::string term = *it;
         /* Prefixed terms start with a capital; the folded word never does,
          * but a digit or a non-ASCII word must not reach them either. */
@@ -241,8 +254,9 @@ candidates_for(ms_index_t *idx, const std::string &word)
 
 static ms_index_status_t
 suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
-        const ms_viewer_t *viewer, unsigned limit)
+        const ms_viewer_t *viewer, unsigned limit, const ms_work_t *work)
 {
+    ms_index_budget budget(work);
     strings_ptr list(static_cast<ms_strings_t *>(calloc(1, sizeof(ms_strings_t))),
                      free_strings);
     if (!list)
@@ -256,7 +270,7 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
     }
     /* Fold as TermGenerator folds what it indexes. */
     const std::string word = Xapian::Unicode::tolower(std::string(prefix + word_start));
-    std::vector<candidate> candidates = candidates_for(idx, word);
+    std::vector<candidate> candidates = candidates_for(idx, word, budget);
 
     /* Correct each count by the documents hidden from the viewer, most
      * frequent candidate first. A candidate's visible count is at most its
@@ -266,11 +280,13 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
     Xapian::Query hidden(Xapian::Query::OP_AND_NOT,
                          Xapian::Query(MS_SCHEMA_TERM_RESTRICTED),
                          ms_index__visible(viewer));
+    hidden = Xapian::Query(Xapian::Query::OP_FILTER, hidden, budget.watch());
     std::vector<candidate> visible;
     for (const candidate &c : candidates) {
         if (visible.size() >= limit && visible[limit - 1].count > c.count)
             break;
         Xapian::doccount count = c.count;
+        budget.check();
         if (restricted)
             count -= std::min(count, hidden_count(idx, c.term, hidden));
         if (count == 0)
@@ -302,18 +318,20 @@ ms_strings_free(ms_strings_t *strings) noexcept
 
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
-                 const ms_viewer_t *viewer, unsigned limit) noexcept
+                 const ms_viewer_t *viewer, unsigned limit,
+                 const ms_work_t *work) noexcept
 {
     return for_viewer(out, idx, viewer,
-                      [&] { return suggest(out, idx, prefix, viewer, limit); });
+                      [&] { return suggest(out, idx, prefix, viewer, limit, work); });
 }
 
 /* --- similar documents --- */
 
 static ms_index_status_t
 similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *viewer,
-        unsigned limit)
+        unsigned limit, const ms_work_t *work)
 {
+    ms_index_budget budget(work);
     if (!ms_index__possible_id(id))
         return not_found(idx);
     Xapian::MSet model = find_visible(idx, id, viewer);
@@ -326,8 +344,10 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
      * choose them (expand.cc): get_eset() itself finds none in a view of
      * several partitions (Xapian 1.4). */
     SimilarTerms decider(*idx->db);
+    budget.check();
     std::vector<std::pair<std::string, double>> eset =
         ms_index__expand(idx, {*model.begin()}, SIMILAR_TERMS, "", decider);
+    budget.check();
     if (eset.empty()) {
         /* A document with no shared words is like no other. */
         *out = results.release();
@@ -340,6 +360,7 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
     Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     Xapian::Enquire enquire(*idx->db);
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, ms_index__visible(viewer));
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, budget.watch());
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
                           Xapian::Query(MS_SCHEMA_PREFIX_ID + std::string(id)));
     enquire.set_query(query);
@@ -359,8 +380,9 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
 
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_similar(ms_results_t **out, ms_index_t *idx, const char *id,
-                 const ms_viewer_t *viewer, unsigned limit) noexcept
+                 const ms_viewer_t *viewer, unsigned limit,
+                 const ms_work_t *work) noexcept
 {
     return for_viewer(out, idx, viewer,
-                      [&] { return similar(out, idx, id, viewer, limit); });
+                      [&] { return similar(out, idx, id, viewer, limit, work); });
 }

@@ -256,7 +256,13 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
     } else if (search->facets) {
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
                                                               : MS_LIMIT_FACET_MATCHES));
-        counted = count_matches(spy.get(), idx, p.query);
+        try {
+            counted = count_matches(spy.get(), idx, p.query);
+        } catch (const ms_index_budget_spent &) {
+            /* Spent while counting (budget.watch()): no facets. */
+            results->skipped |= MS_PHASE_FACETS;
+            spy.reset();
+        }
     }
     std::unique_ptr<ms_index_snippets> snippets;
     Xapian::MSet marked = mset;
@@ -278,9 +284,9 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
 }
 
 /* The phases of a search, in order: the parse (no budget: it is bounded
- * by the query's maxima), then while the budget lasts feedback, the match
- * (run whole), facets and snippets. A budget spent
- * before the match leaves nothing to answer: MS_INDEX_OVER_BUDGET. */
+ * by the query's maxima), then while the budget lasts feedback, the match,
+ * facets and snippets. A budget spent before the match ends leaves nothing
+ * to answer: MS_INDEX_OVER_BUDGET. */
 static ms_index_status_t
 run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
 {
@@ -301,6 +307,11 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
                    ? ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled")
                    : ms_index__fail(idx, MS_INDEX_OVER_BUDGET,
                                     "the time budget ran out before the match");
+    /* Every match from here stops soon after the budget is spent: one
+     * begun in time but not finished is MS_INDEX_OVER_BUDGET too. */
+    p.visible = Xapian::Query(Xapian::Query::OP_FILTER, p.visible, budget.watch());
+    p.query = Xapian::Query(Xapian::Query::OP_FILTER, p.query, budget.watch());
+    p.query = ms_index__expand_wildcards(p.query, *idx->db, p.parsed.wildcard, budget);
 
     /* Declared before the Enquire, which only borrows it. */
     std::unique_ptr<DateKey> date_key;
@@ -323,10 +334,8 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
             sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
         enquire.set_sort_by_key(date_key.get(), false);
     }
-    /* Xapian cannot stop a match once begun: its set_time_limit() only
-     * ends the counting past check_at_least, and arms a POSIX timer whose
-     * expiry starts a thread. The match is bounded by the query's maxima
-     * instead; one that ran past the budget is said so. */
+    /* A match the watch did not stop but that ended past the budget is
+     * said so. */
     Xapian::MSet mset = get_page(enquire, idx, search);
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "index-private.hh"
+#include "index-words.hh"
 #include "ms_utf8.h"
 
 /* Snippets per hit whatever the caller asks. */
@@ -180,23 +181,13 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
     add_wildcards(words);
 }
 
-/* Xapian 1.4 has no accessor for a wildcard's pattern: it is read from the
- * description, "WILDCARD <op> <pattern>". Patterns of field prefixes
- * (upper-case first byte) are not in the body. */
+/* Patterns of field prefixes (upper-case first byte) are not in the
+ * body. */
 void
 ms_index_snippets::add_wildcards(const Xapian::Query &query)
 {
     if (query.get_type() == Xapian::Query::OP_WILDCARD) {
-        std::string desc = query.get_description();
-        size_t at = desc.find("WILDCARD ");
-        if (at == std::string::npos)
-            return;
-        at = desc.find(' ', at + strlen("WILDCARD "));
-        if (at == std::string::npos)
-            return;
-        size_t end = desc.find(')', at);
-        std::string pattern = desc.substr(
-            at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+        std::string pattern = ms_index__wildcard_pattern(query);
         if (pattern.empty() || (pattern[0] >= 'A' && pattern[0] <= 'Z'))
             return;
         weights_.push_back(1.0);

@@ -18,9 +18,11 @@ ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
 {
     Xapian::Query::op op = query.get_type();
     switch (op) {
-    case Xapian::Query::LEAF_TERM: {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::OP_WILDCARD: {
         Xapian::Query replaced;
-        if (!map(query, *query.get_terms_begin(), &replaced))
+        std::string term = op == Xapian::Query::LEAF_TERM ? *query.get_terms_begin() : "";
+        if (!map(query, term, &replaced))
             return query;
         *changed = true;
         return replaced;

@@ -122,22 +122,18 @@ Test(budget, spent_before_the_match_is_over_budget)
     cr_assert_not_null(strstr(ms_index_errmsg(idx), "time budget"));
 }
 
-Test(budget, spent_after_the_parse_answers_hits_without_the_later_phases)
+/* Spent after the parse, before feedback: the match looks at the budget
+ * every 16 documents it reaches (budget.watch()), so the 40 matches of
+ * "remittances" are not ranked: nothing to answer. */
+Test(budget, spent_after_the_parse_stops_the_match)
 {
     struct clock_hand hand = {.sleep_on = 2, .sleep_ms = 5};
     ms_search_t search = heavy(&hand);
     ms_results_t *results = NULL;
 
-    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
-                 ms_index_errmsg(idx));
-    cr_assert_eq(results->n_hits, 10, "the match still answers");
-    cr_assert_eq(results->skipped & MS_PHASE_FEEDBACK, MS_PHASE_FEEDBACK);
-    cr_assert_eq(results->skipped & MS_PHASE_FACETS, MS_PHASE_FACETS);
-    cr_assert_eq(results->skipped & MS_PHASE_SNIPPETS, MS_PHASE_SNIPPETS);
-    cr_assert_eq(results->n_facets, 0);
-    for (size_t i = 0; i < results->n_hits; i++)
-        cr_assert_null(results->hits[i].snippet, "hit %zu", i);
-    ms_results_free(results);
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OVER_BUDGET);
+    cr_assert_null(results);
+    cr_assert_not_null(strstr(ms_index_errmsg(idx), "time budget"));
 }
 
 Test(budget, spent_during_the_snippets_leaves_the_last_hits_without)
@@ -228,4 +224,81 @@ Test(budget, wildcards_share_the_total_expansion)
     /* The share is at least one term, and never more than max_expansion. */
     cr_assert_eq(matches_of("rem* OR rez*", 1, 1000), 41);
     cr_assert_eq(matches_of("rem* OR rez*", 100, 1), 41);
+}
+
+/* Suggestions and similar documents work under the same budget and stop
+ * for the same callback; neither answers a partial list. */
+static ms_work_t
+work_of(struct clock_hand *hand, unsigned time_budget_ms)
+{
+    ms_work_t work = {
+        .time_budget_ms = time_budget_ms,
+        .cancelled = tick,
+        .cancel_payload = hand,
+    };
+    return work;
+}
+
+/* A request of the kind 'similar' (else a suggestion) under 'work';
+ * *items gets the length of its answer. */
+static ms_index_status_t
+related(bool similar, ms_work_t *work, size_t *items)
+{
+    ms_strings_t *list = NULL;
+    ms_results_t *results = NULL;
+    ms_index_status_t status =
+        similar ? ms_index_similar(&results, idx, "doc-00.txt", NULL, 5, work)
+                : ms_index_suggest(&list, idx, "remit", NULL, 5, work);
+    cr_assert(status == MS_INDEX_OK || (list == NULL && results == NULL),
+              "no partial list");
+    *items = similar ? (results ? results->n_hits : 0) : (list ? list->n_items : 0);
+    ms_strings_free(list);
+    ms_results_free(results);
+    return status;
+}
+
+Test(budget, suggestions_and_similar_documents_work_within_the_budget)
+{
+    for (int similar = 0; similar < 2; similar++) {
+        struct clock_hand hand = {0};
+        ms_work_t work = work_of(&hand, 60000);
+        size_t items = 0;
+
+        cr_assert_eq(related(similar, &work, &items), MS_INDEX_OK, "%s",
+                     ms_index_errmsg(idx));
+        cr_assert_geq(items, similar ? 5 : 2);
+        cr_assert_gt(hand.calls, 0, "the budget is asked");
+
+        /* Out of time at the first check. */
+        hand = (struct clock_hand){.sleep_on = 1, .sleep_ms = 5};
+        work = work_of(&hand, 1);
+        cr_assert_eq(related(similar, &work, &items), MS_INDEX_OVER_BUDGET);
+        cr_assert_not_null(strstr(ms_index_errmsg(idx), "time budget"));
+
+        /* Cancelled at the first check: nothing after it. */
+        hand = (struct clock_hand){.cancel_from = 1};
+        work = work_of(&hand, 60000);
+        cr_assert_eq(related(similar, &work, &items), MS_INDEX_CANCELLED);
+        cr_assert_eq(hand.calls, 1, "nothing after the first check");
+    }
+}
+
+/* Wildcards are expanded before the match, under the budget
+ * (wildcards.cc): with time to spare they find what Xapian's own
+ * expansion found, every document of "remittances" and "money". */
+Test(budget, a_wildcard_search_within_the_budget_is_complete)
+{
+    ms_search_t search = {
+        .query = "rem* OR mon*",
+        .limit = 10,
+        .no_feedback = 1,
+        .time_budget_ms = 60000,
+    };
+    ms_results_t *results = NULL;
+
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    cr_assert_eq(results->estimate, 40);
+    cr_assert_eq(results->skipped, 0u);
+    ms_results_free(results);
 }

@@ -198,7 +198,7 @@ static ms_strings_t *
 suggest(ms_index_t *idx, const char *prefix, const ms_viewer_t *viewer, unsigned limit)
 {
     ms_strings_t *list = NULL;
-    ms_index_status_t status = ms_index_suggest(&list, idx, prefix, viewer, limit);
+    ms_index_status_t status = ms_index_suggest(&list, idx, prefix, viewer, limit, NULL);
     cr_assert_eq(status, MS_INDEX_OK, "suggest: %s", ms_index_errmsg(idx));
     cr_assert_not_null(list);
     return list;
@@ -447,7 +447,7 @@ static ms_results_t *
 similar(ms_index_t *idx, const char *id, const ms_viewer_t *viewer, unsigned limit)
 {
     ms_results_t *results = NULL;
-    ms_index_status_t status = ms_index_similar(&results, idx, id, viewer, limit);
+    ms_index_status_t status = ms_index_similar(&results, idx, id, viewer, limit, NULL);
     cr_assert_eq(status, MS_INDEX_OK, "similar %s: %s", id, ms_index_errmsg(idx));
     cr_assert_not_null(results);
     return results;
@@ -535,7 +535,7 @@ Test(related, similar_of_hidden_or_missing_document_is_not_found)
             bool visible = v == 3 && i == 0;
             ms_results_t *results = (ms_results_t *)1;
             ms_index_status_t status =
-                ms_index_similar(&results, idx, ids[i], viewers[v], 5);
+                ms_index_similar(&results, idx, ids[i], viewers[v], 5, NULL);
             if (visible) {
                 cr_assert_eq(status, MS_INDEX_OK, "%s", ms_index_errmsg(idx));
                 expect_topic_first(results, "canary", 'r', 3);
