@@ -208,7 +208,7 @@ Test(partitions, corrections_wildcards_suggestions_and_scores_ignore_hidden_word
     cr_assert_eq(hits(r, "ze*", NULL), 2, "150 hidden zeal words do not push zebra out");
 
     ms_strings_t *words = NULL;
-    cr_assert_eq(ms_index_suggest(&words, r, "ze", NULL, 5), MS_INDEX_OK);
+    cr_assert_eq(ms_index_suggest(&words, r, "ze", NULL, 5, NULL), MS_INDEX_OK);
     cr_assert_eq(words->n_items, 1);
     cr_assert_str_eq(words->items[0], "zebra");
     ms_strings_free(words);
