@@ -216,13 +216,15 @@ typedef struct ms_archive_listing {
  * warning. 'path' is relative to the root. 'failed' is true when something
  * that may hold documents could not be read (permissions, a broken link),
  * false when it was skipped on purpose (a directory reached a second time
- * through a symbolic link). */
+ * through a symbolic link, a link leading outside the archive). */
 typedef void (*ms_archive_walk_cb)(const char *path, const char *reason, bool failed,
                                    void *payload);
 
 /* List every supported file under 'root', recursively. Names starting
- * with '.' are skipped silently; symbolic links are followed, but a
- * directory already visited is not entered again, so loops end.
+ * with '.' are skipped silently; symbolic links are followed when they
+ * resolve inside 'root' (one leading outside is refused, through 'problem'
+ * with 'failed' false), and a directory already visited is not entered
+ * again, so loops end.
  *
  * On success *out is owned by the caller, who frees it with
  * ms_archive_listing_free(). 'problem', which may be NULL, hears about
