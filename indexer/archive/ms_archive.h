@@ -101,6 +101,9 @@ typedef struct ms_archive_options {
     const ms_archive_meetings_t *meetings; /* the meetings file, read once per run;
                                               may be NULL */
     size_t max_file_size;                  /* bytes; 0 means no limit */
+    size_t max_document_text;              /* bytes of a document's text kept
+                                              by the indexer; 0: no cap */
+    size_t max_jsonl_size;                 /* bytes of a .jsonl file; 0: no cap */
     ms_extract_limits_t extract;           /* sandbox limits for HTML, PDF, DOCX, ODT */
 } ms_archive_options_t;
 
