@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_buf.h"
 #include "ms_yaml.h"
 
 struct frame {
@@ -59,21 +60,12 @@ limit(struct loader *ld, yaml_mark_t mark, const char *reason)
     return MS_YAML_LIMIT;
 }
 
-static size_t
-hash(const char *name)
-{
-    size_t h = 5381;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = h * 33 + *p;
-    return h;
-}
-
 /* The slot of 'name': where it is, or the free slot where it would go. */
 static struct anchor *
 anchor_slot(struct loader *ld, const char *name)
 {
     size_t mask = ld->anchors_capacity - 1;
-    size_t i = hash(name) & mask;
+    size_t i = ms_buf_hash(name) & mask;
 
     while (ld->anchors[i].name && strcmp(ld->anchors[i].name, name) != 0)
         i = (i + 1) & mask;

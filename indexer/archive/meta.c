@@ -29,6 +29,7 @@
 
 #include "archive-io.h"
 #include "archive-meta.h"
+#include "ms_buf.h"
 #include "ms_date.h"
 
 /* Keys and their checks */
@@ -225,22 +226,13 @@ ms_archive__meta_add(ms_archive_meta_t *meta, const char *name, const char *valu
     return value ? entry_append(entry, value, len) : MS_ARCHIVE_OK;
 }
 
-static size_t
-value_hash(const char *value)
-{
-    size_t h = 5381;
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-        h = h * 33 + *p;
-    return h;
-}
-
 /* The slot of 'value' in entry->seen: where it is, or the free slot where
  * it would go. */
 static size_t *
 seen_slot(const ms_archive_meta_entry_t *entry, const char *value)
 {
     size_t mask = entry->seen_capacity - 1;
-    size_t i = value_hash(value) & mask;
+    size_t i = ms_buf_hash(value) & mask;
 
     while (entry->seen[i] && strcmp(entry->values[entry->seen[i] - 1], value) != 0)
         i = (i + 1) & mask;

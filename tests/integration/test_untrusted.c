@@ -74,21 +74,6 @@ warnings_of(const ms_ix_result_t *res)
     return warnings ? json_dumps(warnings, 0) : strdup("");
 }
 
-/* The reason the --json report gives for a failed file, or NULL. */
-static const char *
-reason_for(const ms_ix_result_t *res, const char *file)
-{
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(res->json, "failures"), i, item)
-    {
-        const char *name = json_string_value(json_object_get(item, "file"));
-        if (name && strstr(name, file))
-            return json_string_value(json_object_get(item, "reason"));
-    }
-    return NULL;
-}
-
 Test(untrusted, links_leading_outside_the_archive_are_refused_and_named)
 {
     ms_ix_result_t res;
@@ -154,7 +139,7 @@ Test(untrusted, a_sidecar_leading_outside_fails_its_document)
     ms_ix_run(&res, &ix, args);
     cr_assert_not_null(res.json, "no JSON report (exit %d):\n%s", res.status, res.err);
     cr_expect_eq(res.status, 3, "exit %d:\n%s", res.status, res.err);
-    const char *reason = reason_for(&res, "doc.txt");
+    const char *reason = ms_ix_reason(&res, "doc.txt");
     cr_assert_not_null(reason, "doc.txt did not fail:\n%s", res.out);
     cr_expect_not_null(strstr(reason, "doc.meta.yaml"), "%s", reason);
     cr_expect_not_null(strstr(reason, "outside the archive"), "%s", reason);
@@ -214,18 +199,23 @@ Test(untrusted, nothing_outside_is_served_through_nginx)
     ms_it_stop(&it);
 }
 
-/* 'head', then 'item' 'n' times, then 'tail', into archive file 'rel'. */
+/* 'head', 'open' 'n' times, 'middle', 'close' 'n' times, then 'tail',
+ * into archive file 'rel'. */
 static void
-write_repeated(const char *rel, const char *head, const char *item, size_t n,
-               const char *tail)
+write_nested(const char *rel, const char *head, const char *open, const char *close,
+             size_t n, const char *middle, const char *tail)
 {
-    size_t size = strlen(head) + strlen(item) * n + strlen(tail) + 1;
+    size_t size = strlen(head) + (strlen(open) + strlen(close)) * n + strlen(middle) +
+                  strlen(tail) + 1;
     char *text = malloc(size), *p = text;
 
     cr_assert(text);
     p += sprintf(p, "%s", head);
     for (size_t i = 0; i < n; i++)
-        p += sprintf(p, "%s", item);
+        p += sprintf(p, "%s", open);
+    p += sprintf(p, "%s", middle);
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s", close);
     sprintf(p, "%s", tail);
     ms_ix_write(&ix, rel, text);
     free(text);
@@ -234,7 +224,7 @@ write_repeated(const char *rel, const char *head, const char *item, size_t n,
 static void
 expect_failure(const ms_ix_result_t *res, const char *file, const char *words)
 {
-    const char *reason = reason_for(res, file);
+    const char *reason = ms_ix_reason(res, file);
     cr_expect_not_null(reason, "%s is not among the failures:\n%s", file, res->out);
     if (reason)
         cr_expect_not_null(strstr(reason, words), "%s: reason \"%s\" lacks \"%s\"", file,
@@ -279,24 +269,14 @@ Test(untrusted, yaml_amplification_and_nesting_fail_their_file_at_once)
                 "meeting: m-1\ntitle: A meeting\nrecommendations:\n"
                 "  - number: 1\n    text: &o %s\n    reports:\n",
                 big);
-        write_repeated("set.recommendations.yaml", head,
-                       "      - {country: Kenya, status: implemented, obstacles: *o}\n",
-                       20000, "");
+        write_nested("set.recommendations.yaml", head,
+                     "      - {country: Kenya, status: implemented, obstacles: *o}\n", "",
+                     20000, "", "");
         free(head);
     }
     free(big);
     /* 100,000 '[' in a front matter (200 KB). */
-    write_repeated("deep.md", "---\nx: ", "[", 100000, "");
-    {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/deep.md", ix.archive);
-        FILE *f = fopen(path, "a");
-        cr_assert(f);
-        for (int i = 0; i < 100000; i++)
-            fputc(']', f);
-        fputs("\n---\nDeepword.\n", f);
-        fclose(f);
-    }
+    write_nested("deep.md", "---\nx: ", "[", "]", 100000, "", "\n---\nDeepword.\n");
     /* An alias to the list that holds it. */
     ms_ix_write(&ix, "cycle.md", "---\nthemes: &t [a, *t]\n---\nCycleword.\n");
 
@@ -343,9 +323,10 @@ Test(untrusted, a_document_over_its_bounds_fails_alone_and_a_long_text_is_cut)
     write_config("  max_document_text: 64K\n");
     ms_ix_write(&ix, "a.txt", "Goodword one.\n");
     ms_ix_write(&ix, "b/countries.txt", "Goodword too many countries.\n");
-    write_repeated("b/countries.meta.yaml", "countries:\n", "  - Kenya\n", 20000, "");
+    write_nested("b/countries.meta.yaml", "countries:\n", "  - Kenya\n", "", 20000, "",
+                 "");
     ms_ix_write(&ix, "c.txt", "Goodword three.\n");
-    write_repeated("long.txt", "Beginword ", "filler ", 20000, "Endword\n");
+    write_nested("long.txt", "Beginword ", "filler ", "", 20000, "", "Endword\n");
     ms_ix_run(&res, &ix, args);
     cr_assert_not_null(res.json, "no JSON report (exit %d):\n%s", res.status, res.err);
     cr_expect_eq(res.status, 3, "exit %d:\n%s", res.status, res.err);
@@ -395,7 +376,7 @@ Test(untrusted, file_names_cannot_forge_lines_and_non_utf8_names_are_named)
     ms_ix_write(&ix, "touch.txt", "Another.\n");
     ms_ix_run(&res, &ix, args);
     cr_assert_not_null(res.json, "no JSON report:\n%s", res.out);
-    cr_expect_not_null(reason_for(&res, "evil\\x0Afailed: forged.txt"), "%s", res.out);
+    cr_expect_not_null(ms_ix_reason(&res, "evil\\x0Afailed: forged.txt"), "%s", res.out);
     ms_ix_result_free(&res);
 
     ms_index_t *idx = ms_ix_open(ix.index);
@@ -432,17 +413,8 @@ Test(untrusted, html_nested_260_deep_is_indexed_whole)
 {
     ms_ix_result_t res;
 
-    write_repeated("deep.html", "<html><body>", "<div>", 260, "Deepword inside.");
-    {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/deep.html", ix.archive);
-        FILE *f = fopen(path, "a");
-        cr_assert(f);
-        for (int i = 0; i < 260; i++)
-            fputs("</div>", f);
-        fputs("<p>Afterword here.</p></body></html>\n", f);
-        fclose(f);
-    }
+    write_nested("deep.html", "<html><body>", "<div>", "</div>", 260, "Deepword inside.",
+                 "<p>Afterword here.</p></body></html>\n");
     ms_ix_run(&res, &ix, NULL);
     cr_expect_eq(res.status, 0, "exit %d:\n%s", res.status, res.err);
     cr_expect_eq(hits("deepword"), 1, "the text at depth 260");
