@@ -42,6 +42,16 @@ teardown(void)
 
 TestSuite(untrusted, .init = setup, .fini = teardown, .timeout = 180);
 
+/* Write 'text' to 'path' (outside the archive, or in another one). */
+static void
+write_at(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 static void
 link_in_archive(const char *archive, const char *target, const char *rel)
 {
@@ -84,10 +94,7 @@ Test(untrusted, links_leading_outside_the_archive_are_refused_and_named)
     snprintf(outside, sizeof(outside), "%s/outside", ix.dir);
     cr_assert_eq(mkdir(outside, 0755), 0);
     snprintf(outside, sizeof(outside), "%s/outside/secret.txt", ix.dir);
-    FILE *f = fopen(outside, "w");
-    cr_assert(f);
-    fputs("Outsideword secret.\n", f);
-    fclose(f);
+    write_at(outside, "Outsideword secret.\n");
 
     ms_ix_write(&ix, "good.txt", "Insideword here.\n");
     ms_ix_write(&ix, "shared/inner.txt", "Insideword linked.\n");
@@ -129,10 +136,7 @@ Test(untrusted, a_sidecar_leading_outside_fails_its_document)
     char outside[256];
 
     snprintf(outside, sizeof(outside), "%s/outside.yaml", ix.dir);
-    FILE *f = fopen(outside, "w");
-    cr_assert(f);
-    fputs("title: Outsideword\n", f);
-    fclose(f);
+    write_at(outside, "title: Outsideword\n");
     ms_ix_write(&ix, "good.txt", "Insideword here.\n");
     ms_ix_write(&ix, "doc.txt", "Insideword with a bad sidecar.\n");
     link_in_archive(ix.archive, outside, "doc.meta.yaml");
@@ -159,15 +163,9 @@ Test(untrusted, nothing_outside_is_served_through_nginx)
     snprintf(archive, sizeof(archive), "%s/served", ix.dir);
     cr_assert_eq(mkdir(archive, 0755), 0);
     snprintf(path, sizeof(path), "%s/good.txt", archive);
-    FILE *f = fopen(path, "w");
-    cr_assert(f);
-    fputs("Insideword here.\n", f);
-    fclose(f);
+    write_at(path, "Insideword here.\n");
     snprintf(path, sizeof(path), "%s/swapped.txt", archive);
-    f = fopen(path, "w");
-    cr_assert(f);
-    fputs("Swappedword here.\n", f);
-    fclose(f);
+    write_at(path, "Swappedword here.\n");
     link_in_archive(archive, "/etc/passwd", "passwd.txt");
     link_in_archive(archive, "/etc", "etc");
     /* The server reads archive.path to know the boundary. */
