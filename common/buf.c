@@ -124,3 +124,13 @@ ms_buf_free(ms_buf_t *b)
     b->len = b->cap = 0;
     b->status = MS_BUF_OK;
 }
+
+size_t
+ms_buf_hash(const char *s)
+{
+    size_t h = 5381;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = h * 33 + *p;
+    return h;
+}

@@ -1,4 +1,5 @@
-/* file.c - read a whole file, or all of a descriptor, with a cap
+/* file.c - read a whole file, or all of a descriptor, with a cap; the
+ * archive as a boundary
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
@@ -6,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ms_buf.h"
@@ -67,4 +69,31 @@ ms_file_read(char **out, size_t *len, const char *path, size_t max)
     }
     close(fd);
     return status;
+}
+
+bool
+ms_file_within(const char *real_root, const char *real)
+{
+    size_t n = strlen(real_root);
+
+    /* "/" holds everything; else "/a/b" holds "/a/b" and "/a/b/c", not "/a/bc". */
+    if (n == 1 && real_root[0] == '/')
+        return true;
+    return strncmp(real, real_root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+int
+ms_file_inside(char **out, const char *root, const char *path)
+{
+    char *real_root = realpath(root, NULL);
+    char *real = real_root ? realpath(path, NULL) : NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (real) {
+        rc = ms_file_within(real_root, real) ? 1 : 0;
+        *out = real;
+    }
+    free(real_root);
+    return rc;
 }

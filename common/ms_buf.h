@@ -61,4 +61,9 @@ void ms_buf_clear(ms_buf_t *b);
 /* Release the data and leave 'b' empty, its limit kept. */
 void ms_buf_free(ms_buf_t *b);
 
+/* A hash of the NUL-terminated string 's' (djb2), for the small hash
+ * tables that keep a file of many values linear (YAML anchors, a
+ * document's distinct metadata values). */
+size_t ms_buf_hash(const char *s);
+
 #endif /* MS_BUF_H */

@@ -12,6 +12,7 @@
 #ifndef MS_FILE_H
 #define MS_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum ms_file_status {
@@ -28,5 +29,16 @@ ms_file_status_t ms_file_read_fd(char **out, size_t *len, int fd, size_t max);
 
 /* Open 'path' and read it as ms_file_read_fd() does. */
 ms_file_status_t ms_file_read(char **out, size_t *len, const char *path, size_t max);
+
+/* The archive is a boundary: nothing the indexer reads or the server hands
+ * out may lie outside it, whatever symbolic links inside it point to.
+ * ms_file_within() tells whether the resolved path 'real' is 'real_root'
+ * itself or below it (both as realpath(3) gives them).
+ * ms_file_inside() resolves 'root' and 'path' and returns 1 when 'path'
+ * lies inside 'root', 0 when outside, -1 when either does not resolve
+ * (errno says why: a missing file, a dangling link, a loop). On 0 or 1
+ * *out is the resolved 'path', which the caller frees with free(). */
+bool ms_file_within(const char *real_root, const char *real);
+int ms_file_inside(char **out, const char *root, const char *path);
 
 #endif /* MS_FILE_H */

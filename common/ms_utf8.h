@@ -37,6 +37,15 @@ bool ms_utf8_valid(const char *s, size_t len, size_t *bad);
  * allocation failure. */
 char *ms_utf8_repair(const char *s, size_t len, size_t *out_len);
 
+/* A copy of 'len' bytes of 's' fit for one line of text a person reads
+ * (the summary, `status`) and for the JSON report: every control
+ * character (C0, DEL, C1) and every byte that is not part of a
+ * well-formed sequence is written as "\xNN", so a file name with a newline
+ * cannot forge a line and a name that is not UTF-8 shows its bytes. Text
+ * already escaped stays as it is. Caller frees with free(); NULL on
+ * allocation failure. */
+char *ms_utf8_escape(const char *s, size_t len);
+
 /* The largest n <= 'len' such that the first n bytes of 's' do not end
  * inside a multi-byte sequence: where to cut a string to at most 'len'
  * bytes without splitting a character. 's' is read up to its length 'size'

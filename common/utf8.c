@@ -109,3 +109,33 @@ ms_utf8_cut(const char *s, size_t size, size_t len)
         n--;
     return n;
 }
+
+char *
+ms_utf8_escape(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char *out = malloc(4 * len + 1), *o = out;
+    static const char hex[] = "0123456789ABCDEF";
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = ms_utf8_decode(p + i, len - i, &cp);
+        if (n > 0 && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F)) {
+            memcpy(o, p + i, n);
+            o += n;
+        } else {
+            /* A control character, or a byte of no character. */
+            for (size_t k = 0; k < (n ? n : 1); k++) {
+                *o++ = '\\';
+                *o++ = 'x';
+                *o++ = hex[p[i + k] >> 4];
+                *o++ = hex[p[i + k] & 15];
+            }
+        }
+        i += n ? n : 1;
+    }
+    *o = '\0';
+    return out;
+}

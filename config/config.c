@@ -3,8 +3,9 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The file is read whole (it is small, and capped) and handed to libyaml's
- * document loader, which keeps a start mark on every node. The tree is then
+ * The file is read whole (it is small, and capped) and loaded with
+ * ms_yaml_load() (libyaml under bounds on depth, nodes and aliases), which
+ * keeps a start mark on every node. The tree is then
  * walked once: a mapping key is either a key of the table in keys.c, a
  * section that prefixes some keys ("server"), or an error. Every value is
  * parsed by keys.c, so the walk knows nothing about types.
@@ -29,6 +30,7 @@
 
 #include "config-private.h"
 #include "ms_file.h"
+#include "ms_yaml.h"
 
 /* A config file is a few dozen lines; anything this big is a mistake. */
 #define MS_CONFIG_MAX_FILE_SIZE (1024 * 1024)
@@ -337,6 +339,27 @@ out:
     return status;
 }
 
+/* One document of 'parser' into *doc, under the bounds of ms_yaml.h.
+ * 0, or -1 with the error set (*doc then not to be released). */
+static int
+load_bounded(loader_t *ld, yaml_parser_t *parser, yaml_document_t *doc, const char *buf,
+             size_t len)
+{
+    switch (ms_yaml_load(doc, parser, 1, ld->path, ld->err)) {
+    case MS_YAML_OK:
+        return 0;
+    case MS_YAML_SYNTAX:
+        set_yaml_error(parser, ld->path, buf, len, ld->err);
+        return -1;
+    case MS_YAML_NOMEM:
+        ms_file_error_set(ld->err, ld->path, 0, 0, "out of memory");
+        return -1;
+    case MS_YAML_LIMIT:
+        break;
+    }
+    return -1;
+}
+
 static int
 load_document(loader_t *ld, const char *buf, size_t len)
 {
@@ -350,10 +373,8 @@ load_document(loader_t *ld, const char *buf, size_t len)
         return -1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        set_yaml_error(&parser, ld->path, buf, len, ld->err);
+    if (load_bounded(ld, &parser, &doc, buf, len) != 0)
         goto out;
-    }
     have_doc = 1;
     ld->doc = &doc;
 
@@ -370,10 +391,8 @@ load_document(loader_t *ld, const char *buf, size_t len)
     }
 
     /* A second "---" document would be silently ignored; refuse it. */
-    if (!yaml_parser_load(&parser, &extra)) {
-        set_yaml_error(&parser, ld->path, buf, len, ld->err);
+    if (load_bounded(ld, &parser, &extra, buf, len) != 0)
         goto out;
-    }
     have_extra = 1;
     root = yaml_document_get_root_node(&extra);
     if (root != NULL) {

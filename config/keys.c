@@ -64,6 +64,14 @@ const ms_config__key_t ms_config__keys[] = {
         3600, "seconds one HTML, PDF, DOCX or ODT extraction may take"),
     KEY("archive.extract_memory", MS_CONFIG__SIZE, archive.extract_memory, "1G", 16 * MIB,
         16 * GIB, "memory one extraction may use; past it the file is skipped"),
+    KEY("archive.max_document_text", MS_CONFIG__SIZE, archive.max_document_text, "16M",
+        64 * 1024, 64 * MIB,
+        "text of one document kept, indexed and stored; the rest is cut, with a "
+        "warning naming the file"),
+    KEY("archive.max_jsonl_size", MS_CONFIG__SIZE, archive.max_jsonl_size, "4G", MIB,
+        64 * GIB,
+        ".jsonl files larger than this are skipped with a warning (their lines are "
+        "each held to max_file_size)"),
 
     KEY("server.socket", MS_CONFIG__PATH, server.socket, "/run/migsearch/migsearch.sock",
         1, MS_SOCKET_PATH_MAX, "unix socket migsearch-fcgi listens on for nginx"),

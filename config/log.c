@@ -7,7 +7,8 @@
  * write(2) on STDERR_FILENO, so concurrent threads never interleave inside a
  * line and no lock is needed (a write to a pipe of at most PIPE_BUF bytes is
  * atomic; the buffer is kept at that size). Long messages are cut, and
- * newlines inside a message are replaced, so one event is always one line.
+ * control characters inside a message (newlines included) are escaped as
+ * \xNN, so one event is always one line and no name can forge another.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -66,7 +67,7 @@ ms_log_level_name(ms_log_level_t level)
 void
 ms_log_write(ms_log_level_t level, const char *fmt, ...)
 {
-    char line[MS_LOG_LINE_MAX];
+    char line[MS_LOG_LINE_MAX], message[MS_LOG_LINE_MAX];
     const char *label = "DEBUG";
     size_t used = 0, cap = sizeof(line);
     time_t now = time(NULL);
@@ -84,15 +85,22 @@ ms_log_write(ms_log_level_t level, const char *fmt, ...)
         used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
 
     va_start(ap, fmt);
-    n = vsnprintf(line + used, cap - used, fmt, ap);
+    n = vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        size_t end = used + ((size_t)n < cap - used ? (size_t)n : cap - used - 1);
-        for (size_t i = used; i < end; i++) {
-            if (line[i] == '\n' || line[i] == '\r')
-                line[i] = ' ';
+    /* Control bytes (a newline in a file name, a terminal escape) are
+     * written as \xNN: one event stays one line, and reads as it was. */
+    for (size_t i = 0; n > 0 && i < (size_t)n && message[i] && used + 1 < cap; i++) {
+        unsigned char byte = (unsigned char)message[i];
+        if ((byte < 0x20 || byte == 0x7F) && used + 5 > cap)
+            break; /* no room for the escape and the newline */
+        if (byte < 0x20 || byte == 0x7F) {
+            line[used++] = '\\';
+            line[used++] = 'x';
+            line[used++] = "0123456789ABCDEF"[byte >> 4];
+            line[used++] = "0123456789ABCDEF"[byte & 15];
+        } else {
+            line[used++] = (char)byte;
         }
-        used = end;
     }
     /* Text stops at cap - 1, where the NUL was: room for the newline. */
     line[used++] = '\n';

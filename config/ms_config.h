@@ -44,6 +44,8 @@ typedef struct ms_config {
         unsigned batch_size;      /* documents per commit */
         unsigned extract_timeout; /* seconds per sandboxed extraction */
         size_t extract_memory;    /* bytes of address space per extraction */
+        size_t max_document_text; /* bytes of one document's text kept */
+        size_t max_jsonl_size;    /* bytes of one .jsonl file */
     } archive;
 
     struct {

@@ -9,6 +9,14 @@
  * id turns out to be claimed by another file, the rest of the file is
  * still read, without writing, so that every id it gives is claimed and
  * a third file using any of them fails too; then both files fail.
+ *
+ * A document is bounded before it is put: its text is cut at
+ * archive.max_document_text (a warning names the file), and a document
+ * with more metadata than MAX_FIELD_VALUES values or MAX_FIELD_BYTES bytes
+ * fails its file, so no record or term list can make a request cost
+ * gigabytes. Whatever goes wrong while one document is stored fails that
+ * file only (named, exit 3, the rest of the batch committed); only a
+ * failure of the index itself (I/O, disk full, the lock) ends the run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +25,14 @@
 
 #include "load.h"
 #include "ms_schema.h"
+#include "ms_utf8.h"
 #include "util.h"
 #include "writer.h"
+
+/* The most metadata one document may carry: values, and bytes of them.
+ * A recommendation with every country and status is a few hundred. */
+#define MAX_FIELD_VALUES 10000
+#define MAX_FIELD_BYTES (1024 * 1024)
 
 /* Loading one file. */
 struct loading {
@@ -59,6 +73,37 @@ loading_nomem(struct loading *load)
 {
     load->run->nomem = true;
     return MS_ARCHIVE_NOMEM;
+}
+
+static void take_warning(const char *warning, void *payload);
+
+/* Keep 'doc' within the bounds above: its text cut (said), its metadata
+ * refused when over them (load->reason). */
+static ms_archive_status_t
+bound_document(struct loading *load, ms_archive_doc_t *doc)
+{
+    size_t cap = load->run->opts->archive_options.max_document_text;
+    size_t length = strlen(doc->body), bytes = 0;
+    char warning[512];
+
+    for (size_t i = 0; i < doc->n_fields; i++)
+        bytes += strlen(doc->fields[i].value);
+    if (doc->n_fields > MAX_FIELD_VALUES || bytes > MAX_FIELD_BYTES) {
+        snprintf(load->reason, sizeof(load->reason),
+                 "document '%s': %zu metadata values of %zu bytes, over the limit of %d "
+                 "values and %d bytes",
+                 doc->id, doc->n_fields, bytes, MAX_FIELD_VALUES, MAX_FIELD_BYTES);
+        return MS_ARCHIVE_INVALID;
+    }
+    if (cap > 0 && length > cap) {
+        doc->body[ms_utf8_cut(doc->body, length, cap)] = '\0';
+        snprintf(warning, sizeof(warning),
+                 "%s: document '%s': text of %zu bytes cut to archive.max_document_text "
+                 "(%zu)",
+                 load->run->files[load->file].path, doc->id, length, cap);
+        take_warning(warning, load);
+    }
+    return MS_ARCHIVE_OK;
 }
 
 /* The file being loaded claims 'id' (an index into run->ids), named
@@ -109,15 +154,19 @@ put_document(struct loading *load, size_t id, const ms_archive_doc_t *doc)
     view_with_source(&view, fields, doc, run->files[load->file].path);
     status = ms_index_put(run->idx, &view);
     free(fields);
-    if (status == MS_INDEX_BAD_QUERY) {
-        snprintf(load->reason, sizeof(load->reason), "document '%s': %s", doc->id,
-                 ms_index_errmsg(run->idx));
-        return MS_ARCHIVE_INVALID;
-    }
-    if (status != MS_INDEX_OK) {
+    if (status == MS_INDEX_IO || status == MS_INDEX_LOCKED ||
+        status == MS_INDEX_MODIFIED) {
+        /* The index itself failed: nothing else can be written either. */
         ms_run__index_failed(run, "write to", status);
         load->fatal = true;
         return MS_ARCHIVE_IO;
+    }
+    if (status != MS_INDEX_OK) {
+        /* This document could not be stored (an invalid field, a Xapian
+         * limit, memory for it): its file fails, named, alone. */
+        snprintf(load->reason, sizeof(load->reason), "document '%s' cannot be stored: %s",
+                 doc->id, ms_index_errmsg(run->idx));
+        return MS_ARCHIVE_INVALID;
     }
     run->report->docs_written++;
     run->pending++;
@@ -147,6 +196,8 @@ take_document(ms_archive_doc_t *doc, void *payload)
         rc = loading_nomem(load);
     else
         rc = claim(load, id, doc->id, &put);
+    if (rc == MS_ARCHIVE_OK && put)
+        rc = bound_document(load, doc);
     if (rc == MS_ARCHIVE_OK && put)
         rc = put_document(load, id, doc);
     ms_archive_doc_free(doc);
@@ -274,6 +325,16 @@ ms_run__load_file(ms_run_ctx_t *run, size_t f)
 
     if (!full)
         return ms_run__nomem(run);
+    if (!ms_utf8_valid(run->files[f].path, strlen(run->files[f].path), NULL)) {
+        char warning[1024];
+        snprintf(
+            warning, sizeof(warning),
+            "%s: the file name is not UTF-8 (its bytes are shown as \\xNN); its "
+            "documents are indexed, an id derived from it has ~XX for each such byte; "
+            "rename the file",
+            run->files[f].path);
+        take_warning(warning, &load);
+    }
     if (stat(full, &st) == 0)
         run->report->bytes_read += (unsigned long long)st.st_size;
     memset(&err, 0, sizeof(err));

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -29,6 +30,7 @@
 #include "ms_log.h"
 #include "run.h"
 #include "status.h"
+#include "util.h"
 
 #define DEFAULT_CONFIG MS_CONFIG_DEFAULT_PATH
 
@@ -103,7 +105,7 @@ print_summary(const ms_run_report_t *r, const ms_run_options_t *opts)
     if (r->n_failures > 0) {
         printf("failed:\n");
         for (size_t i = 0; i < r->n_failures; i++)
-            printf("  %s: %s\n", r->failures[i].file, r->failures[i].reason);
+            ms_util_print_failure(r->failures[i].file, r->failures[i].reason);
     }
 }
 
@@ -210,6 +212,8 @@ run_options(ms_run_options_t *out, const struct command_line *cli, const ms_conf
     out->archive = cli->archive ? cli->archive : cfg->archive.path;
     out->archive_options.default_language = cfg->index.language;
     out->archive_options.max_file_size = cfg->archive.max_file_size;
+    out->archive_options.max_document_text = cfg->archive.max_document_text;
+    out->archive_options.max_jsonl_size = cfg->archive.max_jsonl_size;
     out->archive_options.extract.timeout_ms = cfg->archive.extract_timeout * 1000u;
     out->archive_options.extract.memory_bytes = cfg->archive.extract_memory;
     out->archive_options.extract.max_text_bytes = cfg->archive.max_file_size;
@@ -255,11 +259,22 @@ run(const struct command_line *cli, const ms_config_t *cfg)
     int rc;
 
     run_options(&opts, cli, cfg);
-    if ((rc = check_archive(opts.archive)) != MS_EXIT_OK)
-        return rc;
-    rc = ms_run(&report, &opts);
-    if (rc != MS_EXIT_LOCKED && cli->as_json) {
+    report.mode = opts.rebuild ? "rebuild" : "update";
+    clock_gettime(CLOCK_REALTIME, &report.started);
+    report.finished = report.started;
+    if ((rc = check_archive(opts.archive)) == MS_EXIT_OK)
+        rc = ms_run(&report, &opts);
+    if (cli->as_json) {
+        /* Always an object, whatever the exit: scripts parse it. */
         json_t *json = ms_run_report_json(&report, rc, 0);
+        const char *error =
+            rc == MS_EXIT_LOCKED
+                ? "another migsearch-index holds the lock; try again later"
+            : rc == MS_EXIT_USAGE   ? "the archive folder cannot be read"
+            : rc == MS_EXIT_RUNTIME ? "the run failed; the log says why"
+                                    : NULL;
+        if (json && error)
+            json_object_set_new(json, "error", json_string(error));
         if (print_json(json) != 0 && rc == MS_EXIT_OK)
             rc = MS_EXIT_RUNTIME;
         json_decref(json);

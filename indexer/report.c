@@ -6,7 +6,9 @@
  * The JSON object is versioned with the rest of the indexer's output in
  * docs/staff.md. Archive paths are bytes, not necessarily UTF-8, and a
  * reason may quote them; JSON strings must be UTF-8, so names, reasons
- * and warnings go through ms_utf8_repair() on their way in.
+ * and warnings go through ms_utf8_escape() on their way out: a byte that
+ * is no character, or a control character, is "\xNN", so the exact bytes
+ * of a name can be read back.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +68,11 @@ ms_run_report_add_kept(ms_run_report_t *r, const char *path, const char *reason)
     return ms_run_report_add_failure(r, path, reason);
 }
 
-/* 'text' as a JSON string, repaired to UTF-8; NULL on OOM. */
+/* 'text' as a JSON string, escaped to UTF-8; NULL on OOM. */
 static json_t *
 json_text(const char *text)
 {
-    char *clean = ms_utf8_repair(text, strlen(text), NULL);
+    char *clean = ms_utf8_escape(text, strlen(text));
     json_t *string = clean ? json_string(clean) : NULL;
 
     free(clean);

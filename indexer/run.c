@@ -132,8 +132,10 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *given)
     memset(report, 0, sizeof(*report));
     report->mode = opts->rebuild ? "rebuild" : "update";
     clock_gettime(CLOCK_REALTIME, &report->started);
-    if ((rc = ms_run_lock_take(&lock_fd, opts->index_path)) != MS_EXIT_OK)
+    if ((rc = ms_run_lock_take(&lock_fd, opts->index_path)) != MS_EXIT_OK) {
+        report->finished = report->started;
         return rc;
+    }
     local.archive_options.meetings = load_meetings(report, opts->archive);
     rc = ms_run__init(&run, opts, report);
     if (rc == MS_EXIT_OK) {

@@ -16,6 +16,7 @@
 #include "ms_log.h"
 #include "state.h"
 #include "status.h"
+#include "util.h"
 
 static int
 count_entry(const char *key, const char *value, void *payload)
@@ -183,8 +184,8 @@ print_last_run(json_t *last)
         printf("failed files:\n");
     json_array_foreach(failures, i, item)
     {
-        printf("  %s: %s\n", json_string_value(json_object_get(item, "file")),
-               json_string_value(json_object_get(item, "reason")));
+        ms_util_print_failure(json_string_value(json_object_get(item, "file")),
+                              json_string_value(json_object_get(item, "reason")));
     }
 }
 

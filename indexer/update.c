@@ -95,8 +95,15 @@ walk_problem(const char *path, const char *reason, bool failed, void *payload)
     char **list;
 
     ms_run__log(run, MS_LOG_WARN, "%s/%s: %s", run->opts->archive, path, reason);
-    if (!failed)
+    if (!failed) {
+        /* Skipped on purpose (a link leading outside the archive): in the
+         * report too, where the cron mail's reader looks. */
+        char text[1024];
+        snprintf(text, sizeof(text), "%s: %s", path, reason);
+        if (ms_run_report_add_warning(run->report, text) != 0)
+            run->nomem = true;
         return;
+    }
     if (ms_run_report_add_failure(run->report, path, reason) != 0) {
         run->nomem = true;
         return;

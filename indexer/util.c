@@ -6,9 +6,12 @@
  * Arrays grow by doubling from 16 items, so appending n items costs
  * O(n) copies in all.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ms_buf.h"
+#include "ms_utf8.h"
 #include "util.h"
 
 void *
@@ -33,4 +36,15 @@ ms_util_path_join(const char *dir, const char *name)
 
     ms_buf_printf(&path, "%s/%s", dir, name);
     return ms_buf_take(&path, NULL);
+}
+
+void
+ms_util_print_failure(const char *file, const char *reason)
+{
+    char *name = ms_utf8_escape(file ? file : "", file ? strlen(file) : 0);
+    char *why = ms_utf8_escape(reason ? reason : "", reason ? strlen(reason) : 0);
+
+    printf("  %s: %s\n", name ? name : "?", why ? why : "?");
+    free(why);
+    free(name);
 }

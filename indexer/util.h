@@ -23,4 +23,9 @@ void *ms_util_grow(void *array, size_t *capacity, size_t n, size_t size);
 /* "<dir>/<name>". Caller frees with free(); NULL on OOM. */
 char *ms_util_path_join(const char *dir, const char *name);
 
+/* Print "  FILE: REASON" on stdout, both escaped (ms_utf8_escape()), for
+ * the summary and `status`: a file name with a newline cannot forge a
+ * line of the cron mail. NULL prints as "". */
+void ms_util_print_failure(const char *file, const char *reason);
+
 #endif /* MS_UTIL_H */

@@ -6,7 +6,12 @@
  * No body of our own: after the same access check as /doc/{id}, nginx
  * serves the file from its internal location (server.files_location)
  * named by X-Accel-Redirect.
+ *
+ * The archive is a boundary: a file whose path resolves outside
+ * archive.path (a symbolic link swapped in after it was indexed, a path
+ * with "..") is not handed out, whatever nginx's disable_symlinks says.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +19,36 @@
 #include "ms_endpoints.h"
 #include "ms_escape.h"
 #include "ms_fields.h"
+#include "ms_file.h"
+
+/* Whether 'source', a path relative to the archive 'root', may be handed
+ * out: no ".." component, and inside the archive once links are resolved.
+ * A file that no longer exists passes (nginx answers 404), and so does
+ * every file when archive.path itself does not resolve on this machine
+ * (the server cannot tell then; nginx's disable_symlinks still can). */
+static bool
+inside_archive(const char *root, const char *source)
+{
+    ms_buf_t full = MS_BUF_INIT;
+    char *real = NULL;
+    int inside = -1;
+    bool ok = false;
+
+    for (const char *p = source; p && *p;
+         p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+        if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+            goto out;
+    }
+    if (source[0] == '/' || ms_buf_puts(&full, root) != MS_BUF_OK ||
+        ms_buf_puts(&full, "/") != MS_BUF_OK || ms_buf_puts(&full, source) != MS_BUF_OK)
+        goto out;
+    inside = ms_file_inside(&real, root, full.data);
+    ok = inside == 1 || (inside < 0 && errno == ENOENT);
+out:
+    free(real);
+    ms_buf_free(&full);
+    return ok;
+}
 
 /* Set the two headers that hand 'source' to nginx. Returns 0 or -1. */
 static int
@@ -55,6 +90,11 @@ ms_endpoint_file(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (source == NULL) {
         http =
             ms_response_error(&out->json, 404, "not_found", "this document has no file");
+        goto out;
+    }
+    if (!inside_archive(w->cfg->archive.path, source)) {
+        http = ms_response_error(&out->json, 404, "not_found",
+                                 "this document's file is not in the archive");
         goto out;
     }
     out->text = strdup("");

@@ -60,8 +60,9 @@ char *ms_archive__sentence_title(const char *text, size_t len, size_t max_chars)
 
 /* Derive the id of the file at 'path' (relative to the archive root):
  * the path without its extension, '/' replaced by '.', and whitespace,
- * control bytes and ?#%"'<>\ replaced by '-'. Other bytes, non-ASCII
- * letters included, are kept.
+ * control bytes and ?#%"'<>\ replaced by '-', and a byte that is part of
+ * no UTF-8 character (a name that is not UTF-8) by "~XX", its value in
+ * hex. Other characters, non-ASCII letters included, are kept.
  * *out is owned by the caller (free()). Returns MS_ARCHIVE_OK,
  * MS_ARCHIVE_INVALID (the id would be empty or over MS_SCHEMA_ID_MAX
  * bytes) or MS_ARCHIVE_NOMEM. */

@@ -67,6 +67,15 @@ ms_archive_status_t ms_archive__read_document(char **out, size_t *len, const cha
 const char *ms_archive__full_path(char *out, size_t size, const char *root,
                                   const char *path);
 
+/* The archive is a boundary (ms_file_inside()): refuse 'full'
+ * (root/path), MS_ARCHIVE_INVALID with its target named, when it resolves
+ * outside 'root'. A path that does not resolve passes, for the open after
+ * it to report. Called just before a file is read (the loaders, the
+ * metadata layers), not only by the walk, so a link swapped in after the
+ * walk is refused too. */
+ms_archive_status_t ms_archive__inside(const char *root, const char *full,
+                                       ms_archive_error_t *err);
+
 /* The last component of 'path' (borrowed from it). */
 const char *ms_archive__base(const char *path);
 

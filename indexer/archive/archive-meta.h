@@ -89,8 +89,11 @@ typedef struct ms_archive_meta_entry {
     char *name;    /* "id", "title", "date", "language" or a field name */
     char **values; /* n_values strings; an explicit empty list has none */
     size_t n_values;
-    bool weak; /* from a _defaults.yaml or what a format embeds: the meetings
-                  file (meetings.c) may replace it */
+    bool weak;    /* from a _defaults.yaml or what a format embeds: the meetings
+                     file (meetings.c) may replace it */
+    size_t *seen; /* private to meta.c: a hash set of the first n_seen values
+                     (index + 1; 0 a free slot), for ms_archive__meta_add_distinct */
+    size_t n_seen, seen_capacity;
 } ms_archive_meta_entry_t;
 
 /* A metadata layer, or the merge of several. Zero-initialise it; every

@@ -19,6 +19,7 @@
 
 #include "archive-io.h"
 #include "ms_error.h"
+#include "ms_file.h"
 #include "ms_utf8.h"
 
 /* Errors */
@@ -159,6 +160,24 @@ ms_archive__read_document(char **out, size_t *len, const char *full,
 }
 
 /* Paths */
+
+ms_archive_status_t
+ms_archive__inside(const char *root, const char *full, ms_archive_error_t *err)
+{
+    char *real = NULL;
+    ms_archive_status_t status = MS_ARCHIVE_OK;
+
+    /* What cannot be resolved (missing, a dangling link, a loop) is left
+     * to the open that follows, which says why. */
+    if (ms_file_inside(&real, root, full) == 0) {
+        ms_file_error_set(err, NULL, 0, 0,
+                          "symbolic link leads outside the archive (to %s); refused",
+                          real);
+        status = MS_ARCHIVE_INVALID;
+    }
+    free(real);
+    return status;
+}
 
 const char *
 ms_archive__full_path(char *out, size_t size, const char *root, const char *path)

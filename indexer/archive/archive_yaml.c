@@ -3,15 +3,17 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * libyaml's document loader is used (not its event API): the archive's
- * YAML files are small, written by hand, and read as mappings looked up by
- * key. libyaml marks count lines and columns from 0; errors count from 1.
+ * A document is loaded whole (ms_yaml_load(), under its bounds on depth,
+ * nodes and aliases): the archive's YAML files are small, written by hand,
+ * and read as mappings looked up by key. libyaml marks count lines and
+ * columns from 0; errors count from 1.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "archive-io.h"
 #include "archive-yaml.h"
+#include "ms_yaml.h"
 
 /* The 1-based column (in characters) of the first tab in the indentation
  * of line 'index' (0-based) of 'text', or of the tab at 'column', or 0.
@@ -68,44 +70,57 @@ syntax_error(ms_archive_error_t *err, const yaml_parser_t *parser, const char *t
                           parser->problem ? parser->problem : "syntax error");
 }
 
+/* One document of 'parser' into *out, as ms_archive__yaml_load() says. */
+static ms_archive_status_t
+load_one(yaml_document_t *out, yaml_parser_t *parser, const char *text, size_t len,
+         unsigned first_line, ms_archive_error_t *err)
+{
+    switch (ms_yaml_load(out, parser, first_line, NULL, err)) {
+    case MS_YAML_OK:
+        return MS_ARCHIVE_OK;
+    case MS_YAML_LIMIT:
+        return MS_ARCHIVE_INVALID;
+    case MS_YAML_NOMEM:
+        return MS_ARCHIVE_NOMEM;
+    case MS_YAML_SYNTAX:
+        break;
+    }
+    if (parser->error == YAML_MEMORY_ERROR)
+        return MS_ARCHIVE_NOMEM;
+    syntax_error(err, parser, text, len, first_line);
+    return MS_ARCHIVE_INVALID;
+}
+
 ms_archive_status_t
 ms_archive__yaml_load(yaml_document_t *out, const char *text, size_t len,
                       unsigned first_line, ms_archive_error_t *err)
 {
     yaml_parser_t parser;
     yaml_document_t extra;
-    ms_archive_status_t status = MS_ARCHIVE_OK;
-    bool loaded = false;
+    ms_archive_status_t status;
 
     if (!yaml_parser_initialize(&parser))
         return MS_ARCHIVE_NOMEM;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    if (!yaml_parser_load(&parser, out))
-        goto failed;
-    loaded = true;
+    status = load_one(out, &parser, text, len, first_line, err);
+    if (status != MS_ARCHIVE_OK)
+        goto out;
     /* A second "---" document would be silently ignored; say so instead. */
-    if (!yaml_parser_load(&parser, &extra))
-        goto failed;
-    if (yaml_document_get_root_node(&extra)) {
-        ms_archive__yaml_error(err, first_line, yaml_document_get_root_node(&extra), NULL,
-                               "more than one YAML document; remove the second '---'");
-        status = MS_ARCHIVE_INVALID;
+    status = load_one(&extra, &parser, text, len, first_line, err);
+    if (status == MS_ARCHIVE_OK) {
+        if (yaml_document_get_root_node(&extra)) {
+            ms_archive__yaml_error(
+                err, first_line, yaml_document_get_root_node(&extra), NULL,
+                "more than one YAML document; remove the second '---'");
+            status = MS_ARCHIVE_INVALID;
+        }
+        yaml_document_delete(&extra);
     }
-    yaml_document_delete(&extra);
-    goto out;
-
-failed:
-    if (parser.error == YAML_MEMORY_ERROR) {
-        status = MS_ARCHIVE_NOMEM;
-    } else {
-        syntax_error(err, &parser, text, len, first_line);
-        status = MS_ARCHIVE_INVALID;
-    }
+    if (status != MS_ARCHIVE_OK)
+        yaml_document_delete(out);
 
 out:
-    if (status != MS_ARCHIVE_OK && loaded)
-        yaml_document_delete(out);
     yaml_parser_delete(&parser);
     return status;
 }

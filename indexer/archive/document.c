@@ -9,6 +9,7 @@
  * title and the language whatever the format (docs/staff.md, "Ids" and
  * "Titles"). Nothing here reads files or knows a format.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,21 +77,37 @@ title_from_name(const char *path)
 ms_archive_status_t
 ms_archive_id_derive(char **out, const char *path)
 {
-    size_t len = ms_archive__stem_length(path);
+    size_t len = ms_archive__stem_length(path), n = 0;
+    const unsigned char *p = (const unsigned char *)path;
     char *id;
 
     *out = NULL;
-    if (len == 0 || len > MS_SCHEMA_ID_MAX)
+    if (len == 0)
         return MS_ARCHIVE_INVALID;
-    id = strndup(path, len);
+    /* A byte of no character (a name that is not UTF-8) becomes "~XX",
+     * its value in hex: the id stays valid and tells the bytes apart. */
+    id = malloc(3 * len + 1);
     if (!id)
         return MS_ARCHIVE_NOMEM;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)id[i];
-        if (c == '/')
-            id[i] = '.';
-        else if (c <= 0x20 || c == 0x7F || strchr("?#%\"'<>\\", c))
-            id[i] = '-';
+    for (size_t i = 0; i < len;) {
+        size_t k = p[i] < 0x80 ? 1 : ms_utf8_decode(p + i, len - i, NULL);
+        if (k == 0) {
+            n += (size_t)sprintf(id + n, "~%02X", p[i]);
+            k = 1;
+        } else if (p[i] == '/') {
+            id[n++] = '.';
+        } else if (p[i] <= 0x20 || p[i] == 0x7F || strchr("?#%\"'<>\\", p[i])) {
+            id[n++] = '-';
+        } else {
+            memcpy(id + n, p + i, k);
+            n += k;
+        }
+        i += k;
+    }
+    id[n] = '\0';
+    if (n > MS_SCHEMA_ID_MAX) {
+        free(id);
+        return MS_ARCHIVE_INVALID;
     }
     *out = id;
     return MS_ARCHIVE_OK;

@@ -100,7 +100,9 @@ ms_archive_load_each(const char *root, const char *path, const ms_archive_option
         ms_file_error_set(err, NULL, 0, 0, "unsupported file type");
         return MS_ARCHIVE_INVALID;
     }
-    status = ms_archive__layers_load(&staff, root, path, format->many, err);
+    status = ms_archive__inside(root, full, err);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__layers_load(&staff, root, path, format->many, err);
     if (status == MS_ARCHIVE_OK) {
         ms_archive__error_reset(err, full);
         src.variant = format->variant;
@@ -237,7 +239,9 @@ ms_archive_doc_load(ms_archive_doc_t **out, const char *root, const char *path,
     format = parser_for(path, err);
     if (!format)
         return MS_ARCHIVE_INVALID;
-    status = ms_archive__read_document(&data, &len, full, opts, err);
+    status = ms_archive__inside(root, full, err);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__read_document(&data, &len, full, opts, err);
     if (status == MS_ARCHIVE_OK)
         status = format->parse(out, format->variant, path, data, len, NULL, opts, err);
     free(data);

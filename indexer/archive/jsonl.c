@@ -12,8 +12,8 @@
  * document is handed on before the next line is read, so memory does not
  * grow with the file; only the ids seen so far are kept, to catch a
  * duplicate. For the same reason archive.max_file_size applies to each
- * line, not to the file: a line longer than that is skipped without being
- * held in memory.
+ * line: a line longer than that is skipped without being held in memory.
+ * The file as a whole is held to archive.max_jsonl_size.
  *
  * Keys are those of front matter, plus "text" (or "body") for the body.
  * JSON has types YAML front matter lacks: numbers are taken as text where
@@ -578,10 +578,12 @@ ms_archive__load_jsonl(const ms_archive__source_t *src)
     off_t size;
     int fd;
 
-    /* No size limit on the file: it is read a line at a time, and the
-     * limit applies to each line. */
-    status = ms_archive__open_regular(&fd, &size, src->full, 0, MS_ARCHIVE__MAX_SIZE_KEY,
-                                      src->err);
+    /* The file is read a line at a time, and max_file_size applies to each
+     * line; the file itself has a cap of its own, so that a sparse file of
+     * 20 GB is not read to its end on every run. */
+    status = ms_archive__open_regular(&fd, &size, src->full,
+                                      src->opts ? src->opts->max_jsonl_size : 0,
+                                      "archive.max_jsonl_size", src->err);
     if (status == MS_ARCHIVE_OK && !(in = fdopen(fd, "r"))) {
         ms_file_error_set(src->err, NULL, 0, 0, "cannot read: %s", strerror(errno));
         status = MS_ARCHIVE_IO;

@@ -45,8 +45,10 @@ load_meta_file(ms_archive_meta_t *out, const char *root, const char *rel,
     if (lstat(full, &st) != 0 && errno == ENOENT)
         return MS_ARCHIVE_OK;
     ms_archive__error_reset(err, full);
-    status = ms_archive__read_file(&data, &len, full, META_FILE_MAX,
-                                   "the limit for metadata files", err);
+    status = ms_archive__inside(root, full, err);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__read_file(&data, &len, full, META_FILE_MAX,
+                                       "the limit for metadata files", err);
     if (status == MS_ARCHIVE_OK)
         status = ms_archive__text_check(data, len, 0, err);
     if (status == MS_ARCHIVE_OK)

@@ -223,8 +223,10 @@ ms_archive_meetings_load(ms_archive_meetings_t **out, const char *root,
     /* lstat: a dangling link must not pass for a missing file. */
     if (lstat(full, &st) != 0 && errno == ENOENT)
         return MS_ARCHIVE_OK;
-    status = ms_archive__read_file(&data, &len, full, MEETINGS_FILE_MAX,
-                                   "the limit for metadata files", err);
+    status = ms_archive__inside(root, full, err);
+    if (status == MS_ARCHIVE_OK)
+        status = ms_archive__read_file(&data, &len, full, MEETINGS_FILE_MAX,
+                                       "the limit for metadata files", err);
     if (status == MS_ARCHIVE_OK)
         status = ms_archive__meetings_read(out, data, len, err);
     free(data);

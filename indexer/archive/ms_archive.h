@@ -101,6 +101,9 @@ typedef struct ms_archive_options {
     const ms_archive_meetings_t *meetings; /* the meetings file, read once per run;
                                               may be NULL */
     size_t max_file_size;                  /* bytes; 0 means no limit */
+    size_t max_document_text;              /* bytes of a document's text kept
+                                              by the indexer; 0: no cap */
+    size_t max_jsonl_size;                 /* bytes of a .jsonl file; 0: no cap */
     ms_extract_limits_t extract;           /* sandbox limits for HTML, PDF, DOCX, ODT */
 } ms_archive_options_t;
 
@@ -216,13 +219,15 @@ typedef struct ms_archive_listing {
  * warning. 'path' is relative to the root. 'failed' is true when something
  * that may hold documents could not be read (permissions, a broken link),
  * false when it was skipped on purpose (a directory reached a second time
- * through a symbolic link). */
+ * through a symbolic link, a link leading outside the archive). */
 typedef void (*ms_archive_walk_cb)(const char *path, const char *reason, bool failed,
                                    void *payload);
 
 /* List every supported file under 'root', recursively. Names starting
- * with '.' are skipped silently; symbolic links are followed, but a
- * directory already visited is not entered again, so loops end.
+ * with '.' are skipped silently; symbolic links are followed when they
+ * resolve inside 'root' (one leading outside is refused, through 'problem'
+ * with 'failed' false), and a directory already visited is not entered
+ * again, so loops end.
  *
  * On success *out is owned by the caller, who frees it with
  * ms_archive_listing_free(). 'problem', which may be NULL, hears about

@@ -9,10 +9,13 @@
  * read completely and closed before its subdirectories are entered, so the
  * walk holds one directory stream at a time however deep the tree is.
  *
- * Symbolic links are followed (staff link shared folders into the archive),
- * and every directory entered is remembered by device and inode, so a link
- * back up the tree, or two links to one folder, cannot loop or index the
- * same files twice.
+ * The archive is a boundary. A symbolic link is followed only when what it
+ * resolves to is inside the archive (staff link folders to one another);
+ * a link leading outside it (to /etc, to "..", to "/") is refused with a
+ * warning naming it and its target, and nothing under it is listed. Every
+ * directory entered is remembered by device and inode, so a link back up
+ * the tree, or two links to one folder, cannot loop or index the same
+ * files twice.
  *
  * Only documents are listed (ms_archive_supported): helper files such as
  * _defaults.yaml and sidecars (*.meta.yaml) are metadata of other files and
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "archive-io.h"
+#include "ms_file.h"
 
 #define WALK_MAX_DEPTH 64
 
@@ -38,6 +42,7 @@ struct dir_id {
 
 struct walker {
     const char *root;
+    char *real_root; /* 'root' resolved: the boundary */
     ms_archive_listing_t *listing;
     size_t entries_capacity;
     struct dir_id *visited;
@@ -92,6 +97,25 @@ static int
 compare_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether 'child' (at 'full'), a symbolic link, may be followed: only
+ * when it resolves inside the archive. A link that does not resolve is
+ * left to the stat that follows, which says why. */
+static bool
+link_inside(struct walker *w, const char *child, const char *full)
+{
+    char *real = realpath(full, NULL);
+    char reason[512];
+    bool inside = !real || ms_file_within(w->real_root, real);
+
+    if (!inside) {
+        snprintf(reason, sizeof(reason),
+                 "symbolic link leads outside the archive (to %s); refused", real);
+        report(w, child, reason, false);
+    }
+    free(real);
+    return inside;
 }
 
 /* "a/b" + "c" -> "a/b/c"; "" + "c" -> "c". Caller frees. */
@@ -190,7 +214,10 @@ walk_dir(struct walker *w, const char *rel, unsigned depth)
             status = MS_ARCHIVE_NOMEM;
             goto out;
         }
-        if (stat(child_full, &st) != 0) {
+        if (lstat(child_full, &st) == 0 && S_ISLNK(st.st_mode) &&
+            !link_inside(w, child, child_full)) {
+            /* refused, and said so */
+        } else if (stat(child_full, &st) != 0) {
             /* Only worth a warning if it might have been a document. */
             if (ms_archive_supported(names[i])) {
                 char reason[128];
@@ -238,7 +265,7 @@ ms_archive_status_t
 ms_archive_walk(ms_archive_listing_t **out, const char *root, ms_archive_walk_cb problem,
                 void *payload)
 {
-    struct walker w = {root, NULL, 0, NULL, 0, 0, problem, payload};
+    struct walker w = {root, NULL, NULL, 0, NULL, 0, 0, problem, payload};
     struct stat st;
     ms_archive_status_t status;
 
@@ -249,6 +276,9 @@ ms_archive_walk(ms_archive_listing_t **out, const char *root, ms_archive_walk_cb
         errno = ENOTDIR;
         return MS_ARCHIVE_IO;
     }
+    w.real_root = realpath(root, NULL);
+    if (!w.real_root)
+        return errno == ENOMEM ? MS_ARCHIVE_NOMEM : MS_ARCHIVE_IO;
     w.listing = calloc(1, sizeof(*w.listing));
     if (!w.listing || visit(&w, &st) < 0) {
         status = MS_ARCHIVE_NOMEM;
@@ -257,6 +287,7 @@ ms_archive_walk(ms_archive_listing_t **out, const char *root, ms_archive_walk_cb
     status = walk_dir(&w, "", 0);
 
 out:
+    free(w.real_root);
     free(w.visited);
     if (status == MS_ARCHIVE_OK) {
         *out = w.listing;

@@ -385,9 +385,13 @@ ms_extract__html(ms_extract__job_t *job)
         goto out;
     }
     xmlInitParser();
+    /* XML_PARSE_HUGE lifts libxml2's depth limit of 256 elements, past
+     * which it silently dropped every word of the page (all of it, with
+     * RECOVER): the depth is bounded by the sandbox's memory and time
+     * instead, and the tree is walked without recursion. */
     doc = htmlReadMemory(utf8, (int)utf8_length, NULL, "UTF-8",
                          HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                             HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC);
+                             HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
     if (!doc) {
         /* An empty file gives no tree: no text, not an error. */
         status = utf8_length == 0

@@ -336,3 +336,17 @@ ms_ix_count(const ms_ix_result_t *res, const char *group, const char *name)
               res->out);
     return json_integer_value(value);
 }
+
+const char *
+ms_ix_reason(const ms_ix_result_t *res, const char *file)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(res->json, "failures"), i, item)
+    {
+        const char *name = json_string_value(json_object_get(item, "file"));
+        if (name && strstr(name, file))
+            return json_string_value(json_object_get(item, "reason"));
+    }
+    return NULL;
+}

@@ -82,4 +82,8 @@ char *ms_ix_ids(ms_index_t *idx);
 /* The number "files"."<name>" (or "documents"."<name>") of a --json report. */
 long long ms_ix_count(const ms_ix_result_t *res, const char *group, const char *name);
 
+/* The reason a --json report gives for the failed file whose name
+ * contains 'file', or NULL (borrowed from res->json). */
+const char *ms_ix_reason(const ms_ix_result_t *res, const char *file);
+
 #endif /* MS_TEST_RUN_H */

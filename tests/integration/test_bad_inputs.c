@@ -133,25 +133,10 @@ make_bad_archive(void)
     cr_assert_eq(symlink("ping.md", path), 0);
 }
 
-/* The reason the --json report gives for 'file', or NULL. */
-static const char *
-reason_for(const ms_ix_result_t *res, const char *file)
-{
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(res->json, "failures"), i, item)
-    {
-        const char *name = json_string_value(json_object_get(item, "file"));
-        if (name && strstr(name, file))
-            return json_string_value(json_object_get(item, "reason"));
-    }
-    return NULL;
-}
-
 static void
 expect_failure(const ms_ix_result_t *res, const char *file, const char *words)
 {
-    const char *reason = reason_for(res, file);
+    const char *reason = ms_ix_reason(res, file);
     cr_expect_not_null(reason, "%s is not among the failures:\n%s", file, res->out);
     if (reason && words)
         cr_expect_not_null(strstr(reason, words), "%s: reason \"%s\" lacks \"%s\"", file,
@@ -186,7 +171,8 @@ Test(bad_inputs, every_bad_file_is_named_and_every_good_one_indexed)
      * column in the report. */
     cr_expect_not_null(strstr(res.err, "bad/yaml-error.md:4:1: "), "stderr:\n%s",
                        res.err);
-    cr_expect_not_null(strstr(reason_for(&res, "bad/yaml-error.md"), "line 4, column 1"));
+    cr_expect_not_null(
+        strstr(ms_ix_reason(&res, "bad/yaml-error.md"), "line 4, column 1"));
 
     ms_index_t *idx = ms_ix_open(ix.index);
     ms_search_t search = {.query = "goodword", .language = "en", .limit = 10};

@@ -329,3 +329,38 @@ Test(file, an_empty_file_is_an_empty_string_and_a_missing_one_says_why)
     cr_assert_eq(errno, ENOENT);
     cr_assert_null(data);
 }
+
+Test(utf8, escape_shows_control_characters_and_stray_bytes_as_hex)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain name.md", "plain name.md"},
+        {"Rapport d'\xc3\xa9t\xc3\xa9 \xd0\x9e\xd1\x88",
+         "Rapport d'\xc3\xa9t\xc3\xa9 \xd0\x9e\xd1\x88"},
+        {"evil\nfailed: x", "evil\\x0Afailed: x"},
+        {"tab\there\x7f", "tab\\x09here\\x7F"},
+        {"esc\x1b[31m", "esc\\x1B[31m"},
+        {"caf\xe9.txt", "caf\\xE9.txt"},
+        {"c1 \xc2\x9b", "c1 \\xC2\\x9B"},
+        {"cut \xe2\x82", "cut \\xE2\\x82"},
+        {"already \\x0A", "already \\x0A"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = ms_utf8_escape(cases[i].in, strlen(cases[i].in));
+        cr_assert_not_null(out);
+        cr_expect_str_eq(out, cases[i].out, "case %zu", i);
+        free(out);
+    }
+}
+
+Test(file, within_is_the_root_or_below_it_never_a_sibling)
+{
+    cr_expect(ms_file_within("/srv/archive", "/srv/archive"));
+    cr_expect(ms_file_within("/srv/archive", "/srv/archive/a/b.txt"));
+    cr_expect(!ms_file_within("/srv/archive", "/srv/archive2/b.txt"));
+    cr_expect(!ms_file_within("/srv/archive", "/srv"));
+    cr_expect(!ms_file_within("/srv/archive", "/etc/passwd"));
+    cr_expect(ms_file_within("/", "/etc/passwd"));
+}

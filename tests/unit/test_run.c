@@ -132,23 +132,26 @@ Test(report, json_lists_at_most_max_failures_and_warnings)
     ms_run_report_clear(&r);
 }
 
-Test(report, json_repairs_names_that_are_not_utf8)
+Test(report, json_escapes_bytes_that_are_not_utf8_and_control_characters)
 {
     ms_run_report_t r;
 
     fill_report(&r);
     cr_assert_eq(ms_run_report_add_failure(&r, "caf\xe9.md", "not \xff UTF-8"), 0);
     cr_assert_eq(ms_run_report_add_warning(&r, "x\xc3"), 0);
+    cr_assert_eq(ms_run_report_add_failure(&r, "two\nlines.md", "ok"), 0);
     json_t *json = ms_run_report_json(&r, 3, 0);
     cr_assert(json, "a name that is not UTF-8 must not lose the report");
     json_t *failure = json_array_get(json_object_get(json, "failures"), 0);
-    cr_assert_str_eq(json_string_value(json_object_get(failure, "file")),
-                     "caf\xef\xbf\xbd.md");
+    cr_assert_str_eq(json_string_value(json_object_get(failure, "file")), "caf\\xE9.md");
     cr_assert_str_eq(json_string_value(json_object_get(failure, "reason")),
-                     "not \xef\xbf\xbd UTF-8");
+                     "not \\xFF UTF-8");
     cr_assert_str_eq(
         json_string_value(json_array_get(json_object_get(json, "warnings"), 0)),
-        "x\xef\xbf\xbd");
+        "x\\xC3");
+    failure = json_array_get(json_object_get(json, "failures"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(failure, "file")),
+                     "two\\x0Alines.md");
     json_decref(json);
     ms_run_report_clear(&r);
 }
