@@ -41,7 +41,9 @@ for t in $targets; do
     [ -d "$here/corpus/$t" ] && seeds=$here/corpus/$t
     # -fork=1: one fuzzing process that outlives a crash, so a run goes on
     # for its whole time and every crash it finds is saved.
+    # lsan.supp: leaks inside libraries, each with its input (see the file).
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        LSAN_OPTIONS=suppressions=$here/lsan.supp \
         nice "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
         -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -artifact_prefix="$here/crashes/$t/" -print_final_stats=1 $dict \
