@@ -3,7 +3,8 @@
 # make demo       install missing packages, build, index the sample archive,
 #                 serve it through nginx on 127.0.0.1:$(PORT)
 # make demo-stop  stop the demo's migsearch-fcgi and nginx
-# make test       install missing packages, build with ASan+UBSan, run every test
+# make test       install missing packages, build with ASan+UBSan, run every test,
+#                 then every fuzz target for a few seconds (make fuzz-smoke)
 # make build      release build only, in build/release
 # make install    build, then install under PREFIX (/usr/local), honouring DESTDIR;
 #                 the config goes to SYSCONFDIR/migsearch (/etc/migsearch)
@@ -28,6 +29,7 @@ test: deps-test
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DMS_SANITIZE=ON -DMS_WERROR=ON
 	cmake --build build/test -j$(JOBS)
 	tests/run.sh build/test -j$(JOBS)
+	$(MAKE) fuzz-smoke
 
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -98,3 +100,24 @@ bench-quick: deps-bench build
 bench-inprocess: deps-bench build
 	@test -n "$(BASE)" || { echo "usage: make bench-inprocess BASE=<commit> [INSTRUCTIONS=1]" >&2; exit 2; }
 	tests/bench/inprocess.sh $(if $(INSTRUCTIONS),--instructions) $(BASE) build/release
+
+# make fuzz        issue 16: every libFuzzer target of tests/fuzz/ in turn for
+#                  FUZZ_TIME seconds (default 600; FUZZ_TARGETS="a b" for some),
+#                  one table of execs, coverage and crashes per target; crash
+#                  inputs land in tests/fuzz/crashes/<target>/, which `make test`
+#                  replays (docs/fuzzing.md). Built with clang in build/fuzz.
+# make fuzz-smoke  the same for FUZZ_SMOKE_TIME seconds each (part of make test)
+.PHONY: fuzz fuzz-smoke fuzz-build
+FUZZ_TIME ?= 600
+FUZZ_SMOKE_TIME ?= 5
+FUZZ_TARGETS ?=
+fuzz-build: deps-test
+	CC=clang CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DMS_BUILD_TESTS=OFF -DMS_SANITIZE=ON -DMS_FUZZ=ON
+	cmake --build build/fuzz -j$(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh build/fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh build/fuzz $(FUZZ_SMOKE_TIME) $(FUZZ_TARGETS)

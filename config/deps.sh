@@ -16,6 +16,9 @@ build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev
 serve="nginx-light curl"
 test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
       chromium fonts-dejavu-core"
+# make fuzz and the fuzz smoke of make test (tests/fuzz/): clang and its
+# libFuzzer runtime.
+test="$test clang libclang-rt-14-dev"
 # bench (make bench, tests/bench/run.sh) adds what migsearch is compared
 # with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
 # for the raw libxapian loop (build-essential already brings it), GNU time

@@ -130,7 +130,9 @@ by_id(const void *a, const void *b)
 static ms_archive_status_t
 sort_meetings(ms_archive_meetings_t *meetings, ms_archive_error_t *err)
 {
-    qsort(meetings->list, meetings->n, sizeof(*meetings->list), by_id);
+    /* An empty file ("[]") has no list at all: qsort() takes no NULL. */
+    if (meetings->n > 1)
+        qsort(meetings->list, meetings->n, sizeof(*meetings->list), by_id);
     for (size_t i = 1; i < meetings->n; i++) {
         meeting_t *a = &meetings->list[i - 1], *b = &meetings->list[i];
         if (strcmp(a->id, b->id) == 0) {

@@ -17,6 +17,7 @@
 
 #include <criterion/criterion.h>
 
+#include "embeddable.h"
 #include "ms_route.h"
 #include "tmpdir.h"
 
@@ -130,91 +131,13 @@ teardown(void)
     ms_test_remove_tree(tmpdir);
 }
 
-static bool
-one_of(const char *word, size_t len, const char *const *list)
-{
-    for (size_t i = 0; list[i] != NULL; i++) {
-        if (strlen(list[i]) == len && strncmp(list[i], word, len) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* Length of the character reference at 's', or 0. */
-static size_t
-reference_at(const char *s)
-{
-    size_t i = 1;
-
-    if (s[i] == '#') {
-        i++;
-        if (s[i] == 'x')
-            i++;
-        while (strchr("0123456789abcdefABCDEF", s[i]) != NULL && s[i] != '\0')
-            i++;
-    } else {
-        while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
-            i++;
-    }
-    return i > 1 && s[i] == ';' ? i + 1 : 0;
-}
-
-/* Fail unless 'text' is a fragment fit to embed: only the fragment's own
- * tags and attributes, every attribute double-quoted with no markup in
- * it, classes starting with "ms-", links relative or to /?doc= and
- * /doc/, '>' only closing a tag and '&' only starting a reference. */
+/* Fail unless 'text' is a fragment fit to embed (tools/embeddable.h). */
 static void
 assert_embeddable(const char *text)
 {
-    static const char *const tags[] = {"section", "p",   "ol",   "li", "h2", "a",
-                                       "mark",    "nav", "span", "q",  NULL};
-    static const char *const attributes[] = {"class", "aria-label", "href", "dir",
-                                             "lang",  "start",      "rel",  NULL};
-    const char *p = text;
+    char why[128];
 
-    while (*p != '\0') {
-        if (*p == '>') {
-            cr_assert_fail("stray '>' at \"%.40s\" in:\n%s", p, text);
-        } else if (*p == '&') {
-            cr_assert(reference_at(p) > 0, "bare '&' at \"%.40s\" in:\n%s", p, text);
-            p += reference_at(p);
-            continue;
-        } else if (*p != '<') {
-            p++;
-            continue;
-        }
-        p++;
-        if (*p == '/')
-            p++;
-        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
-        cr_assert(one_of(p, n, tags), "tag <%.*s> in:\n%s", (int)n, p, text);
-        p += n;
-        for (;;) {
-            p += strspn(p, " ");
-            if (*p == '>') {
-                p++;
-                break;
-            }
-            n = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
-            cr_assert(one_of(p, n, attributes), "attribute '%.*s' in:\n%s", (int)n, p,
-                      text);
-            const char *name = p;
-            p += n;
-            cr_assert(p[0] == '=' && p[1] == '"', "unquoted attribute in:\n%s", text);
-            p += 2;
-            const char *end = strchr(p, '"');
-            cr_assert_not_null(end);
-            for (const char *v = p; v < end; v++)
-                cr_assert(*v != '<' && *v != '>', "markup in an attribute in:\n%s", text);
-            if (strncmp(name, "class", 5) == 0)
-                cr_assert(strncmp(p, "ms-", 3) == 0, "class '%.*s'", (int)(end - p), p);
-            if (strncmp(name, "href", 4) == 0)
-                cr_assert(*p == '?' || strncmp(p, "/?doc=", 6) == 0 ||
-                              strncmp(p, "/doc/", 5) == 0,
-                          "link '%.*s'", (int)(end - p), p);
-            p = end + 1;
-        }
-    }
+    cr_assert(ms_test_embeddable(text, why, sizeof(why)), "%s in:\n%s", why, text);
 }
 
 /* GET /fragment?'query' as the viewer with MS_GROUPS 'groups'; the text
