@@ -16,6 +16,9 @@ build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev
 serve="nginx-light curl"
 test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
       chromium fonts-dejavu-core"
+# The other front ends of docs/admins.md (tests/integration/test_fronts.c); the
+# policy below keeps their services from starting on port 80.
+test="$test lighttpd apache2 libapache2-mod-xsendfile"
 # bench (make bench, tests/bench/run.sh) adds what migsearch is compared
 # with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
 # for the raw libxapian loop (build-essential already brings it), GNU time
