@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -163,8 +164,8 @@ request_as(const char *groups, const char *method, const char *path, const char 
     status = ms_route(&response, &worker, &req);
     cr_assert_eq(status, response.status);
     body = response.json;
-    cr_assert(body != NULL || response.text != NULL, "%s %s?%s gave no body", method,
-              path, query ? query : "");
+    cr_assert(body != NULL || response.text != NULL || response.file != NULL,
+              "%s %s?%s gave no body", method, path, query ? query : "");
     return status;
 }
 
@@ -1391,6 +1392,79 @@ Test(route, file_is_served_by_nginx_after_the_check)
         cr_assert_null(strstr(dump, "reports/2007"), "the path leaks: %s", dump);
         free(dump);
     }
+}
+
+/* An archive in the test's directory with 'name' holding 'text', set as
+ * archive.path, with 'delivery'. */
+static void
+use_archive(ms_file_delivery_t delivery, const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/archive", tmpdir);
+    mkdir(path, 0700);
+    free(cfg->archive.path);
+    cfg->archive.path = strdup(path);
+    cr_assert_not_null(cfg->archive.path);
+    cfg->server.file_delivery = delivery;
+    snprintf(path, sizeof(path), "%s/archive/%s", tmpdir, name);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+Test(route, file_is_streamed_by_the_server)
+{
+    static const ms_field_t pdf[] = {{"source", "a.pdf"}};
+    static const ms_field_t html[] = {{"source", "page.html"}};
+    static const ms_field_t gone[] = {{"source", "gone.pdf"}};
+    static const ms_document_t docs[] = {{"s-pdf", "P", "p", "en", NULL, pdf, 1},
+                                         {"s-html", "H", "h", "en", NULL, html, 1},
+                                         {"s-gone", "G", "g", "en", NULL, gone, 1}};
+    char got[32] = "";
+
+    write_documents(index_path, docs, 3);
+    use_archive(MS_FILE_DELIVERY_STREAM, "page.html", "<script>x</script>");
+    use_archive(MS_FILE_DELIVERY_STREAM, "a.pdf", "%PDF-1.4 body");
+    cr_assert_eq(request_as(NULL, "GET", "/doc/s-pdf/file", NULL), 200);
+    cr_assert_not_null(response.file);
+    cr_assert_null(response.text);
+    cr_assert_eq(response.text_length, strlen("%PDF-1.4 body"));
+    cr_assert_eq(fread(got, 1, sizeof(got) - 1, response.file), response.text_length);
+    cr_assert_str_eq(got, "%PDF-1.4 body");
+    cr_assert_str_eq(response.content_type, "application/pdf");
+    cr_assert_str_eq(header("Content-Disposition"), "inline; filename=\"a.pdf\"");
+    cr_assert_null(header("X-Accel-Redirect"));
+    /* An HTML file of the archive must not run as a page of the portal. */
+    cr_assert_eq(request_as(NULL, "GET", "/doc/s-html/file", NULL), 200);
+    cr_assert_str_eq(response.content_type, "application/octet-stream");
+    assert_error(request("GET", "/doc/s-gone/file", NULL), 404, "not_found");
+}
+
+Test(route, file_is_named_by_x_sendfile)
+{
+    static const ms_field_t pdf[] = {{"source", "a.pdf"}};
+    static const ms_field_t gone[] = {{"source", "gone.pdf"}};
+    static const ms_document_t docs[] = {{"x-pdf", "P", "p", "en", NULL, pdf, 1},
+                                         {"x-gone", "G", "g", "en", NULL, gone, 1}};
+    char path[256];
+    char *real;
+
+    write_documents(index_path, docs, 2);
+    use_archive(MS_FILE_DELIVERY_X_SENDFILE, "a.pdf", "%PDF-1.4 body");
+    snprintf(path, sizeof(path), "%s/archive/a.pdf", tmpdir);
+    real = realpath(path, NULL);
+    cr_assert_not_null(real);
+    cr_assert_eq(request_as(NULL, "HEAD", "/doc/x-pdf/file", NULL), 200);
+    cr_assert_str_eq(header("X-Sendfile"), real);
+    cr_assert_str_eq(response.content_type, "application/pdf");
+    cr_assert_not_null(header("Content-Disposition"));
+    cr_assert_null(response.file);
+    cr_assert_eq(response.text_length, 0);
+    assert_error(request("GET", "/doc/x-gone/file", NULL), 404, "not_found");
+    free(real);
 }
 
 Test(route, file_name_is_quoted_safely)
