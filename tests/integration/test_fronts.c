@@ -131,10 +131,10 @@ start_server(const char *delivery)
     cr_assert_eq(chmod(it.socket, 0666), 0, "%s", strerror(errno));
 }
 
-/* Write 'config' to it.dir/'name' and run argv (its last two entries
- * are the config's path and NULL) until the port answers. */
+/* Write 'head' and then 'body' (freed here) to it.dir/'name' and run
+ * 'program' 'flag' -f <that file> until the port answers. */
 static void
-start_front(const char *name, const char *config, char **argv, size_t argc)
+start_front(const char *name, const char *head, char *body, char *program, char *flag)
 {
     char path[256], log[256];
 
@@ -142,14 +142,16 @@ start_front(const char *name, const char *config, char **argv, size_t argc)
     snprintf(log, sizeof(log), "%s/%s.out", it.dir, name);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
-    fputs(config, f);
+    fputs(head, f);
+    fputs(body, f);
     cr_assert_eq(fclose(f), 0);
-    argv[argc - 2] = path;
+    char *argv[] = {program, flag, "-f", path, NULL};
     front_pid = ms_it_spawn(argv, log);
     if (!ms_it_wait_port(&front_pid, front.port)) {
         char *out = ms_it_read_file(log);
-        cr_assert_fail("%s did not start:\n%s\n%s", argv[0], out, config);
+        cr_assert_fail("%s did not start:\n%s\n%s%s", program, out, head, body);
     }
+    free(body);
 }
 
 static void
@@ -169,15 +171,7 @@ start_lighttpd(void)
              "server.errorlog = \"%s/lighttpd.error.log\"\n"
              "mimetype.assign = (\".html\" => \"text/html\", \".css\" => \"text/css\")\n",
              front.port, it.dir, it.dir);
-    char *body = snippet("lighttpd", NULL);
-    char *config = malloc(strlen(head) + strlen(body) + 1);
-    cr_assert_not_null(config);
-    strcpy(config, head);
-    strcat(config, body);
-    char *argv[] = {LIGHTTPD, "-D", "-f", NULL, NULL};
-    start_front("lighttpd.conf", config, argv, 5);
-    free(config);
-    free(body);
+    start_front("lighttpd.conf", head, snippet("lighttpd", NULL), LIGHTTPD, "-D");
 }
 
 /* Apache, with mod_xsendfile when 'xsendfile', else streaming. */
@@ -213,15 +207,9 @@ start_apache(bool xsendfile)
         used += strlen(line);
     }
     snprintf(port, sizeof(port), "127.0.0.1:%d", front.port);
-    char *body = replace(snippet("apache", xsendfile ? NULL : "XSendFile"), "*:80", port);
-    char *config = malloc(strlen(head) + strlen(body) + 1);
-    cr_assert_not_null(config);
-    strcpy(config, head);
-    strcat(config, body);
-    char *argv[] = {APACHE, "-DFOREGROUND", "-f", NULL, NULL};
-    start_front("apache.conf", config, argv, 5);
-    free(config);
-    free(body);
+    start_front("apache.conf", head,
+                replace(snippet("apache", xsendfile ? NULL : "XSendFile"), "*:80", port),
+                APACHE, "-DFOREGROUND");
 }
 
 /* The response's Content-Length, or -1 without one. */
