@@ -15,11 +15,13 @@
  * with "..") is not handed out, whatever the front end's settings say.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ms_buf.h"
 #include "ms_endpoints.h"
@@ -61,8 +63,8 @@ file_type(const char *name)
  * A file that no longer exists passes (nginx answers 404), and so does
  * every file when archive.path itself does not resolve on this machine
  * (the server cannot tell then; nginx's disable_symlinks still can).
- * When 'real' is not NULL and the file resolved, *real is its resolved
- * path (caller frees with free()); else NULL. */
+ * When the file resolved, *real_out is its resolved path (the caller
+ * frees it with free()); else it is left NULL. */
 static bool
 inside_archive(const char *root, const char *source, char **real_out)
 {
@@ -132,7 +134,12 @@ open_file(ms_response_t *out, const char *real)
 {
     struct stat st;
 
-    out->file = real != NULL ? fopen(real, "rb") : NULL;
+    /* O_NOFOLLOW: a link swapped in since 'real' was resolved is refused. */
+    int fd = real != NULL ? open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+
+    out->file = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (out->file == NULL && fd >= 0)
+        close(fd);
     if (out->file == NULL)
         return ms_response_error(&out->json, 404, "not_found",
                                  "this document's file is missing from the archive");
