@@ -22,7 +22,8 @@ typedef enum ms_config__type {
     MS_CONFIG__MODE,     /* unsigned; octal permission bits, min..max */
     MS_CONFIG__BOOL,     /* bool; true/false/yes/no/on/off */
     MS_CONFIG__LOGLEVEL, /* ms_log_level_t; err/warn/info/debug */
-    MS_CONFIG__LANGUAGE  /* char *; one of the stemmer codes or "none" */
+    MS_CONFIG__LANGUAGE, /* char *; one of the stemmer codes or "none" */
+    MS_CONFIG__DELIVERY  /* ms_file_delivery_t; how /doc/{id}/file is answered */
 } ms_config__type_t;
 
 typedef struct ms_config__key {

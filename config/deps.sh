@@ -19,6 +19,9 @@ test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk s
 # make fuzz and the fuzz smoke of make test (tests/fuzz/): clang and its
 # libFuzzer runtime.
 test="$test clang libclang-rt-14-dev"
+# The other front ends of docs/admins.md (tests/integration/test_fronts.c); the
+# policy below keeps their services from starting on port 80.
+test="$test lighttpd apache2 libapache2-mod-xsendfile"
 # bench (make bench, tests/bench/run.sh) adds what migsearch is compared
 # with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
 # for the raw libxapian loop (build-essential already brings it), GNU time

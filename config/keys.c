@@ -84,6 +84,10 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("server.files_location", MS_CONFIG__STRING, server.files_location,
         "/_migsearch/files/", 1, 200,
         "nginx internal location that serves archive files (X-Accel-Redirect)"),
+    KEY("server.file_delivery", MS_CONFIG__DELIVERY, server.file_delivery,
+        "x-accel-redirect", 0, 0,
+        "how /doc/{id}/file hands out a file: x-accel-redirect (nginx), x-sendfile "
+        "(lighttpd, Apache with mod_xsendfile) or stream (the server sends it)"),
     KEY("server.backlog", MS_CONFIG__UINT, server.backlog, "256", 1, 65535,
         "listen() backlog of the socket"),
     KEY("server.allow_users", MS_CONFIG__STRING, server.allow_users, "www-data", 0,
@@ -161,6 +165,9 @@ const size_t ms_config__key_count = sizeof(ms_config__keys) / sizeof(ms_config__
 /* The stemmers ms_index knows, plus "none" for unstemmed indexing. */
 static const char *const languages[] = {"en", "fr", "es", "ru", "ar", "zh", "none"};
 
+/* The names of ms_file_delivery_t, in its order. */
+static const char *const deliveries[] = {"x-accel-redirect", "x-sendfile", "stream"};
+
 int
 ms_config__find(const char *name, size_t len)
 {
@@ -233,6 +240,9 @@ ms_config__describe(const ms_config__key_t *key, char *buf, size_t size)
         break;
     case MS_CONFIG__LANGUAGE:
         snprintf(buf, size, "one of en, fr, es, ru, ar, zh, none");
+        break;
+    case MS_CONFIG__DELIVERY:
+        snprintf(buf, size, "one of x-accel-redirect, x-sendfile, stream");
         break;
     }
     return buf;
@@ -425,6 +435,15 @@ ms_config__set(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
     case MS_CONFIG__LOGLEVEL:
         if (ms_log_level_parse((ms_log_level_t *)field, text) != 0)
             status = MS_CONFIG__INVALID;
+        break;
+    case MS_CONFIG__DELIVERY:
+        status = MS_CONFIG__INVALID;
+        for (size_t i = 0; i < sizeof(deliveries) / sizeof(deliveries[0]); i++) {
+            if (strcmp(text, deliveries[i]) == 0) {
+                *(ms_file_delivery_t *)field = (ms_file_delivery_t)i;
+                status = 0;
+            }
+        }
         break;
     }
 

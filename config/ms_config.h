@@ -27,6 +27,14 @@
 #define MS_CONFIG_DEFAULT_PATH "/etc/migsearch/migsearch.yaml"
 #endif
 
+/* How GET /doc/{id}/file hands a file out (server.file_delivery): a header
+ * naming it for the front end, or the bytes from the server itself. */
+typedef enum ms_file_delivery {
+    MS_FILE_DELIVERY_X_ACCEL,    /* X-Accel-Redirect to server.files_location */
+    MS_FILE_DELIVERY_X_SENDFILE, /* X-Sendfile with the file's absolute path */
+    MS_FILE_DELIVERY_STREAM      /* the server reads and sends the file */
+} ms_file_delivery_t;
+
 typedef struct ms_config {
     char *source; /* the path the config was loaded from; "" for defaults */
 
@@ -49,18 +57,19 @@ typedef struct ms_config {
     } archive;
 
     struct {
-        char *socket;           /* unix socket path for FastCGI */
-        unsigned socket_mode;   /* permission bits, e.g. 0660 */
-        char *socket_group;     /* group owning the socket; "" keeps the default */
-        unsigned threads;       /* worker threads, one index handle each */
-        unsigned backlog;       /* listen() backlog */
-        char *files_location;   /* nginx internal location of archive files */
-        char *allow_users;      /* peers that may connect, by user name */
-        char *allow_groups;     /* and by primary group name */
-        unsigned read_timeout;  /* seconds a request may take to arrive */
-        unsigned write_timeout; /* seconds one write of an answer may block */
-        unsigned peer_share;    /* workers one peer process may keep waiting
-                                   for a request; 0: half of threads */
+        char *socket;         /* unix socket path for FastCGI */
+        unsigned socket_mode; /* permission bits, e.g. 0660 */
+        char *socket_group;   /* group owning the socket; "" keeps the default */
+        unsigned threads;     /* worker threads, one index handle each */
+        unsigned backlog;     /* listen() backlog */
+        char *files_location; /* nginx internal location of archive files */
+        ms_file_delivery_t file_delivery; /* how /doc/{id}/file hands files out */
+        char *allow_users;                /* peers that may connect, by user name */
+        char *allow_groups;               /* and by primary group name */
+        unsigned read_timeout;            /* seconds a request may take to arrive */
+        unsigned write_timeout;           /* seconds one write of an answer may block */
+        unsigned peer_share;              /* workers one peer process may keep waiting
+                                             for a request; 0: half of threads */
     } server;
 
     struct {

@@ -29,6 +29,10 @@ typedef struct ms_request {
     const char *remote_user; /* REMOTE_USER */
     const char *groups;      /* MS_GROUPS: comma-separated access groups of the
                                 user nginx authenticated; NULL: anonymous */
+    const char *uri;         /* REQUEST_URI as the client sent it: lighttpd
+                                re-encodes QUERY_STRING ("%ZZ" becomes
+                                "%25ZZ"), so ms_route() checks its query's
+                                escapes */
 } ms_request_t;
 
 typedef enum ms_request_status {
@@ -55,6 +59,11 @@ typedef struct ms_params {
  * Returns MS_REQUEST_OK, MS_REQUEST_BAD or MS_REQUEST_NOMEM. */
 ms_request_status_t ms_request_decode(char **out, const char *in, size_t len,
                                       bool plus_is_space);
+
+/* Whether every '%' in 'text' (NULL: none) is followed by two hex digits:
+ * a request path or a client's query string that breaks this is a 400
+ * whatever the front end made of it. */
+bool ms_request_escapes_valid(const char *text);
 
 /* The document id a raw path segment of 'len' bytes names: percent-decoded
  * ('+' stays '+') and checked with the one id rule, ms_schema_id_check().

@@ -12,6 +12,7 @@
 #define MS_RESPONSE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -37,6 +38,9 @@ typedef struct ms_header {
  * Content-Type at all when it is NULL: an X-Accel-Redirect answer, whose
  * type nginx takes from the file), else the JSON 'json'; both NULL means
  * the error document itself could not be allocated (status is then 500).
+ * When 'file' is not NULL the body is instead its next 'text_length' bytes
+ * (an archive file sent by the server itself, server.file_delivery
+ * "stream"); 'text' is then NULL.
  * Everything is owned by the response and released with
  * ms_response_free(). */
 typedef struct ms_response {
@@ -45,6 +49,7 @@ typedef struct ms_response {
     char *text;
     size_t text_length;
     const char *content_type;
+    FILE *file; /* owned; closed by ms_response_free() */
     ms_header_t headers[MS_RESPONSE_MAX_HEADERS];
     size_t n_headers;
 } ms_response_t;

@@ -7,7 +7,7 @@
  * cached (results change with every indexer commit and depend on who
  * asks). JSON is the default body; an endpoint may answer text of another
  * type (the Atom feed, the metrics, the fragment) and add a few headers
- * (X-Accel-Redirect).
+ * (X-Accel-Redirect), or stream an archive file.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -99,6 +99,24 @@ out:
     return rc;
 }
 
+/* Copy the next 'length' bytes of 'file' to 'out'. Returns 0, or -1 if
+ * the file ends early or cannot be read (the client then gets a short
+ * body, which its Content-Length shows) or the client went away. */
+static int
+send_file(FCGX_Stream *out, FILE *file, size_t length)
+{
+    char chunk[65536];
+
+    while (length > 0) {
+        size_t want = length < sizeof(chunk) ? length : sizeof(chunk);
+        size_t got = fread(chunk, 1, want, file);
+        if (got == 0 || FCGX_PutStr(chunk, (int)got, out) != (int)got)
+            return -1;
+        length -= got;
+    }
+    return 0;
+}
+
 int
 ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
 {
@@ -106,9 +124,9 @@ ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
     int header_length;
     int status = resp->status;
 
-    if (resp->text == NULL)
+    if (resp->text == NULL && resp->file == NULL)
         return send_json(out, status, resp->json, head);
-    if (resp->text_length > INT_MAX)
+    if (resp->file == NULL && resp->text_length > INT_MAX)
         return send_json(out, 500, NULL, head);
     if (status != 200 && status != 400 && status != 404 && status != 405 && status != 503)
         status = 500;
@@ -135,6 +153,8 @@ ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
     }
     if (FCGX_PutS("\r\n", out) < 0)
         return -1;
+    if (!head && resp->file != NULL)
+        return send_file(out, resp->file, resp->text_length);
     if (!head && resp->text_length > 0 &&
         FCGX_PutStr(resp->text, (int)resp->text_length, out) != (int)resp->text_length)
         return -1;

@@ -92,6 +92,16 @@ ms_request_decode(char **out, const char *in, size_t len, bool plus_is_space)
     return decode(out, in, len, plus_is_space, &why);
 }
 
+bool
+ms_request_escapes_valid(const char *text)
+{
+    for (const char *p = text; p != NULL && (p = strchr(p, '%')) != NULL; p += 3) {
+        if (hex_value((unsigned char)p[1]) < 0 || hex_value((unsigned char)p[2]) < 0)
+            return false;
+    }
+    return true;
+}
+
 ms_request_status_t
 ms_request_id(char **out, const char *segment, size_t len)
 {

@@ -17,6 +17,8 @@ ms_response_free(ms_response_t *resp)
 {
     json_decref(resp->json);
     free(resp->text);
+    if (resp->file != NULL)
+        fclose(resp->file);
     for (size_t i = 0; i < resp->n_headers && i < MS_RESPONSE_MAX_HEADERS; i++)
         free(resp->headers[i].value);
     memset(resp, 0, sizeof(*resp));
@@ -47,6 +49,9 @@ ms_response_drop_text(ms_response_t *resp)
 {
     free(resp->text);
     resp->text = NULL;
+    if (resp->file != NULL)
+        fclose(resp->file);
+    resp->file = NULL;
     resp->text_length = 0;
     for (size_t i = 0; i < resp->n_headers; i++)
         free(resp->headers[i].value);

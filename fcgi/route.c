@@ -87,10 +87,26 @@ ms_route_endpoint(const ms_route_t *route)
     return route != NULL ? (size_t)(route - ms_routes) : MS_METRICS_OTHER;
 }
 
+/* The query string to parse: QUERY_STRING, unless the query part of the
+ * REQUEST_URI the client sent has a bad escape. lighttpd re-encodes
+ * QUERY_STRING ("%ZZ" arrives as "%25ZZ"); the endpoints then parse the
+ * client's own and refuse it as any bad escape, each in its own format
+ * (/fragment in HTML). Endpoints that ignore the query still ignore it. */
+static const char *
+client_query(const ms_request_t *req)
+{
+    const char *question = req->uri != NULL ? strchr(req->uri, '?') : NULL;
+
+    if (question != NULL && !ms_request_escapes_valid(question + 1))
+        return question + 1;
+    return req->query;
+}
+
 int
 ms_route(ms_response_t *out, ms_worker_t *w, const ms_request_t *req)
 {
     ms_viewer_buf_t viewer;
+    ms_request_t raw; /* 'req' with the query string the client sent */
     ms_context_t ctx;
     const ms_route_t *route;
 
@@ -102,17 +118,21 @@ ms_route(ms_response_t *out, ms_worker_t *w, const ms_request_t *req)
         (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)) {
         out->status = ms_response_error(&out->json, 405, "method_not_allowed",
                                         "method not allowed; use GET or HEAD");
+    } else if (!ms_request_escapes_valid(req->path)) {
+        out->status = ms_response_bad_request(&out->json, "invalid percent-encoding");
     } else if (route == NULL) {
         out->status = ms_response_error(&out->json, 404, "not_found", "no such resource");
     } else {
         ms_request_viewer(&viewer, req->groups);
-        ctx.req = req;
+        raw = *req;
+        raw.query = client_query(req);
+        ctx.req = &raw;
         ctx.viewer = &viewer.viewer;
         ctx.routes = ms_routes;
         ctx.n_routes = ms_n_routes;
         out->status = route->endpoint(out, w, &ctx);
     }
-    if (out->json == NULL && out->text == NULL)
+    if (out->json == NULL && out->text == NULL && out->file == NULL)
         out->status = 500;
     return out->status;
 }

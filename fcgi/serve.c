@@ -43,6 +43,7 @@ read_request(ms_request_t *req, FCGX_Request *request)
         abort();
     }
     req->path = path;
+    req->uri = uri;
     req->query = FCGX_GetParam("QUERY_STRING", request->envp);
     if (req->query == NULL && question != NULL)
         req->query = question + 1;

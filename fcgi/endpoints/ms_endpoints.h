@@ -53,7 +53,7 @@ typedef struct ms_route {
 /* The endpoints; docs/api.md describes each. */
 ms_endpoint_fn ms_endpoint_search;   /* GET /search: JSON results */
 ms_endpoint_fn ms_endpoint_doc;      /* GET /doc/{id}: one document */
-ms_endpoint_fn ms_endpoint_file;     /* GET /doc/{id}/file: X-Accel-Redirect */
+ms_endpoint_fn ms_endpoint_file;     /* GET /doc/{id}/file: server.file_delivery */
 ms_endpoint_fn ms_endpoint_suggest;  /* GET /suggest: completions */
 ms_endpoint_fn ms_endpoint_similar;  /* GET /similar/{id}: related documents */
 ms_endpoint_fn ms_endpoint_feed;     /* GET /feed: a search as Atom */

@@ -42,8 +42,8 @@ ms_it_now_ms(void)
 
 /* A loopback port nobody listens on right now. Another process could take
  * it before nginx does; ms_it_start() retries with a new port if so. */
-static int
-free_port(void)
+int
+ms_it_free_port(void)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET,
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -90,17 +90,41 @@ spawn_with(char *const argv[], const char *log, int stdin_fd, long nofile)
     return pid;
 }
 
-static pid_t
-spawn(char *const argv[], const char *log)
+pid_t
+ms_it_spawn(char *const argv[], const char *log)
 {
     return spawn_with(argv, log, -1, 0);
+}
+
+bool
+ms_it_wait_port(pid_t *pid, int port)
+{
+    long deadline = ms_it_now_ms() + 10000;
+
+    while (ms_it_now_ms() < deadline) {
+        int status;
+        if (waitpid(*pid, &status, WNOHANG) == *pid) {
+            *pid = 0;
+            return false;
+        }
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET,
+                                   .sin_port = htons((uint16_t)port),
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+        close(fd);
+        if (ok)
+            return true;
+        usleep(20000);
+    }
+    return false;
 }
 
 static int
 run(char *const argv[], const char *log)
 {
     int status;
-    pid_t pid = spawn(argv, log);
+    pid_t pid = ms_it_spawn(argv, log);
     cr_assert(waitpid(pid, &status, 0) == pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -262,7 +286,7 @@ start_nginx(ms_it_t *it, const char *archive)
     snprintf(keepalive, sizeof(keepalive), "%u", it->keepalive);
 
     for (int attempt = 0; attempt < 5; attempt++) {
-        it->port = free_port();
+        it->port = ms_it_free_port();
         snprintf(port, sizeof(port), "%d", it->port);
         char *render_argv[] = {"/bin/sh",
                                render,
@@ -280,25 +304,9 @@ start_nginx(ms_it_t *it, const char *archive)
         snprintf(pfx, sizeof(pfx), "%s/", prefix);
         char *argv[] = {
             (char *)nginx_binary(), "-p", pfx, "-c", conf, "-e", errlog, NULL};
-        it->nginx_pid = spawn(argv, log);
-
-        long deadline = ms_it_now_ms() + 10000;
-        while (ms_it_now_ms() < deadline) {
-            int status;
-            if (waitpid(it->nginx_pid, &status, WNOHANG) == it->nginx_pid) {
-                it->nginx_pid = 0;
-                break; /* most likely the port was taken: try another */
-            }
-            int fd = socket(AF_INET, SOCK_STREAM, 0);
-            struct sockaddr_in addr = {.sin_family = AF_INET,
-                                       .sin_port = htons(it->port),
-                                       .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-            int ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-            close(fd);
-            if (ok)
-                return;
-            usleep(20000);
-        }
+        it->nginx_pid = ms_it_spawn(argv, log);
+        if (ms_it_wait_port(&it->nginx_pid, it->port))
+            return;
         if (it->nginx_pid > 0) {
             kill(it->nginx_pid, SIGKILL);
             waitpid(it->nginx_pid, NULL, 0);

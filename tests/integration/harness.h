@@ -83,6 +83,19 @@ typedef struct ms_http {
 /* Milliseconds of the monotonic clock. */
 long ms_it_now_ms(void);
 
+/* A loopback port nobody listens on right now (another process may still
+ * take it first). */
+int ms_it_free_port(void);
+
+/* fork + exec 'argv' with stdout and stderr appended to 'log'; the child
+ * is killed if the test process dies. */
+pid_t ms_it_spawn(char *const argv[], const char *log);
+
+/* Wait up to 10 s until something accepts connections on the loopback
+ * 'port'. Returns true then; false when *pid exited first (*pid is then
+ * 0, most likely the port was taken) or the time ran out. */
+bool ms_it_wait_port(pid_t *pid, int port);
+
 /* Index 'archive' and start both servers. 'extra_config' is YAML appended
  * to the generated config (may be NULL). Fails the current test on error. */
 void ms_it_start(ms_it_t *it, const char *archive, const char *extra_config);

@@ -258,6 +258,8 @@ type_name(ms_config__type_t type)
         return "log level";
     case MS_CONFIG__LANGUAGE:
         return "language";
+    case MS_CONFIG__DELIVERY:
+        return "delivery";
     }
     return "?";
 }

@@ -145,7 +145,7 @@ assert_embeddable(const char *text)
 static int
 fragment_as(const char *groups, const char *query)
 {
-    ms_request_t req = {"GET", "/fragment", query, "test-id", NULL, groups};
+    ms_request_t req = {"GET", "/fragment", query, "test-id", NULL, groups, NULL};
     int status;
 
     ms_response_free(&response);
@@ -400,7 +400,7 @@ Test(fragment, restricted_documents_stay_invisible_to_anonymous)
 
 Test(fragment, head_is_answered_like_get)
 {
-    ms_request_t req = {"HEAD", "/fragment", "q=trafficking", "id", NULL, NULL};
+    ms_request_t req = {"HEAD", "/fragment", "q=trafficking", "id", NULL, NULL, NULL};
 
     cr_assert_eq(ms_route(&response, &worker, &req), 200);
     cr_assert_str_eq(response.content_type, "text/html; charset=utf-8");

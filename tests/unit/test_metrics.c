@@ -88,7 +88,7 @@ Test(metrics, endpoints_are_recognised_from_the_path)
  * every label of the route table and "other", even before any request. */
 Test(metrics, every_route_label_is_shown)
 {
-    ms_request_t req = {"GET", "/metrics", NULL, "test-id", NULL, NULL};
+    ms_request_t req = {"GET", "/metrics", NULL, "test-id", NULL, NULL, NULL};
     ms_config_t *cfg = NULL;
     ms_response_t resp;
     ms_worker_t w;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -156,15 +157,15 @@ teardown(void)
 static int
 request_as(const char *groups, const char *method, const char *path, const char *query)
 {
-    ms_request_t req = {method, path, query, "test-id", NULL, groups};
+    ms_request_t req = {method, path, query, "test-id", NULL, groups, NULL};
     int status;
 
     ms_response_free(&response);
     status = ms_route(&response, &worker, &req);
     cr_assert_eq(status, response.status);
     body = response.json;
-    cr_assert(body != NULL || response.text != NULL, "%s %s?%s gave no body", method,
-              path, query ? query : "");
+    cr_assert(body != NULL || response.text != NULL || response.file != NULL,
+              "%s %s?%s gave no body", method, path, query ? query : "");
     return status;
 }
 
@@ -408,6 +409,47 @@ ParameterizedTest(char (*query)[24], route, rejects_bad_encoding)
     assert_error(search(*query), 400, "bad_request");
 }
 
+/* lighttpd passes QUERY_STRING "q=%25ZZ" for "q=%ZZ" and keeps the
+ * client's REQUEST_URI: the 400 comes from the URI's query. */
+static int
+request_uri(const char *path, const char *query, const char *uri)
+{
+    ms_request_t req = {"GET", path, query, "id", NULL, NULL, uri};
+
+    ms_response_free(&response);
+    body = NULL;
+    cr_assert_eq(ms_route(&response, &worker, &req), response.status);
+    body = response.json;
+    return response.status;
+}
+
+Test(route, rejects_bad_escapes_in_the_request_uri)
+{
+    static const char *const uris[] = {"/search?q=%ZZ", "/search?q=%4", "/search?q=a%",
+                                       "/search?page=%zz"};
+
+    for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+        const char *message =
+            assert_error(request_uri("/search", "q=%25ZZ", uris[i]), 400, "bad_request");
+        cr_expect_not_null(strstr(message, "percent-encoding"), "%s: %s", uris[i],
+                           message);
+    }
+    cr_assert_eq(request_uri("/search", "q=%25ZZ", "/search?q=%25ZZ%20%C3%A9"), 200);
+    cr_assert_eq(request_uri("/search", "q=%25ZZ", "/search"), 200);
+    /* /health ignores its query string, as documented, whatever its escapes. */
+    cr_assert_eq(request_uri("/health", "x=%25", "/health?x=%"), 200);
+    /* /fragment refuses it in its own format. */
+    cr_assert_eq(request_uri("/fragment", "q=%25ZZ", "/fragment?q=%ZZ"), 400);
+    cr_assert_null(response.json);
+    cr_assert_not_null(strstr(response.text, "ms-error"), "%s", response.text);
+}
+
+Test(route, rejects_bad_escapes_in_the_path)
+{
+    assert_error(request("GET", "/doc/a%ZZ", NULL), 400, "bad_request");
+    assert_error(request("GET", "/search%", "q=a"), 400, "bad_request");
+}
+
 Test(route, rejects_raw_invalid_utf8)
 {
     assert_error(search("q=caf\xe9"), 400, "bad_request");
@@ -536,7 +578,7 @@ ParameterizedTestParameters(route, doc_rejects_bad_ids)
     static char cases[][32] = {
         "/doc/missing", "/doc/",    "/doc/.",     "/doc/..",       "/doc/%2e%2e",
         "/doc/%2E",     "/doc/a/b", "/doc/a%2Fb", "/doc/%2f",      "/doc/%00",
-        "/doc/%0a",     "/doc/%zz", "/doc/%ff",   "/doc/rec-001/", "/doc/..%2f..%2fetc",
+        "/doc/%0a",     "/doc/%c3", "/doc/%ff",   "/doc/rec-001/", "/doc/..%2f..%2fetc",
     };
     return cr_make_param_array(char[32], cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -1350,6 +1392,79 @@ Test(route, file_is_served_by_nginx_after_the_check)
         cr_assert_null(strstr(dump, "reports/2007"), "the path leaks: %s", dump);
         free(dump);
     }
+}
+
+/* An archive in the test's directory with 'name' holding 'text', set as
+ * archive.path, with 'delivery'. */
+static void
+use_archive(ms_file_delivery_t delivery, const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/archive", tmpdir);
+    mkdir(path, 0700);
+    free(cfg->archive.path);
+    cfg->archive.path = strdup(path);
+    cr_assert_not_null(cfg->archive.path);
+    cfg->server.file_delivery = delivery;
+    snprintf(path, sizeof(path), "%s/archive/%s", tmpdir, name);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+Test(route, file_is_streamed_by_the_server)
+{
+    static const ms_field_t pdf[] = {{"source", "a.pdf"}};
+    static const ms_field_t html[] = {{"source", "page.html"}};
+    static const ms_field_t gone[] = {{"source", "gone.pdf"}};
+    static const ms_document_t docs[] = {{"s-pdf", "P", "p", "en", NULL, pdf, 1},
+                                         {"s-html", "H", "h", "en", NULL, html, 1},
+                                         {"s-gone", "G", "g", "en", NULL, gone, 1}};
+    char got[32] = "";
+
+    write_documents(index_path, docs, 3);
+    use_archive(MS_FILE_DELIVERY_STREAM, "page.html", "<script>x</script>");
+    use_archive(MS_FILE_DELIVERY_STREAM, "a.pdf", "%PDF-1.4 body");
+    cr_assert_eq(request_as(NULL, "GET", "/doc/s-pdf/file", NULL), 200);
+    cr_assert_not_null(response.file);
+    cr_assert_null(response.text);
+    cr_assert_eq(response.text_length, strlen("%PDF-1.4 body"));
+    cr_assert_eq(fread(got, 1, sizeof(got) - 1, response.file), response.text_length);
+    cr_assert_str_eq(got, "%PDF-1.4 body");
+    cr_assert_str_eq(response.content_type, "application/pdf");
+    cr_assert_str_eq(header("Content-Disposition"), "inline; filename=\"a.pdf\"");
+    cr_assert_null(header("X-Accel-Redirect"));
+    /* An HTML file of the archive must not run as a page of the portal. */
+    cr_assert_eq(request_as(NULL, "GET", "/doc/s-html/file", NULL), 200);
+    cr_assert_str_eq(response.content_type, "application/octet-stream");
+    assert_error(request("GET", "/doc/s-gone/file", NULL), 404, "not_found");
+}
+
+Test(route, file_is_named_by_x_sendfile)
+{
+    static const ms_field_t pdf[] = {{"source", "a.pdf"}};
+    static const ms_field_t gone[] = {{"source", "gone.pdf"}};
+    static const ms_document_t docs[] = {{"x-pdf", "P", "p", "en", NULL, pdf, 1},
+                                         {"x-gone", "G", "g", "en", NULL, gone, 1}};
+    char path[256];
+    char *real;
+
+    write_documents(index_path, docs, 2);
+    use_archive(MS_FILE_DELIVERY_X_SENDFILE, "a.pdf", "%PDF-1.4 body");
+    snprintf(path, sizeof(path), "%s/archive/a.pdf", tmpdir);
+    real = realpath(path, NULL);
+    cr_assert_not_null(real);
+    cr_assert_eq(request_as(NULL, "HEAD", "/doc/x-pdf/file", NULL), 200);
+    cr_assert_str_eq(header("X-Sendfile"), real);
+    cr_assert_str_eq(response.content_type, "application/pdf");
+    cr_assert_not_null(header("Content-Disposition"));
+    cr_assert_null(response.file);
+    cr_assert_eq(response.text_length, 0);
+    assert_error(request("GET", "/doc/x-gone/file", NULL), 404, "not_found");
+    free(real);
 }
 
 Test(route, file_name_is_quoted_safely)
