@@ -155,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         query = strdup(path + base_len);
         path[base_len] = '\0';
     }
-    ms_request_t req = {"GET", path, query, "fuzz", NULL, groups};
+    ms_request_t req = {"GET", path, query, "fuzz", NULL, groups, NULL};
     ms_route(&resp, &worker, &req);
     if (getenv("MS_FUZZ_VERBOSE") != NULL) /* to see what seeds reach */
         fprintf(stderr, "%s?%s: %d %.200s\n", path, query ? query : "", resp.status,
