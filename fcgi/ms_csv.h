@@ -5,7 +5,9 @@
  *
  * Fields are separated by commas and records end in CRLF. A field that
  * holds a comma, a double quote, CR or LF is quoted, its quotes doubled;
- * other fields go as they are. Text is UTF-8 as given (invalid bytes are
+ * other fields go as they are. A field a spreadsheet would take for a
+ * formula (starting with =, +, -, @, a tab or CR) is quoted with an
+ * apostrophe first, so that it opens as text. Text is UTF-8 as given (invalid bytes are
  * the caller's to repair): spreadsheet programs read it with the
  * charset=utf-8 of the response.
  */

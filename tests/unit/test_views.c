@@ -24,11 +24,22 @@ struct csv_case {
 ParameterizedTestParameters(csv, quotes_only_what_rfc4180_needs)
 {
     static struct csv_case cases[] = {
-        {"plain", "plain,\r\n"},           {"", ",\r\n"},
-        {"a,b", "\"a,b\",\r\n"},           {"say \"no\"", "\"say \"\"no\"\"\",\r\n"},
-        {"\"", "\"\"\"\",\r\n"},           {"two\nlines", "\"two\nlines\",\r\n"},
-        {"cr\rhere", "\"cr\rhere\",\r\n"}, {"Côte d'Ivoire", "Côte d'Ivoire,\r\n"},
+        {"plain", "plain,\r\n"},
+        {"", ",\r\n"},
+        {"a,b", "\"a,b\",\r\n"},
+        {"say \"no\"", "\"say \"\"no\"\"\",\r\n"},
+        {"\"", "\"\"\"\",\r\n"},
+        {"two\nlines", "\"two\nlines\",\r\n"},
+        {"cr\rhere", "\"cr\rhere\",\r\n"},
+        {"Côte d'Ivoire", "Côte d'Ivoire,\r\n"},
         {" spaced ", " spaced ,\r\n"},
+        /* Formulas open as text in a spreadsheet (CSV injection). */
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\",\r\n"},
+        {"+1", "\"'+1\",\r\n"},
+        {"-2", "\"'-2\",\r\n"},
+        {"@SUM(A1)", "\"'@SUM(A1)\",\r\n"},
+        {"\tx", "\"'\tx\",\r\n"},
+        {"a=b", "a=b,\r\n"},
     };
     return cr_make_param_array(struct csv_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
