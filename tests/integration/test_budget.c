@@ -159,15 +159,23 @@ Test(budget, worst_query_at_the_maxima_finishes_within_its_budget)
         ms_it_get(&res, &it, target);
         long long took = ms_clock_ms() - start;
         cr_assert_lt(took, 2000 + 3000, "took %lld ms", took);
+        /* Messages quote the start of a body only: an answer of 1000 hits
+         * is megabytes, which Criterion's report pipe chokes on. */
         if (res.status == 503) {
-            cr_assert_not_null(res.json, "%s", res.body);
+            cr_assert_not_null(res.json, "%.300s", res.body);
             cr_assert_str_eq(json_string_value(json_object_get(
                                  json_object_get(res.json, "error"), "code")),
                              "over_budget");
         } else {
-            cr_assert_eq(res.status, 200, "%ld %s", res.status, res.body);
-            cr_assert(json_is_true(json_object_get(res.json, "partial")), "%s", res.body);
-            cr_assert_gt(json_array_size(json_object_get(res.json, "skipped")), 0);
+            cr_assert_eq(res.status, 200, "%ld %.300s", res.status, res.body);
+            /* Cut, it says what it skipped; a search whose every phase
+             * began within the budget is whole and skips nothing (the
+             * time bound above is what holds it either way). */
+            size_t skipped = json_array_size(json_object_get(res.json, "skipped"));
+            if (json_is_true(json_object_get(res.json, "partial")))
+                cr_assert_gt(skipped, 0);
+            else
+                cr_assert_eq(skipped, 0, "%.300s", res.body);
         }
         ms_http_free(&res);
     }
@@ -207,9 +215,9 @@ Test(budget, abandoned_searches_stop_at_their_next_phase)
     /* /health shows the same gauge and counter. */
     ms_http_t res;
     ms_it_get(&res, &it, "/health");
-    cr_assert_eq(res.status, 200, "%s", res.body);
+    cr_assert_eq(res.status, 200, "%.300s", res.body);
     json_t *searches = json_object_get(res.json, "searches");
-    cr_assert(json_is_object(searches), "%s", res.body);
+    cr_assert(json_is_object(searches), "%.300s", res.body);
     cr_assert_eq(json_integer_value(json_object_get(searches, "running")), 0, "%s",
                  res.body);
     cr_assert_eq(json_integer_value(json_object_get(searches, "cancelled")),
