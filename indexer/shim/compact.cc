@@ -63,8 +63,8 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
     if (n_sources == 0)
         return ms_index__fill_error(err, MS_INDEX_NOT_FOUND, "nothing to merge");
     std::string d = dest;
-    if (stat((d + "/iamglass").c_str(), &st) == 0 ||
-        stat((d + "/" MS_INDEX_PART_PUBLIC "/iamglass").c_str(), &st) == 0)
+    if (ms_index__holds_database(d) ||
+        ms_index__holds_database(d + "/" MS_INDEX_PART_PUBLIC))
         return ms_index__fill_error(err, MS_INDEX_IO,
                                     "the destination already holds an index");
     for (size_t i = 0; i < n_sources; i++) {

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index-partition.hh"
 #include "index-private.hh"
 
 void
@@ -323,10 +324,9 @@ extern "C" MS_EXPORT bool
 ms_index_outdated(const char *path) noexcept
 {
     ms_index_location where;
-    struct stat st;
     try {
         return path && ms_index__locate(path, where) &&
-               stat((where.open_path + "/iamglass").c_str(), &st) == 0;
+               ms_index__holds_database(where.open_path);
     } catch (...) {
         return false;
     }

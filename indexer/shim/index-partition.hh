@@ -30,6 +30,10 @@ std::vector<std::string> ms_index__access_set(const ms_document_t *doc);
 /* The name of the partition of the access set 'groups'. */
 std::string ms_index__part_name(const std::vector<std::string> &groups);
 
+/* Whether the directory 'path' holds one glass database (a partition, or
+ * the whole index of the layout before partitions). */
+bool ms_index__holds_database(const std::string &path);
+
 /* The partitions in 'dir' that hold a database, in byte order. Throws
  * Xapian::DatabaseOpeningError if 'dir' cannot be read. */
 std::vector<std::string> ms_index__part_names(const std::string &dir);

@@ -120,8 +120,8 @@ is_part_name(const std::string &name)
     return name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
 }
 
-static bool
-holds_database(const std::string &path)
+bool
+ms_index__holds_database(const std::string &path)
 {
     struct stat st;
     return stat((path + "/iamglass").c_str(), &st) == 0;
@@ -136,7 +136,7 @@ ms_index__part_names(const std::string &dir)
         throw Xapian::DatabaseOpeningError("cannot read " + dir + ": " + strerror(errno));
     for (struct dirent *entry; (entry = readdir(d)) != nullptr;) {
         std::string name = entry->d_name;
-        if (is_part_name(name) && holds_database(dir + "/" + name))
+        if (is_part_name(name) && ms_index__holds_database(dir + "/" + name))
             names.push_back(name);
     }
     closedir(d);
@@ -229,7 +229,7 @@ begin(ms_index_part &part)
 static void
 open_writer(ms_index_handle *handle)
 {
-    if (holds_database(handle->dir))
+    if (ms_index__holds_database(handle->dir))
         throw Xapian::DatabaseOpeningError(
             "the index has the single-database layout of an earlier version: "
             "rebuild it (migsearch-index --rebuild)");
@@ -252,7 +252,7 @@ ms_index__parts_open(ms_index_handle *handle, bool writer)
 {
     if (writer) {
         open_writer(handle);
-    } else if (holds_database(handle->dir)) {
+    } else if (ms_index__holds_database(handle->dir)) {
         handle->parts[""] = open_part(handle->dir, "", false);
     } else {
         for (const std::string &name : ms_index__part_names(handle->dir)) {
