@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_list.h"
 #include "ms_net.h"
 
 /* Longest text of one address with its brackets, prefix or port. */
@@ -118,15 +119,11 @@ ms_net_parse_cidrs(ms_net_cidr_t *out, size_t max, size_t *count, const char *te
                    char *reason, size_t reason_size)
 {
     char entry[ENTRY_MAX];
+    const char *at = text, *item;
+    size_t length;
 
     *count = 0;
-    for (const char *at = text; *at != '\0';) {
-        size_t length = strcspn(at, " ,\t");
-
-        if (length == 0) {
-            at++;
-            continue;
-        }
+    while ((length = ms_list_next(&at, &item)) > 0) {
         if (length >= sizeof(entry) || *count >= max) {
             snprintf(reason, reason_size,
                      "expected at most %zu addresses or networks, each such as "
@@ -134,9 +131,8 @@ ms_net_parse_cidrs(ms_net_cidr_t *out, size_t max, size_t *count, const char *te
                      max);
             return -1;
         }
-        memcpy(entry, at, length);
+        memcpy(entry, item, length);
         entry[length] = '\0';
-        at += length;
         if (parse_cidr(&out[*count], entry) != 0) {
             snprintf(reason, reason_size,
                      "'%s' is not an address or network such as 10.0.0.0/24 or fd00::/8",

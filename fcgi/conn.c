@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "ms_clock.h"
+#include "ms_list.h"
 #include "ms_log.h"
 #include "ms_net.h"
 #include "ms_records.h"
@@ -73,21 +74,16 @@ add_names(unsigned *ids, unsigned *count, unsigned max, const char *list, bool g
           const char *key)
 {
     char name[256];
+    const char *at = list, *item;
+    size_t length;
 
-    for (const char *at = list; *at != '\0';) {
-        size_t length = strcspn(at, " ,\t");
-
-        if (length == 0) {
-            at++;
-            continue;
-        }
+    while ((length = ms_list_next(&at, &item)) > 0) {
         if (length >= sizeof(name) || *count >= max) {
             ms_log(MS_LOG_ERR, "%s: too many names or a name too long", key);
             return -1;
         }
-        memcpy(name, at, length);
+        memcpy(name, item, length);
         name[length] = '\0';
-        at += length;
         if (group) {
             struct group *entry = getgrnam(name);
 

@@ -16,6 +16,7 @@
 #include "ms_buf.h"
 #include "ms_date.h"
 #include "ms_file.h"
+#include "ms_list.h"
 #include "ms_net.h"
 #include "ms_utf8.h"
 
@@ -495,4 +496,26 @@ Test(net, a_bad_entry_is_named_and_a_list_is_bounded)
     cr_expect_eq(ms_net_parse_cidrs(list, 2, &count, "10.0.0.1 10.0.0.2 10.0.0.3", reason,
                                     sizeof(reason)),
                  -1);
+}
+
+/* ---- ms_list.h: lists in one config value ---- */
+
+Test(list, items_are_separated_by_spaces_commas_and_tabs)
+{
+    const char *at = " www-data,nginx\t, ,10.0.0.0/8 ", *item;
+    const char *want[] = {"www-data", "nginx", "10.0.0.0/8"};
+    size_t length, n = 0;
+
+    while ((length = ms_list_next(&at, &item)) > 0) {
+        cr_assert_lt(n, 3, "a fourth item: %.*s", (int)length, item);
+        cr_expect_eq(length, strlen(want[n]));
+        cr_expect_eq(strncmp(item, want[n], length), 0, "item %zu: %.*s", n, (int)length,
+                     item);
+        n++;
+    }
+    cr_expect_eq(n, 3);
+    at = " , ";
+    cr_expect_eq(ms_list_next(&at, &item), 0, "separators only: no item");
+    at = "";
+    cr_expect_eq(ms_list_next(&at, &item), 0);
 }
