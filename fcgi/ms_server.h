@@ -44,8 +44,8 @@ struct ms_server;
 /* Who may connect and how long a connection may keep a worker (conn.c).
  * Set once before the workers start, read-only after. */
 typedef struct ms_conn_policy {
-    bool check_peers;                   /* a unix socket: peers have credentials */
-    bool check_addresses;               /* a TCP socket: peers have addresses */
+    bool check_peers;                          /* a unix socket: peers have credentials */
+    bool check_addresses;                      /* a TCP socket: peers have addresses */
     ms_net_cidr_t addresses[MS_NET_CIDRS_MAX]; /* server.allow_addresses */
     size_t n_addresses;
     uid_t users[MS_CONN_NAMES_MAX + 2]; /* + root and our own user */
@@ -72,7 +72,7 @@ typedef struct ms_server {
     const char *config_path;
     const char *socket_path; /* our socket's path, server.listen, or what fd 0 is */
     int listen_fd;
-    bool tcp; /* socket_path is server.listen, a TCP address of ours */
+    bool tcp;              /* socket_path is server.listen, a TCP address of ours */
     bool socket_inherited; /* fd 0 from a spawner: no chmod, unlink, drain */
     bool socket_owned;     /* socket_path is ours to remove */
     int wake[2];           /* written once at shutdown and never read */
