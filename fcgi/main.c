@@ -47,11 +47,13 @@ static const char usage_text[] =
     "  --config PATH   configuration file (default " DEFAULT_CONFIG ")\n"
     "  --check-config  load and validate the configuration, then exit\n"
     "  --socket PATH   listen on this unix socket instead of server.socket\n"
+    "                  (and instead of server.listen's TCP address)\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
     "A listening socket on file descriptor 0 (as spawn-fcgi passes it) is served\n"
-    "instead of server.socket and --socket, and left to its owner at exit.\n";
+    "instead of server.socket, server.listen and --socket, and left to its owner\n"
+    "at exit; a TCP one serves only the peers of server.allow_addresses.\n";
 
 /* What the command line asked for. */
 struct options {
