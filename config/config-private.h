@@ -23,7 +23,9 @@ typedef enum ms_config__type {
     MS_CONFIG__BOOL,     /* bool; true/false/yes/no/on/off */
     MS_CONFIG__LOGLEVEL, /* ms_log_level_t; err/warn/info/debug */
     MS_CONFIG__LANGUAGE, /* char *; one of the stemmer codes or "none" */
-    MS_CONFIG__DELIVERY  /* ms_file_delivery_t; how /doc/{id}/file is answered */
+    MS_CONFIG__DELIVERY, /* ms_file_delivery_t; how /doc/{id}/file is answered */
+    MS_CONFIG__ADDRESS,  /* char *; "" or a numeric HOST:PORT (common/ms_net.h) */
+    MS_CONFIG__ADDRESSES /* char *; addresses and CIDRs (common/ms_net.h) */
 } ms_config__type_t;
 
 typedef struct ms_config__key {

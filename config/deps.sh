@@ -22,6 +22,9 @@ test="$test clang libclang-rt-14-dev"
 # The other front ends of docs/admins.md (tests/integration/test_fronts.c); the
 # policy below keeps their services from starting on port 80.
 test="$test lighttpd apache2 libapache2-mod-xsendfile"
+# The cluster test (tests/cluster/): nginx's host reads answers with jq;
+# iproute2 makes the network namespaces.
+test="$test jq iproute2"
 # bench (make bench, tests/bench/run.sh) adds what migsearch is compared
 # with: Debian's Omega CGI run behind fcgiwrap, SQLite for the FTS5 peer, g++
 # for the raw libxapian loop (build-essential already brings it), GNU time

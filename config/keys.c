@@ -23,6 +23,7 @@
 
 #include "config-private.h"
 #include "ms_limits.h"
+#include "ms_net.h"
 
 #define KEY(name, type, field, def, min, max, doc)                                       \
     {                                                                                    \
@@ -107,6 +108,13 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("server.peer_share", MS_CONFIG__UINT, server.peer_share, "0", 0, 256,
         "worker threads one peer process may keep waiting for a request header; 0: half "
         "of server.threads (at least one)"),
+    KEY("server.listen", MS_CONFIG__ADDRESS, server.listen, "", 0, 64,
+        "numeric TCP address and port to listen on instead of server.socket, such as "
+        "10.0.0.2:9000 or [fd00::2]:9000; \"\": the unix socket"),
+    KEY("server.allow_addresses", MS_CONFIG__ADDRESSES, server.allow_addresses, "", 0,
+        MS_PEER_NAMES_MAX,
+        "addresses and networks (CIDR) whose TCP connections are served, separated by "
+        "spaces or commas, such as 10.0.0.5 fd00::/64; every other TCP peer is refused"),
 
     KEY("search.per_page", MS_CONFIG__UINT, search.per_page, "10", 1, 1000,
         "results per page when the request does not say"),
@@ -243,6 +251,12 @@ ms_config__describe(const ms_config__key_t *key, char *buf, size_t size)
         break;
     case MS_CONFIG__DELIVERY:
         snprintf(buf, size, "one of x-accel-redirect, x-sendfile, stream");
+        break;
+    case MS_CONFIG__ADDRESS:
+        snprintf(buf, size, "\"\" or a numeric A.B.C.D:PORT or [IPV6]:PORT");
+        break;
+    case MS_CONFIG__ADDRESSES:
+        snprintf(buf, size, "addresses or networks such as 10.0.0.0/24 fd00::/8");
         break;
     }
     return buf;
@@ -381,6 +395,29 @@ out:
     return status;
 }
 
+/* server.listen and server.allow_addresses: checked by the parser
+ * migsearch-fcgi uses (ms_net.h), kept as written. */
+static int
+set_address(ms_config_t *cfg, const ms_config__key_t *key, const char *text, char *reason,
+            size_t reason_size)
+{
+    struct sockaddr_storage address;
+    socklen_t length;
+    ms_net_cidr_t list[MS_NET_CIDRS_MAX];
+    size_t count;
+
+    if (strlen(text) > key->max)
+        return MS_CONFIG__INVALID;
+    if (key->type == MS_CONFIG__ADDRESS && text[0] != '\0' &&
+        ms_net_parse_address(&address, &length, text, reason, reason_size) != 0)
+        return MS_CONFIG__INVALID;
+    if (key->type == MS_CONFIG__ADDRESSES &&
+        ms_net_parse_cidrs(list, MS_NET_CIDRS_MAX, &count, text, reason, reason_size) !=
+            0)
+        return MS_CONFIG__INVALID;
+    return set_string(cfg, key, text, NULL);
+}
+
 int
 ms_config__set(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
                size_t len, const char *base_dir, char *reason, size_t reason_size)
@@ -445,9 +482,13 @@ ms_config__set(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
             }
         }
         break;
+    case MS_CONFIG__ADDRESS:
+    case MS_CONFIG__ADDRESSES:
+        status = set_address(cfg, key, text, reason, reason_size);
+        break;
     }
 
-    if (status == MS_CONFIG__INVALID)
+    if (status == MS_CONFIG__INVALID && reason[0] == '\0')
         snprintf(reason, reason_size, "expected %s",
                  ms_config__describe(key, expected, sizeof(expected)));
 out:

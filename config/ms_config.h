@@ -70,6 +70,8 @@ typedef struct ms_config {
         unsigned write_timeout;           /* seconds one write of an answer may block */
         unsigned peer_share;              /* workers one peer process may keep waiting
                                              for a request; 0: half of threads */
+        char *listen;          /* "HOST:PORT" to listen on over TCP; "": the socket */
+        char *allow_addresses; /* TCP peers served: addresses and CIDRs (ms_net.h) */
     } server;
 
     struct {

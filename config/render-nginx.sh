@@ -5,6 +5,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: render-nginx.sh PREFIX PORT SOCKET [DAEMON [ARCHIVE [IDENTITY [KEEPALIVE]]]]
+#   SOCKET    the unix socket path of migsearch-fcgi, or its TCP address
+#             (server.listen), or several, separated by commas, one
+#             upstream `server` each (10.77.0.11:9000,10.77.0.12:9000)
 #   DAEMON    on (default) or off
 #   ARCHIVE   the archive folder served by /_migsearch/files/ ("" or absent:
 #             an empty folder under PREFIX, so no file is ever served)
@@ -77,7 +80,16 @@ drop_auth_set='/^        auth_request_set \$ms_/d'
 mkdir -p "$prefix/tmp"
 cp "$nginx_etc/fastcgi_params" "$nginx_etc/mime.types" "$prefix/"
 
-sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
+case "$socket" in
+/*) servers="server unix:$socket;" first="unix:$socket;" ;;
+*)
+    servers= first=${socket%%,*}\;
+    for address in $(echo "$socket" | tr ',' ' '); do
+        servers="$servers${servers:+\\
+    }server $address;"
+    done ;;
+esac
+sed -e "s#server unix:/run/migsearch/migsearch.sock;#$servers#" \
     -e "s#listen 127.0.0.1:8080;#listen 127.0.0.1:$port;#" \
     -e "s#alias /srv/migsearch/archive/;#alias $archive;#" \
     -e "s#access_log /var/log/nginx/migsearch.access.log migsearch;#access_log $prefix/access.log migsearch;#" \
@@ -88,7 +100,7 @@ sed -e "s#server unix:/run/migsearch/migsearch.sock;#server unix:$socket;#" \
 check() {
     grep -qF -- "$1" "$prefix/migsearch.conf" || { echo "render-nginx: $2 line not found" >&2; exit 1; }
 }
-check "unix:$socket;" socket
+check "$first" socket
 check "127.0.0.1:$port;" listen
 check "alias $archive;" alias
 check "access_log $prefix/access.log migsearch;" "access log"

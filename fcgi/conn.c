@@ -17,11 +17,15 @@
  * parses bytes already checked and already buffered. The same wait runs
  * before each request on a connection nginx keeps.
  *
- * Peers. Allowed: root and the server's own user (both could stop or
- * read the process anyway), the users of server.allow_users and the
- * primary groups of server.allow_groups. On a TCP socket (inherited from
- * a spawner) there are no credentials: the check is skipped and
- * FCGI_WEB_SERVER_ADDRS, libfcgi's own address list, is the tool.
+ * Peers. On a unix socket, allowed: root and the server's own user (both
+ * could stop or read the process anyway), the users of server.allow_users
+ * and the primary groups of server.allow_groups. A TCP peer (server.listen,
+ * or a TCP socket inherited from a spawner) has no credentials, only an
+ * address: it is served when the address lies in server.allow_addresses
+ * (ms_net.h), and closed before a byte is read otherwise; an empty list
+ * refuses every TCP peer. The timeouts below apply to both kinds. A TCP
+ * peer has no pid either, so the per-process share below does not apply
+ * to it: the hosts listed are nginx hosts, trusted to that extent.
  *
  * Waiting. Data that has arrived but does not yet make a whole header
  * keeps poll() readable, so a partial header is re-peeked after a short
@@ -47,7 +51,9 @@
 #include <unistd.h>
 
 #include "ms_clock.h"
+#include "ms_list.h"
 #include "ms_log.h"
+#include "ms_net.h"
 #include "ms_records.h"
 #include "ms_server.h"
 
@@ -68,21 +74,16 @@ add_names(unsigned *ids, unsigned *count, unsigned max, const char *list, bool g
           const char *key)
 {
     char name[256];
+    const char *at = list, *item;
+    size_t length;
 
-    for (const char *at = list; *at != '\0';) {
-        size_t length = strcspn(at, " ,\t");
-
-        if (length == 0) {
-            at++;
-            continue;
-        }
+    while ((length = ms_list_next(&at, &item)) > 0) {
         if (length >= sizeof(name) || *count >= max) {
             ms_log(MS_LOG_ERR, "%s: too many names or a name too long", key);
             return -1;
         }
-        memcpy(name, at, length);
+        memcpy(name, item, length);
         name[length] = '\0';
-        at += length;
         if (group) {
             struct group *entry = getgrnam(name);
 
@@ -104,6 +105,23 @@ add_names(unsigned *ids, unsigned *count, unsigned max, const char *list, bool g
     return 0;
 }
 
+/* server.allow_addresses into 'policy', for a TCP socket. Returns 0 or -1. */
+static int
+init_addresses(ms_conn_policy_t *policy, const ms_config_t *cfg)
+{
+    char reason[200];
+
+    if (ms_net_parse_cidrs(policy->addresses, MS_NET_CIDRS_MAX, &policy->n_addresses,
+                           cfg->server.allow_addresses, reason, sizeof(reason)) != 0) {
+        ms_log(MS_LOG_ERR, "server.allow_addresses: %s", reason);
+        return -1;
+    }
+    if (policy->n_addresses == 0)
+        ms_log(MS_LOG_WARN, "server.allow_addresses is empty: every TCP connection will "
+                            "be refused");
+    return 0;
+}
+
 int
 ms_conn_policy_init(ms_server_t *server, const ms_config_t *cfg)
 {
@@ -114,9 +132,15 @@ ms_conn_policy_init(ms_server_t *server, const ms_config_t *cfg)
     unsigned n = 0;
 
     memset(policy, 0, sizeof(*policy));
-    policy->check_peers =
-        getsockname(server->listen_fd, (struct sockaddr *)&address, &length) == 0 &&
-        address.ss_family == AF_UNIX;
+    if (getsockname(server->listen_fd, (struct sockaddr *)&address, &length) != 0) {
+        ms_log(MS_LOG_ERR, "getsockname: %s", strerror(errno));
+        return -1;
+    }
+    policy->check_peers = address.ss_family == AF_UNIX;
+    policy->check_addresses =
+        address.ss_family == AF_INET || address.ss_family == AF_INET6;
+    if (policy->check_addresses && init_addresses(policy, cfg) != 0)
+        return -1;
     policy->users[policy->n_users++] = 0;
     policy->users[policy->n_users++] = geteuid();
     if (add_names(ids, &n, MS_CONN_NAMES_MAX, cfg->server.allow_users, false,
@@ -153,17 +177,24 @@ peer_allowed(const ms_conn_policy_t *policy, const struct ucred *peer)
 }
 
 /* Log a refusal at most once a second for the whole process: a local
- * user must not be able to flood the log. */
+ * user or a remote host must not be able to flood the log. 'address' is
+ * the TCP peer's, or NULL for a unix peer ('peer'). */
 static void
-log_refusal(ms_server_t *server, const struct ucred *peer, const char *why)
+log_refusal(ms_server_t *server, const struct ucred *peer,
+            const struct sockaddr_storage *address, const char *why)
 {
     long long now = ms_clock_ms(), last = atomic_load(&server->refusal_logged_ms);
+    char text[80];
 
     if (now - last < 1000 ||
         !atomic_compare_exchange_strong(&server->refusal_logged_ms, &last, now))
         return;
-    ms_log(MS_LOG_WARN, "connection refused: %s uid=%ld gid=%ld pid=%ld", why,
-           (long)peer->uid, (long)peer->gid, (long)peer->pid);
+    if (address != NULL)
+        ms_log(MS_LOG_WARN, "connection refused: %s peer=%s", why,
+               ms_net_format((const struct sockaddr *)address, text, sizeof(text)));
+    else
+        ms_log(MS_LOG_WARN, "connection refused: %s uid=%ld gid=%ld pid=%ld", why,
+               (long)peer->uid, (long)peer->gid, (long)peer->pid);
 }
 
 static void
@@ -180,19 +211,29 @@ ms_conn_accept(ms_worker_slot_t *slot)
 {
     ms_server_t *server = slot->server;
     struct ucred peer = {0, (uid_t)-1, (gid_t)-1};
-    socklen_t length = sizeof(peer);
-    int fd = accept4(server->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    int fd =
+        accept4(server->listen_fd, (struct sockaddr *)&address, &length, SOCK_CLOEXEC);
 
     if (fd < 0)
         return -errno;
+    if (server->conn.check_addresses &&
+        !ms_net_cidrs_match(server->conn.addresses, server->conn.n_addresses,
+                            (struct sockaddr *)&address)) {
+        log_refusal(server, &peer, &address, "address not in server.allow_addresses");
+        close(fd);
+        return -ECONNREFUSED;
+    }
+    length = sizeof(peer);
     if (server->conn.check_peers) {
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
-            log_refusal(server, &peer, "no peer credentials");
+            log_refusal(server, &peer, NULL, "no peer credentials");
             close(fd);
             return -ECONNREFUSED;
         }
         if (!peer_allowed(&server->conn, &peer)) {
-            log_refusal(server, &peer, "user and group not allowed");
+            log_refusal(server, &peer, NULL, "user and group not allowed");
             close(fd);
             return -ECONNREFUSED;
         }

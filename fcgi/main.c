@@ -47,11 +47,13 @@ static const char usage_text[] =
     "  --config PATH   configuration file (default " DEFAULT_CONFIG ")\n"
     "  --check-config  load and validate the configuration, then exit\n"
     "  --socket PATH   listen on this unix socket instead of server.socket\n"
+    "                  (and instead of server.listen's TCP address)\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
     "A listening socket on file descriptor 0 (as spawn-fcgi passes it) is served\n"
-    "instead of server.socket and --socket, and left to its owner at exit.\n";
+    "instead of server.socket, server.listen and --socket, and left to its owner\n"
+    "at exit; a TCP one serves only the peers of server.allow_addresses.\n";
 
 /* What the command line asked for. */
 struct options {
@@ -159,12 +161,15 @@ reload(ms_server_t *server)
 }
 
 /* Decide which socket to serve: the one inherited on fd 0 (described in
- * 'inherited', which must live as long as 'server'), else --socket or
- * server.socket, checked. Returns 0, or 2 for a usage error. */
+ * 'inherited', which must live as long as 'server'), else --socket, else
+ * the TCP address server.listen, else server.socket, checked. Returns 0,
+ * or 2 for a usage error. */
 static int
 choose_socket(ms_server_t *server, const char *option, char *inherited, size_t size,
               bool *has_group, gid_t *gid)
 {
+    const char *listen = server->base->server.listen;
+
     server->socket_path = option != NULL ? option : server->base->server.socket;
     *has_group = false;
     if (ms_socket_inherited(inherited, size)) {
@@ -172,6 +177,11 @@ choose_socket(ms_server_t *server, const char *option, char *inherited, size_t s
             ms_log(MS_LOG_WARN, "--socket ignored: serving the socket inherited on fd 0");
         server->socket_path = inherited;
         server->socket_inherited = true;
+        return 0;
+    }
+    if (option == NULL && listen[0] != '\0') {
+        server->socket_path = listen; /* checked by the config already */
+        server->tcp = true;
         return 0;
     }
     if (ms_socket_check(server->socket_path, server->base->server.socket_group, has_group,
@@ -226,7 +236,8 @@ start(ms_server_t *server, const char *socket_option, char *inherited, size_t si
     }
     if (server->socket_inherited)
         server->listen_fd = 0;
-    else if (ms_socket_open(server, cfg, has_group, gid) != 0)
+    else if (server->tcp ? ms_socket_open_tcp(server, cfg) != 0
+                         : ms_socket_open(server, cfg, has_group, gid) != 0)
         return 1;
     if (ms_socket_nonblocking(server->listen_fd) != 0)
         return 1;

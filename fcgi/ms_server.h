@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "ms_config.h"
+#include "ms_net.h"
 #include "ms_request.h"
 #include "ms_response.h"
 #include "ms_worker.h"
@@ -43,7 +44,10 @@ struct ms_server;
 /* Who may connect and how long a connection may keep a worker (conn.c).
  * Set once before the workers start, read-only after. */
 typedef struct ms_conn_policy {
-    bool check_peers;                   /* a unix socket: peers have credentials */
+    bool check_peers;                          /* a unix socket: peers have credentials */
+    bool check_addresses;                      /* a TCP socket: peers have addresses */
+    ms_net_cidr_t addresses[MS_NET_CIDRS_MAX]; /* server.allow_addresses */
+    size_t n_addresses;
     uid_t users[MS_CONN_NAMES_MAX + 2]; /* + root and our own user */
     unsigned n_users;
     gid_t groups[MS_CONN_NAMES_MAX];
@@ -66,8 +70,9 @@ typedef struct ms_worker_slot {
 
 typedef struct ms_server {
     const char *config_path;
-    const char *socket_path; /* our socket's path, or what fd 0 is */
+    const char *socket_path; /* our socket's path, server.listen, or what fd 0 is */
     int listen_fd;
+    bool tcp;              /* socket_path is server.listen, a TCP address of ours */
     bool socket_inherited; /* fd 0 from a spawner: no chmod, unlink, drain */
     bool socket_owned;     /* socket_path is ours to remove */
     int wake[2];           /* written once at shutdown and never read */
@@ -102,6 +107,10 @@ bool ms_socket_inherited(char *where, size_t size);
  * 'has_group', the group 'gid'. Returns 0 or -1 (logged). */
 int ms_socket_open(ms_server_t *server, const ms_config_t *cfg, bool has_group,
                    gid_t gid);
+
+/* Listen on the TCP address server->socket_path (server.listen). Returns 0
+ * or -1 (logged). */
+int ms_socket_open_tcp(ms_server_t *server, const ms_config_t *cfg);
 
 /* Make the listening socket 'fd' non-blocking. Returns 0 or -1 (logged). */
 int ms_socket_nonblocking(int fd);

@@ -5,7 +5,10 @@
  *
  * When fd 0 is already a listening socket (the FastCGI convention
  * spawn-fcgi follows), the server serves it and never chmods or unlinks
- * it: the spawner owns it. Otherwise it creates server.socket itself.
+ * it: the spawner owns it. Otherwise it creates server.socket itself, or,
+ * with server.listen set, listens on that TCP address (SO_REUSEADDR, so a
+ * restart right after a crash or a kill does not wait for TIME_WAIT; an
+ * IPv6 address is IPv6 only). conn.c checks TCP peers' addresses.
  * Either way the socket is made non-blocking: workers poll before they
  * accept, so a worker that lost the race for a connection must get
  * EAGAIN, not sleep in accept() where shutdown cannot reach it. Accepted
@@ -13,7 +16,6 @@
  * writes still block. On an inherited socket the flag reaches every
  * process sharing it (spawn-fcgi -F), which all run this same loop.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -29,6 +31,7 @@
 #include <fcgiapp.h>
 
 #include "ms_log.h"
+#include "ms_net.h"
 #include "ms_server.h"
 
 int
@@ -140,6 +143,38 @@ ms_socket_open(ms_server_t *server, const ms_config_t *cfg, bool has_group, gid_
     return 0;
 }
 
+int
+ms_socket_open_tcp(ms_server_t *server, const ms_config_t *cfg)
+{
+    struct sockaddr_storage address;
+    socklen_t length;
+    char reason[200];
+    int on = 1, fd;
+
+    if (ms_net_parse_address(&address, &length, server->socket_path, reason,
+                             sizeof(reason)) != 0) {
+        ms_log(MS_LOG_ERR, "server.listen: %s", reason);
+        return -1;
+    }
+    fd = socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        ms_log(MS_LOG_ERR, "socket: %s", strerror(errno));
+        return -1;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        (address.ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+        bind(fd, (struct sockaddr *)&address, length) != 0 ||
+        listen(fd, (int)cfg->server.backlog) != 0) {
+        ms_log(MS_LOG_ERR, "cannot listen address=%s: %s", server->socket_path,
+               strerror(errno));
+        close(fd);
+        return -1;
+    }
+    server->listen_fd = fd;
+    return 0;
+}
+
 bool
 ms_socket_inherited(char *where, size_t size)
 {
@@ -151,7 +186,7 @@ ms_socket_inherited(char *where, size_t size)
     } address;
     socklen_t length = sizeof(address), option_length;
     int listening = 0, type = 0;
-    char host[INET6_ADDRSTRLEN];
+    char text[80];
 
     memset(&address, 0, sizeof(address));
     if (getsockname(0, &address.any, &length) != 0)
@@ -177,13 +212,9 @@ ms_socket_inherited(char *where, size_t size)
         return true;
     }
     case AF_INET:
-        inet_ntop(AF_INET, &address.in.sin_addr, host, sizeof(host));
-        snprintf(where, size, "fd 0 (%s:%u)", host, (unsigned)ntohs(address.in.sin_port));
-        return true;
     case AF_INET6:
-        inet_ntop(AF_INET6, &address.in6.sin6_addr, host, sizeof(host));
-        snprintf(where, size, "fd 0 ([%s]:%u)", host,
-                 (unsigned)ntohs(address.in6.sin6_port));
+        snprintf(where, size, "fd 0 (%s)",
+                 ms_net_format(&address.any, text, sizeof(text)));
         return true;
     default:
         return false;

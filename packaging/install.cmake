@@ -64,6 +64,19 @@ install(DIRECTORY packaging/ops/ DESTINATION "${CMAKE_INSTALL_DOCDIR}/ops")
 install(FILES docs/templates/meeting.recommendations.yaml
         DESTINATION "${CMAKE_INSTALL_DOCDIR}/templates")
 
+# net (issue 17): the replication follower, and the units and drop-ins of a
+# cluster (docs/admins.md "Scaling out"), installed as examples, enabled by
+# nobody until an admin copies them.
+install(PROGRAMS packaging/cluster/migsearch-replica DESTINATION "${CMAKE_INSTALL_BINDIR}")
+foreach(name migsearch-replica-publish.service migsearch-replica-follow.service)
+  configure_file("${CMAKE_CURRENT_SOURCE_DIR}/packaging/cluster/${name}" "${gen}/${name}" @ONLY)
+  install(FILES "${gen}/${name}" DESTINATION "${CMAKE_INSTALL_DOCDIR}/cluster")
+endforeach()
+install(FILES packaging/cluster/migsearch-replicate-server.service
+              packaging/cluster/migsearch-index-changesets.conf
+              packaging/cluster/migsearch-fcgi-tcp.conf
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/cluster")
+
 # The Debian package: the same tree, with the prefix this build was
 # configured for (`make package` configures /usr).
 set(CPACK_GENERATOR DEB)

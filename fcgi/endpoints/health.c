@@ -7,6 +7,7 @@
 #include "ms_json.h"
 #include "ms_last_run.h"
 #include "ms_metrics.h"
+#include "ms_replica.h"
 
 /* "finished" of the report, or JSON null. */
 static json_t *
@@ -50,6 +51,13 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
                 (json_int_t)ms_metrics_searches_running(), "cancelled",
                 (json_int_t)ms_metrics_searches_cancelled());
             json_decref(report);
+            /* On a replica, how far behind the indexing host it may be. */
+            if (out->json != NULL) {
+                json_t *replication = ms_replica_health(w->cfg->index.path);
+
+                if (replication != NULL)
+                    json_object_set_new(out->json, "replication", replication);
+            }
             return out->json != NULL ? 200 : 500;
         }
     }
@@ -58,8 +66,9 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     ms_worker_index_error(&error, w, status);
     if (error == NULL)
         return 500;
-    out->json = json_pack("{s:s,s:O}", "status", "unavailable", "error",
-                          json_object_get(error, "error"));
+    out->json = json_pack("{s:s,s:O,s:o?}", "status", "unavailable", "error",
+                          json_object_get(error, "error"), "replication",
+                          ms_replica_health(w->cfg->index.path));
     http = out->json != NULL ? 503 : 500;
     json_decref(error);
     return http;

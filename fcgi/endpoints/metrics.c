@@ -12,6 +12,7 @@
 #include "ms_endpoints.h"
 #include "ms_last_run.h"
 #include "ms_metrics.h"
+#include "ms_replica.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -26,13 +27,17 @@ ms_endpoint_metrics(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     out->text = ms_metrics_render(&out->text_length, labels, n);
     if (out->text == NULL)
         return ms_response_internal(&out->json);
-    /* The indexer's last run, when the index can be read. */
-    if (ms_worker_index(w) == MS_INDEX_OK) {
+    /* The indexer's last run, when the index can be read; the replication
+     * status of a replica, whether or not it can. */
+    {
         ms_buf_t b = MS_BUF_INIT;
-        json_t *report = ms_last_run_get(w);
         ms_buf_append(&b, out->text, out->text_length);
-        ms_last_run_metrics(&b, report);
-        json_decref(report);
+        if (ms_worker_index(w) == MS_INDEX_OK) {
+            json_t *report = ms_last_run_get(w);
+            ms_last_run_metrics(&b, report);
+            json_decref(report);
+        }
+        ms_replica_metrics(&b, w->cfg->index.path);
         free(out->text);
         out->text = ms_buf_take(&b, &out->text_length);
         if (out->text == NULL)

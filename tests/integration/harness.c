@@ -197,10 +197,13 @@ write_config(ms_it_t *it, const char *extra)
     fprintf(f,
             "index:\n  path: %s/index\n%s"
             "server:\n  socket: %s\n  socket_mode: \"%s\"\n  socket_group: \"\"\n"
-            "  threads: %u\n%s"
+            "  threads: %u\n%s%s%s%s"
             "log:\n  level: info\n",
             it->dir, it->index_lines ? it->index_lines : "", socket, mode,
-            it->threads ? it->threads : 4, it->server_lines ? it->server_lines : "");
+            it->threads ? it->threads : 4, it->server_lines ? it->server_lines : "",
+            it->socket_kind == MS_IT_TCP ? "  listen: \"" : "",
+            it->socket_kind == MS_IT_TCP ? it->socket : "",
+            it->socket_kind == MS_IT_TCP ? "\"\n" : "");
     if (extra)
         fputs(extra, f);
     cr_assert_eq(fclose(f), 0);
@@ -374,6 +377,8 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
     cr_assert(mkdtemp(it->dir), "mkdtemp: %s", strerror(errno));
     snprintf(it->config, sizeof(it->config), "%s/migsearch.yaml", it->dir);
     snprintf(it->socket, sizeof(it->socket), "%s/migsearch.sock", it->dir);
+    if (options->socket == MS_IT_TCP)
+        snprintf(it->socket, sizeof(it->socket), "127.0.0.1:%d", ms_it_free_port());
     snprintf(it->fcgi_log, sizeof(it->fcgi_log), "%s/fcgi.log", it->dir);
     write_config(it, options->extra_config);
 
@@ -387,6 +392,12 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         char *argv[] = {fcgi, "--config", it->config, NULL};
         it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
         wait_for_socket(it);
+        break;
+    }
+    case MS_IT_TCP: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
+        wait_for_listening(it);
         break;
     }
     case MS_IT_INHERIT_SOCKET: {

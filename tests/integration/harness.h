@@ -28,13 +28,16 @@ typedef enum ms_it_socket {
     MS_IT_OWN_SOCKET = 0, /* it creates server.socket itself */
     MS_IT_INHERIT_SOCKET, /* the harness listens on it->socket and passes it as
                              fd 0, keeping a copy in it->listen_fd */
-    MS_IT_SPAWN_FCGI      /* started by `spawn-fcgi -n -s it->socket -M 0600` */
+    MS_IT_SPAWN_FCGI,     /* started by `spawn-fcgi -n -s it->socket -M 0600` */
+    MS_IT_TCP             /* server.listen: it->socket is "127.0.0.1:PORT", nginx's
+                             upstream that address; the test's server_lines
+                             give server.allow_addresses */
 } ms_it_socket_t;
 
 typedef struct ms_it {
     char dir[128];
     char config[192];
-    char socket[192];   /* the socket nginx connects to */
+    char socket[192];   /* the socket nginx connects to (MS_IT_TCP: its address) */
     char fcgi_log[192]; /* migsearch-fcgi's stdout and stderr */
     int port;
     pid_t fcgi_pid;

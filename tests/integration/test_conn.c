@@ -6,13 +6,17 @@
  * Each test starts its own index, migsearch-fcgi and nginx (harness.h).
  * Requests through nginx show what users get; raw connections to the
  * server's socket play the peers that are not nginx: kept-alive
- * connections, peers of another uid, crafted records, stalled headers.
+ * connections, peers of another uid, crafted records, stalled headers;
+ * on TCP (server.listen), peers from addresses listed and not listed.
  */
 #include "harness.h"
 #include "../fcgi_bytes.h"
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,12 +105,39 @@ raw_request(raw_t *r, bool crafted)
     raw_record(r, 5, NULL, 0);
 }
 
+/* The local address raw TCP connections come from (MS_IT_TCP). */
+static const char *raw_source = "127.0.0.1";
+
+/* A connection to the server's TCP address it.socket ("127.0.0.1:PORT")
+ * from raw_source, or -1. */
+static int
+raw_connect_tcp(void)
+{
+    struct sockaddr_in from = {.sin_family = AF_INET}, to = {.sin_family = AF_INET};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    cr_assert_eq(inet_pton(AF_INET, raw_source, &from.sin_addr), 1);
+    cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &to.sin_addr), 1);
+    to.sin_port = htons((unsigned short)atoi(strchr(it.socket, ':') + 1));
+    if (fd < 0)
+        return -1;
+    if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int
 raw_connect(void)
 {
     struct sockaddr_un address = {.sun_family = AF_UNIX};
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd;
 
+    if (it.socket_kind == MS_IT_TCP)
+        return raw_connect_tcp();
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
     cr_assert_lt(strlen(it.socket), sizeof(address.sun_path));
@@ -271,4 +302,110 @@ Test(conn, stalled_peers_do_not_pin_the_workers)
     close(fds[0]);
     cr_assert(ms_it_fcgi_log_contains(&it, "request refused: management record"));
     expect_prompt_ok("/health", 1000, 5);
+}
+
+/* ---- TCP (server.listen, server.allow_addresses) ---- */
+
+/* migsearch-fcgi on 127.0.0.1:PORT, nginx's upstream over TCP: a peer
+ * whose address is listed is served (nginx, and a raw request from
+ * 127.0.0.1); the same whole, valid request from 127.0.0.2, not listed, is
+ * closed without a byte of answer and logged with its address; the read
+ * timeout still closes a stalled TCP peer; and the server serves on. */
+Test(conn, tcp_peers_listed_are_served_and_others_closed_unanswered)
+{
+    ms_it_options_t options = {
+        .socket = MS_IT_TCP,
+        .server_lines = "  allow_addresses: \"127.0.0.1/32, ::1\"\n  read_timeout: 2\n"};
+    raw_t request;
+    int fd;
+    long closed;
+
+    ms_it_start_with(&it, ARCHIVE, &options);
+    cr_assert(ms_it_fcgi_log_contains(&it, "listening socket=127.0.0.1:"));
+    expect_prompt_ok("/search?q=water", 5000, 0);
+    raw_request(&request, false);
+    raw_source = "127.0.0.1";
+    cr_assert_eq(raw_exchange(&request, 5000), RAW_ANSWERED, "a listed peer unanswered");
+
+    raw_source = "127.0.0.2";
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(raw_exchange(&request, 5000), RAW_CLOSED,
+                     "an unlisted peer, attempt %d: outcome (0 answered, 2 silent, 3 no "
+                     "connect)",
+                     i);
+    cr_assert(ms_it_fcgi_log_contains(
+        &it,
+        "connection refused: address not in server.allow_addresses peer=127.0.0.2:"));
+
+    raw_source = "127.0.0.1";
+    fd = raw_connect();
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(send(fd, request.data, 20, MSG_NOSIGNAL), 20); /* half a header */
+    closed = ms_until_closed(fd, 8000);
+    close(fd);
+    cr_assert_geq(closed, 1900,
+                  "a stalled TCP peer closed after %ld ms, before the timeout", closed);
+    expect_prompt_ok("/health", 5000, 1);
+}
+
+/* With server.listen and no server.allow_addresses nobody is served: the
+ * server says so at start, and nginx itself is refused (502). */
+Test(conn, tcp_without_allowed_addresses_refuses_every_peer)
+{
+    ms_it_options_t options = {.socket = MS_IT_TCP};
+    ms_http_t res;
+    raw_t request;
+
+    ms_it_start_with(&it, ARCHIVE, &options);
+    cr_assert(ms_it_fcgi_log_contains(&it, "server.allow_addresses is empty"));
+    raw_request(&request, false);
+    raw_source = "127.0.0.1";
+    cr_assert_eq(raw_exchange(&request, 5000), RAW_CLOSED);
+    ms_it_get(&res, &it, "/health");
+    cr_expect_eq(res.status, 502, "status %ld", res.status);
+    ms_http_free(&res);
+}
+
+/* A listen address that is not numeric, or an allow-list entry that is
+ * not a network, stops the server before it listens: exit status 2 and
+ * the value named with its file, line and column. */
+Test(conn, bad_tcp_settings_are_named_with_their_place)
+{
+    static const struct {
+        const char *lines;
+        const char *message;
+    } cases[] = {
+        {"server:\n  listen: \"localhost:9000\"\n",
+         ":2:11: server.listen: expected a numeric address and port"},
+        {"server:\n  listen: \"[::1]:9000\"\n  allow_addresses: \"10.0.0.0/8 ::1/200\"\n",
+         ":3:20: server.allow_addresses: '::1/200' is not an address or network"},
+    };
+    char dir[] = "/tmp/ms-tcp.XXXXXX", path[64], command[256], output[1024];
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/migsearch.yaml", dir);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        FILE *file = fopen(path, "w"), *pipe;
+        size_t n;
+        int status;
+
+        cr_assert_not_null(file);
+        fputs(cases[i].lines, file);
+        fclose(file);
+        snprintf(command, sizeof(command),
+                 "%s/fcgi/migsearch-fcgi --config %s --check-config 2>&1", MS_BINARY_DIR,
+                 path);
+        pipe = popen(command, "r");
+        cr_assert_not_null(pipe);
+        n = fread(output, 1, sizeof(output) - 1, pipe);
+        output[n] = '\0';
+        status = pclose(pipe);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "case %zu: status %d", i,
+                  status);
+        cr_expect_not_null(strstr(output, cases[i].message), "case %zu said: %s", i,
+                           output);
+        cr_expect_not_null(strstr(output, path), "case %zu names no file: %s", i, output);
+    }
+    unlink(path);
+    rmdir(dir);
 }

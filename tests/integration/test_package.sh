@@ -51,6 +51,12 @@ $prefix/share/doc/migsearch/ops/prometheus-scrape.yml
 $prefix/share/doc/migsearch/ops/backup.sh
 $prefix/share/doc/migsearch/ops/restore.sh
 $prefix/share/doc/migsearch/templates/meeting.recommendations.yaml
+$prefix/bin/migsearch-replica
+$prefix/share/doc/migsearch/cluster/migsearch-replicate-server.service
+$prefix/share/doc/migsearch/cluster/migsearch-replica-publish.service
+$prefix/share/doc/migsearch/cluster/migsearch-replica-follow.service
+$prefix/share/doc/migsearch/cluster/migsearch-index-changesets.conf
+$prefix/share/doc/migsearch/cluster/migsearch-fcgi-tcp.conf
 "
 
 # 1. make install: DESTDIR honoured, nothing written outside it.

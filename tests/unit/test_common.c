@@ -3,6 +3,7 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "ms_buf.h"
 #include "ms_date.h"
 #include "ms_file.h"
+#include "ms_list.h"
+#include "ms_net.h"
 #include "ms_utf8.h"
 
 /* ---- ms_buf ---- */
@@ -363,4 +366,156 @@ Test(file, within_is_the_root_or_below_it_never_a_sibling)
     cr_expect(!ms_file_within("/srv/archive", "/srv"));
     cr_expect(!ms_file_within("/srv/archive", "/etc/passwd"));
     cr_expect(ms_file_within("/", "/etc/passwd"));
+}
+
+/* ---- ms_net.h: server.listen and server.allow_addresses ---- */
+
+static struct sockaddr_storage
+peer(const char *host)
+{
+    struct sockaddr_storage address;
+    char reason[200];
+    char text[80];
+    socklen_t length;
+
+    snprintf(text, sizeof(text), strchr(host, ':') ? "[%s]:1" : "%s:1", host);
+    cr_assert_eq(ms_net_parse_address(&address, &length, text, reason, sizeof(reason)), 0,
+                 "%s: %s", text, reason);
+    return address;
+}
+
+Test(net, parses_ipv4_and_bracketed_ipv6_addresses_with_ports)
+{
+    struct sockaddr_storage address;
+    socklen_t length;
+    char reason[200], text[80];
+
+    cr_assert_eq(
+        ms_net_parse_address(&address, &length, "10.0.0.2:9000", reason, sizeof(reason)),
+        0);
+    cr_expect_eq(length, sizeof(struct sockaddr_in));
+    cr_expect_str_eq(ms_net_format((struct sockaddr *)&address, text, sizeof(text)),
+                     "10.0.0.2:9000");
+    cr_assert_eq(ms_net_parse_address(&address, &length, "[fd00::2]:65535", reason,
+                                      sizeof(reason)),
+                 0);
+    cr_expect_eq(length, sizeof(struct sockaddr_in6));
+    cr_expect_str_eq(ms_net_format((struct sockaddr *)&address, text, sizeof(text)),
+                     "[fd00::2]:65535");
+}
+
+Test(net, refuses_names_missing_or_bad_ports_and_unbracketed_ipv6)
+{
+    static const char *const bad[] = {
+        "localhost:9000", "10.0.0.2",      "10.0.0.2:",    "10.0.0.2:0",
+        "10.0.0.2:65536", "10.0.0.2:-1",   "10.0.0.2:90x", "fd00::2:9000",
+        "[fd00::2]9000",  "[fd00::2:9000", ":9000",        "",
+        "10.0.0.256:80",  "[]:80"};
+    struct sockaddr_storage address;
+    socklen_t length;
+    char reason[200];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        reason[0] = '\0';
+        cr_expect_eq(
+            ms_net_parse_address(&address, &length, bad[i], reason, sizeof(reason)), -1,
+            "'%s' accepted", bad[i]);
+        cr_expect_neq(reason[0], '\0', "'%s' refused without a reason", bad[i]);
+    }
+}
+
+Test(net, an_allow_list_matches_by_prefix_in_both_families)
+{
+    ms_net_cidr_t list[MS_NET_CIDRS_MAX];
+    size_t count = 0;
+    char reason[200];
+    struct sockaddr_storage a;
+
+    cr_assert_eq(ms_net_parse_cidrs(list, MS_NET_CIDRS_MAX, &count,
+                                    " 10.77.0.0/24,127.0.0.1 fd00:1::/33\t::1 ", reason,
+                                    sizeof(reason)),
+                 0, "%s", reason);
+    cr_assert_eq(count, 4);
+    a = peer("10.77.0.200");
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("10.77.1.1");
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("127.0.0.1");
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("127.0.0.2");
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("fd00:1:7fff::9");
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a), "inside /33");
+    a = peer("fd00:1:8000::9");
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a), "past /33");
+    a = peer("::1");
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    /* An IPv4 peer on an IPv6 socket is the IPv4 address. */
+    a = peer("::ffff:10.77.0.9");
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("::ffff:10.78.0.9");
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+}
+
+Test(net, an_empty_list_matches_nobody_and_a_zero_prefix_everybody)
+{
+    ms_net_cidr_t list[MS_NET_CIDRS_MAX];
+    size_t count = 9;
+    char reason[200];
+    struct sockaddr_storage a = peer("192.0.2.1");
+
+    cr_assert_eq(
+        ms_net_parse_cidrs(list, MS_NET_CIDRS_MAX, &count, "", reason, sizeof(reason)),
+        0);
+    cr_expect_eq(count, 0);
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    cr_assert_eq(ms_net_parse_cidrs(list, MS_NET_CIDRS_MAX, &count, "0.0.0.0/0", reason,
+                                    sizeof(reason)),
+                 0);
+    cr_expect(ms_net_cidrs_match(list, count, (struct sockaddr *)&a));
+    a = peer("2001:db8::1");
+    cr_expect_not(ms_net_cidrs_match(list, count, (struct sockaddr *)&a),
+                  "v4 list, v6 peer");
+}
+
+Test(net, a_bad_entry_is_named_and_a_list_is_bounded)
+{
+    ms_net_cidr_t list[2];
+    size_t count;
+    char reason[200];
+
+    cr_expect_eq(ms_net_parse_cidrs(list, 2, &count, "10.0.0.0/8 10.0.0.0/33", reason,
+                                    sizeof(reason)),
+                 -1);
+    cr_expect_not_null(strstr(reason, "'10.0.0.0/33'"), "%s", reason);
+    cr_expect_eq(
+        ms_net_parse_cidrs(list, 2, &count, "host.example", reason, sizeof(reason)), -1);
+    cr_expect_not_null(strstr(reason, "'host.example'"), "%s", reason);
+    cr_expect_eq(
+        ms_net_parse_cidrs(list, 2, &count, "10.0.0.0/8/1", reason, sizeof(reason)), -1);
+    cr_expect_eq(ms_net_parse_cidrs(list, 2, &count, "10.0.0.1 10.0.0.2 10.0.0.3", reason,
+                                    sizeof(reason)),
+                 -1);
+}
+
+/* ---- ms_list.h: lists in one config value ---- */
+
+Test(list, items_are_separated_by_spaces_commas_and_tabs)
+{
+    const char *at = " www-data,nginx\t, ,10.0.0.0/8 ", *item;
+    const char *want[] = {"www-data", "nginx", "10.0.0.0/8"};
+    size_t length, n = 0;
+
+    while ((length = ms_list_next(&at, &item)) > 0) {
+        cr_assert_lt(n, 3, "a fourth item: %.*s", (int)length, item);
+        cr_expect_eq(length, strlen(want[n]));
+        cr_expect_eq(strncmp(item, want[n], length), 0, "item %zu: %.*s", n, (int)length,
+                     item);
+        n++;
+    }
+    cr_expect_eq(n, 3);
+    at = " , ";
+    cr_expect_eq(ms_list_next(&at, &item), 0, "separators only: no item");
+    at = "";
+    cr_expect_eq(ms_list_next(&at, &item), 0);
 }

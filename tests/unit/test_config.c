@@ -260,6 +260,10 @@ type_name(ms_config__type_t type)
         return "language";
     case MS_CONFIG__DELIVERY:
         return "delivery";
+    case MS_CONFIG__ADDRESS:
+        return "address";
+    case MS_CONFIG__ADDRESSES:
+        return "addresses";
     }
     return "?";
 }
