@@ -71,6 +71,7 @@ LC_ALL=C awk -v distinct="$distinct" -v stream="$stream" -v seed="$seed" \
     $1 == "W" && ++rank > 50 { nw++; word[nw] = $3; kept[$3] = 1; total += $2; wcum[nw] = total }
     $1 == "P" && ($2 in kept) && ($3 in kept) { np++; phrase[np] = $2 " " $3 }
     END {
+        if (nw == 0) { print "zipf-queries.sh: no words in the corpus" > "/dev/stderr"; exit 1 }
         srand(seed)
         nlen = split("25 30 20 12 8 5", lw, " "); lt = 0
         for (i = 1; i <= nlen; i++) { lt += lw[i]; lcum[i] = lt }
