@@ -172,13 +172,15 @@ echo
 echo "MAP and P@10 over the judged queries of each collection of \`../shared/data/ir\`"
 echo "(\`tests/relevance/convert.sh\`, scored by \`relevance-eval\`, top 1000):"
 echo "migsearch through \`relevance-run\` as \`make test\`'s floors run it, the peers"
-echo "any-word (\`peers_bench run\`) on the same texts, exported from migsearch's index."
+echo "any-word (\`peers_bench run\`) on the same texts, exported from migsearch's index;"
+echo "Sphinx also with \`ranker=bm25\` (its default ranker puts phrase proximity first)."
 echo
-echo "| collection | migsearch MAP | Sphinx MAP | PostgreSQL MAP | migsearch P@10 | Sphinx P@10 | PostgreSQL P@10 | queries |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| collection | migsearch MAP | Sphinx MAP | Sphinx (bm25) MAP | PostgreSQL MAP | migsearch P@10 | Sphinx P@10 | Sphinx (bm25) P@10 | PostgreSQL P@10 | queries |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk '$1 == "quality" { if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }
         map[$2, $3] = $4; p10[$2, $3] = $5; q[$2] = $6 }
     END { for (i = 1; i <= n; i++) { c = order[i]
-        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", c,
-            map[c, "migsearch"], map[c, "sphinx"], map[c, "postgres"],
-            p10[c, "migsearch"], p10[c, "sphinx"], p10[c, "postgres"], q[c] } }' "$results"
+        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", c,
+            map[c, "migsearch"], map[c, "sphinx"], map[c, "sphinx_bm25"], map[c, "postgres"],
+            p10[c, "migsearch"], p10[c, "sphinx"], p10[c, "sphinx_bm25"], p10[c, "postgres"],
+            q[c] } }' "$results"

@@ -13,7 +13,8 @@
 #              (default build/release: `make build`)
 #   OUTPUT_MD  where the Markdown section goes (default standard output)
 # MS_BENCH_SECONDS overrides the seconds a throughput measurement,
-# MS_PEERS_ROUNDS the rounds, MS_PEERS_SIZES the synthetic sizes ("" none).
+# MS_PEERS_ROUNDS the rounds, MS_PEERS_SIZES the synthetic sizes ("" none),
+# MS_PEERS_RELEVANCE the folder of relevance-run and relevance-eval.
 #
 # Part 5 of tests/bench/run.sh (issue 20). Everything in one invocation:
 #  1. the corpus (every .md and .txt file of ../shared/data/corpus, copied)
@@ -80,7 +81,8 @@ cc -std=c11 -O2 "${shim[@]}" $(pkg-config --cflags libmariadb) -I /usr/include/p
     $(pkg-config --libs xapian-core libmariadb) -lpq -lpthread -lstdc++ -lm
 # relevance-run (through the server's request parsing: ms_fcgi_core) and
 # relevance-eval: from a build with tests, else built beside BUILD_DIR once.
-rel=$build/tests/relevance
+# MS_PEERS_RELEVANCE names a folder that holds both instead.
+rel=${MS_PEERS_RELEVANCE:-$build/tests/relevance}
 if [ ! -x "$rel/relevance-run" ] || [ ! -x "$rel/relevance-eval" ]; then
     tools=$top/build/bench-tools
     echo "== building relevance-run and relevance-eval in $tools" >&2
@@ -215,7 +217,11 @@ for name in "${collections[@]}"; do
         "$bin/peers_bench" "${ask[@]}" run "$engine" or "$dir/queries.tsv" "$engine" \
             >"$dir/run.$engine"
     done
-    for engine in migsearch sphinx postgres; do
+    # Sphinx's plain BM25 ranker too: its default weighs phrase proximity
+    # first, which long any-word queries suffer from.
+    "$bin/peers_bench" "${ask[@]}" -r bm25 run sphinx or "$dir/queries.tsv" sphinx \
+        >"$dir/run.sphinx_bm25"
+    for engine in migsearch sphinx sphinx_bm25 postgres; do
         echo "quality $name $engine $("$evaluator" "$dir/qrels" "$dir/run.$engine" |
             awk '$1 == "map" { m = $2 } $1 == "p10" { p = $2 } $1 == "queries" { q = $2 }
                  END { print m, p, q }')" | tee -a "$results" >&2

@@ -8,8 +8,9 @@
  *        peers_bench [OPTIONS] run ENGINE or|and QUERIES_TSV TAG
  *        peers_bench [OPTIONS] long QUERIES LENGTHS ROUNDS
  * OPTIONS: -i INDEX (migsearch), -s PORT -S PID (searchd's SphinxQL port
- * and process), -p CONNINFO (PostgreSQL), -e ENGINE (repeatable: only
- * those; default every engine of peers_engines.c).
+ * and process), -r RANKER (Sphinx's, default proximity_bm25), -p CONNINFO
+ * (PostgreSQL), -e ENGINE (repeatable: only those; default every engine of
+ * peers_engines.c).
  *
  * time  every query (one a line) against every engine, interleaved (for
  *       each query: each variant, each engine), ROUNDS times after an
@@ -498,7 +499,7 @@ main(int argc, char **argv)
     static bench_t b;
     int opt;
 
-    while ((opt = getopt(argc, argv, "i:s:S:p:e:")) != -1) {
+    while ((opt = getopt(argc, argv, "i:s:S:r:p:e:")) != -1) {
         switch (opt) {
         case 'i':
             b.conf.index = optarg;

@@ -8,7 +8,8 @@
  * report:
  *   sphinx    SELECT mid[, SNIPPET(body, '<words>', 'limit=240',
  *             'limit_passages=3')] FROM docs WHERE MATCH('<query>') LIMIT n
- *             OPTION ranker=proximity_bm25 (the default), field_weights=
+ *             OPTION ranker=proximity_bm25 (the default; peers_conf_t may
+ *             name another), field_weights=
  *             (title=3, body=1): a title word counts 3 times, as in
  *             migsearch (docs/index-schema.md); any-word is "a | b"
  *   postgres  websearch_to_tsquery('english', ...), ORDER BY ts_rank_cd
@@ -242,6 +243,7 @@ ms_close(void *handle)
 typedef struct sphinx_engine {
     MYSQL *conn;
     int pid;
+    const char *ranker;
 } sphinx_engine_t;
 
 static void *
@@ -252,6 +254,7 @@ sphinx_open(const peers_conf_t *conf)
     if (e == NULL)
         return NULL;
     e->pid = conf->sphinx_pid;
+    e->ranker = conf->sphinx_ranker != NULL ? conf->sphinx_ranker : "proximity_bm25";
     e->conn = mysql_init(NULL);
     /* A server that stops answering fails the run rather than hangs it. */
     if (e->conn != NULL) {
@@ -294,8 +297,9 @@ sphinx_search(void *handle, const peers_query_t *query, const peers_ask_t *ask,
     }
     snprintf(sql, sizeof(sql),
              "SELECT mid%s FROM docs WHERE MATCH('%s') LIMIT %u OPTION "
-             "ranker=proximity_bm25, field_weights=(title=3, body=1), max_matches=%u",
-             snippet, match, ask->limit, ask->limit < 1000 ? 1000 : ask->limit);
+             "ranker=%s, field_weights=(title=3, body=1), max_matches=%u",
+             snippet, match, ask->limit, e->ranker,
+             ask->limit < 1000 ? 1000 : ask->limit);
     if (mysql_query(e->conn, sql) != 0 || (res = mysql_store_result(e->conn)) == NULL) {
         fprintf(stderr, "sphinx: %s: %s\n", sql, mysql_error(e->conn));
         return -1;

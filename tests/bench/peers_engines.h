@@ -21,9 +21,10 @@
 
 /* Where the engines are; strings borrowed for the program's life. */
 typedef struct peers_conf {
-    const char *index;    /* the migsearch index */
-    unsigned sphinx_port; /* searchd's SphinxQL port on 127.0.0.1 */
-    int sphinx_pid;       /* searchd's process, for its CPU time */
+    const char *index;         /* the migsearch index */
+    unsigned sphinx_port;      /* searchd's SphinxQL port on 127.0.0.1 */
+    int sphinx_pid;            /* searchd's process, for its CPU time */
+    const char *sphinx_ranker; /* NULL: proximity_bm25, Sphinx's default */
     const char *pg_conninfo;
 } peers_conf_t;
 
