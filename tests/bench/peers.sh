@@ -100,18 +100,7 @@ secs_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # of ARCHIVE into DIR/index; appends "rebuild NAME migsearch docs secs bytes".
 migsearch_rebuild() {
     local dir=$1 archive=$2 spelling=${3:-true} t0 t1 status=0 docs
-    cat >"$dir/migsearch.yaml" <<YAML
-index:
-  path: $dir/index
-  synonyms: $top/config/synonyms.yaml
-  spelling: $spelling
-archive:
-  path: $archive
-server:
-  socket: $dir/migsearch.sock
-  socket_mode: "0600"
-  socket_group: ""
-YAML
+    bench_config "$dir" "$archive" "  spelling: $spelling"
     t0=$(date +%s.%N)
     "$indexer" --quiet --rebuild --config "$dir/migsearch.yaml" >"$dir/index.log" 2>&1 ||
         status=$?
