@@ -21,7 +21,7 @@ rows() {
 }
 
 sphinx_version=$(searchd --help 2>/dev/null | awk 'NR == 1 { print $2 }')
-pg_version=$("$pgbin/postgres" --version | awk '{ print $NF }')
+pg_version=$("$pgbin/postgres" --version | awk '{ print $3 }')
 echo "## 5. Peers: Sphinx and PostgreSQL (issue 20)"
 echo
 echo "Written by \`tests/bench/peers.sh$([ "$quick" = 1 ] && echo " --quick")\`" \
