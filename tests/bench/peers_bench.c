@@ -473,11 +473,11 @@ run_long(bench_t *b, const char *lengths_path, long rounds)
 static int
 usage(void)
 {
-    fprintf(
-        stderr,
-        "usage: peers_bench [-i INDEX] [-s PORT -S PID] [-p CONNINFO] [-e ENGINE]...\n"
-        "         time QUERIES ROUNDS | rps QUERIES SECONDS THREADS |\n"
-        "         run ENGINE or|and QUERIES_TSV TAG | long QUERIES LENGTHS ROUNDS\n");
+    fprintf(stderr,
+            "usage: peers_bench [-i INDEX] [-s PORT -S PID] [-r RANKER] [-p CONNINFO]\n"
+            "         [-e ENGINE]...\n"
+            "         time QUERIES ROUNDS | rps QUERIES SECONDS THREADS |\n"
+            "         run ENGINE or|and QUERIES_TSV TAG | long QUERIES LENGTHS ROUNDS\n");
     return 2;
 }
 
@@ -509,6 +509,9 @@ main(int argc, char **argv)
             break;
         case 'S':
             b.conf.sphinx_pid = atoi(optarg);
+            break;
+        case 'r':
+            b.conf.sphinx_ranker = optarg;
             break;
         case 'p':
             b.conf.pg_conninfo = optarg;
