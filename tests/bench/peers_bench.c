@@ -13,8 +13,9 @@
  * peers_engines.c).
  *
  * time  every query (one a line) against every engine, interleaved (for
- *       each query: each variant, each engine), ROUNDS times after an
- *       untimed round; a variant is any-word (or) or all-words (and), with
+ *       each query: each variant, each engine, in turning order), ROUNDS
+ *       times after an untimed round; a variant is any-word (or) or
+ *       all-words (and), with
  *       or without snippets, top 10; migsearch also with facets (its full
  *       answer). One line per engine and variant:
  *         time engine=E op=or snippets=1 facets=0 queries=N p50_us=X
@@ -241,6 +242,15 @@ print_tally(const peers_engine_t *engine, const variant_t *v, tally_t *t)
         t->hits > 0 ? t->snippet_bytes / t->hits : 0);
 }
 
+static void
+tally_add(tally_t *t, double wall, double cpu, const peers_hits_t *hits)
+{
+    t->wall[t->n++] = wall;
+    t->cpu += cpu;
+    t->hits += (double)hits->n;
+    t->snippet_bytes += (double)hits->snippet_bytes;
+}
+
 static int
 run_time(bench_t *b, long rounds)
 {
@@ -248,6 +258,7 @@ run_time(bench_t *b, long rounds)
     void *h[MAX_ENGINES];
     char **top[2][MAX_ENGINES];
     peers_hits_t hits = {0};
+    double wall, cpu;
 
     for (size_t e = 0; e < b->n_engines; e++) {
         h[e] = open_or_die(b->engine[e], &b->conf);
@@ -256,12 +267,15 @@ run_time(bench_t *b, long rounds)
         top[0][e] = calloc(b->n_queries, sizeof(char *));
         top[1][e] = calloc(b->n_queries, sizeof(char *));
     }
+    /* The order of the variants and of the engines turns with the query and
+     * the round: the first search of a query pays for reading its terms, so
+     * no variant or engine is always first. */
     for (long r = -1; r < rounds; r++)
         for (size_t q = 0; q < b->n_queries; q++)
-            for (size_t v = 0; v < N_VARIANTS; v++)
-                for (size_t e = 0; e < b->n_engines; e++) {
-                    tally_t *t = &tally[e][v];
-                    double wall, cpu;
+            for (size_t i = 0; i < N_VARIANTS; i++)
+                for (size_t j = 0; j < b->n_engines; j++) {
+                    size_t turn = q + (size_t)(r + 1), v = (i + turn) % N_VARIANTS;
+                    size_t e = (j + turn) % b->n_engines;
 
                     if (variants[v].migsearch_only &&
                         strcmp(b->engine[e]->name, "migsearch"))
@@ -273,10 +287,7 @@ run_time(bench_t *b, long rounds)
                             top[variants[v].ask.all_words][e][q] = join_ids(&hits);
                         continue;
                     }
-                    t->wall[t->n++] = wall;
-                    t->cpu += cpu;
-                    t->hits += (double)hits.n;
-                    t->snippet_bytes += (double)hits.snippet_bytes;
+                    tally_add(&tally[e][v], wall, cpu, &hits);
                 }
     for (size_t e = 0; e < b->n_engines; e++)
         for (size_t v = 0; v < N_VARIANTS; v++)
