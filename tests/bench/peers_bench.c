@@ -15,9 +15,8 @@
  * time  every query (one a line) against every engine, interleaved (for
  *       each query: each variant, each engine, in turning order), ROUNDS
  *       times after an untimed round; a variant is any-word (or) or
- *       all-words (and), with
- *       or without snippets, top 10; migsearch also with facets (its full
- *       answer). One line per engine and variant:
+ *       all-words (and), with or without snippets, top 10; migsearch also
+ *       with facets (its full answer). One line per engine and variant:
  *         time engine=E op=or snippets=1 facets=0 queries=N p50_us=X
  *         p99_us=Y cpu_us=Z hits=H snippet_bytes_per_hit=B
  *       cpu_us is the server's CPU a query (searchd's threads, the
