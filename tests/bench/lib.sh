@@ -118,6 +118,18 @@ wait_http() {
     return 1
 }
 
+# REPORT: the part's Markdown section into $output (set by bench_args),
+# or onto standard output when there is none.
+emit_report() {
+    if [ -n "$output" ]; then
+        mkdir -p "$(dirname "$output")"
+        cp "$1" "$output"
+        echo "written: $output" >&2
+    else
+        cat "$1"
+    fi
+}
+
 # DIR ARCHIVE [YAML]: DIR/migsearch.yaml, the shipped config apart from
 # paths (index DIR/index, the shipped synonyms, ARCHIVE, the socket
 # start_migsearch wants, its group left to the process, as a benchmark does

@@ -236,10 +236,4 @@ fi
 
 # shellcheck source=tests/bench/peers-report.sh
 . "$here/peers-report.sh" >"$work/report.md"
-if [ -n "$output" ]; then
-    mkdir -p "$(dirname "$output")"
-    cp "$work/report.md" "$output"
-    echo "written: $output" >&2
-else
-    cat "$work/report.md"
-fi
+emit_report "$work/report.md"
