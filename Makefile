@@ -92,6 +92,13 @@ bench: deps-bench build
 bench-quick: deps-bench build
 	tests/bench/run.sh --quick build/release
 
+# make bench-peers [QUICK=1]  issue 20: migsearch beside Sphinx and PostgreSQL
+#                   alone (tests/bench/peers.sh, part 5 of make bench), its
+#                   section printed on standard output; QUICK=1 in a few minutes.
+.PHONY: bench-peers
+bench-peers: deps-bench build
+	tests/bench/peers.sh $(if $(QUICK),--quick) build/release
+
 # make bench-inprocess BASE=<commit>  the in-process cost of a search, this
 #                   tree against BASE (tests/bench/inprocess.sh): CPU time with
 #                   the two builds taking turns, and, with INSTRUCTIONS=1,

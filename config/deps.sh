@@ -31,6 +31,11 @@ test="$test jq iproute2"
 # for peak memory, jq, which reads answers when comparing results, and
 # valgrind, whose instruction counts make before/after figures repeatable.
 bench="xapian-omega fcgiwrap wrk libsqlite3-dev time jq valgrind"
+# The peers of issue 20 (tests/bench/peers.sh): Sphinx's searchd and indexer,
+# PostgreSQL 15 (initdb, pg_ctl) and the client libraries of the one C client
+# (libpq; libmariadb, as SphinxQL speaks the MySQL protocol). The bench runs
+# its own searchd and cluster; the policy below keeps the system's from starting.
+bench="$bench sphinxsearch postgresql-15 libpq-dev libmariadb-dev"
 # The browser tests (tests/browser/) also need Node.js and npm. A machine that
 # has a node of its own (say from another repository) keeps it: Debian's nodejs
 # and npm are added only when there is no node at all.
@@ -64,7 +69,8 @@ fi
 echo "deps: installing$missing"
 echo "deps: with apt-get; the first time this takes a few minutes"
 export DEBIAN_FRONTEND=noninteractive
-# Installing nginx must not start the system's nginx on port 80: we run our own.
+# Installing nginx must not start the system's nginx on port 80: we run our own
+# (nor sphinxsearch's searchd or a PostgreSQL cluster: the bench starts its own).
 policy=/usr/sbin/policy-rc.d
 made_policy=
 if [ ! -e "$policy" ]; then

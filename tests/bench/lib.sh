@@ -6,7 +6,7 @@
 # variables bench_args sets are read by the caller
 #
 # Usage: . "$(dirname "$0")/lib.sh"   (from a bash script with set -eu)
-# Sourced by compare-search.sh, peer-fts5.sh and scale.sh; not run on its own. The caller
+# Sourced by compare-search.sh, peer-fts5.sh, scale.sh and peers.sh; not run on its own. The caller
 # sets:
 #   work   a temporary folder, removed by cleanup
 #   secs   seconds a wrk measurement (measure)
@@ -116,6 +116,37 @@ wait_http() {
         sleep 0.05
     done
     return 1
+}
+
+# REPORT: the part's Markdown section into $output (set by bench_args),
+# or onto standard output when there is none.
+emit_report() {
+    if [ -n "$output" ]; then
+        mkdir -p "$(dirname "$output")"
+        cp "$1" "$output"
+        echo "written: $output" >&2
+    else
+        cat "$1"
+    fi
+}
+
+# DIR ARCHIVE [YAML]: DIR/migsearch.yaml, the shipped config apart from
+# paths (index DIR/index, the shipped synonyms, ARCHIVE, the socket
+# start_migsearch wants, its group left to the process, as a benchmark does
+# not run as www-data), plus YAML lines under index: ("  spelling: false").
+bench_config() {
+    cat >"$1/migsearch.yaml" <<YAML
+index:
+  path: $1/index
+  synonyms: $lib_top/config/synonyms.yaml
+${3:-}
+archive:
+  path: $2
+server:
+  socket: $1/migsearch.sock
+  socket_mode: "0600"
+  socket_group: ""
+YAML
 }
 
 # SERVER DIR ARCHIVE: starts migsearch-fcgi (the binary SERVER) with

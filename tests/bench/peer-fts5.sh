@@ -309,10 +309,4 @@ row() {
     echo "  switches generations; FTS5 inserts and merges. Both store the full text."
 } >"$report"
 
-if [ -n "$output" ]; then
-    mkdir -p "$(dirname "$output")"
-    cp "$report" "$output"
-    echo "written: $output" >&2
-else
-    cat "$report"
-fi
+emit_report "$report"
