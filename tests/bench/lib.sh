@@ -206,7 +206,7 @@ EOF
 # corpus -> $work/<corpus>/archive (the folder every engine reads) and
 # $work/<corpus>/queries (one query a line). "sample" is tests/data/archive,
 # read in place; "large" is every .md and .txt file of the shared corpus
-# (symbolic links, read in place) plus NPL's documents written one .txt
+# (copied: the indexer refuses links that lead out of the archive) plus NPL's documents written one .txt
 # file each, queried by NPL's queries (lowered, cut to 5 words) and then
 # the sample's list. The caller sets shared_corpus and npl.
 prepare() {
@@ -217,13 +217,12 @@ prepare() {
         sample_queries >"$dir/queries"
         return
     fi
-    mkdir -p "$dir/archive/npl"
-    # The shared corpus as links, .md and .txt only (what both read).
-    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \)) |
-        while read -r path; do
-            mkdir -p "$dir/archive/corpus/$(dirname "$path")"
-            ln -s "$shared_corpus/$path" "$dir/archive/corpus/$path"
-        done
+    mkdir -p "$dir/archive/npl" "$dir/archive/corpus"
+    # The shared corpus, .md and .txt only (what both read), copied into
+    # the bench's temporary folder: migsearch-index skips a symbolic link
+    # that leads out of its archive (issue 14), so links would index nothing.
+    (cd "$shared_corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \) -print0) |
+        (cd "$shared_corpus" && xargs -0 cp --parents -t "$dir/archive/corpus")
     # NPL's doc-text: a number line, text lines, a "/" line, a record each.
     awk -v out="$dir/archive/npl" '
         /^ *\/ *$/ { if (file != "") close(file); file = ""; next }
