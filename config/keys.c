@@ -53,6 +53,9 @@ const ms_config__key_t ms_config__keys[] = {
         "whether the indexer builds the spelling dictionary for did-you-mean"),
     KEY("index.jobs", MS_CONFIG__UINT, index.jobs, "0", 0, 64,
         "worker processes of a full rebuild; 0: one per online CPU, at most 8"),
+    KEY("index.shards", MS_CONFIG__UINT, index.shards, "1", 1, 256,
+        "shards migsearch-index writes, each document in shard hash(id) mod N; "
+        "a change needs --rebuild"),
 
     KEY("archive.path", MS_CONFIG__PATH, archive.path, "/srv/migsearch/archive", 1,
         MS_PATH_MAX, "the archive folder migsearch-index reads"),

@@ -39,11 +39,12 @@ typedef struct ms_config {
     char *source; /* the path the config was loaded from; "" for defaults */
 
     struct {
-        char *path;     /* the Xapian index directory */
-        char *language; /* default stemming language (ISO 639-1) */
-        char *synonyms; /* YAML file of synonym groups, readable at load; "": none */
-        bool spelling;  /* build the spelling dictionary */
-        unsigned jobs;  /* rebuild worker processes; 0: one per CPU, at most 8 */
+        char *path;      /* the Xapian index directory */
+        char *language;  /* default stemming language (ISO 639-1) */
+        char *synonyms;  /* YAML file of synonym groups, readable at load; "": none */
+        bool spelling;   /* build the spelling dictionary */
+        unsigned jobs;   /* rebuild worker processes; 0: one per CPU, at most 8 */
+        unsigned shards; /* shards the indexer writes (docs/index-schema.md) */
     } index;
 
     struct {

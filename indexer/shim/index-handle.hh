@@ -22,15 +22,24 @@
 
 /* One partition: the documents of one access set (index-partition.hh). */
 struct ms_index_part {
-    std::string name;                /* "public" or "a-<16 hex digits>" */
+    /* "public" or "a-<16 hex digits>"; a writer's of a sharded index
+     * starts with its shard's folder, "shard-<K>/" (shards.cc). */
+    std::string name;
     std::vector<std::string> groups; /* folded, sorted; empty for "public" */
     /* A reader's database, or a writer's (then 'writer' is the same). */
     std::unique_ptr<Xapian::Database> db;
     Xapian::WritableDatabase *writer = nullptr;
+    /* A reader's: the partition of each shard that has it, which 'db'
+     * combines (one for an index of one shard). */
+    std::vector<Xapian::Database> members;
     /* A writer's state of the partition while another one is active. */
     bool in_transaction = false;
     ms_index_spelling_pending spelling_pending;
 };
+
+/* The revision of 'part': of a reader's, the sum of its shards'
+ * (handle.cc). */
+Xapian::rev ms_index__part_revision(const ms_index_part &part);
 
 /* The partitions a viewer may see, as one database. */
 struct ms_index_view {
@@ -44,6 +53,12 @@ struct ms_index_handle : ms_index {
     std::string path;         /* as given to ms_index_open() */
     std::string dir;          /* the directory the partitions are in */
     ms_index_location opened; /* what the reader has open */
+    /* The folder of each shard in 'dir': {""} for an index of one shard,
+     * else "shard-0/", "shard-1/", ... (shards.cc). */
+    std::vector<std::string> shards;
+    unsigned want_shards = 1; /* a writer's: for a new index */
+    /* A reader's partitions of each shard it took, "shard-K/name". */
+    std::vector<std::string> opened_parts;
     /* By name, in byte order ("a-..." before "public"). */
     std::map<std::string, std::unique_ptr<ms_index_part>> parts;
     /* By the names of their partitions; "" is the view of all of them. */
