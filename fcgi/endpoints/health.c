@@ -7,6 +7,7 @@
 #include "ms_json.h"
 #include "ms_last_run.h"
 #include "ms_metrics.h"
+#include "ms_shards.h"
 
 /* "finished" of the report, or JSON null. */
 static json_t *
@@ -50,6 +51,9 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
                 (json_int_t)ms_metrics_searches_running(), "cancelled",
                 (json_int_t)ms_metrics_searches_cancelled());
             json_decref(report);
+            if (out->json &&
+                json_object_set_new(out->json, "shards", ms_shards_json(w)) != 0)
+                return 500;
             return out->json != NULL ? 200 : 500;
         }
     }

@@ -12,6 +12,7 @@
 #include "ms_endpoints.h"
 #include "ms_last_run.h"
 #include "ms_metrics.h"
+#include "ms_shards.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -32,6 +33,7 @@ ms_endpoint_metrics(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         json_t *report = ms_last_run_get(w);
         ms_buf_append(&b, out->text, out->text_length);
         ms_last_run_metrics(&b, report);
+        ms_shards_metrics(&b, w);
         json_decref(report);
         free(out->text);
         out->text = ms_buf_take(&b, &out->text_length);

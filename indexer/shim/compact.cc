@@ -42,7 +42,9 @@ class merge_compactor : public Xapian::Compactor
     std::string resolve_duplicate_metadata(const std::string &key, size_t num_tags,
                                            const std::string tags[]) override
     {
-        for (size_t i = 1; i < num_tags; i++) {
+        /* Each worker's list of its shard's partitions: the merged
+         * index's first commit writes its own (shards.cc). */
+        for (size_t i = 1; key != MS_INDEX_PARTITIONS_KEY && i < num_tags; i++) {
             if (tags[i] != tags[0] && conflict.empty())
                 conflict = key;
         }

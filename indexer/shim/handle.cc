@@ -36,8 +36,13 @@ ms_index__part_revision(const ms_index_part &part)
     if (part.members.empty())
         return part.db->get_revision();
     Xapian::rev sum = 0;
-    for (const Xapian::Database &member : part.members)
-        sum += member.get_revision();
+    for (const Xapian::Database &member : part.members) {
+        try {
+            sum += member.get_revision();
+        } catch (const Xapian::UnimplementedError &) {
+            /* A remote shard (remote.cc) tells none: only local ones count. */
+        }
+    }
     return sum;
 }
 

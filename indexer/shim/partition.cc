@@ -180,6 +180,8 @@ make_view(ms_index_handle *handle, const std::string &key,
     for (const ms_index_part *part : parts)
         view->db.add_database(*part->db);
     view->parts = parts;
+    for (const ms_index_part *part : parts)
+        view->remote = view->remote || part->remote;
     ms_index_view *made = view.get();
     handle->views[key] = std::move(view);
     return made;
@@ -244,12 +246,10 @@ open_writer(ms_index_handle *handle)
     ms_index__part_activate(handle, &ms_index__part_public(handle));
 }
 
-/* A reader's partition 'name' of each shard that has it committed, as
- * one database, into handle->parts. */
-static void
-add_member(ms_index_handle *handle, const std::string &shard, const std::string &name)
+void
+ms_index__add_member(ms_index_handle *handle, const std::string &name,
+                     const Xapian::Database &one, bool remote)
 {
-    Xapian::Database one(handle->dir + "/" + shard + name);
     std::vector<std::string> groups;
     if (name != MS_INDEX_PART_PUBLIC) {
         groups = split_groups(one.get_metadata(ACCESS_KEY));
@@ -267,7 +267,7 @@ add_member(ms_index_handle *handle, const std::string &shard, const std::string 
     }
     part->db->add_database(one);
     part->members.push_back(one);
-    handle->opened_parts.push_back(shard + name);
+    part->remote = part->remote || remote;
 }
 
 /* Whether a partition of some shard was committed since the reader
@@ -291,11 +291,18 @@ grown(const ms_index_handle *handle)
 static void
 open_reader(ms_index_handle *handle)
 {
-    handle->shards = ms_index__shard_dirs(handle->dir);
+    handle->shards = ms_index__shard_dirs(handle->dir, ms_index__remote_numbers(handle));
     for (const std::string &shard : handle->shards) {
-        for (const std::string &name : ms_index__part_names(handle->dir + "/" + shard))
-            add_member(handle, shard, name);
+        for (const std::string &name : ms_index__part_names(handle->dir + "/" + shard)) {
+            size_t had =
+                handle->parts.count(name) ? handle->parts[name]->members.size() : 0;
+            ms_index__add_member(
+                handle, name, Xapian::Database(handle->dir + "/" + shard + name), false);
+            if (handle->parts.count(name) && handle->parts[name]->members.size() > had)
+                handle->opened_parts.push_back(shard + name);
+        }
     }
+    ms_index__remote_open(handle);
     if (!handle->parts.count(MS_INDEX_PART_PUBLIC))
         throw Xapian::DatabaseNotFoundError("no index exists at this path");
 }
@@ -315,21 +322,32 @@ ms_index__parts_open(ms_index_handle *handle, bool writer)
 }
 
 void
-ms_index__parts_refresh(ms_index_handle *handle)
+ms_index__parts_reopen(ms_index_handle *handle)
 {
-    for (auto &entry : handle->parts)
-        entry.second->db->reopen();
-    if (handle->parts.count(""))
-        return;
-    /* A partition new in some shard joins a database already combined:
-     * open them all again. The names only grow until a rebuild. */
-    if (!grown(handle))
-        return;
     handle->views.clear();
     handle->parts.clear();
     handle->opened_parts.clear();
     open_reader(handle);
     reset_views(handle);
+}
+
+void
+ms_index__parts_refresh(ms_index_handle *handle)
+{
+    try {
+        for (auto &entry : handle->parts)
+            entry.second->db->reopen();
+    } catch (const Xapian::NetworkError &) {
+        ms_index__parts_reopen(handle); /* a remote shard went: without it */
+        return;
+    }
+    if (handle->parts.count(""))
+        return;
+    /* A partition new in some shard joins a database already combined,
+     * or a remote shard that was down is due a probe: open them all
+     * again. The names only grow until a rebuild. */
+    if (grown(handle) || ms_index__remote_due(handle))
+        ms_index__parts_reopen(handle);
 }
 
 ms_index_part &
@@ -399,10 +417,12 @@ ms_index_viewing::ms_index_viewing(ms_index_t *idx, const ms_viewer_t *viewer)
 {
     handle_->active = view_for(handle_, viewer);
     handle_->db = &handle_->active->db;
+    ms_index__remote_view = handle_->active->remote;
 }
 
 ms_index_viewing::~ms_index_viewing()
 {
     handle_->active = handle_->all;
     handle_->db = &handle_->all->db;
+    ms_index__remote_view = false;
 }

@@ -19,6 +19,7 @@
  * with a trailing '/', or {""} for one shard.
  */
 #include <algorithm>
+#include <map>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -63,7 +64,7 @@ shard_number(const char *name)
 }
 
 std::vector<std::string>
-ms_index__shard_dirs(const std::string &dir)
+ms_index__shard_dirs(const std::string &dir, const std::vector<unsigned> &remote)
 {
     std::vector<long> found;
     DIR *d = opendir(dir.c_str());
@@ -78,12 +79,21 @@ ms_index__shard_dirs(const std::string &dir)
     if (found.empty())
         return {""};
     std::sort(found.begin(), found.end());
+    auto served_elsewhere = [&](long k) {
+        return std::find(remote.begin(), remote.end(), (unsigned)k) != remote.end();
+    };
     std::vector<std::string> shards;
-    for (size_t k = 0; k < found.size(); k++) {
-        if (found[k] != (long)k)
-            throw Xapian::DatabaseOpeningError(dir + " lacks the folder " SHARD_PREFIX +
-                                               std::to_string(k) + " of its shards");
-        shards.push_back(SHARD_PREFIX + std::to_string(k) + "/");
+    long k = 0;
+    for (long have : found) {
+        for (; k < have; k++) {
+            if (!served_elsewhere(k))
+                throw Xapian::DatabaseOpeningError(dir +
+                                                   " lacks the folder " SHARD_PREFIX +
+                                                   std::to_string(k) + " of its shards");
+        }
+        if (!served_elsewhere(have))
+            shards.push_back(SHARD_PREFIX + std::to_string(have) + "/");
+        k = have + 1;
     }
     return shards;
 }
@@ -182,6 +192,28 @@ ms_index__parts_write_stub(const std::string &dir, const std::vector<std::string
     }
     flush();
     write_stub(dir, all);
+}
+
+void
+ms_index__shards_list(ms_index_handle *handle)
+{
+    /* Each shard's names in the order of its stub, "public" first: the
+     * ports ms-shard-serve gives them, base port first (remote.cc). */
+    std::map<std::string, std::string> lists;
+    for (const auto &entry : handle->parts) {
+        const std::string &name = entry.first;
+        std::string shard =
+            name.substr(0, name.size() - ms_index__base_name(name).size());
+        if (ms_index__base_name(name) != MS_INDEX_PART_PUBLIC)
+            lists[shard] += ms_index__base_name(name) + "\n";
+    }
+    for (const std::string &shard : handle->shards) {
+        auto pub = handle->parts.find(shard + MS_INDEX_PART_PUBLIC);
+        std::string list = MS_INDEX_PART_PUBLIC "\n" + lists[shard];
+        if (pub != handle->parts.end() && pub->second->writer &&
+            pub->second->writer->get_metadata(MS_INDEX_PARTITIONS_KEY) != list)
+            pub->second->writer->set_metadata(MS_INDEX_PARTITIONS_KEY, list);
+    }
 }
 
 extern "C" MS_EXPORT unsigned

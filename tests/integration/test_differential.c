@@ -404,6 +404,11 @@ normalise(ms_http_t *res, const char *target)
         at += strlen("\"revision\":");
         blank(res, at, strcspn(at, ",}"));
     }
+    /* And the shards are listed, one or three. */
+    if (sharded && strcmp(target, "/health") == 0 && (at = strstr(body, "\"shards\":"))) {
+        at += strlen("\"shards\":");
+        blank(res, at, strcspn(at, "]") + 1);
+    }
     if (strncmp(target, "/feed", 5) == 0 && !strstr(body, "<entry") &&
         (at = strstr(body, "<updated>")))
         blank(res, at, strcspn(at, "\n"));
@@ -414,6 +419,16 @@ normalise(ms_http_t *res, const char *target)
             strncmp(at, "migsearch_indexer_last_run_duration_seconds ", 44) == 0 ||
             (sharded && strncmp(at, "migsearch_index_revision ", 25) == 0))
             blank(res, at, strcspn(at, "\n"));
+        /* One line per shard: all of them as one. */
+        for (char *end = at; sharded && strncmp(end, "migsearch_shard_up{", 19) == 0;) {
+            end += strcspn(end, "\n");
+            if (strncmp(end, "\nmigsearch_shard_up{", 20) == 0)
+                end++;
+            else {
+                blank(res, at, (size_t)(end - at));
+                break;
+            }
+        }
         at = strchr(at, '\n');
         at = at ? at + 1 : NULL;
     }
