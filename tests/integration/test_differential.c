@@ -586,12 +586,18 @@ check_viewer(const viewer_t *viewer, bool shards)
 /* One test per viewer of the table (the last is the control). The
  * parameter is an index: Criterion copies parameters into a new process,
  * where the table's pointers would not hold. */
-ParameterizedTestParameters(differential, answers_equal_the_ground_truth)
+static struct criterion_test_params
+viewer_indexes(void)
 {
     static size_t which[sizeof(viewers) / sizeof(*viewers)];
     for (size_t i = 0; i < sizeof(which) / sizeof(*which); i++)
         which[i] = i;
     return cr_make_param_array(size_t, which, sizeof(which) / sizeof(*which));
+}
+
+ParameterizedTestParameters(differential, answers_equal_the_ground_truth)
+{
+    return viewer_indexes();
 }
 
 ParameterizedTest(size_t *which, differential, answers_equal_the_ground_truth)
@@ -606,10 +612,7 @@ ParameterizedTest(size_t *which, differential, answers_equal_the_ground_truth)
  * similar documents, feed, documents and files. */
 ParameterizedTestParameters(differential, sharded_answers_equal_unsharded)
 {
-    static size_t which[sizeof(viewers) / sizeof(*viewers)];
-    for (size_t i = 0; i < sizeof(which) / sizeof(*which); i++)
-        which[i] = i;
-    return cr_make_param_array(size_t, which, sizeof(which) / sizeof(*which));
+    return viewer_indexes();
 }
 
 ParameterizedTest(size_t *which, differential, sharded_answers_equal_unsharded)
