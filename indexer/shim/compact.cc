@@ -43,8 +43,12 @@ class merge_compactor : public Xapian::Compactor
                                            const std::string tags[]) override
     {
         /* Each worker's list of its shard's partitions: the merged
-         * index's first commit writes its own (shards.cc). */
-        for (size_t i = 1; key != MS_INDEX_PARTITIONS_KEY && i < num_tags; i++) {
+         * index's first commit writes its own (shards.cc). The key comes
+         * as the table holds it, after a prefix of Xapian's own. */
+        const std::string listed = MS_INDEX_PARTITIONS_KEY;
+        bool list = key.size() >= listed.size() &&
+                    key.compare(key.size() - listed.size(), listed.size(), listed) == 0;
+        for (size_t i = 1; !list && i < num_tags; i++) {
             if (tags[i] != tags[0] && conflict.empty())
                 conflict = key;
         }

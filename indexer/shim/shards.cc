@@ -199,6 +199,8 @@ ms_index__shards_list(ms_index_handle *handle)
 {
     /* Each shard's names in the order of its stub, "public" first: the
      * ports ms-shard-serve gives them, base port first (remote.cc). */
+    if (handle->shards.size() < 2)
+        return; /* one shard: the layout of before shards, untouched */
     std::map<std::string, std::string> lists;
     for (const auto &entry : handle->parts) {
         const std::string &name = entry.first;
