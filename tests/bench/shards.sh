@@ -9,7 +9,7 @@
 #              documents (MS_SHARDS_SIZE overrides), 10 s a measurement
 #   BUILD_DIR  holds indexer/migsearch-index and fcgi/migsearch-fcgi
 #              (default build/release: `make build`)
-#   OUTPUT_MD  the Markdown section written ("## 5. Shards"; default: stdout)
+#   OUTPUT_MD  the Markdown section written ("## 6. Shards"; default: stdout)
 # MS_BENCH_SECONDS sets the seconds a measurement, MS_SCALE_TMP the folder
 # the data goes under (default /tmp).
 #
@@ -136,7 +136,7 @@ done
 # ---- the report ----
 est() { awk "BEGIN {printf \"%.1f\", $1}"; }
 {
-    echo "## 5. Shards"
+    echo "## 6. Shards (issue 17)"
     echo
     echo "Written by \`tests/bench/shards.sh$([ "$quick" = 1 ] && echo " --quick")\`" \
         "(MS_SHARDS_SIZE=$size); $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load"
