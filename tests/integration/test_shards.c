@@ -11,8 +11,9 @@
  * Every query of the collection gives the same ids in the same order and
  * the same totals on all three. Then a shard host is killed (SIGKILL) and
  * hung (SIGSTOP): the server answers within its time budget, "partial":
- * true with the missing shard, and /health and /metrics say which shard
- * is down; continued, the shard comes back at the next probe.
+ * true with the missing shard (or, with search.partial_shards: false, 503
+ * shard_down), and /health and /metrics say which shard is down;
+ * continued, the shard comes back at the next probe.
  * docs/index-schema.md "Shards", docs/api.md.
  */
 #define _GNU_SOURCE
@@ -270,6 +271,27 @@ Test(shards, a_shard_host_killed_or_hung_gives_a_partial_answer_in_time)
              "migsearch_shard_up{shard=\"1\",endpoint=\"127.0.0.1:%d\"} 1\n", ports[1]);
     cr_expect(strstr(res.body, want), "no %s in %s", want, res.body);
     ms_http_free(&res);
+
+    /* Configured to fail instead (search.partial_shards: false, applied
+     * by SIGHUP): 503 shard_down, within the budget too. */
+    ms_it_write_config(&remote,
+                       "search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
+    cr_assert_eq(kill(remote.fcgi_pid, SIGHUP), 0);
+    for (long until = ms_it_now_ms() + 5000;
+         !ms_it_fcgi_log_contains(&remote, "config reloaded") && ms_it_now_ms() < until;)
+        usleep(50000);
+    long took = ms_it_now_ms();
+    ms_it_get(&res, &remote, "/search?q=computer+information+retrieval&facets=0");
+    took = ms_it_now_ms() - took;
+    cr_expect_eq(res.status, 503, "%s", res.body);
+    cr_expect(strstr(res.body, "\"shard_down\""), "%s", res.body);
+    cr_expect_lt(took, BUDGET_MS, "503 after %ld ms", took);
+    ms_http_free(&res);
+    ms_it_write_config(&remote, "search:\n  time_budget_ms: 3000\n");
+    cr_assert_eq(kill(remote.fcgi_pid, SIGHUP), 0);
+    for (long until = ms_it_now_ms() + 5000;
+         ms_it_fcgi_log_count(&remote, "config reloaded") < 2 && ms_it_now_ms() < until;)
+        usleep(50000);
 
     /* Back: the next probe finds it. */
     serve_shard(2);
