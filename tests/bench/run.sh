@@ -19,6 +19,7 @@
 #   4. peer-fts5.sh       the same queries in SQLite FTS5
 #   5. peers.sh           Sphinx and PostgreSQL beside migsearch: speed,
 #                         snippets, rebuild, quality (issue 20)
+#   6. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
 # A part that fails stops the run and leaves OUTPUT as it was.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,7 +44,8 @@ part 2 index-compare.sh
 part 3 scale.sh
 part 4 peer-fts5.sh
 part 5 peers.sh
-for n in 1 2 3 4 5; do
+part 6 shards.sh
+for n in 1 2 3 4 5 6; do
     cat "$work/$n.md"
     echo
 done | cat -s >"$work/all.md"
