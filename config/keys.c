@@ -54,6 +54,23 @@ const ms_config__key_t ms_config__keys[] = {
         "whether the indexer builds the spelling dictionary for did-you-mean"),
     KEY("index.jobs", MS_CONFIG__UINT, index.jobs, "0", 0, 64,
         "worker processes of a full rebuild; 0: one per online CPU, at most 8"),
+    KEY("index.shards", MS_CONFIG__UINT, index.shards, "1", 1, 256,
+        "shards migsearch-index writes, each document in shard hash(id) mod N; "
+        "a change needs --rebuild"),
+    KEY("index.remote", MS_CONFIG__STRING, index.remote, "", 0, 4096,
+        "shards migsearch-fcgi reaches through xapian-tcpsrv instead of their folders: "
+        "K=host:port[,host:port...] for each (replicas tried in order), separated by "
+        "spaces; \"\": none"),
+    KEY("index.remote_timeout_ms", MS_CONFIG__UINT, index.remote_timeout_ms, "1000", 10,
+        60000,
+        "milliseconds one operation on a remote shard may take before the shard "
+        "counts as down"),
+    KEY("index.remote_connect_timeout_ms", MS_CONFIG__UINT,
+        index.remote_connect_timeout_ms, "250", 10, 60000,
+        "milliseconds a connection to a shard host may take before its next replica is "
+        "tried"),
+    KEY("index.remote_reprobe_s", MS_CONFIG__UINT, index.remote_reprobe_s, "5", 1, 3600,
+        "seconds before a remote shard that was down is tried again"),
 
     KEY("archive.path", MS_CONFIG__PATH, archive.path, "/srv/migsearch/archive", 1,
         MS_PATH_MAX, "the archive folder migsearch-index reads"),
@@ -161,6 +178,9 @@ const ms_config__key_t ms_config__keys[] = {
         MS_LIMIT_TEXT(MS_LIMIT_TIME_BUDGET_MS), 10, 60000,
         "milliseconds one search may work; phases not begun in time are skipped "
         "(partial: true) or, before the match, the answer is 503 over_budget"),
+    KEY("search.partial_shards", MS_CONFIG__BOOL, search.partial_shards, "true", 0, 0,
+        "with a shard down, answer from the others (partial: true, missing_shards); "
+        "false: 503 shard_down"),
 
     KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
         "least severe level written: err, warn, info or debug"),

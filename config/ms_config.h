@@ -39,11 +39,16 @@ typedef struct ms_config {
     char *source; /* the path the config was loaded from; "" for defaults */
 
     struct {
-        char *path;     /* the Xapian index directory */
-        char *language; /* default stemming language (ISO 639-1) */
-        char *synonyms; /* YAML file of synonym groups, readable at load; "": none */
-        bool spelling;  /* build the spelling dictionary */
-        unsigned jobs;  /* rebuild worker processes; 0: one per CPU, at most 8 */
+        char *path;      /* the Xapian index directory */
+        char *language;  /* default stemming language (ISO 639-1) */
+        char *synonyms;  /* YAML file of synonym groups, readable at load; "": none */
+        bool spelling;   /* build the spelling dictionary */
+        unsigned jobs;   /* rebuild worker processes; 0: one per CPU, at most 8 */
+        unsigned shards; /* shards the indexer writes (docs/index-schema.md) */
+        char *remote;    /* shards the server reaches through xapian-tcpsrv */
+        unsigned remote_timeout_ms;         /* one remote operation */
+        unsigned remote_connect_timeout_ms; /* one connection to a shard host */
+        unsigned remote_reprobe_s;          /* a shard down is tried again after */
     } index;
 
     struct {
@@ -90,6 +95,7 @@ typedef struct ms_config {
         unsigned feed_size;           /* Atom feed entries */
         unsigned suggestions;         /* /suggest completions */
         unsigned time_budget_ms;      /* work of one search */
+        bool partial_shards;          /* a shard down: answer without it (else 503) */
     } search;
 
     struct {

@@ -93,7 +93,10 @@ open_index(ms_worker_t *w, const struct timespec *now)
     ms_index_status_t status;
 
     err.text[0] = '\0';
-    status = ms_index_open(&w->idx, w->cfg->index.path, MS_INDEX_READ, &err);
+    const ms_index_remote_t remote = {
+        w->cfg->index.remote, w->cfg->index.remote_timeout_ms,
+        w->cfg->index.remote_connect_timeout_ms, w->cfg->index.remote_reprobe_s};
+    status = ms_index_open_remote(&w->idx, w->cfg->index.path, &remote, &err);
     if (status != MS_INDEX_OK) {
         w->idx = NULL;
         set_detail(w, "open index", err.text);

@@ -223,6 +223,7 @@ run_options(ms_run_options_t *out, const struct command_line *cli, const ms_conf
     out->synonyms_path = cfg->index.synonyms;
     out->progress = !cli->quiet && isatty(STDERR_FILENO);
     out->jobs = cfg->index.jobs;
+    out->shards = cfg->index.shards;
     if (out->jobs == 0) {
         /* One worker per CPU; past eight the merge and the disk gain
          * little from more. */

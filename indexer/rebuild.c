@@ -215,7 +215,7 @@ drop_conflicts(ms_run_ctx_t *run, unsigned shard, const char *db)
         any = run->files[f].conflict && run->files[f].shard == shard;
     if (!any)
         return MS_EXIT_OK;
-    if ((rc = ms_run__open_writer(&run->idx, db)) != MS_EXIT_OK)
+    if ((rc = ms_run__open_writer(&run->idx, db, run->opts->shards)) != MS_EXIT_OK)
         return rc;
     status = ms_index_set_spelling(run->idx, run->opts->spelling);
     for (size_t f = 0; status == MS_INDEX_OK && rc == MS_EXIT_OK && f < run->n_files;
@@ -279,7 +279,8 @@ merge(ms_run_ctx_t *run, const ms_run_plan_t *plan, const char *generation)
                     strerror(errno));
         return MS_EXIT_RUNTIME;
     }
-    if ((rc = ms_run__open_writer(&run->idx, generation)) != MS_EXIT_OK ||
+    if ((rc = ms_run__open_writer(&run->idx, generation, run->opts->shards)) !=
+            MS_EXIT_OK ||
         (rc = ms_run__apply_settings(run)) != MS_EXIT_OK)
         return rc;
     status = ms_index_info(&info, run->idx);
@@ -373,7 +374,8 @@ ms_run__rebuild(ms_run_ctx_t *run)
             listing->n_entries < opts->jobs ? (unsigned)listing->n_entries : opts->jobs;
     if (jobs > 1)
         rc = rebuild_parallel(run, generation, listing, jobs);
-    else if ((rc = ms_run__open_writer(&run->idx, generation)) == MS_EXIT_OK) {
+    else if ((rc = ms_run__open_writer(&run->idx, generation, run->opts->shards)) ==
+             MS_EXIT_OK) {
         ms_run__keep_added(run);
         rc = ms_run__update(run, listing);
     } else

@@ -47,7 +47,7 @@
 
 /* Create an empty generation and make it live: the first run. */
 static int
-create_index(const char *path)
+create_index(const char *path, unsigned shards)
 {
     ms_index_error_t err;
     ms_index_t *idx = NULL;
@@ -58,7 +58,7 @@ create_index(const char *path)
         ms_log(MS_LOG_ERR, "cannot create the index %s: %s", path, err.text);
         return MS_EXIT_RUNTIME;
     }
-    rc = ms_run__open_writer(&idx, generation);
+    rc = ms_run__open_writer(&idx, generation, shards);
     if (rc == MS_EXIT_OK && ms_index_commit(idx) != MS_INDEX_OK) {
         ms_log(MS_LOG_ERR, "cannot create the index %s: %s", generation,
                ms_index_errmsg(idx));
@@ -74,6 +74,29 @@ create_index(const char *path)
     return rc;
 }
 
+/* Whether an update cannot write into the live index and must rebuild
+ * it, saying why: it has the layout before partitions, or another number
+ * of shards than index.shards (docs/index-schema.md). Served as it is
+ * until the switch. */
+static bool
+must_rebuild(const ms_run_options_t *opts)
+{
+    unsigned have = ms_index_shard_count(opts->index_path);
+    unsigned want = opts->shards ? opts->shards : 1;
+
+    if (ms_index_outdated(opts->index_path)) {
+        ms_log(MS_LOG_WARN, "%s has the layout of an earlier version: rebuilding it",
+               opts->index_path);
+        return true;
+    }
+    if (have != 0 && have != want) {
+        ms_log(MS_LOG_WARN, "%s has %u shard(s), index.shards is %u: rebuilding it",
+               opts->index_path, have, want);
+        return true;
+    }
+    return false;
+}
+
 /* Update the live index. With no index yet, make an empty one live
  * first, then fill it like any update, so that a killed first run is
  * resumed, not redone. */
@@ -85,9 +108,9 @@ update_live(ms_run_ctx_t *run)
     int rc = MS_EXIT_OK;
 
     if (lstat(index_path, &st) != 0 && errno == ENOENT)
-        rc = create_index(index_path);
+        rc = create_index(index_path, run->opts->shards);
     if (rc == MS_EXIT_OK)
-        rc = ms_run__open_writer(&run->idx, index_path);
+        rc = ms_run__open_writer(&run->idx, index_path, run->opts->shards);
     if (rc == MS_EXIT_OK)
         rc = ms_run__update(run, NULL);
     return rc;
@@ -143,16 +166,9 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *given)
         if (ms_index_generation_prune(opts->index_path, &err) != MS_INDEX_OK)
             ms_log(MS_LOG_WARN, "cannot clean up beside %s: %s", opts->index_path,
                    err.text);
-        bool rebuild = opts->rebuild;
-        if (!rebuild && ms_index_outdated(opts->index_path)) {
-            /* An update cannot write into it: the partitions are a new
-             * layout (docs/index-schema.md). Served as it is until the
-             * switch. */
-            ms_log(MS_LOG_WARN, "%s has the layout of an earlier version: rebuilding it",
-                   opts->index_path);
+        bool rebuild = opts->rebuild || must_rebuild(opts);
+        if (rebuild)
             report->mode = "rebuild";
-            rebuild = true;
-        }
         rc = rebuild ? ms_run__rebuild(&run) : update_live(&run);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);

@@ -28,6 +28,7 @@ typedef struct ms_run_options {
     bool progress;             /* draw the progress bar on stderr */
     unsigned jobs;             /* worker processes of a rebuild (index.jobs, resolved:
                                   at least 1); 1 is one writer in this process */
+    unsigned shards;           /* index.shards: shards of the index it writes */
 } ms_run_options_t;
 
 /* Take the lock, then update (or rebuild) the index at opts->index_path

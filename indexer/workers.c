@@ -73,7 +73,8 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
     run->to_parent = progress_fd >= 0;
     run->parent_fd = progress_fd;
     run->erase_bar = run->opts->progress;
-    if ((rc = ms_run__open_writer(&run->idx, plan->dbs[shard])) != MS_EXIT_OK)
+    if ((rc = ms_run__open_writer(&run->idx, plan->dbs[shard], run->opts->shards)) !=
+        MS_EXIT_OK)
         goto out;
     ms_run__keep_added(run);
     status = ms_index_set_spelling(run->idx, run->opts->spelling);

@@ -15,15 +15,16 @@
 #include <string.h>
 
 #include "ms_clock.h"
+#include "ms_index_build.h"
 #include "ms_synonyms.h"
 #include "util.h"
 #include "writer.h"
 
 int
-ms_run__open_writer(ms_index_t **out, const char *path)
+ms_run__open_writer(ms_index_t **out, const char *path, unsigned shards)
 {
     ms_index_error_t err;
-    ms_index_status_t status = ms_index_open(out, path, MS_INDEX_WRITE, &err);
+    ms_index_status_t status = ms_index_open_shards(out, path, shards, &err);
 
     if (status == MS_INDEX_OK)
         return MS_EXIT_OK;

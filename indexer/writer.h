@@ -18,7 +18,7 @@
 /* Open a writer on 'path' into *out (close it with ms_index_close()).
  * MS_EXIT_OK, MS_EXIT_LOCKED (a writer that takes no lock file holds it)
  * or MS_EXIT_RUNTIME; failures are logged. */
-int ms_run__open_writer(ms_index_t **out, const char *path);
+int ms_run__open_writer(ms_index_t **out, const char *path, unsigned shards);
 
 /* For a rebuild's writer run->idx: take the time each document was first
  * indexed from the live index run->opts->index_path, so that a rebuild

@@ -8,6 +8,7 @@
 #include "ms_last_run.h"
 #include "ms_metrics.h"
 #include "ms_replica.h"
+#include "ms_shards.h"
 
 /* "finished" of the report, or JSON null. */
 static json_t *
@@ -58,6 +59,9 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
                 if (replication != NULL)
                     json_object_set_new(out->json, "replication", replication);
             }
+            if (out->json &&
+                json_object_set_new(out->json, "shards", ms_shards_json(w)) != 0)
+                return 500;
             return out->json != NULL ? 200 : 500;
         }
     }

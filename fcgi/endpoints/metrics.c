@@ -13,6 +13,7 @@
 #include "ms_last_run.h"
 #include "ms_metrics.h"
 #include "ms_replica.h"
+#include "ms_shards.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -35,6 +36,7 @@ ms_endpoint_metrics(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         if (ms_worker_index(w) == MS_INDEX_OK) {
             json_t *report = ms_last_run_get(w);
             ms_last_run_metrics(&b, report);
+            ms_shards_metrics(&b, w);
             json_decref(report);
         }
         ms_replica_metrics(&b, w->cfg->index.path);

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "index-budget.hh"
+#include "index-partition.hh"
 #include "ms_limits.h"
 
 /* Documents the watch lets through between two looks at the clock, and
@@ -140,6 +141,10 @@ class Watch : public Xapian::PostingSource
 Xapian::Query
 ms_index_budget::watch()
 {
+    /* xapian-tcpsrv cannot run a PostingSource of ours: over remote shards
+     * the match is bounded by index.remote_timeout_ms instead. */
+    if (ms_index__remote_view)
+        return Xapian::Query::MatchAll;
     return Xapian::Query((new Watch(this))->release());
 }
 

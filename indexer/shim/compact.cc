@@ -42,7 +42,13 @@ class merge_compactor : public Xapian::Compactor
     std::string resolve_duplicate_metadata(const std::string &key, size_t num_tags,
                                            const std::string tags[]) override
     {
-        for (size_t i = 1; i < num_tags; i++) {
+        /* Each worker's list of its shard's partitions: the merged
+         * index's first commit writes its own (shards.cc). The key comes
+         * as the table holds it, after a prefix of Xapian's own. */
+        const std::string listed = MS_INDEX_PARTITIONS_KEY;
+        bool list = key.size() >= listed.size() &&
+                    key.compare(key.size() - listed.size(), listed.size(), listed) == 0;
+        for (size_t i = 1; !list && i < num_tags; i++) {
             if (tags[i] != tags[0] && conflict.empty())
                 conflict = key;
         }
@@ -51,6 +57,31 @@ class merge_compactor : public Xapian::Compactor
 };
 
 } // namespace
+
+/* The partitions of the shard folder 'shard' ("" or "shard-K/") of the
+ * source 'source' into *parts, by "shard-K/name"; refused if its public
+ * partition is missing or one has another schema. */
+static ms_index_status_t
+check_source(std::map<std::string, Xapian::Database> *parts, const char *source,
+             const std::string &shard, ms_index_error_t *err)
+{
+    struct stat st;
+    std::string dir = std::string(source) + "/" + shard;
+    std::vector<std::string> names;
+    if (stat(dir.c_str(), &st) == 0)
+        names = ms_index__part_names(dir);
+    if (std::find(names.begin(), names.end(), MS_INDEX_PART_PUBLIC) == names.end())
+        return ms_index__fill_error(err, MS_INDEX_NOT_FOUND, "a source index is missing");
+    for (const std::string &name : names) {
+        Xapian::Database one(dir + name);
+        std::string schema = one.get_metadata("schema");
+        if (!schema.empty() && schema != MS_INDEX_SCHEMA)
+            return ms_index__fill_error(err, MS_INDEX_IO,
+                                        "a source index has another schema");
+        (*parts)[shard + name].add_database(one);
+    }
+    return MS_INDEX_OK;
+}
 
 /* Refuse 'dest' if it already holds an index, and the sources if one is
  * missing or has another schema; else MS_INDEX_OK with each partition of
@@ -67,21 +98,21 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
         ms_index__holds_database(d + "/" MS_INDEX_PART_PUBLIC))
         return ms_index__fill_error(err, MS_INDEX_IO,
                                     "the destination already holds an index");
+    std::vector<std::string> first_shards;
     for (size_t i = 0; i < n_sources; i++) {
         assert(sources[i]);
-        std::vector<std::string> names;
+        std::vector<std::string> shards{""};
         if (stat(sources[i], &st) == 0)
-            names = ms_index__part_names(sources[i]);
-        if (std::find(names.begin(), names.end(), MS_INDEX_PART_PUBLIC) == names.end())
-            return ms_index__fill_error(err, MS_INDEX_NOT_FOUND,
-                                        "a source index is missing");
-        for (const std::string &name : names) {
-            Xapian::Database one(std::string(sources[i]) + "/" + name);
-            std::string schema = one.get_metadata("schema");
-            if (!schema.empty() && schema != MS_INDEX_SCHEMA)
-                return ms_index__fill_error(err, MS_INDEX_IO,
-                                            "a source index has another schema");
-            (*parts)[name].add_database(one);
+            shards = ms_index__shard_dirs(sources[i]);
+        if (i == 0)
+            first_shards = shards;
+        else if (shards != first_shards)
+            return ms_index__fill_error(err, MS_INDEX_IO,
+                                        "the source indexes have different shards");
+        for (const std::string &shard : shards) {
+            ms_index_status_t status = check_source(parts, sources[i], shard, err);
+            if (status != MS_INDEX_OK)
+                return status;
         }
     }
     return MS_INDEX_OK;
@@ -98,8 +129,14 @@ merge(const char *dest, const char *const *sources, size_t n_sources,
         return status;
     if (mkdir(dest, 0755) != 0 && errno != EEXIST)
         return ms_index__fill_error(err, MS_INDEX_IO, strerror(errno));
-    std::vector<std::string> names{MS_INDEX_PART_PUBLIC};
+    std::vector<std::string> names;
     for (auto &part : parts) {
+        std::string shard =
+            std::string(dest) + "/" +
+            part.first.substr(0,
+                              part.first.size() - ms_index__base_name(part.first).size());
+        if (mkdir(shard.c_str(), 0755) != 0 && errno != EEXIST)
+            return ms_index__fill_error(err, MS_INDEX_IO, strerror(errno));
         merge_compactor compactor;
         /* MULTIPASS: with more than three sources the postlists are merged
          * in passes, which Xapian says is faster. */
@@ -110,8 +147,7 @@ merge(const char *dest, const char *const *sources, size_t n_sources,
                 "sources disagree on the metadata key " + compactor.conflict;
             return ms_index__fill_error(err, MS_INDEX_BAD_QUERY, message.c_str());
         }
-        if (part.first != MS_INDEX_PART_PUBLIC)
-            names.push_back(part.first);
+        names.push_back(part.first);
     }
     ms_index__parts_write_stub(dest, names);
     return MS_INDEX_OK;

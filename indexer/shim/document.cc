@@ -271,7 +271,8 @@ put_document(ms_index_t *idx, const ms_document_t *doc)
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
     std::string id_term = MS_SCHEMA_PREFIX_ID + std::string(doc->id);
     activating activate(idx);
-    ms_index_part &target = ms_index__part_for(handle, ms_index__access_set(doc));
+    ms_index_part &target =
+        ms_index__part_for(handle, ms_index__access_set(doc), doc->id);
     std::string added;
     for (auto &entry : handle->parts) {
         ms_index_part &part = *entry.second;

@@ -30,6 +30,22 @@ ms_index__added_from(ms_index_t *idx)
     return static_cast<ms_index_handle *>(idx)->added_from;
 }
 
+Xapian::rev
+ms_index__part_revision(const ms_index_part &part)
+{
+    if (part.members.empty())
+        return part.db->get_revision();
+    Xapian::rev sum = 0;
+    for (const Xapian::Database &member : part.members) {
+        try {
+            sum += member.get_revision();
+        } catch (const Xapian::UnimplementedError &) {
+            /* A remote shard (remote.cc) tells none: only local ones count. */
+        }
+    }
+    return sum;
+}
+
 ms_index_caches *
 ms_index__caches(ms_index_t *idx)
 {
@@ -41,8 +57,8 @@ ms_index__caches(ms_index_t *idx)
      * the UUIDs tell the databases apart. */
     std::string key;
     for (const ms_index_part *part : view.parts)
-        key +=
-            part->db->get_uuid() + '/' + std::to_string(part->db->get_revision()) + ' ';
+        key += part->db->get_uuid() + '/' +
+               std::to_string(ms_index__part_revision(*part)) + ' ';
     ms_index_caches &caches = view.caches;
     if (key != caches.key) {
         caches.termfreqs.clear();

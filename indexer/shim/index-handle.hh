@@ -22,14 +22,31 @@
 
 /* One partition: the documents of one access set (index-partition.hh). */
 struct ms_index_part {
-    std::string name;                /* "public" or "a-<16 hex digits>" */
+    /* "public" or "a-<16 hex digits>"; a writer's of a sharded index
+     * starts with its shard's folder, "shard-<K>/" (shards.cc). */
+    std::string name;
     std::vector<std::string> groups; /* folded, sorted; empty for "public" */
     /* A reader's database, or a writer's (then 'writer' is the same). */
     std::unique_ptr<Xapian::Database> db;
     Xapian::WritableDatabase *writer = nullptr;
+    /* A reader's: the partition of each shard that has it, which 'db'
+     * combines (one for an index of one shard). */
+    std::vector<Xapian::Database> members;
+    bool remote = false; /* a reader's: a member is a remote database */
     /* A writer's state of the partition while another one is active. */
     bool in_transaction = false;
     ms_index_spelling_pending spelling_pending;
+};
+
+/* The revision of 'part': of a reader's, the sum of its shards'
+ * (handle.cc). */
+Xapian::rev ms_index__part_revision(const ms_index_part &part);
+
+/* A shard a reader opens through xapian-tcpsrv (remote.cc). */
+struct ms_index_remote_shard {
+    unsigned shard;                     /* K of "shard-K" */
+    std::vector<std::string> endpoints; /* "host:port", tried in order */
+    std::string in_use;                 /* the endpoint open; "" while down */
 };
 
 /* The partitions a viewer may see, as one database. */
@@ -37,6 +54,7 @@ struct ms_index_view {
     Xapian::Database db; /* shares each partition's database */
     std::vector<const ms_index_part *> parts;
     ms_index_caches caches; /* a reader's (ms_index__caches) */
+    bool remote = false;    /* a partition has a remote member */
 };
 
 /* A handle: struct ms_index plus its partitions and views. */
@@ -44,6 +62,16 @@ struct ms_index_handle : ms_index {
     std::string path;         /* as given to ms_index_open() */
     std::string dir;          /* the directory the partitions are in */
     ms_index_location opened; /* what the reader has open */
+    /* The folder of each shard in 'dir': {""} for an index of one shard,
+     * else "shard-0/", "shard-1/", ... (shards.cc). */
+    std::vector<std::string> shards;
+    unsigned want_shards = 1; /* a writer's: for a new index */
+    /* A reader's partitions of each local shard it took, "shard-K/name". */
+    std::vector<std::string> opened_parts;
+    /* A reader's remote shards (remote.cc) and how it reaches them. */
+    std::vector<ms_index_remote_shard> remotes;
+    unsigned remote_timeout_ms = 0, remote_connect_ms = 0, remote_reprobe_s = 0;
+    double probed = 0; /* CLOCK_MONOTONIC seconds of the last probe */
     /* By name, in byte order ("a-..." before "public"). */
     std::map<std::string, std::unique_ptr<ms_index_part>> parts;
     /* By the names of their partitions; "" is the view of all of them. */

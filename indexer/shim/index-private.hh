@@ -106,10 +106,11 @@ ms_index_status_t ms_index__fill_error(ms_index_error_t *err, ms_index_status_t 
 ms_index_status_t ms_index__map_exception(ms_index_t *idx, char *buf,
                                           size_t size) noexcept;
 
-/* Run 'fn'; if a reader's revision vanished underneath it
- * (DatabaseModifiedError), reopen and run it once more. A second failure
- * propagates to the caller's catch. 'fn' must leave no side effects behind
- * when it throws. */
+bool ms_index__remote_failed(ms_index_t *idx); /* remote.cc; else rethrows */
+/* Run 'fn'; if a reader's revision vanished underneath it (DatabaseModifiedError),
+ * reopen; if a remote shard failed (NetworkError), reopen the shards without it;
+ * then run it once more. A second failure propagates to the caller's catch. 'fn'
+ * must leave no side effects behind when it throws. */
 template <typename F>
 ms_index_status_t
 ms_index__retry(ms_index_t *idx, F fn)
@@ -118,6 +119,8 @@ ms_index__retry(ms_index_t *idx, F fn)
         return fn();
     } catch (const Xapian::DatabaseModifiedError &) {
         idx->db->reopen();
+    } catch (const Xapian::NetworkError &) {
+        ms_index__remote_failed(idx);
     }
     return fn();
 }

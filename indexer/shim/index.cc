@@ -60,8 +60,8 @@ open_reader(ms_index_handle *handle)
 }
 
 static ms_index_status_t
-open_index(ms_index_t **out, const char *path, ms_index_mode_t mode,
-           ms_index_error_t *err)
+open_index(ms_index_t **out, const char *path, ms_index_mode_t mode, unsigned shards,
+           const ms_index_remote_t *remote, ms_index_error_t *err)
 {
     if (!path || !*path)
         return ms_index__fill_error(
@@ -80,15 +80,25 @@ open_index(ms_index_t **out, const char *path, ms_index_mode_t mode,
     ms_index_t *idx = handle.get();
     idx->message[0] = '\0';
     handle->path = path;
+    if (!ms_index__remote_setup(handle.get(), remote))
+        return ms_index__fill_error(err, MS_INDEX_BAD_QUERY,
+                                    "index.remote: expected K=host:port[,host:port...] "
+                                    "for each remote shard, separated by spaces");
     if (mode == MS_INDEX_READ) {
         open_reader(handle.get());
     } else {
         handle->dir = path;
+        handle->want_shards = shards;
         ms_index__parts_open(handle.get(), true);
     }
     ms_index__check_schema(*idx->db);
-    if (idx->writer && idx->writer->get_metadata("schema").empty())
-        idx->writer->set_metadata("schema", MS_INDEX_SCHEMA);
+    /* Each shard's, so that a shard is an index of its own. */
+    for (const std::string &shard : handle->shards) {
+        auto part = handle->parts.find(shard + MS_INDEX_PART_PUBLIC);
+        if (part != handle->parts.end() && part->second->writer &&
+            part->second->writer->get_metadata("schema").empty())
+            part->second->writer->set_metadata("schema", MS_INDEX_SCHEMA);
+    }
     *out = handle.release();
     return MS_INDEX_OK;
 }
@@ -99,8 +109,31 @@ ms_index_open(ms_index_t **out, const char *path, ms_index_mode_t mode,
 {
     assert(out);
     *out = nullptr;
-    return ms_index__call_unbound(
-        err, [&](ms_index_error_t *own) { return open_index(out, path, mode, own); });
+    return ms_index__call_unbound(err, [&](ms_index_error_t *own) {
+        return open_index(out, path, mode, 1, nullptr, own);
+    });
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_open_remote(ms_index_t **out, const char *path, const ms_index_remote_t *remote,
+                     ms_index_error_t *err) noexcept
+{
+    assert(out);
+    *out = nullptr;
+    return ms_index__call_unbound(err, [&](ms_index_error_t *own) {
+        return open_index(out, path, MS_INDEX_READ, 1, remote, own);
+    });
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_open_shards(ms_index_t **out, const char *path, unsigned shards,
+                     ms_index_error_t *err) noexcept
+{
+    assert(out);
+    *out = nullptr;
+    return ms_index__call_unbound(err, [&](ms_index_error_t *own) {
+        return open_index(out, path, MS_INDEX_WRITE, shards, nullptr, own);
+    });
 }
 
 /* Cancel the open transaction of each of a writer's partitions. */
@@ -154,6 +187,11 @@ refresh_reader(ms_index_t *idx)
         !ms_index__same_location(now, handle->opened)) {
         std::unique_ptr<ms_index_handle> fresh(new ms_index_handle());
         fresh->dir = now.open_path;
+        fresh->path = handle->path;
+        fresh->remotes = handle->remotes;
+        fresh->remote_timeout_ms = handle->remote_timeout_ms;
+        fresh->remote_connect_ms = handle->remote_connect_ms;
+        fresh->remote_reprobe_s = handle->remote_reprobe_s;
         ms_index__parts_open(fresh.get(), false);
         ms_index__check_schema(*fresh->db);
         handle->views = std::move(fresh->views);
@@ -162,6 +200,10 @@ refresh_reader(ms_index_t *idx)
         handle->active = fresh->active;
         handle->db = fresh->db;
         handle->dir = fresh->dir;
+        handle->shards = fresh->shards;
+        handle->opened_parts = fresh->opened_parts;
+        handle->remotes = fresh->remotes;
+        handle->probed = fresh->probed;
         handle->opened = now;
     } else {
         ms_index__parts_refresh(handle);
@@ -188,7 +230,7 @@ info(ms_index_info_t *out, ms_index_t *idx)
     out->doc_count = idx->db->get_doccount();
     out->revision = 0;
     for (const ms_index_part *part : handle->active->parts)
-        out->revision += part->db->get_revision();
+        out->revision += ms_index__part_revision(*part);
     return MS_INDEX_OK;
 }
 
@@ -238,6 +280,7 @@ commit(ms_index_t *idx)
     std::vector<std::string> names;
     for (const ms_index_part *part : handle->all->parts)
         names.push_back(part->name);
+    ms_index__shards_list(handle);
     for (const ms_index_part *listed : handle->all->parts) {
         ms_index_part *part = handle->parts.at(listed->name).get();
         if (part == &public_part)

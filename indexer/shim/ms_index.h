@@ -109,6 +109,37 @@ typedef struct ms_document {
 ms_index_status_t ms_index_open(ms_index_t **out, const char *path, ms_index_mode_t mode,
                                 ms_index_error_t *err) MS_NOEXCEPT;
 
+/* How a reader reaches the shards served elsewhere (docs/config.md,
+ * index.remote; docs/index-schema.md, "Shards"). */
+typedef struct ms_index_remote {
+    const char *shards;          /* "K=host:port[,host:port...] ...": shard K and its
+                                    replicas, tried in order; "" or NULL: none */
+    unsigned timeout_ms;         /* of one remote operation */
+    unsigned connect_timeout_ms; /* of one connection */
+    unsigned reprobe_s;          /* a shard down is tried again after this */
+} ms_index_remote_t;
+
+/* ms_index_open(MS_INDEX_READ) with the shards of 'remote' reached
+ * through xapian-tcpsrv instead of the folders of those numbers.
+ * MS_INDEX_BAD_QUERY if 'remote->shards' is not of that form. A shard
+ * that does not answer is down, not an error (ms_index_shard_states). */
+ms_index_status_t ms_index_open_remote(ms_index_t **out, const char *path,
+                                       const ms_index_remote_t *remote,
+                                       ms_index_error_t *err) MS_NOEXCEPT;
+
+/* One shard of a reader's index, as ms_index_shard_states() tells it. */
+typedef struct ms_index_shard_state {
+    unsigned shard;     /* K of shard-K (0 for an unsharded index) */
+    bool remote;        /* reached through xapian-tcpsrv */
+    bool up;            /* open; false: left out of every answer */
+    char endpoint[128]; /* "local", or the endpoint in use (down: the first) */
+} ms_index_shard_state_t;
+
+/* The shards of reader 'idx', local ones first: up to 'max' into 'out';
+ * returns how many there are. */
+size_t ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out,
+                             size_t max) MS_NOEXCEPT;
+
 /* Close 'idx', committing nothing: a writer's uncommitted changes are
  * discarded. Accepts NULL. */
 void ms_index_close(ms_index_t *idx) MS_NOEXCEPT;

@@ -54,6 +54,18 @@ ms_index_status_t ms_index_generation_new(char **out, const char *path,
 ms_index_status_t ms_index_generation_switch(const char *path, const char *generation,
                                              ms_index_error_t *err) MS_NOEXCEPT;
 
+/* Open the index 'path' for writing as ms_index_open(MS_INDEX_WRITE) does,
+ * as an index of 'shards' shards (index.shards; docs/index-schema.md,
+ * "Shards"): an empty folder gets that many; an index with another
+ * number is refused with MS_INDEX_IO and a message saying to rebuild. */
+ms_index_status_t ms_index_open_shards(ms_index_t **out, const char *path,
+                                       unsigned shards,
+                                       ms_index_error_t *err) MS_NOEXCEPT;
+
+/* The number of shards of the index at 'path' (1 for an unsharded
+ * one), or 0 if there is none. */
+unsigned ms_index_shard_count(const char *path) MS_NOEXCEPT;
+
 /* Whether the index at 'path' has a layout older than partitions (one
  * database for every access set): readers still open it, writers refuse
  * it, and migsearch-index rebuilds it. False if nothing is there. */

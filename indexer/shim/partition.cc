@@ -100,11 +100,7 @@ ms_index__part_name(const std::vector<std::string> &groups)
         return MS_INDEX_PART_PUBLIC;
     /* FNV-1a, 64 bits: a name, not a secret; the "access" key is what
      * counts, and ms_index__part_for() refuses two sets under one name. */
-    uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : join_groups(groups)) {
-        hash ^= c;
-        hash *= 1099511628211ULL;
-    }
+    uint64_t hash = ms_index__fnv1a(join_groups(groups));
     char name[32];
     snprintf(name, sizeof name, "a-%016" PRIx64, hash);
     return name;
@@ -157,24 +153,22 @@ open_part(const std::string &dir, const std::string &name, bool writer)
     } else {
         part->db.reset(new Xapian::Database(path));
     }
-    if (!name.empty() && name != MS_INDEX_PART_PUBLIC)
+    if (!name.empty() && ms_index__base_name(name) != MS_INDEX_PART_PUBLIC)
         part->groups = split_groups(part->db->get_metadata(ACCESS_KEY));
     return part;
 }
 
 /* The partitions in the order views combine them: the public one (or the
- * single database of the old layout) first, whose metadata a combined
- * database shows, then the others in byte order. */
+ * single database of the old layout; a writer's of a sharded index: each
+ * shard's, shard 0's first) first, whose metadata a combined database
+ * shows, then the others in byte order. */
 static std::vector<const ms_index_part *>
 ordered(const ms_index_handle *handle)
 {
-    std::vector<const ms_index_part *> parts;
-    for (const auto &entry : handle->parts) {
-        if (entry.second->groups.empty())
-            parts.insert(parts.begin(), entry.second.get());
-        else
-            parts.push_back(entry.second.get());
-    }
+    std::vector<const ms_index_part *> parts, others;
+    for (const auto &entry : handle->parts)
+        (entry.second->groups.empty() ? parts : others).push_back(entry.second.get());
+    parts.insert(parts.end(), others.begin(), others.end());
     return parts;
 }
 
@@ -186,6 +180,8 @@ make_view(ms_index_handle *handle, const std::string &key,
     for (const ms_index_part *part : parts)
         view->db.add_database(*part->db);
     view->parts = parts;
+    for (const ms_index_part *part : parts)
+        view->remote = view->remote || part->remote;
     ms_index_view *made = view.get();
     handle->views[key] = std::move(view);
     return made;
@@ -214,7 +210,7 @@ ms_index__part_activate(ms_index_handle *handle, ms_index_part *part)
 ms_index_part &
 ms_index__part_public(ms_index_handle *handle)
 {
-    return *handle->parts.at(MS_INDEX_PART_PUBLIC);
+    return *handle->parts.at(handle->shards.at(0) + MS_INDEX_PART_PUBLIC);
 }
 
 static void
@@ -236,15 +232,79 @@ open_writer(ms_index_handle *handle)
     if (mkdir(handle->dir.c_str(), 0755) != 0 && errno != EEXIST)
         throw Xapian::DatabaseCreateError("cannot create " + handle->dir + ": " +
                                           strerror(errno));
-    handle->parts[MS_INDEX_PART_PUBLIC] =
-        open_part(handle->dir, MS_INDEX_PART_PUBLIC, true);
-    for (const std::string &name : ms_index__part_names(handle->dir)) {
-        if (!handle->parts.count(name))
-            handle->parts[name] = open_part(handle->dir, name, true);
+    ms_index__shards_make(handle);
+    for (const std::string &shard : handle->shards) {
+        std::string pub = shard + MS_INDEX_PART_PUBLIC;
+        handle->parts[pub] = open_part(handle->dir, pub, true);
+        for (const std::string &name : ms_index__part_names(handle->dir + "/" + shard)) {
+            if (!handle->parts.count(shard + name))
+                handle->parts[shard + name] = open_part(handle->dir, shard + name, true);
+        }
     }
     for (auto &entry : handle->parts)
         begin(*entry.second);
     ms_index__part_activate(handle, &ms_index__part_public(handle));
+}
+
+void
+ms_index__add_member(ms_index_handle *handle, const std::string &name,
+                     const Xapian::Database &one, bool remote)
+{
+    std::vector<std::string> groups;
+    if (name != MS_INDEX_PART_PUBLIC) {
+        groups = split_groups(one.get_metadata(ACCESS_KEY));
+        if (groups.empty())
+            return; /* not yet committed (or damaged): nobody may see it */
+    }
+    std::unique_ptr<ms_index_part> &part = handle->parts[name];
+    if (!part) {
+        part.reset(new ms_index_part());
+        part->name = name;
+        part->groups = groups;
+        part->db.reset(new Xapian::Database());
+    } else if (part->groups != groups) {
+        throw Xapian::DatabaseCorruptError("two access sets share the partition " + name);
+    }
+    part->db->add_database(one);
+    part->members.push_back(one);
+    part->remote = part->remote || remote;
+}
+
+/* Whether a partition of some shard was committed since the reader
+ * opened them (one it did not take then, holding its access set now). */
+static bool
+grown(const ms_index_handle *handle)
+{
+    const std::vector<std::string> &opened = handle->opened_parts;
+    for (const std::string &shard : handle->shards) {
+        for (const std::string &name : ms_index__part_names(handle->dir + "/" + shard)) {
+            if (std::find(opened.begin(), opened.end(), shard + name) != opened.end())
+                continue;
+            Xapian::Database one(handle->dir + "/" + shard + name);
+            if (name == MS_INDEX_PART_PUBLIC || !one.get_metadata(ACCESS_KEY).empty())
+                return true;
+        }
+    }
+    return false;
+}
+
+static void
+open_reader(ms_index_handle *handle)
+{
+    handle->shards = ms_index__shard_dirs(handle->dir, ms_index__remote_numbers(handle));
+    for (const std::string &shard : handle->shards) {
+        for (const std::string &name : ms_index__part_names(handle->dir + "/" + shard)) {
+            size_t had =
+                handle->parts.count(name) ? handle->parts[name]->members.size() : 0;
+            ms_index__add_member(
+                handle, name, Xapian::Database(handle->dir + "/" + shard + name), false);
+            if (handle->parts.count(name) && handle->parts[name]->members.size() > had)
+                handle->opened_parts.push_back(shard + name);
+        }
+    }
+    ms_index__remote_open(handle);
+    if (!handle->parts.count(MS_INDEX_PART_PUBLIC))
+        throw Xapian::DatabaseNotFoundError("no index exists at this path");
 }
 
 void
@@ -253,45 +313,48 @@ ms_index__parts_open(ms_index_handle *handle, bool writer)
     if (writer) {
         open_writer(handle);
     } else if (ms_index__holds_database(handle->dir)) {
+        handle->shards = {""};
         handle->parts[""] = open_part(handle->dir, "", false);
     } else {
-        for (const std::string &name : ms_index__part_names(handle->dir)) {
-            std::unique_ptr<ms_index_part> part = open_part(handle->dir, name, false);
-            /* Not yet committed (or damaged): nobody may see it. */
-            if (name == MS_INDEX_PART_PUBLIC || !part->groups.empty())
-                handle->parts[name] = std::move(part);
-        }
-        if (!handle->parts.count(MS_INDEX_PART_PUBLIC))
-            throw Xapian::DatabaseNotFoundError("no index exists at this path");
+        open_reader(handle);
     }
+    reset_views(handle);
+}
+
+void
+ms_index__parts_reopen(ms_index_handle *handle)
+{
+    handle->views.clear();
+    handle->parts.clear();
+    handle->opened_parts.clear();
+    open_reader(handle);
     reset_views(handle);
 }
 
 void
 ms_index__parts_refresh(ms_index_handle *handle)
 {
-    for (auto &entry : handle->parts)
-        entry.second->db->reopen();
+    try {
+        for (auto &entry : handle->parts)
+            entry.second->db->reopen();
+    } catch (const Xapian::NetworkError &) {
+        ms_index__parts_reopen(handle); /* a remote shard went: without it */
+        return;
+    }
     if (handle->parts.count(""))
         return;
-    bool added = false;
-    for (const std::string &name : ms_index__part_names(handle->dir)) {
-        if (handle->parts.count(name))
-            continue;
-        std::unique_ptr<ms_index_part> part = open_part(handle->dir, name, false);
-        if (!part->groups.empty()) {
-            handle->parts[name] = std::move(part);
-            added = true;
-        }
-    }
-    if (added)
-        reset_views(handle);
+    /* A partition new in some shard joins a database already combined,
+     * or a remote shard that was down is due a probe: open them all
+     * again. The names only grow until a rebuild. */
+    if (grown(handle) || ms_index__remote_due(handle))
+        ms_index__parts_reopen(handle);
 }
 
 ms_index_part &
-ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &groups)
+ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &groups,
+                   const std::string &id)
 {
-    std::string name = ms_index__part_name(groups);
+    std::string name = ms_index__shard_of(handle, id) + ms_index__part_name(groups);
     auto found = handle->parts.find(name);
     if (found != handle->parts.end()) {
         if (found->second->groups != groups)
@@ -307,24 +370,6 @@ ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &grou
     handle->parts[name] = std::move(part);
     reset_views(handle);
     return made;
-}
-
-void
-ms_index__parts_write_stub(const std::string &dir, const std::vector<std::string> &names)
-{
-    std::string text;
-    for (const std::string &name : names)
-        text += "auto " + name + "\n";
-    std::string temp = dir + "/XAPIANDB.new", stub = dir + "/XAPIANDB";
-    FILE *f = fopen(temp.c_str(), "w");
-    bool ok = f && fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok || rename(temp.c_str(), stub.c_str()) != 0) {
-        int saved = errno;
-        unlink(temp.c_str());
-        throw Xapian::DatabaseError("cannot write " + stub + ": " + strerror(saved));
-    }
 }
 
 /* Whether a viewer in 'groups' (folded, sorted) may see 'part'. */
@@ -372,10 +417,12 @@ ms_index_viewing::ms_index_viewing(ms_index_t *idx, const ms_viewer_t *viewer)
 {
     handle_->active = view_for(handle_, viewer);
     handle_->db = &handle_->active->db;
+    ms_index__remote_view = handle_->active->remote;
 }
 
 ms_index_viewing::~ms_index_viewing()
 {
     handle_->active = handle_->all;
     handle_->db = &handle_->all->db;
+    ms_index__remote_view = false;
 }

@@ -251,7 +251,8 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
 {
     std::unique_ptr<Xapian::MatchSpy> spy;
     Xapian::MSet counted;
-    if (search->facets && budget.spent()) {
+    /* Nor a MatchSpy of ours over remote shards (docs/architecture.md). */
+    if (search->facets && (budget.spent() || ms_index__remote_view)) {
         results->skipped |= MS_PHASE_FACETS;
     } else if (search->facets) {
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit

@@ -17,6 +17,7 @@
 #   2. index-compare.sh   indexing: migsearch-index beside omindex
 #   3. scale.sh           synthetic archives of 10k, 100k and 1M documents
 #   4. peer-fts5.sh       the same queries in SQLite FTS5
+#   5. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
 # A part that fails stops the run and leaves OUTPUT as it was.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,7 +41,8 @@ part 1 compare-search.sh
 part 2 index-compare.sh
 part 3 scale.sh
 part 4 peer-fts5.sh
-for n in 1 2 3 4; do
+part 5 shards.sh
+for n in 1 2 3 4 5; do
     cat "$work/$n.md"
     echo
 done | cat -s >"$work/all.md"
