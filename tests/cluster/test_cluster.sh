@@ -162,8 +162,8 @@ wait_ready() {
     [ $i -lt 150 ]
 }
 
-# Load: wrk with 16 connections for SECONDS over a mix of API requests to
-# PORT (default 8080); its report in FILE.
+# Load: wrk with CONNECTIONS (default 16) for SECONDS over a mix of API
+# requests to PORT (default 8080); its report in FILE.
 start_load() {
     cat >"$tmp/paths.lua" <<'LUA'
 local paths = {"/search?q=water", "/search?q=migration&type=report", "/health",
@@ -175,7 +175,7 @@ request = function()
 end
 LUA
     # --timeout as nginx's fastcgi_read_timeout: a slow answer is not a failure.
-    cluster_spawn web "$2" wrk -t 2 -c 16 -d "${1}s" --timeout 10s -s "$tmp/paths.lua" \
+    cluster_spawn web "$2" wrk -t 2 -c "${4:-16}" -d "${1}s" --timeout 10s -s "$tmp/paths.lua" \
         "http://127.0.0.1:${3:-8080}"
     load_pid=$spawned
 }
