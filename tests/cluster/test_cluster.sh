@@ -12,8 +12,12 @@
 #                   gives the answers the cluster must equal
 #   s1  10.77.0.11  `migsearch-replica follow` + migsearch-fcgi on TCP
 #   s2  10.77.0.12  the same
+#   sh1 10.77.0.21  shard hosts (shards.sh): xapian-tcpsrv over shards of a
+#   sh2 10.77.0.22  second, sharded index of the indexing host; s1 and s2
+#                   run a second migsearch-fcgi (:9001) over them
 #   web 10.77.0.20  nginx: the API (nginx.conf.example rendered) with an
-#                   upstream over s1 and s2, and one probe port per host
+#                   upstream over s1 and s2, and one probe port per host;
+#                   a second nginx the same over the sharded servers (8081)
 # Checks, each printing its figures:
 #   (a) answers through nginx equal the indexing host's own (ids, totals,
 #       facets), anonymous and for a group that sees a restricted partition
@@ -23,6 +27,7 @@
 #       LAG_LIMIT seconds (the lag measured, and as /health reports it)
 #   (d) a --rebuild under load switches both hosts to the new generation with
 #       zero failed requests
+#   (e) to (h), over the shard hosts: see shards.sh
 # Needs root (network namespaces); without it, says why and is skipped
 # (exit 77). To add a kind of host: a start_<kind>_host function below and
 # a cluster_host line in main.
@@ -38,11 +43,12 @@ skip() {
     exit 77
 }
 [ "$(id -u)" = 0 ] || skip "needs root to make network namespaces (run make test as root)"
-for tool in ip nginx wrk jq curl xapian-replicate xapian-replicate-server xapian-metadata; do
+for tool in ip nginx wrk jq curl xapian-replicate xapian-replicate-server xapian-metadata xapian-tcpsrv xapian-delve; do
     command -v "$tool" >/dev/null || { echo "test_cluster: FAIL: $tool not installed (config/deps.sh test)"; exit 1; }
 done
 
 . "$here/lib.sh"
+. "$here/shards.sh"
 tmp=$(mktemp -d /tmp/ms-cluster.XXXXXX)
 finish() {
     cluster_cleanup
@@ -111,25 +117,33 @@ start_search_host() {
     start_fcgi "$1"
 }
 
-start_nginx_host() {
-    sh "$src/config/render-nginx.sh" "$tmp/web" 8080 10.77.0.11:9000,10.77.0.12:9000 off "" testauth >/dev/null || return 1
-    : >"$tmp/web/probes.conf"
-    for probe in idx:8100:10.77.0.10 s1:8101:10.77.0.11 s2:8102:10.77.0.12; do
-        port=$(echo "$probe" | cut -d: -f2) address=$(echo "$probe" | cut -d: -f3)
-        cat >>"$tmp/web/probes.conf" <<CONF
+# nginx on the web host: PREFIX's config (nginx.conf.example rendered) on
+# 127.0.0.1:PORT with an upstream over UPSTREAMS, and a probe port straight
+# to each host of PROBES ("port:address:fcgi-port ...").
+start_nginx() {
+    sh "$src/config/render-nginx.sh" "$1" "$2" "$3" off "" testauth >/dev/null || return 1
+    : >"$1/probes.conf"
+    for probe in $4; do
+        port=$(echo "$probe" | cut -d: -f1) address=$(echo "$probe" | cut -d: -f2-)
+        cat >>"$1/probes.conf" <<CONF
 server {
     listen 127.0.0.1:$port;
     location / {
         fastcgi_param REMOTE_USER \$http_x_test_user;
         fastcgi_param MS_GROUPS \$http_x_test_groups if_not_empty;
         include fastcgi_params;
-        fastcgi_pass $address:9000;
+        fastcgi_pass $address;
     }
 }
 CONF
     done
-    sed -i 's#include migsearch.conf;#include migsearch.conf;\n    include probes.conf;#' "$tmp/web/nginx.conf"
-    cluster_spawn web "$tmp/web/nginx.out" nginx -p "$tmp/web/" -c "$tmp/web/nginx.conf" -e "$tmp/web/error.log"
+    sed -i 's#include migsearch.conf;#include migsearch.conf;\n    include probes.conf;#' "$1/nginx.conf"
+    cluster_spawn web "$1/nginx.out" nginx -p "$1/" -c "$1/nginx.conf" -e "$1/error.log"
+}
+
+start_nginx_host() {
+    start_nginx "$tmp/web" 8080 10.77.0.11:9000,10.77.0.12:9000 \
+        "8100:10.77.0.10:9000 8101:10.77.0.11:9000 8102:10.77.0.12:9000"
 }
 
 # ---- clients, all on the nginx host ----
@@ -148,8 +162,8 @@ wait_ready() {
     [ $i -lt 150 ]
 }
 
-# Load: wrk with 16 connections for SECONDS over a mix of API requests;
-# its report in FILE.
+# Load: wrk with CONNECTIONS (default 16) for SECONDS over a mix of API
+# requests to PORT (default 8080); its report in FILE.
 start_load() {
     cat >"$tmp/paths.lua" <<'LUA'
 local paths = {"/search?q=water", "/search?q=migration&type=report", "/health",
@@ -161,8 +175,8 @@ request = function()
 end
 LUA
     # --timeout as nginx's fastcgi_read_timeout: a slow answer is not a failure.
-    cluster_spawn web "$2" wrk -t 2 -c 16 -d "${1}s" --timeout 10s -s "$tmp/paths.lua" \
-        http://127.0.0.1:8080
+    cluster_spawn web "$2" wrk -t 2 -c "${4:-16}" -d "${1}s" --timeout 10s -s "$tmp/paths.lua" \
+        "http://127.0.0.1:${3:-8080}"
     load_pid=$spawned
 }
 
@@ -189,12 +203,23 @@ QUERIES='/search?q=water
 /suggest?q=mig
 /search?q=board+water'
 
+# (a), (e): the answers on PORT (nginx) equal the indexing host's own, of
+# its unsharded index. With FACETS "may-skip", an answer that says
+# skipped: ["facets"] (over remote shards, docs/architecture.md "Shards")
+# is compared without its facets, and counted.
 check_equal_answers() {
-    n=0 differ=0 hits=0
+    check=$1 label=$2 port=$3 facets=${4:-}
+    project='{total, ids: [.results[]?.id], suggestions, missing_shards,
+              facets: (if (.skipped // []) | index("facets") then "skipped" else .facets end)}'
+    n=0 differ=0 hits=0 skipped=0
     for groups in "" cluster-staff; do
         for query in $QUERIES; do
-            want=$(get 8100 "$query" "$groups" | jq -S '{total, ids: [.results[]?.id], facets, suggestions}')
-            got=$(get 8080 "$query" "$groups" | jq -S '{total, ids: [.results[]?.id], facets, suggestions}')
+            want=$(get 8100 "$query" "$groups" | jq -S "$project")
+            got=$(get "$port" "$query" "$groups" | jq -S "$project")
+            if [ "$facets" = may-skip ] && [ "$(echo "$got" | jq -r .facets)" = skipped ]; then
+                skipped=$((skipped + 1))
+                want=$(echo "$want" | jq -S '.facets = "skipped"')
+            fi
             n=$((n + 1))
             hits=$((hits + $(echo "$want" | jq '.ids | length')))
             if [ -z "$want" ] || [ "$want" != "$got" ]; then
@@ -203,13 +228,13 @@ check_equal_answers() {
             fi
         done
     done
-    restricted=$(get 8080 '/search?q=board+notes' cluster-staff | jq -r '[.results[].id] | index("cluster-board-notes")')
-    hidden=$(get 8080 '/search?q=board+notes' | jq -r '[.results[].id] | index("cluster-board-notes")')
-    echo "cluster (a) $1: $n answers compared ($hits result ids), $differ differ; restricted document seen by its group: $restricted, by others: $hidden"
+    restricted=$(get "$port" '/search?q=board+notes' cluster-staff | jq -r '[.results[].id] | index("cluster-board-notes")')
+    hidden=$(get "$port" '/search?q=board+notes' | jq -r '[.results[].id] | index("cluster-board-notes")')
+    echo "cluster ($check) $label: $n answers compared ($hits result ids), $differ differ, facets not counted in $skipped; restricted document seen by its group: $restricted, by others: $hidden"
     if [ "$differ" = 0 ] && [ "$hits" -gt 20 ] && [ "$restricted" != null ] && [ "$hidden" = null ]; then
-        ok "(a) $1: answers through nginx equal the indexing host's"
+        ok "($check) $label: answers through nginx equal the indexing host's"
     else
-        bad "(a) $1: $differ of $n answers differ (restricted=$restricted hidden=$hidden)"
+        bad "($check) $label: $differ of $n answers differ (restricted=$restricted hidden=$hidden)"
     fi
 }
 
@@ -303,6 +328,7 @@ check_rebuild_switch() {
 started=$(now_ms)
 cluster_init || skip "cannot make network namespaces here (ip netns add failed)"
 cluster_host idx 10.77.0.10 && cluster_host s1 10.77.0.11 && cluster_host s2 10.77.0.12 &&
+    cluster_host sh1 10.77.0.21 && cluster_host sh2 10.77.0.22 &&
     cluster_host web 10.77.0.20 || { echo "test_cluster: FAIL: cannot make the hosts"; exit 1; }
 start_indexing_host || { echo "test_cluster: FAIL: the indexing host did not start"; exit 1; }
 start_search_host s1 10.77.0.11 && start_search_host s2 10.77.0.12 ||
@@ -311,13 +337,18 @@ start_nginx_host || { echo "test_cluster: FAIL: nginx did not start"; exit 1; }
 for port in 8100 8101 8102 8080; do
     wait_ready $port || { echo "test_cluster: FAIL: nothing ready on port $port"; tail -5 "$tmp"/*/fcgi.log "$tmp/web/error.log"; exit 1; }
 done
-echo "cluster: 4 hosts up in $(($(now_ms) - started)) ms"
+start_shards || { echo "test_cluster: FAIL: the shard hosts did not start"; tail -5 "$tmp"/*/fcgi-sharded.log "$tmp"/sh*/*.log; exit 1; }
+echo "cluster: 6 hosts up in $(($(now_ms) - started)) ms"
 
-check_equal_answers "at start"
+check_equal_answers a "at start" 8080
+check_equal_answers e "over the remote shards" 8081 may-skip
 check_kill_and_restart
 check_reindex_lag
 check_rebuild_switch
-check_equal_answers "after the rebuild"
+check_equal_answers a "after the rebuild" 8080
+check_shard_reindex
+check_shard_failover
+check_shard_down
 
 echo "cluster: finished in $(($(now_ms) - started)) ms"
 if [ "$failed" != 0 ]; then
