@@ -144,6 +144,86 @@ ms_net_parse_cidrs(ms_net_cidr_t *out, size_t max, size_t *count, const char *te
     return 0;
 }
 
+/* Whether text[0..length) is "HOST:PORT" with a host and a port of 1 to
+ * 65535 (the last colon separates them). */
+static bool
+is_endpoint(const char *text, size_t length)
+{
+    const char *colon = NULL;
+    unsigned long port = 0;
+
+    for (size_t i = 0; i < length; i++)
+        if (text[i] == ':')
+            colon = text + i;
+    if (colon == NULL || colon == text || colon + 1 == text + length ||
+        text + length - colon > 6)
+        return false;
+    for (const char *c = colon + 1; c < text + length; c++) {
+        if (*c < '0' || *c > '9')
+            return false;
+        port = port * 10 + (unsigned long)(*c - '0');
+    }
+    return port > 0 && port < 65536;
+}
+
+/* One shard's "K=HOST:PORT[,HOST:PORT...]", 'length' bytes; 'seen' marks
+ * the numbers already given. */
+static int
+each_endpoint(const char *item, size_t length, bool *seen, ms_net_shard_cb each,
+              void *payload)
+{
+    const char *eq = memchr(item, '=', length), *end = item + length;
+    unsigned shard = 0;
+
+    if (eq == NULL || eq == item || eq - item > 3)
+        return -1;
+    for (const char *c = item; c < eq; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        shard = shard * 10 + (unsigned)(*c - '0');
+    }
+    if (seen[shard])
+        return -1;
+    seen[shard] = true;
+    for (const char *at = eq + 1; at <= end;) {
+        const char *comma = memchr(at, ',', (size_t)(end - at));
+        const char *stop = comma != NULL ? comma : end;
+        int status;
+
+        if (!is_endpoint(at, (size_t)(stop - at)))
+            return -1;
+        if (each != NULL && (status = each(shard, at, (size_t)(stop - at), payload)) != 0)
+            return status;
+        at = stop + 1;
+    }
+    return 0;
+}
+
+int
+ms_net_each_shard(const char *text, ms_net_shard_cb each, void *payload, char *reason,
+                  size_t reason_size)
+{
+    bool seen[1000] = {false};
+
+    for (const char *at = text; *at != '\0';) {
+        size_t length = strcspn(at, " ");
+        int status;
+
+        if (length > 0 &&
+            (status = each_endpoint(at, length, seen, each, payload)) != 0) {
+            if (status == -1)
+                snprintf(reason, reason_size,
+                         "'%.*s' is not a shard such as 1=10.0.0.21:7100,10.0.0.22:7100 "
+                         "(each shard 0 to 999 once)",
+                         (int)(length < 200 ? length : 200), at);
+            return status;
+        }
+        at += length;
+        at += strspn(at, " ");
+    }
+    return 0;
+}
+
 /* Whether the first 'prefix' bits of 'a' and 'b' agree. */
 static bool
 same_prefix(const unsigned char *a, const unsigned char *b, unsigned prefix)

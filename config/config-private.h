@@ -15,17 +15,18 @@
 #include "ms_config.h"
 
 typedef enum ms_config__type {
-    MS_CONFIG__STRING,   /* char *; min/max bound the length in bytes */
-    MS_CONFIG__PATH,     /* char *; relative values resolved against the file */
-    MS_CONFIG__UINT,     /* unsigned; decimal, min..max */
-    MS_CONFIG__SIZE,     /* size_t; bytes or a K/M/G suffix, min..max */
-    MS_CONFIG__MODE,     /* unsigned; octal permission bits, min..max */
-    MS_CONFIG__BOOL,     /* bool; true/false/yes/no/on/off */
-    MS_CONFIG__LOGLEVEL, /* ms_log_level_t; err/warn/info/debug */
-    MS_CONFIG__LANGUAGE, /* char *; one of the stemmer codes or "none" */
-    MS_CONFIG__DELIVERY, /* ms_file_delivery_t; how /doc/{id}/file is answered */
-    MS_CONFIG__ADDRESS,  /* char *; "" or a numeric HOST:PORT (common/ms_net.h) */
-    MS_CONFIG__ADDRESSES /* char *; addresses and CIDRs (common/ms_net.h) */
+    MS_CONFIG__STRING,    /* char *; min/max bound the length in bytes */
+    MS_CONFIG__PATH,      /* char *; relative values resolved against the file */
+    MS_CONFIG__UINT,      /* unsigned; decimal, min..max */
+    MS_CONFIG__SIZE,      /* size_t; bytes or a K/M/G suffix, min..max */
+    MS_CONFIG__MODE,      /* unsigned; octal permission bits, min..max */
+    MS_CONFIG__BOOL,      /* bool; true/false/yes/no/on/off */
+    MS_CONFIG__LOGLEVEL,  /* ms_log_level_t; err/warn/info/debug */
+    MS_CONFIG__LANGUAGE,  /* char *; one of the stemmer codes or "none" */
+    MS_CONFIG__DELIVERY,  /* ms_file_delivery_t; how /doc/{id}/file is answered */
+    MS_CONFIG__ADDRESS,   /* char *; "" or a numeric HOST:PORT (common/ms_net.h) */
+    MS_CONFIG__ADDRESSES, /* char *; addresses and CIDRs (common/ms_net.h) */
+    MS_CONFIG__SHARDS     /* char *; index.remote's shards (ms_net_each_shard) */
 } ms_config__type_t;
 
 typedef struct ms_config__key {

@@ -505,7 +505,7 @@ ms_config_free(ms_config_t *cfg)
         const ms_config__key_t *key = &ms_config__keys[i];
         if (key->type == MS_CONFIG__STRING || key->type == MS_CONFIG__PATH ||
             key->type == MS_CONFIG__LANGUAGE || key->type == MS_CONFIG__ADDRESS ||
-            key->type == MS_CONFIG__ADDRESSES)
+            key->type == MS_CONFIG__ADDRESSES || key->type == MS_CONFIG__SHARDS)
             free(*(char **)((char *)cfg + key->offset));
     }
     free(cfg->source);

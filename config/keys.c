@@ -57,7 +57,7 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("index.shards", MS_CONFIG__UINT, index.shards, "1", 1, 256,
         "shards migsearch-index writes, each document in shard hash(id) mod N; "
         "a change needs --rebuild"),
-    KEY("index.remote", MS_CONFIG__STRING, index.remote, "", 0, 4096,
+    KEY("index.remote", MS_CONFIG__SHARDS, index.remote, "", 0, 4096,
         "shards migsearch-fcgi reaches through xapian-tcpsrv instead of their folders: "
         "K=host:port[,host:port...] for each (replicas tried in order), separated by "
         "spaces; \"\": none"),
@@ -278,6 +278,10 @@ ms_config__describe(const ms_config__key_t *key, char *buf, size_t size)
     case MS_CONFIG__ADDRESSES:
         snprintf(buf, size, "addresses or networks such as 10.0.0.0/24 fd00::/8");
         break;
+    case MS_CONFIG__SHARDS:
+        snprintf(buf, size,
+                 "shards such as 1=10.0.0.21:7100,10.0.0.22:7100 2=10.0.0.22:7200");
+        break;
     }
     return buf;
 }
@@ -435,6 +439,9 @@ set_address(ms_config_t *cfg, const ms_config__key_t *key, const char *text, cha
         ms_net_parse_cidrs(list, MS_NET_CIDRS_MAX, &count, text, reason, reason_size) !=
             0)
         return MS_CONFIG__INVALID;
+    if (key->type == MS_CONFIG__SHARDS &&
+        ms_net_each_shard(text, NULL, NULL, reason, reason_size) != 0)
+        return MS_CONFIG__INVALID;
     return set_string(cfg, key, text, NULL);
 }
 
@@ -504,6 +511,7 @@ ms_config__set(ms_config_t *cfg, const ms_config__key_t *key, const char *text,
         break;
     case MS_CONFIG__ADDRESS:
     case MS_CONFIG__ADDRESSES:
+    case MS_CONFIG__SHARDS:
         status = set_address(cfg, key, text, reason, reason_size);
         break;
     }

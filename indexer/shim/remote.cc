@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "index-partition.hh"
+#include "ms_net.h"
 
 thread_local bool ms_index__remote_view = false;
 
@@ -139,40 +140,28 @@ ms_index__remote_failed(ms_index_t *idx)
     return true;
 }
 
-/* index.remote: shards separated by spaces, each "K=endpoint[,endpoint...]". */
+/* One endpoint of index.remote (ms_net_each_shard): a new shard, or a
+ * replica of the one before. */
+static int
+add_endpoint(unsigned number, const char *endpoint, size_t length, void *payload)
+{
+    auto *remotes = static_cast<std::vector<ms_index_remote_shard> *>(payload);
+    if (remotes->empty() || remotes->back().shard != number) {
+        remotes->emplace_back();
+        remotes->back().shard = number;
+    }
+    remotes->back().endpoints.emplace_back(endpoint, length);
+    return 0;
+}
+
+/* index.remote, read by the one parser the config checks it with
+ * (common/ms_net.h). */
 static bool
 parse_remote(ms_index_handle *handle, const char *spec)
 {
-    std::string text = spec ? spec : "";
-    for (size_t start = 0, end; start < text.size(); start = end + 1) {
-        end = text.find(' ', start);
-        if (end == std::string::npos)
-            end = text.size();
-        std::string one = text.substr(start, end - start);
-        if (one.empty())
-            continue;
-        size_t eq = one.find('=');
-        if (eq == std::string::npos || eq == 0 || eq > 3 ||
-            one.find_first_not_of("0123456789") != eq)
-            return false;
-        ms_index_remote_shard shard;
-        shard.shard = static_cast<unsigned>(std::stoul(one.substr(0, eq)));
-        for (size_t s = eq + 1, e; s <= one.size(); s = e + 1) {
-            e = one.find(',', s);
-            if (e == std::string::npos)
-                e = one.size();
-            std::string endpoint = one.substr(s, e - s), host;
-            unsigned port;
-            if (!split_endpoint(endpoint, host, port))
-                return false;
-            shard.endpoints.push_back(endpoint);
-        }
-        for (const ms_index_remote_shard &other : handle->remotes)
-            if (other.shard == shard.shard)
-                return false;
-        handle->remotes.push_back(shard);
-    }
-    return true;
+    char reason[256];
+    return ms_net_each_shard(spec ? spec : "", add_endpoint, &handle->remotes, reason,
+                             sizeof reason) == 0;
 }
 
 bool

@@ -519,3 +519,43 @@ Test(list, items_are_separated_by_spaces_commas_and_tabs)
     at = "";
     cr_expect_eq(ms_list_next(&at, &item), 0);
 }
+
+/* ---- ms_net.h: index.remote ---- */
+
+/* Each endpoint as "K:HOST:PORT;" appended to 'payload' (a char[256]). */
+static int
+record_endpoint(unsigned shard, const char *endpoint, size_t length, void *payload)
+{
+    char *out = payload;
+    size_t used = strlen(out);
+
+    snprintf(out + used, 256 - used, "%u:%.*s;", shard, (int)length, endpoint);
+    return 0;
+}
+
+Test(net, index_remote_gives_each_shard_its_endpoints_in_order)
+{
+    char seen[256] = "", reason[200];
+
+    cr_assert_eq(ms_net_each_shard("  1=10.0.0.21:7100,host-b:7100   2=[::1]:7200 ",
+                                   record_endpoint, seen, reason, sizeof(reason)),
+                 0, "%s", reason);
+    cr_expect_str_eq(seen, "1:10.0.0.21:7100;1:host-b:7100;2:[::1]:7200;");
+    cr_expect_eq(ms_net_each_shard("", record_endpoint, seen, reason, sizeof(reason)), 0);
+}
+
+Test(net, index_remote_names_a_bad_shard)
+{
+    static const char *bad[] = {
+        "1=a:0",       "1=a:65536", "1=a",      "1=:7100", "=a:7100",     "x=a:7100",
+        "1000=a:7100", "1=a:7100,", "1=a:71x0", "1 2=a:1", "1=a:1 1=b:2",
+    };
+    char reason[200];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        reason[0] = '\0';
+        cr_expect_eq(ms_net_each_shard(bad[i], NULL, NULL, reason, sizeof(reason)), -1,
+                     "%s", bad[i]);
+        cr_expect_not_null(strstr(reason, "is not a shard"), "%s: %s", bad[i], reason);
+    }
+}

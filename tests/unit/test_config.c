@@ -264,6 +264,8 @@ type_name(ms_config__type_t type)
         return "address";
     case MS_CONFIG__ADDRESSES:
         return "addresses";
+    case MS_CONFIG__SHARDS:
+        return "shards";
     }
     return "?";
 }
