@@ -15,23 +15,31 @@
 /* Longest text of one address with its brackets, prefix or port. */
 #define ENTRY_MAX 64
 
-/* Decimal digits only, within 'max'. Returns 0, or -1. */
+/* text[0..length): decimal digits only, at least one, within 'max'.
+ * Returns 0, or -1. */
 static int
-parse_number(unsigned *out, const char *text, unsigned max)
+parse_digits(unsigned *out, const char *text, size_t length, unsigned max)
 {
     unsigned long value = 0;
 
-    if (*text == '\0')
+    if (length == 0)
         return -1;
-    for (; *text != '\0'; text++) {
-        if (*text < '0' || *text > '9')
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9')
             return -1;
-        value = value * 10 + (unsigned)(*text - '0');
+        value = value * 10 + (unsigned)(text[i] - '0');
         if (value > max)
             return -1;
     }
     *out = (unsigned)value;
     return 0;
+}
+
+/* The same for a NUL-terminated 'text'. */
+static int
+parse_number(unsigned *out, const char *text, unsigned max)
+{
+    return parse_digits(out, text, strlen(text), max);
 }
 
 int
@@ -150,20 +158,16 @@ static bool
 is_endpoint(const char *text, size_t length)
 {
     const char *colon = NULL;
-    unsigned long port = 0;
+    unsigned port;
 
     for (size_t i = 0; i < length; i++)
         if (text[i] == ':')
             colon = text + i;
-    if (colon == NULL || colon == text || colon + 1 == text + length ||
-        text + length - colon > 6)
+    if (colon == NULL || colon == text || text + length - colon > 6)
         return false;
-    for (const char *c = colon + 1; c < text + length; c++) {
-        if (*c < '0' || *c > '9')
-            return false;
-        port = port * 10 + (unsigned long)(*c - '0');
-    }
-    return port > 0 && port < 65536;
+    return parse_digits(&port, colon + 1, (size_t)(text + length - colon - 1), 65535) ==
+               0 &&
+           port > 0;
 }
 
 /* One shard's "K=HOST:PORT[,HOST:PORT...]", 'length' bytes; 'seen' marks
@@ -173,15 +177,11 @@ each_endpoint(const char *item, size_t length, bool *seen, ms_net_shard_cb each,
               void *payload)
 {
     const char *eq = memchr(item, '=', length), *end = item + length;
-    unsigned shard = 0;
+    unsigned shard;
 
-    if (eq == NULL || eq == item || eq - item > 3)
+    if (eq == NULL || eq - item > 3 ||
+        parse_digits(&shard, item, (size_t)(eq - item), 999) != 0)
         return -1;
-    for (const char *c = item; c < eq; c++) {
-        if (*c < '0' || *c > '9')
-            return -1;
-        shard = shard * 10 + (unsigned)(*c - '0');
-    }
     if (seen[shard])
         return -1;
     seen[shard] = true;

@@ -50,22 +50,14 @@ ms_index__remote_numbers(const ms_index_handle *handle)
     return numbers;
 }
 
-/* "host:port" into its parts; false if it is not one. */
-static bool
+/* "host:port" into its parts. Every endpoint passed ms_net_each_shard()
+ * (parse_remote), which holds the rule: the last colon separates them. */
+static void
 split_endpoint(const std::string &endpoint, std::string &host, unsigned &port)
 {
     size_t colon = endpoint.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 >= endpoint.size() ||
-        endpoint.size() - colon > 6)
-        return false;
-    port = 0;
-    for (size_t i = colon + 1; i < endpoint.size(); i++) {
-        if (endpoint[i] < '0' || endpoint[i] > '9')
-            return false;
-        port = port * 10 + static_cast<unsigned>(endpoint[i] - '0');
-    }
     host = endpoint.substr(0, colon);
-    return port > 0 && port < 65536;
+    port = static_cast<unsigned>(std::stoul(endpoint.substr(colon + 1)));
 }
 
 /* Open every partition of a shard at 'endpoint', or throw. */
