@@ -59,13 +59,15 @@ YAML
 }
 
 # Keep the shards "--shard K ..." ARGS name (none: shard 0) of the sharded
-# index in HOST/sindex on host NAME, with the real follower.
+# index in HOST/sindex on host NAME, with the real follower; its pid in
+# follower_NAME.
 follow_shards() {
     host=$1
     shift
     mkdir -p "$tmp/$host"
     cluster_spawn "$host" "$tmp/$host/follow-sharded.log" sh "$replica" follow "$@" \
         10.77.0.10 7010 "$tmp/$host/sindex" 0.5
+    eval "follower_$host=\$spawned"
     wait_file "$tmp/$host/sindex" || { cat "$tmp/$host/follow-sharded.log"; return 1; }
 }
 
