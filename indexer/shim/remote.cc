@@ -218,8 +218,11 @@ ms_index__remote_setup(ms_index_handle *handle, const ms_index_remote_t *remote)
 /* xapian-tcpsrv opens its databases for each connection, through the path
  * it was given: on a shard host that path goes through the link
  * migsearch-replica switches (index -> index.view-N), so a new connection
- * sees the host's current generation, while one already open does not (its
- * reopen() reopens the files it had). And a new access set makes a new
+ * sees the host's current generation. One already open cannot be relied on:
+ * its reopen() reads the path's version file again, and moves to the new
+ * generation if that revision differs from the one it has, but stays on
+ * the old files if it is the same (checked by hand with xapian-tcpsrv
+ * 1.4.22, docs/admins.md "Scaling out"). And a new access set makes a new
  * partition, with a port of its own (indexer/ms-shard-serve). So each
  * index.remote_reprobe_s a reader opens one new connection to every remote
  * shard in use and compares what it serves (ms_index__remote_identity) with
