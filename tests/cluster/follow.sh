@@ -106,7 +106,7 @@ check_shard_rebuild() {
     # Documents only the new generation has: a search counts them all only
     # once every shard it reads (local and remote) is the new one.
     write_docs rebuilt zyxrebuilt 6
-    start_load 25 "$tmp/load-i.txt" 8081 8
+    start_load 20 "$tmp/load-i.txt" 8081 8
     sleep 2
     shard_followers STOP
     cluster_exec idx "$indexer" --quiet --rebuild --config "$tmp/idx/sharded.yaml" ||
