@@ -47,6 +47,9 @@ struct ms_index_remote_shard {
     unsigned shard;                     /* K of "shard-K" */
     std::vector<std::string> endpoints; /* "host:port", tried in order */
     std::string in_use;                 /* the endpoint open; "" while down */
+    /* What in_use served when opened (ms_index__remote_identity): a new
+     * generation or partition there changes it. */
+    std::string identity;
 };
 
 /* The partitions a viewer may see, as one database. */
@@ -71,7 +74,8 @@ struct ms_index_handle : ms_index {
     /* A reader's remote shards (remote.cc) and how it reaches them. */
     std::vector<ms_index_remote_shard> remotes;
     unsigned remote_timeout_ms = 0, remote_connect_ms = 0, remote_reprobe_s = 0;
-    double probed = 0; /* CLOCK_MONOTONIC seconds of the last probe */
+    double probed = 0;   /* CLOCK_MONOTONIC seconds of the last probe */
+    double followed = 0; /* the same, of the last ms_index__remote_moved */
     /* By name, in byte order ("a-..." before "public"). */
     std::map<std::string, std::unique_ptr<ms_index_part>> parts;
     /* By the names of their partitions; "" is the view of all of them. */

@@ -46,6 +46,14 @@ bool ms_index__remote_setup(ms_index_handle *handle, const ms_index_remote_t *re
 void ms_index__remote_open(ms_index_handle *handle);
 bool ms_index__remote_due(const ms_index_handle *handle);
 
+/* remote.cc: what a remote shard's "public" is (UUID and partition
+ * list); whether, index.remote_reprobe_s after the last look, a remote
+ * shard in use serves another one to new connections, on every port of it
+ * (a rebuild's new generation or a new partition on the shard host): then
+ * the reader opens its partitions again (ms_index__parts_refresh). */
+std::string ms_index__remote_identity(const Xapian::Database &pub);
+bool ms_index__remote_moved(ms_index_handle *handle);
+
 /* A reader's partitions and views opened again from scratch: after a
  * remote shard failed (ms_index__retry), or to probe one that was down. */
 void ms_index__parts_reopen(ms_index_handle *handle);
@@ -84,6 +92,9 @@ std::vector<std::string> ms_index__access_set(const ms_document_t *doc);
 
 /* The name of the partition of the access set 'groups'. */
 std::string ms_index__part_name(const std::vector<std::string> &groups);
+/* The name of the partition 'one' is, by its access set ("public" without
+ * one): what a remote port serves, checked against the name it should. */
+std::string ms_index__part_name_of(const Xapian::Database &one);
 
 /* Whether the directory 'path' holds one glass database (a partition, or
  * the whole index of the layout before partitions). */

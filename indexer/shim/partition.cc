@@ -106,6 +106,12 @@ ms_index__part_name(const std::vector<std::string> &groups)
     return name;
 }
 
+std::string
+ms_index__part_name_of(const Xapian::Database &one)
+{
+    return ms_index__part_name(split_groups(one.get_metadata(ACCESS_KEY)));
+}
+
 static bool
 is_part_name(const std::string &name)
 {
@@ -344,9 +350,10 @@ ms_index__parts_refresh(ms_index_handle *handle)
     if (handle->parts.count(""))
         return;
     /* A partition new in some shard joins a database already combined,
-     * or a remote shard that was down is due a probe: open them all
-     * again. The names only grow until a rebuild. */
-    if (grown(handle) || ms_index__remote_due(handle))
+     * or a remote shard that was down is due a probe, or one serves a
+     * new generation or partition list: open them all again. The names
+     * only grow until a rebuild. */
+    if (grown(handle) || ms_index__remote_due(handle) || ms_index__remote_moved(handle))
         ms_index__parts_reopen(handle);
 }
 

@@ -21,6 +21,7 @@
  * the shards again, without the failed one, and runs once more
  * (ms_index__retry).
  */
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <cstring>
@@ -60,18 +61,28 @@ split_endpoint(const std::string &endpoint, std::string &host, unsigned &port)
     port = static_cast<unsigned>(std::stoul(endpoint.substr(colon + 1)));
 }
 
-/* Open every partition of a shard at 'endpoint', or throw. */
-static std::vector<std::pair<std::string, Xapian::Database>>
-open_shard(const ms_index_handle *handle, const std::string &endpoint)
+typedef std::vector<std::pair<std::string, Xapian::Database>> shard_parts;
+
+/* Open every partition of a shard at 'endpoint', or throw if its "public"
+ * does not answer. A shard host's list may be ahead of its servers for a
+ * moment (the follower's changeset reaches "public" before ms-shard-serve
+ * starts the new partition's server, and a new access set moves the ports
+ * after it): each port's partition is taken by the name its own "access"
+ * key gives, if the list has it, and *whole says whether every partition
+ * of the list was found at its port. One that was not is left out until
+ * the shard is whole (ms_index__remote_moved). */
+static shard_parts
+open_shard(const ms_index_handle *handle, const std::string &endpoint, bool *whole)
 {
     std::string host;
     unsigned port;
     split_endpoint(endpoint, host, port);
-    std::vector<std::pair<std::string, Xapian::Database>> got;
+    shard_parts got;
     Xapian::Database pub = Xapian::Remote::open(host, port, handle->remote_timeout_ms,
                                                 handle->remote_connect_ms);
     std::string list = pub.get_metadata(MS_INDEX_PARTITIONS_KEY);
     got.emplace_back(MS_INDEX_PART_PUBLIC, pub);
+    *whole = true;
     unsigned offset = 0;
     for (size_t start = 0, end; start < list.size(); start = end + 1, offset++) {
         end = list.find('\n', start);
@@ -83,11 +94,36 @@ open_shard(const ms_index_handle *handle, const std::string &endpoint)
         if (port + offset > 65535)
             throw Xapian::NetworkError("too many partitions for the ports after " +
                                        endpoint);
-        got.emplace_back(name, Xapian::Remote::open(host, port + offset,
-                                                    handle->remote_timeout_ms,
-                                                    handle->remote_connect_ms));
+        try {
+            Xapian::Database one =
+                Xapian::Remote::open(host, port + offset, handle->remote_timeout_ms,
+                                     handle->remote_connect_ms);
+            std::string served = ms_index__part_name_of(one);
+            bool listed =
+                ("\n" + list + "\n").find("\n" + served + "\n") != std::string::npos;
+            bool taken = std::find_if(got.begin(), got.end(), [&](const auto &part) {
+                             return part.first == served;
+                         }) != got.end();
+            *whole = *whole && served == name;
+            if (listed && !taken)
+                got.emplace_back(served, one);
+        } catch (const Xapian::NetworkError &) {
+            *whole = false; /* its server not started yet */
+        }
     }
     return got;
+}
+
+/* Join the partitions of remote shard 'shard', opened at 'endpoint'. */
+static void
+join_shard(ms_index_handle *handle, ms_index_remote_shard &shard,
+           const std::string &endpoint, const shard_parts &parts, bool whole)
+{
+    for (const auto &part : parts)
+        ms_index__add_member(handle, part.first, part.second, true);
+    /* A shard not whole is "moved" until it is (ms_index__remote_moved). */
+    shard.identity = whole ? ms_index__remote_identity(parts.front().second) : "";
+    shard.in_use = endpoint;
 }
 
 void
@@ -95,20 +131,32 @@ ms_index__remote_open(ms_index_handle *handle)
 {
     for (ms_index_remote_shard &shard : handle->remotes) {
         shard.in_use.clear();
+        /* The first replica whole, else the first that answers. */
+        shard_parts first;
+        std::string first_endpoint;
         for (const std::string &endpoint : shard.endpoints) {
             try {
-                for (auto &part : open_shard(handle, endpoint))
-                    ms_index__add_member(handle, part.first, part.second, true);
-                shard.in_use = endpoint;
-                break;
+                bool whole;
+                shard_parts parts = open_shard(handle, endpoint, &whole);
+                if (whole) {
+                    join_shard(handle, shard, endpoint, parts, true);
+                    break;
+                }
+                if (first.empty()) {
+                    first = parts;
+                    first_endpoint = endpoint;
+                }
             } catch (const Xapian::NetworkError &) {
                 /* Down, hung or refusing: the next replica. */
             } catch (const Xapian::DatabaseError &) {
                 /* Not a database of ours there: the next replica. */
             }
         }
+        if (shard.in_use.empty() && !first.empty())
+            join_shard(handle, shard, first_endpoint, first, false);
     }
     handle->probed = now_seconds();
+    handle->followed = handle->probed; /* just opened: nothing moved */
 }
 
 bool
@@ -165,6 +213,57 @@ ms_index__remote_setup(ms_index_handle *handle, const ms_index_remote_t *remote)
     handle->remote_connect_ms = remote->connect_timeout_ms;
     handle->remote_reprobe_s = remote->reprobe_s;
     return parse_remote(handle, remote->shards);
+}
+
+/* xapian-tcpsrv opens its databases for each connection, through the path
+ * it was given: on a shard host that path goes through the link
+ * migsearch-replica switches (index -> index.view-N), so a new connection
+ * sees the host's current generation. One already open cannot be relied on:
+ * its reopen() reads the path's version file again, and moves to the new
+ * generation if that revision differs from the one it has, but stays on
+ * the old files if it is the same (checked by hand with xapian-tcpsrv
+ * 1.4.22, docs/admins.md "Scaling out"). And a new access set makes a new
+ * partition, with a port of its own (indexer/ms-shard-serve). So each
+ * index.remote_reprobe_s a reader opens one new connection to every remote
+ * shard in use and compares what it serves (ms_index__remote_identity) with
+ * what the reader has open; on a difference, once every port of the shard
+ * is ready (a list ahead of its servers is not), it opens its partitions again
+ * (ms_index__parts_refresh), and a search in flight ends on the connections
+ * it had, whose files the shard host keeps (the view before the live one). */
+std::string
+ms_index__remote_identity(const Xapian::Database &pub)
+{
+    return pub.get_uuid() + "\n" + pub.get_metadata(MS_INDEX_PARTITIONS_KEY);
+}
+
+bool
+ms_index__remote_moved(ms_index_handle *handle)
+{
+    if (handle->remotes.empty() ||
+        now_seconds() - handle->followed < handle->remote_reprobe_s)
+        return false;
+    handle->followed = now_seconds();
+    for (const ms_index_remote_shard &shard : handle->remotes) {
+        if (shard.in_use.empty())
+            continue; /* down: ms_index__remote_due probes it */
+        std::string host;
+        unsigned port;
+        split_endpoint(shard.in_use, host, port);
+        try {
+            Xapian::Database pub = Xapian::Remote::open(
+                host, port, handle->remote_timeout_ms, handle->remote_connect_ms);
+            if (ms_index__remote_identity(pub) == shard.identity)
+                continue;
+            bool whole;
+            open_shard(handle, shard.in_use, &whole);
+            if (whole)
+                return true; /* every port of it ready */
+        } catch (const Xapian::Error &) {
+            /* Not ready, or gone: the connections open serve on; a search
+             * that loses one opens the shards again (ms_index__retry). */
+        }
+    }
+    return false;
 }
 
 extern "C" MS_EXPORT size_t

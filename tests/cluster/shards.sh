@@ -12,9 +12,10 @@
 # shard hosts serve the others with indexer/ms-shard-serve (xapian-tcpsrv):
 #   sh1 10.77.0.21  shard 1 at 7100
 #   sh2 10.77.0.22  shard 2 at 7200, and a replica of shard 1 at 7100
-# each shard copied by replication from the indexing host (shard-follow.sh:
-# migsearch-replica's follower takes no shard folders, it says why). s1 and
-# s2 run a second migsearch-fcgi on :9001 over shard 0 and
+# each shard copied by replication from the indexing host (`migsearch-replica
+# follow --shard K` into HOST/sindex, a link to a view of shard folders),
+# served through that link. s1 and s2 follow shard 0 (the follower's
+# default for a sharded index) and run a second migsearch-fcgi on :9001 over it and
 # index.remote "1=sh1,sh2 2=sh2"; s1 with search.partial_shards true, s2
 # false. A second nginx on the web host serves them at 8081 (upstream over
 # both), with probes 8103 (s1) and 8104 (s2). Checks, each printing its
@@ -57,15 +58,23 @@ YAML
     cluster_spawn idx "$tmp/idx/publish-sharded.log" sh "$replica" publish "$tmp/idx/sindex" 0.5
 }
 
-# Copy shard K into DIR/shard-K on host NAME, kept current.
-follow_shard() {
-    cluster_spawn "$1" "$tmp/$1/follow-$2.log" sh "$here/shard-follow.sh" 10.77.0.10 7010 sindex "$2" "$3" 0.5
-    wait_file "$3.follow/shard-$2.current" || { cat "$tmp/$1/follow-$2.log"; return 1; }
+# Keep the shards "--shard K ..." ARGS name (none: shard 0) of the sharded
+# index in HOST/sindex on host NAME, with the real follower; its pid in
+# follower_NAME.
+follow_shards() {
+    host=$1
+    shift
+    mkdir -p "$tmp/$host"
+    cluster_spawn "$host" "$tmp/$host/follow-sharded.log" sh "$replica" follow "$@" \
+        10.77.0.10 7010 "$tmp/$host/sindex" 0.5
+    eval "follower_$host=\$spawned"
+    wait_file "$tmp/$host/sindex" || { cat "$tmp/$host/follow-sharded.log"; return 1; }
 }
 
-# ms-shard-serve of shard K on host NAME (ADDRESS:7K00); its pid in serve_NAME_K.
+# ms-shard-serve of shard K on host NAME (ADDRESS:7K00), through the
+# follower's link; its pid in serve_NAME_K.
 serve_shard() {
-    cluster_spawn "$1" "$tmp/$1/serve-$2.log" sh "$src/indexer/ms-shard-serve" "$tmp/$1/shards/shard-$2" "7${2}00" "$3"
+    cluster_spawn "$1" "$tmp/$1/serve-$2.log" sh "$src/indexer/ms-shard-serve" "$tmp/$1/sindex/shard-$2" "7${2}00" "$3"
     eval "serve_$1_$2=\$spawned"
 }
 
@@ -73,9 +82,11 @@ serve_shard() {
 start_shard_host() {
     host=$1 at=$2
     shift 2
-    mkdir -p "$tmp/$host"
+    args=
+    for k in "$@"; do args="$args --shard $k"; done
+    follow_shards "$host" $args || return 1
     for k in "$@"; do
-        follow_shard "$host" "$k" "$tmp/$host/shards" || return 1
+        wait_file "$tmp/$host/sindex/shard-$k/XAPIANDB" || return 1
         serve_shard "$host" "$k" "$at"
     done
 }
@@ -106,7 +117,8 @@ tcpsrv_pids() {
 # The second migsearch-fcgi of search host NAME, on ADDRESS:9001, with
 # search.partial_shards PARTIAL.
 start_sharded_search() {
-    follow_shard "$1" 0 "$tmp/$1/sindex" || return 1
+    follow_shards "$1" || return 1
+    wait_file "$tmp/$1/sindex/shard-0/XAPIANDB" || return 1
     cat >"$tmp/$1/sharded.yaml" <<YAML
 index:
   path: $tmp/$1/sindex
@@ -227,8 +239,8 @@ check_shard_reindex() {
     done
     lag=$(($(now_ms) - committed))
     # Where they went: the shard hosts' own copies, read directly.
-    on1=$(xapian-delve -1 -t zyxshard "$tmp/sh1/shards/shard-1/public" 2>/dev/null | grep -c '^[0-9]')
-    on2=$(xapian-delve -1 -t zyxshard "$tmp/sh2/shards/shard-2/public" 2>/dev/null | grep -c '^[0-9]')
+    on1=$(xapian-delve -1 -t zyxshard "$tmp/sh1/sindex/shard-1/public" 2>/dev/null | grep -c '^[0-9]')
+    on2=$(xapian-delve -1 -t zyxshard "$tmp/sh2/sindex/shard-2/public" 2>/dev/null | grep -c '^[0-9]')
     echo "cluster (h): 4 new documents searchable through nginx over the shards after $lag ms ($on1 in sh1's copy of shard 1, $on2 in sh2's of shard 2)"
     if [ "$lag" -le $((LAG_LIMIT * 1000)) ] && [ $((on1 + on2)) -gt 0 ]; then
         ok "(h) the reindex reached the shard hosts within $LAG_LIMIT s"

@@ -28,6 +28,7 @@
 #   (d) a --rebuild under load switches both hosts to the new generation with
 #       zero failed requests
 #   (e) to (h), over the shard hosts: see shards.sh
+#   (i), (j), a sharded rebuild and a new access set followed: follow.sh
 # Needs root (network namespaces); without it, says why and is skipped
 # (exit 77). To add a kind of host: a start_<kind>_host function below and
 # a cluster_host line in main.
@@ -49,6 +50,7 @@ done
 
 . "$here/lib.sh"
 . "$here/shards.sh"
+. "$here/follow.sh"
 tmp=$(mktemp -d /tmp/ms-cluster.XXXXXX)
 finish() {
     cluster_cleanup
@@ -347,6 +349,9 @@ check_reindex_lag
 check_rebuild_switch
 check_equal_answers a "after the rebuild" 8080
 check_shard_reindex
+check_shard_new_access
+check_shard_rebuild
+check_equal_answers e "after the sharded rebuild" 8081 may-skip
 check_shard_failover
 check_shard_down
 

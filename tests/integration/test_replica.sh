@@ -11,7 +11,8 @@
 # an update arrives in place (same view); a --rebuild gives a new view of
 # the new generation and the old generation's copy is removed after the
 # next switch; a manifest naming a path outside the copy is refused and
-# reported, and the view stays. tests/cluster/ runs the same under load
+# reported, and the view stays; a sharded index is followed shard by
+# shard (--shard). tests/cluster/ runs the same under load
 # across hosts (as root).
 set -eu
 build=$(realpath "$1") src=$(realpath "$2")
@@ -116,6 +117,51 @@ status error | grep -q "bad partition: a-../../../x" || fail "status error: $(st
 xapian-metadata set "$tmp/master/index.manifest" manifest "../index.gen-3 public"
 if follow; then fail "a manifest naming ../index.gen-3 was followed"; fi
 status error | grep -q "names no generation" || fail "status error: $(status error)"
+ok
+
+# 5. A sharded index: --shard keeps the shards named (a view of shard
+# folders, each with the master's stub), no --shard keeps shard 0, a
+# shard not in the index or --shard of an unsharded one is refused.
+printf 'index:\n  path: %s/master/sindex\n  synonyms: ""\n  shards: 3\narchive:\n  path: %s/archive\n' \
+    "$tmp" "$tmp" >"$tmp/sharded.yaml"
+"$build/indexer/migsearch-index" --quiet --config "$tmp/sharded.yaml" || fail "sharded index"
+sh "$replica" publish "$tmp/master/sindex" 0.2 >>"$tmp/publish.log" 2>&1 &
+publisher=$!
+i=0
+until xapian-metadata get "$tmp/master/sindex.manifest" manifest >/dev/null 2>&1 || [ $i -ge 50 ]; do
+    i=$((i + 1)); sleep 0.1
+done
+kill "$publisher"
+wait "$publisher" 2>/dev/null || true
+sfollow() { sh "$replica" once "$@" 127.0.0.1 "$port" "$tmp/$dir/sindex" >>"$tmp/follow.log" 2>&1; }
+dir=shards
+mkdir "$tmp/$dir"
+sfollow --shard 2 --shard 1 || fail "following shards 1 and 2: $(tail -3 "$tmp/follow.log")"
+[ "$(ls "$tmp/$dir/sindex" | tr '\n' ' ')" = "shard-1 shard-2 " ] || fail "the view holds $(ls "$tmp/$dir/sindex")"
+for k in 1 2; do
+    cmp -s "$tmp/$dir/sindex/shard-$k/XAPIANDB" "$tmp/master/sindex/shard-$k/XAPIANDB" ||
+        fail "shard-$k's stub: $(cat "$tmp/$dir/sindex/shard-$k/XAPIANDB")"
+    for part in $(sed -n 's/^auto //p' "$tmp/master/sindex/shard-$k/XAPIANDB"); do
+        [ -f "$tmp/$dir/sindex/shard-$k/$part/iamglass" ] || fail "shard-$k/$part is not a whole database"
+        [ "$(xapian-delve "$tmp/$dir/sindex/shard-$k/$part" | grep UUID)" = \
+            "$(xapian-delve "$tmp/master/sindex/shard-$k/$part" | grep UUID)" ] || fail "shard-$k/$part is another database"
+    done
+done
+[ "$(jq -r .error "$tmp/$dir/sindex.replica")" = "" ] || fail "status: $(cat "$tmp/$dir/sindex.replica")"
+dir=search
+mkdir "$tmp/$dir"
+sfollow || fail "following shard 0: $(tail -3 "$tmp/follow.log")"
+[ "$(ls "$tmp/$dir/sindex")" = shard-0 ] || fail "a search host's view holds $(ls "$tmp/$dir/sindex")"
+dir=missing
+mkdir "$tmp/$dir"
+if sfollow --shard 3; then fail "shard 3 of 3 shards was followed"; fi
+jq -r .error "$tmp/$dir/sindex.replica" | grep -q "the manifest has no shard-3" ||
+    fail "status: $(cat "$tmp/$dir/sindex.replica")"
+publish # the unsharded manifest again, after 4.
+if sh "$replica" once --shard 1 127.0.0.1 "$port" "$tmp/copy/index" >>"$tmp/follow.log" 2>&1; then
+    fail "--shard of an unsharded index was followed"
+fi
+status error | grep -q "the index is not sharded" || fail "status error: $(status error)"
 ok
 
 echo "replica: $passed passed, 0 failed"
