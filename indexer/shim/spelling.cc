@@ -152,19 +152,20 @@ dictionary_of(const ms_index_part &part)
     return words;
 }
 
-/* Empty the dictionary, so that turning the option off also stops the
- * suggestions. Collect first: the iterator need not survive changes to
- * what it walks. */
+/* Empty every partition's dictionary (of every shard: an index written
+ * before kept words in each), so that turning the option off also stops
+ * the suggestions. Each partition is in its transaction: the active one
+ * once ensured, the others since the writer opened or last committed. */
 static void
-clear_dictionary(ms_index_t *idx)
+clear_dictionaries(ms_index_t *idx)
 {
-    ms_index__spelling_pending(idx).clear();
-    std::vector<std::pair<std::string, Xapian::termcount>> words =
-        dictionary_of(*static_cast<ms_index_handle *>(idx)->writing);
-    if (!words.empty())
-        ms_index__ensure_transaction(idx);
-    for (const auto &word : words)
-        idx->writer->remove_spelling(word.first, word.second);
+    ms_index__ensure_transaction(idx);
+    for (auto &entry : static_cast<ms_index_handle *>(idx)->parts) {
+        ms_index_part &part = *entry.second;
+        part.spelling_pending.clear();
+        for (const auto &word : dictionary_of(part))
+            part.writer->remove_spelling(word.first, word.second);
+    }
 }
 
 extern "C" MS_EXPORT ms_index_status_t
@@ -174,7 +175,7 @@ ms_index_set_spelling(ms_index_t *idx, bool enabled) noexcept
     return ms_index__call_writer(idx, [&] {
         idx->spelling = enabled;
         if (!enabled)
-            clear_dictionary(idx);
+            clear_dictionaries(idx);
         return MS_INDEX_OK;
     });
 }

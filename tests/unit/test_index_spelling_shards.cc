@@ -285,3 +285,25 @@ Test(spelling_shards, an_index_written_before_has_its_words_moved_to_shard_0)
     run(sharded, 3, 1);
     expect_as_single("after the move and an update");
 }
+
+/* index.spelling turned off empties every dictionary, the restricted
+ * partitions' and each shard's, not only the public one of shard 0. */
+Test(spelling_shards, turning_spelling_off_empties_every_dictionary)
+{
+    for (const char *path : {single, sharded}) {
+        unsigned shards = path == single ? 1 : 3;
+        run(path, shards, 0);
+        cr_assert(dictionary(path).count("condor"), "%s: no board word", path);
+        ms_index_t *w = nullptr;
+        ms_index_error_t err;
+        cr_assert_eq(ms_index_open_shards(&w, path, shards, &err), MS_INDEX_OK, "%s",
+                     err.text);
+        cr_assert_eq(ms_index_set_spelling(w, false), MS_INDEX_OK);
+        cr_assert_eq(ms_index_commit(w), MS_INDEX_OK, "%s", ms_index_errmsg(w));
+        ms_index_close(w);
+        words_t left = dictionary(path);
+        cr_expect(left.empty(), "%s: %zu words left, \"%s\" first", path, left.size(),
+                  left.empty() ? "" : left.begin()->first.c_str());
+        cr_expect_eq(corrected(path, "condr", &board), "", "%s", path);
+    }
+}
