@@ -338,6 +338,45 @@ Test(shards, a_word_only_remote_shards_hold_is_corrected_as_over_one_index)
                   corrected, tried);
 }
 
+/* index.remote naming shard 0: the search host has no spelling table
+ * then (xapian-tcpsrv serves none), and migsearch-fcgi says so at start
+ * rather than answer without did-you-mean in silence. The servers that
+ * keep shard 0 say nothing of it. */
+Test(shards, a_remote_shard_0_is_said_at_start)
+{
+    char config[128], log[128];
+    snprintf(config, sizeof config, "%s/shard-0-remote.yaml", base);
+    snprintf(log, sizeof log, "%s/shard-0-remote.log", base);
+    FILE *f = fopen(config, "w");
+    cr_assert(f);
+    fprintf(f,
+            "index:\n  path: %s/index\n  synonyms: \"\"\n"
+            "  remote: \"0=127.0.0.1:%d\"\n"
+            "archive:\n  path: %s/archive\n"
+            "server:\n  socket: %s/shard-0-remote.sock\n"
+            "log:\n  level: info\n",
+            remote.dir, dead_port, base, base);
+    cr_assert_eq(fclose(f), 0);
+    char *argv[] = {MS_BINARY_DIR "/fcgi/migsearch-fcgi", "--config", config, NULL};
+    pid_t pid = ms_it_spawn(argv, log);
+    char *text = NULL;
+    for (long until = ms_it_now_ms() + 10000; ms_it_now_ms() < until; usleep(50000)) {
+        free(text);
+        text = ms_it_read_file(log);
+        if (text && strstr(text, "listening"))
+            break;
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    cr_assert(text && strstr(text, "listening"), "did not start: %s", text);
+    cr_expect(strstr(text, "WARN fcgi: index.remote serves shard 0: searches offer no "
+                           "did-you-mean"),
+              "%s", text);
+    free(text);
+    cr_expect(!ms_it_fcgi_log_contains(&remote, "serves shard 0"));
+    cr_expect(!ms_it_fcgi_log_contains(&local, "serves shard 0"));
+}
+
 /* One search on 'remote' as a delegate would send it, timed. */
 static long
 timed_search(ms_http_t *res)
