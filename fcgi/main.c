@@ -35,6 +35,7 @@
 #include <fcgiapp.h>
 
 #include "ms_log.h"
+#include "ms_net.h"
 #include "ms_response.h"
 #include "ms_server.h"
 
@@ -92,6 +93,30 @@ parse_args(struct options *opts, int argc, char **argv)
     return -1;
 }
 
+static int
+names_shard_0(unsigned shard, const char *endpoint, size_t length, void *payload)
+{
+    (void)endpoint;
+    (void)length;
+    (void)payload;
+    return shard == 0;
+}
+
+/* Shard 0 holds the spelling of every shard (docs/index-schema.md,
+ * "Spelling"), and xapian-tcpsrv serves no spelling table: served
+ * remotely, it leaves searches without did-you-mean. Said once, at start. */
+static void
+warn_remote_shard_0(const ms_config_t *cfg)
+{
+    char reason[160];
+
+    if (cfg->index.remote && ms_net_each_shard(cfg->index.remote, names_shard_0, NULL,
+                                               reason, sizeof(reason)) == 1)
+        ms_log(MS_LOG_WARN, "index.remote serves shard 0: searches offer no did-you-mean "
+                            "(xapian-tcpsrv serves no spelling table; keep shard 0 "
+                            "under index.path, docs/admins.md \"Shards\")");
+}
+
 /* Load server->config_path into server->base. Returns -1 to go on, else
  * the exit status (0 after a good --check-config, 2 for a bad config). */
 static int
@@ -115,6 +140,7 @@ load_config(ms_server_t *server, bool check_only)
         return 0;
     }
     ms_log_init("fcgi", server->base->log.level);
+    warn_remote_shard_0(server->base);
     return -1;
 }
 

@@ -120,6 +120,12 @@ ms_index_part &ms_index__part_for(ms_index_handle *handle,
                                   const std::vector<std::string> &groups,
                                   const std::string &id);
 
+/* The writer's partition whose spelling dictionary holds the words of
+ * the documents of 'of': the partition of the same access set in shard 0
+ * (docs/index-schema.md, "Spelling"), 'of' itself in an index of one
+ * shard; created if it is new, and in a transaction. */
+ms_index_part &ms_index__part_spelling(ms_index_handle *handle, const ms_index_part &of);
+
 /* Make 'part' the writer's active partition (idx->writer). */
 void ms_index__part_activate(ms_index_handle *handle, ms_index_part *part);
 

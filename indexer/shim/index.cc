@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-spelling.hh"
 
 /* Open the partitions of the index 'path' leads to for reading and
  * record where that was. A rebuild may switch the link and remove the
@@ -99,6 +100,8 @@ open_index(ms_index_t **out, const char *path, ms_index_mode_t mode, unsigned sh
             part->second->writer->get_metadata("schema").empty())
             part->second->writer->set_metadata("schema", MS_INDEX_SCHEMA);
     }
+    if (mode != MS_INDEX_READ)
+        ms_index__spelling_gather(handle.get());
     *out = handle.release();
     return MS_INDEX_OK;
 }

@@ -357,11 +357,12 @@ ms_index__parts_refresh(ms_index_handle *handle)
         ms_index__parts_reopen(handle);
 }
 
-ms_index_part &
-ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &groups,
-                   const std::string &id)
+/* A writer's partition 'name' ("shard-K/" and the name of 'groups'),
+ * created in a transaction if it is new. */
+static ms_index_part &
+part_named(ms_index_handle *handle, const std::string &name,
+           const std::vector<std::string> &groups)
 {
-    std::string name = ms_index__shard_of(handle, id) + ms_index__part_name(groups);
     auto found = handle->parts.find(name);
     if (found != handle->parts.end()) {
         if (found->second->groups != groups)
@@ -377,6 +378,26 @@ ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &grou
     handle->parts[name] = std::move(part);
     reset_views(handle);
     return made;
+}
+
+ms_index_part &
+ms_index__part_for(ms_index_handle *handle, const std::vector<std::string> &groups,
+                   const std::string &id)
+{
+    return part_named(
+        handle, ms_index__shard_of(handle, id) + ms_index__part_name(groups), groups);
+}
+
+ms_index_part &
+ms_index__part_spelling(ms_index_handle *handle, const ms_index_part &of)
+{
+    std::string name = handle->shards.at(0) + ms_index__base_name(of.name);
+    ms_index_part &table = part_named(handle, name, of.groups);
+    /* The active partition's transaction is the handle's (ensured by
+     * whoever writes to it); another one's is its own. */
+    if (&table != handle->writing)
+        begin(table);
+    return table;
 }
 
 /* Whether a viewer in 'groups' (folded, sorted) may see 'part'. */

@@ -11,6 +11,12 @@
  * words of every document it puts and adds them at the commit, once a
  * word; replacing or deleting a document first takes its words out again,
  * which Xapian never does itself.
+ *
+ * Of a sharded index, the words of the documents of partition P of every
+ * shard go to the dictionary of P in shard 0 (ms_index__part_spelling),
+ * and the other shards have none: xapian-tcpsrv serves no spelling table,
+ * so a search host that keeps shard 0 reads the whole dictionary locally,
+ * and each view's dictionary is the unsharded index's exactly.
  */
 #include <algorithm>
 #include <cassert>
@@ -18,7 +24,8 @@
 #include <utility>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-partition.hh"
+#include "index-spelling.hh"
 
 /* The words TermGenerator adds to the spelling dictionary when it indexes
  * 'title' and 'body' as ms_index_put() does: each unprefixed word once
@@ -38,6 +45,17 @@ spelling_words(const ms_index_stored &stored)
     return words;
 }
 
+/* The partition whose dictionary holds the words of the documents of
+ * writer 'idx''s active partition. */
+static ms_index_part &
+table_of(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle; a
+     * writer always has an active partition. */
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    return ms_index__part_spelling(handle, *handle->writing);
+}
+
 /* Without this, words of documents long gone would still be offered as
  * corrections.
  *
@@ -51,7 +69,8 @@ ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
 {
     ms_index_stored stored = ms_index__decode(idx->writer->get_document(did).get_data());
     Xapian::Document words = spelling_words(stored);
-    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    ms_index_part &table = table_of(idx);
+    ms_index_spelling_pending &pending = table.spelling_pending;
     for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end();
          ++t) {
         Xapian::termcount remove = t.get_wdf();
@@ -62,7 +81,7 @@ ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
             remove -= held;
         }
         if (remove > 0)
-            idx->writer->remove_spelling(*t, remove);
+            table.writer->remove_spelling(*t, remove);
     }
 }
 
@@ -80,7 +99,7 @@ ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
 void
 ms_index__spelling_count(ms_index_t *idx, const Xapian::Document &xdoc)
 {
-    ms_index_spelling_pending &pending = ms_index__spelling_pending(idx);
+    ms_index_spelling_pending &pending = table_of(idx).spelling_pending;
     for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end(); ++t) {
         const std::string &term = *t;
         if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
@@ -121,21 +140,32 @@ ms_index__spelling_flush(ms_index_t *idx)
         idx->writer->add_spelling(word.first, word.second);
 }
 
-/* Empty the dictionary, so that turning the option off also stops the
- * suggestions. Collect first: the iterator need not survive changes to
- * what it walks. */
-static void
-clear_dictionary(ms_index_t *idx)
+/* The words of 'part''s dictionary, collected before anything changes
+ * what the iterator walks. */
+static std::vector<std::pair<std::string, Xapian::termcount>>
+dictionary_of(const ms_index_part &part)
 {
-    ms_index__spelling_pending(idx).clear();
     std::vector<std::pair<std::string, Xapian::termcount>> words;
-    for (Xapian::TermIterator it = idx->writer->spellings_begin();
-         it != idx->writer->spellings_end(); ++it)
+    for (Xapian::TermIterator it = part.writer->spellings_begin();
+         it != part.writer->spellings_end(); ++it)
         words.emplace_back(*it, it.get_termfreq());
-    if (!words.empty())
-        ms_index__ensure_transaction(idx);
-    for (const auto &word : words)
-        idx->writer->remove_spelling(word.first, word.second);
+    return words;
+}
+
+/* Empty every partition's dictionary (of every shard: an index written
+ * before kept words in each), so that turning the option off also stops
+ * the suggestions. Each partition is in its transaction: the active one
+ * once ensured, the others since the writer opened or last committed. */
+static void
+clear_dictionaries(ms_index_t *idx)
+{
+    ms_index__ensure_transaction(idx);
+    for (auto &entry : static_cast<ms_index_handle *>(idx)->parts) {
+        ms_index_part &part = *entry.second;
+        part.spelling_pending.clear();
+        for (const auto &word : dictionary_of(part))
+            part.writer->remove_spelling(word.first, word.second);
+    }
 }
 
 extern "C" MS_EXPORT ms_index_status_t
@@ -145,7 +175,35 @@ ms_index_set_spelling(ms_index_t *idx, bool enabled) noexcept
     return ms_index__call_writer(idx, [&] {
         idx->spelling = enabled;
         if (!enabled)
-            clear_dictionary(idx);
+            clear_dictionaries(idx);
         return MS_INDEX_OK;
     });
+}
+
+void
+ms_index__spelling_gather(ms_index_handle *handle)
+{
+    if (handle->shards.size() < 2)
+        return;
+    ms_index_part &pub = ms_index__part_public(handle);
+    if (pub.writer->get_metadata(MS_INDEX_SPELLING_KEY) == MS_INDEX_SPELLING_IN_SHARD_0)
+        return;
+    /* Listed first: the tables of shard 0 may be new partitions. */
+    std::vector<ms_index_part *> others;
+    for (auto &entry : handle->parts) {
+        if (entry.first.compare(0, handle->shards[0].size(), handle->shards[0]) != 0)
+            others.push_back(entry.second.get());
+    }
+    for (ms_index_part *part : others) {
+        std::vector<std::pair<std::string, Xapian::termcount>> words =
+            dictionary_of(*part);
+        if (words.empty())
+            continue;
+        ms_index_part &table = ms_index__part_spelling(handle, *part);
+        for (const auto &word : words) {
+            table.writer->add_spelling(word.first, word.second);
+            part->writer->remove_spelling(word.first, word.second);
+        }
+    }
+    pub.writer->set_metadata(MS_INDEX_SPELLING_KEY, MS_INDEX_SPELLING_IN_SHARD_0);
 }

@@ -461,14 +461,14 @@ header(const ms_http_t *res, const char *name, char *buf, size_t size)
 /* Over shards, what Xapian itself computes in each sub-database rather
  * than over their union may differ from the unsharded index
  * (docs/architecture.md, "Shards"): the frequency of a wildcard's
- * OP_SYNONYM (so its scores and their order), and the did-you-mean among
- * candidates of equal distance and frequency. For those targets the test
- * compares what must still hold: the status, the totals and the facets. */
+ * OP_SYNONYM (so its scores and their order). For those targets the test
+ * compares what must still hold: the status, the totals and the facets.
+ * Did-you-mean is byte-equal: the spelling of every shard is in shard 0
+ * (docs/index-schema.md, "Spelling"). */
 static bool
 loose_over_shards(const char *target)
 {
-    return sharded && (strchr(target, '*') || strstr(target, "q=zqxbatok") ||
-                       strstr(target, "q=zqxbeakon"));
+    return sharded && strchr(target, '*');
 }
 
 /* The parts of a /search or /fragment answer that 'loose_over_shards'

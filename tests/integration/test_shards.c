@@ -13,7 +13,10 @@
  * hung (SIGSTOP): the server answers within its time budget, "partial":
  * true with the missing shard (or, with search.partial_shards: false, 503
  * shard_down), and /health and /metrics say which shard is down;
- * continued, the shard comes back at the next probe.
+ * continued, the shard comes back at the next probe. Did-you-mean over
+ * the remote shards is the unsharded index's: a misspelt word that only
+ * documents of shards 1 and 2 hold is corrected, from the spelling of
+ * every shard that shard 0 keeps (docs/index-schema.md "Spelling").
  * docs/index-schema.md "Shards", docs/api.md.
  */
 #define _GNU_SOURCE
@@ -21,7 +24,9 @@
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <ctype.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +229,152 @@ Test(shards, documents_of_remote_shards_are_whole)
         ms_http_free(&a);
         ms_http_free(&c);
     }
+}
+
+/* The shard of the document 'id' of 3, as docs/index-schema.md "Shards"
+ * says: FNV-1a-64 of the id, mod 3. The test's own oracle. */
+static unsigned
+shard_of(const char *id)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++) {
+        hash ^= *c;
+        hash *= 1099511628211ULL;
+    }
+    return (unsigned)(hash % 3);
+}
+
+/* A word of the collection and the shards whose documents hold it. */
+typedef struct {
+    char word[32];
+    unsigned shards; /* bit K: shard K */
+} word_t;
+
+/* Every word (letters only, lower case) of 'text' into words[*n] with
+ * 'shard'. */
+static void
+add_words(word_t *words, size_t *n, size_t max, const char *text, unsigned shard)
+{
+    for (const char *p = text; *p;) {
+        while (*p && !isalpha((unsigned char)*p))
+            p++;
+        size_t len = 0;
+        char word[32];
+        for (; isalpha((unsigned char)*p); p++)
+            if (len + 1 < sizeof word)
+                word[len++] = (char)tolower((unsigned char)*p);
+        word[len] = '\0';
+        if (len == 0)
+            continue;
+        size_t i = 0;
+        while (i < *n && strcmp(words[i].word, word) != 0)
+            i++;
+        if (i == *n && *n < max)
+            snprintf(words[(*n)++].word, sizeof words[0].word, "%s", word);
+        if (i < *n)
+            words[i].shards |= 1u << shard;
+    }
+}
+
+/* The did-you-mean of 'server' for 'query' ("" for none), into out. */
+static void
+did_you_mean(char *out, size_t size, ms_it_t *server, const char *query)
+{
+    char target[256];
+    ms_http_t res;
+    snprintf(target, sizeof target, "/search?q=%s&facets=0", query);
+    ms_it_get_json(&res, server, target);
+    cr_assert_eq(res.status, 200, "%s: %s", target, res.body);
+    const char *dym = json_string_value(json_object_get(res.json, "did_you_mean"));
+    snprintf(out, size, "%s", dym ? dym : "");
+    ms_http_free(&res);
+}
+
+Test(shards, a_word_only_remote_shards_hold_is_corrected_as_over_one_index)
+{
+    enum { MAX_WORDS = 8000 };
+    static word_t words[MAX_WORDS];
+    size_t n = 0;
+    char path[160], line[65536];
+    snprintf(path, sizeof path, "%s/archive/docs.jsonl", base);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "no %s", path);
+    while (fgets(line, sizeof line, f)) {
+        json_t *doc = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        if (id) {
+            unsigned shard = shard_of(id);
+            const char *title = json_string_value(json_object_get(doc, "title"));
+            const char *text = json_string_value(json_object_get(doc, "text"));
+            add_words(words, &n, MAX_WORDS, title ? title : "", shard);
+            add_words(words, &n, MAX_WORDS, text ? text : "", shard);
+        }
+        json_decref(doc);
+    }
+    fclose(f);
+
+    /* Long words of shards 1 and 2 only, one letter changed. */
+    unsigned tried = 0, corrected = 0;
+    for (size_t i = 0; i < n && corrected < 8; i++) {
+        size_t len = strlen(words[i].word);
+        if ((words[i].shards & 1u) || len < 8)
+            continue;
+        char misspelt[32], a[64], b[64], c[64];
+        snprintf(misspelt, sizeof misspelt, "%s", words[i].word);
+        misspelt[len / 2] = misspelt[len / 2] == 'q' ? 'z' : 'q';
+        did_you_mean(a, sizeof a, &one, misspelt);
+        did_you_mean(b, sizeof b, &local, misspelt);
+        did_you_mean(c, sizeof c, &remote, misspelt);
+        cr_expect_str_eq(b, a, "3 local shards: %s: \"%s\", unsharded \"%s\"", misspelt,
+                         b, a);
+        cr_expect_str_eq(c, a,
+                         "remote shards: %s (a word of shards %#x): \"%s\", "
+                         "unsharded \"%s\"",
+                         misspelt, words[i].shards, c, a);
+        tried++;
+        corrected += strcmp(a, words[i].word) == 0;
+    }
+    cr_assert_geq(corrected, 5, "only %u of %u misspellings corrected unsharded",
+                  corrected, tried);
+}
+
+/* index.remote naming shard 0: the search host has no spelling table
+ * then (xapian-tcpsrv serves none), and migsearch-fcgi says so at start
+ * rather than answer without did-you-mean in silence. The servers that
+ * keep shard 0 say nothing of it. */
+Test(shards, a_remote_shard_0_is_said_at_start)
+{
+    char config[128], log[128];
+    snprintf(config, sizeof config, "%s/shard-0-remote.yaml", base);
+    snprintf(log, sizeof log, "%s/shard-0-remote.log", base);
+    FILE *f = fopen(config, "w");
+    cr_assert(f);
+    fprintf(f,
+            "index:\n  path: %s/index\n  synonyms: \"\"\n"
+            "  remote: \"0=127.0.0.1:%d\"\n"
+            "archive:\n  path: %s/archive\n"
+            "server:\n  socket: %s/shard-0-remote.sock\n"
+            "log:\n  level: info\n",
+            remote.dir, dead_port, base, base);
+    cr_assert_eq(fclose(f), 0);
+    char *argv[] = {MS_BINARY_DIR "/fcgi/migsearch-fcgi", "--config", config, NULL};
+    pid_t pid = ms_it_spawn(argv, log);
+    char *text = NULL;
+    for (long until = ms_it_now_ms() + 10000; ms_it_now_ms() < until; usleep(50000)) {
+        free(text);
+        text = ms_it_read_file(log);
+        if (text && strstr(text, "listening"))
+            break;
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    cr_assert(text && strstr(text, "listening"), "did not start: %s", text);
+    cr_expect(strstr(text, "WARN fcgi: index.remote serves shard 0: searches offer no "
+                           "did-you-mean"),
+              "%s", text);
+    free(text);
+    cr_expect(!ms_it_fcgi_log_contains(&remote, "serves shard 0"));
+    cr_expect(!ms_it_fcgi_log_contains(&local, "serves shard 0"));
 }
 
 /* One search on 'remote' as a delegate would send it, timed. */
