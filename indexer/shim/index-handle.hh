@@ -47,6 +47,11 @@ struct ms_index_remote_shard {
     unsigned shard;                     /* K of "shard-K" */
     std::vector<std::string> endpoints; /* "host:port", tried in order */
     std::string in_use;                 /* the endpoint open; "" while down */
+    /* Xapian's context of each partition open at 'in_use' ("remote:tcp(
+     * host:port)"), which a NetworkError names; the endpoint that failed
+     * during a call, left out of the reopening that follows it. */
+    std::vector<std::string> contexts;
+    std::string failed;
 };
 
 /* The partitions a viewer may see, as one database. */
@@ -72,6 +77,9 @@ struct ms_index_handle : ms_index {
     std::vector<ms_index_remote_shard> remotes;
     unsigned remote_timeout_ms = 0, remote_connect_ms = 0, remote_reprobe_s = 0;
     double probed = 0; /* CLOCK_MONOTONIC seconds of the last probe */
+    /* A remote shard was opened with less than remote_timeout_ms (the
+     * rest of a call's budget): open them again at the next refresh. */
+    bool remote_short = false;
     /* By name, in byte order ("a-..." before "public"). */
     std::map<std::string, std::unique_ptr<ms_index_part>> parts;
     /* By the names of their partitions; "" is the view of all of them. */

@@ -18,9 +18,20 @@
  * down: left out, reported (ms_index_shard_states), and probed again at
  * a refresh once index.remote_reprobe_s has passed. A search that meets a
  * NetworkError (a host gone or hung past index.remote_timeout_ms) opens
- * the shards again, without the failed one, and runs once more
- * (ms_index__retry).
+ * the shards again and runs once more (ms_index__retry): the endpoint that
+ * failed, which the error's context names, is left out of that reopening,
+ * so its shard fails over to its next replica or is down at once, without
+ * waiting on a hung host twice.
+ *
+ * Xapian fixes a remote database's timeout when it is opened. The server
+ * opens with at most half the search budget (fcgi/worker.c), so a search
+ * that meets a hung shard has the other half to answer without it; and
+ * what is opened during a call (the reopening of a retry) waits at most
+ * the rest of the call's deadline (ms_index__deadline). A shard opened
+ * with less than index.remote_timeout_ms that way is opened again, with
+ * the whole timeout, at the next refresh.
  */
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "index-budget.hh"
 #include "index-partition.hh"
 #include "ms_net.h"
 
@@ -60,16 +72,49 @@ split_endpoint(const std::string &endpoint, std::string &host, unsigned &port)
     port = static_cast<unsigned>(std::stoul(endpoint.substr(colon + 1)));
 }
 
-/* Open every partition of a shard at 'endpoint', or throw. */
+/* 'configured' milliseconds (0: no limit), or less: what is left of the
+ * deadline of the call running on this thread, at least 1 ms. Notes on
+ * 'handle' that a wait was cut. */
+static unsigned
+wait_ms(ms_index_handle *handle, unsigned configured)
+{
+    using namespace std::chrono;
+    if (ms_index__deadline == steady_clock::time_point{})
+        return configured;
+    long long left =
+        duration_cast<milliseconds>(ms_index__deadline - steady_clock::now()).count();
+    if (left < 1)
+        left = 1;
+    if (configured != 0 && (unsigned long long)left >= configured)
+        return configured;
+    handle->remote_short = true;
+    return static_cast<unsigned>(left);
+}
+
+/* One partition of a shard: Xapian's remote database at host:port, and
+ * the context its NetworkErrors carry. */
+static Xapian::Database
+open_one(ms_index_handle *handle, ms_index_remote_shard &shard, const std::string &host,
+         unsigned port)
+{
+    unsigned connect = wait_ms(handle, handle->remote_connect_ms);
+    Xapian::Database db = Xapian::Remote::open(
+        host, port, wait_ms(handle, handle->remote_timeout_ms), connect);
+    shard.contexts.push_back("remote:tcp(" + host + ":" + std::to_string(port) + ")");
+    return db;
+}
+
+/* Open every partition of 'shard' at 'endpoint', or throw. */
 static std::vector<std::pair<std::string, Xapian::Database>>
-open_shard(const ms_index_handle *handle, const std::string &endpoint)
+open_shard(ms_index_handle *handle, ms_index_remote_shard &shard,
+           const std::string &endpoint)
 {
     std::string host;
     unsigned port;
     split_endpoint(endpoint, host, port);
     std::vector<std::pair<std::string, Xapian::Database>> got;
-    Xapian::Database pub = Xapian::Remote::open(host, port, handle->remote_timeout_ms,
-                                                handle->remote_connect_ms);
+    shard.contexts.clear();
+    Xapian::Database pub = open_one(handle, shard, host, port);
     std::string list = pub.get_metadata(MS_INDEX_PARTITIONS_KEY);
     got.emplace_back(MS_INDEX_PART_PUBLIC, pub);
     unsigned offset = 0;
@@ -83,9 +128,7 @@ open_shard(const ms_index_handle *handle, const std::string &endpoint)
         if (port + offset > 65535)
             throw Xapian::NetworkError("too many partitions for the ports after " +
                                        endpoint);
-        got.emplace_back(name, Xapian::Remote::open(host, port + offset,
-                                                    handle->remote_timeout_ms,
-                                                    handle->remote_connect_ms));
+        got.emplace_back(name, open_one(handle, shard, host, port + offset));
     }
     return got;
 }
@@ -93,11 +136,14 @@ open_shard(const ms_index_handle *handle, const std::string &endpoint)
 void
 ms_index__remote_open(ms_index_handle *handle)
 {
+    handle->remote_short = false;
     for (ms_index_remote_shard &shard : handle->remotes) {
         shard.in_use.clear();
         for (const std::string &endpoint : shard.endpoints) {
+            if (endpoint == shard.failed)
+                continue; /* it just failed: not again within this call */
             try {
-                for (auto &part : open_shard(handle, endpoint))
+                for (auto &part : open_shard(handle, shard, endpoint))
                     ms_index__add_member(handle, part.first, part.second, true);
                 shard.in_use = endpoint;
                 break;
@@ -107,6 +153,9 @@ ms_index__remote_open(ms_index_handle *handle)
                 /* Not a database of ours there: the next replica. */
             }
         }
+        shard.failed.clear();
+        if (shard.in_use.empty())
+            shard.contexts.clear();
     }
     handle->probed = now_seconds();
 }
@@ -114,6 +163,8 @@ ms_index__remote_open(ms_index_handle *handle)
 bool
 ms_index__remote_due(const ms_index_handle *handle)
 {
+    if (handle->remote_short)
+        return true;
     for (const ms_index_remote_shard &shard : handle->remotes) {
         if (shard.in_use.empty())
             return now_seconds() - handle->probed >= handle->remote_reprobe_s;
@@ -121,13 +172,20 @@ ms_index__remote_due(const ms_index_handle *handle)
     return false;
 }
 
-/* Called in the catch of a NetworkError (ms_index__retry). */
+/* Called in the catch of a NetworkError (ms_index__retry): the shard
+ * whose endpoint 'error' names is tried at its other endpoints only. */
 bool
-ms_index__remote_failed(ms_index_t *idx)
+ms_index__remote_failed(ms_index_t *idx, const Xapian::NetworkError &error)
 {
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
     if (handle->remotes.empty() || idx->writer)
         throw; /* not ours to mend */
+    for (ms_index_remote_shard &shard : handle->remotes) {
+        for (const std::string &context : shard.contexts) {
+            if (context == error.get_context())
+                shard.failed = shard.in_use;
+        }
+    }
     ms_index__parts_reopen(handle);
     return true;
 }
@@ -161,10 +219,18 @@ ms_index__remote_setup(ms_index_handle *handle, const ms_index_remote_t *remote)
 {
     if (!remote)
         return true;
+    ms_index__deadline = {}; /* an open waits as configured, not for a past call */
     handle->remote_timeout_ms = remote->timeout_ms;
     handle->remote_connect_ms = remote->connect_timeout_ms;
     handle->remote_reprobe_s = remote->reprobe_s;
     return parse_remote(handle, remote->shards);
+}
+
+/* K of a local shard's folder "shard-K/" (shards.cc); 0 for "". */
+static unsigned
+folder_number(const std::string &folder)
+{
+    return folder.empty() ? 0 : static_cast<unsigned>(atoi(folder.c_str() + 6));
 }
 
 extern "C" MS_EXPORT size_t
@@ -175,8 +241,7 @@ ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out, size_t max) 
     size_t n = 0;
     for (const std::string &shard : handle->shards) {
         if (n < max) {
-            out[n].shard =
-                shard.empty() ? 0 : static_cast<unsigned>(atoi(shard.c_str() + 6));
+            out[n].shard = folder_number(shard);
             out[n].remote = false;
             out[n].up = true;
             snprintf(out[n].endpoint, sizeof out[n].endpoint, "%s", "local");
@@ -195,4 +260,27 @@ ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out, size_t max) 
         n++;
     }
     return n;
+}
+
+extern "C" MS_EXPORT bool
+ms_index_document_shard_down(ms_index_t *idx, const char *id, unsigned *shard) noexcept
+{
+    assert(idx && id && shard);
+    const ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    unsigned count = 0;
+    for (const std::string &folder : handle->shards) {
+        if (!folder.empty())
+            count = std::max(count, folder_number(folder) + 1);
+    }
+    for (const ms_index_remote_shard &remote : handle->remotes)
+        count = std::max(count, remote.shard + 1);
+    *shard = 0;
+    if (count < 2)
+        return false;
+    *shard = static_cast<unsigned>(ms_index__fnv1a(id) % count);
+    for (const ms_index_remote_shard &remote : handle->remotes) {
+        if (remote.shard == *shard)
+            return remote.in_use.empty();
+    }
+    return false; /* a local shard: always open */
 }
