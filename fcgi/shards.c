@@ -72,13 +72,16 @@ ms_shards_missing_text(ms_worker_t *w, char *out, size_t size)
     for (size_t i = 0; i < n; i++) {
         if (s[i].up)
             continue;
-        int wrote =
-            snprintf(out + used, size - used, "%s%u", missing ? "," : "", s[i].shard);
-        if (wrote < 0 || (size_t)wrote >= size - used) {
-            out[used] = '\0'; /* the list cut at a whole number */
-            return missing + 1;
+        if (used < size) {
+            int wrote =
+                snprintf(out + used, size - used, "%s%u", missing ? "," : "", s[i].shard);
+            if (wrote < 0 || (size_t)wrote >= size - used) {
+                out[used] = '\0'; /* the list cut at a whole number */
+                used = size;      /* and nothing more written: counted on */
+            } else {
+                used += (size_t)wrote;
+            }
         }
-        used += (size_t)wrote;
         missing++;
     }
     return missing;
