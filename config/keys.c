@@ -64,7 +64,7 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("index.remote_timeout_ms", MS_CONFIG__UINT, index.remote_timeout_ms, "1000", 10,
         60000,
         "milliseconds one operation on a remote shard may take before the shard "
-        "counts as down"),
+        "counts as down; at most half of search.time_budget_ms is waited"),
     KEY("index.remote_connect_timeout_ms", MS_CONFIG__UINT,
         index.remote_connect_timeout_ms, "250", 10, 60000,
         "milliseconds a connection to a shard host may take before its next replica is "

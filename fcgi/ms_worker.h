@@ -39,7 +39,9 @@ struct ms_route;
  *               log, never for the client; "" if none.
  * conn_fd:      the FastCGI connection of the request being served (set by
  *               ms_serve), polled between a search's phases to stop the
- *               search of a client that has gone; -1 outside a request. */
+ *               search of a client that has gone; -1 outside a request.
+ * remote_timeout_ms: the timeout 'idx' opened its remote shards with
+ *               (index.remote_timeout_ms bounded by the search budget). */
 typedef struct ms_worker {
     const ms_config_t *cfg;
     ms_index_t *idx;
@@ -49,6 +51,7 @@ typedef struct ms_worker {
     long hits;
     char detail[256];
     int conn_fd;
+    unsigned remote_timeout_ms;
 } ms_worker_t;
 
 /* Prepare 'w' to serve requests under 'cfg' (borrowed, must outlive 'w' or
@@ -74,13 +77,25 @@ int ms_worker_index_error(json_t **out, ms_worker_t *w, ms_index_status_t status
 /* Fetch the document named by the raw path segment 'segment' ('len'
  * bytes) for 'viewer' into *doc, which the caller frees with
  * ms_document_free(). A segment that names no acceptable id, a missing
- * and a hidden document are the same 404 on purpose. Returns 0, or the
- * status of the error document stored in *out (*doc is NULL then). */
+ * and a hidden document are the same 404 on purpose (ms_worker_missing:
+ * 503 shard_down when the id's shard is down). Returns 0, or the status
+ * of the error document stored in *out (*doc is NULL then). */
 int ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w,
                        const char *segment, size_t len, const ms_viewer_t *viewer);
 
 /* Fill *out with the 404 "no such document" error and return its status. */
 int ms_worker_not_found(json_t **out);
+
+/* Fill *out with the 503 "shard_down" error (a shard of the index is
+ * down) and return its status. */
+int ms_worker_shard_down(json_t **out);
+
+/* The answer for the document 'id' the index did not give: the 404 of
+ * ms_worker_not_found(), or the 503 of ms_worker_shard_down() when the
+ * shard that would hold 'id' is down. Which one depends on the id and the
+ * shards' states only, so it tells nothing of a document the viewer may
+ * not see. Fills *out, returns the status. */
+int ms_worker_missing(json_t **out, ms_worker_t *w, const char *id);
 
 /* Whether the client of the request on the connection *payload (an int,
  * the fd; -1: none) has gone: the 'cancelled' callback of ms_search_t and

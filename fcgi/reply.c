@@ -41,12 +41,29 @@ reason_phrase(int status)
     }
 }
 
-/* Write an HTTP response with 'status' and the compact JSON of 'body' (a
- * fixed internal-error document if 'body' is NULL or cannot be encoded) to
- * 'out'. 'head' sends the headers only, with the Content-Length of the
- * body a GET would get. Returns 0, or -1 if the client went away. */
+/* The extra headers of 'resp' (NULL: none) and the empty line that ends
+ * the header block. Returns 0, or -1 if the client went away. */
 static int
-send_json(FCGX_Stream *out, int status, const json_t *body, bool head)
+end_headers(FCGX_Stream *out, const ms_response_t *resp)
+{
+    /* Values were checked for control bytes by ms_response_add_header. */
+    for (size_t i = 0; resp != NULL && i < resp->n_headers; i++) {
+        if (FCGX_PutS(resp->headers[i].name, out) < 0 || FCGX_PutS(": ", out) < 0 ||
+            FCGX_PutS(resp->headers[i].value, out) < 0 || FCGX_PutS("\r\n", out) < 0)
+            return -1;
+    }
+    return FCGX_PutS("\r\n", out) < 0 ? -1 : 0;
+}
+
+/* Write an HTTP response with 'status' and the compact JSON of 'body' (a
+ * fixed internal-error document if 'body' is NULL or cannot be encoded),
+ * with the extra headers of 'resp' (NULL: none; a 200's only, so that no
+ * X-Accel-Redirect left behind rides on an error), to 'out'. 'head' sends
+ * the headers only, with the Content-Length of the body a GET would get.
+ * Returns 0, or -1 if the client went away. */
+static int
+send_json(FCGX_Stream *out, int status, const json_t *body, const ms_response_t *resp,
+          bool head)
 {
     char *text = NULL;
     const char *payload;
@@ -81,12 +98,12 @@ send_json(FCGX_Stream *out, int status, const json_t *body, bool head)
                              "X-Content-Type-Options: nosniff\r\n"
                              "Cache-Control: no-store\r\n"
                              "Content-Length: %zu\r\n"
-                             "%s"
-                             "\r\n",
+                             "%s",
                              status, reason_phrase(status), length,
                              status == 405 ? "Allow: GET, HEAD\r\n" : "");
     if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
-        FCGX_PutStr(header, header_length, out) != header_length) {
+        FCGX_PutStr(header, header_length, out) != header_length ||
+        end_headers(out, status == 200 && payload == text ? resp : NULL) != 0) {
         rc = -1;
         goto out;
     }
@@ -125,9 +142,9 @@ ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
     int status = resp->status;
 
     if (resp->text == NULL && resp->file == NULL)
-        return send_json(out, status, resp->json, head);
+        return send_json(out, status, resp->json, resp, head);
     if (resp->file == NULL && resp->text_length > INT_MAX)
-        return send_json(out, 500, NULL, head);
+        return send_json(out, 500, NULL, NULL, head);
     if (status != 200 && status != 400 && status != 404 && status != 405 && status != 503)
         status = 500;
     /* No type for an X-Accel-Redirect answer: nginx would keep ours
@@ -143,15 +160,8 @@ ms_reply_send_response(FCGX_Stream *out, const ms_response_t *resp, bool head)
                              resp->content_type != NULL ? resp->content_type : "",
                              resp->content_type != NULL ? "\r\n" : "", resp->text_length);
     if (header_length < 0 || (size_t)header_length >= sizeof(header) ||
-        FCGX_PutStr(header, header_length, out) != header_length)
-        return -1;
-    /* Values were checked for control bytes by ms_response_add_header. */
-    for (size_t i = 0; i < resp->n_headers; i++) {
-        if (FCGX_PutS(resp->headers[i].name, out) < 0 || FCGX_PutS(": ", out) < 0 ||
-            FCGX_PutS(resp->headers[i].value, out) < 0 || FCGX_PutS("\r\n", out) < 0)
-            return -1;
-    }
-    if (FCGX_PutS("\r\n", out) < 0)
+        FCGX_PutStr(header, header_length, out) != header_length ||
+        end_headers(out, resp) != 0)
         return -1;
     if (!head && resp->file != NULL)
         return send_file(out, resp->file, resp->text_length);

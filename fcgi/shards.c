@@ -5,9 +5,13 @@
  *
  * The shim knows which shards a worker's handle has open and which are
  * down (ms_index_shard_states, indexer/shim/remote.cc); this file says
- * it in JSON and in Prometheus text, and decides what a search answers
- * with a shard down (search.partial_shards, docs/api.md).
+ * it in JSON, in a response header and in Prometheus text, and decides
+ * what an answer over the shards is with a shard down
+ * (search.partial_shards, docs/api.md "Shards").
  */
+#include <assert.h>
+#include <stdio.h>
+
 #include "ms_response.h"
 #include "ms_shards.h"
 
@@ -57,24 +61,60 @@ ms_shards_missing(ms_worker_t *w)
     return list;
 }
 
-int
-ms_shards_answer(ms_worker_t *w, json_t **body)
+size_t
+ms_shards_missing_text(ms_worker_t *w, char *out, size_t size)
 {
-    json_t *missing = ms_shards_missing(w);
+    static _Thread_local ms_index_shard_state_t s[MAX_SHARDS];
+    size_t n = states(w, s), missing = 0, used = 0;
 
-    if (!missing)
-        return 0;
-    if (!w->cfg->search.partial_shards) {
-        json_decref(missing);
-        json_decref(*body);
-        *body = NULL;
-        return ms_response_error(body, 503, "shard_down",
-                                 "a shard of the index is down; try again later");
+    assert(size > 0);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].up)
+            continue;
+        if (used < size) {
+            int wrote =
+                snprintf(out + used, size - used, "%s%u", missing ? "," : "", s[i].shard);
+            if (wrote < 0 || (size_t)wrote >= size - used) {
+                out[used] = '\0'; /* the list cut at a whole number */
+                used = size;      /* and nothing more written: counted on */
+            } else {
+                used += (size_t)wrote;
+            }
+        }
+        missing++;
     }
-    if (json_object_set_new(*body, "partial", json_true()) != 0 ||
-        json_object_set_new(*body, "missing_shards", missing) != 0)
-        return ms_response_internal(body);
-    return 0;
+    return missing;
+}
+
+int
+ms_shards_answer(ms_response_t *out, ms_worker_t *w, int http)
+{
+    char list[MS_SHARDS_LIST_SIZE];
+    json_t *missing;
+
+    if (http != 200 || ms_shards_missing_text(w, list, sizeof list) == 0)
+        return http;
+    if (!w->cfg->search.partial_shards) {
+        ms_response_drop_text(out);
+        json_decref(out->json);
+        out->json = NULL;
+        return ms_worker_shard_down(&out->json);
+    }
+    if (ms_response_add_header(out, MS_SHARDS_HEADER, list) != 0)
+        goto failed;
+    if (!json_is_object(out->json))
+        return http; /* a text answer says it in its own body */
+    missing = ms_shards_missing(w);
+    if (json_object_set_new(out->json, "partial", json_true()) != 0 ||
+        json_object_set_new(out->json, "missing_shards", missing) != 0)
+        goto failed;
+    return http;
+failed:
+    ms_response_drop_text(out);
+    json_decref(out->json);
+    out->json = NULL;
+    return ms_response_internal(&out->json);
 }
 
 void

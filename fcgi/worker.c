@@ -86,6 +86,21 @@ note_revision(ms_worker_t *w, bool opened)
     w->revision = info.revision;
 }
 
+/* The timeout of one operation on a remote shard, which Xapian fixes when
+ * it opens the shard: index.remote_timeout_ms, but at most half the
+ * search budget, so that a search that meets a hung shard still has half
+ * its budget to answer without it (docs/architecture.md, "Shards"). */
+static unsigned
+remote_timeout(const ms_config_t *cfg)
+{
+    unsigned half_budget = cfg->search.time_budget_ms / 2;
+    unsigned timeout = cfg->index.remote_timeout_ms;
+
+    if (half_budget > 0 && (timeout == 0 || timeout > half_budget))
+        timeout = half_budget;
+    return timeout;
+}
+
 static ms_index_status_t
 open_index(ms_worker_t *w, const struct timespec *now)
 {
@@ -93,9 +108,10 @@ open_index(ms_worker_t *w, const struct timespec *now)
     ms_index_status_t status;
 
     err.text[0] = '\0';
-    const ms_index_remote_t remote = {
-        w->cfg->index.remote, w->cfg->index.remote_timeout_ms,
-        w->cfg->index.remote_connect_timeout_ms, w->cfg->index.remote_reprobe_s};
+    w->remote_timeout_ms = remote_timeout(w->cfg);
+    const ms_index_remote_t remote = {w->cfg->index.remote, w->remote_timeout_ms,
+                                      w->cfg->index.remote_connect_timeout_ms,
+                                      w->cfg->index.remote_reprobe_s};
     status = ms_index_open_remote(&w->idx, w->cfg->index.path, &remote, &err);
     if (status != MS_INDEX_OK) {
         w->idx = NULL;
@@ -114,6 +130,13 @@ ms_worker_index(ms_worker_t *w)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
+    /* A reload changed the budget: the remote shards again, bounded by it. */
+    if (w->idx != NULL && w->cfg->index.remote != NULL &&
+        w->cfg->index.remote[0] != '\0' &&
+        remote_timeout(w->cfg) != w->remote_timeout_ms) {
+        ms_index_close(w->idx);
+        w->idx = NULL;
+    }
     if (w->idx == NULL)
         return open_index(w, &now);
     /* A refresh is cheap but not free; once a second is enough for the
@@ -162,6 +185,25 @@ ms_worker_not_found(json_t **out)
 }
 
 int
+ms_worker_shard_down(json_t **out)
+{
+    return ms_response_error(out, 503, "shard_down",
+                             "a shard of the index is down; try again later");
+}
+
+int
+ms_worker_missing(json_t **out, ms_worker_t *w, const char *id)
+{
+    unsigned shard;
+
+    /* The id's shard alone decides, never the document: a hidden, a
+     * missing and an existing document of a shard down are the same. */
+    if (w->idx != NULL && ms_index_document_shard_down(w->idx, id, &shard))
+        return ms_worker_shard_down(out);
+    return ms_worker_not_found(out);
+}
+
+int
 ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w, const char *segment,
                    size_t len, const ms_viewer_t *viewer)
 {
@@ -183,7 +225,7 @@ ms_worker_document(ms_document_t **doc, json_t **out, ms_worker_t *w, const char
     if (status == MS_INDEX_NOT_FOUND && w->idx != NULL) {
         /* Hidden and missing are the same answer, on purpose. */
         *doc = NULL;
-        http = ms_worker_not_found(out);
+        http = ms_worker_missing(out, w, id);
     } else if (status != MS_INDEX_OK) {
         *doc = NULL;
         http = ms_worker_index_error(out, w, status);

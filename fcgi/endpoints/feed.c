@@ -28,11 +28,18 @@
 #include "ms_fields.h"
 #include "ms_query.h"
 #include "ms_schema.h"
+#include "ms_shards.h"
 
 /* The tagging entity and date of every id this server mints. */
 #define TAG_PREFIX "tag:migsearch,2026:"
 
 #define CONTENT_TYPE "application/atom+xml; charset=utf-8"
+
+/* The subtitle of a feed some shards of the index were missing from
+ * (search.partial_shards; the header X-Migsearch-Partial names them). */
+#define PARTIAL_NOTE                                                                     \
+    "Part of the archive did not answer: documents it holds are missing from this "      \
+    "feed."
 
 bool
 ms_feed_rfc3339(char *out, size_t size, const char *date)
@@ -157,9 +164,10 @@ feed_updated(char *out, size_t size, const ms_results_t *results)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The whole feed for the search 'qp' and its 'results'. */
+/* The whole feed for the search 'qp' and its 'results'; 'partial': some
+ * shards of the index did not answer, which the subtitle says. */
 static char *
-feed_xml(size_t *length, const ms_query_t *qp)
+feed_xml(size_t *length, const ms_query_t *qp, bool partial)
 {
     const ms_results_t *results = qp->results;
     ms_buf_t b = MS_BUF_INIT, canonical = MS_BUF_INIT, title = MS_BUF_INIT;
@@ -176,6 +184,8 @@ feed_xml(size_t *length, const ms_query_t *qp)
     ms_escape_xml_into(&b, canonical.data != NULL ? canonical.data : "");
     ms_buf_puts(&b, "</id>\n");
     add_element(&b, "  ", "updated", updated);
+    if (partial)
+        add_element(&b, "  ", "subtitle", PARTIAL_NOTE);
     ms_buf_puts(&b, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"/feed?");
     ms_escape_xml_into(&b, canonical.data != NULL ? canonical.data : "");
     ms_buf_puts(&b, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"/?");
@@ -209,9 +219,12 @@ ms_endpoint_feed(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     http = ms_query_run(&qp, &out->json, w);
     if (http != 0)
         goto out;
-    out->text = feed_xml(&out->text_length, &qp);
+    char missing[MS_SHARDS_LIST_SIZE];
+    out->text = feed_xml(&out->text_length, &qp,
+                         ms_shards_missing_text(w, missing, sizeof missing) > 0);
     out->content_type = CONTENT_TYPE;
     http = out->text != NULL ? 200 : ms_response_internal(&out->json);
+    http = ms_shards_answer(out, w, http);
 out:
     ms_query_free(&qp);
     return http;

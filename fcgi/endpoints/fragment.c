@@ -29,9 +29,16 @@
 #include "ms_escape.h"
 #include "ms_fields.h"
 #include "ms_query.h"
+#include "ms_shards.h"
 #include "ms_utf8.h"
 
 #define CONTENT_TYPE "text/html; charset=utf-8"
+
+/* Before the results some shards of the index were missing from
+ * (search.partial_shards; the header X-Migsearch-Partial names them). */
+#define PARTIAL_NOTE                                                                     \
+    "<p class=\"ms-partial\">Part of the archive did not answer: these results may "     \
+    "be incomplete.</p>\n"
 
 /* The fragment is built in an ms_buf_t: a failed append sticks, so the
  * writers below append freely and the end checks once. */
@@ -415,8 +422,16 @@ ms_endpoint_fragment(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx
         http = ms_query_run(&qp, &error, w);
     }
     if (http == 0) {
+        char missing[MS_SHARDS_LIST_SIZE];
+        if (ms_shards_missing_text(w, missing, sizeof missing) > 0)
+            put_raw(&h, PARTIAL_NOTE);
         put_results(&h, &qp, w->cfg->search.max_page);
-        http = html_close(out, &h, 200);
+        http = ms_shards_answer(out, w, html_close(out, &h, 200));
+        if (http == 503) { /* search.partial_shards: false */
+            error = out->json;
+            out->json = NULL;
+            http = error_fragment(out, http, error);
+        }
     } else {
         http = error_fragment(out, http, error);
     }

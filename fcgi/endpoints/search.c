@@ -102,8 +102,7 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http == 0)
         http = ms_response_json(out,
                                 results_json(&qp, ms_clock_seconds(&start, &end) * 1e3));
-    if (http == 200 && (http = ms_shards_answer(w, &out->json)) == 0)
-        http = 200;
+    http = ms_shards_answer(out, w, http);
     /* The meetings' titles, for people to read (docs/api.md). */
     if (http == 200 &&
         ms_views_meeting_labels(

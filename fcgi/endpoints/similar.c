@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ms_endpoints.h"
+#include "ms_shards.h"
 #include "ms_json.h"
 #include "ms_metrics.h"
 
@@ -102,11 +103,11 @@ ms_endpoint_similar(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         ms_metrics_search_end(status == MS_INDEX_CANCELLED);
     }
     if (status == MS_INDEX_NOT_FOUND && w->idx != NULL)
-        http = ms_worker_not_found(&out->json);
+        http = ms_worker_missing(&out->json, w, id);
     else if (status != MS_INDEX_OK)
         http = ms_worker_index_error(&out->json, w, status);
     else
-        http = ms_response_json(out, similar_json(id, results));
+        http = ms_shards_answer(out, w, ms_response_json(out, similar_json(id, results)));
     w->hits = results != NULL ? (long)results->n_hits : -1;
 out:
     ms_results_free(results);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ms_endpoints.h"
+#include "ms_shards.h"
 #include "ms_json.h"
 #include "ms_metrics.h"
 
@@ -75,7 +76,7 @@ ms_endpoint_suggest(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         goto out;
     }
     w->hits = (long)strings->n_items;
-    http = ms_response_json(out, suggestions_json(q, strings));
+    http = ms_shards_answer(out, w, ms_response_json(out, suggestions_json(q, strings)));
 out:
     ms_strings_free(strings);
     ms_params_free(&params);

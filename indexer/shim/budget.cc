@@ -28,6 +28,18 @@
 #define WATCH_CLOCK_EVERY 16u
 #define WATCH_CALLBACK_EVERY 1024u
 
+thread_local std::chrono::steady_clock::time_point ms_index__deadline;
+
+void
+ms_index__call_begin(ms_index_t *idx)
+{
+    idx->message[0] = '\0';
+    ms_index__deadline = {};
+}
+
+/* The first budget of a call sets the call's deadline; a later one (the
+ * run again of ms_index__retry after a shard failed) keeps it, so that a
+ * retry never starts the time over. */
 ms_index_budget::ms_index_budget(unsigned time_budget_ms, bool (*callback)(void *payload),
                                  void *payload)
     : deadline_(std::chrono::steady_clock::now() +
@@ -35,6 +47,10 @@ ms_index_budget::ms_index_budget(unsigned time_budget_ms, bool (*callback)(void 
                                                          : MS_LIMIT_TIME_BUDGET_MS)),
       callback_(callback), payload_(payload)
 {
+    if (ms_index__deadline == std::chrono::steady_clock::time_point{})
+        ms_index__deadline = deadline_;
+    else if (ms_index__deadline < deadline_)
+        deadline_ = ms_index__deadline;
 }
 
 bool

@@ -77,6 +77,12 @@ class ms_index_budget
     bool cancelled_ = false;
 };
 
+/* The deadline of the C API call running on this thread: set by the
+ * call's first budget, reset when a call begins (ms_index__call_begin);
+ * the epoch while there is none. Remote shards opened during the call
+ * wait at most until then (remote.cc). */
+extern thread_local std::chrono::steady_clock::time_point ms_index__deadline;
+
 /* 'query' with each wildcard replaced by the OP_SYNONYM of the 'limit'
  * most frequent terms of 'db' it matches (ties by term), each pattern read
  * once, checking 'budget' as it reads (wildcards.cc). */

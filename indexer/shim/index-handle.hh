@@ -50,6 +50,11 @@ struct ms_index_remote_shard {
     /* What in_use served when opened (ms_index__remote_identity): a new
      * generation or partition there changes it. */
     std::string identity;
+    /* Xapian's context of each partition open at 'in_use' ("remote:tcp(
+     * host:port)"), which a NetworkError names; the endpoint that failed
+     * during a call, left out of the reopening that follows it. */
+    std::vector<std::string> contexts;
+    std::string failed;
 };
 
 /* The partitions a viewer may see, as one database. */
@@ -76,6 +81,9 @@ struct ms_index_handle : ms_index {
     unsigned remote_timeout_ms = 0, remote_connect_ms = 0, remote_reprobe_s = 0;
     double probed = 0;   /* CLOCK_MONOTONIC seconds of the last probe */
     double followed = 0; /* the same, of the last ms_index__remote_moved */
+    /* A remote shard was opened with less than remote_timeout_ms (the
+     * rest of a call's budget): open them again at the next refresh. */
+    bool remote_short = false;
     /* By name, in byte order ("a-..." before "public"). */
     std::map<std::string, std::unique_ptr<ms_index_part>> parts;
     /* By the names of their partitions; "" is the view of all of them. */

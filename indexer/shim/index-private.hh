@@ -106,11 +106,11 @@ ms_index_status_t ms_index__fill_error(ms_index_error_t *err, ms_index_status_t 
 ms_index_status_t ms_index__map_exception(ms_index_t *idx, char *buf,
                                           size_t size) noexcept;
 
-bool ms_index__remote_failed(ms_index_t *idx); /* remote.cc; else rethrows */
-/* Run 'fn'; if a reader's revision vanished underneath it (DatabaseModifiedError),
- * reopen; if a remote shard failed (NetworkError), reopen the shards without it;
- * then run it once more. A second failure propagates to the caller's catch. 'fn'
- * must leave no side effects behind when it throws. */
+bool ms_index__remote_failed(ms_index_t *idx, const Xapian::NetworkError &error);
+void ms_index__call_begin(ms_index_t *idx); /* budget.cc: message, the call's deadline */
+/* Run 'fn'; if the revision vanished (DatabaseModifiedError), reopen; if a remote shard
+ * failed (NetworkError), reopen the shards without it; then run it once more, by the same
+ * deadline. A second failure propagates. 'fn' leaves no side effects when it throws. */
 template <typename F>
 ms_index_status_t
 ms_index__retry(ms_index_t *idx, F fn)
@@ -119,8 +119,8 @@ ms_index__retry(ms_index_t *idx, F fn)
         return fn();
     } catch (const Xapian::DatabaseModifiedError &) {
         idx->db->reopen();
-    } catch (const Xapian::NetworkError &) {
-        ms_index__remote_failed(idx);
+    } catch (const Xapian::NetworkError &error) {
+        ms_index__remote_failed(idx, error);
     }
     return fn();
 }
@@ -133,7 +133,7 @@ ms_index_status_t
 ms_index__call(ms_index_t *idx, F body) noexcept
 {
     try {
-        idx->message[0] = '\0';
+        ms_index__call_begin(idx);
         return body();
     } catch (...) {
         return ms_index__map_exception(idx, idx->message, sizeof idx->message);

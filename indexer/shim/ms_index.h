@@ -140,6 +140,14 @@ typedef struct ms_index_shard_state {
 size_t ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out,
                              size_t max) MS_NOEXCEPT;
 
+/* The shard of reader 'idx' that holds the document 'id' if it exists
+ * (the stable hash of shards.cc), and whether that shard is down: what
+ * the server answers for a document it cannot look up. It depends on the
+ * id and the shards' states only, never on the document or who may see
+ * it. false for an index of one shard. */
+bool ms_index_document_shard_down(ms_index_t *idx, const char *id,
+                                  unsigned *shard) MS_NOEXCEPT;
+
 /* Close 'idx', committing nothing: a writer's uncommitted changes are
  * discarded. Accepts NULL. */
 void ms_index_close(ms_index_t *idx) MS_NOEXCEPT;

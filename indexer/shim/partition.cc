@@ -343,8 +343,8 @@ ms_index__parts_refresh(ms_index_handle *handle)
     try {
         for (auto &entry : handle->parts)
             entry.second->db->reopen();
-    } catch (const Xapian::NetworkError &) {
-        ms_index__parts_reopen(handle); /* a remote shard went: without it */
+    } catch (const Xapian::NetworkError &error) {
+        ms_index__remote_failed(handle, error); /* a remote shard went: without it */
         return;
     }
     if (handle->parts.count(""))

@@ -18,8 +18,18 @@
  * down: left out, reported (ms_index_shard_states), and probed again at
  * a refresh once index.remote_reprobe_s has passed. A search that meets a
  * NetworkError (a host gone or hung past index.remote_timeout_ms) opens
- * the shards again, without the failed one, and runs once more
- * (ms_index__retry).
+ * the shards again and runs once more (ms_index__retry): the endpoint that
+ * failed, which the error's context names, is left out of that reopening,
+ * so its shard fails over to its next replica or is down at once, without
+ * waiting on a hung host twice.
+ *
+ * Xapian fixes a remote database's timeout when it is opened. The server
+ * opens with at most half the search budget (fcgi/worker.c), so a search
+ * that meets a hung shard has the other half to answer without it; and
+ * what is opened during a call (the reopening of a retry) waits at most
+ * the rest of the call's deadline (ms_index__deadline). A shard opened
+ * with less than index.remote_timeout_ms that way is opened again, with
+ * the whole timeout, at the next refresh.
  */
 #include <algorithm>
 #include <cassert>
@@ -29,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "index-budget.hh"
 #include "index-partition.hh"
 #include "ms_net.h"
 
@@ -63,23 +74,57 @@ split_endpoint(const std::string &endpoint, std::string &host, unsigned &port)
 
 typedef std::vector<std::pair<std::string, Xapian::Database>> shard_parts;
 
+/* 'configured' milliseconds (0: no limit), or less: what is left of the
+ * deadline of the call running on this thread, at least 1 ms. Notes on
+ * 'handle' that a wait was cut. */
+static unsigned
+wait_ms(ms_index_handle *handle, unsigned configured)
+{
+    using namespace std::chrono;
+    if (ms_index__deadline == steady_clock::time_point{})
+        return configured;
+    long long left =
+        duration_cast<milliseconds>(ms_index__deadline - steady_clock::now()).count();
+    if (left < 1)
+        left = 1;
+    if (configured != 0 && (unsigned long long)left >= configured)
+        return configured;
+    handle->remote_short = true;
+    return static_cast<unsigned>(left);
+}
+
+/* One partition of a shard: Xapian's remote database at host:port; the
+ * context its NetworkErrors carry goes to 'contexts'. */
+static Xapian::Database
+open_one(ms_index_handle *handle, std::vector<std::string> &contexts,
+         const std::string &host, unsigned port)
+{
+    unsigned connect = wait_ms(handle, handle->remote_connect_ms);
+    Xapian::Database db = Xapian::Remote::open(
+        host, port, wait_ms(handle, handle->remote_timeout_ms), connect);
+    contexts.push_back("remote:tcp(" + host + ":" + std::to_string(port) + ")");
+    return db;
+}
+
 /* Open every partition of a shard at 'endpoint', or throw if its "public"
- * does not answer. A shard host's list may be ahead of its servers for a
- * moment (the follower's changeset reaches "public" before ms-shard-serve
- * starts the new partition's server, and a new access set moves the ports
- * after it): each port's partition is taken by the name its own "access"
- * key gives, if the list has it, and *whole says whether every partition
- * of the list was found at its port. One that was not is left out until
- * the shard is whole (ms_index__remote_moved). */
+ * does not answer; the contexts of what was opened go to 'contexts'. A
+ * shard host's list may be ahead of its servers for a moment (the
+ * follower's changeset reaches "public" before ms-shard-serve starts the
+ * new partition's server, and a new access set moves the ports after it):
+ * each port's partition is taken by the name its own "access" key gives,
+ * if the list has it, and *whole says whether every partition of the list
+ * was found at its port. One that was not is left out until the shard is
+ * whole (ms_index__remote_moved). */
 static shard_parts
-open_shard(const ms_index_handle *handle, const std::string &endpoint, bool *whole)
+open_shard(ms_index_handle *handle, const std::string &endpoint, bool *whole,
+           std::vector<std::string> &contexts)
 {
     std::string host;
     unsigned port;
     split_endpoint(endpoint, host, port);
     shard_parts got;
-    Xapian::Database pub = Xapian::Remote::open(host, port, handle->remote_timeout_ms,
-                                                handle->remote_connect_ms);
+    contexts.clear();
+    Xapian::Database pub = open_one(handle, contexts, host, port);
     std::string list = pub.get_metadata(MS_INDEX_PARTITIONS_KEY);
     got.emplace_back(MS_INDEX_PART_PUBLIC, pub);
     *whole = true;
@@ -95,9 +140,7 @@ open_shard(const ms_index_handle *handle, const std::string &endpoint, bool *who
             throw Xapian::NetworkError("too many partitions for the ports after " +
                                        endpoint);
         try {
-            Xapian::Database one =
-                Xapian::Remote::open(host, port + offset, handle->remote_timeout_ms,
-                                     handle->remote_connect_ms);
+            Xapian::Database one = open_one(handle, contexts, host, port + offset);
             std::string served = ms_index__part_name_of(one);
             bool listed =
                 ("\n" + list + "\n").find("\n" + served + "\n") != std::string::npos;
@@ -117,34 +160,43 @@ open_shard(const ms_index_handle *handle, const std::string &endpoint, bool *who
 /* Join the partitions of remote shard 'shard', opened at 'endpoint'. */
 static void
 join_shard(ms_index_handle *handle, ms_index_remote_shard &shard,
-           const std::string &endpoint, const shard_parts &parts, bool whole)
+           const std::string &endpoint, const shard_parts &parts, bool whole,
+           const std::vector<std::string> &contexts)
 {
     for (const auto &part : parts)
         ms_index__add_member(handle, part.first, part.second, true);
     /* A shard not whole is "moved" until it is (ms_index__remote_moved). */
     shard.identity = whole ? ms_index__remote_identity(parts.front().second) : "";
     shard.in_use = endpoint;
+    shard.contexts = contexts;
 }
 
 void
 ms_index__remote_open(ms_index_handle *handle)
 {
+    handle->remote_short = false;
     for (ms_index_remote_shard &shard : handle->remotes) {
         shard.in_use.clear();
+        shard.contexts.clear();
         /* The first replica whole, else the first that answers. */
         shard_parts first;
         std::string first_endpoint;
+        std::vector<std::string> first_contexts;
         for (const std::string &endpoint : shard.endpoints) {
+            if (endpoint == shard.failed)
+                continue; /* it just failed: not again within this call */
             try {
                 bool whole;
-                shard_parts parts = open_shard(handle, endpoint, &whole);
+                std::vector<std::string> contexts;
+                shard_parts parts = open_shard(handle, endpoint, &whole, contexts);
                 if (whole) {
-                    join_shard(handle, shard, endpoint, parts, true);
+                    join_shard(handle, shard, endpoint, parts, true, contexts);
                     break;
                 }
                 if (first.empty()) {
                     first = parts;
                     first_endpoint = endpoint;
+                    first_contexts = contexts;
                 }
             } catch (const Xapian::NetworkError &) {
                 /* Down, hung or refusing: the next replica. */
@@ -153,7 +205,8 @@ ms_index__remote_open(ms_index_handle *handle)
             }
         }
         if (shard.in_use.empty() && !first.empty())
-            join_shard(handle, shard, first_endpoint, first, false);
+            join_shard(handle, shard, first_endpoint, first, false, first_contexts);
+        shard.failed.clear();
     }
     handle->probed = now_seconds();
     handle->followed = handle->probed; /* just opened: nothing moved */
@@ -162,6 +215,8 @@ ms_index__remote_open(ms_index_handle *handle)
 bool
 ms_index__remote_due(const ms_index_handle *handle)
 {
+    if (handle->remote_short)
+        return true;
     for (const ms_index_remote_shard &shard : handle->remotes) {
         if (shard.in_use.empty())
             return now_seconds() - handle->probed >= handle->remote_reprobe_s;
@@ -169,13 +224,20 @@ ms_index__remote_due(const ms_index_handle *handle)
     return false;
 }
 
-/* Called in the catch of a NetworkError (ms_index__retry). */
+/* Called in the catch of a NetworkError (ms_index__retry): the shard
+ * whose endpoint 'error' names is tried at its other endpoints only. */
 bool
-ms_index__remote_failed(ms_index_t *idx)
+ms_index__remote_failed(ms_index_t *idx, const Xapian::NetworkError &error)
 {
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
     if (handle->remotes.empty() || idx->writer)
         throw; /* not ours to mend */
+    for (ms_index_remote_shard &shard : handle->remotes) {
+        for (const std::string &context : shard.contexts) {
+            if (context == error.get_context())
+                shard.failed = shard.in_use;
+        }
+    }
     ms_index__parts_reopen(handle);
     return true;
 }
@@ -209,6 +271,7 @@ ms_index__remote_setup(ms_index_handle *handle, const ms_index_remote_t *remote)
 {
     if (!remote)
         return true;
+    ms_index__deadline = {}; /* an open waits as configured, not for a past call */
     handle->remote_timeout_ms = remote->timeout_ms;
     handle->remote_connect_ms = remote->connect_timeout_ms;
     handle->remote_reprobe_s = remote->reprobe_s;
@@ -255,7 +318,8 @@ ms_index__remote_moved(ms_index_handle *handle)
             if (ms_index__remote_identity(pub) == shard.identity)
                 continue;
             bool whole;
-            open_shard(handle, shard.in_use, &whole);
+            std::vector<std::string> contexts; /* a probe's, not the shard's */
+            open_shard(handle, shard.in_use, &whole, contexts);
             if (whole)
                 return true; /* every port of it ready */
         } catch (const Xapian::Error &) {
@@ -266,6 +330,13 @@ ms_index__remote_moved(ms_index_handle *handle)
     return false;
 }
 
+/* K of a local shard's folder "shard-K/" (shards.cc); 0 for "". */
+static unsigned
+folder_number(const std::string &folder)
+{
+    return folder.empty() ? 0 : static_cast<unsigned>(atoi(folder.c_str() + 6));
+}
+
 extern "C" MS_EXPORT size_t
 ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out, size_t max) noexcept
 {
@@ -274,8 +345,7 @@ ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out, size_t max) 
     size_t n = 0;
     for (const std::string &shard : handle->shards) {
         if (n < max) {
-            out[n].shard =
-                shard.empty() ? 0 : static_cast<unsigned>(atoi(shard.c_str() + 6));
+            out[n].shard = folder_number(shard);
             out[n].remote = false;
             out[n].up = true;
             snprintf(out[n].endpoint, sizeof out[n].endpoint, "%s", "local");
@@ -294,4 +364,27 @@ ms_index_shard_states(ms_index_t *idx, ms_index_shard_state_t *out, size_t max) 
         n++;
     }
     return n;
+}
+
+extern "C" MS_EXPORT bool
+ms_index_document_shard_down(ms_index_t *idx, const char *id, unsigned *shard) noexcept
+{
+    assert(idx && id && shard);
+    const ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    unsigned count = 0;
+    for (const std::string &folder : handle->shards) {
+        if (!folder.empty())
+            count = std::max(count, folder_number(folder) + 1);
+    }
+    for (const ms_index_remote_shard &remote : handle->remotes)
+        count = std::max(count, remote.shard + 1);
+    *shard = 0;
+    if (count < 2)
+        return false;
+    *shard = static_cast<unsigned>(ms_index__fnv1a(id) % count);
+    for (const ms_index_remote_shard &remote : handle->remotes) {
+        if (remote.shard == *shard)
+            return remote.in_use.empty();
+    }
+    return false; /* a local shard: always open */
 }

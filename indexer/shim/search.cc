@@ -331,9 +331,14 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
                            p.restricted ? &p.restrictions : nullptr, p.visible);
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
-        date_key.reset(new DateKey(
-            sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE, newest));
-        enquire.set_sort_by_key(date_key.get(), false);
+        Xapian::valueno slot =
+            sort == MS_SORT_ADDED ? MS_INDEX_SLOT_ADDED : MS_INDEX_SLOT_DATE;
+        date_key.reset(new DateKey(slot, newest));
+        /* Xapian 1.4's remote backend takes no KeyMaker: the value alone. */
+        if (ms_index__remote_view)
+            enquire.set_sort_by_value(slot, newest);
+        else
+            enquire.set_sort_by_key(date_key.get(), false);
     }
     /* A match the watch did not stop but that ended past the budget is
      * said so. */

@@ -3,24 +3,19 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * The ADI collection (../shared/data/ir/adi, converted by
- * tests/relevance/convert.sh) is indexed three times: unsharded, as 3
+ * Over the servers of shards_fixture.c (the ADI collection unsharded, as 3
  * local shards, and as 3 shards of which 1 and 2 are served by
- * xapian-tcpsrv on 127.0.0.1 through indexer/ms-shard-serve (shard 1 with
- * a dead replica listed first, so the server fails over to the second).
- * Every query of the collection gives the same ids in the same order and
- * the same totals on all three. Then a shard host is killed (SIGKILL) and
- * hung (SIGSTOP): the server answers within its time budget, "partial":
- * true with the missing shard (or, with search.partial_shards: false, 503
- * shard_down), and /health and /metrics say which shard is down;
- * continued, the shard comes back at the next probe. Did-you-mean over
- * the remote shards is the unsharded index's: a misspelt word that only
- * documents of shards 1 and 2 hold is corrected, from the spelling of
- * every shard that shard 0 keeps (docs/index-schema.md "Spelling").
- * docs/index-schema.md "Shards", docs/api.md.
+ * xapian-tcpsrv): every query of the collection gives the same ids in the
+ * same order and the same totals on all three; a document of a remote
+ * shard is whole; did-you-mean over the remote shards is the unsharded
+ * index's (a misspelt word that only documents of shards 1 and 2 hold is
+ * corrected from the spelling of every shard that shard 0 keeps,
+ * docs/index-schema.md "Spelling"), and a remote shard 0 is said at start.
+ * Faults: test_shards_faults.c. docs/index-schema.md "Shards".
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "shards_fixture.h"
+#include "ms_index.h"
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
@@ -33,147 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define ADI "/../shared/data/ir/adi"
-#define BUDGET_MS 3000 /* search.time_budget_ms below */
-
-static char base[64];
-static ms_it_t one, local, remote;
-static pid_t shard_host[3]; /* ms-shard-serve of shards 1 and 2 (own process groups) */
-static int ports[3], dead_port;
-
-static void
-stop_all(void)
-{
-    for (int k = 1; k < 3; k++) {
-        if (shard_host[k] > 0) {
-            kill(-shard_host[k], SIGCONT);
-            kill(-shard_host[k], SIGKILL);
-            waitpid(shard_host[k], NULL, 0);
-        }
-    }
-    if (remote.dir[0])
-        ms_it_stop(&remote);
-    if (local.dir[0])
-        ms_it_stop(&local);
-    if (one.dir[0])
-        ms_it_stop(&one);
-    if (base[0] && !getenv("MS_TEST_LEAVE")) {
-        char command[128];
-        snprintf(command, sizeof command, "rm -rf %s", base);
-        (void)system(command);
-    }
-}
-
-/* Serve shard 'k' of the remote server's index at ports[k], in a process
- * group of its own (setsid), so that the test can kill or stop it whole. */
-static void
-serve_shard(int k)
-{
-    char dir[256], port[16], log[128];
-    snprintf(dir, sizeof dir, "%s/index/shard-%d", remote.dir, k);
-    snprintf(port, sizeof port, "%d", ports[k]);
-    snprintf(log, sizeof log, "%s/shard-%d.log", base, k);
-    char *argv[] = {"setsid", MS_SOURCE_DIR "/indexer/ms-shard-serve", dir, port, NULL};
-    shard_host[k] = ms_it_spawn(argv, log);
-    cr_assert(ms_it_wait_port(&shard_host[k], ports[k]), "shard %d does not serve", k);
-}
-
-/* The states of /health's "shards" as "0:up 1:down ..." */
-static void
-shard_states(char *out, size_t size)
-{
-    ms_http_t res;
-    json_t *json = ms_it_get_json(&res, &remote, "/health");
-    json_t *shards = json_object_get(json, "shards");
-    size_t o = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < json_array_size(shards) && o + 16 < size; i++) {
-        json_t *s = json_array_get(shards, i);
-        o += (size_t)snprintf(out + o, size - o, "%s%lld:%s", i ? " " : "",
-                              (long long)json_integer_value(json_object_get(s, "shard")),
-                              json_string_value(json_object_get(s, "state")));
-    }
-    ms_http_free(&res);
-}
-
-/* Wait up to 10 s (the servers probe a shard that was down every second)
- * until /health of 'remote' says 'want'. */
-static void
-wait_states(const char *want)
-{
-    char got[128] = "";
-    for (long until = ms_it_now_ms() + 10000; ms_it_now_ms() < until; usleep(100000)) {
-        shard_states(got, sizeof got);
-        if (strcmp(got, want) == 0)
-            return;
-    }
-    cr_assert_fail("shards: %s, want %s", got, want);
-}
-
-static void
-start(void)
-{
-    char archive[128], command[2048];
-    static char index_lines[512];
-
-    strcpy(base, "/tmp/ms-shards.XXXXXX");
-    cr_assert(mkdtemp(base));
-    snprintf(archive, sizeof archive, "%s/archive", base);
-    snprintf(command, sizeof command,
-             "%s/tests/relevance/convert.sh adi %s" ADI " %s/adi >%s/convert.log 2>&1 && "
-             "mkdir %s && mv %s/adi/docs.jsonl %s/",
-             MS_SOURCE_DIR, MS_SOURCE_DIR, base, base, archive, base, archive);
-    cr_assert_eq(system(command), 0, "cannot convert ADI; see %s/convert.log", base);
-
-    static const ms_it_options_t plain = {.index_lines = "  jobs: 1\n"};
-    static const ms_it_options_t sharded = {.index_lines = "  jobs: 1\n  shards: 3\n"};
-    ms_it_start_with(&one, archive, &plain);
-    ms_it_start_with(&local, archive, &sharded);
-    dead_port = ms_it_free_port();
-    /* Each shard takes its base port and the next ones (a partition each). */
-    ports[1] = ms_it_free_port();
-    do
-        ports[2] = ms_it_free_port();
-    while (abs(ports[2] - ports[1]) < 20);
-    snprintf(index_lines, sizeof index_lines,
-             "  jobs: 1\n  shards: 3\n"
-             "  remote: \"1=127.0.0.1:%d,127.0.0.1:%d 2=127.0.0.1:%d\"\n"
-             "  remote_timeout_ms: 300\n  remote_connect_timeout_ms: 200\n"
-             "  remote_reprobe_s: 1\n",
-             dead_port, ports[1], ports[2]);
-    const ms_it_options_t served = {.index_lines = index_lines,
-                                    .extra_config = "search:\n  time_budget_ms: 3000\n"};
-    ms_it_start_with(&remote, archive, &served);
-    serve_shard(1);
-    serve_shard(2);
-    wait_states("0:up 1:up 2:up");
-}
-
 TestSuite(shards, .init = start, .fini = stop_all, .timeout = 240);
-
-/* "/search?q=<query>&per_page=100&facets=0" */
-static void
-search_target(char *out, size_t size, const char *query)
-{
-    char *q = curl_easy_escape(NULL, query, 0);
-    snprintf(out, size, "/search?q=%s&per_page=100&facets=0", q);
-    curl_free(q);
-}
-
-/* The ids of a /search answer in order, and its total, as text. */
-static char *
-ids_and_total(const ms_http_t *res)
-{
-    json_t *results = json_object_get(res->json, "results");
-    json_t *kept = json_pack("{sOso}", "total", json_object_get(res->json, "total"),
-                             "ids", json_array());
-    for (size_t i = 0; i < json_array_size(results); i++)
-        json_array_append(json_object_get(kept, "ids"),
-                          json_object_get(json_array_get(results, i), "id"));
-    char *text = json_dumps(kept, JSON_SORT_KEYS);
-    json_decref(kept);
-    return text;
-}
 
 Test(shards, every_adi_query_answers_as_over_one_index)
 {
@@ -229,19 +84,6 @@ Test(shards, documents_of_remote_shards_are_whole)
         ms_http_free(&a);
         ms_http_free(&c);
     }
-}
-
-/* The shard of the document 'id' of 3, as docs/index-schema.md "Shards"
- * says: FNV-1a-64 of the id, mod 3. The test's own oracle. */
-static unsigned
-shard_of(const char *id)
-{
-    uint64_t hash = 14695981039346656037ULL;
-    for (const unsigned char *c = (const unsigned char *)id; *c; c++) {
-        hash ^= *c;
-        hash *= 1099511628211ULL;
-    }
-    return (unsigned)(hash % 3);
 }
 
 /* A word of the collection and the shards whose documents hold it. */
@@ -375,81 +217,4 @@ Test(shards, a_remote_shard_0_is_said_at_start)
     free(text);
     cr_expect(!ms_it_fcgi_log_contains(&remote, "serves shard 0"));
     cr_expect(!ms_it_fcgi_log_contains(&local, "serves shard 0"));
-}
-
-/* One search on 'remote' as a delegate would send it, timed. */
-static long
-timed_search(ms_http_t *res)
-{
-    long start = ms_it_now_ms();
-    ms_it_get_json(res, &remote, "/search?q=computer+information+retrieval&facets=0");
-    return ms_it_now_ms() - start;
-}
-
-static void
-expect_partial_without_shard_2(const char *what)
-{
-    ms_http_t res;
-    long took = timed_search(&res);
-    cr_expect_eq(res.status, 200, "%s: %s", what, res.body);
-    cr_expect_lt(took, BUDGET_MS, "%s: %ld ms, past the budget of %d", what, took,
-                 BUDGET_MS);
-    cr_expect(json_is_true(json_object_get(res.json, "partial")), "%s: %s", what,
-              res.body);
-    json_t *missing = json_object_get(res.json, "missing_shards");
-    cr_expect(json_array_size(missing) == 1 &&
-                  json_integer_value(json_array_get(missing, 0)) == 2,
-              "%s: %s", what, res.body);
-    ms_http_free(&res);
-}
-
-Test(shards, a_shard_host_killed_or_hung_gives_a_partial_answer_in_time)
-{
-    ms_http_t res;
-    char want[96];
-    /* Killed: every worker finds it gone, the answer leaves it out. */
-    kill(-shard_host[2], SIGKILL);
-    waitpid(shard_host[2], NULL, 0);
-    shard_host[2] = 0;
-    for (int i = 0; i < 8; i++) /* each of the 4 workers meets it */
-        expect_partial_without_shard_2("killed");
-    ms_it_get(&res, &remote, "/metrics");
-    snprintf(want, sizeof want,
-             "migsearch_shard_up{shard=\"2\",endpoint=\"127.0.0.1:%d\"} 0\n", ports[2]);
-    cr_expect(strstr(res.body, want), "no %s in %s", want, res.body);
-    /* Shard 1 through its second replica, the first being dead. */
-    snprintf(want, sizeof want,
-             "migsearch_shard_up{shard=\"1\",endpoint=\"127.0.0.1:%d\"} 1\n", ports[1]);
-    cr_expect(strstr(res.body, want), "no %s in %s", want, res.body);
-    ms_http_free(&res);
-
-    /* Configured to fail instead (search.partial_shards: false, applied
-     * by SIGHUP): 503 shard_down, within the budget too. */
-    ms_it_write_config(&remote,
-                       "search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
-    cr_assert_eq(kill(remote.fcgi_pid, SIGHUP), 0);
-    for (long until = ms_it_now_ms() + 5000;
-         !ms_it_fcgi_log_contains(&remote, "config reloaded") && ms_it_now_ms() < until;)
-        usleep(50000);
-    long took = ms_it_now_ms();
-    ms_it_get(&res, &remote, "/search?q=computer+information+retrieval&facets=0");
-    took = ms_it_now_ms() - took;
-    cr_expect_eq(res.status, 503, "%s", res.body);
-    cr_expect(strstr(res.body, "\"shard_down\""), "%s", res.body);
-    cr_expect_lt(took, BUDGET_MS, "503 after %ld ms", took);
-    ms_http_free(&res);
-    ms_it_write_config(&remote, "search:\n  time_budget_ms: 3000\n");
-    cr_assert_eq(kill(remote.fcgi_pid, SIGHUP), 0);
-    for (long until = ms_it_now_ms() + 5000;
-         ms_it_fcgi_log_count(&remote, "config reloaded") < 2 && ms_it_now_ms() < until;)
-        usleep(50000);
-
-    /* Back: the next probe finds it. */
-    serve_shard(2);
-    wait_states("0:up 1:up 2:up");
-    /* Hung: the connection is accepted, nothing answers. */
-    kill(-shard_host[2], SIGSTOP);
-    for (int i = 0; i < 8; i++)
-        expect_partial_without_shard_2("stopped");
-    kill(-shard_host[2], SIGCONT);
 }
