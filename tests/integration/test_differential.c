@@ -521,8 +521,8 @@ loose_over_shards(const char *target)
 /* Over remote shards the test holds the facets (and totals) of /search
  * equal, counted on the shard hosts by Xapian's ValueCountMatchSpy
  * (facets.cc): the rest of a remote answer is other work's. Not the date
- * orders: their KeyMaker (search.cc) is a class of ours that
- * xapian-tcpsrv cannot build, so such a search is a 500 over remote
+ * orders: they sort with a KeyMaker (search.cc), which Xapian 1.4's
+ * remote backend does not support, so such a search is a 500 over remote
  * shards, a known gap (docs/architecture.md, "Shards"). */
 static bool
 compared_over_remote_shards(const char *target)
