@@ -37,6 +37,21 @@
  * filtered status. The pair terms are in MS_INDEX_SLOT_FACETS too, so
  * this costs no more reads.
  *
+ * Over a view with a remote partition (a shard served by xapian-tcpsrv,
+ * remote.cc) our spy cannot run: xapian-tcpsrv only builds the classes
+ * of its Xapian::Registry. There Xapian's own ValueCountMatchSpy over
+ * MS_INDEX_SLOT_FACETS counts, on each shard host, how many matches have
+ * each distinct value, and Xapian merges the hosts' counts into the
+ * search host's spy. A value is a document's whole set of facet terms in
+ * byte order, so equal sets are equal strings: each distinct value is
+ * taken apart here and its count added to each of its terms (and to the
+ * derived facets of its pair terms), which gives the counts FacetSpy
+ * gives. That spy keeps no sample and sends every distinct value (at
+ * scale, nearly one a match) to the search host, so the facet pass over
+ * remote shards checks only facet_limit matches of each remote shard
+ * (search.cc): the first ones in document order, not an even sample; the
+ * counts are then scaled to the estimate and marked estimated, as here.
+ *
  * search.cc adds the spy only when facets are asked for, so a search
  * without facets pays nothing here.
  */
@@ -135,17 +150,22 @@ class FacetSpy : public Xapian::MatchSpy
 } /* namespace */
 
 Xapian::MatchSpy *
-ms_index__facet_spy_new(size_t limit)
+ms_index__facet_spy_new(size_t limit, bool remote)
 {
+    if (remote)
+        return new Xapian::ValueCountMatchSpy(MS_INDEX_SLOT_FACETS);
     return new FacetSpy(limit);
 }
 
+/* 'n' documents with 'value', of which 'docid' (0: unknown) is one. */
 static void
-add(value_counts &counts, const std::string &value, Xapian::docid docid)
+add(value_counts &counts, const std::string &value, Xapian::docid docid,
+    unsigned long n = 1)
 {
     seen &entry = counts[value];
-    if (entry.count++ == 0 || docid < entry.first)
+    if (entry.count == 0 || docid < entry.first)
         entry.first = docid;
+    entry.count += n;
 }
 
 /* (prefix, facet) for every facet, in byte order of the prefixes. */
@@ -180,10 +200,33 @@ ms_index__is_facet_term(const std::string &term)
 /* Count what the document 'docid' counts for the derived facets, once the
  * 'pairs' counter has seen its pair terms. */
 static void
-add_pairs(value_counts *counts, ms_index_pair_counter &pairs, Xapian::docid docid)
+add_pairs(value_counts *counts, ms_index_pair_counter &pairs, Xapian::docid docid,
+          unsigned long n = 1)
 {
     for (const auto &value : pairs.finish())
-        add(counts[value.first], value.second, docid);
+        add(counts[value.first], value.second, docid, n);
+}
+
+/* Count 'n' matches whose MS_INDEX_SLOT_FACETS value is 'value' (their
+ * facet terms, each a length byte and the term) into 'counts', as the
+ * document 'docid' (0: unknown). */
+static void
+count_value(value_counts *counts, const std::string &value, unsigned long n,
+            Xapian::docid docid, ms_index_pair_counter &pairs)
+{
+    std::string term;
+    for (size_t pos = 0; pos < value.size();) {
+        size_t length = static_cast<unsigned char>(value[pos]);
+        if (length == 0 || length > value.size() - pos - 1)
+            throw Xapian::DatabaseCorruptError("malformed facet value");
+        term.assign(value, pos + 1, length);
+        pos += 1 + length;
+        size_t facet, prefix_size;
+        if (!pairs.take(term) && facet_of(term, &facet, &prefix_size) &&
+            !pairs.derived(facet))
+            add(counts[facet], term.substr(prefix_size), docid, n);
+    }
+    add_pairs(counts, pairs, docid, n);
 }
 
 /* Count the facet terms of the MS_INDEX_SLOT_FACETS values the spy kept
@@ -197,7 +240,6 @@ count_by_values(value_counts *counts, const FacetSpy &matches, bool numbered,
                 ms_index_pair_counter &pairs)
 {
     std::vector<Xapian::docid> missing;
-    std::string term;
     for (size_t i = 0; i < matches.docs_.size(); i++) {
         Xapian::docid docid = numbered ? matches.docs_[i] : 0;
         const std::string &value = matches.values_[i];
@@ -206,18 +248,7 @@ count_by_values(value_counts *counts, const FacetSpy &matches, bool numbered,
                 missing.push_back(docid);
             continue;
         }
-        for (size_t pos = 0; pos < value.size();) {
-            size_t n = static_cast<unsigned char>(value[pos]);
-            if (n == 0 || n > value.size() - pos - 1)
-                throw Xapian::DatabaseCorruptError("malformed facet value");
-            term.assign(value, pos + 1, n);
-            pos += 1 + n;
-            size_t facet, prefix_size;
-            if (!pairs.take(term) && facet_of(term, &facet, &prefix_size) &&
-                !pairs.derived(facet))
-                add(counts[facet], term.substr(prefix_size), docid);
-        }
-        add_pairs(counts, pairs, docid);
+        count_value(counts, value, 1, docid, pairs);
     }
     return missing;
 }
@@ -459,23 +490,49 @@ publish(ms_results_t *results, const std::vector<value_counts> &counts,
     }
 }
 
+/* The counts of a view with a remote partition: each distinct
+ * MS_INDEX_SLOT_FACETS value (a set of facet terms, in byte order, so
+ * that equal sets are equal strings) with the number of matches that
+ * have it, counted by the shard hosts and merged by Xapian, taken apart
+ * into its terms here, each term counting the value's matches: a term
+ * occurs once per document, so the counts are those of FacetSpy. A match
+ * without the value (no facet term) counts for nothing, as in a view of
+ * several partitions. Returns the number of matches the spy saw. */
+static Xapian::doccount
+count_distinct_values(value_counts *counts, const Xapian::ValueCountMatchSpy &spy,
+                      ms_index_pair_counter &pairs)
+{
+    for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+        count_value(counts, *v, v.get_termfreq(), 0, pairs);
+    return spy.get_total();
+}
+
 void
 ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
                       const Xapian::MSet &mset, const ms_search_t *search)
 {
-    const FacetSpy &matches = dynamic_cast<const FacetSpy &>(spy);
-    /* A sample, or fewer seen than match: scale each count by the share
-     * counted. */
-    double scale = 1;
-    Xapian::doccount estimate = mset.get_matches_estimated();
-    if (!matches.docs_.empty() && (!matches.complete() || estimate > matches.seen_)) {
-        scale = static_cast<double>(estimate) / static_cast<double>(matches.docs_.size());
-        results->facets_estimated = 1;
-    }
     size_t n_facets = ms_index__vocabulary().facets.size();
     std::vector<value_counts> counts(n_facets);
     ms_index_pair_counter pairs(search);
-    count_values(counts.data(), matches, *idx->db, pairs);
+    /* A sample, or fewer seen than match: scale each count by the share
+     * counted. */
+    double counted = 0, estimate = mset.get_matches_estimated();
+    bool sample = false;
+    const FacetSpy *matches = dynamic_cast<const FacetSpy *>(&spy);
+    if (matches) {
+        counted = static_cast<double>(matches->docs_.size());
+        sample = !matches->complete() || estimate > static_cast<double>(matches->seen_);
+        count_values(counts.data(), *matches, *idx->db, pairs);
+    } else {
+        counted = count_distinct_values(
+            counts.data(), dynamic_cast<const Xapian::ValueCountMatchSpy &>(spy), pairs);
+        sample = estimate > counted;
+    }
+    double scale = 1;
+    if (counted > 0 && sample) {
+        scale = estimate / counted;
+        results->facets_estimated = 1;
+    }
     std::vector<std::unordered_map<std::string, std::string>> display(n_facets);
     display_forms(display, counts, idx);
     publish(results, counts, display, scale);

@@ -478,10 +478,10 @@ bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
 
 /* --- facets (facets.cc), used by search.cc --- */
 
-/* A new match spy that records the matching documents for facet counts,
- * an even sample of at most 'limit' when there are more; the caller owns
- * it (delete). */
-Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit);
+/* A new match spy for facet counts, owned by the caller (delete): ours,
+ * an even sample of at most 'limit' matches, or ('remote') Xapian's own,
+ * which xapian-tcpsrv runs, counting each distinct facet value. */
+Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit, bool remote);
 
 /* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of a field with
  * MS_FIELD_FACET, or a pair term (the derived facets read them). */

@@ -22,6 +22,7 @@
  * are the words delegates write around a question), and pseudo relevance
  * feedback for queries of words only ranked by relevance.
  */
+#include <algorithm>
 #include <cassert>
 #include <climits>
 #include <cstdlib>
@@ -220,15 +221,22 @@ get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search)
  * match), so that the ranked match keeps its pruning instead of weighing
  * every match with the feedback terms. 'spy' sees every match and keeps
  * at most facet_limit of them (ms_index__facet_spy_new); the pass also
- * gives exact totals. */
+ * gives exact totals. Over remote shards the spy (Xapian's own) counts
+ * whatever it sees, so the matcher checks only 'limit' matches (of each
+ * shard) and the counts are scaled (facets.cc). */
 static Xapian::MSet
-count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query)
+count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query,
+              size_t limit)
 {
     Xapian::Enquire enquire(*idx->db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.add_matchspy(spy);
-    return enquire.get_mset(0, 0, idx->db->get_doccount());
+    Xapian::doccount check = idx->db->get_doccount();
+    if (ms_index__remote_view && limit < check)
+        check =
+            static_cast<Xapian::doccount>(std::max<size_t>(limit, MS_INDEX_MIN_CHECK));
+    return enquire.get_mset(0, 0, check);
 }
 
 /* Snippets mark the words typed: Xapian's own snippets (CJK queries) mark
@@ -251,14 +259,13 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
 {
     std::unique_ptr<Xapian::MatchSpy> spy;
     Xapian::MSet counted;
-    /* Nor a MatchSpy of ours over remote shards (docs/architecture.md). */
-    if (search->facets && (budget.spent() || ms_index__remote_view)) {
+    size_t limit = search->facet_limit ? search->facet_limit : MS_LIMIT_FACET_MATCHES;
+    if (search->facets && budget.spent()) {
         results->skipped |= MS_PHASE_FACETS;
     } else if (search->facets) {
-        spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
-                                                              : MS_LIMIT_FACET_MATCHES));
+        spy.reset(ms_index__facet_spy_new(limit, ms_index__remote_view));
         try {
-            counted = count_matches(spy.get(), idx, p.query);
+            counted = count_matches(spy.get(), idx, p.query, limit);
         } catch (const ms_index_budget_spent &) {
             /* Spent while counting (budget.watch()): no facets. */
             results->skipped |= MS_PHASE_FACETS;

@@ -343,7 +343,7 @@ start_shards || { echo "test_cluster: FAIL: the shard hosts did not start"; tail
 echo "cluster: 6 hosts up in $(($(now_ms) - started)) ms"
 
 check_equal_answers a "at start" 8080
-check_equal_answers e "over the remote shards" 8081 may-skip
+check_equal_answers e "over the remote shards" 8081
 check_kill_and_restart
 check_reindex_lag
 check_rebuild_switch

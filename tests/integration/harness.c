@@ -57,6 +57,38 @@ ms_it_free_port(void)
     return ntohs(addr.sin_port);
 }
 
+/* Whether the loopback 'port' can be bound now. */
+static bool
+port_free(int port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0, "socket: %s", strerror(errno));
+    bool free = bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+    close(fd);
+    return free;
+}
+
+int
+ms_it_free_ports(int n)
+{
+    /* Below Linux's ephemeral range (32768-60999), where every client
+     * socket of the machine takes a port: a range of them there is soon
+     * hit. */
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        int base = 20000 + (int)(((unsigned)rand() ^ (unsigned)getpid()) % 12000u);
+        int i = 0;
+        while (i < n && port_free(base + i))
+            i++;
+        if (i == n)
+            return base;
+    }
+    cr_assert_fail("no %d free ports in a row", n);
+    return 0;
+}
+
 /* fork + exec 'argv' with stdout and stderr appended to 'log', 'stdin_fd'
  * (if >= 0) as its fd 0 and, if 'nofile' > 0, that RLIMIT_NOFILE. */
 static pid_t
@@ -118,6 +150,50 @@ ms_it_wait_port(pid_t *pid, int port)
         usleep(20000);
     }
     return false;
+}
+
+pid_t
+ms_it_serve_shard(ms_it_t *it, int k, int port, const char *log)
+{
+    char dir[256], port_text[16];
+    snprintf(dir, sizeof dir, "%s/index/shard-%d", it->dir, k);
+    snprintf(port_text, sizeof port_text, "%d", port);
+    char *argv[] = {"setsid", MS_SOURCE_DIR "/indexer/ms-shard-serve", dir, port_text,
+                    NULL};
+    pid_t pid = ms_it_spawn(argv, log);
+    cr_assert(ms_it_wait_port(&pid, port), "shard %d does not serve; see %s", k, log);
+    return pid;
+}
+
+void
+ms_it_shard_states(ms_it_t *it, char *out, size_t size)
+{
+    ms_http_t res;
+    json_t *json = ms_it_get_json(&res, it, "/health");
+    json_t *shards = json_object_get(json, "shards");
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(shards) && o + 16 < size; i++) {
+        json_t *s = json_array_get(shards, i);
+        o += (size_t)snprintf(out + o, size - o, "%s%lld:%s", i ? " " : "",
+                              (long long)json_integer_value(json_object_get(s, "shard")),
+                              json_string_value(json_object_get(s, "state")));
+    }
+    ms_http_free(&res);
+}
+
+/* The servers probe a shard that was down at their next refresh once
+ * index.remote_reprobe_s has passed: tests set it to 1 s. */
+void
+ms_it_wait_shard_states(ms_it_t *it, const char *want)
+{
+    char got[128] = "";
+    for (long until = ms_it_now_ms() + 10000; ms_it_now_ms() < until; usleep(100000)) {
+        ms_it_shard_states(it, got, sizeof got);
+        if (strcmp(got, want) == 0)
+            return;
+    }
+    cr_assert_fail("shards: %s, want %s", got, want);
 }
 
 static int

@@ -90,6 +90,10 @@ long ms_it_now_ms(void);
  * take it first). */
 int ms_it_free_port(void);
 
+/* The first of 'n' loopback ports in a row nobody listens on right now,
+ * below the ephemeral range (for ms-shard-serve: a port a partition). */
+int ms_it_free_ports(int n);
+
 /* fork + exec 'argv' with stdout and stderr appended to 'log'; the child
  * is killed if the test process dies. */
 pid_t ms_it_spawn(char *const argv[], const char *log);
@@ -98,6 +102,19 @@ pid_t ms_it_spawn(char *const argv[], const char *log);
  * 'port'. Returns true then; false when *pid exited first (*pid is then
  * 0, most likely the port was taken) or the time ran out. */
 bool ms_it_wait_port(pid_t *pid, int port);
+
+/* Serve shard 'k' of the index of 'it' (it->dir/index/shard-K) at 'port'
+ * and the next ports with indexer/ms-shard-serve, in a process group of
+ * its own (kill(-pid, ...) stops it whole), logging to 'log'. Returns its
+ * process id; fails the current test if it does not serve. */
+pid_t ms_it_serve_shard(ms_it_t *it, int k, int port, const char *log);
+
+/* The states of /health's "shards" of 'it' as "0:up 1:down ..." */
+void ms_it_shard_states(ms_it_t *it, char *out, size_t size);
+
+/* Wait up to 10 s until ms_it_shard_states() of 'it' is 'want'; fails the
+ * current test otherwise. */
+void ms_it_wait_shard_states(ms_it_t *it, const char *want);
 
 /* Index 'archive' and start both servers. 'extra_config' is YAML appended
  * to the generated config (may be NULL). Fails the current test on error. */

@@ -29,15 +29,14 @@ void stop_all(void);
 /* Serve slot 'k' of the shard hosts (again); kill it, its whole group. */
 void serve_shard(int k);
 void kill_host(int k);
-/* /health's "shards" of 'remote' as "0:up 1:down ..."; wait up to 10 s
- * until it is 'want'. */
-void shard_states(char *out, size_t size);
+/* Wait up to 10 s until /health's "shards" of 'remote' is 'want'
+ * ("0:up 1:down ..."). */
 void wait_states(const char *want);
-/* "/search?q=<query>&per_page=100&facets=0" */
-void search_target(char *out, size_t size, const char *query);
-/* The ids of a /search answer in order, and its total, as JSON text
- * (free()). */
-char *ids_and_total(const ms_http_t *res);
+/* "/search?q=<query>&per_page=100<filters>" */
+void search_target(char *out, size_t size, const char *query, const char *filters);
+/* The ids of a /search answer in order, its total, its facets, whether
+ * they are estimated and what it skipped, as JSON text (free()). */
+char *compared_parts(const ms_http_t *res);
 /* Shard K of the document 'id' of 3 (docs/index-schema.md "Shards"). */
 unsigned shard_of(const char *id);
 
