@@ -920,6 +920,23 @@ rebuild_with(ms_ix_result_t *res, unsigned jobs, bool spelling, const char *syno
     cr_assert_not_null(res->json, "%s", res->out);
 }
 
+/* An update run of the index at 'index' ('jobs', spelling on, 'synonyms',
+ * 'archive') finds every file unchanged and writes nothing. */
+static void
+expect_nothing_to_update(unsigned jobs, const char *synonyms, const char *archive,
+                         const char *index)
+{
+    ms_ix_result_t res;
+    write_config(jobs, true, synonyms, archive);
+    const char *update[] = {"--json", "--index", index, NULL};
+    ms_ix_run(&res, &ix, update);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect_eq(ms_ix_count(&res, "files", "unchanged"),
+                 ms_ix_count(&res, "files", "total"));
+    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 0);
+    ms_ix_result_free(&res);
+}
+
 Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout = 240)
 {
     ms_ix_result_t one, two;
@@ -965,14 +982,7 @@ Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout
     cr_expect_neq(access(shards, F_OK), 0, "%s is gone", shards);
 
     /* An update of the merged index finds every file unchanged. */
-    write_config(2, true, synonyms, archive);
-    const char *update[] = {"--json", "--index", merged, NULL};
-    ms_ix_run(&two, &ix, update);
-    cr_assert_eq(two.status, 0, "%s", two.err);
-    cr_expect_eq(ms_ix_count(&two, "files", "unchanged"),
-                 ms_ix_count(&two, "files", "total"));
-    cr_expect_eq(ms_ix_count(&two, "documents", "written"), 0);
-    ms_ix_result_free(&two);
+    expect_nothing_to_update(2, synonyms, archive, merged);
 }
 
 /* An index of 4 shards merged by ms_index_reshard() into 2 and into 1 is
@@ -1024,15 +1034,8 @@ Test(indexer, reshard_of_4_shards_equals_the_index_written_as_2_and_as_1, .timeo
     /* An update of the merged index of 2 shards finds every file unchanged:
      * the state entries came along in shard 0. */
     config_shards = 2;
-    write_config(1, true, synonyms, archive);
     snprintf(merged, sizeof(merged), "%s/merged-2", ix.dir);
-    const char *update[] = {"--json", "--index", merged, NULL};
-    ms_ix_run(&res, &ix, update);
-    cr_assert_eq(res.status, 0, "%s", res.err);
-    cr_expect_eq(ms_ix_count(&res, "files", "unchanged"),
-                 ms_ix_count(&res, "files", "total"));
-    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 0);
-    ms_ix_result_free(&res);
+    expect_nothing_to_update(1, synonyms, archive, merged);
 
     /* 4 shards do not split into 3, one into anything; nothing is merged
      * over an index. */
