@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-shards.hh"
 
 namespace
 {
@@ -91,7 +92,8 @@ check_dest(const char *dest, ms_index_error_t *err)
     std::string d = dest;
     if (ms_index__holds_database(d) ||
         ms_index__holds_database(d + "/" MS_INDEX_PART_PUBLIC) ||
-        ms_index__holds_database(d + "/shard-0/" MS_INDEX_PART_PUBLIC))
+        ms_index__holds_database(d + "/" + ms_index__shard_folder(0) +
+                                 MS_INDEX_PART_PUBLIC))
         return ms_index__fill_error(err, MS_INDEX_IO,
                                     "the destination already holds an index");
     return MS_INDEX_OK;
@@ -202,7 +204,7 @@ check_reshard(std::map<std::string, Xapian::Database> *parts, const char *dest,
         return ms_index__fill_error(err, MS_INDEX_IO,
                                     "the source's shards do not split into that many");
     for (size_t k = 0; k < shards.size() && status == MS_INDEX_OK; k++) {
-        std::string as = n == 1 ? "" : "shard-" + std::to_string(k % n) + "/";
+        std::string as = n == 1 ? "" : ms_index__shard_folder((unsigned)(k % n));
         status = check_source(parts, source, shards[k], as, err);
     }
     return status;
@@ -223,7 +225,7 @@ reshard_lists(const char *dest, const std::map<std::string, Xapian::Database> &p
             lists[part.first.substr(0, part.first.size() - base.size())] += base + "\n";
     }
     for (unsigned k = 0; k < n; k++) {
-        std::string shard = n == 1 ? "" : "shard-" + std::to_string(k) + "/";
+        std::string shard = n == 1 ? "" : ms_index__shard_folder(k);
         Xapian::WritableDatabase pub(
             std::string(dest) + "/" + shard + MS_INDEX_PART_PUBLIC, Xapian::DB_OPEN);
         if (n == 1)
