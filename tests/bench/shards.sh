@@ -104,10 +104,12 @@ server:
 YAML
 }
 
-# DIR SHARDS: shards 1.. of DIR's index served on loopback; prints the
-# index.remote value.
+# DIR SHARDS: shards 1.. of DIR's index served on loopback; sets remote to
+# the index.remote value. Not run in a $(...) subshell: the servers' groups
+# must reach this shell's groups, which the loop and cleanup stop.
 serve_shards() {
-    local dir=$1 n=$2 k port remote=""
+    local dir=$1 n=$2 k port
+    remote=""
     for ((k = 1; k < n; k++)); do
         port=$((30000 + RANDOM % 20000))
         setsid "$top/indexer/ms-shard-serve" "$dir/index/shard-$k" "$port" \
@@ -119,7 +121,6 @@ serve_shards() {
         done
         remote="$remote${remote:+ }$k=127.0.0.1:$port"
     done
-    echo "$remote"
 }
 
 # DIR LABEL: measure the running server at each connection count.
@@ -169,7 +170,7 @@ for n in "${shard_counts[@]}"; do
     measure_setup "$dir" "local-$n"
     stop_migsearch "$dir"
     if [ "$n" -gt 1 ]; then
-        remote=$(serve_shards "$dir" "$n")
+        serve_shards "$dir" "$n"
         write_config "$dir" "$n" "$remote"
         start_migsearch "$server" "$dir" "$work/archive"
         for _ in $(seq 100); do

@@ -73,7 +73,7 @@ median_of() {
     all=$(for ((i = 0; i < runs; i++)); do
         case $kind in
         changed) write_probe "$i$RANDOM" ;;
-        file) touch "$dir/archive/synth-000001.jsonl" ;;
+        file) touch "$dir/archive/synth-000000.jsonl" ;;
         esac
         one_run
     done)
