@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-shards.hh"
 
 namespace
 {
@@ -59,11 +60,12 @@ class merge_compactor : public Xapian::Compactor
 } // namespace
 
 /* The partitions of the shard folder 'shard' ("" or "shard-K/") of the
- * source 'source' into *parts, by "shard-K/name"; refused if its public
- * partition is missing or one has another schema. */
+ * source 'source' into *parts, by 'as' (the shard folder of the
+ * destination they go to) + name; refused if its public partition is
+ * missing or one has another schema. */
 static ms_index_status_t
 check_source(std::map<std::string, Xapian::Database> *parts, const char *source,
-             const std::string &shard, ms_index_error_t *err)
+             const std::string &shard, const std::string &as, ms_index_error_t *err)
 {
     struct stat st;
     std::string dir = std::string(source) + "/" + shard;
@@ -78,8 +80,22 @@ check_source(std::map<std::string, Xapian::Database> *parts, const char *source,
         if (!schema.empty() && schema != MS_INDEX_SCHEMA)
             return ms_index__fill_error(err, MS_INDEX_IO,
                                         "a source index has another schema");
-        (*parts)[shard + name].add_database(one);
+        (*parts)[as + name].add_database(one);
     }
+    return MS_INDEX_OK;
+}
+
+/* MS_INDEX_OK unless 'dest' already holds an index, of one shard or more. */
+static ms_index_status_t
+check_dest(const char *dest, ms_index_error_t *err)
+{
+    std::string d = dest;
+    if (ms_index__holds_database(d) ||
+        ms_index__holds_database(d + "/" MS_INDEX_PART_PUBLIC) ||
+        ms_index__holds_database(d + "/" + ms_index__shard_folder(0) +
+                                 MS_INDEX_PART_PUBLIC))
+        return ms_index__fill_error(err, MS_INDEX_IO,
+                                    "the destination already holds an index");
     return MS_INDEX_OK;
 }
 
@@ -93,11 +109,9 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
     struct stat st;
     if (n_sources == 0)
         return ms_index__fill_error(err, MS_INDEX_NOT_FOUND, "nothing to merge");
-    std::string d = dest;
-    if (ms_index__holds_database(d) ||
-        ms_index__holds_database(d + "/" MS_INDEX_PART_PUBLIC))
-        return ms_index__fill_error(err, MS_INDEX_IO,
-                                    "the destination already holds an index");
+    ms_index_status_t checked = check_dest(dest, err);
+    if (checked != MS_INDEX_OK)
+        return checked;
     std::vector<std::string> first_shards;
     for (size_t i = 0; i < n_sources; i++) {
         assert(sources[i]);
@@ -110,7 +124,7 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
             return ms_index__fill_error(err, MS_INDEX_IO,
                                         "the source indexes have different shards");
         for (const std::string &shard : shards) {
-            ms_index_status_t status = check_source(parts, sources[i], shard, err);
+            ms_index_status_t status = check_source(parts, sources[i], shard, shard, err);
             if (status != MS_INDEX_OK)
                 return status;
         }
@@ -118,15 +132,12 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
     return MS_INDEX_OK;
 }
 
-/* Each partition of the sources compacted into the one of 'dest'. */
+/* Each of 'parts' (by "shard-K/name" or "name") compacted into the
+ * same name under 'dest', and the stubs that list them. */
 static ms_index_status_t
-merge(const char *dest, const char *const *sources, size_t n_sources,
-      ms_index_error_t *err)
+write_parts(const char *dest, std::map<std::string, Xapian::Database> &parts,
+            ms_index_error_t *err)
 {
-    std::map<std::string, Xapian::Database> parts;
-    ms_index_status_t status = check_merge(&parts, dest, sources, n_sources, err);
-    if (status != MS_INDEX_OK)
-        return status;
     if (mkdir(dest, 0755) != 0 && errno != EEXIST)
         return ms_index__fill_error(err, MS_INDEX_IO, strerror(errno));
     std::vector<std::string> names;
@@ -153,6 +164,18 @@ merge(const char *dest, const char *const *sources, size_t n_sources,
     return MS_INDEX_OK;
 }
 
+/* Each partition of the sources compacted into the one of 'dest'. */
+static ms_index_status_t
+merge(const char *dest, const char *const *sources, size_t n_sources,
+      ms_index_error_t *err)
+{
+    std::map<std::string, Xapian::Database> parts;
+    ms_index_status_t status = check_merge(&parts, dest, sources, n_sources, err);
+    if (status != MS_INDEX_OK)
+        return status;
+    return write_parts(dest, parts, err);
+}
+
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_merge(const char *dest, const char *const *sources, size_t n_sources,
                ms_index_error_t *err) noexcept
@@ -160,6 +183,79 @@ ms_index_merge(const char *dest, const char *const *sources, size_t n_sources,
     assert(dest && (sources || n_sources == 0));
     return ms_index__call_unbound(
         err, [&](ms_index_error_t *own) { return merge(dest, sources, n_sources, own); });
+}
+
+/* Shard K of 'source' into *parts as shard K mod n of the destination,
+ * by its "shard-<K mod n>/name" (by "name" when n is 1). Refused unless
+ * 'source' has several shards, a multiple of n. */
+static ms_index_status_t
+check_reshard(std::map<std::string, Xapian::Database> *parts, const char *dest,
+              const char *source, unsigned n, ms_index_error_t *err)
+{
+    ms_index_status_t status = check_dest(dest, err);
+    if (status != MS_INDEX_OK)
+        return status;
+    struct stat st;
+    if (stat(source, &st) != 0)
+        return ms_index__fill_error(err, MS_INDEX_NOT_FOUND,
+                                    "the source index is missing");
+    std::vector<std::string> shards = ms_index__shard_dirs(source);
+    if (n == 0 || shards.size() < 2 || shards.size() % n != 0)
+        return ms_index__fill_error(err, MS_INDEX_IO,
+                                    "the source's shards do not split into that many");
+    for (size_t k = 0; k < shards.size() && status == MS_INDEX_OK; k++) {
+        std::string as = n == 1 ? "" : ms_index__shard_folder((unsigned)(k % n));
+        status = check_source(parts, source, shards[k], as, err);
+    }
+    return status;
+}
+
+/* Each shard's list of its partitions (MS_INDEX_PARTITIONS_KEY) as a
+ * writer of n shards leaves it (shards.cc): "public" first, then the
+ * others in the order of the stub; none when n is 1. The compaction kept
+ * the first source's, which lacks the partitions of the other sources. */
+static void
+reshard_lists(const char *dest, const std::map<std::string, Xapian::Database> &parts,
+              unsigned n)
+{
+    std::map<std::string, std::string> lists;
+    for (const auto &part : parts) {
+        const std::string base = ms_index__base_name(part.first);
+        if (base != MS_INDEX_PART_PUBLIC)
+            lists[part.first.substr(0, part.first.size() - base.size())] += base + "\n";
+    }
+    for (unsigned k = 0; k < n; k++) {
+        std::string shard = n == 1 ? "" : ms_index__shard_folder(k);
+        Xapian::WritableDatabase pub(
+            std::string(dest) + "/" + shard + MS_INDEX_PART_PUBLIC, Xapian::DB_OPEN);
+        if (n == 1)
+            pub.set_metadata(MS_INDEX_PARTITIONS_KEY, "");
+        else
+            pub.set_metadata(MS_INDEX_PARTITIONS_KEY,
+                             MS_INDEX_PART_PUBLIC "\n" + lists[shard]);
+        pub.commit();
+    }
+}
+
+static ms_index_status_t
+reshard(const char *dest, const char *source, unsigned n, ms_index_error_t *err)
+{
+    std::map<std::string, Xapian::Database> parts;
+    ms_index_status_t status = check_reshard(&parts, dest, source, n, err);
+    if (status == MS_INDEX_OK)
+        status = write_parts(dest, parts, err);
+    if (status == MS_INDEX_OK)
+        reshard_lists(dest, parts, n);
+    return status;
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_reshard(const char *dest, const char *source, unsigned n,
+                 ms_index_error_t *err) noexcept
+{
+    assert(dest && source);
+    return ms_index__call_unbound(
+        err, [&](ms_index_error_t *own) { return reshard(dest, source, n, own); });
 }
 
 /* The functions below read what ms_index_merge() must keep equal to a

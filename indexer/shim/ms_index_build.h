@@ -99,6 +99,24 @@ ms_index_status_t ms_index_generation_prune(const char *path,
 ms_index_status_t ms_index_merge(const char *dest, const char *const *sources,
                                  size_t n_sources, ms_index_error_t *err) MS_NOEXCEPT;
 
+/* Write into 'dest' the index of n shards that merging the shards of the
+ * index 'source' gives: its shard K goes to shard K mod n (n = 1: one
+ * database). Since a document's shard is FNV-1a(id) mod N, and
+ * (h mod M) mod n = h mod n when n divides M, that is the index a writer
+ * of n shards leaves, with other Xapian document numbers: merging an index
+ * of 4 shards gives those of 2 and of 1 without indexing again (the
+ * 1M-document bench, tests/bench/shards.sh). Partitions are compacted as
+ * by ms_index_merge(). 'dest' (the folder of a generation) may exist but
+ * must not hold an index; 'source' is read only.
+ *
+ * Returns MS_INDEX_OK, MS_INDEX_NOT_FOUND (no 'source', or a partition of
+ * it is missing), MS_INDEX_IO ('dest' holds an index, 'source' has one
+ * shard or a number that n does not divide, or a file cannot be written),
+ * MS_INDEX_BAD_QUERY, MS_INDEX_XAPIAN or MS_INDEX_NOMEM, as
+ * ms_index_merge(). On failure 'dest' may hold part of an index. */
+ms_index_status_t ms_index_reshard(const char *dest, const char *source, unsigned n,
+                                   ms_index_error_t *err) MS_NOEXCEPT;
+
 /* Called for each word of ms_index_spelling_each() or term of
  * ms_index_term_each() with its count; 'word' is borrowed for the call.
  * Return 0 to go on, anything else to stop. */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "index-partition.hh"
+#include "index-shards.hh"
 
 #define SHARD_PREFIX "shard-"
 
@@ -43,6 +44,12 @@ ms_index__fnv1a(const std::string &bytes)
         hash *= 1099511628211ULL;
     }
     return hash;
+}
+
+std::string
+ms_index__shard_folder(unsigned k)
+{
+    return SHARD_PREFIX + std::to_string(k) + "/";
 }
 
 /* The number K of "shard-K", or -1 for another name. */
@@ -92,7 +99,7 @@ ms_index__shard_dirs(const std::string &dir, const std::vector<unsigned> &remote
                                                    std::to_string(k) + " of its shards");
         }
         if (!served_elsewhere(have))
-            shards.push_back(SHARD_PREFIX + std::to_string(have) + "/");
+            shards.push_back(ms_index__shard_folder((unsigned)have));
         k = have + 1;
     }
     return shards;

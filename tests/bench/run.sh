@@ -20,7 +20,9 @@
 #   5. peers.sh           Sphinx and PostgreSQL beside migsearch: speed,
 #                         snippets, rebuild, quality (issue 20)
 #   6. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
-# A part that fails stops the run and leaves OUTPUT as it was.
+# A part that fails stops the run and leaves OUTPUT as it was. Sections of
+# OUTPUT numbered after 6 ("## 7. ..."), measured by hand, are kept at the
+# end of the new OUTPUT.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/bench
@@ -45,10 +47,15 @@ part 3 scale.sh
 part 4 peer-fts5.sh
 part 5 peers.sh
 part 6 shards.sh
-for n in 1 2 3 4 5 6; do
-    cat "$work/$n.md"
-    echo
-done | cat -s >"$work/all.md"
+{
+    for n in 1 2 3 4 5 6; do
+        cat "$work/$n.md"
+        echo
+    done
+    if [ -f "$output" ]; then
+        awk '/^## ([7-9]|[1-9][0-9])\. / { kept = 1 } kept' "$output"
+    fi
+} | cat -s >"$work/all.md"
 mkdir -p "$(dirname "$output")"
 cp "$work/all.md" "$output"
 echo "written: $output" >&2

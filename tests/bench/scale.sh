@@ -12,8 +12,12 @@
 #   OUTPUT_MD  the Markdown section written ("## 3. Scale"; default: stdout)
 # MS_SCALE_SIZES (e.g. "10000 100000") overrides the sizes, MS_BENCH_SECONDS
 # the seconds a measurement, MS_SCALE_TMP the folder the data goes under
-# (default /tmp). Progress, and each size's figures as soon as they are
-# known, go to standard error.
+# (default /tmp). MS_SCALE_REUSE=DIR, a folder tests/bench/shards.sh kept
+# (MS_SHARDS_WORK=DIR), makes the size of its archive search its one
+# database (DIR/s1, merged from the 4 shards indexed once) instead of
+# generating and indexing again: the search figures are those of the same
+# archive and index, the indexing ones are then shards.sh's. Progress, and
+# each size's figures as soon as they are known, go to standard error.
 #
 # Part 3 of issue 7 ("Scale"). For each size, tests/bench/synth.c (built
 # here with cc -O2) writes that many documents as JSON lines, drawn from the
@@ -97,27 +101,53 @@ declare -A first_hits
 
 kb_of() { du -skL "$1" | cut -f1; }
 
+# N DIR: DIR/migsearch.yaml for the size N, its index at INDEX and the
+# archive at ARCHIVE.
+size_config() {
+    cat >"$2/migsearch.yaml" <<YAML
+index:
+  path: $3
+  synonyms: $top/config/synonyms.yaml
+archive:
+  path: $4
+server:
+  socket: $2/migsearch.sock
+  socket_mode: "0600"
+  socket_group: ""
+YAML
+}
+
+reuse=${MS_SCALE_REUSE:-}
+# N: true when MS_SCALE_REUSE holds the archive of N documents and its one
+# database; then the figures of the size but the search ones say so.
+reused() {
+    [ -n "$reuse" ] && [ "$(cat "$reuse/archive.size" 2>/dev/null)" = "$1" ] &&
+        [ -s "$reuse/s1/merge.secs" ] || return 1
+    gen_s[$1]=reused idx_s[$1]=reused idx_hwm[$1]=reused
+    data_kb[$1]=$(kb_of "$reuse/archive")
+    idx_kb[$1]=$(kb_of "$reuse/s1/index")
+    idx_docs[$1]=$(xapian-delve "$reuse/s1/index/XAPIANDB" 2>/dev/null |
+        awk '/number of documents/ { print $NF }')
+    size_config "$1" "$work/$1" "$reuse/s1/index" "$reuse/archive"
+    echo "   reused $reuse: ${idx_docs[$1]} docs, index $((idx_kb[$1] / 1024)) MB" >&2
+}
+
 run_size() {
-    local n=$1 dir=$work/$1 t0 t1 status=0
+    local n=$1 dir=$work/$1 t0 t1 status=0 archive
     mkdir -p "$dir"
     echo "== $n documents" >&2
+    if reused "$n"; then
+        archive=$reuse/archive
+        search_size "$n" "$dir" "$archive"
+        return
+    fi
     t0=$(date +%s.%N)
     "$work/synth" --seed "$seed" "$corpus" "$n" "$dir/archive" 2>/dev/null
     t1=$(date +%s.%N)
     gen_s[$n]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
     data_kb[$n]=$(kb_of "$dir/archive")
 
-    cat >"$dir/migsearch.yaml" <<YAML
-index:
-  path: $dir/index
-  synonyms: $top/config/synonyms.yaml
-archive:
-  path: $dir/archive
-server:
-  socket: $dir/migsearch.sock
-  socket_mode: "0600"
-  socket_group: ""
-YAML
+    size_config "$n" "$dir" "$dir/index" "$dir/archive"
     /usr/bin/time -f '%e %M' -o "$dir/time" \
         "$indexer" --rebuild --quiet --json --config "$dir/migsearch.yaml" >"$dir/index.json" ||
         status=$?
@@ -134,8 +164,13 @@ YAML
     echo "   generated in ${gen_s[$n]} s ($((data_kb[$n] / 1024)) MB); indexed" \
         "${idx_docs[$n]} docs in ${idx_s[$n]} s, peak ${idx_hwm[$n]} KB;" \
         "index $((idx_kb[$n] / 1024)) MB" >&2
+    search_size "$n" "$dir" "$dir/archive"
+}
 
-    start_migsearch "$server" "$dir" "$dir/archive"
+# N DIR ARCHIVE: the searches of size N, whose DIR/migsearch.yaml is written.
+search_size() {
+    local n=$1 dir=$2
+    start_migsearch "$server" "$dir" "$3"
     # shellcheck disable=SC2154  # set by start_migsearch (lib.sh)
     local url=http://127.0.0.1:$started_port pid=$started_pid c first hits
     rss_idle[$n]=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
@@ -166,13 +201,16 @@ YAML
 
 
 # ---- the report ----
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN { if (k ~ /^[0-9.]+$/) printf "%.1f", k / 1024; else print k }'; }
+div() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a ~ /^[0-9.]+$/ && a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
 # How a figure grows with the documents: log(ratio) / log(docs ratio);
 # 1 is linear, 0 flat.
 slope() {
     awk -v a="$1" -v b="$2" -v n="$3" -v m="$4" 'BEGIN {
-        if (a > 0 && b > 0 && n > m) printf "%.2f", log(a / b) / log(n / m); else print "n/a" }'
+        if (a ~ /^[0-9.]+$/ && a > 0 && b > 0 && n > m) printf "%.2f", log(a / b) / log(n / m); else print "n/a" }'
 }
 check() { [ "$1" = 1 ] && echo met || echo "**missed**"; }
 
@@ -208,7 +246,7 @@ write_report() {
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in "${sizes[@]}"; do
         echo "| ${idx_docs[$n]} | ${gen_s[$n]} | $(mb "${data_kb[$n]}") | ${idx_s[$n]}" \
-            "| $(awk -v d="${idx_docs[$n]}" -v s="${idx_s[$n]}" 'BEGIN {printf "%.0f", (s > 0 ? d / s : 0)}')" \
+            "| $(awk -v d="${idx_docs[$n]}" -v s="${idx_s[$n]}" 'BEGIN { if (s ~ /^[0-9.]+$/ && s > 0) printf "%.0f", d / s; else print "-" }')" \
             "| $(mb "${idx_hwm[$n]}") | $(mb "${idx_kb[$n]}")" \
             "| $(awk -v k="${idx_kb[$n]}" -v d="${idx_docs[$n]}" 'BEGIN {printf "%.1f", (d > 0 ? k / d : 0)}') |"
     done
@@ -259,7 +297,7 @@ write_report() {
     echo
     echo "Targets:"
     echo
-    if [ -n "${idx_s[1000000]:-}" ]; then
+    if [ -n "${idx_s[1000000]:-}" ] && [ "${idx_s[1000000]}" != reused ]; then
         echo "- 1,000,000 documents indexed in under 20 minutes: ${idx_s[1000000]} s," \
             "$(check "$(awk -v s="${idx_s[1000000]}" 'BEGIN {print (s < 1200)}')")."
     else
@@ -275,6 +313,11 @@ write_report() {
     for kind in plain facets; do
         for c in "${conns[@]}"; do
             r=$(div "${p99[$hi,$kind,$c]}" "${p99[$lo,$kind,$c]}")
+            if [ "$r" = n/a ]; then
+                echo "- p99 at $hi within 10x of p99 at $lo, $kind, $c connections: not" \
+                    "measured (no latency: every request failed or timed out)."
+                continue
+            fi
             echo "- p99 at $hi within 10x of p99 at $lo, $kind, $c connections:" \
                 "${p99[$hi,$kind,$c]} / ${p99[$lo,$kind,$c]} ms = ${r}x," \
                 "$(check "$(awk -v r="$r" 'BEGIN {print (r != "n/a" && r <= 10)}')")."

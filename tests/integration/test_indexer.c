@@ -786,8 +786,11 @@ Test(indexer, usage_errors_exit_2)
 
 /* --- parallel rebuilds (index.jobs) --- */
 
+static unsigned config_shards = 1; /* index.shards of write_config */
+
 /* Rewrite the config with 'jobs' rebuild workers and the given spelling
- * and synonyms (NULL: none), the archive at 'archive' (NULL: ix's). */
+ * and synonyms (NULL: none), the archive at 'archive' (NULL: ix's), and
+ * config_shards shards. */
 static void
 write_config(unsigned jobs, bool spelling, const char *synonyms, const char *archive)
 {
@@ -795,10 +798,10 @@ write_config(unsigned jobs, bool spelling, const char *synonyms, const char *arc
     cr_assert(f, "cannot write %s", ix.config);
     fprintf(f,
             "index:\n  path: %s\n  language: en\n  spelling: %s\n  jobs: %u\n"
-            "  synonyms: %s\narchive:\n  path: %s\n  batch_size: 50\n"
+            "  shards: %u\n  synonyms: %s\narchive:\n  path: %s\n  batch_size: 50\n"
             "log:\n  level: info\n",
-            ix.index, spelling ? "true" : "false", jobs, synonyms ? synonyms : "\"\"",
-            archive ? archive : ix.archive);
+            ix.index, spelling ? "true" : "false", jobs, config_shards,
+            synonyms ? synonyms : "\"\"", archive ? archive : ix.archive);
     fclose(f);
 }
 
@@ -917,6 +920,23 @@ rebuild_with(ms_ix_result_t *res, unsigned jobs, bool spelling, const char *syno
     cr_assert_not_null(res->json, "%s", res->out);
 }
 
+/* An update run of the index at 'index' ('jobs', spelling on, 'synonyms',
+ * 'archive') finds every file unchanged and writes nothing. */
+static void
+expect_nothing_to_update(unsigned jobs, const char *synonyms, const char *archive,
+                         const char *index)
+{
+    ms_ix_result_t res;
+    write_config(jobs, true, synonyms, archive);
+    const char *update[] = {"--json", "--index", index, NULL};
+    ms_ix_run(&res, &ix, update);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_expect_eq(ms_ix_count(&res, "files", "unchanged"),
+                 ms_ix_count(&res, "files", "total"));
+    cr_expect_eq(ms_ix_count(&res, "documents", "written"), 0);
+    ms_ix_result_free(&res);
+}
+
 Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout = 240)
 {
     ms_ix_result_t one, two;
@@ -962,14 +982,73 @@ Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout
     cr_expect_neq(access(shards, F_OK), 0, "%s is gone", shards);
 
     /* An update of the merged index finds every file unchanged. */
-    write_config(2, true, synonyms, archive);
-    const char *update[] = {"--json", "--index", merged, NULL};
-    ms_ix_run(&two, &ix, update);
-    cr_assert_eq(two.status, 0, "%s", two.err);
-    cr_expect_eq(ms_ix_count(&two, "files", "unchanged"),
-                 ms_ix_count(&two, "files", "total"));
-    cr_expect_eq(ms_ix_count(&two, "documents", "written"), 0);
-    ms_ix_result_free(&two);
+    expect_nothing_to_update(2, synonyms, archive, merged);
+}
+
+/* An index of 4 shards merged by ms_index_reshard() into 2 and into 1 is
+ * the index a writer of 2 or of 1 shard(s) leaves, but for Xapian's
+ * document numbers: tests/bench/shards.sh measures the 1M-document archive
+ * as 2 shards and as one database that way, indexing it only once. */
+Test(indexer, reshard_of_4_shards_equals_the_index_written_as_2_and_as_1, .timeout = 240)
+{
+    ms_ix_result_t res;
+    ms_index_error_t err;
+    char four[PATH_MAX], direct[PATH_MAX], merged[PATH_MAX];
+    const char *archive = MS_TEST_DATA "/archive";
+    const char *synonyms = MS_SOURCE_DIR "/config/synonyms.yaml";
+
+    snprintf(four, sizeof(four), "%s/four", ix.dir);
+    config_shards = 4;
+    rebuild_with(&res, 2, true, synonyms, archive, four, 0);
+    ms_ix_result_free(&res);
+    cr_assert_eq(ms_index_shard_count(four), 4);
+    for (unsigned n = 2; n >= 1; n--) {
+        config_shards = n;
+        snprintf(direct, sizeof(direct), "%s/direct-%u", ix.dir, n);
+        rebuild_with(&res, 1, true, synonyms, archive, direct, 0);
+        ms_ix_result_free(&res);
+        snprintf(merged, sizeof(merged), "%s/merged-%u", ix.dir, n);
+        cr_assert_eq(ms_index_reshard(merged, four, n, &err), MS_INDEX_OK, "%s",
+                     err.text);
+        cr_expect_eq(ms_index_shard_count(merged), n);
+        char *want = dump_index(direct), *got = dump_index(merged);
+        cr_expect(strcmp(want, got) == 0,
+                  "%u shard(s): the merged index differs from one writer's at:\n%.300s",
+                  n, first_difference(want, got));
+        free(want);
+        free(got);
+        /* Each shard alone, as xapian-tcpsrv serves it, lists the
+         * partitions the writer's does (ms-shard-serve's ports). */
+        for (unsigned k = 0; n > 1 && k < n; k++) {
+            char a[PATH_MAX + 32], b[PATH_MAX + 32];
+            snprintf(a, sizeof(a), "%s/shard-%u", direct, k);
+            snprintf(b, sizeof(b), "%s/shard-%u", merged, k);
+            want = dump_index(a);
+            got = dump_index(b);
+            cr_expect(strcmp(want, got) == 0, "shard %u of %u differs at:\n%.300s", k, n,
+                      first_difference(want, got));
+            free(want);
+            free(got);
+        }
+    }
+    /* An update of the merged index of 2 shards finds every file unchanged:
+     * the state entries came along in shard 0. */
+    config_shards = 2;
+    snprintf(merged, sizeof(merged), "%s/merged-2", ix.dir);
+    expect_nothing_to_update(1, synonyms, archive, merged);
+
+    /* 4 shards do not split into 3, one into anything; nothing is merged
+     * over an index. */
+    snprintf(merged, sizeof(merged), "%s/merged-3", ix.dir);
+    cr_expect_eq(ms_index_reshard(merged, four, 3, &err), MS_INDEX_IO);
+    cr_expect_eq(ms_index_reshard(merged, four, 0, &err), MS_INDEX_IO);
+    cr_expect_eq(ms_index_reshard(merged, direct, 1, &err), MS_INDEX_IO);
+    snprintf(merged, sizeof(merged), "%s/merged-2", ix.dir);
+    cr_expect_eq(ms_index_reshard(merged, four, 2, &err), MS_INDEX_IO);
+    snprintf(direct, sizeof(direct), "%s/none", ix.dir);
+    snprintf(merged, sizeof(merged), "%s/merged-3", ix.dir);
+    cr_expect_eq(ms_index_reshard(merged, direct, 1, &err), MS_INDEX_NOT_FOUND);
+    config_shards = 1;
 }
 
 /* Twenty files; the two largest (a.md and b.md, same size) use one id, so
