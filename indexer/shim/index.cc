@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-profile.hh"
 
 /* Open the partitions of the index 'path' leads to for reading and
  * record where that was. A rebuild may switch the link and remove the
@@ -257,8 +258,13 @@ ms_index_info_visible(ms_index_info_t *out, ms_index_t *idx,
 static void
 commit_active(ms_index_t *idx)
 {
-    /* Words of documents put in this batch: in the same commit. */
-    ms_index__spelling_flush(idx);
+    ms_index_profile_t &profile = ms_index__profile(idx);
+    {
+        /* Words of documents put in this batch: in the same commit. */
+        ms_index_timer timer(profile.spelling);
+        ms_index__spelling_flush(idx);
+    }
+    ms_index_timer timer(profile.commit);
     if (idx->in_transaction) {
         idx->in_transaction = false;
         idx->writer->commit_transaction();
