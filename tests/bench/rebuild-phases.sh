@@ -134,7 +134,7 @@ phase_median() {
     for p in "${phases[@]}"; do
         case $p in
         terms) what="TermGenerator: words, stems, CJK n-grams, positions; fields, values, stored record" ;;
-        inversion) what="Xapian's add_document: postings, positions, term list into the writer's buffers" ;;
+        inversion) what="Xapian's add_document: postings and positions into the writer's buffers, term list and record into their B-trees" ;;
         spelling) what="the dictionary: words counted per document, added at each commit" ;;
         commit) what="the B-trees written at each commit (postings, positions, term lists, records; zlib)" ;;
         merge) what="the workers' shards merged and compacted into one database" ;;

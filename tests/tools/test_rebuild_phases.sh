@@ -14,7 +14,10 @@
 set -eu
 src=$(realpath "$1")
 build=$(realpath "$2")
-command -v jq >/dev/null && [ -x /usr/bin/time ] || { echo "skipped: needs jq and GNU time"; exit 77; }
+if ! command -v jq >/dev/null || [ ! -x /usr/bin/time ]; then
+    echo "skipped: needs jq and GNU time"
+    exit 77
+fi
 tmp=$(mktemp -d /tmp/ms-phases.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
