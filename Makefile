@@ -99,6 +99,13 @@ bench-quick: deps-bench build
 bench-peers: deps-bench build
 	tests/bench/peers.sh $(if $(QUICK),--quick) build/release
 
+# make bench-rebuild [QUICK=1]  issue 20: a rebuild's CPU time phase by
+#                   phase and the index's size by table
+#                   (tests/bench/rebuild-phases.sh, part 7 of make bench)
+.PHONY: bench-rebuild
+bench-rebuild: deps-bench build
+	tests/bench/rebuild-phases.sh $(if $(QUICK),--quick) build/release
+
 # make bench-inprocess BASE=<commit>  the in-process cost of a search, this
 #                   tree against BASE (tests/bench/inprocess.sh): CPU time with
 #                   the two builds taking turns, and, with INSTRUCTIONS=1,

@@ -20,3 +20,12 @@ ms_clock_seconds(const struct timespec *from, const struct timespec *to)
     return (double)(to->tv_sec - from->tv_sec) +
            (double)(to->tv_nsec - from->tv_nsec) / 1e9;
 }
+
+double
+ms_clock_cpu_seconds(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ms_clock.h"
 #include "ms_index_build.h"
 #include "rebuild.h"
 #include "shard.h"
@@ -103,6 +104,8 @@ take_result(ms_run_ctx_t *run, const ms_shard_result_t *result)
     r->docs_written += w->docs_written;
     r->docs_deleted += w->docs_deleted;
     r->bytes_read += w->bytes_read;
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++)
+        r->cpu[i] += w->cpu[i];
     for (size_t i = 0; i < w->n_failures; i++) {
         size_t f = ms_run__intern_file(run, w->failures[i].file);
         if (f == MS_STRMAP_NONE ||
@@ -265,10 +268,12 @@ merge(ms_run_ctx_t *run, const ms_run_plan_t *plan, const char *generation)
 {
     ms_index_error_t err;
     ms_index_info_t info;
+    double started = ms_clock_cpu_seconds();
     ms_index_status_t status =
         ms_index_merge(generation, (const char *const *)plan->dbs, plan->jobs, &err);
     int rc;
 
+    run->report->cpu[MS_RUN_PHASE_MERGE] += ms_clock_cpu_seconds() - started;
     if (status != MS_INDEX_OK) {
         ms_run__log(run, MS_LOG_ERR, "cannot merge the rebuild of %s: %s: %s",
                     run->opts->index_path, ms_index_status_string(status), err.text);
@@ -319,6 +324,7 @@ rebuild_parallel(ms_run_ctx_t *run, const char *generation,
         rc = merge(run, &plan, generation);
 
 out:
+    ms_run__take_profile(run);
     ms_index_close(run->idx);
     run->idx = NULL;
     if (plan.shards && ms_shard_remove_tree(plan.shards) != 0)

@@ -126,6 +126,34 @@ array_json(const ms_run_report_t *r, size_t n, size_t max,
     return NULL;
 }
 
+/* The names of the phases in --json, in the order of enum ms_run_phase. */
+static const char *const phase_names[MS_RUN_N_PHASES] = {
+    [MS_RUN_PHASE_TERMS] = "terms",       [MS_RUN_PHASE_INVERSION] = "inversion",
+    [MS_RUN_PHASE_SPELLING] = "spelling", [MS_RUN_PHASE_COMMIT] = "commit",
+    [MS_RUN_PHASE_MERGE] = "merge",
+};
+
+/* The CPU seconds of 'r' by phase, the rest as "other" and the total, as
+ * a JSON object; NULL on OOM. */
+static json_t *
+cpu_json(const ms_run_report_t *r)
+{
+    json_t *cpu = json_object();
+    double rest = r->cpu_total;
+    int bad = !cpu;
+
+    for (size_t i = 0; !bad && i < MS_RUN_N_PHASES; i++) {
+        bad = json_object_set_new(cpu, phase_names[i], json_real(r->cpu[i])) != 0;
+        rest -= r->cpu[i];
+    }
+    bad = bad || json_object_set_new(cpu, "other", json_real(rest > 0 ? rest : 0)) != 0;
+    bad = bad || json_object_set_new(cpu, "total", json_real(r->cpu_total)) != 0;
+    if (!bad)
+        return cpu;
+    json_decref(cpu);
+    return NULL;
+}
+
 static void
 format_time(char *buf, size_t size, const struct timespec *ts)
 {
@@ -169,6 +197,9 @@ ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
     /* All kept files, whatever 'max_failures': /health names them. */
     list = bad ? NULL : array_json(r, r->n_kept_files, 0, kept_json);
     bad = bad || json_object_set_new(root, "kept", list) != 0;
+    /* Once the run has ended: not in the last_run a rebuild stores. */
+    if (r->cpu_total > 0)
+        bad = bad || json_object_set_new(root, "cpu_seconds", cpu_json(r)) != 0;
     if (bad) {
         json_decref(root);
         root = NULL;

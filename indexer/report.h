@@ -31,6 +31,18 @@ typedef struct ms_run_failure {
     char *reason; /* one line */
 } ms_run_failure_t;
 
+/* The phases of a run's CPU time that are measured (report.c names them
+ * in --json); the rest of it (the walk, extraction, fingerprints, the
+ * synonyms) is the total less these. */
+enum ms_run_phase {
+    MS_RUN_PHASE_TERMS,     /* ms_index_profile_t's, of every writer */
+    MS_RUN_PHASE_INVERSION, /* the same */
+    MS_RUN_PHASE_SPELLING,  /* the same */
+    MS_RUN_PHASE_COMMIT,    /* the same */
+    MS_RUN_PHASE_MERGE,     /* a parallel rebuild's ms_index_merge() */
+    MS_RUN_N_PHASES
+};
+
 /* What a run did. Zero-initialise; release with ms_run_report_clear(). */
 typedef struct ms_run_report {
     const char *mode;                  /* "update" or "rebuild" (static) */
@@ -50,6 +62,10 @@ typedef struct ms_run_report {
     size_t n_warnings, warnings_capacity;
     char **kept_files; /* the kept files, also listed in failures */
     size_t n_kept_files, kept_files_capacity;
+    /* CPU seconds of each phase, summed over the processes (workers
+     * included), and of the whole run, the parent and the processes it
+     * waited for; cpu_total is 0 until the run ends. */
+    double cpu[MS_RUN_N_PHASES], cpu_total;
 } ms_run_report_t;
 
 /* The report as the JSON object of --json and of the last_run metadata

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,6 +144,22 @@ load_meetings(ms_run_report_t *report, const char *archive)
     return NULL;
 }
 
+/* CPU seconds of this process and of the children it waited for (a
+ * rebuild's workers, the extractor's sandboxes). */
+static double
+cpu_seconds(void)
+{
+    struct rusage self, children;
+
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+                    children.ru_utime.tv_sec + children.ru_stime.tv_sec) +
+           (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+                    children.ru_utime.tv_usec + children.ru_stime.tv_usec) /
+               1e6;
+}
+
 int
 ms_run(ms_run_report_t *report, const ms_run_options_t *given)
 {
@@ -173,6 +190,7 @@ ms_run(ms_run_report_t *report, const ms_run_options_t *given)
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     report->elapsed = ms_clock_seconds(&run.start, &end);
+    report->cpu_total = cpu_seconds();
     clock_gettime(CLOCK_REALTIME, &report->finished);
     ms_index_close(run.idx);
     ms_run__free(&run);

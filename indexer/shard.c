@@ -8,7 +8,8 @@
  * to know (its counts, failures, warnings and the ids each file claimed)
  * in a result file beside that database, written here and read back here.
  * The file is binary (lengths, then bytes) because paths and ids are any
- * bytes but NUL, newlines included; it never outlives the rebuild.
+ * bytes but NUL, newlines included; it never outlives the rebuild. It
+ * carries the worker's CPU time by phase too (report.h).
  */
 #define _XOPEN_SOURCE 700
 
@@ -25,7 +26,7 @@
 #include "shard.h"
 #include "util.h"
 
-#define RESULT_MAGIC "migsearch-shard 1\n"
+#define RESULT_MAGIC "migsearch-shard 3\n"
 /* No string in a result is longer: paths, ids and one-line reasons. */
 #define RESULT_STRING_MAX (1u << 24)
 
@@ -107,6 +108,8 @@ ms_shard_result_write(const char *path, const ms_run_report_t *r,
     bad |= put_number(f, r->added) || put_number(f, r->failed) ||
            put_number(f, r->docs_written) || put_number(f, r->docs_deleted) ||
            put_number(f, r->bytes_read);
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++) /* CPU time, in microseconds */
+        bad |= put_number(f, (uint64_t)(r->cpu[i] * 1e6));
     bad |= put_number(f, r->n_failures);
     for (size_t i = 0; !bad && i < r->n_failures; i++)
         bad |= put_string(f, r->failures[i].file) || put_string(f, r->failures[i].reason);
@@ -251,6 +254,11 @@ get_counts(FILE *f, ms_run_report_t *r)
     r->docs_written = (unsigned long)numbers[2];
     r->docs_deleted = (unsigned long)numbers[3];
     r->bytes_read = numbers[4];
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++) {
+        if (get_number(f, &numbers[0]) != 0)
+            return -1;
+        r->cpu[i] = (double)numbers[0] / 1e6;
+    }
     return 0;
 }
 

@@ -426,6 +426,7 @@ ms_run__update(ms_run_ctx_t *run, const ms_archive_listing_t *given)
         rc = MS_EXIT_PARTIAL;
     if (rc == MS_EXIT_OK || rc == MS_EXIT_PARTIAL)
         rc = ms_run__store_last_run(run, rc);
+    ms_run__take_profile(run);
     ms_index_close(run->idx);
     run->idx = NULL;
     return rc;

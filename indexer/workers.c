@@ -92,6 +92,7 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
     if ((rc = ms_run__commit(run, true)) != MS_EXIT_OK ||
         (rc = collect_claims(run, &claims, &n_claims)) != MS_EXIT_OK)
         goto out;
+    ms_run__take_profile(run);
     if (ms_shard_result_write(plan->results[shard], &report, claims, n_claims) != 0) {
         ms_run__log(run, MS_LOG_ERR, "cannot write %s: %s", plan->results[shard],
                     strerror(errno));

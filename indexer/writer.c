@@ -66,6 +66,21 @@ ms_run__commit(ms_run_ctx_t *run, bool force)
     return MS_EXIT_OK;
 }
 
+void
+ms_run__take_profile(ms_run_ctx_t *run)
+{
+    ms_index_profile_t profile;
+    double *cpu = run->report->cpu;
+
+    if (!run->idx)
+        return;
+    ms_index_profile(&profile, run->idx);
+    cpu[MS_RUN_PHASE_TERMS] += profile.terms;
+    cpu[MS_RUN_PHASE_INVERSION] += profile.inversion;
+    cpu[MS_RUN_PHASE_SPELLING] += profile.spelling;
+    cpu[MS_RUN_PHASE_COMMIT] += profile.commit;
+}
+
 int
 ms_run__delete_document(ms_run_ctx_t *run, size_t id)
 {

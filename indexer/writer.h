@@ -29,6 +29,10 @@ void ms_run__keep_added(ms_run_ctx_t *run);
 /* Commit if a batch is full, or if 'force'. */
 int ms_run__commit(ms_run_ctx_t *run, bool force);
 
+/* Add the CPU time of the phases of writer run->idx (ms_index_profile),
+ * if there is one, to run->report: before the writer is closed. */
+void ms_run__take_profile(ms_run_ctx_t *run);
+
 /* Delete the document 'id' (an index into run->ids); it has no owner
  * then. A document already gone is fine. */
 int ms_run__delete_document(ms_run_ctx_t *run, size_t id);

@@ -26,6 +26,7 @@
 
 #include "index-added.hh"
 #include "index-partition.hh"
+#include "index-profile.hh"
 #include "index-private.hh"
 #include "ms_date.h"
 
@@ -227,34 +228,50 @@ static void
 put_in_active(ms_index_t *idx, const ms_document_t *doc, const std::string &id_term,
               const std::string &date, const std::string &added)
 {
+    ms_index_profile_t &profile = ms_index__profile(idx);
     /* Taking the old words out of the dictionary writes: the transaction
      * must be open first. */
     ms_index__ensure_transaction(idx);
     /* One look-up of the id serves the spelling and the write: each one
      * makes a glass writer flush its buffered positions. */
     bool only;
-    Xapian::docid existing = find_document(idx, id_term, &only);
-    if (idx->spelling && existing)
+    Xapian::docid existing;
+    {
+        ms_index_timer timer(profile.inversion);
+        existing = find_document(idx, id_term, &only);
+    }
+    if (idx->spelling && existing) {
+        ms_index_timer timer(profile.spelling);
         ms_index__spelling_remove(idx, existing);
+    }
 
     Xapian::Document xdoc;
-    index_text(xdoc, doc);
-    index_tag_words(xdoc, doc);
-    xdoc.add_boolean_term(id_term);
-    xdoc.add_value(MS_INDEX_SLOT_ID, doc->id);
-    add_field_terms(xdoc, doc, date);
-    add_facet_value(xdoc);
-    xdoc.add_value(MS_INDEX_SLOT_ADDED,
-                   added.empty() ? ms_index__added_value(idx, existing, id_term) : added);
-    xdoc.set_data(ms_index__encode(doc));
-    if (!existing)
-        idx->writer->add_document(xdoc);
-    else if (only)
-        idx->writer->replace_document(existing, xdoc);
-    else
-        idx->writer->replace_document(id_term, xdoc); /* and drop the others */
-    if (idx->spelling)
+    {
+        ms_index_timer timer(profile.terms);
+        index_text(xdoc, doc);
+        index_tag_words(xdoc, doc);
+        xdoc.add_boolean_term(id_term);
+        xdoc.add_value(MS_INDEX_SLOT_ID, doc->id);
+        add_field_terms(xdoc, doc, date);
+        add_facet_value(xdoc);
+        xdoc.add_value(MS_INDEX_SLOT_ADDED,
+                       added.empty() ? ms_index__added_value(idx, existing, id_term)
+                                     : added);
+        xdoc.set_data(ms_index__encode(doc));
+    }
+    {
+        ms_index_timer timer(profile.inversion);
+        if (!existing)
+            idx->writer->add_document(xdoc);
+        else if (only)
+            idx->writer->replace_document(existing, xdoc);
+        else
+            idx->writer->replace_document(id_term, xdoc); /* and drop the others */
+    }
+    if (idx->spelling) {
+        ms_index_timer timer(profile.spelling);
         ms_index__spelling_count(idx, xdoc);
+    }
 }
 
 /* Put 'doc' into the partition of its access set, taking it out of the

@@ -7,13 +7,16 @@
  * pending spelling words and the index it takes first-indexed times from,
  * a reader's caches (those of its active view), the transaction a writer keeps open
  * between commits. Below every other file of the shim, which is why it is not index.cc:
- * index.cc commits through spelling.cc, and spelling.cc needs these.
+ * index.cc commits through spelling.cc, and spelling.cc needs these. And a
+ * writer's profile (index-profile.hh).
  */
+#include <cassert>
 #include <memory>
 #include <string>
 
 #include "index-added.hh"
 #include "index-handle.hh"
+#include "index-profile.hh"
 
 ms_index_spelling_pending &
 ms_index__spelling_pending(ms_index_t *idx)
@@ -28,6 +31,20 @@ ms_index__added_from(ms_index_t *idx)
 {
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
     return static_cast<ms_index_handle *>(idx)->added_from;
+}
+
+ms_index_profile_t &
+ms_index__profile(ms_index_t *idx)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    return static_cast<ms_index_handle *>(idx)->profile;
+}
+
+extern "C" MS_EXPORT void
+ms_index_profile(ms_index_profile_t *out, const ms_index_t *idx) noexcept
+{
+    assert(out && idx);
+    *out = static_cast<const ms_index_handle *>(idx)->profile;
 }
 
 Xapian::rev

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "index-private.hh"
+#include "ms_index_build.h"
 
 /* One partition: the documents of one access set (index-partition.hh). */
 struct ms_index_part {
@@ -93,6 +94,7 @@ struct ms_index_handle : ms_index {
     ms_index_part *writing = nullptr; /* a writer's active partition */
     /* A writer's index to take first-indexed times from (added.cc). */
     std::unique_ptr<Xapian::Database> added_from;
+    ms_index_profile_t profile{}; /* a writer's CPU time (index-profile.hh) */
 };
 
 #endif /* MS_INDEX_HANDLE_HH */

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-profile.hh"
 #include "index-spelling.hh"
 
 /* Open the partitions of the index 'path' leads to for reading and
@@ -260,8 +261,13 @@ ms_index_info_visible(ms_index_info_t *out, ms_index_t *idx,
 static void
 commit_active(ms_index_t *idx)
 {
-    /* Words of documents put in this batch: in the same commit. */
-    ms_index__spelling_flush(idx);
+    ms_index_profile_t &profile = ms_index__profile(idx);
+    {
+        /* Words of documents put in this batch: in the same commit. */
+        ms_index_timer timer(profile.spelling);
+        ms_index__spelling_flush(idx);
+    }
+    ms_index_timer timer(profile.commit);
     if (idx->in_transaction) {
         idx->in_transaction = false;
         idx->writer->commit_transaction();

@@ -117,6 +117,29 @@ ms_index_status_t ms_index_merge(const char *dest, const char *const *sources,
 ms_index_status_t ms_index_reshard(const char *dest, const char *source, unsigned n,
                                    ms_index_error_t *err) MS_NOEXCEPT;
 
+/* The CPU seconds writer 'idx' spent in each phase of its puts and
+ * commits since ms_index_open(), from the process's CPU clock (the
+ * indexer's profile of a rebuild, docs/performance.md). */
+typedef struct ms_index_profile {
+    /* Each document made into a Xapian document: TermGenerator's words,
+     * stems, CJK n-grams and positions, the field terms, values and the
+     * stored record. */
+    double terms;
+    /* Xapian's add or replace of each document: its postings, positions
+     * and term list into the writer's in-memory buffers, the look-up of
+     * its id. */
+    double inversion;
+    /* The spelling dictionary: each document's words counted, and added
+     * at each commit (nothing with spelling off). */
+    double spelling;
+    /* The commits less the dictionary: the B-tree tables written
+     * (postings, positions, term lists, stored records, zlib). */
+    double commit;
+} ms_index_profile_t;
+
+/* Copy writer 'idx''s profile into 'out'. */
+void ms_index_profile(ms_index_profile_t *out, const ms_index_t *idx) MS_NOEXCEPT;
+
 /* Called for each word of ms_index_spelling_each() or term of
  * ms_index_term_each() with its count; 'word' is borrowed for the call.
  * Return 0 to go on, anything else to stop. */

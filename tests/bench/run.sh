@@ -20,8 +20,10 @@
 #   5. peers.sh           Sphinx and PostgreSQL beside migsearch: speed,
 #                         snippets, rebuild, quality (issue 20)
 #   6. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
+#   7. rebuild-phases.sh  a rebuild's CPU time phase by phase, the index's
+#                         size by table (issue 20)
 # A part that fails stops the run and leaves OUTPUT as it was. Sections of
-# OUTPUT numbered after 6 ("## 7. ..."), measured by hand, are kept at the
+# OUTPUT numbered after the last part, measured by hand, are kept at the
 # end of the new OUTPUT.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,13 +49,15 @@ part 3 scale.sh
 part 4 peer-fts5.sh
 part 5 peers.sh
 part 6 shards.sh
+part 7 rebuild-phases.sh
+last=7
 {
-    for n in 1 2 3 4 5 6; do
+    for n in $(seq 1 "$last"); do
         cat "$work/$n.md"
         echo
     done
     if [ -f "$output" ]; then
-        awk '/^## ([7-9]|[1-9][0-9])\. / { kept = 1 } kept' "$output"
+        awk -v last="$last" '/^## [0-9]+\. / { if ($2 + 0 > last) kept = 1 } kept' "$output"
     fi
 } | cat -s >"$work/all.md"
 mkdir -p "$(dirname "$output")"

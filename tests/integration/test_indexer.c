@@ -937,6 +937,30 @@ expect_nothing_to_update(unsigned jobs, const char *synonyms, const char *archiv
     ms_ix_result_free(&res);
 }
 
+/* The CPU time of a rebuild's phases in 'res''s --json: every phase of
+ * the writers took some, the merge only 'merged', and they fit in the
+ * total. */
+static void
+expect_profile(const ms_ix_result_t *res, bool merged)
+{
+    static const char *const phases[] = {"terms", "inversion", "spelling", "commit"};
+    json_t *cpu = json_object_get(res->json, "cpu_seconds");
+    double sum = 0;
+
+    cr_assert(json_is_object(cpu), "--json has cpu_seconds:\n%s", res->out);
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+        double v = json_real_value(json_object_get(cpu, phases[i]));
+        cr_expect_gt(v, 0.0, "%s", phases[i]);
+        sum += v;
+    }
+    double merge = json_real_value(json_object_get(cpu, "merge"));
+    if (merged)
+        cr_expect_gt(merge, 0.0, "the merge");
+    else
+        cr_expect_eq(merge, 0.0, "no merge with one writer");
+    cr_expect_geq(json_real_value(json_object_get(cpu, "total")) + 0.01, sum + merge);
+}
+
 Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout = 240)
 {
     ms_ix_result_t one, two;
@@ -958,6 +982,8 @@ Test(indexer, parallel_rebuild_equals_one_writer_on_the_sample_archive, .timeout
     cr_expect_eq(json_integer_value(json_object_get(one.json, "bytes_read")),
                  json_integer_value(json_object_get(two.json, "bytes_read")));
     cr_expect_gt(ms_ix_count(&two, "documents", "total"), 40);
+    expect_profile(&one, false);
+    expect_profile(&two, true);
     ms_ix_result_free(&one);
     ms_ix_result_free(&two);
 

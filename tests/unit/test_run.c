@@ -108,6 +108,32 @@ Test(report, json_has_every_count_of_docs_staff)
     ms_run_report_clear(&r);
 }
 
+Test(report, json_has_the_cpu_time_by_phase_once_the_run_has_ended)
+{
+    ms_run_report_t r;
+    fill_report(&r);
+    json_t *json = ms_run_report_json(&r, 0, 0);
+    cr_assert_null(json_object_get(json, "cpu_seconds"), "not before the end");
+    json_decref(json);
+
+    const char *names[] = {"terms", "inversion", "spelling", "commit", "merge"};
+    const double values[] = {1.0, 2.0, 0.5, 1.5, 0.25};
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++)
+        r.cpu[i] = values[i];
+    r.cpu_total = 6.0;
+    json = ms_run_report_json(&r, 0, 0);
+    json_t *cpu = json_object_get(json, "cpu_seconds");
+    cr_assert(json_is_object(cpu));
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++)
+        cr_assert_float_eq(json_real_value(json_object_get(cpu, names[i])), values[i],
+                           1e-9, "%s", names[i]);
+    /* The rest of the total: walk, extraction, fingerprints. */
+    cr_assert_float_eq(json_real_value(json_object_get(cpu, "other")), 0.75, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(cpu, "total")), 6.0, 1e-9);
+    json_decref(json);
+    ms_run_report_clear(&r);
+}
+
 Test(report, json_lists_at_most_max_failures_and_warnings)
 {
     ms_run_report_t r;
@@ -244,6 +270,8 @@ write_sample_result(const char *path)
     r.docs_written = 7;
     r.docs_deleted = 1;
     r.bytes_read = 5000000000ULL;
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++)
+        r.cpu[i] = 1.5 + (double)i;
     cr_assert_eq(ms_run_report_add_failure(&r, "b/bad.md", "line 3, column 7: date"), 0);
     cr_assert_eq(ms_run_report_add_warning(&r, "x.jsonl:2:1: date: must be text"), 0);
     cr_assert_eq(ms_run_report_add_warning(&r, ""), 0);
@@ -264,6 +292,8 @@ Test(shard, result_file_reads_back_what_was_written)
     cr_assert_eq(got.report.docs_written, 7);
     cr_assert_eq(got.report.docs_deleted, 1);
     cr_assert_eq(got.report.bytes_read, 5000000000ULL);
+    for (size_t i = 0; i < MS_RUN_N_PHASES; i++)
+        cr_assert_float_eq(got.report.cpu[i], 1.5 + (double)i, 1e-6, "phase %zu", i);
     cr_assert_eq(got.report.n_failures, 1);
     cr_assert_str_eq(got.report.failures[0].file, "b/bad.md");
     cr_assert_str_eq(got.report.failures[0].reason, "line 3, column 7: date");
