@@ -197,22 +197,47 @@ prepare(plan *p, ms_results_t *results, ms_index_t *idx, Xapian::QueryParser &pa
     return MS_INDEX_OK;
 }
 
-/* The page of 'search' from 'enquire'. No page may reach past the largest
- * document number: keeps offset + limit from wrapping inside Xapian. */
-static Xapian::MSet
-get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search)
+/* How many hits the page of 'search' holds: no page may reach past the
+ * largest document number, which keeps offset + limit from wrapping
+ * inside Xapian. */
+static Xapian::doccount
+page_size(ms_index_t *idx, const ms_search_t *search)
 {
-    Xapian::doccount first = search->offset;
     Xapian::doccount count = search->limit;
     Xapian::doccount size = idx->db->get_doccount();
     if (count > size)
         count = size;
-    if (count > UINT_MAX - first)
-        count = UINT_MAX - first;
-    Xapian::doccount check = first + count;
-    if (check < MS_INDEX_MIN_CHECK)
-        check = MS_INDEX_MIN_CHECK;
-    return enquire.get_mset(first, count, check);
+    if (count > UINT_MAX - search->offset)
+        count = UINT_MAX - search->offset;
+    return count;
+}
+
+/* How many matches a match that gives the search's totals checks. */
+static Xapian::doccount
+totals_check(ms_index_t *idx, const ms_search_t *search)
+{
+    Xapian::doccount check = search->offset + page_size(idx, search);
+    return check < MS_INDEX_MIN_CHECK ? MS_INDEX_MIN_CHECK : check;
+}
+
+/* The page of 'search' from 'enquire'; with 'counted', checking no more
+ * matches than the page (another match gave the totals). */
+static Xapian::MSet
+get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
+         bool counted)
+{
+    Xapian::doccount count = page_size(idx, search);
+    Xapian::doccount check = counted ? search->offset + count : totals_check(idx, search);
+    return enquire.get_mset(search->offset, count, check);
+}
+
+/* Whether facets of 'search' are counted by a pass of their own
+ * (count_matches), whose totals are then the search's: not over remote
+ * shards, where no MatchSpy of ours runs (docs/architecture.md). */
+static bool
+facets_counted(const ms_search_t *search)
+{
+    return search->facets && !ms_index__remote_view;
 }
 
 /* Facets count the matches of 'query' in a pass of their own: membership
@@ -232,8 +257,9 @@ count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query
 }
 
 /* Snippets mark the words typed: Xapian's own snippets (CJK queries) mark
- * the terms of the query that made the MSet, so with feedback they come
- * from an MSet of the query as typed ('query'), holding no hits. */
+ * the terms of the query of the Enquire that made the MSet, as it is when
+ * they are made, so with feedback they come from an MSet of an Enquire of
+ * the query as typed ('query'), holding no hits. */
 static Xapian::MSet
 snippet_mset(ms_index_t *idx, const Xapian::Query &query)
 {
@@ -243,18 +269,19 @@ snippet_mset(ms_index_t *idx, const Xapian::Query &query)
 }
 
 /* The phases after the match: facet counts and the hits with their
- * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS). */
+ * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS).
+ * 'typed' is the match of the query as typed, when feedback made 'mset'
+ * (else NULL): it gives the totals. */
 static void
 fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
-             const plan &p, const Xapian::MSet &mset, bool expanded,
+             const plan &p, const Xapian::MSet &mset, const Xapian::MSet *typed,
              const Xapian::Stem &stemmer, ms_index_budget &budget)
 {
     std::unique_ptr<Xapian::MatchSpy> spy;
     Xapian::MSet counted;
-    /* Nor a MatchSpy of ours over remote shards (docs/architecture.md). */
-    if (search->facets && (budget.spent() || ms_index__remote_view)) {
+    if (search->facets && (budget.spent() || !facets_counted(search))) {
         results->skipped |= MS_PHASE_FACETS;
-    } else if (search->facets) {
+    } else if (facets_counted(search)) {
         spy.reset(ms_index__facet_spy_new(search->facet_limit ? search->facet_limit
                                                               : MS_LIMIT_FACET_MATCHES));
         try {
@@ -271,11 +298,11 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
         snippets.reset(new ms_index_snippets(
             *idx->db, p.parsed.words, stemmer, search->language ? search->language : "en",
             search->snippet_length, search->max_snippets));
-        if (expanded && snippets->needs_mset())
+        if (typed && snippets->needs_mset())
             marked = snippet_mset(idx, p.query);
     }
 
-    const Xapian::MSet &totals = spy ? counted : mset;
+    const Xapian::MSet &totals = spy ? counted : typed ? *typed : mset;
     results->estimate = totals.get_matches_estimated();
     results->lower = totals.get_matches_lower_bound();
     results->upper = totals.get_matches_upper_bound();
@@ -325,10 +352,15 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
     if (feedback && budget.spent())
         results->skipped |= MS_PHASE_FEEDBACK;
+    /* The totals come from one match only: the facet pass, else the
+     * first match of feedback, else the page. */
+    bool counted = facets_counted(search);
+    Xapian::MSet typed;
     bool expanded =
         feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
-        ms_index__feedback(enquire, idx, p.parsed,
-                           p.restricted ? &p.restrictions : nullptr, p.visible);
+        ms_index__feedback(&typed, enquire, idx, p.parsed,
+                           p.restricted ? &p.restrictions : nullptr, p.visible,
+                           counted ? 0 : totals_check(idx, search));
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
         date_key.reset(new DateKey(
@@ -337,10 +369,11 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     }
     /* A match the watch did not stop but that ended past the budget is
      * said so. */
-    Xapian::MSet mset = get_page(enquire, idx, search);
+    Xapian::MSet mset = get_page(enquire, idx, search, counted || expanded);
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;
-    fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);
+    fill_results(results.get(), idx, search, p, mset, expanded ? &typed : nullptr,
+                 stemmer, budget);
     if (budget.cancelled())
         return ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled");
     *out = results.release();
