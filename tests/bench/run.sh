@@ -20,6 +20,9 @@
 #   5. peers.sh           Sphinx and PostgreSQL beside migsearch: speed,
 #                         snippets, rebuild, quality (issue 20)
 #   6. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
+#   7. limit.sh           the limit (the FastCGI floor plus Xapian's own
+#                         match) beside migsearch, and migsearch's cost
+#                         phase by phase (issue 20)
 # A part that fails stops the run and leaves OUTPUT as it was.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,7 +48,8 @@ part 3 scale.sh
 part 4 peer-fts5.sh
 part 5 peers.sh
 part 6 shards.sh
-for n in 1 2 3 4 5 6; do
+part 7 limit.sh
+for n in 1 2 3 4 5 6 7; do
     cat "$work/$n.md"
     echo
 done | cat -s >"$work/all.md"
