@@ -76,21 +76,16 @@ words_only(const Xapian::Query &query, bool joined)
     }
 }
 
-/* The first match counts the matches (to 'check') for the search's
- * totals: the feedback terms add no match, so the second match, with
- * FEEDBACK_TERMS more terms to weigh, need check no more documents than
- * its page, and Xapian's matcher prunes the rest (docs/performance.md). */
 bool
-ms_index__feedback(Xapian::MSet *out, Xapian::Enquire &enquire, ms_index_t *idx,
+ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                    const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                   const Xapian::Query &visible, Xapian::doccount check)
+                   const Xapian::Query &visible)
 {
     /* A phrase in a query without quotes is words the parser joined. */
     bool joined = parsed.text.find('"') == std::string::npos;
     if (!words_only(parsed.words, joined))
         return false;
-    Xapian::MSet &top = *out;
-    top = enquire.get_mset(0, FEEDBACK_DOCS, check);
+    Xapian::MSet top = enquire.get_mset(0, FEEDBACK_DOCS);
     if (top.empty())
         return false;
     std::vector<Xapian::docid> docs;

@@ -468,13 +468,13 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
 
 /* Pseudo relevance feedback: when 'parsed' is words only, take expansion
  * terms from the best hits of enquire's query (parsed.ranked, filtered by
- * 'restrictions' when not NULL, then by 'visible'; that match, counted to
- * 'check', into *out: its totals are the search's) and set enquire's query
+ * 'restrictions' when not NULL, then by 'visible') and set enquire's query
  * to that query with them added, weighted down, as optional terms: they
- * reorder the matches but add none. Returns whether it did. (feedback.cc) */
-bool ms_index__feedback(Xapian::MSet *out, Xapian::Enquire &enquire, ms_index_t *idx,
+ * reorder the matches but add none. Returns whether it did.
+ * (feedback.cc) */
+bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                         const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                        const Xapian::Query &visible, Xapian::doccount check);
+                        const Xapian::Query &visible);
 
 /* --- facets (facets.cc), used by search.cc --- */
 

@@ -212,22 +212,18 @@ page_size(ms_index_t *idx, const ms_search_t *search)
     return count;
 }
 
-/* How many matches a match that gives the search's totals checks. */
-static Xapian::doccount
-totals_check(ms_index_t *idx, const ms_search_t *search)
-{
-    Xapian::doccount check = search->offset + page_size(idx, search);
-    return check < MS_INDEX_MIN_CHECK ? MS_INDEX_MIN_CHECK : check;
-}
-
-/* The page of 'search' from 'enquire'; with 'counted', checking no more
- * matches than the page (another match gave the totals). */
+/* The page of 'search' from 'enquire', which gives the search's totals
+ * checked to MS_INDEX_MIN_CHECK matches; with 'counted' (the facet pass
+ * gives them), checking no more matches than the page, so that Xapian
+ * prunes the rest (docs/performance.md). */
 static Xapian::MSet
 get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
          bool counted)
 {
     Xapian::doccount count = page_size(idx, search);
-    Xapian::doccount check = counted ? search->offset + count : totals_check(idx, search);
+    Xapian::doccount check = search->offset + count;
+    if (!counted && check < MS_INDEX_MIN_CHECK)
+        check = MS_INDEX_MIN_CHECK;
     return enquire.get_mset(search->offset, count, check);
 }
 
@@ -269,12 +265,10 @@ snippet_mset(ms_index_t *idx, const Xapian::Query &query)
 }
 
 /* The phases after the match: facet counts and the hits with their
- * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS).
- * 'typed' is the match of the query as typed, when feedback made 'mset'
- * (else NULL): it gives the totals. */
+ * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS). */
 static void
 fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
-             const plan &p, const Xapian::MSet &mset, const Xapian::MSet *typed,
+             const plan &p, const Xapian::MSet &mset, bool expanded,
              const Xapian::Stem &stemmer, ms_index_budget &budget)
 {
     std::unique_ptr<Xapian::MatchSpy> spy;
@@ -298,11 +292,11 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
         snippets.reset(new ms_index_snippets(
             *idx->db, p.parsed.words, stemmer, search->language ? search->language : "en",
             search->snippet_length, search->max_snippets));
-        if (typed && snippets->needs_mset())
+        if (expanded && snippets->needs_mset())
             marked = snippet_mset(idx, p.query);
     }
 
-    const Xapian::MSet &totals = spy ? counted : typed ? *typed : mset;
+    const Xapian::MSet &totals = spy ? counted : mset;
     results->estimate = totals.get_matches_estimated();
     results->lower = totals.get_matches_lower_bound();
     results->upper = totals.get_matches_upper_bound();
@@ -352,15 +346,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
     if (feedback && budget.spent())
         results->skipped |= MS_PHASE_FEEDBACK;
-    /* The totals come from one match only: the facet pass, else the
-     * first match of feedback, else the page. */
-    bool counted = facets_counted(search);
-    Xapian::MSet typed;
     bool expanded =
         feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
-        ms_index__feedback(&typed, enquire, idx, p.parsed,
-                           p.restricted ? &p.restrictions : nullptr, p.visible,
-                           counted ? 0 : totals_check(idx, search));
+        ms_index__feedback(enquire, idx, p.parsed,
+                           p.restricted ? &p.restrictions : nullptr, p.visible);
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
         date_key.reset(new DateKey(
@@ -369,11 +358,11 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     }
     /* A match the watch did not stop but that ended past the budget is
      * said so. */
-    Xapian::MSet mset = get_page(enquire, idx, search, counted || expanded);
+    /* With facets the totals come from their pass (fill_results). */
+    Xapian::MSet mset = get_page(enquire, idx, search, facets_counted(search));
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;
-    fill_results(results.get(), idx, search, p, mset, expanded ? &typed : nullptr,
-                 stemmer, budget);
+    fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);
     if (budget.cancelled())
         return ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled");
     *out = results.release();

@@ -1026,12 +1026,11 @@ Test(search, feedback_reorders_without_adding_hits_and_can_be_turned_off)
     ms_index_close(idx);
 }
 
-/* Feedback matches the page again with its expansion terms, checking no
- * more than the page: the totals are still those of the query as typed,
- * counted to the checked minimum (1000) by feedback's first match, and
- * with facets exact from their counting pass. The filter keeps Xapian
- * from knowing the totals from term statistics alone: taken from the page
- * matched again, they fall to a lower bound of 510. */
+/* The totals with feedback are those of the query as typed, checked to
+ * the checked minimum (1000); with facets, which check no more than the
+ * page in the ranked match, they come exact from the facet pass. The
+ * filter keeps Xapian from knowing the totals from term statistics alone:
+ * checked to the page only, they fall to a lower bound of 510. */
 Test(search, feedback_keeps_the_totals_of_the_query_as_typed)
 {
     ms_index_t *idx = open_writer();
