@@ -115,6 +115,14 @@ bench-inprocess: deps-bench build
 	@test -n "$(BASE)" || { echo "usage: make bench-inprocess BASE=<commit> [INSTRUCTIONS=1]" >&2; exit 2; }
 	tests/bench/inprocess.sh $(if $(INSTRUCTIONS),--instructions) $(BASE) build/release
 
+# make bench-limit [QUICK=1]  issue 20: the limit (FastCGI floor + Xapian's
+#                   own match) beside migsearch through nginx, and migsearch's
+#                   instructions phase by phase (tests/bench/limit.sh, part 8
+#                   of make bench), its section on standard output.
+.PHONY: bench-limit
+bench-limit: deps-bench build
+	tests/bench/limit.sh $(if $(QUICK),--quick) build/release
+
 # make fuzz        issue 16: every libFuzzer target of tests/fuzz/ in turn for
 #                  FUZZ_TIME seconds (default 600; FUZZ_TARGETS="a b" for some),
 #                  one table of execs, coverage and crashes per target; crash

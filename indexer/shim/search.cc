@@ -198,22 +198,44 @@ prepare(plan *p, ms_results_t *results, ms_index_t *idx, Xapian::QueryParser &pa
     return MS_INDEX_OK;
 }
 
-/* The page of 'search' from 'enquire'. No page may reach past the largest
- * document number: keeps offset + limit from wrapping inside Xapian. */
-static Xapian::MSet
-get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search)
+/* How many hits the page of 'search' holds: no page may reach past the
+ * largest document number, which keeps offset + limit from wrapping
+ * inside Xapian. */
+static Xapian::doccount
+page_size(ms_index_t *idx, const ms_search_t *search)
 {
-    Xapian::doccount first = search->offset;
     Xapian::doccount count = search->limit;
     Xapian::doccount size = idx->db->get_doccount();
     if (count > size)
         count = size;
-    if (count > UINT_MAX - first)
-        count = UINT_MAX - first;
-    Xapian::doccount check = first + count;
-    if (check < MS_INDEX_MIN_CHECK)
+    if (count > UINT_MAX - search->offset)
+        count = UINT_MAX - search->offset;
+    return count;
+}
+
+/* The page of 'search' from 'enquire', which gives the search's totals
+ * checked to MS_INDEX_MIN_CHECK matches; with 'counted' (the facet pass
+ * gives them), checking no more matches than the page, so that Xapian
+ * prunes the rest (docs/performance.md). */
+static Xapian::MSet
+get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
+         bool counted)
+{
+    Xapian::doccount count = page_size(idx, search);
+    Xapian::doccount check = search->offset + count;
+    if (!counted && check < MS_INDEX_MIN_CHECK)
         check = MS_INDEX_MIN_CHECK;
-    return enquire.get_mset(first, count, check);
+    return enquire.get_mset(search->offset, count, check);
+}
+
+/* Whether the totals of 'search' come whole from the facets' pass of
+ * their own (count_matches), so that the ranked page need check only
+ * itself: not over remote shards, where that pass checks only facet_limit
+ * matches of each shard (Xapian's ValueCountMatchSpy, facets.cc). */
+static bool
+facets_counted(const ms_search_t *search)
+{
+    return search->facets && !ms_index__remote_view;
 }
 
 /* Facets count the matches of 'query' in a pass of their own: membership
@@ -240,8 +262,9 @@ count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query
 }
 
 /* Snippets mark the words typed: Xapian's own snippets (CJK queries) mark
- * the terms of the query that made the MSet, so with feedback they come
- * from an MSet of the query as typed ('query'), holding no hits. */
+ * the terms of the query of the Enquire that made the MSet, as it is when
+ * they are made, so with feedback they come from an MSet of an Enquire of
+ * the query as typed ('query'), holding no hits. */
 static Xapian::MSet
 snippet_mset(ms_index_t *idx, const Xapian::Query &query)
 {
@@ -349,7 +372,8 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     }
     /* A match the watch did not stop but that ended past the budget is
      * said so. */
-    Xapian::MSet mset = get_page(enquire, idx, search);
+    /* With facets the totals come from their pass (fill_results). */
+    Xapian::MSet mset = get_page(enquire, idx, search, facets_counted(search));
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;
     fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);

@@ -22,6 +22,9 @@
 #   6. shards.sh          1M documents as 1, 2 and 4 shards, local and remote
 #   7. rebuild-phases.sh  a rebuild's CPU time phase by phase, the index's
 #                         size by table (issue 20)
+#   8. limit.sh           the limit (the FastCGI floor plus Xapian's own
+#                         match) beside migsearch, and migsearch's cost
+#                         phase by phase (issue 20)
 # A part that fails stops the run and leaves OUTPUT as it was. Sections of
 # OUTPUT numbered after the last part, measured by hand, are kept at the
 # end of the new OUTPUT.
@@ -50,7 +53,8 @@ part 4 peer-fts5.sh
 part 5 peers.sh
 part 6 shards.sh
 part 7 rebuild-phases.sh
-last=7
+part 8 limit.sh
+last=8
 {
     for n in $(seq 1 "$last"); do
         cat "$work/$n.md"

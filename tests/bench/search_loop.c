@@ -3,13 +3,16 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Usage: search_loop INDEX QUERIES ROUNDS [facets]
+ * Usage: search_loop INDEX QUERIES ROUNDS [facets] [nofeedback] [nosnippets]
  *
  * Runs every query of QUERIES (one a line, or "id<TAB>text") ROUNDS times
  * against the index at INDEX, as the server's default /search asks it:
  * 10 hits, 3 snippets of 240 characters, language "en" (and, with a shim
  * that has it, every language of the index: no lang= filter), feedback
- * on, the default bounds, facets only with the word "facets". Prints one line:
+ * on, the default bounds, facets only with the word "facets". Built with
+ * -DMS_LOOP_PHASES (tests/bench/limit.sh, against this tree's shim only),
+ * "nofeedback" and "nosnippets" leave out feedback and snippets, so that
+ * the cost of each phase is the difference between two runs. Prints one line:
  *   searches=N cpu_us_per_search=X wall_us_per_search=Y hits=H
  * CPU time is the process's own (CLOCK_PROCESS_CPUTIME_ID), the steadiest
  * figure on a shared machine. The first round is a warm-up and not timed.
@@ -63,9 +66,12 @@ read_queries(char **out, const char *path)
     return n;
 }
 
+/* What a round asks beside the queries: the trailing words of the usage. */
+static int facets, no_feedback, no_snippets;
+
 /* One round of every query; returns the hits seen, or -1 on an error. */
 static long
-round_of(ms_index_t *idx, char **queries, size_t n, int facets)
+round_of(ms_index_t *idx, char **queries, size_t n)
 {
     long hits = 0;
 
@@ -77,9 +83,12 @@ round_of(ms_index_t *idx, char **queries, size_t n, int facets)
         search.query = queries[i];
         search.language = "en";
         search.limit = 10;
-        search.snippet_length = 240;
+        search.snippet_length = no_snippets ? 0 : 240;
         search.max_snippets = 3;
         search.facets = facets;
+#ifdef MS_LOOP_PHASES
+        search.no_feedback = no_feedback;
+#endif
         /* The cost of the whole search, not the budget's: under callgrind
          * a search runs some 50 times slower than the default budget
          * allows. */
@@ -106,25 +115,29 @@ main(int argc, char **argv)
     ms_index_t *idx = NULL;
     double cpu0, wall0, cpu, wall;
     long rounds, hits = 0;
-    int facets;
     size_t n;
 
-    if (argc < 4 || argc > 5 || (rounds = strtol(argv[3], NULL, 10)) < 1) {
-        fprintf(stderr, "usage: search_loop INDEX QUERIES ROUNDS [facets]\n");
+    if (argc < 4 || (rounds = strtol(argv[3], NULL, 10)) < 1) {
+        fprintf(stderr, "usage: search_loop INDEX QUERIES ROUNDS [facets] [nofeedback] "
+                        "[nosnippets]\n");
         return 2;
     }
-    facets = argc == 5 && strcmp(argv[4], "facets") == 0;
+    for (int i = 4; i < argc; i++) {
+        facets |= strcmp(argv[i], "facets") == 0;
+        no_feedback |= strcmp(argv[i], "nofeedback") == 0;
+        no_snippets |= strcmp(argv[i], "nosnippets") == 0;
+    }
     n = read_queries(queries, argv[2]);
     if (ms_index_open(&idx, argv[1], MS_INDEX_READ, &err) != MS_INDEX_OK) {
         fprintf(stderr, "search_loop: %s: %s\n", argv[1], err.text);
         return 1;
     }
-    if (round_of(idx, queries, n, facets) < 0)
+    if (round_of(idx, queries, n) < 0)
         return 1;
     cpu0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
     wall0 = seconds(CLOCK_MONOTONIC);
     for (long r = 0; r < rounds; r++) {
-        long h = round_of(idx, queries, n, facets);
+        long h = round_of(idx, queries, n);
 
         if (h < 0)
             return 1;
