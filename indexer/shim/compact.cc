@@ -30,6 +30,7 @@
 
 #include "index-partition.hh"
 #include "index-shards.hh"
+#include "index-spelling.hh"
 
 namespace
 {
@@ -213,7 +214,10 @@ check_reshard(std::map<std::string, Xapian::Database> *parts, const char *dest,
 /* Each shard's list of its partitions (MS_INDEX_PARTITIONS_KEY) as a
  * writer of n shards leaves it (shards.cc): "public" first, then the
  * others in the order of the stub; none when n is 1. The compaction kept
- * the first source's, which lacks the partitions of the other sources. */
+ * the first source's, which lacks the partitions of the other sources.
+ * When n is 1 the mark that every shard's spelling is in shard 0
+ * (MS_INDEX_SPELLING_KEY, spelling.cc) goes too: one database has no
+ * other shard, and its writer never sets it. */
 static void
 reshard_lists(const char *dest, const std::map<std::string, Xapian::Database> &parts,
               unsigned n)
@@ -228,9 +232,10 @@ reshard_lists(const char *dest, const std::map<std::string, Xapian::Database> &p
         std::string shard = n == 1 ? "" : ms_index__shard_folder(k);
         Xapian::WritableDatabase pub(
             std::string(dest) + "/" + shard + MS_INDEX_PART_PUBLIC, Xapian::DB_OPEN);
-        if (n == 1)
+        if (n == 1) {
             pub.set_metadata(MS_INDEX_PARTITIONS_KEY, "");
-        else
+            pub.set_metadata(MS_INDEX_SPELLING_KEY, "");
+        } else
             pub.set_metadata(MS_INDEX_PARTITIONS_KEY,
                              MS_INDEX_PART_PUBLIC "\n" + lists[shard]);
         pub.commit();
