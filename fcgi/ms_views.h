@@ -43,7 +43,8 @@ bool ms_views_recommendation(const ms_hit_t *hit);
 /* Give each row {"value": <meeting id>, ...} of 'rows' (the "meeting"
  * facet of a search) a "label": the meeting's title (meeting_title) from
  * a document of that meeting 'viewer' may see, or null when none gives
- * one. One boolean lookup per row. Returns 0, or -1 on an allocation or
+ * one. One boolean lookup per row the worker has not looked up since the
+ * index changed (ms_worker_t.labels). Returns 0, or -1 on an allocation or
  * index failure (the rows keep what they had). */
 int ms_views_meeting_labels(json_t *rows, ms_worker_t *w, const ms_viewer_t *viewer);
 

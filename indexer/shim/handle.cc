@@ -63,6 +63,18 @@ ms_index__part_revision(const ms_index_part &part)
     return sum;
 }
 
+std::string
+ms_index__parts_key(const std::vector<const ms_index_part *> &parts)
+{
+    /* A rebuilt index (a new generation) may be at the same revisions:
+     * the UUIDs tell the databases apart. */
+    std::string key;
+    for (const ms_index_part *part : parts)
+        key += part->db->get_uuid() + '/' +
+               std::to_string(ms_index__part_revision(*part)) + ' ';
+    return key;
+}
+
 ms_index_caches *
 ms_index__caches(ms_index_t *idx)
 {
@@ -70,12 +82,7 @@ ms_index__caches(ms_index_t *idx)
         return nullptr;
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
     ms_index_view &view = *static_cast<ms_index_handle *>(idx)->active;
-    /* A rebuilt index (a new generation) may be at the same revisions:
-     * the UUIDs tell the databases apart. */
-    std::string key;
-    for (const ms_index_part *part : view.parts)
-        key += part->db->get_uuid() + '/' +
-               std::to_string(ms_index__part_revision(*part)) + ' ';
+    std::string key = ms_index__parts_key(view.parts);
     ms_index_caches &caches = view.caches;
     if (key != caches.key) {
         caches.termfreqs.clear();

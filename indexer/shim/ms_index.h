@@ -175,6 +175,13 @@ typedef struct ms_index_info {
  * Returns MS_INDEX_OK or MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_info(ms_index_info_t *out, ms_index_t *idx) MS_NOEXCEPT;
 
+/* Set *out to a number that changes whenever what reader 'idx' reads may
+ * have changed since the last call (a refresh that took a new revision
+ * or a rebuilt index), for callers that keep answers of their own: equal
+ * numbers from one handle, equal answers. Not for writers.
+ * Returns MS_INDEX_OK or MS_INDEX_XAPIAN. */
+ms_index_status_t ms_index_state(unsigned long *out, ms_index_t *idx) MS_NOEXCEPT;
+
 /* Add 'doc', or replace the document that has the same id. Needs a WRITE
  * handle. Nothing is visible to readers before ms_index_commit().
  * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_XAPIAN, MS_INDEX_IO, or
