@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -121,6 +122,21 @@ thread_count(pid_t pid)
             break;
     fclose(f);
     return threads;
+}
+
+/* The descriptors 'pid' has open (its /proc/PID/fd entries). */
+static int
+fd_count(pid_t pid)
+{
+    char path[64];
+    int n = 0;
+    snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+    DIR *dir = opendir(path);
+    cr_assert(dir, "cannot read %s", path);
+    for (struct dirent *e; (e = readdir(dir)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(dir);
+    return n;
 }
 
 /* Length of "results" of GET 'target', which must answer 200. */
@@ -418,6 +434,7 @@ Test(ops, running_out_of_descriptors_loses_no_thread)
     cr_assert(ms_it_fcgi_log_contains(&it, "open file limit 64 is below"),
               "no warning about the low limit at startup");
     cr_assert_eq(thread_count(it.fcgi_pid), threads + 1);
+    int idle_fds = fd_count(it.fcgi_pid);
 
     for (int i = 0; i < held; i++)
         fds[i] = connect_and_hold(it.socket);
@@ -434,6 +451,14 @@ Test(ops, running_out_of_descriptors_loses_no_thread)
 
     for (int i = 0; i < held; i++)
         close(fds[i]);
+    /* The workers close the held connections as they see them end: the
+     * requests below need those descriptors back for their index handles
+     * (the index's files), so wait until the server holds what it held
+     * before (a request sent earlier could meet EMFILE and answer 500). */
+    long until = now_ms() + 10000;
+    while (fd_count(it.fcgi_pid) > idle_fds && now_ms() < until)
+        sleep_ms(50);
+    cr_assert_leq(fd_count(it.fcgi_pid), idle_fds, "the held connections stayed open");
 
     /* All at once, so that several workers open their index handles. */
     pthread_barrier_t start;
