@@ -233,7 +233,7 @@ get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
  * itself: not over remote shards, where that pass checks only facet_limit
  * matches of each shard (Xapian's ValueCountMatchSpy, facets.cc). */
 static bool
-facets_counted(const ms_search_t *search)
+totals_from_facet_pass(const ms_search_t *search)
 {
     return search->facets && !ms_index__remote_view;
 }
@@ -373,7 +373,7 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     /* A match the watch did not stop but that ended past the budget is
      * said so. */
     /* With facets the totals come from their pass (fill_results). */
-    Xapian::MSet mset = get_page(enquire, idx, search, facets_counted(search));
+    Xapian::MSet mset = get_page(enquire, idx, search, totals_from_facet_pass(search));
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;
     fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);
