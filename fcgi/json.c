@@ -248,10 +248,16 @@ facet_values(json_t *values, const ms_results_t *results, const char *field)
         for (size_t k = 0; k < facet->n_values && rc == 0; k++) {
             const ms_facet_value_t *v = &facet->values[k];
 
-            if (v->value != NULL)
-                rc |= ms_json_append(values, json_pack("{s:o,s:I}", "value",
-                                                       ms_json_string(v->value), "count",
-                                                       (json_int_t)v->count));
+            json_t *row;
+
+            if (v->value == NULL)
+                continue;
+            row = json_pack("{s:o,s:I}", "value", ms_json_string(v->value), "count",
+                            (json_int_t)v->count);
+            /* The meetings' titles, for people to read (docs/api.md). */
+            if (row != NULL && facet->labelled)
+                rc |= ms_json_put(row, "label", ms_json_string(v->label));
+            rc |= ms_json_append(values, row);
         }
     }
     return rc;

@@ -40,14 +40,6 @@ int ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
 /* true if 'hit' is a recommendation: a row of a view's table. */
 bool ms_views_recommendation(const ms_hit_t *hit);
 
-/* Give each row {"value": <meeting id>, ...} of 'rows' (the "meeting"
- * facet of a search) a "label": the meeting's title (meeting_title) from
- * a document of that meeting 'viewer' may see, or null when none gives
- * one. One boolean lookup per row the worker has not looked up since the
- * index changed (ms_worker_t.labels). Returns 0, or -1 on an allocation or
- * index failure (the rows keep what they had). */
-int ms_views_meeting_labels(json_t *rows, ms_worker_t *w, const ms_viewer_t *viewer);
-
 /* A row of a view for the recommendation 'doc': the result shape
  * (ms_json_document) plus "number" (string or null) and "url"
  * ("/doc/{id}"). NULL on allocation failure. */

@@ -52,12 +52,6 @@ typedef struct ms_worker {
     char detail[256];
     int conn_fd;
     unsigned remote_timeout_ms;
-    /* Meeting labels found (views.c), "<viewer's groups>\n<meeting>" to
-     * a string or null, for the handle's ms_index_state() 'labels_state':
-     * emptied when the handle is opened, or refreshed to another state.
-     * Owned; NULL until first used. */
-    json_t *labels;
-    unsigned long labels_state;
 } ms_worker_t;
 
 /* Prepare 'w' to serve requests under 'cfg' (borrowed, must outlive 'w' or

@@ -54,8 +54,6 @@ ms_worker_fini(ms_worker_t *w)
 {
     ms_index_close(w->idx);
     w->idx = NULL;
-    json_decref(w->labels);
-    w->labels = NULL;
 }
 
 void
@@ -103,19 +101,6 @@ remote_timeout(const ms_config_t *cfg)
     return timeout;
 }
 
-/* Empty the meeting labels when what the handle reads may have changed
- * (or cannot be told). */
-static void
-forget_labels(ms_worker_t *w)
-{
-    unsigned long state = 0; /* never a state: the first is 1 */
-
-    if (ms_index_state(&state, w->idx) != MS_INDEX_OK || state != w->labels_state) {
-        json_object_clear(w->labels);
-        w->labels_state = state;
-    }
-}
-
 static ms_index_status_t
 open_index(ms_worker_t *w, const struct timespec *now)
 {
@@ -134,9 +119,6 @@ open_index(ms_worker_t *w, const struct timespec *now)
         return status;
     }
     w->last_refresh = *now;
-    json_object_clear(w->labels);
-    if (ms_index_state(&w->labels_state, w->idx) != MS_INDEX_OK)
-        w->labels_state = 0; /* never a state: the next refresh empties them */
     note_revision(w, true);
     return MS_INDEX_OK;
 }
@@ -164,7 +146,6 @@ ms_worker_index(ms_worker_t *w)
     status = ms_index_refresh(w->idx);
     if (status == MS_INDEX_OK) {
         w->last_refresh = now;
-        forget_labels(w);
         note_revision(w, false);
         return MS_INDEX_OK;
     }

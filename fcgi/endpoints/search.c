@@ -103,15 +103,6 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         http = ms_response_json(out,
                                 results_json(&qp, ms_clock_seconds(&start, &end) * 1e3));
     http = ms_shards_answer(out, w, http);
-    /* The meetings' titles, for people to read (docs/api.md). */
-    if (http == 200 &&
-        ms_views_meeting_labels(
-            json_object_get(json_object_get(out->json, "facets"), "meeting"), w,
-            ctx->viewer) != 0) {
-        json_decref(out->json);
-        out->json = NULL;
-        http = ms_response_internal(&out->json);
-    }
 out:
     ms_query_free(&qp);
     return http;

@@ -393,11 +393,79 @@ count_values(value_counts *counts, const FacetSpy &matches, const Xapian::Databa
         count_by_postlists(counts, missing, prefixes, db);
 }
 
-/* The display forms of the values of 'counts' into display[f][folded]:
- * from the reader's cache, else from the data of the first document of
- * the index with the value, each document read once. */
+/* The field whose value labels a value of facet 'field' (a meeting's
+ * title labels the meeting), or NULL when its values have no label. */
+static const char *
+label_field(const ms_index_field &field)
+{
+    return strcmp(field.schema->name, "meeting") == 0 ? "meeting_title" : nullptr;
+}
+
+/* The first value of field 'name' in 'stored', or NULL. */
+static const std::string *
+stored_field(const ms_index_stored &stored, const char *name)
+{
+    for (const auto &value : stored.fields) {
+        if (value.first == name)
+            return &value.second;
+    }
+    return nullptr;
+}
+
+/* Documents of a value read for its label when the one its display form
+ * came from has none: a recommendation set gives its title to each of
+ * its recommendations, so when the first few have none, none will. */
+#define LABEL_LOOKS 20u
+
+/* Look for a label of 'term' (field 'name' of its documents) in the
+ * lowest LABEL_LOOKS documents with 'term' that every viewer may see or,
+ * when 'restricted', in the view's restricted ones. Returns how many
+ * documents were read; *label is set when one gave it. */
+static Xapian::doccount
+look_for_label(const Xapian::Database &db, const std::string &term, const char *name,
+               bool restricted, ms_index_facet_display *label)
+{
+    Xapian::Enquire enquire(db);
+    Xapian::Query::op op = restricted ? Xapian::Query::OP_AND : Xapian::Query::OP_AND_NOT;
+    enquire.set_query(
+        Xapian::Query(op, Xapian::Query(term), Xapian::Query(MS_SCHEMA_TERM_RESTRICTED)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet docs = enquire.get_mset(0, LABEL_LOOKS);
+    Xapian::doccount read = 0;
+    for (Xapian::MSetIterator d = docs.begin(); d != docs.end() && !label->labelled; ++d) {
+        read++;
+        const std::string *found = stored_field(ms_index__decode(d.get_document().get_data()), name);
+        if (found && !found->empty()) {
+            label->label = *found;
+            label->labelled = true;
+        }
+    }
+    return read;
+}
+
+/* The label of 'term' when the document its display form came from gave
+ * none: the first found among the public documents with it, else among
+ * the view's restricted ones. false when the answer depends on the
+ * viewer (it came from, or looked at, restricted documents) and so may
+ * not be cached for everyone. */
+static bool
+find_label(const Xapian::Database &db, const std::string &term, const char *name,
+           ms_index_facet_display *shown)
+{
+    if (look_for_label(db, term, name, false, shown) >= LABEL_LOOKS || shown->labelled)
+        return true;
+    look_for_label(db, term, name, true, shown);
+    return false;
+}
+
+/* How each value of 'counts' is shown, into display[f][folded]: from the
+ * reader's cache, else from the data of the first document of the index
+ * with the value, each document read once. A value of a labelled facet
+ * takes its label from that document too, or, when it has none, from the
+ * first of its others that has one (find_label). */
 static void
-display_forms(std::vector<std::unordered_map<std::string, std::string>> &display,
+display_forms(std::vector<std::unordered_map<std::string, ms_index_facet_display>> &display,
               const std::vector<value_counts> &counts, ms_index_t *idx)
 {
     const std::vector<const ms_index_field *> &facets = ms_index__vocabulary().facets;
@@ -408,7 +476,7 @@ display_forms(std::vector<std::unordered_map<std::string, std::string>> &display
         for (const auto &value : counts[f]) {
             /* A year term is the year itself, already as stored. */
             if (facets[f]->schema->source == MS_FIELD_FROM_YEAR) {
-                display[f][value.first] = value.first;
+                display[f][value.first].shown = value.first;
                 continue;
             }
             std::string term = facets[f]->prefix + value.first;
@@ -435,16 +503,25 @@ display_forms(std::vector<std::unordered_map<std::string, std::string>> &display
             ms_index__decode(idx->db->get_document(doc.first).get_data());
         for (const auto &value : doc.second) {
             const ms_index_field &field = *facets[value.first];
-            std::string shown = display_value(stored, field, *value.second);
-            if (shown.empty())
-                shown = *value.second;
+            ms_index_facet_display shown;
+            shown.shown = display_value(stored, field, *value.second);
+            if (shown.shown.empty())
+                shown.shown = *value.second;
             std::string term = field.prefix + *value.second;
+            const char *name = label_field(field);
+            const std::string *label = name ? stored_field(stored, name) : nullptr;
+            if (label && !label->empty()) {
+                shown.label = *label;
+                shown.labelled = true;
+            } else if (name && !find_label(*idx->db, term, name, &shown)) {
+                uncached.insert(term);
+            }
             if (caches && !uncached.count(term)) {
                 if (caches->facet_display.size() >= MAX_CACHED_DISPLAY)
                     caches->facet_display.clear();
                 caches->facet_display[term] = shown;
             }
-            display[value.first][*value.second] = shown;
+            display[value.first][*value.second] = std::move(shown);
         }
     }
 }
@@ -453,7 +530,8 @@ display_forms(std::vector<std::unordered_map<std::string, std::string>> &display
  * forms: each facet's values by count descending, then value ascending. */
 static void
 publish(ms_results_t *results, const std::vector<value_counts> &counts,
-        std::vector<std::unordered_map<std::string, std::string>> &display, double scale)
+        std::vector<std::unordered_map<std::string, ms_index_facet_display>> &display,
+        double scale)
 {
     const std::vector<const ms_index_field *> &facets = ms_index__vocabulary().facets;
     ms_facet_t *out = static_cast<ms_facet_t *>(calloc(facets.size(), sizeof *out));
@@ -464,7 +542,8 @@ publish(ms_results_t *results, const std::vector<value_counts> &counts,
     results->n_facets = facets.size();
     for (size_t f = 0; f < facets.size(); f++) {
         out[f].field = facets[f]->schema->name; /* static: never freed */
-        std::vector<std::pair<const std::string *, unsigned long>> sorted;
+        out[f].labelled = label_field(*facets[f]) != nullptr;
+        std::vector<std::pair<const ms_index_facet_display *, unsigned long>> sorted;
         sorted.reserve(counts[f].size());
         for (const auto &value : counts[f])
             sorted.emplace_back(&display[f][value.first],
@@ -473,7 +552,7 @@ publish(ms_results_t *results, const std::vector<value_counts> &counts,
         std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
             if (a.second != b.second)
                 return a.second > b.second;
-            return *a.first < *b.first;
+            return a.first->shown < b.first->shown;
         });
         if (sorted.empty())
             continue;
@@ -484,8 +563,10 @@ publish(ms_results_t *results, const std::vector<value_counts> &counts,
         out[f].values = values;
         out[f].n_values = sorted.size();
         for (size_t i = 0; i < sorted.size(); i++) {
-            values[i].value = ms_index__strdup(*sorted[i].first);
+            values[i].value = ms_index__strdup(sorted[i].first->shown);
             values[i].count = sorted[i].second;
+            if (sorted[i].first->labelled)
+                values[i].label = ms_index__strdup(sorted[i].first->label);
         }
     }
 }
@@ -533,7 +614,7 @@ ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_ind
         scale = estimate / counted;
         results->facets_estimated = 1;
     }
-    std::vector<std::unordered_map<std::string, std::string>> display(n_facets);
+    std::vector<std::unordered_map<std::string, ms_index_facet_display>> display(n_facets);
     display_forms(display, counts, idx);
     publish(results, counts, display, scale);
 }
@@ -546,8 +627,10 @@ ms_index__facets_free(ms_results_t *results) noexcept
         return;
     for (size_t f = 0; f < results->n_facets; f++) {
         ms_facet_value_t *values = const_cast<ms_facet_value_t *>(facets[f].values);
-        for (size_t i = 0; i < facets[f].n_values; i++)
+        for (size_t i = 0; i < facets[f].n_values; i++) {
             free(const_cast<char *>(values[i].value));
+            free(const_cast<char *>(values[i].label));
+        }
         free(values);
     }
     free(facets);

@@ -45,7 +45,7 @@ Xapian::rev ms_index__part_revision(const ms_index_part &part);
 
 /* What 'parts' read now, as a string that changes when any of them moves
  * to another revision or database (handle.cc): the key of a reader's
- * caches (ms_index__caches) and of ms_index_state(). */
+ * caches (ms_index__caches). */
 std::string ms_index__parts_key(const std::vector<const ms_index_part *> &parts);
 
 /* A shard a reader opens through xapian-tcpsrv (remote.cc). */
@@ -100,10 +100,6 @@ struct ms_index_handle : ms_index {
     /* A writer's index to take first-indexed times from (added.cc). */
     std::unique_ptr<Xapian::Database> added_from;
     ms_index_profile_t profile{}; /* a writer's CPU time (index-profile.hh) */
-    /* ms_index_state(): the parts key of the view of all partitions when
-     * last asked, and how many times it had changed by then. */
-    std::string state_key;
-    unsigned long state = 0;
 };
 
 #endif /* MS_INDEX_HANDLE_HH */

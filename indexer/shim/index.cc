@@ -256,22 +256,6 @@ ms_index_info_visible(ms_index_info_t *out, ms_index_t *idx,
     });
 }
 
-extern "C" MS_EXPORT ms_index_status_t
-ms_index_state(unsigned long *out, ms_index_t *idx) noexcept
-{
-    assert(out && idx && !idx->writer);
-    return ms_index__call(idx, [&] {
-        ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
-        std::string key = ms_index__parts_key(handle->all->parts);
-        if (key != handle->state_key) {
-            handle->state_key = key;
-            handle->state++;
-        }
-        *out = handle->state;
-        return MS_INDEX_OK;
-    });
-}
-
 /* Commit the active partition of writer 'idx' and begin its next
  * transaction. */
 static void

@@ -175,13 +175,6 @@ typedef struct ms_index_info {
  * Returns MS_INDEX_OK or MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_info(ms_index_info_t *out, ms_index_t *idx) MS_NOEXCEPT;
 
-/* Set *out to a number that changes whenever what reader 'idx' reads may
- * have changed since the last call (a refresh that took a new revision
- * or a rebuilt index), for callers that keep answers of their own: equal
- * numbers from one handle, equal answers. Not for writers.
- * Returns MS_INDEX_OK or MS_INDEX_XAPIAN. */
-ms_index_status_t ms_index_state(unsigned long *out, ms_index_t *idx) MS_NOEXCEPT;
-
 /* Add 'doc', or replace the document that has the same id. Needs a WRITE
  * handle. Nothing is visible to readers before ms_index_commit().
  * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_XAPIAN, MS_INDEX_IO, or
@@ -351,6 +344,9 @@ typedef struct ms_hit {
 typedef struct ms_facet_value {
     const char *value;   /* as stored in a document (not folded) */
     unsigned long count; /* exact */
+    const char *label;   /* when the facet is 'labelled': the value's title for
+                            people to read (a meeting's meeting_title), NULL
+                            when the archive gives none */
 } ms_facet_value_t;
 
 typedef struct ms_facet {
@@ -360,6 +356,7 @@ typedef struct ms_facet {
                                        the table's order; static */
     const ms_facet_value_t *values; /* count descending, then value ascending */
     size_t n_values;
+    int labelled; /* nonzero: its values carry a label (the meeting facet) */
 } ms_facet_t;
 
 typedef struct ms_results {

@@ -357,8 +357,9 @@ check_shard_down
 
 echo "cluster: finished in $(($(now_ms) - started)) ms"
 if [ "$failed" != 0 ]; then
-    for f in "$tmp"/s1/follow.log "$tmp"/s2/follow.log "$tmp"/web/error.log; do
-        echo "---- $f"; tail -15 "$f"
+    for f in "$tmp"/s1/follow.log "$tmp"/s2/follow.log "$tmp"/s1/fcgi*.log \
+        "$tmp"/s2/fcgi*.log "$tmp"/web/error.log; do
+        [ -f "$f" ] && { echo "---- $f"; tail -15 "$f"; }
     done
 fi
 echo "cluster: $passed passed, $failed failed"

@@ -550,31 +550,6 @@ Test(index, reader_sees_commit_after_refresh)
     ms_index_close(writer);
 }
 
-Test(index, state_changes_only_with_what_a_reader_reads)
-{
-    ms_index_t *writer = open_index(MS_INDEX_WRITE);
-    put(writer, "one", NULL, "first document", "en", NULL, NULL, 0);
-    commit(writer);
-
-    ms_index_t *reader = open_index(MS_INDEX_READ);
-    unsigned long first, again, after;
-    cr_assert_eq(ms_index_state(&first, reader), MS_INDEX_OK);
-    cr_assert_eq(ms_index_refresh(reader), MS_INDEX_OK);
-    cr_assert_eq(ms_index_state(&again, reader), MS_INDEX_OK);
-    cr_assert_eq(again, first, "a refresh that finds nothing new keeps the state");
-
-    put(writer, "two", NULL, "second document", "en", NULL, NULL, 0);
-    commit(writer);
-    cr_assert_eq(ms_index_state(&again, reader), MS_INDEX_OK);
-    cr_assert_eq(again, first, "a reader keeps its revision until refresh");
-    cr_assert_eq(ms_index_refresh(reader), MS_INDEX_OK);
-    cr_assert_eq(ms_index_state(&after, reader), MS_INDEX_OK);
-    cr_assert_neq(after, first);
-
-    ms_index_close(reader);
-    ms_index_close(writer);
-}
-
 Test(index, close_without_commit_discards_changes)
 {
     ms_index_t *writer = open_index(MS_INDEX_WRITE);
