@@ -435,7 +435,8 @@ look_for_label(const Xapian::Database &db, const std::string &term, const char *
     Xapian::doccount read = 0;
     for (Xapian::MSetIterator d = docs.begin(); d != docs.end() && !label->labelled; ++d) {
         read++;
-        const std::string *found = stored_field(ms_index__decode(d.get_document().get_data()), name);
+        ms_index_stored stored = ms_index__decode(d.get_document().get_data());
+        const std::string *found = stored_field(stored, name);
         if (found && !found->empty()) {
             label->label = *found;
             label->labelled = true;
@@ -444,26 +445,39 @@ look_for_label(const Xapian::Database &db, const std::string &term, const char *
     return read;
 }
 
-/* The label of 'term' when the document its display form came from gave
- * none: the first found among the public documents with it, else among
- * the view's restricted ones. false when the answer depends on the
- * viewer (it came from, or looked at, restricted documents) and so may
- * not be cached for everyone. */
-static bool
-find_label(const Xapian::Database &db, const std::string &term, const char *name,
-           ms_index_facet_display *shown)
+/* The label of 'term' from its public documents when the one its display
+ * form came from gave none: the first found. When they are all read and
+ * none has one, shown->restricted is set: a viewer's restricted documents
+ * may still give it (restricted_label()). What is found here is the same
+ * for every viewer, so it may be cached with the display form. */
+static void
+public_label(const Xapian::Database &db, const std::string &term, const char *name,
+             ms_index_facet_display *shown)
 {
-    if (look_for_label(db, term, name, false, shown) >= LABEL_LOOKS || shown->labelled)
-        return true;
-    look_for_label(db, term, name, true, shown);
-    return false;
+    Xapian::doccount read = look_for_label(db, term, name, false, shown);
+    if (read < LABEL_LOOKS && !shown->labelled) {
+        shown->restricted = true;
+        shown->publics = read;
+    }
+}
+
+/* The label of 'term' from the restricted documents this view has, for a
+ * value public_label() found none for. Asked on every search (never
+ * cached): the answer depends on the viewer. A view whose documents with
+ * 'term' are all public (its frequency is their number) is not asked. */
+static void
+restricted_label(const Xapian::Database &db, const std::string &term, const char *name,
+                 ms_index_facet_display *shown)
+{
+    if (shown->restricted && !shown->labelled && db.get_termfreq(term) > shown->publics)
+        look_for_label(db, term, name, true, shown);
 }
 
 /* How each value of 'counts' is shown, into display[f][folded]: from the
  * reader's cache, else from the data of the first document of the index
  * with the value, each document read once. A value of a labelled facet
  * takes its label from that document too, or, when it has none, from the
- * first of its others that has one (find_label). */
+ * first of its others that has one (public_label, restricted_label). */
 static void
 display_forms(std::vector<std::unordered_map<std::string, ms_index_facet_display>> &display,
               const std::vector<value_counts> &counts, ms_index_t *idx)
@@ -483,7 +497,10 @@ display_forms(std::vector<std::unordered_map<std::string, ms_index_facet_display
             if (caches) {
                 auto hit = caches->facet_display.find(term);
                 if (hit != caches->facet_display.end()) {
-                    display[f][value.first] = hit->second;
+                    ms_index_facet_display &shown = display[f][value.first];
+                    shown = hit->second;
+                    if (const char *name = label_field(*facets[f]))
+                        restricted_label(*idx->db, term, name, &shown);
                     continue;
                 }
             }
@@ -513,14 +530,16 @@ display_forms(std::vector<std::unordered_map<std::string, ms_index_facet_display
             if (label && !label->empty()) {
                 shown.label = *label;
                 shown.labelled = true;
-            } else if (name && !find_label(*idx->db, term, name, &shown)) {
-                uncached.insert(term);
+            } else if (name) {
+                public_label(*idx->db, term, name, &shown);
             }
             if (caches && !uncached.count(term)) {
                 if (caches->facet_display.size() >= MAX_CACHED_DISPLAY)
                     caches->facet_display.clear();
                 caches->facet_display[term] = shown;
             }
+            if (name)
+                restricted_label(*idx->db, term, name, &shown);
             display[value.first][*value.second] = std::move(shown);
         }
     }

@@ -223,11 +223,15 @@ typedef std::unordered_map<std::string, Xapian::termcount> ms_index_spelling_pen
 ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
 
 /* How a facet value is shown (facets.cc): as a document stores it, and
- * for a labelled facet (the meeting) its label, if one was found. */
+ * for a labelled facet (the meeting) its label, if one was found; when
+ * none of its public documents gives one, 'restricted' says the viewer's
+ * restricted documents are still to be asked. */
 struct ms_index_facet_display {
     std::string shown;
     std::string label;
     bool labelled = false;
+    bool restricted = false;
+    unsigned publics = 0; /* when 'restricted': its public documents */
 };
 
 /* What a reader's index says until it changes (expand.cc, facets.cc). */

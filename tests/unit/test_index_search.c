@@ -538,6 +538,73 @@ Test(search, facet_display_form_comes_from_the_first_public_document)
     ms_index_close(reader);
 }
 
+/* The label of 'value' in the meeting facet of 'results' ("" when the
+ * row has none); fails when the row is missing. */
+static const char *
+meeting_label(const ms_results_t *results, const char *value)
+{
+    const ms_facet_t *meeting = facet(results, "meeting");
+    cr_assert(meeting->labelled, "the meeting facet is labelled");
+    for (size_t i = 0; i < meeting->n_values; i++) {
+        if (strcmp(meeting->values[i].value, value) == 0)
+            return meeting->values[i].label ? meeting->values[i].label : "";
+    }
+    cr_assert_fail("no meeting row '%s'", value);
+    return NULL;
+}
+
+/* A meeting row's label is a meeting_title of its documents: the first
+ * public one that has one (whoever asks, so a hidden document's title
+ * never replaces it), else a restricted one the viewer sees (never shown
+ * to others, though the row is); none when no document gives one. The
+ * same from the reader's cache, whoever asked first. */
+Test(search, meeting_rows_are_labelled_with_a_title_of_their_documents)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t secret_a[] = {{"meeting", "mtg-a"}, {"meeting_title", "Secret title"},
+                             {"access", "board"}};
+    ms_field_t plain_a[] = {{"meeting", "mtg-a"}};
+    ms_field_t titled_a[] = {{"meeting", "mtg-a"}, {"meeting_title", "Almaty 2001"}};
+    ms_field_t secret_b[] = {{"meeting", "mtg-b"}, {"meeting_title", "Board retreat"},
+                             {"access", "board"}};
+    ms_field_t plain_c[] = {{"meeting", "mtg-c"}};
+    ms_field_t plain_d[] = {{"meeting", "mtg-d"}};
+    ms_field_t secret_d[] = {{"meeting", "mtg-d"}, {"meeting_title", "Closed session"},
+                             {"access", "board"}};
+    put(idx, "d0", "Agenda", "Migration agenda.", NULL, plain_d, 1);
+    put(idx, "d1", "Minutes", "Migration minutes.", NULL, secret_d, 3);
+    put(idx, "a0", "Memo", "Migration memo.", NULL, secret_a, 3);
+    put(idx, "a1", "Report", "Migration report.", NULL, plain_a, 1);
+    put(idx, "a2", "Set", "Migration set.", NULL, titled_a, 2);
+    put(idx, "b0", "Retreat", "Migration retreat.", NULL, secret_b, 3);
+    put(idx, "c0", "Note", "Migration note.", NULL, plain_c, 1);
+    commit(idx);
+    ms_index_close(idx);
+
+    ms_index_t *reader = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&reader, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK);
+    const char *groups[] = {"board"};
+    ms_viewer_t board = {.groups = groups, .n_groups = 1};
+    const ms_viewer_t *viewers[] = {NULL, &board, &board, NULL};
+    for (size_t i = 0; i < 4; i++) {
+        ms_search_t search = {
+            .query = "migration", .limit = 10, .facets = 1, .viewer = viewers[i]};
+        ms_results_t *results = run(reader, &search);
+        cr_assert_str_eq(meeting_label(results, "mtg-a"), "Almaty 2001", "search %zu", i);
+        cr_assert_str_eq(meeting_label(results, "mtg-c"), "", "search %zu", i);
+        if (viewers[i] == &board) {
+            cr_assert_str_eq(meeting_label(results, "mtg-b"), "Board retreat");
+            cr_assert_str_eq(meeting_label(results, "mtg-d"), "Closed session");
+        } else {
+            cr_assert_eq(facet(results, "meeting")->n_values, 3, "search %zu", i);
+            cr_assert_str_eq(meeting_label(results, "mtg-d"), "", "search %zu", i);
+        }
+        ms_results_free(results);
+    }
+    ms_index_close(reader);
+}
+
 Test(search, facets_beyond_the_limit_are_scaled_and_marked_estimated)
 {
     ms_index_t *idx = open_writer();
