@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "index-caches.hh"
 #include "index-private.hh"
 
 /* Term frequencies kept per handle; past this many the cache starts over,

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "index-caches.hh"
 #include "index-private.hh"
 #include "ms_index_build.h"
 

@@ -222,32 +222,6 @@ typedef std::unordered_map<std::string, Xapian::termcount> ms_index_spelling_pen
 /* The pending spelling words of writer 'idx', owned by the handle. */
 ms_index_spelling_pending &ms_index__spelling_pending(ms_index_t *idx);
 
-/* How a facet value is shown (facets.cc): as a document stores it, and
- * for a labelled facet (the meeting) its label, if one was found; when
- * none of its public documents gives one, 'restricted' says the viewer's
- * restricted documents are still to be asked. */
-struct ms_index_facet_display {
-    std::string shown;
-    std::string label;
-    bool labelled = false;
-    bool restricted = false;
-    unsigned publics = 0; /* when 'restricted': its public documents */
-};
-
-/* What a reader's index says until it changes (expand.cc, facets.cc). */
-struct ms_index_caches {
-    std::string key; /* the UUID/revision they were filled at */
-    /* term -> document frequency, for expansion candidates */
-    std::unordered_map<std::string, Xapian::doccount> termfreqs;
-    /* facet term (prefix and folded value) -> how it is shown */
-    std::unordered_map<std::string, ms_index_facet_display> facet_display;
-};
-
-/* The caches of reader 'idx', emptied first if the index changed since
- * they were filled; NULL for a writer, whose counts change at the same
- * revision. Owned by the handle. */
-ms_index_caches *ms_index__caches(ms_index_t *idx);
-
 /* --- where an index path leads, and generations (generation.cc) --- */
 
 /* Where a path leads: the directory (or stub file) to open, and what

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "index-caches.hh"
 #include "index-private.hh"
 
 extern "C" {

@@ -561,16 +561,16 @@ meeting_label(const ms_results_t *results, const char *value)
 Test(search, meeting_rows_are_labelled_with_a_title_of_their_documents)
 {
     ms_index_t *idx = open_writer();
-    ms_field_t secret_a[] = {{"meeting", "mtg-a"}, {"meeting_title", "Secret title"},
-                             {"access", "board"}};
+    ms_field_t secret_a[] = {
+        {"meeting", "mtg-a"}, {"meeting_title", "Secret title"}, {"access", "board"}};
     ms_field_t plain_a[] = {{"meeting", "mtg-a"}};
     ms_field_t titled_a[] = {{"meeting", "mtg-a"}, {"meeting_title", "Almaty 2001"}};
-    ms_field_t secret_b[] = {{"meeting", "mtg-b"}, {"meeting_title", "Board retreat"},
-                             {"access", "board"}};
+    ms_field_t secret_b[] = {
+        {"meeting", "mtg-b"}, {"meeting_title", "Board retreat"}, {"access", "board"}};
     ms_field_t plain_c[] = {{"meeting", "mtg-c"}};
     ms_field_t plain_d[] = {{"meeting", "mtg-d"}};
-    ms_field_t secret_d[] = {{"meeting", "mtg-d"}, {"meeting_title", "Closed session"},
-                             {"access", "board"}};
+    ms_field_t secret_d[] = {
+        {"meeting", "mtg-d"}, {"meeting_title", "Closed session"}, {"access", "board"}};
     put(idx, "d0", "Agenda", "Migration agenda.", NULL, plain_d, 1);
     put(idx, "d1", "Minutes", "Migration minutes.", NULL, secret_d, 3);
     put(idx, "a0", "Memo", "Migration memo.", NULL, secret_a, 3);
