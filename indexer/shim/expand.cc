@@ -157,3 +157,15 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
     }
     return best_terms(candidates, count);
 }
+
+size_t
+ms_index__expand_kept(const weighted_terms &terms, double share)
+{
+    if (terms.empty())
+        return 0;
+    double least = share * terms.front().second;
+    size_t kept = 1;
+    while (kept < terms.size() && terms[kept].second >= least)
+        kept++;
+    return kept;
+}

@@ -5,10 +5,11 @@
  *
  * For a query of words only ranked by relevance (docs/relevance.md), the
  * best FEEDBACK_TERMS stems of the first FEEDBACK_DOCS hits (chosen as
- * Enquire::get_eset() would, with cached term frequencies: expand.cc) are
- * added at FEEDBACK_WEIGHT of their BM25 weight. They only reorder: a
- * document must still match the query (OP_AND_MAYBE), so totals and
- * facets count what the user typed.
+ * Enquire::get_eset() would, with cached term frequencies: expand.cc),
+ * less those weighing under FEEDBACK_CUT of the best one's expansion
+ * weight, are added at FEEDBACK_WEIGHT of their BM25 weight. They only
+ * reorder: a document must still match the query (OP_AND_MAYBE), so
+ * totals and facets count what the user typed.
  */
 #include <algorithm>
 #include <string>
@@ -20,6 +21,11 @@
 #define FEEDBACK_DOCS 10u
 #define FEEDBACK_TERMS 20u
 #define FEEDBACK_WEIGHT 0.2
+/* The expansion terms are most of the second match's cost (44% of a
+ * search on 10,000 synthetic documents); those under a tenth of the best
+ * one's weight barely move a ranking of the test collections
+ * (docs/performance.md, "Feedback without a second full match"). */
+#define FEEDBACK_CUT 0.1
 
 namespace
 {
@@ -97,8 +103,9 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     if (eset.empty())
         return false;
     std::vector<Xapian::Query> more;
-    for (const auto &term : eset)
-        more.emplace_back(term.first);
+    size_t kept = ms_index__expand_kept(eset, FEEDBACK_CUT);
+    for (size_t i = 0; i < kept; i++)
+        more.emplace_back(eset[i].first);
     Xapian::Query extra(Xapian::Query::OP_SCALE_WEIGHT,
                         Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()),
                         FEEDBACK_WEIGHT);

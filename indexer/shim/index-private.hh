@@ -452,6 +452,12 @@ std::vector<std::pair<std::string, double>>
 ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t count,
                  const std::string &prefix, const Xapian::ExpandDecider &decider);
 
+/* How many of 'terms' (ms_index__expand()'s, best first) weigh at least
+ * 'share' of the first one's weight: the first that many are kept.
+ * (expand.cc) */
+size_t ms_index__expand_kept(const std::vector<std::pair<std::string, double>> &terms,
+                             double share);
+
 /* Pseudo relevance feedback: when 'parsed' is words only, take expansion
  * terms from the best hits of enquire's query (parsed.ranked, filtered by
  * 'restrictions' when not NULL, then by 'visible') and set enquire's query

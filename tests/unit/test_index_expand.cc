@@ -219,7 +219,9 @@ Test(expand, cached_frequencies_follow_a_changed_index)
     ms_index_close(idx);
 }
 
-Test(expand, a_decider_refusing_everything_gives_no_terms)
+/* A reader of every paragraph of the sample archive. */
+static ms_index_t *
+open_paragraphs(void)
 {
     std::vector<std::string> files;
     collect_files(MS_TEST_DATA "/archive", &files);
@@ -228,8 +230,44 @@ Test(expand, a_decider_refusing_everything_gives_no_terms)
     ms_index_error_t err;
     cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
+    return idx;
+}
+
+Test(expand, a_decider_refusing_everything_gives_no_terms)
+{
+    ms_index_t *idx = open_paragraphs();
     std::vector<Xapian::docid> docs = top_documents(*idx->db, "migration", 10);
     cr_assert_eq(ms_index__expand(idx, docs, 20, "Z", Nothing()).size(), 0u);
     cr_assert_eq(ms_index__expand(idx, {}, 20, "Z", StemsOnly()).size(), 0u);
+    ms_index_close(idx);
+}
+
+/* Feedback keeps the expansion terms weighing at least a share of the
+ * best one's weight: a prefix of the list, never empty unless the list
+ * is, the boundary itself kept. */
+Test(expand, kept_terms_are_those_above_the_share)
+{
+    std::vector<std::pair<std::string, double>> terms = {
+        {"Za", 10.0}, {"Zb", 4.0}, {"Zc", 1.0}, {"Zd", 0.99}, {"Ze", 0.5}};
+    cr_expect_eq(ms_index__expand_kept(terms, 0.0), 5u);
+    cr_expect_eq(ms_index__expand_kept(terms, 0.1), 3u);
+    cr_expect_eq(ms_index__expand_kept(terms, 0.4), 2u);
+    cr_expect_eq(ms_index__expand_kept(terms, 0.5), 1u);
+    cr_expect_eq(ms_index__expand_kept(terms, 1.0), 1u);
+    cr_expect_eq(ms_index__expand_kept({}, 0.1), 0u);
+
+    /* On a real expansion list: the kept ones all weigh at least the
+     * share, the first left out less. */
+    ms_index_t *idx = open_paragraphs();
+    std::vector<Xapian::docid> docs = top_documents(*idx->db, "trafficking victims", 10);
+    std::vector<std::pair<std::string, double>> eset =
+        ms_index__expand(idx, docs, 20, "Z", StemsOnly());
+    cr_assert_eq(eset.size(), 20u);
+    size_t kept = ms_index__expand_kept(eset, 0.3);
+    cr_assert_geq(kept, 1u);
+    for (size_t i = 0; i < kept; i++)
+        cr_expect_geq(eset[i].second, 0.3 * eset[0].second, "term %zu", i);
+    if (kept < eset.size())
+        cr_expect_lt(eset[kept].second, 0.3 * eset[0].second);
     ms_index_close(idx);
 }
