@@ -453,6 +453,106 @@ Test(indexer, two_files_with_one_id_both_fail_until_fixed)
     ms_index_close(idx);
 }
 
+/* An update interns the ids of a file's state entry only when it reads
+ * the file or deletes it (claims.c): a new file that gives the id of an
+ * unchanged file's document must still be found in conflict with it. */
+Test(indexer, id_of_an_unchanged_file_in_a_new_file_fails_both)
+{
+    ms_ix_result_t res;
+    index_small_archive(true);
+
+    ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\nAn impostor.\n");
+    run_json(&res, NULL);
+    cr_assert_eq(res.status, 3, "exit %d:\n%s", res.status, res.err);
+    cr_expect_eq(ms_ix_count(&res, "files", "failed"), 2);
+    cr_expect_eq(ms_ix_count(&res, "files", "unchanged"), 3);
+    cr_expect(failure_of(&res, "a.md") && failure_of(&res, "z.md"), "%s", res.out);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "doc-a"), "neither file silently wins");
+    cr_expect_eq(hits(idx, "impostor"), 0);
+    cr_expect_eq(doc_count(idx), 3);
+    ms_index_close(idx);
+}
+
+/* Documents moved from changed files to new ones, read before (0.md) and
+ * after (z.md) the file they leave, stay; the next run has nothing to do. */
+Test(indexer, documents_moved_between_files_are_kept)
+{
+    ms_ix_result_t res;
+    index_small_archive(true);
+
+    ms_ix_write(&ix, "0.md", "---\nid: doc-b\n---\n# Beta\n\nThe zebra moved.\n");
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b2\n---\n# Beta two\n\nA new beta.\n");
+    ms_ix_write(&ix, "a.md", "---\nid: doc-a2\n---\n# Alpha two\n\nA new alpha.\n");
+    ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\n# Alpha\n\nBorders moved.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 2, 2, 0, 2, 0);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect(ms_ix_has(idx, "doc-a") && ms_ix_has(idx, "doc-b"), "the moved documents");
+    cr_expect(ms_ix_has(idx, "doc-a2") && ms_ix_has(idx, "doc-b2"));
+    cr_expect_eq(hits(idx, "moved"), 2);
+    cr_expect_eq(doc_count(idx), 6);
+    ms_index_close(idx);
+
+    run_expecting(&res, NULL, 0, 0, 0, 0, 6, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 6);
+    ms_ix_result_free(&res);
+}
+
+/* An update lists the index's ids (to delete documents no entry owns)
+ * only when the entries do not account for every document: one put behind
+ * the indexer's back makes the counts differ, and a run with nothing
+ * changed deletes it. */
+Test(indexer, document_no_entry_owns_goes_in_a_run_with_nothing_changed)
+{
+    ms_ix_result_t res;
+    index_small_archive(true);
+
+    write_older_index();
+    run_expecting(&res, NULL, 0, 0, 0, 0, 4, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "stale"));
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
+/* A damaged state entry that also lists another file's id: the entries
+ * then list more ids than the index has documents, so the run decodes
+ * every entry in order, the first entry keeps the id, and the damaged
+ * entry's file, when it changes, does not take the other's document. */
+Test(indexer, entry_listing_another_files_id_does_not_take_its_document)
+{
+    index_small_archive(true);
+
+    ms_index_t *w = NULL;
+    ms_index_error_t err;
+    char *value = NULL, damaged[1024];
+    cr_assert_eq(ms_index_open(&w, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    cr_assert_eq(ms_index_metadata_get(&value, w, "src:b.md"), MS_INDEX_OK);
+    cr_assert(value && strstr(value, "\nid doc-b\n"), "%s", value ? value : "(none)");
+    cr_assert_lt((size_t)snprintf(damaged, sizeof(damaged), "%sid doc-a\n", value),
+                 sizeof(damaged));
+    cr_assert_eq(ms_index_metadata_set(w, "src:b.md", damaged), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(w), MS_INDEX_OK);
+    ms_index_close(w);
+    ms_index_string_free(value);
+
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b\n---\n# Beta\n\nThe yak path.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 0, 1, 0, 3, 0);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect(ms_ix_has(idx, "doc-a"), "a.md's document stays");
+    cr_expect_eq(hits(idx, "borders"), 1);
+    cr_expect_eq(hits(idx, "yak"), 1);
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
 Test(indexer, failed_file_is_reported_and_retried)
 {
     ms_ix_result_t res;
