@@ -10,14 +10,17 @@
  *   1. takes "<index>.lock" with flock(LOCK_EX | LOCK_NB) for its whole
  *      length, so a second indexer stops at once (exit 4) having changed
  *      nothing, and clears what a killed rebuild left (run.c, lock.c);
- *   2. reads the state entries and walks the archive;
+ *   2. reads the state entries (checked and their ids counted; a file's
+ *      ids are decoded only once it is read or gone, claims.c) and walks
+ *      the archive;
  *   3. fingerprints each file (stat only): an unchanged file is skipped
  *      without being read, and its ids are "claimed" by it (claims.c);
  *   4. deletes the documents of files that are gone;
  *   5. loads every new or changed file and puts its documents, deletes the
  *      ids it gave before but no longer does, and stores its new entry
  *      (load.c);
- *   6. deletes documents no entry owns (left by an older version);
+ *   6. deletes documents no entry owns (left by an older version), if the
+ *      entries' ids do not add up to the index's document count;
  *   7. stores last_run and commits (writer.c, which also has when the
  *      commits in between happen).
  *
