@@ -12,7 +12,11 @@
  * failed file has no entry, so it is read again next run.
  *
  * Files and ids are interned: each is one row of its table, named by its
- * index, so lists of ids and owners are arrays of indices.
+ * index, so lists of ids and owners are arrays of indices. The ids of a
+ * state entry are interned only when needed (ms_run__own_file()): an
+ * update of one file among a thousand unchanged ones interns the ids of
+ * that one file, not a million (docs/performance.md, "One changed
+ * document").
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +49,7 @@ ms_run__free(ms_run_ctx_t *run)
     for (size_t f = 0; f < run->n_files; f++) {
         free(run->files[f].path);
         free(run->files[f].entry_fp);
+        free(run->files[f].entry_value);
         free(run->files[f].owned.items);
         free(run->files[f].claimed.items);
         free(run->files[f].reason);
@@ -147,6 +152,66 @@ ms_run__intern_file(ms_run_ctx_t *run, const char *path)
 
     run->files = rows;
     return i;
+}
+
+int
+ms_run__own_file(ms_run_ctx_t *run, size_t f)
+{
+    ms_run_file_t *file = &run->files[f];
+    ms_state_entry_t entry;
+    int rc = 0;
+
+    if (!file->entry_value)
+        return 0;
+    /* Read whole once already (ms_state_decode_head()): only OOM fails. */
+    if (ms_state_decode(&entry, file->entry_value) != 0)
+        return -1;
+    free(file->entry_value);
+    file->entry_value = NULL;
+    for (size_t i = 0; i < entry.n_ids && rc == 0; i++) {
+        size_t id = ms_run__intern_id(run, entry.ids[i]);
+        if (id == MS_STRMAP_NONE) {
+            rc = -1;
+        } else if (run->ids[id].owner != MS_STRMAP_NONE) {
+            /* Two entries cannot own one id unless the state was damaged;
+             * the first keeps it, the other is rewritten without it. */
+            rc = ms_run__mark_dirty(run, f);
+        } else {
+            run->ids[id].owner = f;
+            rc = ms_run__list_add(&file->owned, id);
+        }
+    }
+    ms_state_entry_clear(&entry);
+    if (rc == 0 && file->outcome == MS_RUN_UNCHANGED)
+        ms_run__claim_owned(run, f);
+    return rc;
+}
+
+int
+ms_run__own_all(ms_run_ctx_t *run)
+{
+    for (size_t f = 0; f < run->n_files; f++) {
+        if (ms_run__own_file(run, f) != 0)
+            return -1;
+    }
+    run->all_owned = true;
+    return 0;
+}
+
+size_t
+ms_run__intern_given_id(ms_run_ctx_t *run, const char *id)
+{
+    ms_document_t *doc = NULL;
+
+    if (!run->all_owned && ms_strmap_get(run->id_map, id) == MS_STRMAP_NONE) {
+        /* Any answer but "no such document" counts as one: decoding every
+         * entry is never wrong, only slower. */
+        ms_index_status_t status = ms_index_get(&doc, run->idx, id);
+        ms_document_free(doc);
+        if (status != MS_INDEX_NOT_FOUND && ms_run__own_all(run) != 0)
+            return MS_STRMAP_NONE;
+    }
+    return ms_run__intern_id(run, id);
 }
 
 int

@@ -188,7 +188,7 @@ static ms_archive_status_t
 take_document(ms_archive_doc_t *doc, void *payload)
 {
     struct loading *load = payload;
-    size_t id = ms_run__intern_id(load->run, doc->id);
+    size_t id = ms_run__intern_given_id(load->run, doc->id);
     ms_archive_status_t rc;
     bool put = false;
 

@@ -42,6 +42,12 @@ char *ms_state_encode(const ms_state_entry_t *entry);
  * entry with ms_state_entry_clear(). */
 int ms_state_decode(ms_state_entry_t *out, const char *value);
 
+/* As ms_state_decode(), but the ids are only checked and counted into
+ * *n_ids: *out gets the path and fingerprint, no ids. An update reads
+ * every entry this way and decodes in full only the entries whose ids it
+ * needs (update.c). */
+int ms_state_decode_head(ms_state_entry_t *out, size_t *n_ids, const char *value);
+
 /* Free what 'entry' holds and zero it. Accepts NULL. */
 void ms_state_entry_clear(ms_state_entry_t *entry);
 

@@ -10,14 +10,17 @@
  *   1. takes "<index>.lock" with flock(LOCK_EX | LOCK_NB) for its whole
  *      length, so a second indexer stops at once (exit 4) having changed
  *      nothing, and clears what a killed rebuild left (run.c, lock.c);
- *   2. reads the state entries and walks the archive;
+ *   2. reads the state entries (checked and their ids counted; a file's
+ *      ids are decoded only once it is read or gone, claims.c) and walks
+ *      the archive;
  *   3. fingerprints each file (stat only): an unchanged file is skipped
  *      without being read, and its ids are "claimed" by it (claims.c);
  *   4. deletes the documents of files that are gone;
  *   5. loads every new or changed file and puts its documents, deletes the
  *      ids it gave before but no longer does, and stores its new entry
  *      (load.c);
- *   6. deletes documents no entry owns (left by an older version);
+ *   6. deletes documents no entry owns (left by an older version), if the
+ *      entries' ids do not add up to the index's document count;
  *   7. stores last_run and commits (writer.c, which also has when the
  *      commits in between happen).
  *
@@ -35,9 +38,11 @@
 #include "util.h"
 #include "writer.h"
 
-/* The file of 'entry' has an entry, and owns its ids. -1 on OOM. */
+/* The file of 'entry' has an entry, read from 'value' with 'n_ids' ids,
+ * which it owns: interned now if every id must be (run->all_owned), else
+ * when needed (claims.c). -1 on OOM. */
 static int
-own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry)
+own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry, const char *value, size_t n_ids)
 {
     size_t f = ms_run__intern_file(run, entry->path);
 
@@ -46,22 +51,10 @@ own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry)
     run->files[f].has_entry = true;
     run->files[f].entry_fp = entry->fingerprint;
     entry->fingerprint = NULL;
-    for (size_t i = 0; i < entry->n_ids; i++) {
-        size_t id = ms_run__intern_id(run, entry->ids[i]);
-        if (id == MS_STRMAP_NONE)
-            return -1;
-        /* Two entries cannot own one id unless the state was damaged;
-         * the first keeps it, the other is rewritten without it. */
-        if (run->ids[id].owner != MS_STRMAP_NONE) {
-            if (ms_run__mark_dirty(run, f) != 0)
-                return -1;
-            continue;
-        }
-        run->ids[id].owner = f;
-        if (ms_run__list_add(&run->files[f].owned, id) != 0)
-            return -1;
-    }
-    return 0;
+    run->files[f].entry_ids = n_ids;
+    if (!(run->files[f].entry_value = strdup(value)))
+        return -1;
+    return run->all_owned ? ms_run__own_file(run, f) : 0;
 }
 
 /* Each state entry of the index (step 2). */
@@ -71,7 +64,8 @@ take_entry(const char *key, const char *value, void *payload)
     ms_run_ctx_t *run = payload;
     ms_state_entry_t entry;
     char *expected;
-    int decoded = ms_state_decode(&entry, value);
+    size_t n_ids;
+    int decoded = ms_state_decode_head(&entry, &n_ids, value);
 
     if (decoded != 0) {
         if (decoded == -2)
@@ -81,7 +75,8 @@ take_entry(const char *key, const char *value, void *payload)
     /* A hashed key whose entry is for another path is a collision; the
      * newer file wins the key, the other file is read again. */
     expected = ms_state_key(entry.path);
-    if (!expected || (strcmp(expected, key) == 0 && own_entry(run, &entry) != 0))
+    if (!expected ||
+        (strcmp(expected, key) == 0 && own_entry(run, &entry, value, n_ids) != 0))
         run->nomem = true;
     free(expected);
     ms_state_entry_clear(&entry);
@@ -183,15 +178,48 @@ take_orphan(const char *id, void *payload)
     return 0;
 }
 
+/* The ids the state entries account for: those of the entries not
+ * decoded, and those each other file owns. */
+static unsigned long
+accounted_ids(const ms_run_ctx_t *run)
+{
+    unsigned long n = 0;
+
+    for (size_t f = 0; f < run->n_files; f++) {
+        const ms_run_file_t *file = &run->files[f];
+        if (file->entry_value) {
+            n += file->entry_ids;
+            continue;
+        }
+        for (size_t k = 0; k < file->owned.n; k++)
+            n += run->ids[file->owned.items[k]].owner == f;
+    }
+    return n;
+}
+
 /* Delete documents that no file owns (step 6): left by a version without
- * state, or by a damaged entry. */
+ * state, or by a damaged entry. Listing every id of the index grows with
+ * the index, so it is done only when the entries do not account for
+ * every document: when the index holds as many documents as the entries
+ * list ids, each document is taken to have its entry (an entry listing an
+ * id without a document and an orphan in the same index would hide each
+ * other; update() already decoded every entry if the state did not add
+ * up when the run began). */
 static int
 delete_orphans(ms_run_ctx_t *run)
 {
     struct orphans o = {.run = run};
-    ms_index_status_t status = ms_index_each_id(run->idx, take_orphan, &o);
+    ms_index_info_t info;
+    ms_index_status_t status = ms_index_info(&info, run->idx);
     int rc = MS_EXIT_OK;
 
+    if (status != MS_INDEX_OK)
+        return ms_run__index_failed(run, "read", status);
+    if (!run->all_owned && info.doc_count == accounted_ids(run))
+        return MS_EXIT_OK;
+    if (ms_run__own_all(run) != 0)
+        return ms_run__nomem(run);
+    status = ms_index_each_id(run->idx, take_orphan, &o);
     if (status != MS_INDEX_OK)
         rc = ms_run__index_failed(run, "read the ids of", status);
     else if (run->nomem)
@@ -228,15 +256,15 @@ fingerprint(ms_run_ctx_t *run, size_t f)
         return ms_run__nomem(run);
     if (got == -1) {
         file->fp[0] = '\0'; /* vanished since the walk: read it and fail */
-        return MS_EXIT_OK;
-    }
-    /* A fingerprint stored as racy ('~') is never trusted. */
-    if (stored > 0 && file->entry_fp[stored - 1] != '~' &&
-        strcmp(file->entry_fp, file->fp) == 0) {
+    } else if (stored > 0 && file->entry_fp[stored - 1] != '~' &&
+               strcmp(file->entry_fp, file->fp) == 0) {
+        /* A fingerprint stored as racy ('~') is never trusted. */
         file->outcome = MS_RUN_UNCHANGED;
         ms_run__claim_owned(run, f);
+        return MS_EXIT_OK;
     }
-    return MS_EXIT_OK;
+    /* To be read: the ids it owned must be known. */
+    return ms_run__own_file(run, f) == 0 ? MS_EXIT_OK : ms_run__nomem(run);
 }
 
 /* Intern and fingerprint the files of 'listing' in shard 'shard' of
@@ -280,6 +308,8 @@ delete_gone(ms_run_ctx_t *run)
             ms_run__claim_owned(run, f);
             continue;
         }
+        if (ms_run__own_file(run, f) != 0)
+            return ms_run__nomem(run);
         for (size_t k = 0; k < file->owned.n; k++) {
             if (run->ids[file->owned.items[k]].owner == f &&
                 (rc = ms_run__delete_document(run, file->owned.items[k])) != MS_EXIT_OK)
@@ -386,6 +416,22 @@ ms_run__tally(ms_run_ctx_t *run)
     return 0;
 }
 
+/* Decode every entry now, as an index whose entries may be damaged
+ * needs (two entries listing one id: the first keeps it), unless the
+ * entries list exactly as many ids as the index has documents. */
+static int
+own_if_damaged(ms_run_ctx_t *run)
+{
+    ms_index_info_t info;
+    ms_index_status_t status = ms_index_info(&info, run->idx);
+
+    if (status != MS_INDEX_OK)
+        return ms_run__index_failed(run, "read", status);
+    if (info.doc_count != accounted_ids(run) && ms_run__own_all(run) != 0)
+        return ms_run__nomem(run);
+    return MS_EXIT_OK;
+}
+
 /* Steps 2 to 6. */
 static int
 update(ms_run_ctx_t *run, const ms_archive_listing_t *given)
@@ -403,6 +449,8 @@ update(ms_run_ctx_t *run, const ms_archive_listing_t *given)
         return ms_run__index_failed(run, "read the state of", status);
     if (run->nomem)
         return ms_run__nomem(run);
+    if ((rc = own_if_damaged(run)) != MS_EXIT_OK)
+        return rc;
     if (!given) {
         if ((rc = ms_run__walk(&listing, run)) != MS_EXIT_OK)
             return rc;

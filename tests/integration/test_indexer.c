@@ -333,6 +333,22 @@ write_older_index(void)
     ms_index_close(old);
 }
 
+/* A run of the small archive ('added' files new, 'unchanged' not) deletes
+ * the document write_older_index() put and leaves the archive's four. */
+static void
+expect_stale_deleted(long long added, long long unchanged)
+{
+    ms_ix_result_t res;
+    run_expecting(&res, NULL, 0, added, 0, 0, unchanged, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 4);
+    ms_ix_result_free(&res);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_not(ms_ix_has(idx, "stale"));
+    cr_expect_eq(doc_count(idx), 4);
+    ms_index_close(idx);
+}
+
 Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
 {
     write_older_index();
@@ -355,16 +371,8 @@ Test(indexer, rebuild_replaces_an_index_directory_of_an_older_version)
 Test(indexer, update_of_an_older_index_drops_documents_no_file_gives)
 {
     write_older_index();
-
-    ms_ix_result_t res;
     write_small_archive();
-    run_expecting(&res, NULL, 0, 4, 0, 0, 0, 0);
-    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
-    ms_ix_result_free(&res);
-    ms_index_t *idx = ms_ix_open(ix.index);
-    cr_expect_not(ms_ix_has(idx, "stale"));
-    cr_expect_eq(doc_count(idx), 4);
-    ms_index_close(idx);
+    expect_stale_deleted(4, 0);
 }
 
 /* An index of layout 2, from before partitions: one Xapian database at
@@ -409,16 +417,21 @@ Test(indexer, update_rebuilds_an_index_of_the_single_database_layout)
     ms_index_close(idx);
 }
 
-Test(indexer, two_files_with_one_id_both_fail_until_fixed)
+/* The small archive indexed ('settle' as index_small_archive() takes it),
+ * then a new file z.md gives doc-a, a.md's id: both files fail, named in
+ * each other's reason, and neither has a document in the index. */
+static void
+impostor_fails_both(bool settle)
 {
     ms_ix_result_t res;
-    index_small_archive(false);
+    index_small_archive(settle);
 
-    /* doc-a was indexed by the first run; now a second file claims it. */
     ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\nAn impostor.\n");
     run_json(&res, NULL);
     cr_assert_eq(res.status, 3, "exit %d:\n%s", res.status, res.err);
     cr_expect_eq(ms_ix_count(&res, "files", "failed"), 2);
+    if (settle)
+        cr_expect_eq(ms_ix_count(&res, "files", "unchanged"), 3, "a.md was not read");
     json_t *a = failure_of(&res, "a.md"), *z = failure_of(&res, "z.md");
     cr_assert(a && z, "both files are listed as failed:\n%s", res.out);
     cr_expect(strstr(json_string_value(json_object_get(a, "reason")), "z.md"),
@@ -433,6 +446,14 @@ Test(indexer, two_files_with_one_id_both_fail_until_fixed)
     cr_expect_eq(hits(idx, "borders"), 0);
     cr_expect_eq(doc_count(idx), 3);
     ms_index_close(idx);
+}
+
+Test(indexer, two_files_with_one_id_both_fail_until_fixed)
+{
+    ms_ix_result_t res;
+
+    /* doc-a was indexed by the first run; now a second file claims it. */
+    impostor_fails_both(false);
 
     /* Still in conflict: still neither, with no document in between. */
     run_json(&res, NULL);
@@ -445,11 +466,88 @@ Test(indexer, two_files_with_one_id_both_fail_until_fixed)
     cr_assert_eq(res.status, 0, "%s", res.err);
     cr_expect_eq(ms_ix_count(&res, "files", "added"), 2, "both files come (back)");
     ms_ix_result_free(&res);
-    idx = ms_ix_open(ix.index);
+    ms_index_t *idx = ms_ix_open(ix.index);
     cr_expect(ms_ix_has(idx, "doc-a"));
     cr_expect(ms_ix_has(idx, "doc-z"));
     cr_expect_eq(hits(idx, "borders"), 1, "doc-a is a.md's again");
     cr_expect_eq(doc_count(idx), 5);
+    ms_index_close(idx);
+}
+
+/* An update interns the ids of a file's state entry only when it reads
+ * the file or deletes it (claims.c): a new file that gives the id of an
+ * unchanged file's document must still be found in conflict with it. */
+Test(indexer, id_of_an_unchanged_file_in_a_new_file_fails_both)
+{
+    impostor_fails_both(true);
+}
+
+/* Documents moved from changed files to new ones, read before (0.md) and
+ * after (z.md) the file they leave, stay; the next run has nothing to do. */
+Test(indexer, documents_moved_between_files_are_kept)
+{
+    ms_ix_result_t res;
+    index_small_archive(true);
+
+    ms_ix_write(&ix, "0.md", "---\nid: doc-b\n---\n# Beta\n\nThe zebra moved.\n");
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b2\n---\n# Beta two\n\nA new beta.\n");
+    ms_ix_write(&ix, "a.md", "---\nid: doc-a2\n---\n# Alpha two\n\nA new alpha.\n");
+    ms_ix_write(&ix, "z.md", "---\nid: doc-a\n---\n# Alpha\n\nBorders moved.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 2, 2, 0, 2, 0);
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect(ms_ix_has(idx, "doc-a") && ms_ix_has(idx, "doc-b"), "the moved documents");
+    cr_expect(ms_ix_has(idx, "doc-a2") && ms_ix_has(idx, "doc-b2"));
+    cr_expect_eq(hits(idx, "moved"), 2);
+    cr_expect_eq(doc_count(idx), 6);
+    ms_index_close(idx);
+
+    run_expecting(&res, NULL, 0, 0, 0, 0, 6, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "total"), 6);
+    ms_ix_result_free(&res);
+}
+
+/* An update lists the index's ids (to delete documents no entry owns)
+ * only when the entries do not account for every document: one put behind
+ * the indexer's back makes the counts differ, and a run with nothing
+ * changed deletes it. */
+Test(indexer, document_no_entry_owns_goes_in_a_run_with_nothing_changed)
+{
+    index_small_archive(true);
+    write_older_index();
+    expect_stale_deleted(0, 4);
+}
+
+/* A damaged state entry that also lists another file's id: the entries
+ * then list more ids than the index has documents, so the run decodes
+ * every entry in order, the first entry keeps the id, and the damaged
+ * entry's file, when it changes, does not take the other's document. */
+Test(indexer, entry_listing_another_files_id_does_not_take_its_document)
+{
+    index_small_archive(true);
+
+    ms_index_t *w = NULL;
+    ms_index_error_t err;
+    char *value = NULL, damaged[1024];
+    cr_assert_eq(ms_index_open(&w, ix.index, MS_INDEX_WRITE, &err), MS_INDEX_OK);
+    cr_assert_eq(ms_index_metadata_get(&value, w, "src:b.md"), MS_INDEX_OK);
+    cr_assert(value && strstr(value, "\nid doc-b\n"), "%s", value ? value : "(none)");
+    cr_assert_lt((size_t)snprintf(damaged, sizeof(damaged), "%sid doc-a\n", value),
+                 sizeof(damaged));
+    cr_assert_eq(ms_index_metadata_set(w, "src:b.md", damaged), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(w), MS_INDEX_OK);
+    ms_index_close(w);
+    ms_index_string_free(value);
+
+    ms_ix_write(&ix, "b.md", "---\nid: doc-b\n---\n# Beta\n\nThe yak path.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 0, 1, 0, 3, 0);
+    char type[32];
+    ms_index_t *idx = ms_ix_open(ix.index);
+    /* a.md's document stays, b.md's is the new one. */
+    cr_expect_str_eq(field_of(idx, "doc-a", "type", type, sizeof(type)), "report");
+    cr_expect_eq(hits(idx, "borders") + hits(idx, "yak") + doc_count(idx), 6);
     ms_index_close(idx);
 }
 

@@ -409,6 +409,37 @@ Test(state_entry, decode_refuses_what_is_not_an_entry)
     ms_state_entry_clear(&entry);
 }
 
+Test(state_entry, decode_head_counts_the_ids_and_refuses_what_decode_refuses)
+{
+    const char *bad[] = {
+        "migsearch-state 1\npath a\nid x\n",          /* no fingerprint */
+        "migsearch-state 1\npath a\nfp 1\nid x",      /* no newline at the end */
+        "migsearch-state 1\npath a\nfp 1\nid x\nz\n", /* not a line of an entry */
+    };
+    ms_state_entry_t entry;
+    size_t n = 99;
+
+    cr_assert_eq(ms_state_decode_head(
+                     &entry, &n, "migsearch-state 1\npath a%20b\nid x\nfp 1\nid y\n"),
+                 0);
+    cr_expect_str_eq(entry.path, "a b");
+    cr_expect_str_eq(entry.fingerprint, "1");
+    cr_expect_eq(n, 2, "every id line counted, before or after fp");
+    cr_expect_null(entry.ids, "the ids are not kept");
+    cr_expect_eq(entry.n_ids, 0);
+    ms_state_entry_clear(&entry);
+    cr_assert_eq(ms_state_decode_head(&entry, &n, "migsearch-state 1\npath a\nfp 1\n"),
+                 0);
+    cr_expect_eq(n, 0);
+    ms_state_entry_clear(&entry);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = 99;
+        cr_assert_eq(ms_state_decode_head(&entry, &n, bad[i]), -1, "case %zu", i);
+        cr_assert_null(entry.path, "case %zu", i);
+        cr_assert_eq(n, 0, "case %zu", i);
+    }
+}
+
 Test(state_entry, long_paths_get_a_hashed_key)
 {
     char path[400];
