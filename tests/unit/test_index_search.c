@@ -504,6 +504,23 @@ Test(search, facet_counts_are_exact_beyond_the_checked_minimum)
 /* Past facet_limit matches the counts come from the matches checked first,
  * scaled to the estimated total, and the results say so; within it they
  * are exact. */
+/* The group of the documents marked "access: board". */
+static const char *const board_group[] = {"board"};
+
+/* Commit and close writer 'idx'; a reader of the index it wrote. */
+static ms_index_t *
+reader_after(ms_index_t *idx)
+{
+    ms_index_t *reader = NULL;
+    ms_index_error_t err;
+
+    commit(idx);
+    ms_index_close(idx);
+    cr_assert_eq(ms_index_open(&reader, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK,
+                 "open: %s", err.text);
+    return reader;
+}
+
 /* A value spelt differently by documents is shown as the first public
  * document spells it, for every viewer and search: never as a restricted
  * document spells it, and the same from the reader's cache. */
@@ -516,14 +533,8 @@ Test(search, facet_display_form_comes_from_the_first_public_document)
     put(idx, "hidden", "Memo", "Migration memo.", NULL, hidden, 2);
     put(idx, "pub", "Report", "Migration report.", NULL, pub, 1);
     put(idx, "later", "Note", "Migration note.", NULL, later, 1);
-    commit(idx);
-    ms_index_close(idx);
-
-    ms_index_t *reader = NULL;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&reader, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK);
-    const char *groups[] = {"board"};
-    ms_viewer_t board = {.groups = groups, .n_groups = 1};
+    ms_index_t *reader = reader_after(idx);
+    ms_viewer_t board = {.groups = board_group, .n_groups = 1};
     const ms_viewer_t *viewers[] = {NULL, &board, NULL};
     const char *queries[] = {"migration", "migration", "note"};
     for (size_t i = 0; i < 3; i++) {
@@ -578,14 +589,8 @@ Test(search, meeting_rows_are_labelled_with_a_title_of_their_documents)
     put(idx, "a2", "Set", "Migration set.", NULL, titled_a, 2);
     put(idx, "b0", "Retreat", "Migration retreat.", NULL, secret_b, 3);
     put(idx, "c0", "Note", "Migration note.", NULL, plain_c, 1);
-    commit(idx);
-    ms_index_close(idx);
-
-    ms_index_t *reader = NULL;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&reader, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK);
-    const char *groups[] = {"board"};
-    ms_viewer_t board = {.groups = groups, .n_groups = 1};
+    ms_index_t *reader = reader_after(idx);
+    ms_viewer_t board = {.groups = board_group, .n_groups = 1};
     const ms_viewer_t *viewers[] = {NULL, &board, &board, NULL};
     for (size_t i = 0; i < 4; i++) {
         ms_search_t search = {
