@@ -40,6 +40,12 @@ int ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
 /* true if 'hit' is a recommendation: a row of a view's table. */
 bool ms_views_recommendation(const ms_hit_t *hit);
 
+/* The answer for a view whose meeting or country no document gave
+ * ('what': "no such meeting"): 404, or the 503 of ms_worker_shard_down()
+ * when a shard of the index is missing, since its documents may be the
+ * ones. Fills *out, returns the status. */
+int ms_views_not_found(json_t **out, ms_worker_t *w, const char *what);
+
 /* A row of a view for the recommendation 'doc': the result shape
  * (ms_json_document) plus "number" (string or null) and "url"
  * ("/doc/{id}"). NULL on allocation failure. */

@@ -12,6 +12,7 @@
 #include "ms_json.h"
 #include "ms_request.h"
 #include "ms_schema.h"
+#include "ms_shards.h"
 #include "ms_views.h"
 
 int
@@ -43,6 +44,16 @@ ms_views_fetch(ms_results_t **out, json_t **err, ms_worker_t *w,
         return ms_worker_index_error(err, w, status);
     w->hits = (long)(*out)->n_hits;
     return 0;
+}
+
+int
+ms_views_not_found(json_t **out, ms_worker_t *w, const char *what)
+{
+    char missing[MS_SHARDS_LIST_SIZE];
+
+    if (ms_shards_missing_text(w, missing, sizeof missing) > 0)
+        return ms_worker_shard_down(out);
+    return ms_response_error(out, 404, "not_found", what);
 }
 
 bool

@@ -20,6 +20,7 @@
 #include "ms_fields.h"
 #include "ms_json.h"
 #include "ms_reports.h"
+#include "ms_shards.h"
 #include "ms_views.h"
 
 /* Longest country name accepted, in bytes. */
@@ -263,7 +264,7 @@ ms_endpoint_country(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     if (results->n_hits == 0) {
-        http = ms_response_error(&out->json, 404, "not_found", "no such country");
+        http = ms_views_not_found(&out->json, w, "no such country");
         goto out;
     }
     if (table_build(&t, results, name) != 0) {
@@ -276,6 +277,7 @@ ms_endpoint_country(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         http = ms_response_internal(&out->json);
     else
         http = country_csv(out, &csv, t.name);
+    http = ms_shards_answer(out, w, http);
 out:
     ms_buf_free(&csv);
     table_free(&t);

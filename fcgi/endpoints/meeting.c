@@ -22,6 +22,7 @@
 #include "ms_json.h"
 #include "ms_reports.h"
 #include "ms_schema.h"
+#include "ms_shards.h"
 #include "ms_views.h"
 
 /* The table being built. */
@@ -246,7 +247,7 @@ ms_endpoint_meeting(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     if (http != 0)
         goto out;
     if (results->n_hits == 0) {
-        http = ms_response_error(&out->json, 404, "not_found", "no such meeting");
+        http = ms_views_not_found(&out->json, w, "no such meeting");
         goto out;
     }
     if (matrix_build(&m, results) != 0) {
@@ -260,6 +261,7 @@ ms_endpoint_meeting(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     } else {
         http = ms_response_json(out, matrix_json(&m, id));
     }
+    http = ms_shards_answer(out, w, http);
 out:
     ms_buf_free(&csv);
     matrix_free(&m);

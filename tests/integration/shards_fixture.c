@@ -81,7 +81,8 @@ wait_states(const char *want)
 
 /* ADI's documents (base/adi/docs.jsonl) into 'archive' with values of
  * facets: one or two countries (a country twice counts once), a status
- * (so the (country, status) pairs), a type and a year. */
+ * (so the (country, status) pairs), a type, a year and one of four
+ * meetings (adi-0 to adi-3, without titles). */
 static void
 add_facet_values(const char *archive)
 {
@@ -101,9 +102,9 @@ add_facet_values(const char *archive)
         n++;
         fprintf(out,
                 "{\"countries\":[\"%s\",\"%s\"],\"status\":\"%s\","
-                "\"type\":\"%s\",\"date\":\"%u\",%s",
+                "\"type\":\"%s\",\"date\":\"%u\",\"meeting\":\"adi-%u\",%s",
                 countries[n % 5], countries[n * 3 % 5], statuses[n % 3],
-                n % 2 ? "report" : "workshop", 1990 + n % 4, line + 1);
+                n % 2 ? "report" : "workshop", 1990 + n % 4, n % 4, line + 1);
     }
     free(line);
     fclose(in);

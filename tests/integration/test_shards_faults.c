@@ -183,6 +183,10 @@ Test(shards, every_endpoint_says_a_shard_is_missing)
 {
     const char *similar = "/similar/3"; /* of shard 0; 7 is of shard 2 */
     cr_assert(shard_of("3") == 0 && shard_of("7") == 2);
+    ms_http_t whole;
+    ms_it_get(&whole, &remote, "/meeting/adi-9");
+    cr_expect_eq(whole.status, 404, "/meeting/adi-9 with every shard: %s", whole.body);
+    ms_http_free(&whole);
     kill_host(2);
     for (int i = 0; i < 8; i++) /* each worker finds it gone */
         expect_partial_without_shard_2("killed", BUDGET_MS);
@@ -192,6 +196,11 @@ Test(shards, every_endpoint_says_a_shard_is_missing)
     expect_answer("/feed?q=computer", 200,
                   "<subtitle>Part of the archive did not answer");
     expect_answer("/fragment?q=computer", 200, "<p class=\"ms-partial\">");
+    expect_answer("/meeting/adi-1", 200, "\"missing_shards\":[2]");
+    expect_answer("/country/Mali", 200, "\"missing_shards\":[2]");
+    expect_answer("/country/Mali?format=csv", 200, NULL);
+    /* What no answering shard has may be on the missing one. */
+    expect_answer("/meeting/adi-9", 503, "\"shard_down\"");
     expect_documents_by_shard();
     expect_answer("/doc/7/file", 503, "\"shard_down\"");
 
@@ -201,6 +210,8 @@ Test(shards, every_endpoint_says_a_shard_is_missing)
     expect_answer(similar, 503, "\"shard_down\"");
     expect_answer("/feed?q=computer", 503, "\"shard_down\"");
     expect_answer("/fragment?q=computer", 503, "class=\"ms-error\"");
+    expect_answer("/meeting/adi-1", 503, "\"shard_down\"");
+    expect_answer("/country/Mali?format=csv", 503, "\"shard_down\"");
     expect_documents_by_shard();
 }
 
