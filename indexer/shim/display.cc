@@ -30,6 +30,27 @@
 /* Display forms a reader caches; past this many the cache starts over. */
 #define MAX_CACHED_DISPLAY 100000u
 
+/* Which documents with a term lowest_documents() gives. */
+enum class access_kind { any, public_only, restricted_only };
+
+/* The lowest 'n' documents of 'db' with 'term' of access 'kind': public
+ * (no access groups), restricted, or either. */
+static Xapian::MSet
+lowest_documents(const Xapian::Database &db, const std::string &term, access_kind kind,
+                 Xapian::doccount n)
+{
+    Xapian::Enquire enquire(db);
+    Xapian::Query query(term);
+    if (kind != access_kind::any)
+        query = Xapian::Query(kind == access_kind::public_only ? Xapian::Query::OP_AND_NOT
+                                                               : Xapian::Query::OP_AND,
+                              query, Xapian::Query(MS_SCHEMA_TERM_RESTRICTED));
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    return enquire.get_mset(0, n);
+}
+
 /* The lowest document with 'term' that every viewer may see (no access
  * groups), or 0: the display form comes from it, so that it is the same
  * for everyone and never a hidden document's spelling. Not 'public_only':
@@ -37,15 +58,8 @@
 static Xapian::docid
 first_public(const Xapian::Database &db, const std::string &term, bool public_only = true)
 {
-    Xapian::Enquire enquire(db);
-    Xapian::Query query(term);
-    if (public_only)
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                              Xapian::Query(MS_SCHEMA_TERM_RESTRICTED));
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    Xapian::MSet first = enquire.get_mset(0, 1);
+    Xapian::MSet first = lowest_documents(
+        db, term, public_only ? access_kind::public_only : access_kind::any, 1);
     return first.empty() ? 0 : *first.begin();
 }
 
@@ -108,13 +122,9 @@ static Xapian::doccount
 look_for_label(const Xapian::Database &db, const std::string &term, const char *name,
                bool restricted, ms_index_facet_display *label)
 {
-    Xapian::Enquire enquire(db);
-    Xapian::Query::op op = restricted ? Xapian::Query::OP_AND : Xapian::Query::OP_AND_NOT;
-    enquire.set_query(
-        Xapian::Query(op, Xapian::Query(term), Xapian::Query(MS_SCHEMA_TERM_RESTRICTED)));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    Xapian::MSet docs = enquire.get_mset(0, LABEL_LOOKS);
+    Xapian::MSet docs = lowest_documents(
+        db, term, restricted ? access_kind::restricted_only : access_kind::public_only,
+        LABEL_LOOKS);
     Xapian::doccount read = 0;
     for (Xapian::MSetIterator d = docs.begin(); d != docs.end() && !label->labelled;
          ++d) {
@@ -157,9 +167,9 @@ restricted_label(const Xapian::Database &db, const std::string &term, const char
         look_for_label(db, term, name, true, shown);
 }
 
-/* Each value from the
- * reader's cache, else from the data of the first document of the index
- * with the value, each document read once. A value of a labelled facet
+/* Each value is shown as the reader's cache has it, else as the data of
+ * the first document of the index with the value has it, each document
+ * read once. A value of a labelled facet
  * takes its label from that document too, or, when it has none, from the
  * first of its others that has one (public_label, restricted_label). */
 void
