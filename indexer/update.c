@@ -197,6 +197,20 @@ accounted_ids(const ms_run_ctx_t *run)
     return n;
 }
 
+/* Whether the entries account for every document of the index (as many
+ * ids as it has documents), into *adds_up. An exit status. */
+static int
+entries_add_up(ms_run_ctx_t *run, bool *adds_up)
+{
+    ms_index_info_t info;
+    ms_index_status_t status = ms_index_info(&info, run->idx);
+
+    if (status != MS_INDEX_OK)
+        return ms_run__index_failed(run, "read", status);
+    *adds_up = info.doc_count == accounted_ids(run);
+    return MS_EXIT_OK;
+}
+
 /* Delete documents that no file owns (step 6): left by a version without
  * state, or by a damaged entry. Listing every id of the index grows with
  * the index, so it is done only when the entries do not account for
@@ -209,14 +223,12 @@ static int
 delete_orphans(ms_run_ctx_t *run)
 {
     struct orphans o = {.run = run};
-    ms_index_info_t info;
-    ms_index_status_t status = ms_index_info(&info, run->idx);
-    int rc = MS_EXIT_OK;
+    ms_index_status_t status;
+    bool adds_up = false;
+    int rc = run->all_owned ? MS_EXIT_OK : entries_add_up(run, &adds_up);
 
-    if (status != MS_INDEX_OK)
-        return ms_run__index_failed(run, "read", status);
-    if (!run->all_owned && info.doc_count == accounted_ids(run))
-        return MS_EXIT_OK;
+    if (rc != MS_EXIT_OK || adds_up)
+        return rc;
     if (ms_run__own_all(run) != 0)
         return ms_run__nomem(run);
     status = ms_index_each_id(run->idx, take_orphan, &o);
@@ -422,14 +434,12 @@ ms_run__tally(ms_run_ctx_t *run)
 static int
 own_if_damaged(ms_run_ctx_t *run)
 {
-    ms_index_info_t info;
-    ms_index_status_t status = ms_index_info(&info, run->idx);
+    bool adds_up;
+    int rc = entries_add_up(run, &adds_up);
 
-    if (status != MS_INDEX_OK)
-        return ms_run__index_failed(run, "read", status);
-    if (info.doc_count != accounted_ids(run) && ms_run__own_all(run) != 0)
+    if (rc == MS_EXIT_OK && !adds_up && ms_run__own_all(run) != 0)
         return ms_run__nomem(run);
-    return MS_EXIT_OK;
+    return rc;
 }
 
 /* Steps 2 to 6. */
