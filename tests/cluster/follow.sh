@@ -38,7 +38,7 @@ write_docs() {
 # documents, or "never" after LAG_LIMIT seconds.
 time_until_total() {
     until [ "$(get "$1" "$2" "$3" | jq -r .total.estimate 2>/dev/null)" = "$4" ]; do
-        [ $(($(now_ms) - $5)) -gt $((LAG_LIMIT * 1000)) ] && { echo never; return 1; }
+        past_lag_limit "$5" && { echo never; return 1; }
         sleep 0.1
     done
     echo $(($(now_ms) - $5))
@@ -57,7 +57,7 @@ wait_copies() {
     for host in "$@"; do
         until [ "$(jq -r '"\(.generation) \(.partitions)"' "$tmp/$host/sindex.replica" 2>/dev/null |
             awk -v g="$gen" -v n="$want" '$1 == g && $2 >= n {print "yes"}')" = yes ] ||
-            [ $(($(now_ms) - from)) -gt $((LAG_LIMIT * 1000)) ]; do
+            past_lag_limit "$from"; do
             sleep 0.1
         done
         copies="$copies $host's copy $(($(now_ms) - from)) ms,"

@@ -242,7 +242,7 @@ check_shard_reindex() {
     cluster_exec idx "$indexer" --quiet --config "$tmp/idx/sharded.yaml" || bad "(h) the update failed"
     committed=$(now_ms)
     until [ "$(get 8081 '/search?q=zyxshard' | jq -r .total.estimate 2>/dev/null)" = 4 ] ||
-        [ $(($(now_ms) - committed)) -gt $((LAG_LIMIT * 1000)) ]; do
+        past_lag_limit "$committed"; do
         sleep 0.1
     done
     lag=$(($(now_ms) - committed))

@@ -67,6 +67,8 @@ export XAPIAN_MAX_CHANGESETS=50 # the indexer keeps changesets for the replicas
 ok() { echo "test_cluster: ok: $*"; passed=$((passed + 1)); }
 bad() { echo "test_cluster: FAIL: $*"; failed=$((failed + 1)); }
 now_ms() { date +%s%3N; }
+# Whether more than LAG_LIMIT seconds have passed since FROM (now_ms).
+past_lag_limit() { [ $(($(now_ms) - $1)) -gt $((LAG_LIMIT * 1000)) ]; }
 
 # ---- host kinds ----
 
@@ -280,7 +282,7 @@ check_reindex_lag() {
     worst=0 report=
     for host in 8101 8102; do
         until [ "$(get $host '/search?q=zyxcluster' | jq -r '.results[0].id' 2>/dev/null)" = cluster-late-addition ] ||
-            [ $(($(now_ms) - committed)) -gt $((LAG_LIMIT * 1000)) ]; do
+            past_lag_limit "$committed"; do
             sleep 0.1
         done
         lag=$(($(now_ms) - committed))
@@ -308,7 +310,7 @@ check_rebuild_switch() {
     report=
     for host in 8101 8102; do
         until [ "$(get $host /health | jq -r .replication.generation)" = "$after" ] ||
-            [ $(($(now_ms) - switched)) -gt $((LAG_LIMIT * 1000)) ]; do
+            past_lag_limit "$switched"; do
             sleep 0.1
         done
         report="$report s$((host - 8100)) after $(($(now_ms) - switched)) ms;"
