@@ -49,7 +49,6 @@ ms_run__free(ms_run_ctx_t *run)
     for (size_t f = 0; f < run->n_files; f++) {
         free(run->files[f].path);
         free(run->files[f].entry_fp);
-        free(run->files[f].entry_value);
         free(run->files[f].owned.items);
         free(run->files[f].claimed.items);
         free(run->files[f].reason);
@@ -154,35 +153,72 @@ ms_run__intern_file(ms_run_ctx_t *run, const char *path)
     return i;
 }
 
+/* File 'f's pending entry, read again from the index, into *entry. An
+ * exit status. */
+static int
+read_entry(ms_state_entry_t *entry, ms_run_ctx_t *run, size_t f)
+{
+    const ms_run_file_t *file = &run->files[f];
+    char *key = ms_state_key(file->path), *value = NULL;
+    ms_index_status_t status;
+    int decoded = -1, rc = MS_EXIT_OK;
+
+    memset(entry, 0, sizeof(*entry));
+    if (!key)
+        return ms_run__nomem(run);
+    status = ms_index_metadata_get(&value, run->idx, key);
+    if (status == MS_INDEX_OK)
+        decoded = ms_state_decode(entry, value);
+    if (status == MS_INDEX_NOMEM || decoded == -2) {
+        rc = ms_run__nomem(run);
+    } else if (status != MS_INDEX_OK && status != MS_INDEX_NOT_FOUND) {
+        rc = ms_run__index_failed(run, "read the state of", status);
+    } else if (decoded != 0 || strcmp(entry->path, file->path) != 0 ||
+               strcmp(entry->fingerprint, file->entry_fp) != 0) {
+        /* It decoded when the run began (ms_state_decode_head()): only a
+         * change can make it differ, and a change is a defect of this run
+         * (ms_run__own_file()). */
+        ms_run__log(run, MS_LOG_ERR,
+                    "%s: the state entry of %s/%s changed during the run",
+                    run->opts->index_path, run->opts->archive, file->path);
+        rc = MS_EXIT_RUNTIME;
+    }
+    if (rc != MS_EXIT_OK)
+        ms_state_entry_clear(entry);
+    ms_index_string_free(value);
+    free(key);
+    return rc;
+}
+
 int
 ms_run__own_file(ms_run_ctx_t *run, size_t f)
 {
     ms_run_file_t *file = &run->files[f];
     ms_state_entry_t entry;
-    int rc = 0;
+    int rc;
 
-    if (!file->entry_value)
-        return 0;
-    /* Read whole once already (ms_state_decode_head()): only OOM fails. */
-    if (ms_state_decode(&entry, file->entry_value) != 0)
-        return -1;
-    free(file->entry_value);
-    file->entry_value = NULL;
-    for (size_t i = 0; i < entry.n_ids && rc == 0; i++) {
+    if (!file->entry_pending)
+        return MS_EXIT_OK;
+    if ((rc = read_entry(&entry, run, f)) != MS_EXIT_OK)
+        return rc;
+    file->entry_pending = false;
+    for (size_t i = 0; i < entry.n_ids && rc == MS_EXIT_OK; i++) {
         size_t id = ms_run__intern_id(run, entry.ids[i]);
         if (id == MS_STRMAP_NONE) {
-            rc = -1;
+            rc = ms_run__nomem(run);
         } else if (run->ids[id].owner != MS_STRMAP_NONE) {
             /* Two entries cannot own one id unless the state was damaged;
              * the first keeps it, the other is rewritten without it. */
-            rc = ms_run__mark_dirty(run, f);
+            if (ms_run__mark_dirty(run, f) != 0)
+                rc = ms_run__nomem(run);
         } else {
             run->ids[id].owner = f;
-            rc = ms_run__list_add(&file->owned, id);
+            if (ms_run__list_add(&file->owned, id) != 0)
+                rc = ms_run__nomem(run);
         }
     }
     ms_state_entry_clear(&entry);
-    if (rc == 0 && file->outcome == MS_RUN_UNCHANGED)
+    if (rc == MS_EXIT_OK && file->outcome == MS_RUN_UNCHANGED)
         ms_run__claim_owned(run, f);
     return rc;
 }
@@ -190,28 +226,34 @@ ms_run__own_file(ms_run_ctx_t *run, size_t f)
 int
 ms_run__own_all(ms_run_ctx_t *run)
 {
+    int rc;
+
+    if (run->all_owned)
+        return MS_EXIT_OK;
     for (size_t f = 0; f < run->n_files; f++) {
-        if (ms_run__own_file(run, f) != 0)
-            return -1;
+        if ((rc = ms_run__own_file(run, f)) != MS_EXIT_OK)
+            return rc;
     }
     run->all_owned = true;
-    return 0;
+    return MS_EXIT_OK;
 }
 
-size_t
-ms_run__intern_given_id(ms_run_ctx_t *run, const char *id)
+int
+ms_run__intern_given_id(ms_run_ctx_t *run, const char *id, size_t *out)
 {
     ms_document_t *doc = NULL;
+    int rc;
 
     if (!run->all_owned && ms_strmap_get(run->id_map, id) == MS_STRMAP_NONE) {
         /* Any answer but "no such document" counts as one: decoding every
          * entry is never wrong, only slower. */
         ms_index_status_t status = ms_index_get(&doc, run->idx, id);
         ms_document_free(doc);
-        if (status != MS_INDEX_NOT_FOUND && ms_run__own_all(run) != 0)
-            return MS_STRMAP_NONE;
+        if (status != MS_INDEX_NOT_FOUND && (rc = ms_run__own_all(run)) != MS_EXIT_OK)
+            return rc;
     }
-    return ms_run__intern_id(run, id);
+    *out = ms_run__intern_id(run, id);
+    return *out == MS_STRMAP_NONE ? ms_run__nomem(run) : MS_EXIT_OK;
 }
 
 int

@@ -54,11 +54,11 @@ typedef struct ms_run_file {
     bool listed;    /* found by this walk */
     bool has_entry; /* has a state entry in the index now */
     char *entry_fp; /* fingerprint stored in its entry now */
-    /* Its entry as read, while its ids are not interned yet (NULL once
-     * they are): an unchanged file's ids are interned only if a run needs
-     * them (ms_run__own_all()); 'owned' is empty meanwhile and the file
-     * claims them implicitly. entry_ids counts them. */
-    char *entry_value;
+    /* Its entry's ids are not interned yet: an unchanged file's ids are
+     * interned only if a run needs them (ms_run__own_file() reads the
+     * entry again from the index then); 'owned' is empty meanwhile and
+     * the file claims them implicitly. entry_ids counts them. */
+    bool entry_pending;
     size_t entry_ids;
     char fp[MS_STATE_FINGERPRINT_SIZE];
     ms_run_id_list_t owned;   /* ids whose document in the index it gave */
@@ -86,7 +86,7 @@ typedef struct ms_run_ctx {
     ms_run_id_t *ids;
     size_t n_ids, ids_capacity;
     ms_strmap_t *id_map; /* id -> index in ids */
-    bool all_owned;      /* no file has an entry_value left */
+    bool all_owned;      /* no file's entry is pending */
     size_t *dirty;       /* files whose 'dirty' is set */
     size_t n_dirty, dirty_capacity;
     char **walk_failed; /* paths the walk could not read */
@@ -126,22 +126,27 @@ int ms_run__index_failed(ms_run_ctx_t *run, const char *what, ms_index_status_t 
 size_t ms_run__intern_id(ms_run_ctx_t *run, const char *id);
 size_t ms_run__intern_file(ms_run_ctx_t *run, const char *path);
 
-/* The ids of file 'f's entry_value interned and owned by it (the first
- * entry keeps an id two entries list; the other is marked dirty); if it
- * is UNCHANGED, it claims them too. 0, or -1 on OOM. Nothing to do if it
- * has no entry_value. */
+/* The ids of file 'f's pending entry, read again from the index,
+ * interned and owned by it (the first entry keeps an id two entries
+ * list; the other is marked dirty); if it is UNCHANGED, it claims them
+ * too. Nothing to do if its entry is not pending. An exit status (the
+ * failure logged): an entry that is gone or names another file or
+ * fingerprint than it did when the run began is a failure, since only
+ * this run writes entries and it never overwrites a pending one
+ * (ms_run__write_entry()). */
 int ms_run__own_file(ms_run_ctx_t *run, size_t f);
 
 /* ms_run__own_file() of every file, in the order their entries were
- * read, and run->all_owned set. 0, or -1 on OOM. */
+ * read, and run->all_owned set. An exit status. */
 int ms_run__own_all(ms_run_ctx_t *run);
 
 /* The index of 'id', a document a file being read gives, in run->ids,
- * as ms_run__intern_id(). An id no file has interned may belong to a
- * file whose entry was not decoded: if the index has a document with it,
- * every entry is decoded first (ms_run__own_all()), so its owner and
- * claimant are known. MS_STRMAP_NONE on OOM. */
-size_t ms_run__intern_given_id(ms_run_ctx_t *run, const char *id);
+ * as ms_run__intern_id(), into *out. An id no file has interned may
+ * belong to a file whose entry was not decoded: if the index has a
+ * document with it, every entry is decoded first (ms_run__own_all()),
+ * so its owner and claimant are known. An exit status (the failure
+ * logged). */
+int ms_run__intern_given_id(ms_run_ctx_t *run, const char *id, size_t *out);
 
 /* Add 'item' to 'list': 0, or -1 on OOM. Remove it (order not kept). */
 int ms_run__list_add(ms_run_id_list_t *list, size_t item);
@@ -151,7 +156,7 @@ void ms_run__list_remove(ms_run_id_list_t *list, size_t item);
 int ms_run__mark_dirty(ms_run_ctx_t *run, size_t f);
 
 /* File 'f' is kept as it is (unchanged, or not readable this run): it
- * claims the ids it owns that no file claimed yet (with an entry_value,
+ * claims the ids it owns that no file claimed yet (with a pending entry,
  * it claims them implicitly; ms_run__own_file() makes that explicit). */
 void ms_run__claim_owned(ms_run_ctx_t *run, size_t f);
 

@@ -43,7 +43,7 @@ struct loading {
     char conflict_id[MS_SCHEMA_ID_MAX + 1];
     char reason[512]; /* set when the file itself is at fault */
     size_t n_put;     /* documents of the file put so far */
-    bool fatal;       /* the index failed: stop the run */
+    bool fatal;       /* the run must stop (the failure was logged) */
 };
 
 /* The view of 'doc' for ms_index_put() with the field "source": 'path',
@@ -188,14 +188,16 @@ static ms_archive_status_t
 take_document(ms_archive_doc_t *doc, void *payload)
 {
     struct loading *load = payload;
-    size_t id = ms_run__intern_given_id(load->run, doc->id);
+    size_t id;
     ms_archive_status_t rc;
     bool put = false;
 
-    if (id == MS_STRMAP_NONE)
-        rc = loading_nomem(load);
-    else
+    if (ms_run__intern_given_id(load->run, doc->id, &id) != MS_EXIT_OK) {
+        load->fatal = true; /* said */
+        rc = MS_ARCHIVE_IO;
+    } else {
         rc = claim(load, id, doc->id, &put);
+    }
     if (rc == MS_ARCHIVE_OK && put)
         rc = bound_document(load, doc);
     if (rc == MS_ARCHIVE_OK && put)

@@ -38,11 +38,12 @@
 #include "util.h"
 #include "writer.h"
 
-/* The file of 'entry' has an entry, read from 'value' with 'n_ids' ids,
- * which it owns: interned now if every id must be (run->all_owned), else
- * when needed (claims.c). -1 on OOM. */
+/* The file of 'entry' has an entry with 'n_ids' ids, which it owns; they
+ * are interned when needed (claims.c), from the entry read again then:
+ * keeping a copy of every entry cost half of an update of one document
+ * at 1M (docs/performance.md). -1 on OOM. */
 static int
-own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry, const char *value, size_t n_ids)
+own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry, size_t n_ids)
 {
     size_t f = ms_run__intern_file(run, entry->path);
 
@@ -52,9 +53,8 @@ own_entry(ms_run_ctx_t *run, ms_state_entry_t *entry, const char *value, size_t 
     run->files[f].entry_fp = entry->fingerprint;
     entry->fingerprint = NULL;
     run->files[f].entry_ids = n_ids;
-    if (!(run->files[f].entry_value = strdup(value)))
-        return -1;
-    return run->all_owned ? ms_run__own_file(run, f) : 0;
+    run->files[f].entry_pending = true;
+    return 0;
 }
 
 /* Each state entry of the index (step 2). */
@@ -75,8 +75,7 @@ take_entry(const char *key, const char *value, void *payload)
     /* A hashed key whose entry is for another path is a collision; the
      * newer file wins the key, the other file is read again. */
     expected = ms_state_key(entry.path);
-    if (!expected ||
-        (strcmp(expected, key) == 0 && own_entry(run, &entry, value, n_ids) != 0))
+    if (!expected || (strcmp(expected, key) == 0 && own_entry(run, &entry, n_ids) != 0))
         run->nomem = true;
     free(expected);
     ms_state_entry_clear(&entry);
@@ -187,7 +186,7 @@ accounted_ids(const ms_run_ctx_t *run)
 
     for (size_t f = 0; f < run->n_files; f++) {
         const ms_run_file_t *file = &run->files[f];
-        if (file->entry_value) {
+        if (file->entry_pending) {
             n += file->entry_ids;
             continue;
         }
@@ -227,10 +226,8 @@ delete_orphans(ms_run_ctx_t *run)
     bool adds_up = false;
     int rc = run->all_owned ? MS_EXIT_OK : entries_add_up(run, &adds_up);
 
-    if (rc != MS_EXIT_OK || adds_up)
+    if (rc != MS_EXIT_OK || adds_up || (rc = ms_run__own_all(run)) != MS_EXIT_OK)
         return rc;
-    if (ms_run__own_all(run) != 0)
-        return ms_run__nomem(run);
     status = ms_index_each_id(run->idx, take_orphan, &o);
     if (status != MS_INDEX_OK)
         rc = ms_run__index_failed(run, "read the ids of", status);
@@ -276,7 +273,7 @@ fingerprint(ms_run_ctx_t *run, size_t f)
         return MS_EXIT_OK;
     }
     /* To be read: the ids it owned must be known. */
-    return ms_run__own_file(run, f) == 0 ? MS_EXIT_OK : ms_run__nomem(run);
+    return ms_run__own_file(run, f);
 }
 
 /* Intern and fingerprint the files of 'listing' in shard 'shard' of
@@ -320,8 +317,8 @@ delete_gone(ms_run_ctx_t *run)
             ms_run__claim_owned(run, f);
             continue;
         }
-        if (ms_run__own_file(run, f) != 0)
-            return ms_run__nomem(run);
+        if ((rc = ms_run__own_file(run, f)) != MS_EXIT_OK)
+            return rc;
         for (size_t k = 0; k < file->owned.n; k++) {
             if (run->ids[file->owned.items[k]].owner == f &&
                 (rc = ms_run__delete_document(run, file->owned.items[k])) != MS_EXIT_OK)
@@ -437,8 +434,8 @@ own_if_damaged(ms_run_ctx_t *run)
     bool adds_up;
     int rc = entries_add_up(run, &adds_up);
 
-    if (rc == MS_EXIT_OK && !adds_up && ms_run__own_all(run) != 0)
-        return ms_run__nomem(run);
+    if (rc == MS_EXIT_OK && !adds_up)
+        rc = ms_run__own_all(run);
     return rc;
 }
 

@@ -124,7 +124,13 @@ ms_run__write_entry(ms_run_ctx_t *run, size_t f, bool keep)
 
     if (!key)
         return ms_run__nomem(run);
-    if (keep && (rc = encode_entry(&value, run, f)) != MS_EXIT_OK)
+    /* A pending entry is read again when its ids are needed, so none may
+     * be overwritten first: not this file's, nor the one a hashed key
+     * (a long path) may share with another file's. */
+    rc = strncmp(key, MS_STATE_PREFIX_HASH, strlen(MS_STATE_PREFIX_HASH)) == 0
+             ? ms_run__own_all(run)
+             : ms_run__own_file(run, f);
+    if (rc != MS_EXIT_OK || (keep && (rc = encode_entry(&value, run, f)) != MS_EXIT_OK))
         goto out;
     status = ms_index_metadata_set(run->idx, key, value);
     if (status != MS_INDEX_OK)
@@ -143,8 +149,10 @@ ms_run__fail_file(ms_run_ctx_t *run, size_t f, const char *reason, const char *l
 {
     ms_run_file_t *file = &run->files[f];
     ms_run_id_list_t *lists[2] = {&file->owned, &file->claimed};
-    int rc;
+    int rc = ms_run__own_file(run, f); /* its documents go too */
 
+    if (rc != MS_EXIT_OK)
+        return rc;
     for (size_t l = 0; l < 2; l++) {
         for (size_t i = 0; i < lists[l]->n; i++) {
             size_t id = lists[l]->items[i];

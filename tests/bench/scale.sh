@@ -13,10 +13,13 @@
 # MS_SCALE_SIZES (e.g. "10000 100000") overrides the sizes, MS_BENCH_SECONDS
 # the seconds a measurement, MS_SCALE_TMP the folder the data goes under
 # (default /tmp). MS_SCALE_REUSE=DIR, a folder tests/bench/shards.sh kept
-# (MS_SHARDS_WORK=DIR), makes the size of its archive search its one
-# database (DIR/s1, merged from the 4 shards indexed once) instead of
-# generating and indexing again: the search figures are those of the same
-# archive and index, the indexing ones are then shards.sh's. Progress, and
+# (MS_SHARDS_WORK=DIR) or one laid out the same way (DIR/archive,
+# DIR/archive.size, the one database DIR/s1/index), makes the size of its
+# archive search its one database instead of generating and indexing
+# again: the search figures are those of the same archive and index, the
+# indexing ones are then shards.sh's. MS_SCALE_SYNTH_ARGS are more options
+# of synth for the sizes generated here (e.g. "--max-words 10", to match a
+# reused archive generated with them). Progress, and
 # each size's figures as soon as they are known, go to standard error.
 #
 # Part 3 of issue 7 ("Scale"). For each size, tests/bench/synth.c (built
@@ -122,7 +125,7 @@ reuse=${MS_SCALE_REUSE:-}
 # database; then the figures of the size but the search ones say so.
 reused() {
     [ -n "$reuse" ] && [ "$(cat "$reuse/archive.size" 2>/dev/null)" = "$1" ] &&
-        [ -s "$reuse/s1/merge.secs" ] || return 1
+        [ -d "$reuse/s1/index" ] || return 1
     gen_s[$1]=reused idx_s[$1]=reused idx_hwm[$1]=reused
     data_kb[$1]=$(kb_of "$reuse/archive")
     idx_kb[$1]=$(kb_of "$reuse/s1/index")
@@ -142,7 +145,8 @@ run_size() {
         return
     fi
     t0=$(date +%s.%N)
-    "$work/synth" --seed "$seed" "$corpus" "$n" "$dir/archive" 2>/dev/null
+    # shellcheck disable=SC2086  # options, split on purpose
+    "$work/synth" --seed "$seed" ${MS_SCALE_SYNTH_ARGS:-} "$corpus" "$n" "$dir/archive" 2>/dev/null
     t1=$(date +%s.%N)
     gen_s[$n]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
     data_kb[$n]=$(kb_of "$dir/archive")
@@ -234,7 +238,7 @@ write_report() {
     echo "archive.batch_size 500, index.spelling true."
     echo
     echo "Archives: \`tests/bench/synth.c\`, seed $seed: JSON lines, 1000 documents a"
-    echo "file, drawn from the English files of \`../shared/data/corpus\` ($model);"
+    echo "file, drawn from the English files of \`../shared/data/corpus\` ($model)${MS_SCALE_SYNTH_ARGS:+, synth options \`$MS_SCALE_SYNTH_ARGS\`};"
     echo "each word follows the previous one's bigram counts half the time and the"
     echo "unigram counts otherwise, so the vocabulary stays the corpus's at every size."
     echo "Queries: $nqueries of 1 to 4 words ranked 100 to 3000 by frequency, the same"

@@ -121,8 +121,8 @@ file=$(median_of file)
 echo "   one changed file of 1000 documents: $file ms (wall, CPU)" >&2
 
 {
-    echo "Written by \`tests/bench/update.sh\` on the one database of $docs documents kept"
-    echo "by shards.sh; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $load_start at the"
+    echo "Written by \`tests/bench/update.sh\` on the one database of $docs documents in"
+    echo "$dir; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $load_start at the"
     echo "start and $(cut -d' ' -f1-3 /proc/loadavg) at the end; medians of $runs runs of"
     echo "\`migsearch-index --quiet\` (process start to exit):"
     echo

@@ -601,6 +601,69 @@ Test(indexer, unusual_file_names_are_tracked_like_any_other)
     ms_index_close(idx);
 }
 
+/* Each state entry's ids, counted into the counts of 'ids' (n of them). */
+struct entry_ids {
+    const char *const *ids;
+    int *counts;
+    size_t n;
+};
+
+static int
+count_entry_ids(const char *key, const char *value, void *payload)
+{
+    struct entry_ids *e = payload;
+    char line[128];
+
+    (void)key;
+    for (size_t i = 0; i < e->n; i++) {
+        snprintf(line, sizeof(line), "\nid %s\n", e->ids[i]);
+        for (const char *at = value; (at = strstr(at, line)) != NULL; at++)
+            e->counts[i]++;
+    }
+    return 0;
+}
+
+/* Writing the entry of a long path (a hashed key, which another path
+ * could share) first decodes every entry the run had not decoded, in the
+ * middle of the run (claims.h, ms_run__own_file): the unchanged files
+ * keep their documents, and the entries list each id once. */
+Test(indexer, a_long_path_changed_beside_unchanged_files_keeps_every_entry)
+{
+    char deep[400] = "", first[420], second[420];
+    static const char *const ids[] = {"first-deep", "second-deep", "short"};
+    int counts[3] = {0};
+    struct entry_ids e = {ids, counts, 3};
+    ms_ix_result_t res;
+
+    for (int i = 0; i < 12; i++)
+        strcat(deep, "a-rather-long-folder/");
+    snprintf(first, sizeof(first), "%sfirst.md", deep);
+    snprintf(second, sizeof(second), "%ssecond.md", deep);
+    ms_ix_write(&ix, first, "---\nid: first-deep\n---\nFirst.\n");
+    ms_ix_write(&ix, second, "---\nid: second-deep\n---\nSecond.\n");
+    ms_ix_write(&ix, "short.md", "---\nid: short\n---\nShort.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 3, 0, 0, 0, 0);
+
+    ms_ix_write(&ix, second, "---\nid: second-deep\n---\nSecond, with a walrus.\n");
+    ms_ix_settle();
+    expect_run(NULL, 0, 0, 1, 0, 2, 0);
+    expect_run(NULL, 0, 0, 0, 0, 3, 0);
+
+    ms_index_t *idx = ms_ix_open(ix.index);
+    cr_expect_eq(doc_count(idx), 3);
+    cr_expect_eq(hits(idx, "walrus"), 1);
+    cr_assert_eq(ms_index_metadata_each(idx, "sr", count_entry_ids, &e), MS_INDEX_OK);
+    for (size_t i = 0; i < 3; i++)
+        cr_expect_eq(counts[i], 1, "%s is listed by %d entries", ids[i], counts[i]);
+    ms_index_close(idx);
+
+    ms_ix_remove(&ix, first);
+    run_expecting(&res, NULL, 0, 0, 0, 1, 2, 0);
+    cr_expect_eq(ms_ix_count(&res, "documents", "deleted"), 1);
+    ms_ix_result_free(&res);
+}
+
 /* True if some process holds a flock on 'path' (from /proc/locks), without
  * taking it ourselves. */
 static bool
