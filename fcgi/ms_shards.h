@@ -42,6 +42,15 @@ size_t ms_shards_missing_text(ms_worker_t *w, char *out, size_t size);
  * 'http' is not 200. w->idx must be open. */
 int ms_shards_answer(ms_response_t *out, ms_worker_t *w, int http);
 
+/* /health's object 'health' (its "status" "ok") completed over the
+ * shards: "shards" (ms_shards_json) and, when a shard is down, "status":
+ * "degraded" and "missing_shards" (ms_shards_missing, as an answer's).
+ * Returns the HTTP status: 200, 503 when a shard is down and
+ * search.partial_shards is false (every search answers 503 then; the body
+ * stays whole, so it names the shard), or 500 when out of memory.
+ * w->idx must be open. */
+int ms_shards_health(json_t *health, ms_worker_t *w);
+
 /* The gauge migsearch_shard_up, one line per shard, appended to 'b'.
  * w->idx must be open. */
 void ms_shards_metrics(ms_buf_t *b, ms_worker_t *w);

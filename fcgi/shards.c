@@ -6,8 +6,8 @@
  * The shim knows which shards a worker's handle has open and which are
  * down (ms_index_shard_states, indexer/shim/remote.cc); this file says
  * it in JSON, in a response header and in Prometheus text, and decides
- * what an answer over the shards is with a shard down
- * (search.partial_shards, docs/api.md "Shards").
+ * what an answer over the shards, and /health, is with a shard down
+ * (search.partial_shards, docs/api.md "Partial answers" and "GET /health").
  */
 #include <assert.h>
 #include <stdio.h>
@@ -115,6 +115,22 @@ failed:
     json_decref(out->json);
     out->json = NULL;
     return ms_response_internal(&out->json);
+}
+
+int
+ms_shards_health(json_t *health, ms_worker_t *w)
+{
+    char list[MS_SHARDS_LIST_SIZE];
+
+    if (json_object_set_new(health, "shards", ms_shards_json(w)) != 0)
+        return 500;
+    if (ms_shards_missing_text(w, list, sizeof list) == 0)
+        return 200;
+    if (json_object_set_new(health, "status", json_string("degraded")) != 0 ||
+        json_object_set_new(health, "missing_shards", ms_shards_missing(w)) != 0)
+        return 500;
+    /* A monitor reading the code alone learns what searches answer. */
+    return w->cfg->search.partial_shards ? 200 : 503;
 }
 
 void

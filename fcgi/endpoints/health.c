@@ -59,10 +59,14 @@ ms_endpoint_health(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
                 if (replication != NULL)
                     json_object_set_new(out->json, "replication", replication);
             }
-            if (out->json &&
-                json_object_set_new(out->json, "shards", ms_shards_json(w)) != 0)
-                return 500;
-            return out->json != NULL ? 200 : 500;
+            /* "degraded" with a shard down: searches are partial or 503. */
+            http = out->json != NULL ? ms_shards_health(out->json, w) : 500;
+            if (http == 500) { /* no "ok" in an answer that failed */
+                json_decref(out->json);
+                out->json = NULL;
+                return ms_response_internal(&out->json);
+            }
+            return http;
         }
     }
     /* Health checks want "unavailable", whatever the cause: reuse the

@@ -169,8 +169,8 @@ void
 ms_it_shard_states(ms_it_t *it, char *out, size_t size)
 {
     ms_http_t res;
-    json_t *json = ms_it_get_json(&res, it, "/health");
-    json_t *shards = json_object_get(json, "shards");
+    ms_it_get(&res, it, "/health"); /* 503 with a shard down: shards too */
+    json_t *shards = json_object_get(res.json, "shards");
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < json_array_size(shards) && o + 16 < size; i++) {

@@ -109,7 +109,8 @@ bool ms_it_wait_port(pid_t *pid, int port);
  * process id; fails the current test if it does not serve. */
 pid_t ms_it_serve_shard(ms_it_t *it, int k, int port, const char *log);
 
-/* The states of /health's "shards" of 'it' as "0:up 1:down ..." */
+/* The states of /health's "shards" of 'it' as "0:up 1:down ..." (also from
+ * its 503, search.partial_shards false with a shard down) */
 void ms_it_shard_states(ms_it_t *it, char *out, size_t size);
 
 /* Wait up to 10 s until ms_it_shard_states() of 'it' is 'want'; fails the

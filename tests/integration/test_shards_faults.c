@@ -8,8 +8,10 @@
  * with the missing shard (or, with search.partial_shards: false, 503
  * shard_down), on every endpoint; a hung shard costs a small budget at
  * most; a replica killed after the open fails over within the search;
- * /health and /metrics say which shard is down and follow a failover and
- * a recovery. docs/api.md "Partial answers", docs/admins.md "Scaling out".
+ * /health and /metrics say which shard is down (/health "degraded", and
+ * 503 with search.partial_shards false) and follow a failover and a
+ * recovery. docs/api.md "Partial answers" and "GET /health",
+ * docs/admins.md "Scaling out".
  */
 #define _GNU_SOURCE
 #include "shards_fixture.h"
@@ -323,29 +325,41 @@ Test(shards, reopening_after_a_failure_waits_no_longer_than_the_budget)
     cr_expect_lt(took, SMALL_BUDGET_MS + MARGIN_MS, "%ld ms", took);
 }
 
-/* The endpoint /health's "shards" names for shard 'k'. */
+/* /health with shard 'k' 'state' at 'port' and the other shards up: its
+ * entry in "shards", and the top "status", "missing_shards" and HTTP
+ * status: "ok" and 200 with every shard up; "degraded", [k], and 200, or
+ * with search.partial_shards false ('partial') 503, with shard k down. */
 static bool
-health_says(int k, const char *state, int port)
+health_says(int k, const char *state, int port, bool partial)
 {
     ms_http_t res;
     char want[32];
-    bool ok = false;
+    bool ok = false, down = !strcmp(state, "down");
     snprintf(want, sizeof want, "127.0.0.1:%d", port);
-    json_t *shards = json_object_get(ms_it_get_json(&res, &remote, "/health"), "shards");
+    ms_it_get(&res, &remote, "/health");
+    json_t *shards = json_object_get(res.json, "shards");
     for (size_t i = 0; i < json_array_size(shards); i++) {
         json_t *s = json_array_get(shards, i);
         if (json_integer_value(json_object_get(s, "shard")) == k)
             ok = !strcmp(json_string_value(json_object_get(s, "state")), state) &&
                  !strcmp(json_string_value(json_object_get(s, "endpoint")), want);
     }
+    const char *status = json_string_value(json_object_get(res.json, "status"));
+    json_t *missing = json_object_get(res.json, "missing_shards");
+    ok = ok && res.status == (down && !partial ? 503 : 200) && status &&
+         !strcmp(status, down ? "degraded" : "ok") &&
+         (down ? json_array_size(missing) == 1 &&
+                     json_integer_value(json_array_get(missing, 0)) == k
+               : missing == NULL);
     ms_http_free(&res);
     return ok;
 }
 
 /* /health and /metrics (any worker, polled up to 10 s until 8 answers in
- * a row agree) with shard 1 'state' at 'port'. */
+ * a row agree) with shard 1 'state' at 'port', search.partial_shards
+ * 'partial'. */
 static void
-expect_shard_1(const char *state, int port)
+expect_shard_1(const char *state, int port, bool partial)
 {
     char line[96];
     ms_http_t res;
@@ -358,20 +372,26 @@ expect_shard_1(const char *state, int port)
         ms_it_get(&res, &remote, "/metrics");
         bool metrics = res.body && strstr(res.body, line);
         ms_http_free(&res);
-        same = metrics && health_says(1, state, port) ? same + 1 : 0;
+        same = metrics && health_says(1, state, port, partial) ? same + 1 : 0;
     }
-    cr_assert_eq(same, 8, "shard 1 not %s at %d, or no %s", state, port, line);
+    ms_it_get(&res, &remote, "/health");
+    cr_assert_eq(same, 8, "shard 1 not %s at %d, or no %s; /health: %ld %s", state, port,
+                 line, res.status, res.body);
+    ms_http_free(&res);
 }
 
 Test(shards, health_and_metrics_follow_a_failover_and_a_recovery)
 {
-    expect_shard_1("up", ports[1]);
+    expect_shard_1("up", ports[1], true);
     kill_host(1); /* the replica in use: the next live one, unnoticed */
     expect_whole("failed over");
-    expect_shard_1("up", ports[3]);
+    expect_shard_1("up", ports[3], true);
     kill_host(3); /* none left: down, the first endpoint named */
-    expect_shard_1("down", dead_port);
+    expect_shard_1("down", dead_port, true);
+    /* Every search answers 503 shard_down now: so does /health. */
+    reload("search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
+    expect_shard_1("down", dead_port, false);
     serve_shard(1); /* recovered at the next probe */
-    expect_shard_1("up", ports[1]);
+    expect_shard_1("up", ports[1], false);
     expect_whole("recovered");
 }
