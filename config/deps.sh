@@ -12,7 +12,7 @@
 set -eu
 
 build="build-essential cmake pkg-config libxapian-dev libfcgi-dev libjansson-dev libyaml-dev
-       libpoppler-glib-dev libxml2-dev libzip-dev"
+       libpoppler-glib-dev libxml2-dev libzip-dev libutf8proc-dev"
 serve="nginx-light curl"
 test="libcriterion-dev libcurl4-openssl-dev xapian-tools clang-format qpdf wrk spawn-fcgi
       chromium fonts-dejavu-core"

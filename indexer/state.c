@@ -32,8 +32,9 @@
 /* Bump when what the indexer makes of a file changes in a way that old
  * entries should not be trusted (a new state format, say). 2: theme and
  * country names became words of their documents, so every
- * file is read again once. */
-#define STATE_SETTINGS_VERSION "2"
+ * file is read again once. 3: text is composed (NFC) before it becomes
+ * terms and stored data (indexer/shim/compose.cc). */
+#define STATE_SETTINGS_VERSION "3"
 
 uint64_t
 ms_state_hash(uint64_t hash, const void *data, size_t len)

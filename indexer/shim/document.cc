@@ -22,7 +22,10 @@
  */
 #include <cassert>
 #include <cstring>
+#include <deque>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "index-added.hh"
 #include "index-partition.hh"
@@ -274,12 +277,49 @@ put_in_active(ms_index_t *idx, const ms_document_t *doc, const std::string &id_t
     }
 }
 
-/* Put 'doc' into the partition of its access set, taking it out of the
+/* A document with its title, text and field values composed
+ * (compose.cc): what is indexed and stored. The strings that changed are
+ * held here; the others are the caller's. */
+class composed_document
+{
+  public:
+    explicit composed_document(const ms_document_t *doc)
+        : doc_(*doc), fields_(doc->fields, doc->fields + doc->n_fields)
+    {
+        doc_.title = composed(doc->title);
+        doc_.body = composed(doc->body);
+        for (ms_field_t &field : fields_)
+            field.value = composed(field.value);
+        doc_.fields = fields_.data();
+    }
+    const ms_document_t *get() const
+    {
+        return &doc_;
+    }
+
+  private:
+    const char *composed(const char *text)
+    {
+        std::string out;
+        if (!text || !ms_index__compose(&out, text, strlen(text)))
+            return text;
+        held_.push_back(std::move(out)); /* a deque: earlier ones stay put */
+        return held_.back().c_str();
+    }
+
+    ms_document_t doc_;
+    std::vector<ms_field_t> fields_;
+    std::deque<std::string> held_;
+};
+
+/* Put 'given' into the partition of its access set, taking it out of the
  * one that held it if its access set changed (keeping the time it was
  * first indexed). */
 static ms_index_status_t
-put_document(ms_index_t *idx, const ms_document_t *doc)
+put_document(ms_index_t *idx, const ms_document_t *given)
 {
+    composed_document composed(given);
+    const ms_document_t *doc = composed.get();
     std::string date;
     ms_index_status_t status = check_document(idx, doc, &date);
     if (status != MS_INDEX_OK)

@@ -275,9 +275,17 @@ enum ms_index_field_use {
 /* The indexed field 'name' stands for when used as 'use', or NULL. */
 const ms_index_field *ms_index__field(const char *name, ms_index_field_use use);
 
-/* '<prefix><value>' with ASCII letters of 'value' folded to lower case,
- * cut at a UTF-8 boundary so the term stays under Xapian's limit. */
+/* '<prefix><value>' with 'value' composed (ms_index__composed) and its
+ * ASCII letters folded to lower case, cut at a UTF-8 boundary so the term
+ * stays under Xapian's limit. */
 std::string ms_index__boolean_term(const std::string &prefix, const std::string &value);
+
+/* The 'len' bytes at 'text' in Unicode's composed form, NFC (compose.cc),
+ * into *out: true if that differs from 'text', false (*out untouched) if
+ * 'text' is composed already or is not UTF-8. Throws std::bad_alloc.
+ * ms_index__composed() returns the composed form. */
+bool ms_index__compose(std::string *out, const char *text, size_t len);
+std::string ms_index__composed(const std::string &text);
 
 /* The stemmer for a language code of ms_schema_languages; NULL, unknown
  * or a language without a stemmer gives no stemming. */

@@ -268,8 +268,9 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
         *out = list.release();
         return MS_INDEX_OK;
     }
-    /* Fold as TermGenerator folds what it indexes. */
-    const std::string word = Xapian::Unicode::tolower(std::string(prefix + word_start));
+    /* Compose and fold as the documents were indexed. */
+    const std::string word =
+        Xapian::Unicode::tolower(ms_index__composed(std::string(prefix + word_start)));
     std::vector<candidate> candidates = candidates_for(idx, word, budget);
 
     /* Correct each count by the documents hidden from the viewer, most

@@ -39,7 +39,7 @@ normalise_entry(const char *text)
     Xapian::Document scratch;
     Xapian::TermGenerator generator;
     generator.set_document(scratch);
-    generator.index_text(text);
+    generator.index_text(ms_index__composed(text));
     std::vector<std::pair<Xapian::termpos, std::string>> words;
     for (Xapian::TermIterator t = scratch.termlist_begin(); t != scratch.termlist_end();
          ++t) {

@@ -100,8 +100,9 @@ std::string
 ms_index__boolean_term(const std::string &prefix, const std::string &value)
 {
     std::string term = prefix;
-    term.reserve(prefix.size() + value.size());
-    for (char c : value)
+    const std::string composed = ms_index__composed(value);
+    term.reserve(prefix.size() + composed.size());
+    for (char c : composed)
         term += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if (term.size() > MS_INDEX_MAX_TERM) {
         /* Cut the value, never the prefix, before a split character. */

@@ -289,6 +289,7 @@ ms_index__query_text(std::string *text, size_t *used, const char *query,
         len = cut_at_word(query, len, max_bytes);
     *used = len;
     text->assign(query, len);
+    *text = ms_index__composed(*text); /* as the documents were indexed */
     if (in_capitals(text->c_str()))
         *text = Xapian::Unicode::tolower(*text);
     if (cut || count_terms(text->c_str()) > max_terms) {

@@ -330,6 +330,57 @@ Test(lang, language_codes_ignore_ascii_case)
     check_language("FR", "Les travailleurs migrants envoient des fonds", "migrante");
 }
 
+/* --- letters written composed or decomposed --- */
+
+/* "й" as one character (U+0439) and as "и" with a combining breve (U+0438
+ * U+0306); "é" (U+00E9) and "e" with an acute (U+0301); "ô" (U+00F4) and
+ * "o" with a circumflex (U+0302). The UN's SDG texts in French, Spanish and
+ * Russian are written decomposed; keyboards type composed letters. */
+#define RU_COMPOSED "\xd0\xba\xd1\x80\xd0\xb0\xd0\xb9\xd0\xbd\xd1\x8e\xd1\x8e"
+#define RU_DECOMPOSED "\xd0\xba\xd1\x80\xd0\xb0\xd0\xb8\xcc\x86\xd0\xbd\xd1\x8e\xd1\x8e"
+#define FR_COMPOSED "\xc3\xa9galit\xc3\xa9"
+#define FR_DECOMPOSED "e\xcc\x81galite\xcc\x81"
+
+Test(lang, a_word_is_found_whether_its_letters_are_composed_or_not)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    ms_field_t ivory[] = {{"country", "Co\xcc\x82te d'Ivoire"}};
+    put_fields(idx, "ru",
+               "\xd0\xbb\xd0\xb8\xd0\xba\xd0\xb2\xd0\xb8\xd0\xb4\xd0\xb0\xd1\x86"
+               "\xd0\xb8\xd1\x8f " RU_DECOMPOSED,
+               "ru", ivory, 1);
+    put(idx, "fr", "Une " FR_COMPOSED " des chances", "fr");
+    put(idx, "fr-nfd", "Une " FR_DECOMPOSED " de droits", "fr");
+    commit(idx);
+
+    /* Typed composed, indexed decomposed; and the other way round. */
+    expect_hits(idx, "+" RU_COMPOSED, "ru", "ru");
+    expect_hits(idx, "+" RU_DECOMPOSED, "ru", "ru");
+    expect_hits(idx, "\"" RU_COMPOSED "\"", "ru", "ru");
+    expect_hits(idx, FR_COMPOSED, "fr", "fr fr-nfd");
+    expect_hits(idx, FR_DECOMPOSED, "fr", "fr fr-nfd");
+
+    /* A filter's value too. */
+    ms_field_t composed[] = {{"country", "C\xc3\xb4te d'Ivoire"}};
+    ms_results_t *results = find_filtered(idx, NULL, "en", composed, 1);
+    cr_expect_eq(results->n_hits, 1);
+    ms_results_free(results);
+
+    /* What is stored is composed, so what is shown reads as it was typed. */
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, idx, "ru"), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    cr_expect_not_null(strstr(doc->body, RU_COMPOSED), "%s", doc->body);
+    cr_expect_null(strstr(doc->body, "\xcc\x86"), "%s", doc->body);
+    const char *country = NULL;
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        if (strcmp(doc->fields[i].name, "country") == 0)
+            country = doc->fields[i].value;
+    }
+    cr_expect_str_eq(country ? country : "(none)", "C\xc3\xb4te d'Ivoire");
+    ms_document_free(doc);
+    ms_index_close(idx);
+}
+
 /* --- Chinese --- */
 
 Test(lang, chinese_found_by_two_character_word_in_any_query_language)
