@@ -72,9 +72,17 @@ bool ms_request_escapes_valid(const char *text);
  * an unknown one) or MS_REQUEST_NOMEM. */
 ms_request_status_t ms_request_id(char **out, const char *segment, size_t len);
 
+/* '*text' (a string from free()'s heap, valid UTF-8) in Unicode's
+ * composed form (NFC), as the index composes what it indexes and is
+ * asked, so that a value compared here with stored ones (a country's
+ * status, ms_statuses_focus) agrees with the search; replaced in place.
+ * On MS_REQUEST_NOMEM *text is freed and NULL. Returns MS_REQUEST_OK or
+ * MS_REQUEST_NOMEM. */
+ms_request_status_t ms_request_compose(char **text);
+
 /* Split the query string 'query' (NULL or "" for none) on '&' into
- * decoded name/value pairs, in order, keeping repeats. Empty segments
- * ("a=1&&b=2") are skipped.
+ * decoded name/value pairs, in order, keeping repeats; each value composed
+ * (ms_request_compose). Empty segments ("a=1&&b=2") are skipped.
  * On success *out holds the pairs; release them with ms_params_free().
  * On MS_REQUEST_BAD 'err' (of 'err_size' bytes, may be NULL) holds a
  * message fit for a client. *out is empty on failure.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_index.h"
 #include "ms_request.h"
 #include "ms_response.h"
 #include "ms_schema.h"
@@ -134,6 +135,28 @@ ms_params_free(ms_params_t *params)
 
 /* Decode the segment of 'seg_len' bytes at 'p' ("name[=value]") into
  * *param. */
+ms_request_status_t
+ms_request_compose(char **text)
+{
+    const unsigned char *p = (const unsigned char *)*text;
+    char *composed, *copy;
+
+    while (*p != '\0' && *p < 0x80)
+        p++;
+    if (*p == '\0')
+        return MS_REQUEST_OK; /* ASCII: composed already */
+    composed = ms_index_composed(*text);
+    copy = composed != NULL ? strdup(composed) : NULL;
+    ms_index_string_free(composed);
+    free(*text);
+    if (copy == NULL) {
+        *text = NULL;
+        return MS_REQUEST_NOMEM;
+    }
+    *text = copy;
+    return MS_REQUEST_OK;
+}
+
 static ms_request_status_t
 decode_pair(ms_param_t *param, const char *p, size_t seg_len, const char **why)
 {
@@ -146,6 +169,8 @@ decode_pair(ms_param_t *param, const char *p, size_t seg_len, const char **why)
     if (status != MS_REQUEST_OK)
         return status;
     status = decode(&param->value, value, (size_t)(p + seg_len - value), true, why);
+    if (status == MS_REQUEST_OK)
+        status = ms_request_compose(&param->value);
     if (status != MS_REQUEST_OK) {
         free(param->name);
         param->name = NULL;

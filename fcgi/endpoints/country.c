@@ -216,14 +216,18 @@ table_csv(ms_buf_t *b, const struct table *t)
 }
 
 /* The country named by the path segment of 'ctx' into *out (caller
- * frees): decoded, 1 to 200 bytes of UTF-8 without control characters.
+ * frees): decoded, 1 to 200 bytes of UTF-8 without control characters,
+ * composed as the index composes the names it holds.
  * Returns 0, or the status of the error document in *err. */
 static int
 country_name(char **out, json_t **err, const ms_context_t *ctx)
 {
     ms_request_status_t status = ms_request_decode(out, ctx->id, ctx->id_length, false);
-    size_t len = *out != NULL ? strlen(*out) : 0;
+    size_t len;
 
+    if (status == MS_REQUEST_OK)
+        status = ms_request_compose(out);
+    len = *out != NULL ? strlen(*out) : 0;
     if (status == MS_REQUEST_NOMEM)
         return ms_response_internal(err);
     if (status == MS_REQUEST_OK && len > 0 && len <= NAME_MAX_BYTES) {

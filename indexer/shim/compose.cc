@@ -16,6 +16,7 @@
  * canonical: the text reads the same, only its bytes change. Not NFKC,
  * which would also change what is stored ("ﬁ" into "fi", "²" into "2").
  */
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -63,4 +64,18 @@ ms_index__composed(const std::string &text)
 {
     std::string out;
     return ms_index__compose(&out, text.data(), text.size()) ? out : text;
+}
+
+extern "C" MS_EXPORT char *
+ms_index_composed(const char *text) noexcept
+{
+    assert(text);
+    try {
+        std::string out;
+        size_t len = strlen(text);
+        return ms_index__compose(&out, text, len) ? strdup(out.c_str())
+                                                  : strndup(text, len);
+    } catch (const std::bad_alloc &) {
+        return nullptr;
+    }
 }

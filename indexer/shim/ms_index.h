@@ -452,6 +452,13 @@ ms_index_status_t ms_index_similar(ms_results_t **out, ms_index_t *idx, const ch
  * MS_INDEX_INTERNAL on a READ handle. */
 ms_index_status_t ms_index_set_spelling(ms_index_t *idx, bool enabled) MS_NOEXCEPT;
 
+/* 'text' in Unicode's composed form (NFC), as the index composes what it
+ * indexes and what it is asked (docs/index-schema.md, "Documents"): for a
+ * caller that compares a value with stored ones itself. A copy the caller
+ * releases with ms_index_string_free(); 'text' itself copied when it is
+ * composed already or not UTF-8; NULL on OOM. */
+char *ms_index_composed(const char *text) MS_NOEXCEPT;
+
 /* A group of words or phrases that mean the same, for example
  * { "remittances", "money transfers", "remesas" }. Strings are borrowed
  * for the call; each is UTF-8 text of at most 200 bytes. */

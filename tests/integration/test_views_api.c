@@ -553,6 +553,37 @@ Test(views, every_country_lists_exactly_its_recommendations)
     cr_assert_gt(countries, 20);
 }
 
+/* A country typed with a decomposed letter ("o" and a combining
+ * circumflex, U+0302) is the country the documents spell composed: the
+ * same table, under the documents' spelling, the same CSV. */
+Test(views, a_country_typed_decomposed_is_the_composed_one)
+{
+    static const char *const forms[][2] = {
+        {"/country/C%C3%B4te%20d%27Ivoire", "/country/Co%CC%82te%20d%27Ivoire"},
+        {"/country/C%C3%B4te%20d%27Ivoire?format=csv",
+         "/country/Co%CC%82te%20d%27Ivoire?format=csv"}};
+    for (size_t f = 0; f < 2; f++) {
+        ms_http_t composed, decomposed;
+        ms_it_get(&composed, &it, forms[f][0]);
+        ms_it_get(&decomposed, &it, forms[f][1]);
+        cr_assert_eq(composed.status, 200, "%s: %ld", forms[f][0], composed.status);
+        cr_assert_eq(decomposed.status, 200, "%s: %ld", forms[f][1], decomposed.status);
+        if (composed.json) {
+            cr_expect_str_eq(json_string_value(json_object_get(
+                                 json_object_get(decomposed.json, "country"), "name")),
+                             "C\xc3\xb4te d'Ivoire");
+            cr_expect_gt(json_array_size(json_object_get(composed.json, "meetings")), 0);
+            cr_expect(json_equal(composed.json, decomposed.json), "%s and %s differ",
+                      forms[f][0], forms[f][1]);
+        } else {
+            cr_expect_str_eq(decomposed.body, composed.body, "%s and %s differ",
+                             forms[f][0], forms[f][1]);
+        }
+        ms_http_free(&composed);
+        ms_http_free(&decomposed);
+    }
+}
+
 /* Each meeting facet row of a search is labelled with the meeting's title
  * from the archive: a set's title, a document's meeting_title, or the
  * meetings file's. */

@@ -822,6 +822,29 @@ Test(params, empty_and_null_give_nothing)
     cr_assert_eq(params.count, 0);
 }
 
+Test(params, values_are_composed_as_the_index_composes_them)
+{
+    ms_params_t params;
+
+    /* "Co" + U+0302 (circumflex) typed decomposed; "й" as "и" + U+0306. */
+    cr_assert_eq(ms_params_parse(&params,
+                                 "country=Co%CC%82te+d%27Ivoire&q=%D0%B8%CC%86&c%CC%82=x",
+                                 NULL, 0),
+                 MS_REQUEST_OK);
+    cr_assert_eq(params.count, 3);
+    cr_expect_str_eq(params.items[0].value, "C\xc3\xb4te d'Ivoire");
+    cr_expect_str_eq(params.items[1].value, "\xd0\xb9");
+    /* Names are the API's keys, compared byte for byte: never changed. */
+    cr_expect_str_eq(params.items[2].name, "c\xcc\x82");
+    ms_params_free(&params);
+
+    char *text = strdup("e\xcc\x81galit\xc3\xa9");
+    cr_assert_not_null(text);
+    cr_assert_eq(ms_request_compose(&text), MS_REQUEST_OK);
+    cr_expect_str_eq(text, "\xc3\xa9galit\xc3\xa9");
+    free(text);
+}
+
 Test(params, keeps_repeats_and_utf8)
 {
     ms_params_t params;
