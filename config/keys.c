@@ -180,7 +180,7 @@ const ms_config__key_t ms_config__keys[] = {
         "(partial: true) or, before the match, the answer is 503 over_budget"),
     KEY("search.partial_shards", MS_CONFIG__BOOL, search.partial_shards, "true", 0, 0,
         "with a shard down, answer from the others (partial: true, missing_shards); "
-        "false: 503 shard_down"),
+        "false: 503 shard_down, and /health 503 degraded"),
 
     KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
         "least severe level written: err, warn, info or debug"),
