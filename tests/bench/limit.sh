@@ -132,7 +132,7 @@ libs=("$build/indexer/libms_index.a")
 # pkg-config prints several flags: split on purpose.
 # shellcheck disable=SC2046
 cc -std=c11 -O2 -DMS_LOOP_PHASES -I "$top/indexer/shim" -o "$work/search_loop" \
-    "$top/tests/bench/search_loop.c" "${libs[@]}" $(pkg-config --libs xapian-core) -lstdc++ -lm
+    "$top/tests/bench/search_loop.c" "${libs[@]}" $(pkg-config --libs xapian-core libutf8proc) -lstdc++ -lm
 # The inclusive instructions of the functions matching PATTERN (a regular
 # expression over callgrind_annotate's names) in the profile FILE, summed.
 inclusive() { # FILE PATTERN

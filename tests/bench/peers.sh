@@ -74,11 +74,11 @@ libs=("$build/indexer/libms_index.a" "$build/common/libms_common.a")
 # pkg-config prints several flags: split on purpose.
 # shellcheck disable=SC2046
 cc -std=c11 -O2 "${shim[@]}" -o "$bin/peers_export" "$here/peers_export.c" "${libs[@]}" \
-    $(pkg-config --libs xapian-core) -lstdc++ -lm
+    $(pkg-config --libs xapian-core libutf8proc) -lstdc++ -lm
 # shellcheck disable=SC2046
 cc -std=c11 -O2 "${shim[@]}" $(pkg-config --cflags libmariadb) -I /usr/include/postgresql \
     -o "$bin/peers_bench" "$here/peers_bench.c" "$here/peers_engines.c" "${libs[@]}" \
-    $(pkg-config --libs xapian-core libmariadb) -lpq -lpthread -lstdc++ -lm
+    $(pkg-config --libs xapian-core libutf8proc libmariadb) -lpq -lpthread -lstdc++ -lm
 # relevance-run (through the server's request parsing: ms_fcgi_core) and
 # relevance-eval: from a build with tests, else built beside BUILD_DIR once.
 # MS_PEERS_RELEVANCE names a folder that holds both instead.

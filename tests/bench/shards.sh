@@ -73,7 +73,7 @@ cc -std=c11 -O2 -o "$work/synth" "$top/tests/bench/synth.c"
 # shellcheck disable=SC2046
 cc -std=c11 -O2 -I "$top/indexer/shim" -o "$work/reshard" "$top/tests/bench/reshard.c" \
     "$build/indexer/libms_index.a" "$build/common/libms_common.a" \
-    $(pkg-config --libs xapian-core) -lstdc++ -lm
+    $(pkg-config --libs xapian-core libutf8proc) -lstdc++ -lm
 "$work/synth" --seed "$seed" --queries "$work/queries" --nqueries 200 \
     "$corpus" 0 "$work/empty" 2>/dev/null
 echo "== $size documents" >&2
