@@ -149,7 +149,8 @@ CONF
         2>"$dir/fcgiwrap.log" &
     groups+=($!)
     for _ in $(seq 100); do [ -S "$dir/fcgiwrap.sock" ] && break; sleep 0.05; done
-    local oport=$((20000 + RANDOM % 20000))
+    local oport
+    oport=$(free_port)
     [ "$oport" != "$port" ] || oport=$((oport + 1))
     mkdir -p "$dir/onginx/tmp"
     # Like the nginx.conf render-nginx.sh writes: one worker, an access log.

@@ -149,6 +149,21 @@ server:
 YAML
 }
 
+# A loopback port for a server the bench starts, not listened on now, and
+# below the kernel's ephemeral range: client sockets (wrk's, a search
+# host's connections to its shards) take their ports there, and a server
+# cannot listen on a port a client socket holds (nginx's "bind() ...
+# Address already in use" ended a run of shards.sh that way).
+free_port() {
+    local low port
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+    [ "$low" -gt 11000 ] || low=32768
+    while :; do
+        port=$((10000 + RANDOM % (low - 10000)))
+        (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    done
+}
+
 # SERVER DIR ARCHIVE: starts migsearch-fcgi (the binary SERVER) with
 # DIR/migsearch.yaml, whose server.socket must be DIR/migsearch.sock, and an
 # nginx in front of it as config/render-nginx.sh renders it for admins
@@ -161,7 +176,7 @@ start_migsearch() {
     started_pid=$!
     pids+=("$started_pid")
     for _ in $(seq 100); do [ -S "$dir/migsearch.sock" ] && break; sleep 0.05; done
-    started_port=$((20000 + RANDOM % 20000))
+    started_port=$(free_port)
     sh "$lib_top/config/render-nginx.sh" "$dir/nginx" "$started_port" \
         "$dir/migsearch.sock" on "$archive" anonymous >/dev/null
     nginx -p "$dir/nginx/" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log"

@@ -72,7 +72,7 @@ g++ -O2 -std=c++17 -I "$top/indexer/shim" -o "$work/limit_fcgi" \
     2>"$work/limit.log" &
 limit_pid=$!
 for _ in $(seq 100); do [ -S "$work/limit.sock" ] && break; sleep 0.05; done
-limit_port=$((20000 + RANDOM % 20000))
+limit_port=$(free_port)
 [ "$limit_port" != "$started_port" ] || limit_port=$((limit_port + 1))
 mkdir -p "$work/nginx"
 # Like the floor's nginx.conf.in, with the user of compare-search.sh's

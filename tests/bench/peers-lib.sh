@@ -35,14 +35,6 @@ peers_cleanup() {
     cleanup
 }
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 20000))
-        (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-    done
-}
-
 # DIR (holding sphinx.xml from peers_export): DIR/sphinx.conf, one index
 # "docs" in DIR/sphinx/: xmlpipe2, stem_en, title and body fields that are
 # also string attributes (SNIPPET() reads them), mid the migsearch id.

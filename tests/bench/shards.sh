@@ -111,7 +111,7 @@ serve_shards() {
     local dir=$1 n=$2 k port
     remote=""
     for ((k = 1; k < n; k++)); do
-        port=$((30000 + RANDOM % 20000))
+        port=$(free_port)
         setsid "$top/indexer/ms-shard-serve" "$dir/index/shard-$k" "$port" \
             >"$dir/shard-$k.log" 2>&1 &
         groups+=("$!")
