@@ -133,8 +133,6 @@ ms_params_free(ms_params_t *params)
     params->count = 0;
 }
 
-/* Decode the segment of 'seg_len' bytes at 'p' ("name[=value]") into
- * *param. */
 ms_request_status_t
 ms_request_compose(char **text)
 {
@@ -157,6 +155,8 @@ ms_request_compose(char **text)
     return MS_REQUEST_OK;
 }
 
+/* Decode the segment of 'seg_len' bytes at 'p' ("name[=value]") into
+ * *param. */
 static ms_request_status_t
 decode_pair(ms_param_t *param, const char *p, size_t seg_len, const char **why)
 {

@@ -16,7 +16,7 @@
 
 #include "index-private.hh"
 
-/* How a facet value is shown (facets.cc): as a document stores it, and
+/* How a facet value is shown (display.cc): as a document stores it, and
  * for a labelled facet (the meeting) its label, if one was found; when
  * none of its public documents gives one, 'restricted' says the viewer's
  * restricted documents are still to be asked. */
@@ -28,7 +28,7 @@ struct ms_index_facet_display {
     unsigned publics = 0; /* when 'restricted': its public documents */
 };
 
-/* What a reader's index says until it changes (expand.cc, facets.cc). */
+/* What a reader's index says until it changes (expand.cc, display.cc). */
 struct ms_index_caches {
     std::string key; /* the UUID/revision they were filled at */
     /* term -> document frequency, for expansion candidates */

@@ -99,10 +99,11 @@ ms_index__field(const char *name, ms_index_field_use use)
 std::string
 ms_index__boolean_term(const std::string &prefix, const std::string &value)
 {
-    std::string term = prefix;
-    const std::string composed = ms_index__composed(value);
-    term.reserve(prefix.size() + composed.size());
-    for (char c : composed)
+    std::string term = prefix, composed;
+    const std::string &text =
+        ms_index__compose(&composed, value.data(), value.size()) ? composed : value;
+    term.reserve(prefix.size() + text.size());
+    for (char c : text)
         term += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if (term.size() > MS_INDEX_MAX_TERM) {
         /* Cut the value, never the prefix, before a split character. */

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "index-private.hh"
@@ -289,7 +290,9 @@ ms_index__query_text(std::string *text, size_t *used, const char *query,
         len = cut_at_word(query, len, max_bytes);
     *used = len;
     text->assign(query, len);
-    *text = ms_index__composed(*text); /* as the documents were indexed */
+    std::string composed; /* as the documents were indexed */
+    if (ms_index__compose(&composed, text->data(), text->size()))
+        *text = std::move(composed);
     if (in_capitals(text->c_str()))
         *text = Xapian::Unicode::tolower(*text);
     if (cut || count_terms(text->c_str()) > max_terms) {
