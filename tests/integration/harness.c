@@ -292,6 +292,22 @@ ms_it_write_config(ms_it_t *it, const char *extra_config)
     write_config(it, extra_config);
 }
 
+void
+ms_it_url_encode(char *out, size_t size, const char *text)
+{
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        cr_assert_lt(n + 4, size, "'%s' does not fit %zu bytes encoded", text, size);
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+            out[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", *p);
+    }
+    out[n] = '\0';
+}
+
 char *
 ms_it_read_file(const char *path)
 {

@@ -162,6 +162,11 @@ void ms_it_get(ms_http_t *out, ms_it_t *it, const char *target);
  * (borrowed from 'out'). Fails the current test otherwise. */
 json_t *ms_it_get_json(ms_http_t *out, ms_it_t *it, const char *target);
 
+/* 'text' percent-encoded for a query string or a path segment into 'out'
+ * of 'size' bytes: every byte but ASCII letters, digits and "-._~" as
+ * %XX. The test fails if it does not fit. */
+void ms_it_url_encode(char *out, size_t size, const char *text);
+
 /* The whole file at 'path', NUL-terminated; "" when it cannot be read.
  * Caller frees with free(). */
 char *ms_it_read_file(const char *path);

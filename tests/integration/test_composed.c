@@ -51,17 +51,6 @@ composed(const char *text)
     return out;
 }
 
-static void
-url_encode(char *out, size_t size, const char *text)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        cr_assert_lt(n + 4, size);
-        n += (size_t)snprintf(out + n, size - n, "%%%02X", *p);
-    }
-    out[n] = '\0';
-}
-
 /* The first 'max' words of 'text' (letters and marks) that hold a
  * combining mark, into 'words'; how many were found. */
 static size_t
@@ -106,7 +95,7 @@ finds(const char *query, const char *title)
     size_t i;
     bool found = false;
 
-    url_encode(encoded, sizeof(encoded), query);
+    ms_it_url_encode(encoded, sizeof(encoded), query);
     snprintf(target, sizeof(target), "/search?q=%s&per_page=50&facets=0", encoded);
     json_t *json = ms_it_get_json(&res, &it, target);
     json_array_foreach(json_object_get(json, "results"), i, hit)

@@ -50,22 +50,6 @@ read_all(const char *path)
     return data;
 }
 
-/* Percent-encode 's' for a query string. */
-static void
-url_encode(char *out, size_t size, const char *s)
-{
-    size_t n = 0;
-
-    for (; *s && n + 4 < size; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (isalnum(c) || strchr("-._~", c))
-            out[n++] = (char)c;
-        else
-            n += (size_t)snprintf(out + n, size - n, "%%%02X", c);
-    }
-    out[n] = '\0';
-}
-
 /* The Markdown files of the sample, as "dir/name" in 'paths'. */
 static size_t
 markdown_files(char paths[][256], size_t max)
@@ -187,7 +171,7 @@ Test(rendering, table_rows_give_snippets_without_pipes)
                 cell[strlen(cell) - 2] = '"';
                 cell[strlen(cell) - 1] = '\0';
             }
-            url_encode(query, sizeof(query), cell);
+            ms_it_url_encode(query, sizeof(query), cell);
             snprintf(target, sizeof(target), "/search?per_page=50&q=%s", query);
             snippets_of(snippets, sizeof(snippets), target, id);
             cr_expect(strchr(snippets, '|') == NULL, "%s, row %s: snippet %s", id, cell,

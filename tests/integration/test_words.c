@@ -121,22 +121,6 @@ total_of(json_t *json)
         json_object_get(json_object_get(json, "total"), "estimate"));
 }
 
-/* %XX-encode every byte of 'text' that is not an ASCII letter or digit. */
-static void
-url_encode(char *out, size_t size, const char *text)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        cr_assert_lt(n + 4, size);
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9'))
-            out[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(out + n, size - n, "%%%02X", *p);
-    }
-    out[n] = '\0';
-}
-
 /* One word of each of the six UN languages, from a document in that
  * language, typed without lang=: the document is found. The words are
  * inflected forms whose stem in the default language (English) differs
@@ -171,7 +155,7 @@ Test(words, a_word_of_each_language_finds_its_document_without_lang)
         cr_assert_str_eq(language, cases[i].language, "%s", cases[i].file);
         free(text);
 
-        url_encode(encoded, sizeof(encoded), cases[i].word);
+        ms_it_url_encode(encoded, sizeof(encoded), cases[i].word);
         snprintf(target, sizeof(target), "/search?q=%s&per_page=100", encoded);
         ms_http_t res;
         json_t *json = search(&res, target);
@@ -218,7 +202,7 @@ expect_found_by_group(const char *id, const char *body, char entries[][64], size
         char encoded[256], target[400];
         if (strcmp(entries[e], "remittances") == 0 || strcasestr(body, entries[e]))
             continue;
-        url_encode(encoded, sizeof(encoded), entries[e]);
+        ms_it_url_encode(encoded, sizeof(encoded), entries[e]);
         snprintf(target, sizeof(target), "/search?q=%s&per_page=100", encoded);
         ms_http_t res;
         cr_expect(has_hit(search(&res, target), id), "\"%s\" misses %s", entries[e], id);
