@@ -27,6 +27,7 @@
  */
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,10 +56,46 @@ termfreq(ms_index_t *idx, ms_index_caches *caches, const std::string &term)
     return n;
 }
 
-/* A feedback document's terms, read in order. */
-struct doc_terms {
-    Xapian::TermIterator it, end;
-    double len;
+/* The terms of document 'doc' that start with 'prefix', in term order,
+ * from the reader's cache of them when it has them ('caches', NULL for
+ * none): a feedback document is read once, not once a search, until the
+ * index changes. A long one (a treaty: tens of thousands of terms, their
+ * list compressed by Xapian) cost more than the rest of the expansion. */
+static std::shared_ptr<ms_index_doc_terms>
+terms_of(Xapian::Database &db, ms_index_caches *caches, Xapian::docid doc,
+         const std::string &prefix)
+{
+    std::shared_ptr<ms_index_doc_terms> terms;
+    if (caches && (terms = caches->doc_terms.find(doc)) && terms->prefix == prefix)
+        return terms;
+    bool keep = caches && !terms; /* kept for another prefix: not replaced */
+    terms = std::make_shared<ms_index_doc_terms>();
+    terms->prefix = prefix;
+    terms->length = static_cast<double>(db.get_doclength(doc));
+    size_t bytes = sizeof(ms_index_doc_terms) + prefix.size();
+    Xapian::TermIterator it = db.termlist_begin(doc), end = db.termlist_end(doc);
+    for (it.skip_to(prefix); it != end; ++it) {
+        std::string term = *it;
+        if (term.compare(0, prefix.size(), prefix) != 0)
+            break;
+        bytes += sizeof(ms_index_doc_term) + term.size();
+        /* A boolean term has wdf 0: Xapian counts it as 1. */
+        double wdf = std::max<Xapian::termcount>(it.get_wdf(), 1);
+        terms->terms.push_back({std::move(term), wdf});
+    }
+    if (keep)
+        caches->doc_terms.put(doc, terms, bytes);
+    return terms;
+}
+
+/* Where the merge of the feedback documents' terms is in one of them. */
+struct doc_cursor {
+    std::shared_ptr<ms_index_doc_terms> doc;
+    size_t at;
+    ms_index_doc_term &head() const
+    {
+        return doc->terms[at];
+    }
 };
 
 typedef std::vector<std::pair<std::string, double>> weighted_terms;
@@ -108,52 +145,60 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
 {
     Xapian::Database &db = *idx->db;
     ms_index_caches *caches = ms_index__caches(idx);
-    /* The documents' term lists merged in term order (each is sorted), from
-     * the first term with 'prefix' to the last. */
-    std::vector<doc_terms> lists;
+    /* The documents' term lists merged in term order (each is sorted);
+     * 'held' keeps every list alive to the end of the merge. */
+    std::vector<std::shared_ptr<ms_index_doc_terms>> held;
+    std::vector<doc_cursor> lists;
     for (Xapian::docid doc : docs) {
-        doc_terms list{db.termlist_begin(doc), db.termlist_end(doc),
-                       static_cast<double>(db.get_doclength(doc))};
-        list.it.skip_to(prefix);
-        if (list.it != list.end && (*list.it).compare(0, prefix.size(), prefix) == 0)
-            lists.push_back(list);
+        held.push_back(terms_of(db, ms_index__doc_caches(idx), doc, prefix));
+        if (!held.back()->terms.empty())
+            lists.push_back({held.back(), 0});
     }
     double avg_len = db.get_avlength();
     double total = db.get_doccount(), feedback = static_cast<double>(docs.size());
     weighted_terms candidates;
-    std::vector<std::string> heads(lists.size());
-    for (size_t i = 0; i < lists.size(); i++)
-        heads[i] = *lists[i].it;
+    std::vector<ms_index_doc_term *> holders;
     while (!lists.empty()) {
-        std::string term = *std::min_element(heads.begin(), heads.end());
-        bool wanted = decider(term);
+        const std::string *term = &lists[0].head().term;
+        for (size_t i = 1; i < lists.size(); i++) {
+            if (lists[i].head().term < *term)
+                term = &lists[i].head().term;
+        }
+        /* 'held' keeps the term while the lists it heads move on. */
+        const std::string &t = *term;
         unsigned r = 0;
         double share = 0;
+        holders.clear();
         for (size_t i = 0; i < lists.size();) {
-            if (heads[i] != term) {
+            ms_index_doc_term &head = lists[i].head();
+            if (head.term != t) {
                 i++;
                 continue;
             }
-            /* A boolean term has wdf 0: Xapian counts it as 1. */
-            double wdf = std::max<Xapian::termcount>(lists[i].it.get_wdf(), 1);
             r++;
-            share += 2 * wdf / (avg_len > 0 ? lists[i].len / avg_len + wdf : 1 + wdf);
-            ++lists[i].it;
-            if (lists[i].it != lists[i].end &&
-                (heads[i] = *lists[i].it).compare(0, prefix.size(), prefix) == 0) {
+            share +=
+                2 * head.wdf /
+                (avg_len > 0 ? lists[i].doc->length / avg_len + head.wdf : 1 + head.wdf);
+            holders.push_back(&head);
+            if (++lists[i].at < lists[i].doc->terms.size())
                 i++;
-            } else {
+            else
                 lists.erase(lists.begin() + static_cast<long>(i));
-                heads.erase(heads.begin() + static_cast<long>(i));
-            }
         }
-        if (!wanted)
+        if (!decider(t))
             continue;
-        double n = termfreq(idx, caches, term), without = feedback - r;
+        /* Kept in the documents' lists too, which the cache may keep. */
+        Xapian::doccount df = holders[0]->df;
+        if (df == 0) {
+            df = termfreq(idx, caches, t);
+            for (ms_index_doc_term *holder : holders)
+                holder->df = df;
+        }
+        double n = df, without = feedback - r;
         double num = (r + 0.5) * (total - n - without + 0.5);
         double denom = (n - r + 0.5) * (without + 0.5);
         if (num > 0 && denom > 0)
-            candidates.emplace_back(std::move(term), share * std::log(num / denom));
+            candidates.emplace_back(t, share * std::log(num / denom));
     }
     return best_terms(candidates, count);
 }

@@ -87,9 +87,21 @@ ms_index__caches(ms_index_t *idx)
     if (key != caches.key) {
         caches.termfreqs.clear();
         caches.facet_display.clear();
+        caches.records.clear();
+        caches.doc_terms.clear();
         caches.key = key;
     }
     return &caches;
+}
+
+ms_index_caches *
+ms_index__doc_caches(ms_index_t *idx)
+{
+    ms_index_caches *caches = ms_index__caches(idx);
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    if (!caches || static_cast<ms_index_handle *>(idx)->active->remote)
+        return nullptr;
+    return caches;
 }
 
 void

@@ -5,14 +5,20 @@
  *
  * C++ only, private to the shim: the caches a reader handle owns
  * (index-handle.hh, emptied by handle.cc), filled by expand.cc (the
- * expansion terms' frequencies) and display.cc (how facet values are
- * shown). Kept apart from index-private.hh, which holds the rest.
+ * expansion terms' frequencies, feedback documents' terms), display.cc
+ * (how facet values are shown) and records.cc (hits' records). Kept apart
+ * from index-private.hh, which holds the rest.
  */
 #ifndef MS_INDEX_CACHES_HH
 #define MS_INDEX_CACHES_HH
 
+#include <list>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "index-private.hh"
 
@@ -28,18 +34,116 @@ struct ms_index_facet_display {
     unsigned publics = 0; /* when 'restricted': its public documents */
 };
 
-/* What a reader's index says until it changes (expand.cc, display.cc). */
+/* Values a reader keeps by document number (records.cc, expand.cc), the
+ * most recently used first, together at most 'budget' bytes as their
+ * keeper counts them; a value of more than a quarter of that is not kept,
+ * so that one very long document cannot empty the cache of the others. */
+template <typename T> class ms_index_lru
+{
+  public:
+    explicit ms_index_lru(size_t budget) : budget_(budget)
+    {
+    }
+
+    /* The value kept for 'did', now the most recently used; or NULL. */
+    std::shared_ptr<T> find(Xapian::docid did)
+    {
+        auto found = where_.find(did);
+        if (found == where_.end())
+            return nullptr;
+        order_.splice(order_.begin(), order_, found->second);
+        return std::get<1>(*found->second);
+    }
+
+    /* Keep 'value' for 'did' (not kept yet), of 'bytes' bytes, leaving out
+     * the least recently used ones it needs the room of. */
+    void put(Xapian::docid did, const std::shared_ptr<T> &value, size_t bytes)
+    {
+        if (bytes > budget_ / 4)
+            return;
+        while (!order_.empty() && bytes_ + bytes > budget_) {
+            bytes_ -= std::get<2>(order_.back());
+            where_.erase(std::get<0>(order_.back()));
+            order_.pop_back();
+        }
+        auto entry = order_.emplace(order_.begin(), did, value, bytes);
+        try {
+            where_.emplace(did, entry);
+        } catch (...) {
+            order_.erase(entry);
+            throw;
+        }
+        bytes_ += bytes;
+    }
+
+    /* The bytes of the values kept, as put() was told them. */
+    size_t bytes() const
+    {
+        return bytes_;
+    }
+
+    void clear()
+    {
+        order_.clear();
+        where_.clear();
+        bytes_ = 0;
+    }
+
+  private:
+    typedef std::tuple<Xapian::docid, std::shared_ptr<T>, size_t> entry_t;
+    std::list<entry_t> order_;
+    std::unordered_map<Xapian::docid, typename std::list<entry_t>::iterator> where_;
+    size_t bytes_ = 0, budget_;
+};
+
+/* A feedback document's terms with a prefix, in term order (expand.cc). */
+struct ms_index_doc_term {
+    std::string term;
+    double wdf;              /* at least 1: a boolean term counts as 1 */
+    Xapian::doccount df = 0; /* its document frequency; 0 until looked up */
+};
+struct ms_index_doc_terms {
+    std::string prefix;
+    double length = 0;
+    std::vector<ms_index_doc_term> terms;
+};
+
+/* Text of hits' records a handle keeps (records.cc), and of feedback
+ * documents' terms (expand.cc): at most 4 server threads' worth of each
+ * stays well inside the server's memory target (docs/performance.md). */
+#define MS_INDEX_RECORD_CACHE_BYTES (4u << 20)
+#define MS_INDEX_TERMS_CACHE_BYTES (4u << 20)
+
+/* What a reader's index says until it changes (expand.cc, display.cc,
+ * records.cc). */
 struct ms_index_caches {
     std::string key; /* the UUID/revision they were filled at */
     /* term -> document frequency, for expansion candidates */
     std::unordered_map<std::string, Xapian::doccount> termfreqs;
     /* facet term (prefix and folded value) -> how it is shown */
     std::unordered_map<std::string, ms_index_facet_display> facet_display;
+    /* Kept by document number, so never in a view with a remote shard
+     * (ms_index__doc_caches): hits' records (records.cc) and feedback
+     * documents' terms (expand.cc). */
+    ms_index_lru<const ms_index_stored> records{MS_INDEX_RECORD_CACHE_BYTES};
+    ms_index_lru<ms_index_doc_terms> doc_terms{MS_INDEX_TERMS_CACHE_BYTES};
 };
 
 /* The caches of reader 'idx', emptied first if the index changed since
  * they were filled; NULL for a writer, whose counts change at the same
  * revision. Owned by the handle. */
 ms_index_caches *ms_index__caches(ms_index_t *idx);
+
+/* The same, for what is kept by document number: also NULL in a view with
+ * a remote shard, whose revision the key cannot see and whose document
+ * numbers a rebuilt shard gives to other documents. */
+ms_index_caches *ms_index__doc_caches(ms_index_t *idx);
+
+/* The decoded record of hit 'it', from the reader's record cache when it
+ * has it; read, decoded and kept there otherwise. A writer's, and a view's
+ * with a remote shard (whose revision the cache key cannot see), are read
+ * every time. Throws as ms_index__decode() does. */
+std::shared_ptr<const ms_index_stored>
+ms_index__hit_record(ms_index_t *idx, const Xapian::MSetIterator &it);
 
 #endif /* MS_INDEX_CACHES_HH */

@@ -586,14 +586,15 @@ class ms_index_snippets
 typedef std::unique_ptr<ms_results_t, void (*)(ms_results_t *)> ms_index_results_ptr;
 ms_index_results_ptr ms_index__results_new();
 
-/* Fill results->hits from 'mset': stored fields without the body, score
+/* Fill results->hits from 'mset' (found in the reader 'idx', whose record
+ * cache it uses): stored fields without the body, score
  * and percentage, and passages when 'snippets' is not NULL (from
  * 'snippet_mset' when it needs one) while 'budget' (NULL: none) is not
  * spent; hits past that have none, and MS_PHASE_SNIPPETS is set in
  * results->skipped. On a throw the hits filled so far are counted in
  * n_hits, so that ms_results_free() frees them. */
 class ms_index_budget;
-void ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
+void ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &mset,
                          ms_index_snippets *snippets, const Xapian::MSet *snippet_mset,
                          ms_index_budget *budget = nullptr);
 

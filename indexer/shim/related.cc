@@ -374,7 +374,7 @@ similar(ms_results_t **out, ms_index_t *idx, const char *id, const ms_viewer_t *
     results->estimate = mset.get_matches_estimated();
     results->lower = mset.get_matches_lower_bound();
     results->upper = mset.get_matches_upper_bound();
-    ms_index__hits_fill(results.get(), mset, nullptr, nullptr);
+    ms_index__hits_fill(results.get(), idx, mset, nullptr, nullptr);
     *out = results.release();
     return MS_INDEX_OK;
 }

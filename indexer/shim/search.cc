@@ -33,6 +33,7 @@
 #include <type_traits>
 
 #include "index-added.hh"
+#include "index-caches.hh"
 #include "index-budget.hh"
 #include "index-partition.hh"
 #include "index-private.hh"
@@ -125,7 +126,7 @@ ms_index__results_new()
 }
 
 void
-ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
+ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &mset,
                     ms_index_snippets *snippets, const Xapian::MSet *snippet_mset,
                     ms_index_budget *budget)
 {
@@ -140,10 +141,10 @@ ms_index__hits_fill(ms_results_t *results, const Xapian::MSet &mset,
         /* Count the hit before filling it so that a failure part-way
          * frees what was copied. */
         results->n_hits = i + 1;
-        Xapian::Document xdoc = it.get_document();
-        ms_index_stored stored = ms_index__decode(xdoc.get_data());
+        std::shared_ptr<const ms_index_stored> record = ms_index__hit_record(idx, it);
+        const ms_index_stored &stored = *record;
         ms_index__document_fill(&hit->doc, stored, false);
-        ms_index__added_fill(&hit->doc, xdoc);
+        ms_index__added_fill(&hit->doc, it.get_document());
         hit->score = it.get_weight();
         hit->percent = static_cast<unsigned>(it.get_percent());
         if (snippets && budget && budget->spent()) {
@@ -309,7 +310,7 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
     results->estimate = totals.get_matches_estimated();
     results->lower = totals.get_matches_lower_bound();
     results->upper = totals.get_matches_upper_bound();
-    ms_index__hits_fill(results, mset, snippets.get(), &marked, &budget);
+    ms_index__hits_fill(results, idx, mset, snippets.get(), &marked, &budget);
     if (spy)
         ms_index__facets_fill(results, *spy, idx, counted, search);
 }

@@ -550,6 +550,43 @@ Test(index, reader_sees_commit_after_refresh)
     ms_index_close(writer);
 }
 
+/* A reader keeps hits' records until its index changes (records.cc): a
+ * document replaced in place must show its new title and text, in the
+ * hit and in its snippet, once the reader refreshes. */
+Test(index, reader_shows_a_replaced_document_as_it_now_is)
+{
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    put(writer, "rec-1", "Old title", "Asylum procedures in the old wording.", "en", NULL,
+        NULL, 0);
+    put(writer, "rec-2", "Another", "Visas and asylum.", "en", NULL, NULL, 0);
+    commit(writer);
+
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    for (int i = 0; i < 2; i++) {
+        ms_results_t *results = find(reader, "procedures", "en", NULL, 0, 200);
+        cr_assert_eq(results->n_hits, 1);
+        cr_assert_str_eq(results->hits[0].doc.title, "Old title");
+        cr_assert_not_null(strstr(results->hits[0].snippet, "old wording"));
+        ms_results_free(results);
+    }
+
+    put(writer, "rec-1", "New title", "Asylum procedures in the new wording.", "en", NULL,
+        NULL, 0);
+    commit(writer);
+    cr_assert_eq(ms_index_refresh(reader), MS_INDEX_OK);
+    ms_results_t *results = find(reader, "procedures", "en", NULL, 0, 200);
+    cr_assert_eq(results->n_hits, 1);
+    cr_expect_str_eq(results->hits[0].doc.title, "New title");
+    cr_expect_not_null(strstr(results->hits[0].snippet, "new wording"), "%s",
+                       results->hits[0].snippet);
+    cr_expect_null(strstr(results->hits[0].snippet, "old"), "%s",
+                   results->hits[0].snippet);
+    ms_results_free(results);
+
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
+
 Test(index, close_without_commit_discards_changes)
 {
     ms_index_t *writer = open_index(MS_INDEX_WRITE);

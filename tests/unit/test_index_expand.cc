@@ -144,7 +144,34 @@ top_documents(const Xapian::Database &db, const char *query, unsigned n)
 }
 
 /* ms_index__expand() and get_eset() give the same terms, in the same
- * order, with the same weights, for the top documents of each query. */
+ * order, with the same weights, for the documents 'docs' (the top ones of
+ * 'query'). */
+static void
+expect_docs_same_as_xapian(ms_index_t *idx, const char *query,
+                           const std::vector<Xapian::docid> &docs, unsigned count)
+{
+    StemsOnly decider;
+    Xapian::RSet rset;
+    for (Xapian::docid doc : docs)
+        rset.add_document(doc);
+    Xapian::Enquire enquire(*idx->db);
+    Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
+    std::vector<std::pair<std::string, double>> ours =
+        ms_index__expand(idx, docs, count, "Z", decider);
+    cr_assert_eq(ours.size(), eset.size(), "%s: %zu terms, Xapian %u", query, ours.size(),
+                 eset.size());
+    size_t i = 0;
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it, ++i) {
+        cr_expect_eq(ours[i].first, *it, "%s, term %zu: %s, Xapian %s", query, i,
+                     ours[i].first.c_str(), (*it).c_str());
+        cr_expect(std::fabs(ours[i].second - it.get_weight()) <=
+                      1e-9 * std::fabs(it.get_weight()),
+                  "%s, %s: weight %.12g, Xapian %.12g", query, (*it).c_str(),
+                  ours[i].second, it.get_weight());
+    }
+}
+
+/* The same for the top documents of each of a few queries. */
 static void
 expect_same_as_xapian(ms_index_t *idx, unsigned count)
 {
@@ -153,28 +180,10 @@ expect_same_as_xapian(ms_index_t *idx, unsigned count)
         "labour mobility", "return and reintegration", "border management",
         "diaspora",
     };
-    StemsOnly decider;
     for (const char *query : queries) {
         std::vector<Xapian::docid> docs = top_documents(*idx->db, query, 10);
         cr_assert_geq(docs.size(), 2u, "%s finds too little to test with", query);
-        Xapian::RSet rset;
-        for (Xapian::docid doc : docs)
-            rset.add_document(doc);
-        Xapian::Enquire enquire(*idx->db);
-        Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
-        std::vector<std::pair<std::string, double>> ours =
-            ms_index__expand(idx, docs, count, "Z", decider);
-        cr_assert_eq(ours.size(), eset.size(), "%s: %zu terms, Xapian %u", query,
-                     ours.size(), eset.size());
-        size_t i = 0;
-        for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it, ++i) {
-            cr_expect_eq(ours[i].first, *it, "%s, term %zu: %s, Xapian %s", query, i,
-                         ours[i].first.c_str(), (*it).c_str());
-            cr_expect(std::fabs(ours[i].second - it.get_weight()) <=
-                          1e-9 * std::fabs(it.get_weight()),
-                      "%s, %s: weight %.12g, Xapian %.12g", query, (*it).c_str(),
-                      ours[i].second, it.get_weight());
-        }
+        expect_docs_same_as_xapian(idx, query, docs, count);
     }
 }
 
@@ -216,6 +225,44 @@ Test(expand, cached_frequencies_follow_a_changed_index)
     cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
     expect_same_as_xapian(idx, 20);
     cr_expect_neq(ms_index__caches(idx)->key, key);
+    ms_index_close(idx);
+}
+
+/* A reader keeps feedback documents' terms by document number until its
+ * index changes: documents replaced in place, at the same numbers, must
+ * be expanded from their new terms once it refreshes. */
+Test(expand, cached_terms_follow_documents_replaced_in_place)
+{
+    std::vector<std::string> files;
+    collect_files(MS_TEST_DATA "/archive", &files);
+    add_paragraphs(files, 0, 1);
+    ms_index_t *idx = nullptr;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    std::vector<Xapian::docid> docs = top_documents(*idx->db, "migration", 10);
+    cr_assert_geq(docs.size(), 5u);
+    expect_docs_same_as_xapian(idx, "migration", docs, 20);
+    expect_docs_same_as_xapian(idx, "migration", docs, 20);
+
+    ms_index_t *writer = nullptr;
+    cr_assert_eq(ms_index_open(&writer, dbpath, MS_INDEX_WRITE, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    Xapian::TermGenerator generator;
+    generator.set_stemmer(Xapian::Stem("en"));
+    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    for (size_t i = 0; i < docs.size(); i += 2) {
+        Xapian::Document doc;
+        generator.set_document(doc);
+        generator.index_text("migration corridors and seasonal harvests: "
+                             "orchards, vineyards, greenhouses and their pickers");
+        writer->writer->replace_document(docs[i], doc);
+    }
+    cr_assert_eq(ms_index_commit(writer), MS_INDEX_OK);
+    ms_index_close(writer);
+
+    cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
+    expect_docs_same_as_xapian(idx, "migration", docs, 20);
     ms_index_close(idx);
 }
 

@@ -1,0 +1,56 @@
+/* records.cc - hits' document records, kept by a reader until its index changes
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * A hit's record (docs/index-schema.md, "Document data") holds its whole
+ * body, which snippets read. Xapian stores it compressed, so every hit of
+ * every search decompressed it again: on issue 20's Zipf stream over the
+ * corpus, the first ten hits of 1250 distinct queries held 125 MB of text
+ * in all but 3.9 MB of distinct documents, since the long treaties match
+ * many queries, and zlib was a third of a search's CPU
+ * (docs/performance.md, "Hits' records kept").
+ *
+ * A reader keeps the decoded records it read, most recently used first, up
+ * to MS_INDEX_RECORD_CACHE_BYTES of text a handle (one handle a server
+ * thread). The cache lives with the other caches of the view
+ * (index-caches.hh, ms_index__doc_caches) and is
+ * emptied with them when the UUID or revision of any partition it reads
+ * changes, so a record is never older than the match that found its hit.
+ * A view with a remote shard keeps none: its key cannot see a remote
+ * shard's revision, and a rebuilt remote shard gives its document numbers
+ * to other documents.
+ *
+ * Only the record is kept, by document number within the view; which hits
+ * a viewer gets is still the access-filtered match's, and snippets are
+ * still marked for each query.
+ */
+#include <memory>
+#include <string>
+
+#include "index-caches.hh"
+
+/* The bytes a record holds, as the cache counts them. */
+static size_t
+record_bytes(const ms_index_stored &stored)
+{
+    size_t n = stored.id.size() + stored.title.size() + stored.body.size() +
+               stored.language.size() + stored.date.size();
+    for (const auto &field : stored.fields)
+        n += field.first.size() + field.second.size();
+    return n;
+}
+
+std::shared_ptr<const ms_index_stored>
+ms_index__hit_record(ms_index_t *idx, const Xapian::MSetIterator &it)
+{
+    ms_index_caches *caches = ms_index__doc_caches(idx);
+    std::shared_ptr<const ms_index_stored> stored;
+    if (caches && (stored = caches->records.find(*it)))
+        return stored;
+    stored = std::make_shared<const ms_index_stored>(
+        ms_index__decode(it.get_document().get_data()));
+    if (caches)
+        caches->records.put(*it, stored, record_bytes(*stored));
+    return stored;
+}
