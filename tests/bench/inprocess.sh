@@ -12,10 +12,12 @@
 #              machine does (slower: minutes)
 #
 # Builds the ms_index library of BASE in a temporary worktree, compiles
-# tests/bench/search_loop.c against it and against this tree's, indexes two
-# archives once with this tree's indexer (the sample archive, and 10,000
-# synthetic documents from ../shared/data/corpus by synth.c with its 100
-# queries) once with each tree's own indexer (BASE's is built too: the
+# tests/bench/search_loop.c against it and against this tree's, indexes three
+# archives (the sample archive; 10,000 synthetic documents from
+# ../shared/data/corpus by synth.c with its 100 queries; and "zipf": every
+# .md and .txt file of ../shared/data/corpus, as peers.sh indexes it, asked
+# a stream of 2000 queries from zipf-queries.sh, 500 distinct, in stream
+# order) once with each tree's own indexer (BASE's is built too: the
 # index layout may differ between them, as schema 2 and 3 do), then runs the two loops in turns, ROUNDS times each (5; 3 with
 # --quick), with and without facets. Prints the least and the median CPU
 # microseconds a search of each over the turns (the least is the one least
@@ -72,7 +74,7 @@ cmake --build "$work/base-build" -j"$(nproc)" --target ms_index migsearch-index 
 loop_for "$work/base" "$work/base-build" "$work/loop-base"
 loop_for "$top" "$build" "$work/loop-this"
 
-echo "== indexing the sample archive and 10,000 synthetic documents" >&2
+echo "== indexing the sample archive, 10,000 synthetic documents and the corpus" >&2
 index_of() { # ARCHIVE DIR: DIR/this and DIR/base, by each tree's indexer
     local which bin
     for which in this base; do
@@ -91,6 +93,12 @@ cc -std=c11 -O2 -o "$work/synth-gen" "$top/tests/bench/synth.c"
 "$work/synth-gen" --seed 1 --queries "$work/synth-queries" --nqueries 100 "$corpus" 10000 \
     "$work/synth-archive" 2>/dev/null
 index_of "$work/synth-archive" "$work/synth"
+mkdir -p "$work/zipf-archive" "$work/zipf"
+(cd "$corpus" && find . -type f \( -name '*.md' -o -name '*.txt' \) \
+    -exec cp --parents -t "$work/zipf-archive" {} +)
+index_of "$work/zipf-archive" "$work/zipf"
+"$top/tests/bench/zipf-queries.sh" --distinct 500 --stream 2000 "$work/zipf-archive" \
+    >"$work/zipf-queries"
 
 # One measurement: cpu_us_per_search of LOOP over INDEX.
 measure() { # LOOP INDEX QUERIES ROUNDS [facets]
@@ -114,7 +122,7 @@ if [ "$instructions" = 1 ]; then
     command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
     printf '| archive | facets | %s instructions | this tree | this / base |\n' "${base:0:7}"
     printf '|---|---|---:|---:|---:|\n'
-    for set in sample synth; do
+    for set in sample synth zipf; do
         for facets in "" facets; do
             ma=$(count "$work/loop-base" "$work/$set/base/index" "$work/$set-queries" $facets)
             mb=$(count "$work/loop-this" "$work/$set/this/index" "$work/$set-queries" $facets)
@@ -129,9 +137,11 @@ least() { sort -g | head -1; }
 
 printf '| archive | facets | %s µs, least (median) | this tree µs, least (median) | this / base, least (median) |\n' "${base:0:7}"
 printf '|---|---|---:|---:|---:|\n'
-for set in sample synth; do
+for set in sample synth zipf; do
     rounds=$rounds_sample
     [ "$set" = synth ] && rounds=$rounds_synth
+    # The stream once, after the warm-up round: a server's caches are warm.
+    [ "$set" = zipf ] && rounds=1
     for facets in "" facets; do
         a=() b=()
         for ((t = 0; t < turns; t++)); do
