@@ -70,19 +70,29 @@ ms_index__chunks(const std::string &text)
     return chunks;
 }
 
+ms_index_snippet_text
+ms_index__snippet_text(const std::string &text)
+{
+    ms_index_snippet_text out;
+    out.chunks = ms_index__chunks(text);
+    if (out.chunks.size() <= 1)
+        return out; /* not scored: ms_index__best_chunks() */
+    out.lower = text;
+    for (char &c : out.lower) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
 /* Score each chunk: 1000 for every form it contains, plus its number of
  * occurrences (at most 999 a form), so a chunk with more of the query's
  * words beats one that repeats a single word. One pass over the text per
  * form; only ASCII letters are folded, which keeps byte offsets. */
 static void
-score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
+score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
              const std::vector<std::string> &forms)
 {
-    std::string lower(text);
-    for (char &c : lower) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
     std::vector<unsigned long> counts(chunks.size());
     for (const std::string &form : forms) {
         std::fill(counts.begin(), counts.end(), 0);
@@ -110,7 +120,7 @@ score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
 }
 
 std::vector<const ms_index_chunk *>
-ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
                       const std::vector<std::string> &forms, size_t wanted)
 {
     std::vector<const ms_index_chunk *> picks;
@@ -118,7 +128,7 @@ ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &te
         picks.push_back(&chunks[0]);
     if (chunks.size() <= 1)
         return picks;
-    score_chunks(chunks, text, forms);
+    score_chunks(chunks, lower, forms);
     std::vector<const ms_index_chunk *> order;
     for (const ms_index_chunk &part : chunks)
         order.push_back(&part);

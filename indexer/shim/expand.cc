@@ -27,6 +27,7 @@
  */
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -56,6 +57,33 @@ termfreq(ms_index_t *idx, ms_index_caches *caches, const std::string &term)
     return n;
 }
 
+/* The first 8 bytes of 'term' as ms_index_doc_term.key. */
+static uint64_t
+term_key(const std::string &term)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < 8; i++)
+        key = key << 8 | (i < term.size() ? static_cast<unsigned char>(term[i]) : 0u);
+    return key;
+}
+
+/* Whether 'a' sorts before 'b' (by term). */
+static bool
+term_before(const ms_index_doc_term &a, const ms_index_doc_term &b)
+{
+    return a.key != b.key ? a.key < b.key : a.term < b.term;
+}
+
+/* Whether 'a' and 'b' are the same term. Terms of 8 bytes or fewer
+ * with equal keys differ only if their lengths do. */
+static bool
+term_same(const ms_index_doc_term &a, const ms_index_doc_term &b)
+{
+    if (a.key != b.key || a.term.size() != b.term.size())
+        return false;
+    return a.term.size() <= 8 || a.term == b.term;
+}
+
 /* The terms of document 'doc' that start with 'prefix', in term order,
  * from the reader's cache of them when it has them ('caches', NULL for
  * none): a feedback document is read once, not once a search, until the
@@ -81,7 +109,8 @@ terms_of(Xapian::Database &db, ms_index_caches *caches, Xapian::docid doc,
         bytes += sizeof(ms_index_doc_term) + term.size();
         /* A boolean term has wdf 0: Xapian counts it as 1. */
         double wdf = std::max<Xapian::termcount>(it.get_wdf(), 1);
-        terms->terms.push_back({std::move(term), wdf});
+        uint64_t key = term_key(term);
+        terms->terms.push_back({std::move(term), key, wdf});
     }
     if (keep)
         caches->doc_terms.put(doc, terms, bytes);
@@ -159,19 +188,20 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
     weighted_terms candidates;
     std::vector<ms_index_doc_term *> holders;
     while (!lists.empty()) {
-        const std::string *term = &lists[0].head().term;
+        const ms_index_doc_term *least = &lists[0].head();
         for (size_t i = 1; i < lists.size(); i++) {
-            if (lists[i].head().term < *term)
-                term = &lists[i].head().term;
+            if (term_before(lists[i].head(), *least))
+                least = &lists[i].head();
         }
         /* 'held' keeps the term while the lists it heads move on. */
-        const std::string &t = *term;
+        const ms_index_doc_term &first = *least;
+        const std::string &t = first.term;
         unsigned r = 0;
         double share = 0;
         holders.clear();
         for (size_t i = 0; i < lists.size();) {
             ms_index_doc_term &head = lists[i].head();
-            if (head.term != t) {
+            if (!term_same(head, first)) {
                 i++;
                 continue;
             }

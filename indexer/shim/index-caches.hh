@@ -12,6 +12,7 @@
 #ifndef MS_INDEX_CACHES_HH
 #define MS_INDEX_CACHES_HH
 
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <string>
@@ -99,6 +100,10 @@ template <typename T> class ms_index_lru
 /* A feedback document's terms with a prefix, in term order (expand.cc). */
 struct ms_index_doc_term {
     std::string term;
+    /* The term's first 8 bytes, big-endian, zero-padded: ordering two
+     * terms by (key, term) is ordering them by term, and most pairs are
+     * told apart by the keys alone. */
+    uint64_t key;
     double wdf;              /* at least 1: a boolean term counts as 1 */
     Xapian::doccount df = 0; /* its document frequency; 0 until looked up */
 };
@@ -125,7 +130,7 @@ struct ms_index_caches {
     /* Kept by document number, so never in a view with a remote shard
      * (ms_index__doc_caches): hits' records (records.cc) and feedback
      * documents' terms (expand.cc). */
-    ms_index_lru<const ms_index_stored> records{MS_INDEX_RECORD_CACHE_BYTES};
+    ms_index_lru<ms_index_record> records{MS_INDEX_RECORD_CACHE_BYTES};
     ms_index_lru<ms_index_doc_terms> doc_terms{MS_INDEX_TERMS_CACHE_BYTES};
 };
 
@@ -143,7 +148,7 @@ ms_index_caches *ms_index__doc_caches(ms_index_t *idx);
  * has it; read, decoded and kept there otherwise. A writer's, and a view's
  * with a remote shard (whose revision the cache key cannot see), are read
  * every time. Throws as ms_index__decode() does. */
-std::shared_ptr<const ms_index_stored>
-ms_index__hit_record(ms_index_t *idx, const Xapian::MSetIterator &it);
+std::shared_ptr<ms_index_record> ms_index__hit_record(ms_index_t *idx,
+                                                      const Xapian::MSetIterator &it);
 
 #endif /* MS_INDEX_CACHES_HH */

@@ -517,12 +517,32 @@ struct ms_index_chunk {
  * Blank passages are left out. */
 std::vector<ms_index_chunk> ms_index__chunks(const std::string &text);
 
-/* The at most 'wanted' chunks of 'text' that hold the most of 'forms' (the
- * query's words, lower case), best first, scoring each chunk; the first
- * chunk when none holds any. */
+/* What snippets read of a hit's text whatever the query: its chunks, and
+ * the text with ASCII letters in lower case (byte offsets unchanged), in
+ * which the query's words are looked for. A reader keeps it with the
+ * hit's record (records.cc). */
+struct ms_index_snippet_text {
+    std::vector<ms_index_chunk> chunks;
+    std::string lower;
+};
+
+/* The snippet text of 'text' (a hit's body, or its title). */
+ms_index_snippet_text ms_index__snippet_text(const std::string &text);
+
+/* The at most 'wanted' chunks of 'chunks' (a copy of a snippet text's, for
+ * their scores) that hold the most of 'forms' (the query's words, lower
+ * case) in 'lower' (the snippet text's), best first, scoring each chunk;
+ * the first chunk when none holds any. */
 std::vector<const ms_index_chunk *>
-ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &text,
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
                       const std::vector<std::string> &forms, size_t wanted);
+
+/* A hit's record as a reader keeps it (records.cc): the stored fields,
+ * and its snippet text once snippets have asked for it. */
+struct ms_index_record {
+    ms_index_stored stored;
+    std::shared_ptr<const ms_index_snippet_text> snippet_text;
+};
 
 /* --- snippets (snippet.cc), used by search.cc --- */
 
@@ -549,10 +569,11 @@ class ms_index_snippets
     }
 
     /* Fill hit->snippets (and hit->snippet, their first) from the best
-     * passages of the stored body, or of the title when there is none.
+     * passages of the stored body, or of the title when there is none;
+     * the record's snippet text is made first if it has none yet.
      * 'mset' is used only when needs_mset(). Throws std::bad_alloc;
      * on a throw, the hit holds what was allocated (free_results()). */
-    void fill(ms_hit_t *hit, const ms_index_stored &stored, const Xapian::MSet *mset);
+    void fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MSet *mset);
 
   private:
     void add_wildcards(const Xapian::Query &query);
@@ -578,6 +599,11 @@ class ms_index_snippets
     std::unordered_map<std::string, int> stemmed_;
     /* Strings looked for when ranking chunks. */
     std::vector<std::string> forms_;
+    /* When 'first_filter_': the first bytes a word (in lower case) may
+     * start with to match a query word; a word starting otherwise is
+     * not looked up (words_of). */
+    bool first_filter_ = false;
+    bool first_bytes_[256] = {};
 };
 
 /* --- results (search.cc), used by related.cc --- */

@@ -21,36 +21,41 @@
  * shard's revision, and a rebuilt remote shard gives its document numbers
  * to other documents.
  *
- * Only the record is kept, by document number within the view; which hits
- * a viewer gets is still the access-filtered match's, and snippets are
- * still marked for each query.
+ * Kept with a record, once snippets have asked for it, is its snippet text
+ * (chunk.cc): the text cut into chunks and in lower case, which was made
+ * again for every hit. Only the record is kept, by document number within
+ * the view; which hits a viewer gets is still the access-filtered match's,
+ * and snippets are still chosen and marked for each query.
  */
 #include <memory>
 #include <string>
 
 #include "index-caches.hh"
 
-/* The bytes a record holds, as the cache counts them. */
+/* The bytes a record holds, as the cache counts them: its snippet text,
+ * which snippets add later, is counted from the start (about the size of
+ * the text it is made from). */
 static size_t
 record_bytes(const ms_index_stored &stored)
 {
     size_t n = stored.id.size() + stored.title.size() + stored.body.size() +
-               stored.language.size() + stored.date.size();
+               stored.language.size() + stored.date.size() +
+               (stored.has_body ? stored.body.size() : stored.title.size());
     for (const auto &field : stored.fields)
         n += field.first.size() + field.second.size();
     return n;
 }
 
-std::shared_ptr<const ms_index_stored>
+std::shared_ptr<ms_index_record>
 ms_index__hit_record(ms_index_t *idx, const Xapian::MSetIterator &it)
 {
     ms_index_caches *caches = ms_index__doc_caches(idx);
-    std::shared_ptr<const ms_index_stored> stored;
-    if (caches && (stored = caches->records.find(*it)))
-        return stored;
-    stored = std::make_shared<const ms_index_stored>(
-        ms_index__decode(it.get_document().get_data()));
+    std::shared_ptr<ms_index_record> record;
+    if (caches && (record = caches->records.find(*it)))
+        return record;
+    record = std::make_shared<ms_index_record>();
+    record->stored = ms_index__decode(it.get_document().get_data());
     if (caches)
-        caches->records.put(*it, stored, record_bytes(*stored));
-    return stored;
+        caches->records.put(*it, record, record_bytes(record->stored));
+    return record;
 }

@@ -141,8 +141,8 @@ ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &
         /* Count the hit before filling it so that a failure part-way
          * frees what was copied. */
         results->n_hits = i + 1;
-        std::shared_ptr<const ms_index_stored> record = ms_index__hit_record(idx, it);
-        const ms_index_stored &stored = *record;
+        std::shared_ptr<ms_index_record> record = ms_index__hit_record(idx, it);
+        const ms_index_stored &stored = record->stored;
         ms_index__document_fill(&hit->doc, stored, false);
         ms_index__added_fill(&hit->doc, it.get_document());
         hit->score = it.get_weight();
@@ -152,7 +152,7 @@ ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &
             snippets = nullptr;
         }
         if (snippets)
-            snippets->fill(hit, stored, snippet_mset);
+            snippets->fill(hit, *record, snippet_mset);
     }
 }
 

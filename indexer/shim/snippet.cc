@@ -179,6 +179,18 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
             forms_.push_back(text);
     }
     add_wildcards(words);
+    /* A word matches an exact word or a wildcard only if it starts with
+     * its first byte, and a stem, under prefix_filter_, only if it starts
+     * with the stem's first byte (match()): most words of a passage
+     * start otherwise, and need no look-up. Without the prefix filter a
+     * stem may match any word. */
+    first_filter_ = prefix_filter_ || stems_.empty();
+    for (const auto &word : exact_)
+        first_bytes_[static_cast<unsigned char>(word.first[0])] = true;
+    for (const auto &stem : stems_)
+        first_bytes_[static_cast<unsigned char>(stem.first[0])] = true;
+    for (const auto &pattern : wildcards_)
+        first_bytes_[static_cast<unsigned char>(pattern.first[0])] = true;
 }
 
 /* Patterns of field prefixes (upper-case first byte) are not in the
@@ -295,18 +307,24 @@ ms_index_snippets::words_of(const std::string &text, size_t begin, size_t end)
             break;
         size_t start = pos;
         lower.clear();
+        bool wanted = true;
         while (pos < end) {
             n = char_at(text, pos, &cp);
             if (!is_wordchar(cp))
                 break;
-            if (cp < 0x80)
+            if (!wanted) {
+                /* Only the word's end is still needed. */
+            } else if (cp < 0x80) {
                 lower += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
-            else
+            } else {
                 Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(cp));
+            }
+            if (pos == start && first_filter_)
+                wanted = first_bytes_[static_cast<unsigned char>(lower[0])];
             pos += n;
         }
         pos = std::min(pos, end);
-        words.push_back({start, pos, match(lower)});
+        words.push_back({start, pos, wanted ? match(lower) : -1});
     }
     return words;
 }
@@ -471,13 +489,16 @@ ms_index_snippets::xapian_passage(const Xapian::MSet &mset, const std::string &t
 }
 
 void
-ms_index_snippets::fill(ms_hit_t *hit, const ms_index_stored &stored,
-                        const Xapian::MSet *mset)
+ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MSet *mset)
 {
+    const ms_index_stored &stored = record.stored;
     const std::string &text = stored.has_body ? stored.body : stored.title;
-    std::vector<ms_index_chunk> chunks = ms_index__chunks(text);
+    if (!record.snippet_text)
+        record.snippet_text =
+            std::make_shared<const ms_index_snippet_text>(ms_index__snippet_text(text));
+    std::vector<ms_index_chunk> chunks = record.snippet_text->chunks;
     std::vector<const ms_index_chunk *> picks =
-        ms_index__best_chunks(chunks, text, forms_, wanted_);
+        ms_index__best_chunks(chunks, record.snippet_text->lower, forms_, wanted_);
 
     std::vector<std::pair<std::string, unsigned>> passages;
     for (const ms_index_chunk *part : picks) {

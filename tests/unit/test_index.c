@@ -587,6 +587,39 @@ Test(index, reader_shows_a_replaced_document_as_it_now_is)
     ms_index_close(writer);
 }
 
+/* A reader keeps a hit's text cut into chunks (records.cc); which chunk a
+ * snippet comes from is still chosen for each query. */
+Test(index, each_query_gets_the_chunk_of_its_own_words)
+{
+    /* About 9000 bytes: the word "orchards" in the first chunk only,
+     * "lighthouses" in the last only. */
+    char body[9200];
+    size_t len = 0;
+    len += (size_t)snprintf(body + len, sizeof body - len, "Orchards need pickers. ");
+    while (len < 8800)
+        len += (size_t)snprintf(body + len, sizeof body - len, "Delegates met again. ");
+    snprintf(body + len, sizeof body - len, "Lighthouses guide the boats.");
+
+    ms_index_t *writer = open_index(MS_INDEX_WRITE);
+    put(writer, "long-1", "A long record", body, "en", NULL, NULL, 0);
+    commit(writer);
+    ms_index_t *reader = open_index(MS_INDEX_READ);
+    static const char *const asked[][2] = {
+        {"orchards", "<mark>Orchards</mark>"},
+        {"lighthouses", "<mark>Lighthouses</mark>"},
+        {"orchards", "<mark>Orchards</mark>"},
+    };
+    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+        ms_results_t *results = find(reader, asked[i][0], "en", NULL, 0, 120);
+        cr_assert_eq(results->n_hits, 1);
+        cr_expect_not_null(strstr(results->hits[0].snippet, asked[i][1]), "%s: %s",
+                           asked[i][0], results->hits[0].snippet);
+        ms_results_free(results);
+    }
+    ms_index_close(reader);
+    ms_index_close(writer);
+}
+
 Test(index, close_without_commit_discards_changes)
 {
     ms_index_t *writer = open_index(MS_INDEX_WRITE);
