@@ -96,6 +96,7 @@ typedef struct ms_config {
         unsigned suggestions;         /* /suggest completions */
         unsigned time_budget_ms;      /* work of one search */
         bool partial_shards;          /* a shard down: answer without it (else 503) */
+        unsigned cache_mb;            /* documents a thread keeps (ms_index_set_cache) */
     } search;
 
     struct {

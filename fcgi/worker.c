@@ -123,8 +123,8 @@ open_index(ms_worker_t *w, const struct timespec *now)
     return MS_INDEX_OK;
 }
 
-ms_index_status_t
-ms_worker_index(ms_worker_t *w)
+static ms_index_status_t
+open_or_refresh(ms_worker_t *w)
 {
     ms_index_status_t status;
     struct timespec now;
@@ -155,6 +155,17 @@ ms_worker_index(ms_worker_t *w)
     ms_index_close(w->idx);
     w->idx = NULL;
     return open_index(w, &now);
+}
+
+ms_index_status_t
+ms_worker_index(ms_worker_t *w)
+{
+    ms_index_status_t status = open_or_refresh(w);
+
+    /* Every time: a reload may have changed search.cache_mb. */
+    if (status == MS_INDEX_OK)
+        ms_index_set_cache(w->idx, (size_t)w->cfg->search.cache_mb << 20);
+    return status;
 }
 
 int

@@ -99,9 +99,26 @@ ms_index__doc_caches(ms_index_t *idx)
 {
     ms_index_caches *caches = ms_index__caches(idx);
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
-    if (!caches || static_cast<ms_index_handle *>(idx)->active->remote)
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    if (!caches || handle->active->remote || handle->cache_bytes == 0)
         return nullptr;
+    /* A view made after ms_index_set_cache() starts at the default. */
+    caches->records.set_budget(handle->cache_bytes / 2);
+    caches->doc_terms.set_budget(handle->cache_bytes / 2);
     return caches;
+}
+
+extern "C" MS_EXPORT void
+ms_index_set_cache(ms_index_t *idx, size_t bytes) noexcept
+{
+    assert(idx);
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    handle->cache_bytes = bytes;
+    for (auto &view : handle->views) {
+        view.second->caches.records.set_budget(bytes / 2);
+        view.second->caches.doc_terms.set_budget(bytes / 2);
+    }
 }
 
 void

@@ -77,6 +77,18 @@ template <typename T> class ms_index_lru
         bytes_ += bytes;
     }
 
+    /* Keep at most 'budget' bytes from now on, the least recently used
+     * leaving now if they no longer fit. */
+    void set_budget(size_t budget)
+    {
+        budget_ = budget;
+        while (!order_.empty() && bytes_ > budget_) {
+            bytes_ -= std::get<2>(order_.back());
+            where_.erase(std::get<0>(order_.back()));
+            order_.pop_back();
+        }
+    }
+
     /* The bytes of the values kept, as put() was told them. */
     size_t bytes() const
     {
@@ -113,11 +125,10 @@ struct ms_index_doc_terms {
     std::vector<ms_index_doc_term> terms;
 };
 
-/* Text of hits' records a handle keeps (records.cc), and of feedback
- * documents' terms (expand.cc): at most 4 server threads' worth of each
- * stays well inside the server's memory target (docs/performance.md). */
-#define MS_INDEX_RECORD_CACHE_BYTES (4u << 20)
-#define MS_INDEX_TERMS_CACHE_BYTES (4u << 20)
+/* What a new reader keeps by document number (ms_index_set_cache), half
+ * for hits' records (records.cc), half for feedback documents' terms
+ * (expand.cc). */
+#define MS_INDEX_DOC_CACHE_BYTES (8u << 20)
 
 /* What a reader's index says until it changes (expand.cc, display.cc,
  * records.cc). */
@@ -130,8 +141,8 @@ struct ms_index_caches {
     /* Kept by document number, so never in a view with a remote shard
      * (ms_index__doc_caches): hits' records (records.cc) and feedback
      * documents' terms (expand.cc). */
-    ms_index_lru<ms_index_record> records{MS_INDEX_RECORD_CACHE_BYTES};
-    ms_index_lru<ms_index_doc_terms> doc_terms{MS_INDEX_TERMS_CACHE_BYTES};
+    ms_index_lru<ms_index_record> records{MS_INDEX_DOC_CACHE_BYTES / 2};
+    ms_index_lru<ms_index_doc_terms> doc_terms{MS_INDEX_DOC_CACHE_BYTES / 2};
 };
 
 /* The caches of reader 'idx', emptied first if the index changed since
@@ -139,7 +150,8 @@ struct ms_index_caches {
  * revision. Owned by the handle. */
 ms_index_caches *ms_index__caches(ms_index_t *idx);
 
-/* The same, for what is kept by document number: also NULL in a view with
+/* The same, for what is kept by document number, within the handle's
+ * budget (ms_index_set_cache): also NULL when that is 0, and in a view with
  * a remote shard, whose revision the key cannot see and whose document
  * numbers a rebuilt shard gives to other documents. */
 ms_index_caches *ms_index__doc_caches(ms_index_t *idx);

@@ -101,6 +101,8 @@ struct ms_index_handle : ms_index {
     /* A writer's index to take first-indexed times from (added.cc). */
     std::unique_ptr<Xapian::Database> added_from;
     ms_index_profile_t profile{}; /* a writer's CPU time (index-profile.hh) */
+    /* What a reader keeps by document number (ms_index_set_cache). */
+    size_t cache_bytes = MS_INDEX_DOC_CACHE_BYTES;
 };
 
 #endif /* MS_INDEX_HANDLE_HH */

@@ -164,6 +164,14 @@ const char *ms_index_errmsg(const ms_index_t *idx) MS_NOEXCEPT;
  * Returns MS_INDEX_OK, MS_INDEX_IO or MS_INDEX_XAPIAN. */
 ms_index_status_t ms_index_refresh(ms_index_t *idx) MS_NOEXCEPT;
 
+/* Let the reader 'idx' keep up to 'bytes' of the documents it reads
+ * (hits' records with their snippet text, feedback documents' terms: half
+ * each) until its index changes; 0 keeps none. A new reader keeps 8 MB.
+ * Nothing of what a search answers depends on it, only its cost
+ * (docs/performance.md). Less than it holds now drops the least recently
+ * used. */
+void ms_index_set_cache(ms_index_t *idx, size_t bytes) MS_NOEXCEPT;
+
 /* What /health reports about the open revision. */
 typedef struct ms_index_info {
     unsigned long doc_count;

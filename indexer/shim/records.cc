@@ -12,14 +12,13 @@
  * (docs/performance.md, "Hits' records kept").
  *
  * A reader keeps the decoded records it read, most recently used first, up
- * to MS_INDEX_RECORD_CACHE_BYTES of text a handle (one handle a server
- * thread). The cache lives with the other caches of the view
- * (index-caches.hh, ms_index__doc_caches) and is
- * emptied with them when the UUID or revision of any partition it reads
- * changes, so a record is never older than the match that found its hit.
- * A view with a remote shard keeps none: its key cannot see a remote
- * shard's revision, and a rebuilt remote shard gives its document numbers
- * to other documents.
+ * to half of what ms_index_set_cache() allows a handle (one handle a server
+ * thread; 8 MB unless told: search.cache_mb). The cache lives with the other caches of
+ * the view (index-caches.hh, ms_index__doc_caches) and is emptied with them when the UUID
+ * or revision of any partition it reads changes, so a record is never older than the
+ * match that found its hit. A view with a remote shard keeps none: its key cannot see a
+ * remote shard's revision, and a rebuilt remote shard gives its document numbers to other
+ * documents.
  *
  * Kept with a record, once snippets have asked for it, is its snippet text
  * (chunk.cc): the text cut into chunks and in lower case, which was made

@@ -7,15 +7,24 @@
  * terms (expand.cc) within a byte budget a handle. What must hold: the
  * most recently used values stay, the least recently used leave first, a
  * value too large for its share is never kept, and the bytes counted
- * never pass the budget. That the caches follow a changed index is
+ * never pass the budget; and a reader keeps no more than
+ * ms_index_set_cache() allows. That the caches follow a changed index is
  * tested where they are used (test_index, test_index_expand).
  */
 #include <criterion/criterion.h>
 
+#include <climits>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "index-caches.hh"
+#include "index-handle.hh"
+
+extern "C" {
+#include "tmpdir.h"
+}
 
 static std::shared_ptr<const std::string>
 value(const char *text)
@@ -92,4 +101,110 @@ Test(lru, clear_forgets_everything)
         cr_assert_null(lru.find(did));
     lru.put(11, value("y"), 25);
     cr_assert_not_null(lru.find(11));
+}
+
+Test(lru, a_smaller_budget_drops_the_least_recently_used_now)
+{
+    ms_index_lru<const std::string> lru(100);
+    for (Xapian::docid did = 1; did <= 4; did++)
+        lru.put(did, value("x"), 25);
+    cr_assert_not_null(lru.find(1));
+    lru.set_budget(50);
+    cr_assert_eq(lru.bytes(), 50u);
+    cr_assert_not_null(lru.find(1));
+    cr_assert_not_null(lru.find(4));
+    cr_assert_null(lru.find(2));
+    cr_assert_null(lru.find(3));
+    lru.set_budget(0);
+    cr_assert_eq(lru.bytes(), 0u);
+    lru.put(5, value("y"), 1);
+    cr_assert_null(lru.find(5), "nothing fits a budget of 0");
+}
+
+/* A reader over a few long records, searched for each of them. */
+static ms_index_t *
+reader_of_long_records(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/index", dir);
+    ms_index_t *writer = nullptr, *reader = nullptr;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&writer, path, MS_INDEX_WRITE, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    std::string body;
+    while (body.size() < 20000)
+        body += "Seasonal workers pick the orchards of the valley. ";
+    for (int i = 0; i < 4; i++) {
+        std::string id = "long-" + std::to_string(i);
+        ms_document_t doc = {
+            id.c_str(), "A long record", body.c_str(), "en", nullptr, nullptr, 0};
+        cr_assert_eq(ms_index_put(writer, &doc), MS_INDEX_OK);
+    }
+    cr_assert_eq(ms_index_commit(writer), MS_INDEX_OK);
+    ms_index_close(writer);
+    cr_assert_eq(ms_index_open(&reader, path, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    return reader;
+}
+
+/* The bytes of records, and of feedback terms, kept in every view of
+ * 'reader' (a search reads through the view of its viewer). */
+static size_t
+kept_records(ms_index_t *reader)
+{
+    size_t n = 0;
+    for (auto &view : static_cast<ms_index_handle *>(reader)->views)
+        n += view.second->caches.records.bytes();
+    return n;
+}
+
+static size_t
+kept_terms(ms_index_t *reader)
+{
+    size_t n = 0;
+    for (auto &view : static_cast<ms_index_handle *>(reader)->views)
+        n += view.second->caches.doc_terms.bytes();
+    return n;
+}
+
+static void
+search_orchards(ms_index_t *reader)
+{
+    ms_search_t search = {};
+    search.query = "orchards";
+    search.language = "en";
+    search.limit = 10;
+    search.snippet_length = 200;
+    ms_results_t *results = nullptr;
+    cr_assert_eq(ms_index_search(&results, reader, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 4u);
+    cr_assert_not_null(strstr(results->hits[0].snippet, "<mark>orchards</mark>"));
+    ms_results_free(results);
+}
+
+Test(caches, a_reader_keeps_no_more_documents_than_it_is_told)
+{
+    char dir[PATH_MAX];
+    ms_test_tmpdir(dir, "caches");
+    ms_index_t *reader = reader_of_long_records(dir);
+
+    search_orchards(reader);
+    cr_assert_gt(kept_records(reader), 4 * 2 * 20000u, "four records and their text: %zu",
+                 kept_records(reader));
+    cr_assert_gt(kept_terms(reader), 0u);
+
+    /* Room for one record: the others leave at once, and one of this size
+     * read again is over a quarter of it, so not kept. */
+    ms_index_set_cache(reader, 2 * 45000);
+    cr_assert_leq(kept_records(reader), 45000u);
+    search_orchards(reader);
+    cr_assert_leq(kept_records(reader), 45000u);
+    cr_assert_gt(kept_records(reader), 0u);
+
+    ms_index_set_cache(reader, 0);
+    cr_assert_eq(kept_records(reader) + kept_terms(reader), 0u);
+    search_orchards(reader);
+    cr_assert_eq(kept_records(reader) + kept_terms(reader), 0u);
+    ms_index_close(reader);
+    ms_test_remove_tree(dir);
 }
