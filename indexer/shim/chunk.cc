@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-snippets.hh"
 #include "ms_utf8.h"
 
 /* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is

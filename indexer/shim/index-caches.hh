@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-snippets.hh"
 
 /* How a facet value is shown (display.cc): as a document stores it, and
  * for a labelled facet (the meeting) its label, if one was found; when

@@ -36,6 +36,7 @@
 #include "index-caches.hh"
 #include "index-budget.hh"
 #include "index-partition.hh"
+#include "index-snippets.hh"
 #include "index-private.hh"
 #include "ms_limits.h"
 

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "index-private.hh"
+#include "index-snippets.hh"
 #include "index-words.hh"
 #include "ms_utf8.h"
 

@@ -147,24 +147,28 @@ reader_of_long_records(const char *dir)
     return reader;
 }
 
-/* The bytes of records, and of feedback terms, kept in every view of
+/* The bytes one cache ('records' or 'doc_terms') holds in every view of
  * 'reader' (a search reads through the view of its viewer). */
+template <typename T>
 static size_t
-kept_records(ms_index_t *reader)
+kept(ms_index_t *reader, ms_index_lru<T> ms_index_caches::*cache)
 {
     size_t n = 0;
     for (auto &view : static_cast<ms_index_handle *>(reader)->views)
-        n += view.second->caches.records.bytes();
+        n += (view.second->caches.*cache).bytes();
     return n;
+}
+
+static size_t
+kept_records(ms_index_t *reader)
+{
+    return kept(reader, &ms_index_caches::records);
 }
 
 static size_t
 kept_terms(ms_index_t *reader)
 {
-    size_t n = 0;
-    for (auto &view : static_cast<ms_index_handle *>(reader)->views)
-        n += view.second->caches.doc_terms.bytes();
-    return n;
+    return kept(reader, &ms_index_caches::doc_terms);
 }
 
 static void

@@ -228,10 +228,9 @@ Test(expand, cached_frequencies_follow_a_changed_index)
     ms_index_close(idx);
 }
 
-/* A reader keeps feedback documents' terms by document number until its
- * index changes: documents replaced in place, at the same numbers, must
- * be expanded from their new terms once it refreshes. */
-Test(expand, cached_terms_follow_documents_replaced_in_place)
+/* A reader of every paragraph of the sample archive. */
+static ms_index_t *
+open_paragraphs(void)
 {
     std::vector<std::string> files;
     collect_files(MS_TEST_DATA "/archive", &files);
@@ -240,12 +239,22 @@ Test(expand, cached_terms_follow_documents_replaced_in_place)
     ms_index_error_t err;
     cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
+    return idx;
+}
+
+/* A reader keeps feedback documents' terms by document number until its
+ * index changes: documents replaced in place, at the same numbers, must
+ * be expanded from their new terms once it refreshes. */
+Test(expand, cached_terms_follow_documents_replaced_in_place)
+{
+    ms_index_t *idx = open_paragraphs();
     std::vector<Xapian::docid> docs = top_documents(*idx->db, "migration", 10);
     cr_assert_geq(docs.size(), 5u);
     expect_docs_same_as_xapian(idx, "migration", docs, 20);
     expect_docs_same_as_xapian(idx, "migration", docs, 20);
 
     ms_index_t *writer = nullptr;
+    ms_index_error_t err;
     cr_assert_eq(ms_index_open(&writer, dbpath, MS_INDEX_WRITE, &err), MS_INDEX_OK, "%s",
                  err.text);
     Xapian::TermGenerator generator;
@@ -264,20 +273,6 @@ Test(expand, cached_terms_follow_documents_replaced_in_place)
     cr_assert_eq(ms_index_refresh(idx), MS_INDEX_OK);
     expect_docs_same_as_xapian(idx, "migration", docs, 20);
     ms_index_close(idx);
-}
-
-/* A reader of every paragraph of the sample archive. */
-static ms_index_t *
-open_paragraphs(void)
-{
-    std::vector<std::string> files;
-    collect_files(MS_TEST_DATA "/archive", &files);
-    add_paragraphs(files, 0, 1);
-    ms_index_t *idx = nullptr;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
-                 err.text);
-    return idx;
 }
 
 Test(expand, a_decider_refusing_everything_gives_no_terms)

@@ -1,0 +1,125 @@
+/* index-snippets.hh - a hit's text cut into chunks, and the snippets marked in them
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * C++ only, private to the shim: what chunk.cc and snippet.cc offer
+ * search.cc and records.cc (which keeps a hit's record with its snippet
+ * text). Kept apart from index-private.hh, which holds the rest.
+ */
+#ifndef MS_INDEX_SNIPPETS_HH
+#define MS_INDEX_SNIPPETS_HH
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "index-private.hh"
+
+/* --- the chunks a snippet may come from (chunk.cc), used by snippet.cc --- */
+
+/* One passage of a text that a snippet may come from. */
+struct ms_index_chunk {
+    size_t begin, end;   /* byte range in the text */
+    unsigned page;       /* 1-based page of a paged text, else 0 */
+    bool cut_before;     /* starts inside a page (or unpaged text) */
+    bool cut_after;      /* ends inside one */
+    unsigned long score; /* how well it matches the query; see ms_index__best_chunks() */
+};
+
+/* Cut 'text' into the passages snippets come from: its pages if it has
+ * '\f', cut further when a page is long, else chunks of about 2000 bytes.
+ * Blank passages are left out. */
+std::vector<ms_index_chunk> ms_index__chunks(const std::string &text);
+
+/* What snippets read of a hit's text whatever the query: its chunks, and
+ * the text with ASCII letters in lower case (byte offsets unchanged), in
+ * which the query's words are looked for. A reader keeps it with the
+ * hit's record (records.cc). */
+struct ms_index_snippet_text {
+    std::vector<ms_index_chunk> chunks;
+    std::string lower;
+};
+
+/* The snippet text of 'text' (a hit's body, or its title). */
+ms_index_snippet_text ms_index__snippet_text(const std::string &text);
+
+/* The at most 'wanted' chunks of 'chunks' (a copy of a snippet text's, for
+ * their scores) that hold the most of 'forms' (the query's words, lower
+ * case) in 'lower' (the snippet text's), best first, scoring each chunk;
+ * the first chunk when none holds any. */
+std::vector<const ms_index_chunk *>
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
+                      const std::vector<std::string> &forms, size_t wanted);
+
+/* A hit's record as a reader keeps it (records.cc): the stored fields,
+ * and its snippet text once snippets have asked for it. */
+struct ms_index_record {
+    ms_index_stored stored;
+    std::shared_ptr<const ms_index_snippet_text> snippet_text;
+};
+
+/* --- snippets (snippet.cc), used by search.cc --- */
+
+struct ms_index_word;
+
+/* The snippets of one search's hits: the query's words, their weights and
+ * a cache of the words of the text already stemmed. One per search and
+ * thread; it borrows nothing after construction. */
+class ms_index_snippets
+{
+  public:
+    /* 'words' is the query as typed (no feedback terms, no filters);
+     * 'length' the bytes of text a passage aims at; 'max_snippets' the
+     * passages a hit gets (0: one). Throws Xapian::Error. */
+    ms_index_snippets(const Xapian::Database &db, const Xapian::Query &words,
+                      const Xapian::Stem &stemmer, const char *language, unsigned length,
+                      size_t max_snippets);
+
+    /* The query has CJK words, which only MSet::snippet() marks: fill()
+     * then needs an MSet of 'words'. */
+    bool needs_mset() const
+    {
+        return cjk_;
+    }
+
+    /* Fill hit->snippets (and hit->snippet, their first) from the best
+     * passages of the stored body, or of the title when there is none;
+     * the record's snippet text is made first if it has none yet.
+     * 'mset' is used only when needs_mset(). Throws std::bad_alloc;
+     * on a throw, the hit holds what was allocated (free_results()). */
+    void fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MSet *mset);
+
+  private:
+    void add_wildcards(const Xapian::Query &query);
+    int match(const std::string &lower);
+    std::vector<ms_index_word> words_of(const std::string &text, size_t begin,
+                                        size_t end);
+    void best_window(const std::vector<ms_index_word> &words, size_t *first, size_t *last,
+                     bool *found) const;
+    std::string passage(const std::string &text, const ms_index_chunk &part);
+    std::string xapian_passage(const Xapian::MSet &mset, const std::string &text,
+                               const ms_index_chunk &part) const;
+
+    Xapian::Stem stemmer_;
+    unsigned length_;
+    size_t wanted_;
+    bool cjk_ = false;
+    bool prefix_filter_ = false;
+    /* Weight of each query word (exact, stem or wildcard) by index. */
+    std::vector<double> weights_;
+    std::unordered_map<std::string, size_t> exact_, stems_;
+    std::vector<std::pair<std::string, size_t>> wildcards_;
+    /* Words of the texts seen so far -> the stem's index or -1. */
+    std::unordered_map<std::string, int> stemmed_;
+    /* Strings looked for when ranking chunks. */
+    std::vector<std::string> forms_;
+    /* When 'first_filter_': the first bytes a word (in lower case) may
+     * start with to match a query word; a word starting otherwise is
+     * not looked up (words_of). */
+    bool first_filter_ = false;
+    bool first_bytes_[256] = {};
+};
+
+#endif /* MS_INDEX_SNIPPETS_HH */
