@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #define ARCHIVE MS_TEST_DATA "/archive"
+/* Long documents (../shared, read in place): what server threads keep. */
+#define TREATIES MS_SOURCE_DIR "/../shared/data/corpus/treaties"
 
 static ms_it_t it;
 static char work[64]; /* a directory of the test's own, or "" */
@@ -234,6 +236,66 @@ Test(ops, sigterm_finishes_requests_in_flight)
     cr_assert_not(file_contains(errlog, "prematurely closed"),
                   "a response was cut (see %s)", errlog);
     cr_assert_not(file_contains(errlog, "reset by peer"), "a connection was reset");
+}
+
+/* The body of /search at 'target', without took_ms, keys sorted, as a
+ * malloc'd string. */
+static char *
+search_answer(const char *target)
+{
+    ms_http_t res;
+    json_t *json = ms_it_get_json(&res, &it, target);
+    cr_assert_eq(res.status, 200, "%s: %s", target, res.body);
+    cr_assert_not_null(json, "%s", target);
+    cr_assert_eq(json_object_del(json, "took_ms"), 0, "%s: no took_ms", target);
+    char *text = json_dumps(json, JSON_SORT_KEYS | JSON_COMPACT);
+    cr_assert_not_null(text);
+    ms_http_free(&res);
+    return text;
+}
+
+/* search.cache_mb: what each server thread keeps of the documents it read
+ * (hits' records, feedback terms) changes the cost of a search, never its
+ * answer: over long documents, answers asked again (the threads' caches
+ * warm), with nothing kept after a reload to 0, and with room for less than
+ * one document are those of the first asking, byte for byte. */
+Test(ops, answers_do_not_depend_on_what_threads_keep)
+{
+    static const char *const targets[] = {
+        "/search?q=rights+of+the+child",
+        "/search?q=refugee+status+expulsion&per_page=20",
+        "/search?q=trafficking+victims+protection&facets=0",
+        "/search?q=%22domestic+workers%22",
+        "/search?q=nationality+statelessness&page=2&per_page=3",
+        "/search?q=migrant+workers+families+social+security&sort=relevance",
+    };
+    enum { N = sizeof(targets) / sizeof(targets[0]) };
+    static const char *const configs[] = {NULL, "search:\n  cache_mb: 0\n",
+                                          "search:\n  cache_mb: 1\n", NULL};
+    char *first[N];
+
+    ms_it_start(&it, TREATIES, NULL);
+    for (size_t i = 0; i < N; i++)
+        first[i] = search_answer(targets[i]);
+    for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+        if (c > 0) {
+            ms_it_write_config(&it, configs[c]);
+            cr_assert_eq(kill(it.fcgi_pid, SIGHUP), 0);
+            cr_assert(wait_log("config reloaded", (unsigned)c, 5000), "no reload logged");
+        }
+        /* Each target twice, and more times than there are threads, so that
+         * every thread answers with what it kept. */
+        for (int round = 0; round < 6; round++) {
+            for (size_t i = 0; i < N; i++) {
+                char *again = search_answer(targets[i]);
+                cr_expect_str_eq(again, first[i], "%s (config %zu, round %d)", targets[i],
+                                 c, round);
+                free(again);
+            }
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        free(first[i]);
 }
 
 /* SIGHUP applies a new search.per_page; an invalid file is logged and the

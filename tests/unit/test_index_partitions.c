@@ -140,6 +140,80 @@ Test(partitions, each_access_set_has_its_own_database_and_groups_fold)
     ms_index_close(r);
 }
 
+/* The hits of 'query' for 'viewer' as "id|title|snippet" lines, malloc'd. */
+static char *
+answer(ms_index_t *idx, const char *query, const ms_viewer_t *viewer)
+{
+    ms_search_t search = {.query = query,
+                          .language = "en",
+                          .limit = 20,
+                          .snippet_length = 120,
+                          .viewer = viewer};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    size_t size = 1;
+    for (size_t i = 0; i < results->n_hits; i++)
+        size += strlen(results->hits[i].doc.id) + strlen(results->hits[i].doc.title) +
+                strlen(results->hits[i].snippet) + 3;
+    char *out = calloc(1, size);
+    cr_assert_not_null(out);
+    for (size_t i = 0; i < results->n_hits; i++) {
+        const ms_hit_t *hit = &results->hits[i];
+        strcat(out, hit->doc.id);
+        strcat(out, "|");
+        strcat(out, hit->doc.title);
+        strcat(out, "|");
+        strcat(out, hit->snippet);
+        strcat(out, "\n");
+    }
+    ms_results_free(results);
+    return out;
+}
+
+/* A reader keeps hits' records by document number in each viewer's view
+ * (records.cc); the same number is another document in another view. One
+ * reader asked by viewers in turns answers each as a fresh reader does. */
+Test(partitions, a_reader_asked_by_viewers_in_turns_answers_each_as_a_new_one)
+{
+    ms_index_t *w = open_index(MS_INDEX_WRITE);
+    char id[16], body[96];
+    for (int i = 0; i < 6; i++) {
+        snprintf(body, sizeof body, "asylum report number %d, open to all", i);
+        snprintf(id, sizeof id, "pub-%d", i);
+        put(w, id, body, NULL, 0);
+        snprintf(body, sizeof body, "asylum minutes number %d, for the board", i);
+        snprintf(id, sizeof id, "b-%d", i);
+        put(w, id, body, to_board, 1);
+        snprintf(body, sizeof body, "asylum notes number %d, for staff and board", i);
+        snprintf(id, sizeof id, "bs-%d", i);
+        put(w, id, body, to_board_and_staff, 2);
+    }
+    commit_close(w);
+
+    static const ms_viewer_t *const viewers[] = {NULL, &staff, &board};
+    char *fresh[3];
+    for (size_t v = 0; v < 3; v++) {
+        ms_index_t *r = open_index(MS_INDEX_READ);
+        fresh[v] = answer(r, "asylum", viewers[v]);
+        ms_index_close(r);
+    }
+    cr_assert_neq(strcmp(fresh[0], fresh[2]), 0);
+
+    ms_index_t *r = open_index(MS_INDEX_READ);
+    for (int round = 0; round < 3; round++) {
+        for (size_t v = 0; v < 3; v++) {
+            char *now = answer(r, "asylum", viewers[(v + (size_t)round) % 3]);
+            cr_expect_str_eq(now, fresh[(v + (size_t)round) % 3], "viewer %zu, round %d",
+                             (v + (size_t)round) % 3, round);
+            free(now);
+        }
+    }
+    ms_index_close(r);
+    for (size_t v = 0; v < 3; v++)
+        free(fresh[v]);
+}
+
 /* A document whose access set changes leaves its old partition: never in
  * two, never lost, its first-indexed time kept. */
 Test(partitions, a_document_moves_when_its_access_changes)
