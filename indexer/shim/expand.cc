@@ -178,8 +178,9 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
      * 'held' keeps every list alive to the end of the merge. */
     std::vector<std::shared_ptr<ms_index_doc_terms>> held;
     std::vector<doc_cursor> lists;
+    ms_index_caches *doc_caches = ms_index__doc_caches(idx);
     for (Xapian::docid doc : docs) {
-        held.push_back(terms_of(db, ms_index__doc_caches(idx), doc, prefix));
+        held.push_back(terms_of(db, doc_caches, doc, prefix));
         if (!held.back()->terms.empty())
             lists.push_back({held.back(), 0});
     }

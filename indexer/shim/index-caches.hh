@@ -62,11 +62,7 @@ template <typename T> class ms_index_lru
     {
         if (bytes > budget_ / 4)
             return;
-        while (!order_.empty() && bytes_ + bytes > budget_) {
-            bytes_ -= std::get<2>(order_.back());
-            where_.erase(std::get<0>(order_.back()));
-            order_.pop_back();
-        }
+        leave_until(budget_ - bytes);
         auto entry = order_.emplace(order_.begin(), did, value, bytes);
         try {
             where_.emplace(did, entry);
@@ -82,11 +78,7 @@ template <typename T> class ms_index_lru
     void set_budget(size_t budget)
     {
         budget_ = budget;
-        while (!order_.empty() && bytes_ > budget_) {
-            bytes_ -= std::get<2>(order_.back());
-            where_.erase(std::get<0>(order_.back()));
-            order_.pop_back();
-        }
+        leave_until(budget_);
     }
 
     /* The bytes of the values kept, as put() was told them. */
@@ -103,6 +95,16 @@ template <typename T> class ms_index_lru
     }
 
   private:
+    /* The least recently used leave until at most 'bytes' are kept. */
+    void leave_until(size_t bytes)
+    {
+        while (!order_.empty() && bytes_ > bytes) {
+            bytes_ -= std::get<2>(order_.back());
+            where_.erase(std::get<0>(order_.back()));
+            order_.pop_back();
+        }
+    }
+
     typedef std::tuple<Xapian::docid, std::shared_ptr<T>, size_t> entry_t;
     std::list<entry_t> order_;
     std::unordered_map<Xapian::docid, typename std::list<entry_t>::iterator> where_;
@@ -156,11 +158,12 @@ ms_index_caches *ms_index__caches(ms_index_t *idx);
  * numbers a rebuilt shard gives to other documents. */
 ms_index_caches *ms_index__doc_caches(ms_index_t *idx);
 
-/* The decoded record of hit 'it', from the reader's record cache when it
- * has it; read, decoded and kept there otherwise. A writer's, and a view's
- * with a remote shard (whose revision the cache key cannot see), are read
- * every time. Throws as ms_index__decode() does. */
-std::shared_ptr<ms_index_record> ms_index__hit_record(ms_index_t *idx,
+/* The decoded record of hit 'it', from 'caches' (ms_index__doc_caches(),
+ * asked once for all the hits of a search) when they have it; read,
+ * decoded and kept there otherwise. With 'caches' NULL (a writer, a view
+ * with a remote shard, a budget of 0) it is read every time. Throws as
+ * ms_index__decode() does. */
+std::shared_ptr<ms_index_record> ms_index__hit_record(ms_index_caches *caches,
                                                       const Xapian::MSetIterator &it);
 
 #endif /* MS_INDEX_CACHES_HH */

@@ -9,15 +9,16 @@
  * corpus, the first ten hits of 1250 distinct queries held 125 MB of text
  * in all but 3.9 MB of distinct documents, since the long treaties match
  * many queries, and zlib was a third of a search's CPU
- * (docs/performance.md, "Hits' records kept").
+ * (docs/performance.md, "what a search over long documents read again").
  *
- * A reader keeps the decoded records it read, most recently used first, up
- * to half of what ms_index_set_cache() allows a handle (one handle a server
- * thread; 8 MB unless told: search.cache_mb). The cache lives with the other caches of
- * the view (index-caches.hh, ms_index__doc_caches) and is emptied with them when the UUID
- * or revision of any partition it reads changes, so a record is never older than the
- * match that found its hit. A view with a remote shard keeps none: its key cannot see a
- * remote shard's revision, and a rebuilt remote shard gives its document numbers to other
+ * A reader keeps the decoded records it read, most recently used first,
+ * up to half of what ms_index_set_cache() allows a handle (one handle a
+ * server thread; 8 MB unless told: search.cache_mb). The cache lives with
+ * the other caches of the view (index-caches.hh, ms_index__doc_caches) and
+ * is emptied with them when the UUID or revision of any partition it reads
+ * changes, so a record is never older than the match that found its hit. A
+ * view with a remote shard keeps none: its key cannot see a remote shard's
+ * revision, and a rebuilt remote shard gives its document numbers to other
  * documents.
  *
  * Kept with a record, once snippets have asked for it, is its snippet text
@@ -46,9 +47,8 @@ record_bytes(const ms_index_stored &stored)
 }
 
 std::shared_ptr<ms_index_record>
-ms_index__hit_record(ms_index_t *idx, const Xapian::MSetIterator &it)
+ms_index__hit_record(ms_index_caches *caches, const Xapian::MSetIterator &it)
 {
-    ms_index_caches *caches = ms_index__doc_caches(idx);
     std::shared_ptr<ms_index_record> record;
     if (caches && (record = caches->records.find(*it)))
         return record;

@@ -136,13 +136,15 @@ ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &
     results->hits = static_cast<ms_hit_t *>(calloc(mset.size(), sizeof(ms_hit_t)));
     if (!results->hits)
         throw std::bad_alloc();
+    /* Asked once: the cache key reads every partition's UUID and revision. */
+    ms_index_caches *caches = ms_index__doc_caches(idx);
     size_t i = 0;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
         ms_hit_t *hit = &results->hits[i];
         /* Count the hit before filling it so that a failure part-way
          * frees what was copied. */
         results->n_hits = i + 1;
-        std::shared_ptr<ms_index_record> record = ms_index__hit_record(idx, it);
+        std::shared_ptr<ms_index_record> record = ms_index__hit_record(caches, it);
         const ms_index_stored &stored = record->stored;
         ms_index__document_fill(&hit->doc, stored, false);
         ms_index__added_fill(&hit->doc, it.get_document());
