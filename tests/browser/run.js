@@ -5,14 +5,18 @@
 // SPDX-License-Identifier: MIT
 //
 // Usage: node tests/browser/run.js BUILD_DIR [test files...]
-// ctest runs this (tests/CMakeLists.txt, LABELS browser). It
+//        node tests/browser/run.js BUILD_DIR --install
+// ctest runs this once per test file (tests/CMakeLists.txt, LABELS browser),
+// after running it once with --install, which only does step 1. It
 //   1. runs `npm ci` here when node_modules is missing or does not hold the
 //      versions package-lock.json pins;
 //   2. fails when there is no Chromium to drive (MS_TEST_CHROMIUM, default
 //      /usr/bin/chromium; config/deps.sh test installs Debian's): a browser
 //      test that quietly does not run is a check nobody made;
-//   3. runs every *.test.js here with Node's test runner, the spec report on
-//      stdout and a TAP copy in BUILD_DIR/tests/browser/results.tap;
+//   3. runs the files named, or every *.test.js here, with Node's test
+//      runner, the spec report on stdout and a TAP copy in
+//      BUILD_DIR/tests/browser/: NAME.tap for one file NAME.test.js,
+//      results.tap for several;
 //   4. prints "browser: N passed, N failed, N skipped", which tests/run.sh
 //      reads to count the browser tests.
 // Screenshots and the accessibility report go to BUILD_DIR/tests/browser/
@@ -53,6 +57,7 @@ function main() {
         return 2;
     }
     const binaryDir = path.resolve(build);
+    const installOnly = process.argv[3] === '--install';
 
     if (!installed()) {
         console.log('browser: npm ci (node_modules missing or stale)');
@@ -64,6 +69,10 @@ function main() {
             return 1;
         }
     }
+    if (installOnly) {
+        console.log('browser: npm packages as package-lock.json pins them');
+        return 0;
+    }
 
     const chromium = process.env.MS_TEST_CHROMIUM || '/usr/bin/chromium';
     if (!fs.existsSync(chromium)) {
@@ -74,12 +83,15 @@ function main() {
 
     const out = path.join(binaryDir, 'tests', 'browser');
     fs.mkdirSync(out, { recursive: true });
-    const tap = path.join(out, 'results.tap');
-    fs.rmSync(tap, { force: true });
     const files = process.argv.length > 3
         ? process.argv.slice(3).map((f) => path.resolve(f))
         : fs.readdirSync(HERE).filter((f) => f.endsWith('.test.js')).sort()
             .map((f) => path.join(HERE, f));
+    // One TAP file per test file, so that ctest's runs of several files at
+    // once never write the same one.
+    const tap = path.join(out, files.length === 1
+        ? `${path.basename(files[0], '.test.js')}.tap` : 'results.tap');
+    fs.rmSync(tap, { force: true });
 
     const started = Date.now();
     const result = spawnSync(process.execPath,
