@@ -9,18 +9,22 @@
  * (snippet.cc).
  */
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "index-snippets.hh"
 #include "ms_utf8.h"
 
-/* Snippet chunks: unpaged text, and a page longer than CHUNK_MAX_BYTES, is
- * cut after about CHUNK_BYTES at a space found within CHUNK_SPACE_SEARCH
- * bytes. Each chunk gives at most one passage. */
+/* Snippet chunks: unpaged text, and a page longer than
+ * MS_INDEX_CHUNK_MAX_BYTES, is cut after about CHUNK_BYTES at a space found
+ * within CHUNK_SPACE_SEARCH bytes. Each chunk gives at most one passage. */
 #define CHUNK_BYTES 2000u
-#define CHUNK_MAX_BYTES 3000u
 #define CHUNK_SPACE_SEARCH 200u
+
+static_assert(CHUNK_BYTES + CHUNK_SPACE_SEARCH <= MS_INDEX_CHUNK_MAX_BYTES &&
+                  MS_INDEX_CHUNK_MAX_BYTES <= UINT16_MAX,
+              "a cut chunk fits the maximum, and a word's place in it 16 bits");
 
 /* Where to end a chunk that starts at 'pos' of text[.. end): after the
  * first space past CHUNK_BYTES, or on a character boundary at
@@ -53,7 +57,8 @@ ms_index__chunks(const std::string &text)
             end = text.size();
         size_t pos = start;
         while (pos < end) {
-            size_t stop = end - pos > CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
+            size_t stop =
+                end - pos > MS_INDEX_CHUNK_MAX_BYTES ? cut_point(text, pos, end) : end;
             bool blank = true;
             for (size_t i = pos; blank && i < stop; i++)
                 blank = ms_index__is_space(text[i]);
@@ -75,6 +80,8 @@ ms_index__snippet_text(const std::string &text)
 {
     ms_index_snippet_text out;
     out.chunks = ms_index__chunks(text);
+    out.have_words.assign(out.chunks.size(), false);
+    out.words.resize(out.chunks.size());
     if (out.chunks.size() <= 1)
         return out; /* not scored: ms_index__best_chunks() */
     out.lower = text;
@@ -83,6 +90,32 @@ ms_index__snippet_text(const std::string &text)
             c = static_cast<char>(c - 'A' + 'a');
     }
     return out;
+}
+
+size_t
+ms_index__snippet_text_bytes(const ms_index_snippet_text &st)
+{
+    size_t n = sizeof st + st.lower.capacity() +
+               st.chunks.capacity() * sizeof(ms_index_chunk) + st.have_words.size() / 8 +
+               st.words.capacity() * sizeof(std::vector<ms_index_span>);
+    for (const auto &words : st.words)
+        n += words.capacity() * sizeof(ms_index_span);
+    return n;
+}
+
+/* Where 'form' occurs in 'text' from 'from' on, or npos: glibc's memmem,
+ * which skips ahead by pairs of bytes, reads long texts several times faster
+ * than std::string::find, which stops at every byte equal to the form's
+ * first. */
+static size_t
+find_form(const std::string &text, const std::string &form, size_t from)
+{
+    if (from > text.size())
+        return std::string::npos;
+    const void *at =
+        memmem(text.data() + from, text.size() - from, form.data(), form.size());
+    return at ? static_cast<size_t>(static_cast<const char *>(at) - text.data())
+              : std::string::npos;
 }
 
 /* Score each chunk: 1000 for every form it contains, plus its number of
@@ -98,8 +131,8 @@ score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
         std::fill(counts.begin(), counts.end(), 0);
         bool word_start = ms_index__is_ascii_alnum(static_cast<unsigned char>(form[0]));
         size_t k = 0;
-        for (size_t at = lower.find(form); at != std::string::npos;
-             at = lower.find(form, at + 1)) {
+        for (size_t at = find_form(lower, form, 0); at != std::string::npos;
+             at = find_form(lower, form, at + 1)) {
             if (word_start && at > 0) {
                 unsigned char before = static_cast<unsigned char>(lower[at - 1]);
                 if (before >= 0x80 || ms_index__is_ascii_alnum(before))

@@ -73,6 +73,26 @@ template <typename T> class ms_index_lru
         bytes_ += bytes;
     }
 
+    /* The value kept for 'did' (if it still is) now holds 'bytes' bytes:
+     * it leaves if that is more than a quarter of the budget, and the
+     * least recently used leave if all no longer fit. */
+    void resize(Xapian::docid did, size_t bytes)
+    {
+        auto found = where_.find(did);
+        if (found == where_.end())
+            return;
+        size_t &kept = std::get<2>(*found->second);
+        bytes_ = bytes_ - kept + bytes;
+        kept = bytes;
+        if (bytes > budget_ / 4) {
+            bytes_ -= bytes;
+            order_.erase(found->second);
+            where_.erase(found);
+            return;
+        }
+        leave_until(budget_);
+    }
+
     /* Keep at most 'budget' bytes from now on, the least recently used
      * leaving now if they no longer fit. */
     void set_budget(size_t budget)
@@ -165,5 +185,10 @@ ms_index_caches *ms_index__doc_caches(ms_index_t *idx);
  * ms_index__decode() does. */
 std::shared_ptr<ms_index_record> ms_index__hit_record(ms_index_caches *caches,
                                                       const Xapian::MSetIterator &it);
+
+/* Count hit 'it''s record again in 'caches' (as for ms_index__hit_record)
+ * after snippets added to it; it may leave them. */
+void ms_index__hit_record_grew(ms_index_caches *caches, const Xapian::MSetIterator &it,
+                               const ms_index_record &record);
 
 #endif /* MS_INDEX_CACHES_HH */

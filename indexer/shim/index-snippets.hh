@@ -10,6 +10,7 @@
 #ifndef MS_INDEX_SNIPPETS_HH
 #define MS_INDEX_SNIPPETS_HH
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -18,6 +19,10 @@
 #include "index-private.hh"
 
 /* --- the chunks a snippet may come from (chunk.cc), used by snippet.cc --- */
+
+/* A chunk holds at most this many bytes, so that a word's place in it
+ * fits in 16 bits (ms_index_span). */
+#define MS_INDEX_CHUNK_MAX_BYTES 3000u
 
 /* One passage of a text that a snippet may come from. */
 struct ms_index_chunk {
@@ -33,17 +38,29 @@ struct ms_index_chunk {
  * Blank passages are left out. */
 std::vector<ms_index_chunk> ms_index__chunks(const std::string &text);
 
-/* What snippets read of a hit's text whatever the query: its chunks, and
- * the text with ASCII letters in lower case (byte offsets unchanged), in
- * which the query's words are looked for. A reader keeps it with the
- * hit's record (records.cc). */
+/* A word of a chunk: its bytes from the chunk's beginning. */
+struct ms_index_span {
+    uint16_t begin, end;
+};
+
+/* What snippets read of a hit's text whatever the query: its chunks, the
+ * text with ASCII letters in lower case (byte offsets unchanged), in which
+ * the query's words are looked for, and the words of each chunk a snippet
+ * came from. A reader keeps it with the hit's record (records.cc). */
 struct ms_index_snippet_text {
     std::vector<ms_index_chunk> chunks;
     std::string lower;
+    /* By chunk: whether its words were found yet, and those words, as
+     * Xapian's tokeniser sees them (ms_index_snippets::fill). */
+    std::vector<bool> have_words;
+    std::vector<std::vector<ms_index_span>> words;
 };
 
 /* The snippet text of 'text' (a hit's body, or its title). */
 ms_index_snippet_text ms_index__snippet_text(const std::string &text);
+
+/* The bytes 'st' holds, as a reader's cache counts them. */
+size_t ms_index__snippet_text_bytes(const ms_index_snippet_text &st);
 
 /* The at most 'wanted' chunks of 'chunks' (a copy of a snippet text's, for
  * their scores) that hold the most of 'forms' (the query's words, lower
@@ -57,7 +74,7 @@ ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lo
  * and its snippet text once snippets have asked for it. */
 struct ms_index_record {
     ms_index_stored stored;
-    std::shared_ptr<const ms_index_snippet_text> snippet_text;
+    std::shared_ptr<ms_index_snippet_text> snippet_text;
 };
 
 /* --- snippets (snippet.cc), used by search.cc --- */
@@ -94,11 +111,13 @@ class ms_index_snippets
   private:
     void add_wildcards(const Xapian::Query &query);
     int match(const std::string &lower);
-    std::vector<ms_index_word> words_of(const std::string &text, size_t begin,
-                                        size_t end);
+    std::vector<ms_index_word> words_of(const std::string &text,
+                                        const ms_index_chunk &part,
+                                        const std::vector<ms_index_span> &spans);
     void best_window(const std::vector<ms_index_word> &words, size_t *first, size_t *last,
                      bool *found) const;
-    std::string passage(const std::string &text, const ms_index_chunk &part);
+    std::string passage(const std::string &text, const ms_index_chunk &part,
+                        const std::vector<ms_index_span> &spans);
     std::string xapian_passage(const Xapian::MSet &mset, const std::string &text,
                                const ms_index_chunk &part) const;
 

@@ -22,27 +22,29 @@
  * documents.
  *
  * Kept with a record, once snippets have asked for it, is its snippet text
- * (chunk.cc): the text cut into chunks and in lower case, which was made
- * again for every hit. Only the record is kept, by document number within
- * the view; which hits a viewer gets is still the access-filtered match's,
- * and snippets are still chosen and marked for each query.
+ * (chunk.cc): the text cut into chunks and in lower case, and the words of
+ * the chunks snippets came from, which were made again for every hit; the
+ * record is counted again once snippets have added to it. Only the record is kept, by
+ * document number within the view; which hits a viewer gets is still the access-filtered
+ * match's, and snippets are still chosen and marked for each query.
  */
 #include <memory>
 #include <string>
 
 #include "index-caches.hh"
 
-/* The bytes a record holds, as the cache counts them: its snippet text,
- * which snippets add later, is counted from the start (about the size of
- * the text it is made from). */
+/* The bytes a record holds, as the cache counts them: its fields, and its
+ * snippet text as far as snippets have made it. */
 static size_t
-record_bytes(const ms_index_stored &stored)
+record_bytes(const ms_index_record &record)
 {
+    const ms_index_stored &stored = record.stored;
     size_t n = stored.id.size() + stored.title.size() + stored.body.size() +
-               stored.language.size() + stored.date.size() +
-               (stored.has_body ? stored.body.size() : stored.title.size());
+               stored.language.size() + stored.date.size();
     for (const auto &field : stored.fields)
         n += field.first.size() + field.second.size();
+    if (record.snippet_text)
+        n += ms_index__snippet_text_bytes(*record.snippet_text);
     return n;
 }
 
@@ -55,6 +57,14 @@ ms_index__hit_record(ms_index_caches *caches, const Xapian::MSetIterator &it)
     record = std::make_shared<ms_index_record>();
     record->stored = ms_index__decode(it.get_document().get_data());
     if (caches)
-        caches->records.put(*it, record, record_bytes(record->stored));
+        caches->records.put(*it, record, record_bytes(*record));
     return record;
+}
+
+void
+ms_index__hit_record_grew(ms_index_caches *caches, const Xapian::MSetIterator &it,
+                          const ms_index_record &record)
+{
+    if (caches)
+        caches->records.resize(*it, record_bytes(record));
 }

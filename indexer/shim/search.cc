@@ -154,8 +154,10 @@ ms_index__hits_fill(ms_results_t *results, ms_index_t *idx, const Xapian::MSet &
             results->skipped |= MS_PHASE_SNIPPETS;
             snippets = nullptr;
         }
-        if (snippets)
+        if (snippets) {
             snippets->fill(hit, *record, snippet_mset);
+            ms_index__hit_record_grew(caches, it, *record);
+        }
     }
 }
 

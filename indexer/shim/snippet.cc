@@ -16,6 +16,12 @@
  * query. The passage is the window of the chunk holding the most weight of
  * distinct query words, each word weighted by its rarity in the index.
  *
+ * Where the words of a chunk are does not depend on the query: they are
+ * found the first time a snippet reads the chunk and kept with the hit's
+ * record (ms_index_snippet_text), so a record a reader keeps is not
+ * tokenised again; each query then looks at the first byte of each word
+ * and lowers and looks up only the words that could match.
+ *
  * A query with CJK words still goes through MSet::snippet(): those words
  * are n-grams of a text without spaces, which this word-based matcher does
  * not model.
@@ -287,18 +293,19 @@ is_wordchar(unsigned cp)
                      : Xapian::Unicode::is_wordchar(cp);
 }
 
-/* The words of text[begin, end), each looked up in the query. */
-std::vector<ms_index_word>
-ms_index_snippets::words_of(const std::string &text, size_t begin, size_t end)
+/* The words of chunk 'part' of 'text', as Xapian's tokeniser sees them:
+ * whatever the query, so a reader keeps them (ms_index_snippet_text). A
+ * word's last character may run past the chunk's end; the word is cut
+ * there. */
+static std::vector<ms_index_span>
+chunk_words(const std::string &text, const ms_index_chunk &part)
 {
-    std::vector<ms_index_word> words;
-    std::string lower;
-    size_t pos = begin;
+    std::vector<ms_index_span> words;
+    size_t pos = part.begin, end = part.end;
     unsigned cp = 0;
     for (;;) {
-        size_t n = 0;
         while (pos < end) {
-            n = char_at(text, pos, &cp);
+            size_t n = char_at(text, pos, &cp);
             if (is_wordchar(cp))
                 break;
             pos += n;
@@ -306,25 +313,66 @@ ms_index_snippets::words_of(const std::string &text, size_t begin, size_t end)
         if (pos >= end)
             break;
         size_t start = pos;
-        lower.clear();
-        bool wanted = true;
         while (pos < end) {
-            n = char_at(text, pos, &cp);
+            size_t n = char_at(text, pos, &cp);
             if (!is_wordchar(cp))
                 break;
-            if (!wanted) {
-                /* Only the word's end is still needed. */
-            } else if (cp < 0x80) {
-                lower += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
-            } else {
-                Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(cp));
-            }
-            if (pos == start && first_filter_)
-                wanted = first_bytes_[static_cast<unsigned char>(lower[0])];
             pos += n;
         }
         pos = std::min(pos, end);
-        words.push_back({start, pos, wanted ? match(lower) : -1});
+        words.push_back({static_cast<uint16_t>(start - part.begin),
+                         static_cast<uint16_t>(pos - part.begin)});
+    }
+    return words;
+}
+
+/* text[begin, end) (a word) in lower case, as the query's words are. */
+static void
+lower_word(std::string &lower, const std::string &text, size_t begin, size_t end)
+{
+    lower.clear();
+    unsigned cp = 0;
+    for (size_t pos = begin; pos < end;) {
+        size_t n = char_at(text, pos, &cp);
+        if (cp < 0x80)
+            lower += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+        else
+            Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(cp));
+        pos += n;
+    }
+}
+
+/* The words 'spans' of chunk 'part' of 'text', each looked up in the
+ * query. */
+std::vector<ms_index_word>
+ms_index_snippets::words_of(const std::string &text, const ms_index_chunk &part,
+                            const std::vector<ms_index_span> &spans)
+{
+    std::vector<ms_index_word> words;
+    words.reserve(spans.size());
+    std::string lower;
+    for (const ms_index_span &span : spans) {
+        size_t begin = part.begin + span.begin, end = part.begin + span.end;
+        unsigned char first = static_cast<unsigned char>(text[begin]);
+        if (first_filter_) {
+            /* The first byte of the word in lower case. */
+            if (first < 0x80) {
+                first = static_cast<unsigned char>(
+                    first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first);
+            } else {
+                unsigned cp = 0;
+                char_at(text, begin, &cp);
+                std::string one;
+                Xapian::Unicode::append_utf8(one, Xapian::Unicode::tolower(cp));
+                first = static_cast<unsigned char>(one[0]);
+            }
+            if (!first_bytes_[first]) {
+                words.push_back({begin, end, -1});
+                continue;
+            }
+        }
+        lower_word(lower, text, begin, end);
+        words.push_back({begin, end, match(lower)});
     }
     return words;
 }
@@ -457,9 +505,10 @@ render(const std::string &text, const std::vector<ms_index_word> &words, size_t 
  * window of query words and some text before it, or the chunk's beginning
  * when no word matches. */
 std::string
-ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part)
+ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part,
+                           const std::vector<ms_index_span> &spans)
 {
-    std::vector<ms_index_word> words = words_of(text, part.begin, part.end);
+    std::vector<ms_index_word> words = words_of(text, part, spans);
     size_t first, last;
     bool found;
     best_window(words, &first, &last, &found);
@@ -495,17 +544,25 @@ ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MS
     const std::string &text = stored.has_body ? stored.body : stored.title;
     if (!record.snippet_text)
         record.snippet_text =
-            std::make_shared<const ms_index_snippet_text>(ms_index__snippet_text(text));
-    std::vector<ms_index_chunk> chunks = record.snippet_text->chunks;
+            std::make_shared<ms_index_snippet_text>(ms_index__snippet_text(text));
+    ms_index_snippet_text &st = *record.snippet_text;
+    std::vector<ms_index_chunk> chunks = st.chunks;
     std::vector<const ms_index_chunk *> picks =
-        ms_index__best_chunks(chunks, record.snippet_text->lower, forms_, wanted_);
+        ms_index__best_chunks(chunks, st.lower, forms_, wanted_);
 
     std::vector<std::pair<std::string, unsigned>> passages;
     for (const ms_index_chunk *part : picks) {
-        if (cjk_ && mset)
+        if (cjk_ && mset) {
             passages.emplace_back(xapian_passage(*mset, text, *part), part->page);
-        else
-            passages.emplace_back(passage(text, *part), part->page);
+            continue;
+        }
+        /* The chunk's words, found the first time a snippet reads it. */
+        size_t k = static_cast<size_t>(part - chunks.data());
+        if (!st.have_words[k]) {
+            st.words[k] = chunk_words(text, *part);
+            st.have_words[k] = true;
+        }
+        passages.emplace_back(passage(text, *part, st.words[k]), part->page);
     }
     if (passages.empty())
         passages.emplace_back(std::string(), 0);

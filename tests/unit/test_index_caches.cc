@@ -121,6 +121,45 @@ Test(lru, a_smaller_budget_drops_the_least_recently_used_now)
     cr_assert_null(lru.find(5), "nothing fits a budget of 0");
 }
 
+Test(lru, a_value_that_grows_is_counted_again_and_makes_room)
+{
+    ms_index_lru<const std::string> lru(100);
+    for (Xapian::docid did = 1; did <= 5; did++)
+        lru.put(did, value("x"), 20);
+    cr_assert_not_null(lru.find(1)); /* used last: 1 5 4 3 2 */
+
+    /* 5 more than the budget: the least recently used, 2, leaves. */
+    lru.resize(1, 25);
+    cr_assert_eq(lru.bytes(), 85u, "%zu", lru.bytes());
+    cr_assert_null(lru.find(2));
+    lru.resize(4, 10); /* shrinks */
+    cr_assert_eq(lru.bytes(), 75u);
+    lru.put(6, value("y"), 25); /* fits: 6 1 5 4 3 */
+    cr_assert_eq(lru.bytes(), 100u);
+
+    /* Growing does not make a value recently used: 3 leaves, not 5. */
+    lru.resize(5, 25);
+    cr_assert_eq(lru.bytes(), 85u, "%zu", lru.bytes());
+    cr_assert_null(lru.find(3));
+    for (Xapian::docid did : {1u, 4u, 5u, 6u})
+        cr_assert_not_null(lru.find(did), "%u", did);
+}
+
+Test(lru, a_value_grown_past_a_quarter_leaves_alone)
+{
+    ms_index_lru<const std::string> lru(100);
+    lru.put(1, value("one"), 10);
+    std::shared_ptr<const std::string> held = lru.find(1);
+    lru.put(2, value("two"), 10);
+    lru.resize(1, 26);
+    cr_assert_null(lru.find(1));
+    cr_assert_not_null(lru.find(2), "the others stay");
+    cr_assert_eq(lru.bytes(), 10u);
+    cr_assert_str_eq(held->c_str(), "one", "a value given out outlives its leaving");
+    lru.resize(7, 10); /* not kept: nothing happens */
+    cr_assert_eq(lru.bytes(), 10u);
+}
+
 /* A reader over a few long records, searched for each of them. */
 static ms_index_t *
 reader_of_long_records(const char *dir)
@@ -172,18 +211,37 @@ kept_terms(ms_index_t *reader)
 }
 
 static void
-search_orchards(ms_index_t *reader)
+search_orchards(ms_index_t *reader, unsigned snippet_length = 200)
 {
     ms_search_t search = {};
     search.query = "orchards";
     search.language = "en";
     search.limit = 10;
-    search.snippet_length = 200;
+    search.snippet_length = snippet_length;
     ms_results_t *results = nullptr;
     cr_assert_eq(ms_index_search(&results, reader, &search), MS_INDEX_OK);
     cr_assert_eq(results->n_hits, 4u);
-    cr_assert_not_null(strstr(results->hits[0].snippet, "<mark>orchards</mark>"));
+    if (snippet_length)
+        cr_assert_not_null(strstr(results->hits[0].snippet, "<mark>orchards</mark>"));
     ms_results_free(results);
+}
+
+Test(caches, a_record_is_counted_again_with_what_snippets_add_to_it)
+{
+    char dir[PATH_MAX];
+    ms_test_tmpdir(dir, "caches");
+    ms_index_t *reader = reader_of_long_records(dir);
+
+    search_orchards(reader, 0);
+    size_t records = kept_records(reader);
+    cr_assert_gt(records, 4 * 20000u, "four records: %zu", records);
+    cr_assert_lt(records, 4 * 2 * 20000u, "no snippet text yet: %zu", records);
+    /* Each adds its text in lower case and the words of its chunks. */
+    search_orchards(reader);
+    cr_assert_gt(kept_records(reader), records + 4 * 20000u, "%zu then %zu", records,
+                 kept_records(reader));
+    ms_index_close(reader);
+    ms_test_remove_tree(dir);
 }
 
 Test(caches, a_reader_keeps_no_more_documents_than_it_is_told)
@@ -197,13 +255,21 @@ Test(caches, a_reader_keeps_no_more_documents_than_it_is_told)
                  kept_records(reader));
     cr_assert_gt(kept_terms(reader), 0u);
 
-    /* Room for one record: the others leave at once, and one of this size
-     * read again is over a quarter of it, so not kept. */
-    ms_index_set_cache(reader, 2 * 45000);
-    cr_assert_leq(kept_records(reader), 45000u);
+    /* One record with its text and words (the four are alike). */
+    size_t one = kept_records(reader) / 4;
+    cr_assert_eq(kept_records(reader), 4 * one);
+
+    /* Room for four and a half: each is under a quarter, all stay. */
+    ms_index_set_cache(reader, 2 * (4 * one + one / 2));
     search_orchards(reader);
-    cr_assert_leq(kept_records(reader), 45000u);
-    cr_assert_gt(kept_records(reader), 0u);
+    cr_assert_eq(kept_records(reader), 4 * one);
+
+    /* Room for two and a half: two leave at once, and the two left, over
+     * a quarter of it, leave when next used; the others are not kept. */
+    ms_index_set_cache(reader, 2 * (2 * one + one / 2));
+    cr_assert_eq(kept_records(reader), 2 * one);
+    search_orchards(reader);
+    cr_assert_eq(kept_records(reader), 0u);
 
     ms_index_set_cache(reader, 0);
     cr_assert_eq(kept_records(reader) + kept_terms(reader), 0u);
