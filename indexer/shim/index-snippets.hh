@@ -10,6 +10,7 @@
 #ifndef MS_INDEX_SNIPPETS_HH
 #define MS_INDEX_SNIPPETS_HH
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -134,11 +135,15 @@ class ms_index_snippets
     std::unordered_map<std::string, int> stemmed_;
     /* Strings looked for when ranking chunks. */
     std::vector<std::string> forms_;
-    /* When 'first_filter_': the first bytes a word (in lower case) may
-     * start with to match a query word; a word starting otherwise is
-     * not looked up (words_of). */
+    void allow(const std::string &form, bool prefix);
+
+    /* When 'first_filter_': the first bytes, and the first two bytes
+     * (256 * first + second, 0 for a word of one byte), a word in lower
+     * case may start with to match a query word (allow()); a word starting
+     * otherwise is not looked up (words_of). */
     bool first_filter_ = false;
     bool first_bytes_[256] = {};
+    std::bitset<65536> pairs_;
 };
 
 #endif /* MS_INDEX_SNIPPETS_HH */

@@ -27,6 +27,7 @@
  * not model.
  */
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -192,11 +193,34 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
      * stem may match any word. */
     first_filter_ = prefix_filter_ || stems_.empty();
     for (const auto &word : exact_)
-        first_bytes_[static_cast<unsigned char>(word.first[0])] = true;
+        allow(word.first, false);
     for (const auto &stem : stems_)
-        first_bytes_[static_cast<unsigned char>(stem.first[0])] = true;
+        allow(stem.first, true);
     for (const auto &pattern : wildcards_)
-        first_bytes_[static_cast<unsigned char>(pattern.first[0])] = true;
+        allow(pattern.first, true);
+}
+
+/* Let words starting as 'form' (a query word in lower case) past the
+ * filters of words_of(): its first byte, and its first two bytes, as
+ * match() compares them. A word of one byte has 0 for its second. An
+ * exact word is matched whole, so only a word of one byte matches one of
+ * one byte. A stem (under prefix_filter_) is compared on at most its
+ * first two bytes and the word's, and a wildcard is a prefix: one of one
+ * byte lets every word starting with it past, one of more bytes a word of
+ * one byte too (for a stem; for a wildcard, the look-up refuses it). */
+void
+ms_index_snippets::allow(const std::string &form, bool prefix)
+{
+    unsigned char a = static_cast<unsigned char>(form[0]);
+    first_bytes_[a] = true;
+    if (form.size() == 1 && prefix) {
+        for (unsigned b = 0; b < 256; b++)
+            pairs_.set(a * 256 + b);
+        return;
+    }
+    pairs_.set(a * 256 + (form.size() > 1 ? static_cast<unsigned char>(form[1]) : 0));
+    if (prefix)
+        pairs_.set(a * 256);
 }
 
 /* Patterns of field prefixes (upper-case first byte) are not in the
@@ -369,6 +393,18 @@ ms_index_snippets::words_of(const std::string &text, const ms_index_chunk &part,
             if (!first_bytes_[first]) {
                 words.push_back({begin, end, -1});
                 continue;
+            }
+            /* The second byte in lower case, when the two are ASCII. */
+            if (end - begin == 1 ||
+                ((text[begin] & 0x80) == 0 && (text[begin + 1] & 0x80) == 0)) {
+                unsigned char second =
+                    end - begin == 1 ? 0 : static_cast<unsigned char>(text[begin + 1]);
+                if (second >= 'A' && second <= 'Z')
+                    second = static_cast<unsigned char>(second - 'A' + 'a');
+                if (!pairs_.test(first * 256u + second)) {
+                    words.push_back({begin, end, -1});
+                    continue;
+                }
             }
         }
         lower_word(lower, text, begin, end);

@@ -486,6 +486,57 @@ Test(index, snippet_escapes_quotes_and_markup)
     ms_index_close(idx);
 }
 
+/* The words marked in 'snippet', in order, each followed by '|'. */
+static void
+marked_words(char *out, size_t size, const char *snippet)
+{
+    out[0] = '\0';
+    size_t used = 0;
+    for (const char *at = strstr(snippet, "<mark>"); at; at = strstr(at, "<mark>")) {
+        at += strlen("<mark>");
+        const char *end = strstr(at, "</mark>");
+        cr_assert_not_null(end, "%s", snippet);
+        int n = snprintf(out + used, size - used, "%.*s|", (int)(end - at), at);
+        cr_assert(n > 0 && (size_t)n < size - used);
+        used += (size_t)n;
+        at = end;
+    }
+}
+
+/* Snippets look up only the words that start as a query word may (its
+ * first byte, then its first two): words of one byte, one-byte
+ * wildcards, stems and words that start with a non-ASCII letter are
+ * marked as a look-up of every word would mark them. */
+Test(index, snippet_marks_exactly_the_words_that_match)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "w", NULL,
+        "A visa, visas and Visa-free travel: m, mi, mig, migrant, Migrants, "
+        "\xc3\x89migr\xc3\xa9s, \xc3\xa9migr\xc3\xa9, mimic, x, xi, vi.",
+        "en", NULL, NULL, 0);
+    commit(idx);
+    static const struct {
+        const char *query, *marked;
+    } cases[] = {
+        {"visas", "visa|visas|Visa|"},
+        {"mi*", "mi|mig|migrant|Migrants|mimic|"},
+        {"m*", "m|mi|mig|migrant|Migrants|mimic|"},
+        {"\xc3\xa9migr\xc3\xa9", "\xc3\x89migr\xc3\xa9s|\xc3\xa9migr\xc3\xa9|"},
+        {"x", "x|"},
+        {"migrants visa", "visa|visas|Visa|migrant|Migrants|"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ms_results_t *results = find(idx, cases[i].query, "en", NULL, 0, 300);
+        cr_assert_eq(results->n_hits, 1, "%s", cases[i].query);
+        char marked[256];
+        marked_words(marked, sizeof marked, results->hits[0].snippet);
+        cr_assert_str_eq(marked, cases[i].marked, "'%s': %s", cases[i].query,
+                         results->hits[0].snippet);
+        ms_results_free(results);
+    }
+    ms_index_close(idx);
+}
+
 Test(index, read_open_of_missing_path_is_not_found)
 {
     ms_index_t *idx = (ms_index_t *)1;
