@@ -17,7 +17,7 @@
 # measures migsearch on it): the distinct queries are 1 to 6 words (a
 # quarter of one word, 30% of two, 20% of three, then 12, 8 and 5%), each
 # word drawn by its frequency among the corpus's lower-cased ASCII words of
-# 3 letters or more, the 50 commonest (function words) and those seen fewer
+# 3 letters or more (a word with any other letter is left out whole), the 50 commonest (function words) and those seen fewer
 # than 3 times left out; one query in 10 has a phrase (a frequent pair of
 # adjacent words, quoted) and one in 10 a filter (lang:en, lang:fr or
 # lang:es, migsearch's query syntax; other engines read it as two words).
@@ -51,9 +51,11 @@ trap 'rm -rf "$tmp"' EXIT
 # word"), then pairs of adjacent words seen 20 times or more ("P a b").
 find "$1" -type f \( -name '*.md' -o -name '*.txt' \) -print0 | LC_ALL=C sort -z |
     xargs -0 cat | LC_ALL=C awk '
-    { n = split(tolower($0), w, /[^a-z]+/); prev = ""
+    { n = split(tolower($0), w, /[^a-z\200-\377]+/); prev = ""
       for (i = 1; i <= n; i++) {
-          if (length(w[i]) < 3) { prev = ""; continue }
+          # A word with a non-ASCII letter is left out whole, not cut
+          # there ("informaci" of "información" is no word of the index).
+          if (length(w[i]) < 3 || w[i] ~ /[\200-\377]/) { prev = ""; continue }
           count[w[i]]++
           if (prev != "") pair[prev " " w[i]]++
           prev = w[i] } }
