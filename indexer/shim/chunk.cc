@@ -97,53 +97,112 @@ ms_index__snippet_text_bytes(const ms_index_snippet_text &st)
 {
     size_t n = sizeof st + st.lower.capacity() +
                st.chunks.capacity() * sizeof(ms_index_chunk) + st.have_words.size() / 8 +
-               st.words.capacity() * sizeof(std::vector<ms_index_span>);
+               st.words.capacity() * sizeof(std::vector<ms_index_span>) +
+               st.starts.capacity() * sizeof(st.starts[0]);
     for (const auto &words : st.words)
         n += words.capacity() * sizeof(ms_index_span);
     return n;
 }
 
-/* Where 'form' occurs in 'text' from 'from' on, or npos: glibc's memmem,
+/* Where 'form' occurs whole in text[from, to), or npos: glibc's memmem,
  * which skips ahead by pairs of bytes, reads long texts several times faster
  * than std::string::find, which stops at every byte equal to the form's
  * first. */
 static size_t
-find_form(const std::string &text, const std::string &form, size_t from)
+find_form(const std::string &text, const std::string &form, size_t from, size_t to)
 {
-    if (from > text.size())
+    if (from > to)
         return std::string::npos;
-    const void *at =
-        memmem(text.data() + from, text.size() - from, form.data(), form.size());
+    const void *at = memmem(text.data() + from, to - from, form.data(), form.size());
     return at ? static_cast<size_t>(static_cast<const char *>(at) - text.data())
               : std::string::npos;
+}
+
+/* Whether an occurrence of a form at lower[at] counts: a form that starts
+ * with an ASCII letter or digit must start a word there, after the text's
+ * beginning or an ASCII byte that is neither. */
+static bool
+starts_word(const std::string &lower, size_t at)
+{
+    if (at == 0)
+        return true;
+    unsigned char before = static_cast<unsigned char>(lower[at - 1]);
+    return before < 0x80 && !ms_index__is_ascii_alnum(before);
+}
+
+/* The bit of the starts filter for a word starting with bytes a, b. */
+static size_t
+start_bit(unsigned char a, unsigned char b)
+{
+    return (a * 131u + b) % MS_INDEX_CHUNK_STARTS;
+}
+
+void
+ms_index__chunk_starts(ms_index_snippet_text &st)
+{
+    const std::string &lower = st.lower;
+    st.starts.assign(st.chunks.size(), {});
+    for (size_t k = 0; k < st.chunks.size(); k++) {
+        /* Every place a form of two bytes or more may count (score_chunks):
+         * an ASCII letter or digit starting a word, with a byte after it. */
+        for (size_t p = st.chunks[k].begin; p < st.chunks[k].end && p + 1 < lower.size();
+             p++) {
+            unsigned char c = static_cast<unsigned char>(lower[p]);
+            if (ms_index__is_ascii_alnum(c) && starts_word(lower, p))
+                st.starts[k].set(start_bit(c, static_cast<unsigned char>(lower[p + 1])));
+        }
+    }
+}
+
+/* The occurrences of 'form' whole in lower[from, to) that count, as
+ * positions, given to 'count'. */
+template <typename F>
+static void
+each_occurrence(const std::string &lower, const std::string &form, bool word_start,
+                size_t from, size_t to, F count)
+{
+    for (size_t at = find_form(lower, form, from, to); at != std::string::npos;
+         at = find_form(lower, form, at + 1, to)) {
+        if (!word_start || starts_word(lower, at))
+            count(at);
+    }
 }
 
 /* Score each chunk: 1000 for every form it contains, plus its number of
  * occurrences (at most 999 a form), so a chunk with more of the query's
  * words beats one that repeats a single word. One pass over the text per
- * form; only ASCII letters are folded, which keeps byte offsets. */
+ * form, or, with the text's starts made, over the chunks whose words may
+ * start as the form; only ASCII letters are folded, which keeps byte
+ * offsets. */
 static void
-score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
+score_chunks(std::vector<ms_index_chunk> &chunks, const ms_index_snippet_text &st,
              const std::vector<std::string> &forms)
 {
+    const std::string &lower = st.lower;
     std::vector<unsigned long> counts(chunks.size());
     for (const std::string &form : forms) {
         std::fill(counts.begin(), counts.end(), 0);
         bool word_start = ms_index__is_ascii_alnum(static_cast<unsigned char>(form[0]));
-        size_t k = 0;
-        for (size_t at = find_form(lower, form, 0); at != std::string::npos;
-             at = find_form(lower, form, at + 1)) {
-            if (word_start && at > 0) {
-                unsigned char before = static_cast<unsigned char>(lower[at - 1]);
-                if (before >= 0x80 || ms_index__is_ascii_alnum(before))
+        if (word_start && form.size() >= 2 && !st.starts.empty()) {
+            size_t bit = start_bit(static_cast<unsigned char>(form[0]),
+                                   static_cast<unsigned char>(form[1]));
+            for (size_t i = 0; i < chunks.size(); i++) {
+                if (!st.starts[i].test(bit))
                     continue;
+                /* An occurrence counts for the chunk it starts in: it may
+                 * end past the chunk's end. */
+                size_t to = std::min(lower.size(), chunks[i].end + form.size() - 1);
+                each_occurrence(lower, form, true, chunks[i].begin, to,
+                                [&](size_t at) { counts[i] += at < chunks[i].end; });
             }
-            while (k < chunks.size() && chunks[k].end <= at)
-                k++;
-            if (k == chunks.size())
-                break;
-            if (at >= chunks[k].begin)
-                counts[k]++;
+        } else {
+            size_t k = 0;
+            each_occurrence(lower, form, word_start, 0, lower.size(), [&](size_t at) {
+                while (k < chunks.size() && chunks[k].end <= at)
+                    k++;
+                if (k < chunks.size() && at >= chunks[k].begin)
+                    counts[k]++;
+            });
         }
         for (size_t i = 0; i < chunks.size(); i++) {
             if (counts[i])
@@ -153,7 +212,8 @@ score_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
 }
 
 std::vector<const ms_index_chunk *>
-ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks,
+                      const ms_index_snippet_text &st,
                       const std::vector<std::string> &forms, size_t wanted)
 {
     std::vector<const ms_index_chunk *> picks;
@@ -161,7 +221,7 @@ ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lo
         picks.push_back(&chunks[0]);
     if (chunks.size() <= 1)
         return picks;
-    score_chunks(chunks, lower, forms);
+    score_chunks(chunks, st, forms);
     std::vector<const ms_index_chunk *> order;
     for (const ms_index_chunk &part : chunks)
         order.push_back(&part);

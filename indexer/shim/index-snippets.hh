@@ -39,6 +39,9 @@ struct ms_index_chunk {
  * Blank passages are left out. */
 std::vector<ms_index_chunk> ms_index__chunks(const std::string &text);
 
+/* Bits of a chunk's filter of the pairs of bytes its words start with. */
+#define MS_INDEX_CHUNK_STARTS 1024u
+
 /* A word of a chunk: its bytes from the chunk's beginning. */
 struct ms_index_span {
     uint16_t begin, end;
@@ -55,7 +58,17 @@ struct ms_index_snippet_text {
      * Xapian's tokeniser sees them (ms_index_snippets::fill). */
     std::vector<bool> have_words;
     std::vector<std::vector<ms_index_span>> words;
+    /* Searches that read it so far (ms_index_snippets::fill). */
+    unsigned uses = 0;
+    /* By chunk, once ms_index__chunk_starts() made them: the pairs of
+     * bytes its words start with, hashed (chunk.cc); empty before. */
+    std::vector<std::bitset<MS_INDEX_CHUNK_STARTS>> starts;
 };
+
+/* Make the starts of 'st''s chunks: then a query's word is looked for
+ * only in the chunks whose words may start as it does. Made for a text
+ * read again (a kept record), whose scan it makes cheaper every time. */
+void ms_index__chunk_starts(ms_index_snippet_text &st);
 
 /* The snippet text of 'text' (a hit's body, or its title). */
 ms_index_snippet_text ms_index__snippet_text(const std::string &text);
@@ -63,12 +76,13 @@ ms_index_snippet_text ms_index__snippet_text(const std::string &text);
 /* The bytes 'st' holds, as a reader's cache counts them. */
 size_t ms_index__snippet_text_bytes(const ms_index_snippet_text &st);
 
-/* The at most 'wanted' chunks of 'chunks' (a copy of a snippet text's, for
+/* The at most 'wanted' chunks of 'chunks' (a copy of those of 'st', for
  * their scores) that hold the most of 'forms' (the query's words, lower
- * case) in 'lower' (the snippet text's), best first, scoring each chunk;
- * the first chunk when none holds any. */
+ * case) in st.lower, best first, scoring each chunk; the first chunk when
+ * none holds any. */
 std::vector<const ms_index_chunk *>
-ms_index__best_chunks(std::vector<ms_index_chunk> &chunks, const std::string &lower,
+ms_index__best_chunks(std::vector<ms_index_chunk> &chunks,
+                      const ms_index_snippet_text &st,
                       const std::vector<std::string> &forms, size_t wanted);
 
 /* A hit's record as a reader keeps it (records.cc): the stored fields,

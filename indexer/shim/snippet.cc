@@ -582,9 +582,12 @@ ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MS
         record.snippet_text =
             std::make_shared<ms_index_snippet_text>(ms_index__snippet_text(text));
     ms_index_snippet_text &st = *record.snippet_text;
+    /* Read again: the record is kept, and its chunks' starts pay. */
+    if (++st.uses == 2 && st.chunks.size() > 1)
+        ms_index__chunk_starts(st);
     std::vector<ms_index_chunk> chunks = st.chunks;
     std::vector<const ms_index_chunk *> picks =
-        ms_index__best_chunks(chunks, st.lower, forms_, wanted_);
+        ms_index__best_chunks(chunks, st, forms_, wanted_);
 
     std::vector<std::pair<std::string, unsigned>> passages;
     for (const ms_index_chunk *part : picks) {
