@@ -6,7 +6,8 @@
  * A hit's text is cut into pages (a PDF's body separates them with '\f')
  * or chunks of about CHUNK_BYTES; the chunks are ranked by a cheap count
  * of the query's words, and the best few each give one passage
- * (snippet.cc).
+ * (snippet.cc), from the chunk's words as Xapian's tokeniser sees them
+ * (found here once, kept with a kept record).
  */
 #include <algorithm>
 #include <cstring>
@@ -73,6 +74,71 @@ ms_index__chunks(const std::string &text)
         page++;
     }
     return chunks;
+}
+
+/* Word characters among ASCII, as Xapian's tokeniser sees them. */
+static bool
+ascii_wordchar(unsigned char c)
+{
+    static bool table[128];
+    static bool ready = false;
+    if (!ready) {
+        for (unsigned i = 0; i < 128; i++)
+            table[i] = Xapian::Unicode::is_wordchar(i);
+        ready = true;
+    }
+    return table[c];
+}
+
+size_t
+ms_index__text_char(const std::string &text, size_t pos, unsigned *cp)
+{
+    unsigned char c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    uint32_t code = 0;
+    size_t n = ms_utf8_decode(reinterpret_cast<const unsigned char *>(text.data()) + pos,
+                              text.size() - pos, &code);
+    *cp = n ? code : 0xFFFD;
+    return n ? n : 1;
+}
+
+static bool
+is_wordchar(unsigned cp)
+{
+    return cp < 0x80 ? ascii_wordchar(static_cast<unsigned char>(cp))
+                     : Xapian::Unicode::is_wordchar(cp);
+}
+
+std::vector<ms_index_span>
+ms_index__chunk_words(const std::string &text, const ms_index_chunk &part)
+{
+    std::vector<ms_index_span> words;
+    size_t pos = part.begin, end = part.end;
+    unsigned cp = 0;
+    for (;;) {
+        while (pos < end) {
+            size_t n = ms_index__text_char(text, pos, &cp);
+            if (is_wordchar(cp))
+                break;
+            pos += n;
+        }
+        if (pos >= end)
+            break;
+        size_t start = pos;
+        while (pos < end) {
+            size_t n = ms_index__text_char(text, pos, &cp);
+            if (!is_wordchar(cp))
+                break;
+            pos += n;
+        }
+        pos = std::min(pos, end);
+        words.push_back({static_cast<uint16_t>(start - part.begin),
+                         static_cast<uint16_t>(pos - part.begin)});
+    }
+    return words;
 }
 
 ms_index_snippet_text

@@ -70,6 +70,18 @@ struct ms_index_snippet_text {
  * read again (a kept record), whose scan it makes cheaper every time. */
 void ms_index__chunk_starts(ms_index_snippet_text &st);
 
+/* The character at text[pos] in *cp (U+FFFD for a byte that does not
+ * start valid UTF-8); returns its length in bytes. A sequence may run
+ * past a chunk's end but not past the string's end. */
+size_t ms_index__text_char(const std::string &text, size_t pos, unsigned *cp);
+
+/* The words of chunk 'part' of 'text', as Xapian's tokeniser sees them:
+ * whatever the query, so a reader keeps them (ms_index_snippet_text). A
+ * word's last character may run past the chunk's end; the word is cut
+ * there. */
+std::vector<ms_index_span> ms_index__chunk_words(const std::string &text,
+                                                 const ms_index_chunk &part);
+
 /* The snippet text of 'text' (a hit's body, or its title). */
 ms_index_snippet_text ms_index__snippet_text(const std::string &text);
 

@@ -39,7 +39,6 @@
 
 #include "index-snippets.hh"
 #include "index-words.hh"
-#include "ms_utf8.h"
 
 /* Snippets per hit whatever the caller asks. */
 #define MAX_SNIPPETS 16u
@@ -278,78 +277,6 @@ ms_index_snippets::match(const std::string &lower)
     return cached->second;
 }
 
-/* Word characters among ASCII, as Xapian's tokeniser sees them. */
-static bool
-ascii_wordchar(unsigned char c)
-{
-    static bool table[128];
-    static bool ready = false;
-    if (!ready) {
-        for (unsigned i = 0; i < 128; i++)
-            table[i] = Xapian::Unicode::is_wordchar(i);
-        ready = true;
-    }
-    return table[c];
-}
-
-/* The character at text[pos] in *cp (U+FFFD for a byte that does not
- * start valid UTF-8); returns its length in bytes. A sequence may run
- * past a chunk's end but not past the string's end. */
-static size_t
-char_at(const std::string &text, size_t pos, unsigned *cp)
-{
-    unsigned char c = static_cast<unsigned char>(text[pos]);
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    uint32_t code = 0;
-    size_t n = ms_utf8_decode(reinterpret_cast<const unsigned char *>(text.data()) + pos,
-                              text.size() - pos, &code);
-    *cp = n ? code : 0xFFFD;
-    return n ? n : 1;
-}
-
-static bool
-is_wordchar(unsigned cp)
-{
-    return cp < 0x80 ? ascii_wordchar(static_cast<unsigned char>(cp))
-                     : Xapian::Unicode::is_wordchar(cp);
-}
-
-/* The words of chunk 'part' of 'text', as Xapian's tokeniser sees them:
- * whatever the query, so a reader keeps them (ms_index_snippet_text). A
- * word's last character may run past the chunk's end; the word is cut
- * there. */
-static std::vector<ms_index_span>
-chunk_words(const std::string &text, const ms_index_chunk &part)
-{
-    std::vector<ms_index_span> words;
-    size_t pos = part.begin, end = part.end;
-    unsigned cp = 0;
-    for (;;) {
-        while (pos < end) {
-            size_t n = char_at(text, pos, &cp);
-            if (is_wordchar(cp))
-                break;
-            pos += n;
-        }
-        if (pos >= end)
-            break;
-        size_t start = pos;
-        while (pos < end) {
-            size_t n = char_at(text, pos, &cp);
-            if (!is_wordchar(cp))
-                break;
-            pos += n;
-        }
-        pos = std::min(pos, end);
-        words.push_back({static_cast<uint16_t>(start - part.begin),
-                         static_cast<uint16_t>(pos - part.begin)});
-    }
-    return words;
-}
-
 /* text[begin, end) (a word) in lower case, as the query's words are. */
 static void
 lower_word(std::string &lower, const std::string &text, size_t begin, size_t end)
@@ -357,7 +284,7 @@ lower_word(std::string &lower, const std::string &text, size_t begin, size_t end
     lower.clear();
     unsigned cp = 0;
     for (size_t pos = begin; pos < end;) {
-        size_t n = char_at(text, pos, &cp);
+        size_t n = ms_index__text_char(text, pos, &cp);
         if (cp < 0x80)
             lower += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
         else
@@ -385,7 +312,7 @@ ms_index_snippets::words_of(const std::string &text, const ms_index_chunk &part,
                     first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first);
             } else {
                 unsigned cp = 0;
-                char_at(text, begin, &cp);
+                ms_index__text_char(text, begin, &cp);
                 std::string one;
                 Xapian::Unicode::append_utf8(one, Xapian::Unicode::tolower(cp));
                 first = static_cast<unsigned char>(one[0]);
@@ -598,7 +525,7 @@ ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MS
         /* The chunk's words, found the first time a snippet reads it. */
         size_t k = static_cast<size_t>(part - chunks.data());
         if (!st.have_words[k]) {
-            st.words[k] = chunk_words(text, *part);
+            st.words[k] = ms_index__chunk_words(text, *part);
             st.have_words[k] = true;
         }
         passages.emplace_back(passage(text, *part, st.words[k]), part->page);
