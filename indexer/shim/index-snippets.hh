@@ -163,12 +163,11 @@ class ms_index_snippets
     std::vector<std::string> forms_;
     void allow(const std::string &form, bool prefix);
 
-    /* When 'first_filter_': the first bytes, and the first two bytes
-     * (256 * first + second, 0 for a word of one byte), a word in lower
-     * case may start with to match a query word (allow()); a word starting
-     * otherwise is not looked up (words_of). */
+    /* When 'first_filter_': the first two bytes (256 * first + second, 0
+     * for a word of one byte) a word in lower case may start with to match
+     * a query word (allow()); a word starting otherwise is not looked up
+     * (words_of). */
     bool first_filter_ = false;
-    bool first_bytes_[256] = {};
     std::bitset<65536> pairs_;
 };
 

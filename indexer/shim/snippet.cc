@@ -19,8 +19,8 @@
  * Where the words of a chunk are does not depend on the query: they are
  * found the first time a snippet reads the chunk and kept with the hit's
  * record (ms_index_snippet_text), so a record a reader keeps is not
- * tokenised again; each query then looks at the first byte of each word
- * and lowers and looks up only the words that could match.
+ * tokenised again; each query then looks at the first two bytes of each
+ * word and lowers and looks up only the words that could match.
  *
  * A query with CJK words still goes through MSet::snippet(): those words
  * are n-grams of a text without spaces, which this word-based matcher does
@@ -186,10 +186,10 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
     }
     add_wildcards(words);
     /* A word matches an exact word or a wildcard only if it starts with
-     * its first byte, and a stem, under prefix_filter_, only if it starts
-     * with the stem's first byte (match()): most words of a passage
-     * start otherwise, and need no look-up. Without the prefix filter a
-     * stem may match any word. */
+     * its first bytes, and a stem, under prefix_filter_, only if it starts
+     * with the stem's first bytes (match(), allow()): most words of a
+     * passage start otherwise, and need no look-up. Without the prefix
+     * filter a stem may match any word. */
     first_filter_ = prefix_filter_ || stems_.empty();
     for (const auto &word : exact_)
         allow(word.first, false);
@@ -200,18 +200,16 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
 }
 
 /* Let words starting as 'form' (a query word in lower case) past the
- * filters of words_of(): its first byte, and its first two bytes, as
- * match() compares them. A word of one byte has 0 for its second. An
- * exact word is matched whole, so only a word of one byte matches one of
- * one byte. A stem (under prefix_filter_) is compared on at most its
- * first two bytes and the word's, and a wildcard is a prefix: one of one
- * byte lets every word starting with it past, one of more bytes a word of
- * one byte too (for a stem; for a wildcard, the look-up refuses it). */
+ * filter of words_of(): its first two bytes, as match() compares them. A word of one byte
+ * has 0 for its second. An exact word is matched whole, so only a word of one byte
+ * matches one of one byte. A stem (under prefix_filter_) is compared on at most its first
+ * two bytes and the word's, and a wildcard is a prefix: one of one byte lets every word
+ * starting with it past, one of more bytes a word of one byte too (for a stem; for a
+ * wildcard, the look-up refuses it). */
 void
 ms_index_snippets::allow(const std::string &form, bool prefix)
 {
     unsigned char a = static_cast<unsigned char>(form[0]);
-    first_bytes_[a] = true;
     if (form.size() == 1 && prefix) {
         for (unsigned b = 0; b < 256; b++)
             pairs_.set(a * 256 + b);
@@ -304,37 +302,28 @@ ms_index_snippets::words_of(const std::string &text, const ms_index_chunk &part,
     std::string lower;
     for (const ms_index_span &span : spans) {
         size_t begin = part.begin + span.begin, end = part.begin + span.end;
-        unsigned char first = static_cast<unsigned char>(text[begin]);
+        bool lowered = false;
         if (first_filter_) {
-            /* The first byte of the word in lower case. */
-            if (first < 0x80) {
-                first = static_cast<unsigned char>(
-                    first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first);
+            /* The first two bytes in lower case (0 after a word of one). */
+            unsigned char a = static_cast<unsigned char>(text[begin]);
+            unsigned char b =
+                end - begin > 1 ? static_cast<unsigned char>(text[begin + 1]) : 0;
+            if (a < 0x80 && b < 0x80) {
+                a = static_cast<unsigned char>(a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a);
+                b = static_cast<unsigned char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
             } else {
-                unsigned cp = 0;
-                ms_index__text_char(text, begin, &cp);
-                std::string one;
-                Xapian::Unicode::append_utf8(one, Xapian::Unicode::tolower(cp));
-                first = static_cast<unsigned char>(one[0]);
+                lower_word(lower, text, begin, end);
+                lowered = true;
+                a = static_cast<unsigned char>(lower[0]);
+                b = lower.size() > 1 ? static_cast<unsigned char>(lower[1]) : 0;
             }
-            if (!first_bytes_[first]) {
+            if (!pairs_.test(a * 256u + b)) {
                 words.push_back({begin, end, -1});
                 continue;
             }
-            /* The second byte in lower case, when the two are ASCII. */
-            if (end - begin == 1 ||
-                ((text[begin] & 0x80) == 0 && (text[begin + 1] & 0x80) == 0)) {
-                unsigned char second =
-                    end - begin == 1 ? 0 : static_cast<unsigned char>(text[begin + 1]);
-                if (second >= 'A' && second <= 'Z')
-                    second = static_cast<unsigned char>(second - 'A' + 'a');
-                if (!pairs_.test(first * 256u + second)) {
-                    words.push_back({begin, end, -1});
-                    continue;
-                }
-            }
         }
-        lower_word(lower, text, begin, end);
+        if (!lowered)
+            lower_word(lower, text, begin, end);
         words.push_back({begin, end, match(lower)});
     }
     return words;
