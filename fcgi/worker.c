@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ms_clock.h"
+#include "ms_log.h"
 #include "ms_metrics.h"
 #include "ms_request.h"
 #include "ms_response.h"
@@ -149,12 +150,19 @@ open_or_refresh(ms_worker_t *w)
         note_revision(w, false);
         return MS_INDEX_OK;
     }
-    /* The index may have been replaced or damaged: start over with a new
-     * handle rather than keep a broken one. */
-    set_detail(w, "refresh index", ms_index_errmsg(w->idx));
+    /* The index may have been replaced or damaged (a search host's copy
+     * a full replication removed: packaging/cluster/migsearch-replica):
+     * start over with a new handle rather than keep a broken one. When
+     * that opens, the request goes on and the refresh's error is only
+     * noted; otherwise the open's error is the request's. */
+    char why[sizeof(w->detail)];
+    snprintf(why, sizeof(why), "%s", ms_index_errmsg(w->idx));
     ms_index_close(w->idx);
     w->idx = NULL;
-    return open_index(w, &now);
+    status = open_index(w, &now);
+    if (status == MS_INDEX_OK)
+        ms_log(MS_LOG_INFO, "index opened again after a failed refresh: %s", why);
+    return status;
 }
 
 ms_index_status_t

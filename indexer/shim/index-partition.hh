@@ -100,7 +100,8 @@ std::string ms_index__part_name_of(const Xapian::Database &one);
  * the whole index of the layout before partitions). */
 bool ms_index__holds_database(const std::string &path);
 
-/* The partitions in 'dir' that hold a database, in byte order. Throws
+/* The partitions in 'dir' that hold a database (or a Xapian stub naming
+ * one, as a search host's replicated copy), in byte order. Throws
  * Xapian::DatabaseOpeningError if 'dir' cannot be read. */
 std::vector<std::string> ms_index__part_names(const std::string &dir);
 

@@ -129,6 +129,19 @@ ms_index__holds_database(const std::string &path)
     return stat((path + "/iamglass").c_str(), &st) == 0;
 }
 
+/* Whether the partition folder 'path' holds a database: its own, or a
+ * Xapian stub file naming one. A search host's copy of a partition is the
+ * folder xapian-replicate keeps, whose stub names the live one of its two
+ * copies (packaging/cluster/migsearch-replica), so that a full copy never
+ * leaves a reader's path leading to the copy it removed. */
+static bool
+holds_partition(const std::string &path)
+{
+    struct stat st;
+    return ms_index__holds_database(path) ||
+           (stat((path + "/XAPIANDB").c_str(), &st) == 0 && S_ISREG(st.st_mode));
+}
+
 std::vector<std::string>
 ms_index__part_names(const std::string &dir)
 {
@@ -138,7 +151,7 @@ ms_index__part_names(const std::string &dir)
         throw Xapian::DatabaseOpeningError("cannot read " + dir + ": " + strerror(errno));
     for (struct dirent *entry; (entry = readdir(d)) != nullptr;) {
         std::string name = entry->d_name;
-        if (is_part_name(name) && ms_index__holds_database(dir + "/" + name))
+        if (is_part_name(name) && holds_partition(dir + "/" + name))
             names.push_back(name);
     }
     closedir(d);

@@ -8,7 +8,9 @@
 # The follower's cycles one by one (`once`), against the real
 # xapian-replicate-server and the indexer: the first copy makes a view
 # whose links lead to a whole copy of every partition and a status file;
-# an update arrives in place (same view); a --rebuild gives a new view of
+# an update arrives in place (same view); one the master kept no
+# changeset for arrives as a full copy, a new view, with every view kept
+# still leading to a whole copy; a --rebuild gives a new view of
 # the new generation and the old generation's copy is removed after the
 # next switch; a manifest naming a path outside the copy is refused and
 # reported, and the view stays; a sharded index is followed shard by
@@ -89,6 +91,25 @@ follow || fail "the cycle after the update: $(tail -3 "$tmp/follow.log")"
 [ "$(readlink "$tmp/copy/index")" = "$view1" ] || fail "an update switched the view"
 ok
 
+# 2b. An update the master kept no changeset for arrives as a full copy
+# into the partition's other folder, and xapian-replicate removes the old
+# copy: a new view, and every view kept (the one before too, which
+# readers may still be switching from) leads to the live copy.
+printf -- '---\nid: replica-copied\ntitle: Copied\ntype: other\ndate: 2006\n---\nCopied words.\n' \
+    >"$tmp/archive/reports/replica-copied.md"
+XAPIAN_MAX_CHANGESETS=0 ix || fail "update without changesets"
+follow || fail "the cycle after the full copy: $(tail -3 "$tmp/follow.log")"
+view1b=$(readlink "$tmp/copy/index")
+[ "$view1b" != "$view1" ] || fail "a full copy did not switch the view"
+[ "$(docs public)" = $((before + 2)) ] || fail "after the full copy the copy has $(docs public) documents"
+for view in "$view1" "$view1b"; do
+    n=$(xapian-delve "$tmp/copy/$view/public" 2>&1 | sed -n 's/^number of documents = //p')
+    [ "$n" = $((before + 2)) ] || fail "$view/public shows '$n' documents after the full copy, want $((before + 2))"
+    readlink "$tmp/copy/$view/public" | grep -q '/parts/index.gen-1/public$' ||
+        fail "$view/public links to a copy: $(readlink "$tmp/copy/$view/public")"
+done
+ok
+
 # 3. A rebuild: a new view of the new generation; two switches later the
 # first generation's copy is gone.
 ix --rebuild || fail "rebuild"
@@ -97,9 +118,9 @@ follow || fail "the cycle after the rebuild: $(tail -3 "$tmp/follow.log")"
 view2=$(readlink "$tmp/copy/index")
 [ "$view2" != "$view1" ] || fail "the rebuild did not switch the view"
 [ "$(status generation)" = index.gen-2 ] || fail "status after the rebuild: $(cat "$tmp/copy/index.replica")"
-readlink "$tmp/copy/index/public" | grep -q '/parts/index.gen-2/public/replica_' || fail "public links to $(readlink "$tmp/copy/index/public")"
+readlink "$tmp/copy/index/public" | grep -q '/parts/index.gen-2/public$' || fail "public links to $(readlink "$tmp/copy/index/public")"
 [ -d "$tmp/copy/index.replica.d/parts/index.gen-1" ] || fail "the previous generation went before readers could leave it"
-[ "$(docs public)" = $((before + 1)) ] || fail "the rebuilt copy has $(docs public) documents"
+[ "$(docs public)" = $((before + 2)) ] || fail "the rebuilt copy has $(docs public) documents"
 ix --rebuild || fail "second rebuild"
 publish
 follow || fail "the cycle after the second rebuild"
@@ -142,10 +163,15 @@ for k in 1 2; do
     cmp -s "$tmp/$dir/sindex/shard-$k/XAPIANDB" "$tmp/master/sindex/shard-$k/XAPIANDB" ||
         fail "shard-$k's stub: $(cat "$tmp/$dir/sindex/shard-$k/XAPIANDB")"
     for part in $(sed -n 's/^auto //p' "$tmp/master/sindex/shard-$k/XAPIANDB"); do
-        [ -f "$tmp/$dir/sindex/shard-$k/$part/iamglass" ] || fail "shard-$k/$part is not a whole database"
+        # The folder xapian-replicate keeps: its stub names a whole copy.
+        [ -f "$tmp/$dir/sindex/shard-$k/$part/XAPIANDB" ] || fail "shard-$k/$part is not a replicated partition"
         [ "$(xapian-delve "$tmp/$dir/sindex/shard-$k/$part" | grep UUID)" = \
             "$(xapian-delve "$tmp/master/sindex/shard-$k/$part" | grep UUID)" ] || fail "shard-$k/$part is another database"
     done
+    # The shard as its server opens it: the stub of the partitions' stubs.
+    [ "$(xapian-delve "$tmp/$dir/sindex/shard-$k" | sed -n 's/^number of documents = //p')" = \
+        "$(xapian-delve "$tmp/master/sindex/shard-$k" | sed -n 's/^number of documents = //p')" ] ||
+        fail "shard-$k opens as $(xapian-delve "$tmp/$dir/sindex/shard-$k" 2>&1 | head -3)"
 done
 [ "$(jq -r .error "$tmp/$dir/sindex.replica")" = "" ] || fail "status: $(cat "$tmp/$dir/sindex.replica")"
 dir=search
