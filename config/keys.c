@@ -181,7 +181,7 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("search.partial_shards", MS_CONFIG__BOOL, search.partial_shards, "true", 0, 0,
         "with a shard down, answer from the others (partial: true, missing_shards); "
         "false: 503 shard_down, and /health 503 degraded"),
-    KEY("search.cache_mb", MS_CONFIG__UINT, search.cache_mb, "8", 0, 1024,
+    KEY("search.cache_mb", MS_CONFIG__UINT, search.cache_mb, "32", 0, 1024,
         "megabytes of documents each server thread keeps until the index changes (hits' "
         "records and text for snippets, feedback documents' terms, half each); 0: none"),
 

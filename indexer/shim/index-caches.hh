@@ -149,8 +149,10 @@ struct ms_index_doc_terms {
 
 /* What a new reader keeps by document number (ms_index_set_cache), half
  * for hits' records (records.cc), half for feedback documents' terms
- * (expand.cc). */
-#define MS_INDEX_DOC_CACHE_BYTES (8u << 20)
+ * (expand.cc): search.cache_mb's default, which holds what a stream of
+ * searches drawn like users' reads of the corpus (docs/performance.md,
+ * "What a thread keeps, against time"). */
+#define MS_INDEX_DOC_CACHE_BYTES (32u << 20)
 
 /* What a reader's index says until it changes (expand.cc, display.cc,
  * records.cc). */

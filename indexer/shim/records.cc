@@ -13,7 +13,7 @@
  *
  * A reader keeps the decoded records it read, most recently used first,
  * up to half of what ms_index_set_cache() allows a handle (one handle a
- * server thread; 8 MB unless told: search.cache_mb). The cache lives with
+ * server thread; 32 MB unless told: search.cache_mb). The cache lives with
  * the other caches of the view (index-caches.hh, ms_index__doc_caches) and
  * is emptied with them when the UUID or revision of any partition it reads
  * changes, so a record is never older than the match that found its hit. A
