@@ -37,6 +37,7 @@ static _Atomic uint64_t index_documents;
 static _Atomic int index_open; /* 1 once any worker has the index open */
 static _Atomic uint64_t searches_running;
 static _Atomic uint64_t searches_cancelled;
+static _Atomic uint64_t result_cache_hits, result_cache_misses;
 
 void
 ms_metrics_record(size_t endpoint, int status, double seconds)
@@ -87,6 +88,13 @@ ms_metrics_search_end(bool cancelled)
     atomic_fetch_sub(&searches_running, 1);
     if (cancelled)
         atomic_fetch_add(&searches_cancelled, 1);
+}
+
+void
+ms_metrics_result_cache(bool hit)
+{
+    atomic_fetch_add_explicit(hit ? &result_cache_hits : &result_cache_misses, 1,
+                              memory_order_relaxed);
 }
 
 unsigned long
@@ -181,11 +189,21 @@ ms_metrics_render(size_t *length, const char *const *labels, size_t n_labels)
         "# TYPE migsearch_searches_running gauge\nmigsearch_searches_running %llu\n"
         "# HELP migsearch_searches_cancelled_total Searches stopped because their "
         "client had gone.\n# TYPE migsearch_searches_cancelled_total counter\n"
-        "migsearch_searches_cancelled_total %llu\n",
+        "migsearch_searches_cancelled_total %llu\n"
+        "# HELP migsearch_result_cache_hits_total Searches answered again from a "
+        "worker's kept answers (search.result_cache_mb).\n"
+        "# TYPE migsearch_result_cache_hits_total counter\n"
+        "migsearch_result_cache_hits_total %llu\n"
+        "# HELP migsearch_result_cache_misses_total Searches looked for in a worker's "
+        "kept answers and run.\n"
+        "# TYPE migsearch_result_cache_misses_total counter\n"
+        "migsearch_result_cache_misses_total %llu\n",
         atomic_load(&index_open), (unsigned long long)atomic_load(&index_revision),
         (unsigned long long)atomic_load(&index_documents),
         (unsigned long long)atomic_load(&reopens),
         (unsigned long long)atomic_load(&searches_running),
-        (unsigned long long)atomic_load(&searches_cancelled));
+        (unsigned long long)atomic_load(&searches_cancelled),
+        (unsigned long long)atomic_load(&result_cache_hits),
+        (unsigned long long)atomic_load(&result_cache_misses));
     return ms_buf_take(&b, length);
 }

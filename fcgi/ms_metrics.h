@@ -37,6 +37,11 @@ void ms_metrics_index_seen(unsigned long revision, unsigned long documents,
 void ms_metrics_search_begin(void);
 void ms_metrics_search_end(bool cancelled);
 
+/* A /search answer was given again from a worker's kept answers ('hit'),
+ * or looked for there and searched (migsearch_result_cache_hits_total,
+ * _misses_total). Thread-safe. */
+void ms_metrics_result_cache(bool hit);
+
 /* Searches running now, and cancelled since the start, for /health. */
 unsigned long ms_metrics_searches_running(void);
 unsigned long ms_metrics_searches_cancelled(void);

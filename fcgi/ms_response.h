@@ -28,6 +28,11 @@
 /* Most extra headers one response carries. */
 #define MS_RESPONSE_MAX_HEADERS 4
 
+/* How a JSON body is written, and its Content-Type (reply.c; an answer
+ * kept as text is written the same way: endpoints/search.c). */
+#define MS_RESPONSE_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
+#define MS_RESPONSE_JSON_TYPE "application/json; charset=utf-8"
+
 typedef struct ms_header {
     const char *name; /* static, e.g. "X-Accel-Redirect" */
     char *value;      /* owned by the response */

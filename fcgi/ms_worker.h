@@ -41,7 +41,12 @@ struct ms_route;
  *               ms_serve), polled between a search's phases to stop the
  *               search of a client that has gone; -1 outside a request.
  * remote_timeout_ms: the timeout 'idx' opened its remote shards with
- *               (index.remote_timeout_ms bounded by the search budget). */
+ *               (index.remote_timeout_ms bounded by the search budget).
+ * index_state:  ms_index_info()'s state of 'idx' at its last open or
+ *               refresh: changes when any partition does.
+ * answers:      owned; the whole answers of /search kept for the same
+ *               question (ms_answers.h, search.result_cache_mb), made on
+ *               first use; NULL until then. */
 typedef struct ms_worker {
     const ms_config_t *cfg;
     ms_index_t *idx;
@@ -52,6 +57,8 @@ typedef struct ms_worker {
     char detail[256];
     int conn_fd;
     unsigned remote_timeout_ms;
+    unsigned long long index_state;
+    struct ms_answers *answers;
 } ms_worker_t;
 
 /* Prepare 'w' to serve requests under 'cfg' (borrowed, must outlive 'w' or

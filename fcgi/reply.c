@@ -73,7 +73,7 @@ send_json(FCGX_Stream *out, int status, const json_t *body, const ms_response_t 
     int rc = 0;
 
     if (body != NULL)
-        text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        text = json_dumps(body, MS_RESPONSE_JSON_FLAGS);
     if (text == NULL) {
         /* Whatever went wrong, the client must not see a 200 without a
          * body. */
@@ -94,7 +94,7 @@ send_json(FCGX_Stream *out, int status, const json_t *body, const ms_response_t 
     /* libfcgi's own printf knows no %zu: format the header block here. */
     header_length = snprintf(header, sizeof(header),
                              "Status: %d %s\r\n"
-                             "Content-Type: application/json; charset=utf-8\r\n"
+                             "Content-Type: " MS_RESPONSE_JSON_TYPE "\r\n"
                              "X-Content-Type-Options: nosniff\r\n"
                              "Cache-Control: no-store\r\n"
                              "Content-Length: %zu\r\n"

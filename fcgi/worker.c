@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ms_answers.h"
 #include "ms_clock.h"
 #include "ms_log.h"
 #include "ms_metrics.h"
@@ -55,6 +56,8 @@ ms_worker_fini(ms_worker_t *w)
 {
     ms_index_close(w->idx);
     w->idx = NULL;
+    ms_answers_free(w->answers);
+    w->answers = NULL;
 }
 
 void
@@ -80,11 +83,14 @@ note_revision(ms_worker_t *w, bool opened)
     /* As an anonymous viewer would: no answer of the server, /metrics
      * included, depends on a document someone may not see (the
      * differential test checks it); migsearch-index status counts all. */
-    if (ms_index_info_visible(&info, w->idx, NULL) != MS_INDEX_OK)
+    if (ms_index_info_visible(&info, w->idx, NULL) != MS_INDEX_OK) {
+        w->index_state = 0; /* unknown: nothing is kept (ms_answers.h) */
         return;
+    }
     ms_metrics_index_seen(info.revision, info.doc_count,
                           !opened && info.revision != w->revision);
     w->revision = info.revision;
+    w->index_state = info.state;
 }
 
 /* The timeout of one operation on a remote shard, which Xapian fixes when

@@ -5,13 +5,25 @@
  *
  * The parameters are those of ms_query.h; the answer has a stable shape
  * (docs/api.md): absent scalars are null and absent lists are [].
+ *
+ * A whole answer is kept by the worker (ms_answers.h) under a key of
+ * everything it depends on but the index and the config: the viewer's
+ * groups and the query string, as received. The same question from a
+ * viewer of other groups is another key, so no one is given what another
+ * may see. A question asked with its parameters in another order is
+ * searched again, which costs time, not correctness.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "ms_answers.h"
 #include "ms_clock.h"
 #include "ms_endpoints.h"
 #include "ms_json.h"
+#include "ms_metrics.h"
 #include "ms_query.h"
+#include "ms_response.h"
 #include "ms_shards.h"
 #include "ms_statuses.h"
 #include "ms_views.h"
@@ -78,12 +90,123 @@ out:
     return body;
 }
 
+/* Whether this worker keeps answers now: a budget, an index state it
+ * knows, no remote shard (whose changes no local state shows), and a
+ * cache, made here on first use. */
+static bool
+keeps_answers(ms_worker_t *w)
+{
+    const char *remote = w->cfg->index.remote;
+
+    if (w->cfg->search.result_cache_mb == 0 || w->index_state == 0 ||
+        (remote != NULL && remote[0] != '\0'))
+        return false;
+    if (w->answers == NULL && (w->answers = ms_answers_new()) == NULL)
+        return false;
+    ms_answers_sync(w->answers, w->index_state, w->cfg,
+                    (size_t)w->cfg->search.result_cache_mb << 20);
+    return true;
+}
+
+/* The key of the answer to 'ctx': each of the viewer's groups with its
+ * length before it (so no two lists of groups make one key), then the
+ * query string. A new string the caller frees; NULL on allocation
+ * failure. */
+static char *
+answer_key(const ms_context_t *ctx, size_t *len)
+{
+    const char *query = ctx->req->query ? ctx->req->query : "";
+    size_t n_groups = ctx->viewer ? ctx->viewer->n_groups : 0, size = strlen(query) + 1;
+    char *key, *at;
+
+    for (size_t i = 0; i < n_groups; i++)
+        size += sizeof(size_t) + strlen(ctx->viewer->groups[i]);
+    if ((key = malloc(size)) == NULL)
+        return NULL;
+    at = key;
+    for (size_t i = 0; i < n_groups; i++) {
+        size_t n = strlen(ctx->viewer->groups[i]);
+        memcpy(at, &n, sizeof(n));
+        memcpy(at + sizeof(n), ctx->viewer->groups[i], n);
+        at += sizeof(n) + n;
+    }
+    *at++ = '\0'; /* the end of the groups: no length starts with it */
+    memcpy(at, query, strlen(query));
+    *len = size;
+    return key;
+}
+
+/* The kept answer for 'key', its took_ms the time it took to find, as the
+ * response (text, as a JSON answer is written); 0 if none. */
+static int
+answer_again(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
+{
+    struct timespec start, end;
+    ms_answer_t kept;
+    char took[64];
+    size_t n = 0, rest;
+    json_t *value;
+    bool hit;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    hit = ms_answers_get(w->answers, key, len, &kept);
+    ms_metrics_result_cache(hit);
+    if (!hit)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    if ((value = ms_json_number(ms_clock_seconds(&start, &end) * 1e3)) != NULL)
+        n = json_dumpb(value, took, sizeof took,
+                       MS_RESPONSE_JSON_FLAGS | JSON_ENCODE_ANY);
+    json_decref(value);
+    rest = kept.length - kept.took_at - kept.took_length;
+    if (n == 0 || n > sizeof took ||
+        (out->text = malloc(kept.took_at + n + rest + 1)) == NULL)
+        return 0;
+    memcpy(out->text, kept.text, kept.took_at);
+    memcpy(out->text + kept.took_at, took, n);
+    memcpy(out->text + kept.took_at + n, kept.text + kept.took_at + kept.took_length,
+           rest);
+    out->text_length = kept.took_at + n + rest;
+    out->text[out->text_length] = '\0';
+    out->content_type = MS_RESPONSE_JSON_TYPE;
+    w->hits = kept.hits;
+    return 200;
+}
+
+/* Keep the whole answer in 'out' for 'key', written as the reply writes
+ * it (the reply writes it again: 'out' stays JSON for its callers). Its
+ * top-level took_ms follows the first ',"took_ms":' of the text: no JSON
+ * string holds that unescaped, and the one object before it ("total") has
+ * fixed keys. An answer that cannot be written is not kept. */
+static void
+keep_answer(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
+{
+    static const char took_key[] = ",\"took_ms\":";
+    char *text = json_dumps(out->json, MS_RESPONSE_JSON_FLAGS);
+    const char *took = text ? strstr(text, took_key) : NULL;
+    ms_answer_t answer;
+
+    if (took == NULL) {
+        free(text);
+        return;
+    }
+    answer.text = text;
+    answer.length = strlen(text);
+    answer.took_at = (size_t)(took - text) + sizeof(took_key) - 1;
+    answer.took_length = strcspn(text + answer.took_at, ",}");
+    answer.hits = w->hits;
+    ms_answers_put(w->answers, key, len, &answer);
+    free(text);
+}
+
 int
 ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
 {
     ms_query_t qp;
     ms_index_status_t status;
     struct timespec start, end;
+    char *key = NULL;
+    size_t key_len = 0;
     int http;
 
     http = ms_query_parse(&qp, &out->json, w->cfg, ctx->req->query, MS_QUERY_SEARCH);
@@ -95,6 +218,9 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         http = ms_worker_index_error(&out->json, w, status);
         goto out;
     }
+    if (keeps_answers(w) && (key = answer_key(ctx, &key_len)) != NULL &&
+        (http = answer_again(out, w, key, key_len)) != 0)
+        goto out;
     ms_query_prepare(&qp, w->cfg, ctx->viewer);
     clock_gettime(CLOCK_MONOTONIC, &start);
     http = ms_query_run(&qp, &out->json, w);
@@ -103,7 +229,12 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         http = ms_response_json(out,
                                 results_json(&qp, ms_clock_seconds(&start, &end) * 1e3));
     http = ms_shards_answer(out, w, http);
+    /* Only a whole answer is kept. */
+    if (key != NULL && http == 200 && json_is_object(out->json) &&
+        json_is_false(json_object_get(out->json, "partial")))
+        keep_answer(out, w, key, key_len);
 out:
+    free(key);
     ms_query_free(&qp);
     return http;
 }

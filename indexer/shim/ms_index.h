@@ -176,6 +176,11 @@ void ms_index_set_cache(ms_index_t *idx, size_t bytes) MS_NOEXCEPT;
 typedef struct ms_index_info {
     unsigned long doc_count;
     unsigned long revision;
+    /* Changes whenever any partition the handle has open moves, restricted
+     * ones included whatever the viewer: a hash of every partition's UUID
+     * and revision (a rebuilt index may be at the same revisions). What a
+     * caller keeps of answers is good while it stays the same. */
+    unsigned long long state;
 } ms_index_info_t;
 
 /* Fill *out with the state of the revision 'idx' has open: every

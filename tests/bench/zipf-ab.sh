@@ -9,9 +9,10 @@
 #                          the baseline and of the change); NEW_BUILD's
 #                          indexer builds the index both serve
 # MS_BENCH_SECONDS sets the seconds a measurement (default 10), MS_ZIPF_TURNS
-# the turns (default 3). MS_ZIPF_CACHE_MB="BASE NEW" gives each server its
-# search.cache_mb (docs/config.md), to weigh a setting with one build as
-# both BASE_BUILD and NEW_BUILD.
+# the turns (default 3). MS_ZIPF_BASE_SEARCH and MS_ZIPF_NEW_SEARCH give a
+# server "search:" settings of its own (docs/config.md), "key: value"
+# pairs separated by ";" (MS_ZIPF_BASE_SEARCH="cache_mb: 8"), to weigh a
+# setting with one build as both BASE_BUILD and NEW_BUILD.
 #
 # Issue 20. The corpus (every .md and .txt file of ../shared/data/corpus,
 # copied, as peers.sh indexes it) behind one migsearch-fcgi of each build,
@@ -50,12 +51,12 @@ bench_config "$work/new" "$work/archive"
 # The base server reads the same index, through its own socket.
 sed "s#$work/new/migsearch.sock#$work/base/migsearch.sock#" "$work/new/migsearch.yaml" \
     >"$work/base/migsearch.yaml"
-if [ -n "${MS_ZIPF_CACHE_MB:-}" ]; then
-    read -r mb_base mb_new <<<"$MS_ZIPF_CACHE_MB"
-    printf 'search:\n  cache_mb: %s\n' "$mb_base" >>"$work/base/migsearch.yaml"
-    printf 'search:\n  cache_mb: %s\n' "$mb_new" >>"$work/new/migsearch.yaml"
-    echo "== search.cache_mb: base $mb_base, new $mb_new" >&2
-fi
+for which in base new; do
+    lines=MS_ZIPF_${which^^}_SEARCH
+    [ -n "${!lines:-}" ] || continue
+    { echo "search:"; tr ';' '\n' <<<"${!lines}" | sed 's/^ */  /'; } >>"$work/$which/migsearch.yaml"
+    echo "== $which: search: ${!lines}" >&2
+done
 "$here/zipf-queries.sh" --distinct 5000 --stream 20000 "$work/archive" >"$work/zipf.queries"
 make_lua "$work/zipf.queries" "/search?q=" "&facets=0" >"$work/zipf.lua"
 

@@ -654,6 +654,35 @@ ms_it_get(ms_http_t *out, ms_it_t *it, const char *target)
     ms_it_request(out, it, "GET", target, NULL);
 }
 
+unsigned long
+ms_it_metric(ms_it_t *it, const char *name)
+{
+    ms_http_t res;
+    char line[128];
+
+    ms_it_get(&res, it, "/metrics");
+    cr_assert_eq(res.status, 200);
+    snprintf(line, sizeof line, "\n%s ", name);
+    const char *at = strstr(res.body, line);
+    cr_assert_not_null(at, "no %s in /metrics", name);
+    unsigned long value = strtoul(at + strlen(line), NULL, 10);
+    ms_http_free(&res);
+    return value;
+}
+
+void
+ms_it_remove_tree(char *dir)
+{
+    char command[160];
+
+    if (dir[0] && !getenv("MS_TEST_LEAVE")) {
+        snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+        if (system(command) != 0)
+            fprintf(stderr, "cannot remove %s\n", dir);
+    }
+    dir[0] = '\0';
+}
+
 const char *
 ms_http_header(const ms_http_t *res, const char *name, char *buf, size_t size)
 {

@@ -53,6 +53,12 @@ typedef struct ms_it {
     unsigned keepalive;       /* ms_it_options_t.keepalive */
 } ms_it_t;
 
+/* Config for a server whose every /search is a search: no whole answer
+ * kept and given again (search.result_cache_mb), for tests of searching
+ * itself (its cost, its time budget, requests in flight, what threads
+ * keep of documents). Other "search:" keys may follow it. */
+#define MS_IT_NO_KEPT_ANSWERS "search:\n  result_cache_mb: 0\n"
+
 /* Options of ms_it_start_with(); zero values are what ms_it_start() does. */
 typedef struct ms_it_options {
     const char *extra_config; /* YAML appended to the generated config */
@@ -149,6 +155,14 @@ long ms_it_stop_fcgi(ms_it_t *it, long timeout_ms, int *status);
 
 /* Stop everything and remove the directory (unless MS_TEST_LEAVE). */
 void ms_it_stop(ms_it_t *it);
+
+/* The value of the unlabelled series 'name' in the /metrics of 'it'; fails
+ * the current test if there is none. */
+unsigned long ms_it_metric(ms_it_t *it, const char *name);
+
+/* Remove the directory 'dir' a test made for itself (unless MS_TEST_LEAVE)
+ * and empty the string; "" is left alone. */
+void ms_it_remove_tree(char *dir);
 
 /* Send 'method' 'target' (path and query) to nginx, with an optional body.
  * Fails the current test if the connection itself fails. */

@@ -267,6 +267,11 @@ static ms_it_t full, seen;  /* over the whole fixture; over what the viewer sees
 static bool sharded;        /* "seen" holds the whole fixture as 3 shards */
 static bool remote;         /* ... of which shards 1 and 2 are remote */
 static pid_t shard_host[3]; /* ms-shard-serve of the remote shards 1 and 2 */
+/* Config appended for "full" (NULL: none), and whether "seen" holds the
+ * whole fixture too (kept_answers_equal_searches_whoever_asks). */
+static const char *full_extra;
+static bool seen_whole;
+static unsigned full_threads; /* server.threads of "full"; 0: the harness's */
 
 /* Index the whole fixture once into base/seed/index, and write the
  * indexer both servers run: it puts a copy of the seed's generation in
@@ -353,6 +358,13 @@ start_servers(const char *const *groups, bool shards, bool remote_shards)
     char archive[160], dir[96];
     int ports[3];
     const ms_it_options_t options = {.indexer = indexer, .index_lines = "  jobs: 1\n"};
+    const ms_it_options_t full_options = {.indexer = indexer,
+                                          .index_lines = "  jobs: 1\n",
+                                          .extra_config = full_extra,
+                                          .threads = full_threads};
+    const ms_it_options_t whole_options = {.indexer = indexer,
+                                           .index_lines = "  jobs: 1\n",
+                                           .extra_config = MS_IT_NO_KEPT_ANSWERS};
     const ms_it_options_t sharded_options = {
         .indexer = indexer,
         .index_lines = remote_shards ? remote_lines(ports) : "  jobs: 1\n  shards: 3\n"};
@@ -364,15 +376,18 @@ start_servers(const char *const *groups, bool shards, bool remote_shards)
     snprintf(archive, sizeof(archive), "%s/archive", dir);
     unsigned all = copy_archive(archive, NULL);
     seed_index(archive);
-    ms_it_start_with(&full, archive, &options);
-    if (!groups && !shards)
+    ms_it_start_with(&full, archive, &full_options);
+    if (!groups && !shards && !seen_whole)
         return;
     snprintf(dir, sizeof(dir), "%s/seen", base);
     cr_assert_eq(mkdir(dir, 0755), 0);
     snprintf(archive, sizeof(archive), "%s/archive", dir);
-    unsigned visible = copy_archive(archive, shards ? NULL : groups);
+    unsigned visible = copy_archive(archive, shards || seen_whole ? NULL : groups);
     cr_assert(visible > 0 && visible <= all, "%u of %u documents visible", visible, all);
-    ms_it_start_with(&seen, archive, shards ? &sharded_options : &options);
+    ms_it_start_with(&seen, archive,
+                     shards       ? &sharded_options
+                     : seen_whole ? &whole_options
+                                  : &options);
     if (remote_shards)
         serve_remote_shards(ports);
 }
@@ -702,6 +717,43 @@ ParameterizedTest(size_t *which, differential, remote_shards_count_facets_as_uns
     check_viewer(&viewers[*which], true, true);
 }
 
+/* The answers a server keeps (search.result_cache_mb, on by default in
+ * "full"): one server asked every /search of the list as every viewer in
+ * turns (request by request, each viewer in a row, the whole list twice,
+ * so that every answer is asked again and most are kept when asked),
+ * answers as a server over the same fixture that keeps nothing (each
+ * asking a search, which the tests above hold to the ground truth). So a
+ * kept answer is never another viewer's, nor other than a search. One
+ * thread: answers are kept a thread, so every answer asked again is one
+ * that thread kept (a leak between viewers would be there). */
+Test(differential, kept_answers_equal_searches_whoever_asks)
+{
+    size_t n = sizeof(requests) / sizeof(*requests),
+           nv = sizeof(viewers) / sizeof(*viewers);
+    size_t asked = 0, differ = 0;
+
+    seen_whole = true;
+    full_threads = 1;
+    start_servers(NULL, false, false);
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < n; i++) {
+            if (strncmp(requests[i], "/search", 7) != 0)
+                continue;
+            for (size_t v = 0; v < nv; v++) {
+                differ += !compare_one(&viewers[v], requests[i]);
+                asked++;
+            }
+        }
+    }
+    unsigned long kept = ms_it_metric(&full, "migsearch_result_cache_hits_total");
+    /* The second round is asked again whole, and two viewers without
+     * groups ask alike: more than 4 in 10 (a partial answer is not kept). */
+    cr_expect_geq(kept * 10, asked * 4, "only %lu of %zu answers were given again", kept,
+                  asked);
+    cr_assert_eq(differ, 0, "%zu of %zu answers differ from a server that keeps none",
+                 differ, asked);
+}
+
 /* ---- the timing probe ---- */
 
 static int
@@ -753,6 +805,8 @@ Test(differential, hidden_words_answer_as_slowly_as_absent_ones)
     double took[2][ROUNDS], wall[2][ROUNDS];
     static const char *const words[2] = {"zqxfonet", "zqxbatok"};
 
+    /* Searches only: an answer kept and given again takes no lookup. */
+    full_extra = MS_IT_NO_KEPT_ANSWERS;
     start_servers(NULL, false, false);
     for (int i = 0; i < 5; i++) /* warm up */
         for (int w = 0; w < 2; w++)

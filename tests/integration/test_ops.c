@@ -37,13 +37,7 @@ static void
 stop(void)
 {
     ms_it_stop(&it);
-    if (work[0] && !getenv("MS_TEST_LEAVE")) {
-        char command[128];
-        snprintf(command, sizeof(command), "rm -rf '%s'", work);
-        if (system(command) != 0)
-            fprintf(stderr, "cannot remove %s\n", work);
-    }
-    work[0] = '\0';
+    ms_it_remove_tree(work);
 }
 
 TestSuite(ops, .fini = stop, .timeout = 60);
@@ -199,7 +193,7 @@ Test(ops, sigterm_finishes_requests_in_flight)
     char errlog[256];
     struct stat st;
 
-    ms_it_start(&it, ARCHIVE, NULL);
+    ms_it_start(&it, ARCHIVE, MS_IT_NO_KEPT_ANSWERS);
     ms_it_load_t *load = ms_it_load_start(&it, 8, slow_searches, NULL);
     long deadline = now_ms() + 15000;
     do {
@@ -254,11 +248,10 @@ search_answer(const char *target)
     return text;
 }
 
-/* search.cache_mb: what each server thread keeps of the documents it read
- * (hits' records, feedback terms) changes the cost of a search, never its
- * answer: over long documents, answers asked again (the threads' caches
- * warm), with nothing kept after a reload to 0, and with room for less than
- * one document are those of the first asking, byte for byte. */
+/* search.cache_mb: what each server thread keeps of the documents it read (hits'
+ * records, feedback terms) changes a search's cost, never its answer: over long
+ * documents, searches asked again (no whole answer kept), with caches warm, with none
+ * after a reload to 0, and with room for less than one document: the same bytes. */
 Test(ops, answers_do_not_depend_on_what_threads_keep)
 {
     static const char *const targets[] = {
@@ -270,11 +263,12 @@ Test(ops, answers_do_not_depend_on_what_threads_keep)
         "/search?q=migrant+workers+families+social+security&sort=relevance",
     };
     enum { N = sizeof(targets) / sizeof(targets[0]) };
-    static const char *const configs[] = {NULL, "search:\n  cache_mb: 0\n",
-                                          "search:\n  cache_mb: 1\n", NULL};
+    static const char *const configs[] = {
+        MS_IT_NO_KEPT_ANSWERS, MS_IT_NO_KEPT_ANSWERS "  cache_mb: 0\n",
+        MS_IT_NO_KEPT_ANSWERS "  cache_mb: 1\n", MS_IT_NO_KEPT_ANSWERS};
     char *first[N];
 
-    ms_it_start(&it, TREATIES, NULL);
+    ms_it_start(&it, TREATIES, configs[0]);
     for (size_t i = 0; i < N; i++)
         first[i] = search_answer(targets[i]);
     for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
