@@ -172,6 +172,7 @@ free_port() {
 # /health answers; exits the script when it does not.
 start_migsearch() {
     local server=$1 dir=$2 archive=$3
+    no_kept_answers "$dir/migsearch.yaml"
     "$server" --config "$dir/migsearch.yaml" </dev/null >/dev/null 2>"$dir/fcgi.log" &
     started_pid=$!
     pids+=("$started_pid")
@@ -183,6 +184,20 @@ start_migsearch() {
     nginx_pids+=("$dir/nginx/nginx.pid")
     wait_http "http://127.0.0.1:$started_port/health" ||
         { cat "$dir/fcgi.log" "$dir/nginx/error.log" >&2; exit 1; }
+}
+
+# CONFIG: a bench measures searching, so its server keeps no answers to
+# give again (search.result_cache_mb: 0), unless CONFIG names the setting
+# (zipf-ab.sh's MS_ZIPF_*_SEARCH, peers.sh's Zipf stream with answers
+# kept): a bench asks the same queries again and again, and every answer
+# after the first would be a kept one (docs/benchmarks.md).
+no_kept_answers() {
+    grep -q '^  result_cache_mb:' "$1" && return 0
+    if grep -q '^search:$' "$1"; then
+        sed -i 's/^search:$/search:\n  result_cache_mb: 0/' "$1"
+    else
+        printf 'search:\n  result_cache_mb: 0\n' >>"$1"
+    fi
 }
 
 # DIR: stops what start_migsearch DIR started (cleanup would stop it too, at

@@ -12,7 +12,8 @@
 # the turns (default 3). MS_ZIPF_BASE_SEARCH and MS_ZIPF_NEW_SEARCH give a
 # server "search:" settings of its own (docs/config.md), "key: value"
 # pairs separated by ";" (MS_ZIPF_BASE_SEARCH="cache_mb: 8"), to weigh a
-# setting with one build as both BASE_BUILD and NEW_BUILD.
+# setting with one build as both BASE_BUILD and NEW_BUILD. Unless they name
+# result_cache_mb, neither server keeps answers (start_migsearch, lib.sh).
 #
 # Issue 20. The corpus (every .md and .txt file of ../shared/data/corpus,
 # copied, as peers.sh indexes it) behind one migsearch-fcgi of each build,
