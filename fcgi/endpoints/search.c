@@ -116,7 +116,8 @@ static char *
 answer_key(const ms_context_t *ctx, size_t *len)
 {
     const char *query = ctx->req->query ? ctx->req->query : "";
-    size_t n_groups = ctx->viewer ? ctx->viewer->n_groups : 0, size = strlen(query) + 1;
+    size_t n_groups = ctx->viewer ? ctx->viewer->n_groups : 0, query_len = strlen(query);
+    size_t size = query_len + 1;
     char *key, *at;
 
     for (size_t i = 0; i < n_groups; i++)
@@ -131,7 +132,7 @@ answer_key(const ms_context_t *ctx, size_t *len)
         at += sizeof(n) + n;
     }
     *at++ = '\0'; /* the end of the groups: no length starts with it */
-    memcpy(at, query, strlen(query));
+    memcpy(at, query, query_len);
     *len = size;
     return key;
 }

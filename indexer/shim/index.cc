@@ -238,10 +238,7 @@ info(ms_index_info_t *out, ms_index_t *idx)
     std::vector<const ms_index_part *> all;
     for (const auto &entry : handle->parts)
         all.push_back(entry.second.get());
-    std::string key = ms_index__parts_key(all);
-    out->state = 14695981039346656037ull; /* FNV-1a */
-    for (unsigned char c : key)
-        out->state = (out->state ^ c) * 1099511628211ull;
+    out->state = ms_index__fnv1a(ms_index__parts_key(all));
     return MS_INDEX_OK;
 }
 
