@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -71,18 +72,45 @@ port_free(int port)
     return free;
 }
 
+/* Ports below Linux's ephemeral range (32768-60999), where every client
+ * socket of the machine takes a port and a range of them is soon hit, in
+ * blocks of MS_IT_PORT_BLOCK. A block is this process's while it holds
+ * an flock on /tmp/ms-it-ports/BLOCK (released when the process ends), so
+ * that tests running side by side (ctest -j, Criterion --jobs) never pick
+ * the same ports between picking and binding them. */
+#define MS_IT_PORT_BLOCK 16
+#define MS_IT_PORTS_FROM 20000
+#define MS_IT_PORT_BLOCKS 750 /* 20000 to 31999 */
+
+static bool
+claim_block(int block)
+{
+    char path[64];
+    mkdir("/tmp/ms-it-ports", 01777);
+    snprintf(path, sizeof(path), "/tmp/ms-it-ports/%d", block);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return false;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return false;
+    }
+    return true; /* fd stays open: the claim lasts as long as the process */
+}
+
 int
 ms_it_free_ports(int n)
 {
-    /* Below Linux's ephemeral range (32768-60999), where every client
-     * socket of the machine takes a port: a range of them there is soon
-     * hit. */
+    cr_assert(n > 0 && n <= MS_IT_PORT_BLOCK, "%d ports: at most %d in a row", n,
+              MS_IT_PORT_BLOCK);
+    unsigned seed = (unsigned)getpid() ^ (unsigned)ms_it_now_ms();
     for (int attempt = 0; attempt < 1000; attempt++) {
-        int base = 20000 + (int)(((unsigned)rand() ^ (unsigned)getpid()) % 12000u);
+        int block = (int)(rand_r(&seed) % MS_IT_PORT_BLOCKS);
+        int base = MS_IT_PORTS_FROM + block * MS_IT_PORT_BLOCK;
         int i = 0;
         while (i < n && port_free(base + i))
             i++;
-        if (i == n)
+        if (i == n && claim_block(block))
             return base;
     }
     cr_assert_fail("no %d free ports in a row", n);

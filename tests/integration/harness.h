@@ -96,8 +96,9 @@ long ms_it_now_ms(void);
  * take it first). */
 int ms_it_free_port(void);
 
-/* The first of 'n' loopback ports in a row nobody listens on right now,
- * below the ephemeral range (for ms-shard-serve: a port a partition). */
+/* The first of 'n' (at most 16) loopback ports in a row nobody listens on
+ * right now, below the ephemeral range (for ms-shard-serve: a port a
+ * partition), and kept from other tests' picks while this process lives. */
 int ms_it_free_ports(int n);
 
 /* fork + exec 'argv' with stdout and stderr appended to 'log'; the child
