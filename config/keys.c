@@ -184,9 +184,10 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("search.cache_mb", MS_CONFIG__UINT, search.cache_mb, "32", 0, 1024,
         "megabytes of documents each server thread keeps until the index changes (hits' "
         "records and text for snippets, feedback documents' terms, half each); 0: none"),
-    KEY("search.result_cache_mb", MS_CONFIG__UINT, search.result_cache_mb, "8", 0, 1024,
-        "megabytes of whole /search answers each server thread keeps, given again for "
-        "the same query string and groups until the index or config changes; 0: none"),
+    KEY("search.result_cache_mb", MS_CONFIG__UINT, search.result_cache_mb, "32", 0, 1024,
+        "megabytes of whole /search answers the server keeps (one store for all its "
+        "threads), given again for the same query string and groups until the index or "
+        "config changes; 0: none"),
 
     KEY("log.level", MS_CONFIG__LOGLEVEL, log.level, "info", 0, 0,
         "least severe level written: err, warn, info or debug"),

@@ -97,7 +97,7 @@ typedef struct ms_config {
         unsigned time_budget_ms;      /* work of one search */
         bool partial_shards;          /* a shard down: answer without it (else 503) */
         unsigned cache_mb;            /* documents a thread keeps (ms_index_set_cache) */
-        unsigned result_cache_mb;     /* /search answers a thread keeps (ms_answers.h) */
+        unsigned result_cache_mb;     /* /search answers the server keeps */
     } search;
 
     struct {

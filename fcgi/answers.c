@@ -1,11 +1,15 @@
-/* answers.c - the answers a worker gave to searches, kept for the same question
+/* answers.c - the answers the server gave to searches, kept for the same question
  *
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
  * A hash table of entries chained by slot, and the same entries on a list
- * from the most to the least recently used. See ms_answers.h.
+ * from the most to the least recently used, behind one mutex: a call
+ * holds it for a look-up and a copy, or an insertion and what leaves for
+ * it, some microseconds against the hundreds of a search. See
+ * ms_answers.h.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@ typedef struct entry {
 } entry_t;
 
 struct ms_answers {
+    pthread_mutex_t lock; /* guards everything below */
     entry_t **slots;
     size_t n_slots; /* a power of two */
     size_t count, bytes, budget;
@@ -59,7 +64,8 @@ ms_answers_new(void)
     if (a == NULL)
         return NULL;
     a->slots = calloc(FIRST_SLOTS, sizeof(*a->slots));
-    if (a->slots == NULL) {
+    if (a->slots == NULL || pthread_mutex_init(&a->lock, NULL) != 0) {
+        free(a->slots);
         free(a);
         return NULL;
     }
@@ -122,18 +128,24 @@ ms_answers_free(ms_answers_t *a)
         return;
     clear(a);
     free(a->slots);
+    pthread_mutex_destroy(&a->lock);
     free(a);
 }
 
-void
-ms_answers_sync(ms_answers_t *a, unsigned long long state, const void *config,
-                size_t budget)
+/* Take the lock, and make what 'a' holds that of 'scope': emptied if it
+ * was filled for another index state or config, within its budget. Two
+ * threads whose scopes differ (one has reopened the index, the other not
+ * yet) empty it in turns until they agree; neither ever gets the other's
+ * answers. */
+static void
+enter(ms_answers_t *a, const ms_answers_scope_t *scope)
 {
-    if (a->state != state || a->config != config)
+    pthread_mutex_lock(&a->lock);
+    if (a->state != scope->state || a->config != scope->config)
         clear(a);
-    a->state = state;
-    a->config = config;
-    a->budget = budget;
+    a->state = scope->state;
+    a->config = scope->config;
+    a->budget = scope->budget;
     while (a->bytes > a->budget && a->oldest)
         drop(a, a->oldest);
 }
@@ -148,20 +160,26 @@ find(const ms_answers_t *a, const char *key, size_t len, uint64_t hash)
 }
 
 bool
-ms_answers_get(ms_answers_t *a, const char *key, size_t len, ms_answer_t *out)
+ms_answers_get(ms_answers_t *a, const ms_answers_scope_t *scope, const char *key,
+               size_t len, ms_answer_t *out)
 {
-    entry_t *e = find(a, key, len, hash_key(key, len));
+    entry_t *e;
+    char *text = NULL;
 
-    if (e == NULL)
-        return false;
-    unlink_use(a, e);
-    push_newest(a, e);
-    out->text = e->key + e->len;
-    out->length = e->text_length;
-    out->took_at = e->took_at;
-    out->took_length = e->took_length;
-    out->hits = e->hits;
-    return true;
+    enter(a, scope);
+    e = find(a, key, len, hash_key(key, len));
+    if (e != NULL && (text = malloc(e->text_length)) != NULL) {
+        unlink_use(a, e);
+        push_newest(a, e);
+        memcpy(text, e->key + e->len, e->text_length);
+        out->text = text;
+        out->length = e->text_length;
+        out->took_at = e->took_at;
+        out->took_length = e->took_length;
+        out->hits = e->hits;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return text != NULL;
 }
 
 /* Twice the slots, when there are more entries than slots; a failure to
@@ -190,14 +208,17 @@ grow(ms_answers_t *a)
 }
 
 int
-ms_answers_put(ms_answers_t *a, const char *key, size_t len, const ms_answer_t *answer)
+ms_answers_put(ms_answers_t *a, const ms_answers_scope_t *scope, const char *key,
+               size_t len, const ms_answer_t *answer)
 {
     uint64_t hash = hash_key(key, len);
     size_t bytes = sizeof(entry_t) + len + answer->length + ENTRY_OVERHEAD;
     entry_t *e, *old;
 
-    if (bytes > a->budget / 4 || answer->took_at + answer->took_length > answer->length)
+    if (bytes > scope->budget / 4 ||
+        answer->took_at + answer->took_length > answer->length)
         return -1;
+    /* Made before the lock is taken: the copy is most of the work. */
     e = malloc(sizeof(*e) + len + answer->length);
     if (e == NULL)
         return -1;
@@ -210,6 +231,7 @@ ms_answers_put(ms_answers_t *a, const char *key, size_t len, const ms_answer_t *
     e->took_at = answer->took_at;
     e->took_length = answer->took_length;
     e->hits = answer->hits;
+    enter(a, scope);
     if ((old = find(a, key, len, hash)) != NULL)
         drop(a, old);
     while (a->bytes + bytes > a->budget && a->oldest)
@@ -220,17 +242,24 @@ ms_answers_put(ms_answers_t *a, const char *key, size_t len, const ms_answer_t *
     a->count++;
     a->bytes += bytes;
     grow(a);
+    pthread_mutex_unlock(&a->lock);
     return 0;
 }
 
 size_t
-ms_answers_count(const ms_answers_t *a)
+ms_answers_count(ms_answers_t *a)
 {
-    return a->count;
+    pthread_mutex_lock(&a->lock);
+    size_t count = a->count;
+    pthread_mutex_unlock(&a->lock);
+    return count;
 }
 
 size_t
-ms_answers_bytes(const ms_answers_t *a)
+ms_answers_bytes(ms_answers_t *a)
 {
-    return a->bytes;
+    pthread_mutex_lock(&a->lock);
+    size_t bytes = a->bytes;
+    pthread_mutex_unlock(&a->lock);
+    return bytes;
 }

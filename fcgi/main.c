@@ -34,6 +34,7 @@
 
 #include <fcgiapp.h>
 
+#include "ms_answers.h"
 #include "ms_log.h"
 #include "ms_net.h"
 #include "ms_response.h"
@@ -327,6 +328,7 @@ finish(ms_server_t *server, int status)
     for (unsigned i = 0; server->slots != NULL && i < server->n_started; i++)
         ms_worker_fini(&server->slots[i].worker);
     free(server->slots);
+    ms_answers_free(server->answers);
     if (server->listen_fd >= 0)
         close(server->listen_fd);
     if (server->socket_owned)

@@ -84,6 +84,7 @@ typedef struct ms_server {
     atomic_bool stopping;
     ms_worker_slot_t *slots;
     unsigned n_started;
+    struct ms_answers *answers; /* every worker's kept answers (ms_answers.h) */
     ms_conn_policy_t conn;
     atomic_llong refusal_logged_ms; /* monotonic ms of the last refusal log */
     pthread_mutex_t lock;           /* guards 'running' and waiting_pid */

@@ -44,9 +44,9 @@ struct ms_route;
  *               (index.remote_timeout_ms bounded by the search budget).
  * index_state:  ms_index_info()'s state of 'idx' at its last open or
  *               refresh: changes when any partition does.
- * answers:      owned; the whole answers of /search kept for the same
- *               question (ms_answers.h, search.result_cache_mb), made on
- *               first use; NULL until then. */
+ * answers:      borrowed, the server's (every worker's the same): the
+ *               whole answers of /search kept for the same question
+ *               (ms_answers.h, search.result_cache_mb); NULL keeps none. */
 typedef struct ms_worker {
     const ms_config_t *cfg;
     ms_index_t *idx;

@@ -51,6 +51,7 @@
 
 #include <fcgiapp.h>
 
+#include "ms_answers.h"
 #include "ms_clock.h"
 #include "ms_log.h"
 #include "ms_records.h"
@@ -332,7 +333,8 @@ int
 ms_server_start(ms_server_t *server, unsigned n_threads)
 {
     server->slots = calloc(n_threads, sizeof(*server->slots));
-    if (server->slots == NULL) {
+    server->answers = ms_answers_new();
+    if (server->slots == NULL || server->answers == NULL) {
         ms_log(MS_LOG_ERR, "out of memory");
         return -1;
     }
@@ -342,6 +344,7 @@ ms_server_start(ms_server_t *server, unsigned n_threads)
 
         slot->server = server;
         ms_worker_init(&slot->worker, &atomic_load(&server->current)->cfg);
+        slot->worker.answers = server->answers;
         pthread_mutex_lock(&server->lock);
         server->running++;
         pthread_mutex_unlock(&server->lock);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ms_answers.h"
 #include "ms_clock.h"
 #include "ms_log.h"
 #include "ms_metrics.h"
@@ -56,8 +55,7 @@ ms_worker_fini(ms_worker_t *w)
 {
     ms_index_close(w->idx);
     w->idx = NULL;
-    ms_answers_free(w->answers);
-    w->answers = NULL;
+    w->answers = NULL; /* the server's */
 }
 
 void

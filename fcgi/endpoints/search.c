@@ -6,7 +6,7 @@
  * The parameters are those of ms_query.h; the answer has a stable shape
  * (docs/api.md): absent scalars are null and absent lists are [].
  *
- * A whole answer is kept by the worker (ms_answers.h) under a key of
+ * A whole answer is kept by the server (ms_answers.h) under a key of
  * everything it depends on but the index and the config: the viewer's
  * groups and the query string, as received. The same question from a
  * viewer of other groups is another key, so no one is given what another
@@ -90,21 +90,19 @@ out:
     return body;
 }
 
-/* Whether this worker keeps answers now: a budget, an index state it
- * knows, no remote shard (whose changes no local state shows), and a
- * cache, made here on first use. */
+/* Whether this worker keeps answers now, and in what scope: the server's
+ * cache, a budget, an index state it knows, no remote shard (whose
+ * changes no local state shows). */
 static bool
-keeps_answers(ms_worker_t *w)
+keeps_answers(const ms_worker_t *w, ms_answers_scope_t *scope)
 {
     const char *remote = w->cfg->index.remote;
 
-    if (w->cfg->search.result_cache_mb == 0 || w->index_state == 0 ||
-        (remote != NULL && remote[0] != '\0'))
+    if (w->answers == NULL || w->cfg->search.result_cache_mb == 0 ||
+        w->index_state == 0 || (remote != NULL && remote[0] != '\0'))
         return false;
-    if (w->answers == NULL && (w->answers = ms_answers_new()) == NULL)
-        return false;
-    ms_answers_sync(w->answers, w->index_state, w->cfg,
-                    (size_t)w->cfg->search.result_cache_mb << 20);
+    *scope = (ms_answers_scope_t){w->index_state, w->cfg,
+                                  (size_t)w->cfg->search.result_cache_mb << 20};
     return true;
 }
 
@@ -140,7 +138,8 @@ answer_key(const ms_context_t *ctx, size_t *len)
 /* The kept answer for 'key', its took_ms the time it took to find, as the
  * response (text, as a JSON answer is written); 0 if none. */
 static int
-answer_again(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
+answer_again(ms_response_t *out, ms_worker_t *w, const ms_answers_scope_t *scope,
+             const char *key, size_t len)
 {
     struct timespec start, end;
     ms_answer_t kept;
@@ -150,10 +149,11 @@ answer_again(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
     bool hit;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
-    hit = ms_answers_get(w->answers, key, len, &kept);
+    hit = ms_answers_get(w->answers, scope, key, len, &kept);
     ms_metrics_result_cache(hit);
     if (!hit)
         return 0;
+    char *text = (char *)kept.text;
     clock_gettime(CLOCK_MONOTONIC, &end);
     if ((value = ms_json_number(ms_clock_seconds(&start, &end) * 1e3)) != NULL)
         n = json_dumpb(value, took, sizeof took,
@@ -161,12 +161,14 @@ answer_again(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
     json_decref(value);
     rest = kept.length - kept.took_at - kept.took_length;
     if (n == 0 || n > sizeof took ||
-        (out->text = malloc(kept.took_at + n + rest + 1)) == NULL)
+        (out->text = malloc(kept.took_at + n + rest + 1)) == NULL) {
+        free(text);
         return 0;
-    memcpy(out->text, kept.text, kept.took_at);
+    }
+    memcpy(out->text, text, kept.took_at);
     memcpy(out->text + kept.took_at, took, n);
-    memcpy(out->text + kept.took_at + n, kept.text + kept.took_at + kept.took_length,
-           rest);
+    memcpy(out->text + kept.took_at + n, text + kept.took_at + kept.took_length, rest);
+    free(text);
     out->text_length = kept.took_at + n + rest;
     out->text[out->text_length] = '\0';
     out->content_type = MS_RESPONSE_JSON_TYPE;
@@ -180,7 +182,8 @@ answer_again(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
  * string holds that unescaped, and the one object before it ("total") has
  * fixed keys. An answer that cannot be written is not kept. */
 static void
-keep_answer(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
+keep_answer(ms_response_t *out, ms_worker_t *w, const ms_answers_scope_t *scope,
+            const char *key, size_t len)
 {
     static const char took_key[] = ",\"took_ms\":";
     char *text = json_dumps(out->json, MS_RESPONSE_JSON_FLAGS);
@@ -196,7 +199,7 @@ keep_answer(ms_response_t *out, ms_worker_t *w, const char *key, size_t len)
     answer.took_at = (size_t)(took - text) + sizeof(took_key) - 1;
     answer.took_length = strcspn(text + answer.took_at, ",}");
     answer.hits = w->hits;
-    ms_answers_put(w->answers, key, len, &answer);
+    ms_answers_put(w->answers, scope, key, len, &answer);
     free(text);
 }
 
@@ -206,6 +209,7 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     ms_query_t qp;
     ms_index_status_t status;
     struct timespec start, end;
+    ms_answers_scope_t scope;
     char *key = NULL;
     size_t key_len = 0;
     int http;
@@ -219,8 +223,8 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
         http = ms_worker_index_error(&out->json, w, status);
         goto out;
     }
-    if (keeps_answers(w) && (key = answer_key(ctx, &key_len)) != NULL &&
-        (http = answer_again(out, w, key, key_len)) != 0)
+    if (keeps_answers(w, &scope) && (key = answer_key(ctx, &key_len)) != NULL &&
+        (http = answer_again(out, w, &scope, key, key_len)) != 0)
         goto out;
     ms_query_prepare(&qp, w->cfg, ctx->viewer);
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -233,7 +237,7 @@ ms_endpoint_search(ms_response_t *out, ms_worker_t *w, const ms_context_t *ctx)
     /* Only a whole answer is kept. */
     if (key != NULL && http == 200 && json_is_object(out->json) &&
         json_is_false(json_object_get(out->json, "partial")))
-        keep_answer(out, w, key, key_len);
+        keep_answer(out, w, &scope, key, key_len);
 out:
     free(key);
     ms_query_free(&qp);

@@ -98,3 +98,11 @@ for which in base new; do
     printf 'VmHWM %s: %s\n' "$which" \
         "$(awk '/VmHWM/ {print $2, $3}' "/proc/${pid[$which]}/status")"
 done
+# The share of searches given a kept answer, from the server's /metrics.
+for which in base new; do
+    curl -s "${url[$which]}/metrics" | awk -v w="$which" '
+        $1 == "migsearch_result_cache_hits_total" { h = $2 }
+        $1 == "migsearch_result_cache_misses_total" { m = $2 }
+        END { printf "kept answers given %s: %d of %d (%.1f%%)\n", w, h, h + m,
+              (h + m > 0 ? 100 * h / (h + m) : 0) }'
+done
