@@ -162,15 +162,29 @@ echo
 echo "\`tests/bench/zipf-queries.sh --distinct $((stream / 4)) --stream $stream\` over the"
 echo "corpus (1 to 6 words, a phrase in one query of 10, a \`lang:\` filter in one of"
 echo "10; the k-th query asked with weight 1/k), sent in stream order by wrk to"
-echo "migsearch through nginx (\`facets=0\`), $secs s each: with no answers kept"
-echo "(\`search.result_cache_mb: 0\`), then the shipped config, which keeps them, each"
-echo "server started for it."
+echo "migsearch through nginx (\`facets=0\`, snippets and feedback), $secs s each: with no"
+echo "answers kept (\`search.result_cache_mb: 0\`), then the shipped config, which keeps"
+echo "them, each server started for it. The peers on the same stream in the same order"
+echo "(\`peers_bench rps\`, 16 threads with a connection each, any-word; the phrase's"
+echo "and the filter's words as words): neither keeps answers. The last column is"
+echo "requests/s over Sphinx's with snippets at 16 connections."
 echo
-echo "| answers kept | connections | requests/s | p50 ms | p99 ms | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|"
-awk '$1 == "zipf" { split($2, c, "="); split($3, k, "=")
-    printf "| %s | %s | %.0f | %.2f | %.2f | %s |\n",
-    k[2] == "0" ? "none" : "shipped (search.result_cache_mb 8)", c[2], $4, $5, $6, $7 }' "$results"
+echo "| engine | answers kept | connections | requests/s | p50 ms | p99 ms | non-2xx | / Sphinx |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+awk '$1 == "zipf-rps" { split("", v)
+        for (i = 2; i <= NF; i++) { j = index($i, "="); v[substr($i, 1, j - 1)] = substr($i, j + 1) }
+        if (v["engine"] == "sphinx" && v["snippets"] == 1) sphinx = v["rps"]
+        peer[++n] = sprintf("| %s, snippets %s | none | %s | %.0f | - | - | %s |",
+            v["engine"] == "sphinx" ? "Sphinx" : "PostgreSQL",
+            v["snippets"] == 1 ? "yes" : "no", v["threads"], v["rps"], v["errors"])
+        rate[n] = v["rps"] }
+    $1 == "zipf" { split($2, c, "="); split($3, k, "=")
+        ms[++m] = sprintf("| migsearch through nginx | %s | %s | %.0f | %.2f | %.2f | %s |",
+            k[2] == "0" ? "none" : "shipped (search.result_cache_mb 32)", c[2], $4, $5, $6, $7)
+        mrate[m] = $4 }
+    function ratio(r) { return sphinx > 0 ? sprintf(" %.1f |", r / sphinx) : " - |" }
+    END { for (i = 1; i <= m; i++) print ms[i] ratio(mrate[i])
+          for (i = 1; i <= n; i++) print peer[i] ratio(rate[i]) }' "$results"
 echo
 
 echo "### Quality at the same time"

@@ -28,7 +28,8 @@
 #     overlap of the top 10s; requests/s at 16 threads (migsearch in
 #     process and, with wrk, through nginx)
 #  3. long documents: a snippet's cost against the length of the hit
-#  4. the Zipf stream of tests/bench/zipf-queries.sh through nginx
+#  4. the Zipf stream of tests/bench/zipf-queries.sh through nginx, and
+#     the peers on it (peers_bench rps)
 #  5. MAP and P@10 of each engine on ../shared/data/ir (tests/relevance:
 #     convert.sh, relevance-run for migsearch, relevance-eval for all)
 #  6. full mode: rebuild of tests/bench/synth.c archives, all three engines
@@ -192,9 +193,14 @@ for c in 1 16; do
     echo "zipf c=$c kept=0 $(measure "$url" "$work/zipf.lua" "$c")" | tee -a "$results" >&2
 done
 stop_migsearch "$corpus"
+# The peers on the same stream, as on the 30 queries (2.): 16 threads, a
+# connection each, with and without snippets. Neither keeps answers.
+echo "== zipf: the peers, 16 threads, $secs s" >&2
+"$bin/peers_bench" "${ask[@]}" -e sphinx -e postgres rps "$work/zipf.queries" "$secs" 16 |
+    sed 's/^rps /zipf-rps /' | tee -a "$results" >&2
 # Answers kept, at the shipped default (docs/config.md).
 cp "$corpus/shipped.yaml" "$corpus/migsearch.yaml"
-printf 'search:\n  result_cache_mb: 8\n' >>"$corpus/migsearch.yaml"
+printf 'search:\n  result_cache_mb: 32\n' >>"$corpus/migsearch.yaml"
 start_migsearch "$server" "$corpus" "$corpus/archive"
 url=http://127.0.0.1:$started_port
 for c in 1 16; do
