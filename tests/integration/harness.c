@@ -476,6 +476,53 @@ wait_for_listening(ms_it_t *it)
     }
 }
 
+/* Start migsearch-fcgi on it->config, the way it->socket_kind says, and
+ * wait until it listens. */
+static void
+spawn_fcgi(ms_it_t *it)
+{
+    char *fcgi = (char *)(it->server ? it->server : MS_BINARY_DIR "/fcgi/migsearch-fcgi");
+    switch (it->socket_kind) {
+    case MS_IT_OWN_SOCKET: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
+        wait_for_socket(it);
+        break;
+    }
+    case MS_IT_TCP: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
+        wait_for_listening(it);
+        break;
+    }
+    case MS_IT_INHERIT_SOCKET: {
+        char *argv[] = {fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, it->listen_fd, it->nofile);
+        wait_for_listening(it);
+        break;
+    }
+    case MS_IT_SPAWN_FCGI: {
+        /* -n: spawn-fcgi execs the server itself, so its pid is ours. */
+        char *argv[] = {"spawn-fcgi", "-n", "-s",       it->socket, "-M", "0600",
+                        "--",         fcgi, "--config", it->config, NULL};
+        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
+        wait_for_listening(it);
+        break;
+    }
+    }
+}
+
+void
+ms_it_restart_fcgi(ms_it_t *it)
+{
+    cr_assert(it->socket_kind == MS_IT_OWN_SOCKET || it->socket_kind == MS_IT_TCP,
+              "ms_it_restart_fcgi: a server of its own socket or address only");
+    cr_assert_geq(ms_it_stop_fcgi(it, 5000, NULL), 0, "migsearch-fcgi did not stop");
+    if (it->socket_kind == MS_IT_OWN_SOCKET)
+        unlink(it->socket); /* removed at exit; so the new one's is waited for */
+    spawn_fcgi(it);
+}
+
 void
 ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *options)
 {
@@ -506,37 +553,12 @@ ms_it_start_with(ms_it_t *it, const char *archive, const ms_it_options_t *option
         cr_assert_eq(ms_it_index(it, archive), 0,
                      "migsearch-index failed; see %s/index.log", it->dir);
 
-    char *fcgi = (char *)(it->server ? it->server : MS_BINARY_DIR "/fcgi/migsearch-fcgi");
-    switch (options->socket) {
-    case MS_IT_OWN_SOCKET: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
-        wait_for_socket(it);
-        break;
-    }
-    case MS_IT_TCP: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
-        wait_for_listening(it);
-        break;
-    }
-    case MS_IT_INHERIT_SOCKET: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
+    it->nofile = options->nofile;
+    if (options->socket == MS_IT_INHERIT_SOCKET) {
         it->listen_fd = listen_unix(it);
         it->has_listen_fd = true;
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, it->listen_fd, options->nofile);
-        wait_for_listening(it);
-        break;
     }
-    case MS_IT_SPAWN_FCGI: {
-        /* -n: spawn-fcgi execs the server itself, so its pid is ours. */
-        char *argv[] = {"spawn-fcgi", "-n", "-s",       it->socket, "-M", "0600",
-                        "--",         fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, options->nofile);
-        wait_for_listening(it);
-        break;
-    }
-    }
+    spawn_fcgi(it);
     start_nginx(it, archive);
 }
 

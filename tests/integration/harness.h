@@ -51,6 +51,7 @@ typedef struct ms_it {
     const char *index_lines;  /* ms_it_options_t.index_lines */
     const char *server_lines; /* ms_it_options_t.server_lines */
     unsigned keepalive;       /* ms_it_options_t.keepalive */
+    long nofile;              /* ms_it_options_t.nofile */
 } ms_it_t;
 
 /* Config for a server whose every /search is a search: no whole answer
@@ -153,6 +154,11 @@ int ms_it_index_args(ms_it_t *it, const char *archive, const char *const *args);
  * milliseconds it took to exit, or -1 if it did not (it is then killed).
  * *status receives its wait status. */
 long ms_it_stop_fcgi(ms_it_t *it, long timeout_ms, int *status);
+
+/* Stop migsearch-fcgi (SIGTERM) and start a new one on the same config,
+ * index and socket, nginx left running: a server that holds nothing of
+ * what was asked before. MS_IT_OWN_SOCKET and MS_IT_TCP only. */
+void ms_it_restart_fcgi(ms_it_t *it);
 
 /* Stop everything and remove the directory (unless MS_TEST_LEAVE). */
 void ms_it_stop(ms_it_t *it);

@@ -411,6 +411,8 @@ stop_servers(void)
         ms_it_stop(&full);
     if (base[0] && !getenv("MS_TEST_LEAVE"))
         nftw(base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    /* Stopped: a test may start servers again. */
+    seen.dir[0] = full.dir[0] = base[0] = '\0';
 }
 
 /* ---- comparing answers ---- */
@@ -771,6 +773,81 @@ Test(differential, kept_answers_equal_searches_whoever_asks)
     cr_expect_geq(kept * 10, asked * 4, "only %lu of %zu answers were given again", kept,
                   asked);
     cr_assert_eq(differ, 0, "%zu of %zu answers differ from a server that keeps none",
+                 differ, asked);
+}
+
+/* Whether the answer to 'target' depends on what the server was asked
+ * before (counters), so that two servers with other histories differ. */
+static bool
+counts_history(const char *target)
+{
+    return strcmp(target, "/metrics") == 0 || strcmp(target, "/health") == 0;
+}
+
+/* What a server kept between viewers (the answers of
+ * search.result_cache_mb, the documents of search.cache_mb, each
+ * thread's index handle) is never another viewer's: a server over the
+ * whole fixture asked every request of the list (but /metrics and
+ * /health, which count what was asked) as every viewer in turns, request
+ * by request, the list twice, answers each viewer as the same server,
+ * started again for that viewer alone and asked only by it, answered
+ * (which answers_equal_the_ground_truth holds to a server over what the
+ * viewer may see). Shipped settings: 4 threads, answers and documents
+ * kept. */
+Test(differential, viewers_in_turns_get_what_each_gets_alone, .timeout = 600)
+{
+    size_t n = sizeof(requests) / sizeof(*requests),
+           nv = sizeof(viewers) / sizeof(*viewers), differ = 0, asked = 0;
+    ms_http_t(*alone)[sizeof(requests) / sizeof(*requests)] = calloc(nv, sizeof(*alone));
+    char ea[512], eb[512];
+
+    cr_assert(alone);
+    start_servers(NULL, false, false);
+    for (size_t v = 0; v < nv; v++) {
+        ms_it_restart_fcgi(&full); /* alone: a server no one else asked */
+        for (size_t i = 0; i < n; i++) {
+            if (counts_history(requests[i]))
+                continue;
+            ms_it_request_headers(&alone[v][i], &full, "GET", requests[i], NULL,
+                                  viewers[v].headers);
+            normalise(&alone[v][i], requests[i]);
+        }
+    }
+    ms_it_restart_fcgi(&full);
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < n; i++) {
+            for (size_t v = 0; v < nv && !counts_history(requests[i]); v++) {
+                ms_http_t got;
+                const ms_http_t *want = &alone[v][i];
+                size_t at = 0;
+                ms_it_request_headers(&got, &full, "GET", requests[i], NULL,
+                                      viewers[v].headers);
+                normalise(&got, requests[i]);
+                asked++;
+                if (got.status != want->status || got.length != want->length ||
+                    memcmp(got.body, want->body, got.length) != 0) {
+                    while (at < got.length && at < want->length &&
+                           got.body[at] == want->body[at])
+                        at++;
+                    excerpt(ea, sizeof(ea), got.body, got.length, at);
+                    excerpt(eb, sizeof(eb), want->body, want->length, at);
+                    cr_expect_fail("%s, round %d: GET %s: status %ld vs %ld, %zu vs %zu "
+                                   "bytes, first difference at byte %zu\n"
+                                   "  asked in turns: ...%s\n  asked alone:    ...%s",
+                                   viewers[v].name, round + 1, requests[i], got.status,
+                                   want->status, got.length, want->length, at, ea, eb);
+                    differ++;
+                }
+                ms_http_free(&got);
+            }
+        }
+    }
+    for (size_t v = 0; v < nv; v++)
+        for (size_t i = 0; i < n; i++)
+            if (!counts_history(requests[i]))
+                ms_http_free(&alone[v][i]);
+    free(alone);
+    cr_assert_eq(differ, 0, "%zu of %zu answers in turns differ from those asked alone",
                  differ, asked);
 }
 
