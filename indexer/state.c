@@ -33,8 +33,9 @@
  * entries should not be trusted (a new state format, say). 2: theme and
  * country names became words of their documents, so every
  * file is read again once. 3: text is composed (NFC) before it becomes
- * terms and stored data (indexer/shim/compose.cc). */
-#define STATE_SETTINGS_VERSION "3"
+ * terms and stored data (indexer/shim/compose.cc). 4: the Latin
+ * ligatures (U+FB00 to U+FB06) become their letters there too. */
+#define STATE_SETTINGS_VERSION "4"
 
 uint64_t
 ms_state_hash(uint64_t hash, const void *data, size_t len)

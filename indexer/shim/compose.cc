@@ -14,7 +14,14 @@
  * text shown and its snippets match the terms), a query's text, a filter's
  * value (ms_index__boolean_term) and the synonym entries. Composition is
  * canonical: the text reads the same, only its bytes change. Not NFKC,
- * which would also change what is stored ("ﬁ" into "fi", "²" into "2").
+ * which would also change what is stored ("²" into "2", "№" into "No").
+ *
+ * One compatibility mapping is made, though: the Latin ligatures of
+ * Unicode's Alphabetic Presentation Forms (U+FB00 to U+FB06: ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ
+ * ﬆ) become their letters. A ligature is how two or three letters were
+ * drawn, not other text: a PDF whose fonts map their "fi" glyph to U+FB01
+ * (poppler gives what the font's ToUnicode says) would otherwise hold
+ * "ﬁnancial", which no one types, and its snippets would show the glyph.
  */
 #include <cassert>
 #include <cstdlib>
@@ -38,11 +45,53 @@ has_non_ascii(const char *text, size_t len)
     return false;
 }
 
+/* U+FB00 to U+FB06 as their letters. In UTF-8 each is EF AC 80 to EF AC
+ * 86. */
+static const char *const ligature_letters[] = {"ff",  "fi", "fl", "ffi",
+                                               "ffl", "st", "st"};
+
+static bool
+is_ligature(const char *at, const char *end)
+{
+    return end - at >= 3 && static_cast<unsigned char>(at[0]) == 0xef &&
+           static_cast<unsigned char>(at[1]) == 0xac &&
+           static_cast<unsigned char>(at[2]) >= 0x80 &&
+           static_cast<unsigned char>(at[2]) <= 0x86;
+}
+
+/* 'text' with its Latin ligatures as letters into *out; false (and *out
+ * untouched) when it has none. */
+static bool
+unligature(std::string *out, const char *text, size_t len)
+{
+    const char *end = text + len, *at = text;
+    while (at < end && !is_ligature(at, end))
+        at++;
+    if (at == end)
+        return false;
+    out->assign(text, static_cast<size_t>(at - text));
+    while (at < end) {
+        if (is_ligature(at, end)) {
+            out->append(ligature_letters[static_cast<unsigned char>(at[2]) - 0x80]);
+            at += 3;
+        } else {
+            out->push_back(*at++);
+        }
+    }
+    return true;
+}
+
 bool
 ms_index__compose(std::string *out, const char *text, size_t len)
 {
     if (!has_non_ascii(text, len))
         return false;
+    std::string letters;
+    bool unligatured = unligature(&letters, text, len);
+    if (unligatured) {
+        text = letters.data();
+        len = letters.size();
+    }
     utf8proc_uint8_t *mapped = nullptr;
     utf8proc_ssize_t n =
         utf8proc_map(reinterpret_cast<const utf8proc_uint8_t *>(text),
@@ -50,13 +99,16 @@ ms_index__compose(std::string *out, const char *text, size_t len)
                      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     if (n == UTF8PROC_ERROR_NOMEM)
         throw std::bad_alloc();
-    /* Not UTF-8 (the indexer passes only UTF-8 on): kept as it is. */
-    bool changed =
+    /* Not UTF-8 (the indexer passes only UTF-8 on): kept as it is, but
+     * for its ligatures. */
+    bool composed =
         n >= 0 && (static_cast<size_t>(n) != len || memcmp(mapped, text, len) != 0);
-    if (changed)
+    if (composed)
         out->assign(reinterpret_cast<char *>(mapped), static_cast<size_t>(n));
+    else if (unligatured)
+        out->swap(letters);
     free(mapped);
-    return changed;
+    return composed || unligatured;
 }
 
 std::string

@@ -12,7 +12,13 @@
  * the words of goal-01.md that hold a combining mark are searched as typed
  * (composed, with utf8proc) and as written in the file; each must find
  * goal-01.md under its title, which the server shows composed.
+ *
+ * And a PDF whose font draws "fi", "fl", "ffi" and "ff" as one glyph
+ * each, which its text layer gives as the ligature (U+FB01 ...: the
+ * fixture PDF, tools/fixtures.c), is found by the letters typed, and
+ * shown with them.
  */
+#include "fixtures.h"
 #include "harness.h"
 
 #include <criterion/criterion.h>
@@ -147,4 +153,82 @@ Test(composed, spanish_words_typed_composed_find_decomposed_text)
 Test(composed, russian_words_typed_composed_find_decomposed_text)
 {
     expect_found_both_ways("ru");
+}
+
+/* ---- ligatures ---- */
+
+static char ligature_archive[64];
+
+static void
+start_ligatures(void)
+{
+    static const char *const pages[] = {
+        "Remittance \xef\xac\x82ows and \xef\xac\x81nancial inclusion\n"
+        "The o\xef\xac\x83"
+        "ce reported the e\xef\xac\x80"
+        "ective cost of transfers."};
+    ms_fixture_pdf_t pdf = {"Remittance costs", NULL, "D:20030101000000Z", pages, 1};
+    char path[128];
+
+    strcpy(ligature_archive, "/tmp/ms-ligatures.XXXXXX");
+    cr_assert(mkdtemp(ligature_archive));
+    snprintf(path, sizeof(path), "%s/remittance-costs.pdf", ligature_archive);
+    cr_assert_eq(ms_fixture_write_pdf(path, &pdf), 0);
+    ms_it_start(&it, ligature_archive, NULL);
+}
+
+static void
+stop_ligatures(void)
+{
+    ms_it_stop(&it);
+    ms_it_remove_tree(ligature_archive);
+}
+
+TestSuite(ligatures, .init = start_ligatures, .fini = stop_ligatures, .timeout = 120);
+
+/* The number of hits of 'query' (facets off); *body the answer's text
+ * into 'body' when not NULL. */
+static long
+hits_of(const char *query, char **body)
+{
+    char encoded[300], target[400];
+    ms_http_t res;
+
+    ms_it_url_encode(encoded, sizeof(encoded), query);
+    snprintf(target, sizeof(target), "/search?q=%s&facets=0", encoded);
+    json_t *json = ms_it_get_json(&res, &it, target);
+    long n = (long)json_integer_value(
+        json_object_get(json_object_get(json, "total"), "estimate"));
+    if (body)
+        *body = strdup(res.body);
+    ms_http_free(&res);
+    return n;
+}
+
+Test(ligatures, a_pdf_drawn_with_ligatures_is_found_by_the_letters_typed)
+{
+    static const char *const typed[] = {"financial",
+                                        "flows",
+                                        "office",
+                                        "effective",
+                                        "\"financial inclusion\"",
+                                        "effective cost",
+                                        "\xef\xac\x81nancial"};
+    char *body = NULL;
+
+    for (size_t i = 0; i < sizeof(typed) / sizeof(*typed); i++)
+        cr_expect_eq(hits_of(typed[i], NULL), 1, "'%s' does not find the PDF", typed[i]);
+    cr_assert_eq(hits_of("financial flows", &body), 1);
+    /* Its snippet reads as typed, the word marked; no ligature anywhere. */
+    cr_expect_not_null(strstr(body, "<mark>financial</mark>"), "%s", body);
+    cr_expect_null(strstr(body, "\xef\xac"), "%s", body);
+    free(body);
+
+    ms_http_t res;
+    json_t *doc = ms_it_get_json(&res, &it, "/doc/remittance-costs");
+    const char *text = json_string_value(json_object_get(doc, "text"));
+    cr_expect(text && strstr(text, "The office reported the effective cost"), "%s",
+              res.body);
+    cr_expect_null(strstr(res.body, "\xef\xac"), "%s", res.body);
+    ms_http_free(&res);
 }

@@ -137,6 +137,10 @@ winansi(unsigned long cp)
 
     if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff))
         return (int)cp;
+    /* The ligatures ff, fi, fl, ffi, ffl: codes 1 to 5 of the font's
+     * /Differences (ms_fixture_write_pdf). */
+    if (cp >= 0xfb00 && cp <= 0xfb04)
+        return 1 + (int)(cp - 0xfb00);
     for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         if (table[i].cp == cp)
             return table[i].byte;
@@ -275,6 +279,30 @@ pdf_finish(pdf_writer_t *w, int root, int info)
     return ferror(w->f) ? -1 : 0;
 }
 
+/* Whether a page of 'pdf' holds a ligature U+FB00 to U+FB04 (UTF-8 EF AC
+ * 80 to 84). */
+static int
+has_ligature(const ms_fixture_pdf_t *pdf)
+{
+    for (size_t i = 0; i < pdf->n_pages; i++) {
+        for (const char *at = pdf->pages[i]; (at = strstr(at, "\xef\xac")) != NULL;
+             at++) {
+            if ((unsigned char)at[2] >= 0x80 && (unsigned char)at[2] <= 0x84)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The ToUnicode CMap of the ligature glyphs (codes 1 to 5), as a font
+ * whose "fi" glyph a typesetter draws says what it stands for. */
+static const char ligature_cmap[] =
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+    "5 beginbfchar\n<01> <FB00>\n<02> <FB01>\n<03> <FB02>\n<04> <FB03>\n<05> <FB04>\n"
+    "endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend";
+
 int
 ms_fixture_write_pdf(const char *path, const ms_fixture_pdf_t *pdf)
 {
@@ -282,10 +310,12 @@ ms_fixture_write_pdf(const char *path, const ms_fixture_pdf_t *pdf)
     strbuf_t kids = {0}, info = {0};
     size_t i;
     int rc = -1, info_object = 0;
-    /* Objects: 1 catalog, 2 pages, 3 font, 4 info, then page/content pairs. */
-    int first_page = 5;
+    /* Objects: 1 catalog, 2 pages, 3 font, 4 info, then page/content
+     * pairs, then with ligatures the font's ToUnicode CMap. */
+    int first_page = 5, ligatures = has_ligature(pdf);
+    int cmap = first_page + 2 * (int)pdf->n_pages;
 
-    if (pdf->n_pages == 0 || first_page + 2 * (int)pdf->n_pages > MAX_OBJECTS)
+    if (pdf->n_pages == 0 || cmap + ligatures > MAX_OBJECTS)
         return -1;
     w.f = fopen(path, "wb");
     if (!w.f)
@@ -302,9 +332,17 @@ ms_fixture_write_pdf(const char *path, const ms_fixture_pdf_t *pdf)
     fprintf(w.f, "<< /Type /Pages /Kids [ %s] /Count %zu >>\nendobj\n", kids.data,
             pdf->n_pages);
     pdf_begin_object(&w, 3);
-    fputs("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
-          " /Encoding /WinAnsiEncoding >>\nendobj\n",
-          w.f);
+    if (ligatures)
+        fprintf(
+            w.f,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding"
+            " << /Type /Encoding /BaseEncoding /WinAnsiEncoding"
+            " /Differences [1 /ff /fi /fl /ffi /ffl] >> /ToUnicode %d 0 R >>\nendobj\n",
+            cmap);
+    else
+        fputs("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
+              " /Encoding /WinAnsiEncoding >>\nendobj\n",
+              w.f);
 
     sb_puts(&info, "<< /Producer (migsearch test fixtures)");
     if (pdf->title) {
@@ -338,6 +376,8 @@ ms_fixture_write_pdf(const char *path, const ms_fixture_pdf_t *pdf)
         pdf_stream_object(&w, page + 1, "", content);
         free(content);
     }
+    if (ligatures)
+        pdf_stream_object(&w, cmap, "", ligature_cmap);
     rc = pdf_finish(&w, 1, info_object);
 out:
     if (fclose(w.f) != 0)

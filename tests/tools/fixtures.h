@@ -17,8 +17,11 @@
 
 /* A PDF written by hand: Helvetica, WinAnsi text, one content stream per
  * page. Page text is UTF-8 with '\n' between lines; long lines wrap at
- * 90 columns; characters outside WinAnsi become '?'. An empty page gets a
- * drawn line and no text, like a scan. */
+ * 90 columns; characters outside WinAnsi become '?', but for the
+ * ligatures U+FB00 to U+FB04 (ﬀ ﬁ ﬂ ﬃ ﬄ), which are drawn as a typesetter
+ * draws them: the glyphs /ff /fi /fl /ffi /ffl of the font's encoding,
+ * whose ToUnicode CMap maps them back to U+FB00 to U+FB04. An empty page
+ * gets a drawn line and no text, like a scan. */
 typedef struct ms_fixture_pdf {
     const char *title;         /* /Info /Title (UTF-16BE in the file); NULL: none */
     const char *subject;       /* /Info /Subject; NULL: none */

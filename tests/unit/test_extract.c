@@ -344,6 +344,25 @@ Test(extract, pdf_gives_pages_separated_by_form_feed)
         "%s", result->text);
 }
 
+/* What poppler gives for a PDF whose font draws "fi" as one glyph and
+ * says, in its ToUnicode CMap, that the glyph is U+FB01 (as fonts of
+ * typesetters and word processors do): the ligature itself, which the
+ * index folds into its letters (indexer/shim/compose.cc). This holds the
+ * fixture of test_composed's ligature test to what it stands for. */
+Test(extract, pdf_drawn_with_ligatures_gives_them)
+{
+    static const char *const pages[] = {"The \xef\xac\x81nancial o\xef\xac\x83"
+                                        "ce"};
+    ms_fixture_pdf_t pdf = {NULL, NULL, NULL, pages, 1};
+
+    cr_assert_eq(ms_fixture_write_pdf(in_tmp("ligatures.pdf"), &pdf), 0);
+    cr_assert_eq(extract("ligatures.pdf", MS_EXTRACT_PDF, NULL), MS_EXTRACT_OK, "%s",
+                 reason);
+    cr_expect_not_null(strstr(result->text, "The \xef\xac\x81nancial o\xef\xac\x83"
+                                            "ce"),
+                       "%s", result->text);
+}
+
 Test(extract, pdf_that_needs_a_password_is_invalid)
 {
     char command[1024];

@@ -381,6 +381,44 @@ Test(lang, a_word_is_found_whether_its_letters_are_composed_or_not)
     ms_index_close(idx);
 }
 
+/* --- ligatures --- */
+
+/* "ﬁ" (U+FB01), "ﬂ" (U+FB02), "ﬃ" (U+FB03) and "ﬀ" (U+FB00), as a PDF's
+ * text layer may give them: indexed, searched and stored as their
+ * letters. */
+#define LIG_FI "\xef\xac\x81"
+#define LIG_FL "\xef\xac\x82"
+#define LIG_FFI "\xef\xac\x83"
+#define LIG_FF "\xef\xac\x80"
+
+Test(lang, a_word_drawn_with_a_ligature_is_found_by_its_letters)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "lig",
+        "Remittance " LIG_FL "ows and " LIG_FI "nancial inclusion: the o" LIG_FFI
+        "ce of e" LIG_FF "ective transfers",
+        "en");
+    put(idx, "plain", "The office counts financial flows", "en");
+    commit(idx);
+
+    expect_hits(idx, "+financial", "en", "lig plain");
+    expect_hits(idx, "+office +effective", "en", "lig");
+    expect_hits(idx, "\"financial inclusion\"", "en", "lig");
+    expect_hits(idx, "+flows +remittance", "en", "lig");
+    /* Typed (or pasted) with the ligature, found all the same. */
+    expect_hits(idx, "+" LIG_FI "nancial", "en", "lig plain");
+
+    /* Stored as letters: what is shown and its snippets read as typed. */
+    ms_document_t *doc = NULL;
+    cr_assert_eq(ms_index_get(&doc, idx, "lig"), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    cr_expect_not_null(strstr(doc->body, "flows and financial inclusion: the office of "
+                                         "effective"),
+                       "%s", doc->body);
+    cr_expect_null(strstr(doc->body, "\xef\xac"), "%s", doc->body);
+    ms_document_free(doc);
+    ms_index_close(idx);
+}
+
 /* --- Chinese --- */
 
 Test(lang, chinese_found_by_two_character_word_in_any_query_language)
