@@ -235,3 +235,162 @@ Test(shards, a_remote_shard_0_is_said_at_start)
     cr_expect(!ms_it_fcgi_log_contains(&remote, "serves shard 0"));
     cr_expect(!ms_it_fcgi_log_contains(&local, "serves shard 0"));
 }
+
+/* ---- a remote shard updated in place ---- */
+
+/* The ids, in the order of the archive's lines, of the first document of
+ * shard 'shard' after skipping 'skip' of them; into out. */
+static void
+id_of_shard(char *out, size_t size, unsigned shard, unsigned skip)
+{
+    char path[160], line[65536];
+    snprintf(path, sizeof path, "%s/archive/docs.jsonl", base);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "no %s", path);
+    out[0] = '\0';
+    while (!out[0] && fgets(line, sizeof line, f)) {
+        json_t *doc = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        if (id && shard_of(id) == shard && skip-- == 0)
+            snprintf(out, size, "%s", id);
+        json_decref(doc);
+    }
+    fclose(f);
+    cr_assert(out[0], "no document of shard %u", shard);
+}
+
+/* The archive's docs.jsonl again: the line of 'changed' with its text
+ * replaced, the line of 'deleted' left out, and 'added' lines appended. */
+static void
+edit_archive(const char *changed, const char *deleted, const char *const *added, size_t n)
+{
+    char path[160], tmp[176], line[65536];
+    snprintf(path, sizeof path, "%s/archive/docs.jsonl", base);
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+    cr_assert(in && out);
+    while (fgets(line, sizeof line, in)) {
+        json_t *doc = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        if (id && strcmp(id, deleted) == 0) {
+            json_decref(doc);
+            continue;
+        }
+        if (id && strcmp(id, changed) == 0) {
+            json_object_set_new(doc, "text",
+                                json_string("Quorvantine archives of indexing "
+                                            "vocabularies, revised in place."));
+            char *text = json_dumps(doc, JSON_COMPACT);
+            fprintf(out, "%s\n", text);
+            free(text);
+        } else {
+            fputs(line, out);
+        }
+        json_decref(doc);
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s\n", added[i]);
+    fclose(in);
+    cr_assert_eq(fclose(out), 0);
+    cr_assert_eq(rename(tmp, path), 0);
+}
+
+/* Whether 'target' gives the same ids, totals and facets on 'one' and
+ * 'remote'; the two answers' parts into a report when not. */
+static bool
+same_answer(const char *target, char *report, size_t size)
+{
+    ms_http_t a, c;
+    ms_it_get_json(&a, &one, target);
+    ms_it_get_json(&c, &remote, target);
+    char *pa = compared_parts(&a), *pc = compared_parts(&c);
+    bool same = strcmp(pa, pc) == 0;
+    if (!same)
+        snprintf(report, size, "%s\n  one index: %.300s\n  remote:    %.300s", target, pa,
+                 pc);
+    free(pa);
+    free(pc);
+    ms_http_free(&a);
+    ms_http_free(&c);
+    return same;
+}
+
+/* The shard hosts serve the very folders the indexer updates (a shard
+ * host running its own migsearch-index, or a replica's copy): after an
+ * update that adds documents to shards 1 and 2, changes one and deletes
+ * another, the search host, at its next refresh (once a second),
+ * answers as the unsharded index updated alike: the new and the changed
+ * documents found, the deleted one gone, every total and facet. */
+Test(shards, remote_shards_updated_in_place_answer_as_one_index)
+{
+    char changed[32], deleted[32], added_1[32], added_2[32], report[1024] = "";
+    id_of_shard(changed, sizeof changed, 1, 0);
+    id_of_shard(deleted, sizeof deleted, 2, 0);
+    /* New ids: the first "upd-N" of shard 1 and of shard 2. */
+    added_1[0] = added_2[0] = '\0';
+    for (unsigned i = 0; !added_1[0] || !added_2[0]; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "upd-%u", i);
+        if (shard_of(id) == 1 && !added_1[0])
+            snprintf(added_1, sizeof added_1, "%s", id);
+        if (shard_of(id) == 2 && !added_2[0])
+            snprintf(added_2, sizeof added_2, "%s", id);
+    }
+    char line_1[512], line_2[512];
+    snprintf(
+        line_1, sizeof line_1,
+        "{\"countries\":[\"Ghana\"],\"status\":\"implemented\",\"type\":\"report\","
+        "\"date\":\"1994\",\"meeting\":\"adi-9\",\"id\":\"%s\",\"title\":\"Quorvantine "
+        "catalogues\",\"text\":\"Quorvantine catalogues for retrieval.\"}",
+        added_1);
+    snprintf(
+        line_2, sizeof line_2,
+        "{\"countries\":[\"Chile\",\"Mali\"],\"status\":\"not implemented\","
+        "\"type\":\"workshop\",\"date\":\"1995\",\"meeting\":\"adi-9\",\"id\":\"%s\","
+        "\"title\":\"Indexing in Quorvantine\",\"text\":\"Quorvantine indexing.\"}",
+        added_2);
+    const char *const added[] = {line_1, line_2};
+    edit_archive(changed, deleted, added, 2);
+    char archive[128];
+    snprintf(archive, sizeof archive, "%s/archive", base);
+    cr_assert_eq(ms_it_index(&one, archive), 0, "update of one; see %s/index.log",
+                 one.dir);
+    cr_assert_eq(ms_it_index(&remote, archive), 0, "update of remote; see %s/index.log",
+                 remote.dir);
+
+    static const char *const targets[] = {
+        "/search?q=quorvantine&per_page=100",
+        "/search?q=quorvantine&per_page=100&country=Mali",
+        "/search?q=&per_page=100",
+        "/search?q=&per_page=100&meeting=adi-9",
+        "/search?q=indexing+vocabularies&per_page=100&status=implemented",
+    };
+    /* Each server refreshes once a second: wait until both have. */
+    bool all_same = false;
+    for (long until = ms_it_now_ms() + 10000; !all_same && ms_it_now_ms() < until;) {
+        all_same = true;
+        for (size_t i = 0; i < sizeof targets / sizeof *targets && all_same; i++)
+            all_same = same_answer(targets[i], report, sizeof report);
+        if (!all_same)
+            usleep(200 * 1000);
+    }
+    cr_expect(all_same, "after the update: %s", report);
+
+    /* And they are what the update made: three documents hold the word. */
+    ms_http_t res;
+    json_t *json = ms_it_get_json(&res, &remote, "/search?q=quorvantine&per_page=100");
+    cr_expect_eq(
+        json_integer_value(json_object_get(json_object_get(json, "total"), "estimate")),
+        3, "%s", res.body);
+    ms_http_free(&res);
+    char target[64];
+    snprintf(target, sizeof target, "/doc/%s", deleted);
+    ms_it_get(&res, &remote, target);
+    cr_expect_eq(res.status, 404, "%s of a remote shard, deleted: %ld", target,
+                 res.status);
+    ms_http_free(&res);
+    snprintf(target, sizeof target, "/doc/%s", added_2);
+    ms_it_get_json(&res, &remote, target);
+    cr_expect_eq(res.status, 200, "%s of a remote shard, added: %s", target, res.body);
+    ms_http_free(&res);
+}
