@@ -37,7 +37,7 @@ void ms_metrics_index_seen(unsigned long revision, unsigned long documents,
 void ms_metrics_search_begin(void);
 void ms_metrics_search_end(bool cancelled);
 
-/* A /search answer was given again from a worker's kept answers ('hit'),
+/* A /search answer was given again from the server's kept answers ('hit'),
  * or looked for there and searched (migsearch_result_cache_hits_total,
  * _misses_total). Thread-safe. */
 void ms_metrics_result_cache(bool hit);

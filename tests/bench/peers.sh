@@ -118,12 +118,15 @@ migsearch_rebuild() {
 # not served; PostgreSQL's database named after DIR); appends their
 # rebuild lines.
 peers_load() {
-    local dir=$1 name docs
+    local dir=$1 name docs built
     name=$(basename "$dir")
     docs=$("$bin/peers_export" "$dir/index" "$dir" | sed 's/^docs=\([0-9]*\).*/\1/')
     sphinx_conf "$dir" "$(free_port)"
-    echo "rebuild $name sphinx $docs $(sphinx_build "$dir")" >>"$results"
-    echo "rebuild $name postgres $docs $(pg_load "$name" "$dir")" >>"$results"
+    # A load that fails stops the run: its time would be no rebuild's.
+    built=$(sphinx_build "$dir") || { echo "Sphinx's indexer failed on $name" >&2; exit 1; }
+    echo "rebuild $name sphinx $docs $built" >>"$results"
+    built=$(pg_load "$name" "$dir") || { echo "PostgreSQL's load failed on $name" >&2; exit 1; }
+    echo "rebuild $name postgres $docs $built" >>"$results"
 }
 
 # DIR: searchd on DIR's Sphinx index (the one served at a time); sets
