@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ms_answers.h"
+#include "ms_hash.h"
 
 /* What an entry costs beyond itself, its key and text: malloc's own, its
  * slot. */
@@ -42,19 +43,6 @@ struct ms_answers {
     unsigned long long state;
     const void *config;
 };
-
-/* FNV-1a, 64 bits. */
-static uint64_t
-hash_key(const char *key, size_t len)
-{
-    uint64_t h = 14695981039346656037u;
-
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)key[i];
-        h *= 1099511628211u;
-    }
-    return h;
-}
 
 ms_answers_t *
 ms_answers_new(void)
@@ -163,11 +151,12 @@ bool
 ms_answers_get(ms_answers_t *a, const ms_answers_scope_t *scope, const char *key,
                size_t len, ms_answer_t *out)
 {
+    uint64_t hash = ms_hash(MS_HASH_INIT, key, len); /* before the lock */
     entry_t *e;
     char *text = NULL;
 
     enter(a, scope);
-    e = find(a, key, len, hash_key(key, len));
+    e = find(a, key, len, hash);
     if (e != NULL && (text = malloc(e->text_length)) != NULL) {
         unlink_use(a, e);
         push_newest(a, e);
@@ -211,7 +200,7 @@ int
 ms_answers_put(ms_answers_t *a, const ms_answers_scope_t *scope, const char *key,
                size_t len, const ms_answer_t *answer)
 {
-    uint64_t hash = hash_key(key, len);
+    uint64_t hash = ms_hash(MS_HASH_INIT, key, len);
     size_t bytes = sizeof(entry_t) + len + answer->length + ENTRY_OVERHEAD;
     entry_t *e, *old;
 

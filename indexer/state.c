@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "ms_archive.h"
+#include "ms_hash.h"
 #include "ms_buf.h"
 #include "state.h"
 #include "util.h"
@@ -37,18 +38,6 @@
  * ligatures (U+FB00 to U+FB06) become their letters there too. */
 #define STATE_SETTINGS_VERSION "4"
 
-uint64_t
-ms_state_hash(uint64_t hash, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-
-    for (size_t i = 0; i < len; i++) {
-        hash ^= p[i];
-        hash *= 0x100000001b3ULL;
-    }
-    return hash;
-}
-
 char *
 ms_state_key(const char *path)
 {
@@ -61,7 +50,7 @@ ms_state_key(const char *path)
         ms_buf_printf(&key, MS_STATE_PREFIX_PATH "%s", path);
     else
         ms_buf_printf(&key, MS_STATE_PREFIX_HASH "%016llx",
-                      (unsigned long long)ms_state_hash(MS_STATE_HASH_INIT, path, len));
+                      (unsigned long long)ms_hash(MS_HASH_INIT, path, len));
     return ms_buf_take(&key, NULL);
 }
 
@@ -221,12 +210,12 @@ ms_state_decode_head(ms_state_entry_t *out, size_t *n_ids, const char *value)
 uint64_t
 ms_state_settings_hash(const char *default_language, bool spelling)
 {
-    uint64_t hash = MS_STATE_HASH_INIT;
+    uint64_t hash = MS_HASH_INIT;
     const char *language = default_language ? default_language : "";
 
-    hash = ms_state_hash(hash, STATE_SETTINGS_VERSION, sizeof(STATE_SETTINGS_VERSION));
-    hash = ms_state_hash(hash, language, strlen(language) + 1);
-    hash = ms_state_hash(hash, spelling ? "s1" : "s0", 2);
+    hash = ms_hash(hash, STATE_SETTINGS_VERSION, sizeof(STATE_SETTINGS_VERSION));
+    hash = ms_hash(hash, language, strlen(language) + 1);
+    hash = ms_hash(hash, spelling ? "s1" : "s0", 2);
     return hash;
 }
 
@@ -251,7 +240,7 @@ hash_stat(uint64_t hash, const struct stat *st, long long *newest, bool *coarse)
     /* Whole-second times suggest a file system that keeps no more. */
     if (st->st_mtim.tv_nsec == 0 && st->st_ctim.tv_nsec == 0)
         *coarse = true;
-    return ms_state_hash(hash, stamp, sizeof(stamp));
+    return ms_hash(hash, stamp, sizeof(stamp));
 }
 
 /* Mix the dependency 'root'/'dep' into 'hash'. -2 on OOM, else 0. */
@@ -264,13 +253,13 @@ hash_dependency(uint64_t *hash, const char *root, const char *dep, long long *ne
 
     if (!full)
         return -2;
-    *hash = ms_state_hash(*hash, dep, strlen(dep) + 1);
+    *hash = ms_hash(*hash, dep, strlen(dep) + 1);
     /* A dependency that cannot be stat'ed (a dangling link) still counts,
      * by name: ms_archive_load() reports it. */
     if (stat(full, &st) == 0)
         *hash = hash_stat(*hash, &st, newest, coarse);
     else
-        *hash = ms_state_hash(*hash, "missing", 7);
+        *hash = ms_hash(*hash, "missing", 7);
     free(full);
     return 0;
 }
@@ -281,7 +270,7 @@ ms_state_fingerprint(char out[MS_STATE_FINGERPRINT_SIZE], bool *racy, const char
 {
     char **deps = NULL;
     char *full = ms_util_path_join(root, path);
-    uint64_t hash = ms_state_hash(MS_STATE_HASH_INIT, &settings, sizeof(settings));
+    uint64_t hash = ms_hash(MS_HASH_INIT, &settings, sizeof(settings));
     long long newest = 0, window;
     bool coarse = false;
     struct stat st;

@@ -70,9 +70,4 @@ int ms_state_fingerprint(char out[MS_STATE_FINGERPRINT_SIZE], bool *racy,
                          const char *root, const char *path, uint64_t settings,
                          const struct timespec *now);
 
-/* A 64-bit FNV-1a hash of 'len' bytes, continuing from 'hash' (start with
- * MS_STATE_HASH_INIT). */
-#define MS_STATE_HASH_INIT 0xcbf29ce484222325ULL
-uint64_t ms_state_hash(uint64_t hash, const void *data, size_t len);
-
 #endif /* MS_STATE_H */

@@ -4,13 +4,13 @@
  * SPDX-License-Identifier: MIT
  *
  * Open addressing with linear probing over a power-of-two table, kept at
- * most half full; keys hash with ms_state_hash() (FNV-1a). Nothing is
+ * most half full; keys hash with ms_hash() (FNV-1a). Nothing is
  * ever removed, which keeps probing simple.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "ms_hash.h"
 #include "strmap.h"
 
 struct ms_strmap {
@@ -64,7 +64,7 @@ ms_strmap_free(ms_strmap_t *map)
 static size_t
 slot_of(const char **keys, size_t size, const char *key)
 {
-    size_t i = (size_t)ms_state_hash(MS_STATE_HASH_INIT, key, strlen(key)) & (size - 1);
+    size_t i = (size_t)ms_hash(MS_HASH_INIT, key, strlen(key)) & (size - 1);
 
     while (keys[i] && strcmp(keys[i], key) != 0)
         i = (i + 1) & (size - 1);

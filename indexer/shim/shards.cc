@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "index-partition.hh"
+#include "ms_hash.h"
 #include "index-shards.hh"
 
 #define SHARD_PREFIX "shard-"
@@ -38,12 +39,7 @@
 uint64_t
 ms_index__fnv1a(const std::string &bytes)
 {
-    uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : bytes) {
-        hash ^= c;
-        hash *= 1099511628211ULL;
-    }
-    return hash;
+    return ms_hash(MS_HASH_INIT, bytes.data(), bytes.size());
 }
 
 std::string
