@@ -177,10 +177,12 @@ answer_again(ms_response_t *out, ms_worker_t *w, const ms_answers_scope_t *scope
 }
 
 /* Keep the whole answer in 'out' for 'key', written as the reply writes
- * it (the reply writes it again: 'out' stays JSON for its callers). Its
- * top-level took_ms follows the first ',"took_ms":' of the text: no JSON
- * string holds that unescaped, and the one object before it ("total") has
- * fixed keys. An answer that cannot be written is not kept. */
+ * JSON, and send that text (so the answer is written once; 'out' keeps
+ * its JSON for its callers, and the reply sends the text, the same
+ * bytes). Its top-level took_ms follows the first ',"took_ms":' of the
+ * text: no JSON string holds that unescaped, and the one object before
+ * it ("total") has fixed keys. An answer that cannot be written is not
+ * kept, and the reply writes its JSON. */
 static void
 keep_answer(ms_response_t *out, ms_worker_t *w, const ms_answers_scope_t *scope,
             const char *key, size_t len)
@@ -200,7 +202,9 @@ keep_answer(ms_response_t *out, ms_worker_t *w, const ms_answers_scope_t *scope,
     answer.took_length = strcspn(text + answer.took_at, ",}");
     answer.hits = w->hits;
     ms_answers_put(w->answers, scope, key, len, &answer);
-    free(text);
+    out->text = text;
+    out->text_length = answer.length;
+    out->content_type = MS_RESPONSE_JSON_TYPE;
 }
 
 int
