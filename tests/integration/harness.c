@@ -482,34 +482,20 @@ static void
 spawn_fcgi(ms_it_t *it)
 {
     char *fcgi = (char *)(it->server ? it->server : MS_BINARY_DIR "/fcgi/migsearch-fcgi");
-    switch (it->socket_kind) {
-    case MS_IT_OWN_SOCKET: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
+    char *own[] = {fcgi, "--config", it->config, NULL};
+    /* -n: spawn-fcgi execs the server itself, so its pid is ours. */
+    char *spawner[] = {"spawn-fcgi", "-n", "-s",       it->socket, "-M", "0600",
+                       "--",         fcgi, "--config", it->config, NULL};
+    bool spawned = it->socket_kind == MS_IT_SPAWN_FCGI;
+    /* MS_IT_INHERIT_SOCKET: the test's listening socket is its fd 0. */
+    int stdin_fd = it->socket_kind == MS_IT_INHERIT_SOCKET ? it->listen_fd : -1;
+
+    it->fcgi_pid =
+        spawn_with(spawned ? spawner : own, it->fcgi_log, stdin_fd, it->nofile);
+    if (it->socket_kind == MS_IT_OWN_SOCKET)
         wait_for_socket(it);
-        break;
-    }
-    case MS_IT_TCP: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
+    else
         wait_for_listening(it);
-        break;
-    }
-    case MS_IT_INHERIT_SOCKET: {
-        char *argv[] = {fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, it->listen_fd, it->nofile);
-        wait_for_listening(it);
-        break;
-    }
-    case MS_IT_SPAWN_FCGI: {
-        /* -n: spawn-fcgi execs the server itself, so its pid is ours. */
-        char *argv[] = {"spawn-fcgi", "-n", "-s",       it->socket, "-M", "0600",
-                        "--",         fcgi, "--config", it->config, NULL};
-        it->fcgi_pid = spawn_with(argv, it->fcgi_log, -1, it->nofile);
-        wait_for_listening(it);
-        break;
-    }
-    }
 }
 
 void
@@ -594,17 +580,19 @@ ms_it_stop_fcgi(ms_it_t *it, long timeout_ms, int *status)
     return -1;
 }
 
-static void
+/* rm -rf 'dir'; whether it succeeded. */
+static bool
 remove_tree(const char *dir)
 {
     char *argv[] = {"rm", "-rf", (char *)dir, NULL};
+    int status = -1;
     pid_t pid = fork();
     if (pid == 0) {
         execvp("rm", argv);
         _exit(127);
     }
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
+    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
 }
 
 void
@@ -723,13 +711,8 @@ ms_it_metric(ms_it_t *it, const char *name)
 void
 ms_it_remove_tree(char *dir)
 {
-    char command[160];
-
-    if (dir[0] && !getenv("MS_TEST_LEAVE")) {
-        snprintf(command, sizeof(command), "rm -rf '%s'", dir);
-        if (system(command) != 0)
-            fprintf(stderr, "cannot remove %s\n", dir);
-    }
+    if (dir[0] && !getenv("MS_TEST_LEAVE") && !remove_tree(dir))
+        fprintf(stderr, "cannot remove %s\n", dir);
     dir[0] = '\0';
 }
 

@@ -47,11 +47,7 @@ stop_all(void)
         ms_it_stop(&local);
     if (one.dir[0])
         ms_it_stop(&one);
-    if (base[0] && !getenv("MS_TEST_LEAVE")) {
-        char command[128];
-        snprintf(command, sizeof command, "rm -rf %s", base);
-        (void)system(command);
-    }
+    ms_it_remove_tree(base);
 }
 
 /* Serve slot 'k' (shard k, or shard 1 for slot 3) of the remote server's

@@ -32,13 +32,8 @@ static char work[64];
 static void
 teardown(void)
 {
-    char command[128];
-
     ms_it_stop(&it);
-    if (work[0] != '\0' && getenv("MS_TEST_LEAVE") == NULL) {
-        snprintf(command, sizeof command, "rm -rf '%s'", work);
-        (void)system(command);
-    }
+    ms_it_remove_tree(work);
 }
 
 TestSuite(budget, .fini = teardown, .timeout = 600);

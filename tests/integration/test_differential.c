@@ -387,14 +387,6 @@ start_servers(const char *const *groups, bool shards, bool remote_shards)
         serve_remote_shards(ports);
 }
 
-static int
-remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void
 stop_servers(void)
 {
@@ -409,10 +401,9 @@ stop_servers(void)
         ms_it_stop(&seen);
     if (full.dir[0])
         ms_it_stop(&full);
-    if (base[0] && !getenv("MS_TEST_LEAVE"))
-        nftw(base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    ms_it_remove_tree(base);
     /* Stopped: a test may start servers again. */
-    seen.dir[0] = full.dir[0] = base[0] = '\0';
+    seen.dir[0] = full.dir[0] = '\0';
 }
 
 /* ---- comparing answers ---- */
