@@ -91,6 +91,7 @@ typedef struct ms_config {
         unsigned max_expansion;       /* terms per wildcard */
         unsigned max_expansion_total; /* terms of all wildcards of a query */
         bool feedback;                /* pseudo relevance feedback */
+        unsigned feedback_window;     /* best matches it reorders; 0: every one */
         unsigned facet_limit;         /* matches counted for facets */
         unsigned feed_size;           /* Atom feed entries */
         unsigned suggestions;         /* /suggest completions */

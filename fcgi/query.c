@@ -300,6 +300,7 @@ ms_query_prepare(ms_query_t *qp, const ms_config_t *cfg, const ms_viewer_t *view
     search->max_expansion_total = cfg->search.max_expansion_total;
     search->facet_limit = cfg->search.facet_limit;
     search->no_feedback = !cfg->search.feedback;
+    search->feedback_window = cfg->search.feedback_window;
     search->time_budget_ms = cfg->search.time_budget_ms;
 }
 

@@ -10,12 +10,23 @@
  * weight, are added at FEEDBACK_WEIGHT of their BM25 weight. They only
  * reorder: a document must still match the query (OP_AND_MAYBE), so
  * totals and facets count what the user typed.
+ *
+ * With a window (search.feedback_window, off by default) they reorder
+ * only the first match's best 'window' documents: each of those gets its
+ * feedback weight on top of its own, and the rest keep their own order
+ * after them. The second match then weighs the expansion terms for those
+ * documents, not for every match, which pays where a query matches many
+ * documents; the first match, which must find the window, costs more
+ * (docs/performance.md, "Feedback over a window").
  */
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "index-partition.hh"
 #include "index-private.hh"
 
 #define FEEDBACK_DOCS 10u
@@ -52,6 +63,138 @@ class StemDecider : public Xapian::ExpandDecider
     std::vector<std::string> terms_;
 };
 
+/* A filter that passes the documents 'docs' (numbers of the combined
+ * database) and no other, in a local database of any layout a reader
+ * combines: each partition of each shard is a sub-database (partition.cc).
+ * Xapian 1.4 gives init() each sub-database alone, in its own document
+ * numbers, and numbers document 'local' of sub-database 'i' of n as
+ * (local - 1) * n + i + 1; the sub-database is told by its UUID, whose
+ * place in 'uuids' is i. */
+class WindowSource : public Xapian::PostingSource
+{
+  public:
+    WindowSource(std::shared_ptr<const std::vector<std::string>> uuids,
+                 std::shared_ptr<const std::vector<Xapian::docid>> docs)
+        : uuids_(std::move(uuids)), docs_(std::move(docs))
+    {
+    }
+    WindowSource *clone() const override
+    {
+        return new WindowSource(uuids_, docs_);
+    }
+    void init(const Xapian::Database &db) override
+    {
+        auto found = std::find(uuids_->begin(), uuids_->end(), db.get_uuid());
+        if (found == uuids_->end())
+            throw Xapian::InvalidOperationError(
+                "feedback window: a sub-database unknown");
+        Xapian::docid n = static_cast<Xapian::docid>(uuids_->size());
+        Xapian::docid i = static_cast<Xapian::docid>(found - uuids_->begin());
+        here_.clear();
+        for (Xapian::docid did : *docs_)
+            if ((did - 1) % n == i)
+                here_.push_back((did - 1) / n + 1);
+        std::sort(here_.begin(), here_.end());
+        at_ = BEFORE;
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return count();
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return count();
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return count();
+    }
+    void next(double) override
+    {
+        at_ = at_ == BEFORE ? 0 : at_ + 1;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        size_t from = at_ == BEFORE ? 0 : at_;
+        auto begin = here_.begin() + static_cast<std::ptrdiff_t>(from);
+        at_ = static_cast<size_t>(std::lower_bound(begin, here_.end(), did) -
+                                  here_.begin());
+    }
+    bool at_end() const override
+    {
+        return at_ != BEFORE && at_ >= here_.size();
+    }
+    Xapian::docid get_docid() const override
+    {
+        return here_[at_];
+    }
+
+  private:
+    static constexpr size_t BEFORE = SIZE_MAX; /* not started: next() gives the first */
+    Xapian::doccount count() const
+    {
+        return static_cast<Xapian::doccount>(here_.size());
+    }
+
+    std::shared_ptr<const std::vector<std::string>> uuids_;
+    std::shared_ptr<const std::vector<Xapian::docid>> docs_;
+    std::vector<Xapian::docid> here_; /* this sub-database's, in its numbers, sorted */
+    size_t at_ = BEFORE;
+};
+
+/* The UUIDs of the sub-databases of 'db' in their order (Xapian joins
+ * them with ':'), or none when one has none or two share one (a copy
+ * made without a new UUID): WindowSource cannot tell them apart then. */
+std::vector<std::string>
+sub_uuids(const Xapian::Database &db)
+{
+    std::vector<std::string> uuids;
+    std::string all = db.get_uuid();
+    for (size_t from = 0; !all.empty();) {
+        size_t to = all.find(':', from);
+        uuids.push_back(all.substr(from, to == std::string::npos ? to : to - from));
+        if (uuids.back().empty())
+            return {};
+        if (to == std::string::npos)
+            break;
+        from = to + 1;
+    }
+    std::vector<std::string> sorted(uuids);
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        return {};
+    return uuids;
+}
+
+/* A filter that passes the documents of 'top' and no other. Locally a
+ * WindowSource; over remote shards, which cannot run a posting source of
+ * ours, or sub-databases it cannot tell apart, an OR of the documents' id
+ * terms (each id is the sort key of its hit: search.cc sorts equal
+ * weights by id), the same documents for a few more term lookups. */
+Xapian::Query
+window_filter(ms_index_t *idx, const Xapian::MSet &top)
+{
+    std::vector<std::string> uuids;
+    if (!ms_index__remote_view)
+        uuids = sub_uuids(*idx->db);
+    if (!uuids.empty()) {
+        auto docs = std::make_shared<std::vector<Xapian::docid>>();
+        for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it)
+            docs->push_back(*it);
+        auto source = new WindowSource(
+            std::make_shared<const std::vector<std::string>>(std::move(uuids)), docs);
+        return Xapian::Query(source->release());
+    }
+    std::vector<Xapian::Query> ids;
+    for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it) {
+        std::string id = it.get_sort_key();
+        if (id.empty())
+            id = it.get_document().get_value(MS_INDEX_SLOT_ID);
+        ids.emplace_back(MS_SCHEMA_PREFIX_ID + id);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end());
+}
+
 } /* namespace */
 
 /* Whether 'query' is words only: terms, their synonyms and ORs of them,
@@ -85,17 +228,19 @@ words_only(const Xapian::Query &query, bool joined)
 bool
 ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                    const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                   const Xapian::Query &visible)
+                   const Xapian::Query &visible, Xapian::doccount window)
 {
     /* A phrase in a query without quotes is words the parser joined. */
     bool joined = parsed.text.find('"') == std::string::npos;
     if (!words_only(parsed.words, joined))
         return false;
-    Xapian::MSet top = enquire.get_mset(0, FEEDBACK_DOCS);
+    Xapian::MSet top =
+        enquire.get_mset(0, window ? std::max(window, FEEDBACK_DOCS) : FEEDBACK_DOCS);
     if (top.empty())
         return false;
     std::vector<Xapian::docid> docs;
-    for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it)
+    for (Xapian::MSetIterator it = top.begin();
+         it != top.end() && docs.size() < FEEDBACK_DOCS; ++it)
         docs.push_back(*it);
     StemDecider decider(parsed.words);
     std::vector<std::pair<std::string, double>> eset =
@@ -109,6 +254,8 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     Xapian::Query extra(Xapian::Query::OP_SCALE_WEIGHT,
                         Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()),
                         FEEDBACK_WEIGHT);
+    if (window)
+        extra = Xapian::Query(Xapian::Query::OP_FILTER, extra, window_filter(idx, top));
     Xapian::Query query(Xapian::Query::OP_AND_MAYBE, parsed.ranked, extra);
     if (restrictions)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, *restrictions);

@@ -470,11 +470,12 @@ size_t ms_index__expand_kept(const std::vector<std::pair<std::string, double>> &
  * terms from the best hits of enquire's query (parsed.ranked, filtered by
  * 'restrictions' when not NULL, then by 'visible') and set enquire's query
  * to that query with them added, weighted down, as optional terms: they
- * reorder the matches but add none. Returns whether it did.
- * (feedback.cc) */
+ * reorder the matches but add none. With 'window' they weigh only the
+ * best 'window' matches of the query as it was, which stay first; 0:
+ * every match. Returns whether it did. (feedback.cc) */
 bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                         const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                        const Xapian::Query &visible);
+                        const Xapian::Query &visible, Xapian::doccount window);
 
 /* --- facets (facets.cc), used by search.cc --- */
 

@@ -322,7 +322,14 @@ typedef struct ms_search {
     /* Terms all wildcards together expand to, an equal share each (at most
      * max_expansion, at least 1); 0: MS_LIMIT_EXPANSION_TOTAL. */
     unsigned max_expansion_total;
+    /* Nonzero: feedback reorders only the best feedback_window matches of
+     * the query as typed, which stay first, the rest following in their
+     * own order (a rerank window); 0: every match. */
+    unsigned feedback_window;
 } ms_search_t;
+
+/* Defined since ms_search_t has feedback_window (tests/bench/search_loop.c). */
+#define MS_SEARCH_FEEDBACK_WINDOW 1
 
 /* Phases the budget cuts (results->skipped); names static, NULL past. */
 typedef enum ms_phase {

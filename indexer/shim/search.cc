@@ -361,10 +361,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
     if (feedback && budget.spent())
         results->skipped |= MS_PHASE_FEEDBACK;
-    bool expanded =
-        feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
-        ms_index__feedback(enquire, idx, p.parsed,
-                           p.restricted ? &p.restrictions : nullptr, p.visible);
+    bool expanded = feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
+                    ms_index__feedback(enquire, idx, p.parsed,
+                                       p.restricted ? &p.restrictions : nullptr,
+                                       p.visible, search->feedback_window);
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
         Xapian::valueno slot =

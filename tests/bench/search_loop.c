@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  *
  * Usage: search_loop INDEX QUERIES ROUNDS [facets] [nofeedback] [nosnippets]
+ *                    [window=N]
  *
  * Runs every query of QUERIES (one a line, or "id<TAB>text") ROUNDS times
  * against the index at INDEX, as the server's default /search asks it:
@@ -12,7 +13,9 @@
  * on, the default bounds, facets only with the word "facets". Built with
  * -DMS_LOOP_PHASES (tests/bench/limit.sh, against this tree's shim only),
  * "nofeedback" and "nosnippets" leave out feedback and snippets, so that
- * the cost of each phase is the difference between two runs. Prints one line:
+ * the cost of each phase is the difference between two runs. With a shim
+ * that has the feedback window, "window=N" sets it (search.feedback_window).
+ * Prints one line:
  *   searches=N cpu_us_per_search=X wall_us_per_search=Y hits=H
  * CPU time is the process's own (CLOCK_PROCESS_CPUTIME_ID), the steadiest
  * figure on a shared machine. The first round is a warm-up and not timed.
@@ -68,6 +71,7 @@ read_queries(char **out, const char *path)
 
 /* What a round asks beside the queries: the trailing words of the usage. */
 static int facets, no_feedback, no_snippets;
+static unsigned window; /* "window=N" */
 
 /* One round of every query; returns the hits seen, or -1 on an error. */
 static long
@@ -97,6 +101,9 @@ round_of(ms_index_t *idx, char **queries, size_t n)
         /* As the server asks a search that filters on no language. */
         search.every_language = 1;
 #endif
+#ifdef MS_SEARCH_FEEDBACK_WINDOW
+        search.feedback_window = window;
+#endif
         if (ms_index_search(&results, idx, &search) != MS_INDEX_OK) {
             fprintf(stderr, "search_loop: '%s': %s\n", queries[i], ms_index_errmsg(idx));
             return -1;
@@ -119,13 +126,15 @@ main(int argc, char **argv)
 
     if (argc < 4 || (rounds = strtol(argv[3], NULL, 10)) < 1) {
         fprintf(stderr, "usage: search_loop INDEX QUERIES ROUNDS [facets] [nofeedback] "
-                        "[nosnippets]\n");
+                        "[nosnippets] [window=N]\n");
         return 2;
     }
     for (int i = 4; i < argc; i++) {
         facets |= strcmp(argv[i], "facets") == 0;
         no_feedback |= strcmp(argv[i], "nofeedback") == 0;
         no_snippets |= strcmp(argv[i], "nosnippets") == 0;
+        if (strncmp(argv[i], "window=", 7) == 0)
+            window = (unsigned)strtoul(argv[i] + 7, NULL, 10);
     }
     n = read_queries(queries, argv[2]);
     if (ms_index_open(&idx, argv[1], MS_INDEX_READ, &err) != MS_INDEX_OK) {

@@ -124,8 +124,15 @@ start(void)
     cr_assert_eq(system(command), 0, "cannot convert ADI; see %s/convert.log", base);
     add_facet_values(archive);
 
-    static const ms_it_options_t plain = {.index_lines = "  jobs: 1\n"};
-    static const ms_it_options_t sharded = {.index_lines = "  jobs: 1\n  shards: 3\n"};
+    /* A feedback window of 5 on every server: what each hit's order then
+     * depends on, the documents that make the window, is passed by a
+     * posting source locally and by their id terms to the remote shards
+     * (feedback.cc); the shipped every-match feedback over shards is
+     * test_differential's. */
+    static const ms_it_options_t plain = {.index_lines = "  jobs: 1\n",
+                                          .extra_config = WINDOW_CONFIG};
+    static const ms_it_options_t sharded = {.index_lines = "  jobs: 1\n  shards: 3\n",
+                                            .extra_config = WINDOW_CONFIG};
     ms_it_start_with(&one, archive, &plain);
     ms_it_start_with(&local, archive, &sharded);
     dead_port = ms_it_free_port();
@@ -149,7 +156,8 @@ start(void)
              "  remote_reprobe_s: 1\n",
              dead_port, ports[1], ports[3], ports[2]);
     const ms_it_options_t served = {.index_lines = index_lines,
-                                    .extra_config = "search:\n  time_budget_ms: 3000\n"};
+                                    .extra_config =
+                                        WINDOW_CONFIG "  time_budget_ms: 3000\n"};
     ms_it_start_with(&remote, archive, &served);
     serve_shard(1);
     serve_shard(2);

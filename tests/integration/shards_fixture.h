@@ -13,6 +13,8 @@
 
 #define ADI "/../shared/data/ir/adi"
 #define BUDGET_MS 3000 /* search.time_budget_ms below */
+/* The config every server of the fixture has (shards_fixture.c). */
+#define WINDOW_CONFIG "search:\n  feedback_window: 5\n"
 
 /* The test's folder, and its three servers: unsharded, 3 local shards,
  * 3 shards of which 1 and 2 remote. */

@@ -5,7 +5,8 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: tests/relevance/run.sh [--floors] [--markdown] [--lower-case] [--keep]
-#                               [--max-terms N] [--only NAME]... [BUILD_DIR]
+#                               [--max-terms N] [--feedback-window N]
+#                               [--only NAME]... [BUILD_DIR]
 #
 # For each collection (Cranfield, MEDLINE, CACM, NPL, LISA, ADI) and the
 # sample archive's questions: convert it into a temporary folder
@@ -26,6 +27,8 @@
 #   --keep       keep the temporary folder and say where it is
 #   --max-terms N  search with search.max_terms N instead of the shipped 64
 #                (relevance-run), to see what the limit costs long queries
+#   --feedback-window N  search with search.feedback_window N instead of the
+#                shipped 0 (feedback reorders every match)
 #   --only NAME  only this collection (repeatable): cranfield, medline,
 #                cacm, npl, lisa, adi, sample
 #
@@ -48,6 +51,7 @@ markdown=0
 keep=0
 lower_case=
 max_terms=
+window=
 only=
 build=
 
@@ -62,6 +66,11 @@ while [ $# -gt 0 ]; do
         max_terms="--max-terms $2"
         shift
         ;;
+    --feedback-window)
+        [ $# -ge 2 ] || { echo "run.sh: --feedback-window needs a number" >&2; exit 2; }
+        window="--feedback-window $2"
+        shift
+        ;;
     --only)
         [ $# -ge 2 ] || { echo "run.sh: --only needs a name" >&2; exit 2; }
         only="$only $2"
@@ -69,7 +78,7 @@ while [ $# -gt 0 ]; do
         ;;
     -*)
         echo "usage: run.sh [--floors] [--markdown] [--lower-case] [--keep]" \
-            "[--max-terms N] [--only NAME]... [BUILD_DIR]" >&2
+            "[--max-terms N] [--feedback-window N] [--only NAME]... [BUILD_DIR]" >&2
         exit 2
         ;;
     *)
@@ -193,8 +202,8 @@ for name in cranfield medline cacm npl lisa adi sample; do
             exit 1
         fi
     fi
-    # shellcheck disable=SC2086 # $max_terms is an option and its value, or nothing
-    "$runner" $max_terms --tag migsearch "$work/index" "$work/queries.tsv" >"$work/run" \
+    # shellcheck disable=SC2086 # each is an option and its value, or nothing
+    "$runner" $max_terms $window --tag migsearch "$work/index" "$work/queries.tsv" >"$work/run" \
         2>"$work/run.log" || {
         cat "$work/run.log" >&2
         exit 1

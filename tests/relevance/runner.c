@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * Usage: relevance-run [--limit N] [--max-terms N] [--tag TAG] INDEX QUERIES
+ * Usage: relevance-run [--limit N] [--max-terms N] [--feedback-window N] [--tag TAG]
+ *                      INDEX QUERIES
  * QUERIES has one "qid<TAB>text" line per query. Each text is searched
  * exactly as migsearch-fcgi searches a user's q: it becomes the query
  * string "q=<text percent-encoded>&per_page=<limit>&facets=0" and goes
@@ -18,10 +19,11 @@
  * (1000 by default instead of 10, for MAP and Recall@100; the config's
  * search.max_per_page is raised to it), and no snippets are made, which
  * cost time. --max-terms changes search.max_terms, to measure what the
- * limit costs on long queries. The text is otherwise handed over
- * untouched, so quotes, brackets, "+", "-", "AND" and the rest mean what
- * they mean to a user, and a query the parser rejects falls back to
- * plain words inside ms_index_search, as it does for the server.
+ * limit costs on long queries; --feedback-window search.feedback_window
+ * (0: every match), to measure what the window costs the ranking. The text is otherwise
+ * handed over untouched, so quotes, brackets, "+", "-", "AND" and the rest mean what they
+ * mean to a user, and a query the parser rejects falls back to plain words inside
+ * ms_index_search, as it does for the server.
  *
  * Writes a TREC run ("qid Q0 docid rank score tag") on standard output. A
  * query the server would answer with a 400 (bad parameters, or one the
@@ -46,9 +48,9 @@
 static int
 usage(void)
 {
-    fprintf(
-        stderr,
-        "usage: relevance-run [--limit N] [--max-terms N] [--tag TAG] INDEX QUERIES\n");
+    fprintf(stderr, "usage: relevance-run [--limit N] [--max-terms N] [--feedback-window "
+                    "N] [--tag TAG]\n"
+                    "                     INDEX QUERIES\n");
     return 2;
 }
 
@@ -135,25 +137,28 @@ main(int argc, char **argv)
     size_t line_cap = 0;
     unsigned long line_no = 0, n_queries = 0, n_bad = 0, n_plain = 0;
     unsigned limit = DEFAULT_LIMIT, max_terms = 0;
+    long window = -1; /* --feedback-window; -1: the default */
     ms_config_t *cfg = NULL;
     int arg = 1, rc = 1;
 
     while (arg < argc && strncmp(argv[arg], "--", 2) == 0) {
-        if ((strcmp(argv[arg], "--limit") == 0 ||
-             strcmp(argv[arg], "--max-terms") == 0) &&
+        if ((strcmp(argv[arg], "--limit") == 0 || strcmp(argv[arg], "--max-terms") == 0 ||
+             strcmp(argv[arg], "--feedback-window") == 0) &&
             arg + 1 < argc) {
             char *end;
             unsigned long value;
 
             errno = 0;
             value = strtoul(argv[arg + 1], &end, 10);
-            if (errno != 0 || *end != '\0' || argv[arg + 1][0] == '-' || value == 0 ||
-                value > 100000)
+            if (errno != 0 || *end != '\0' || argv[arg + 1][0] == '-' || value > 100000 ||
+                (value == 0 && argv[arg][2] != 'f'))
                 return usage();
             if (argv[arg][2] == 'l')
                 limit = (unsigned)value;
-            else
+            else if (argv[arg][2] == 'm')
                 max_terms = (unsigned)value;
+            else
+                window = (long)value;
         } else if (strcmp(argv[arg], "--tag") == 0 && arg + 1 < argc &&
                    argv[arg + 1][0] != '\0' && strpbrk(argv[arg + 1], " \t\n") == NULL) {
             tag = argv[arg + 1];
@@ -176,6 +181,8 @@ main(int argc, char **argv)
         cfg->search.max_per_page = limit;
     if (max_terms != 0)
         cfg->search.max_terms = max_terms;
+    if (window >= 0)
+        cfg->search.feedback_window = (unsigned)window;
 
     queries = fopen(queries_path, "r");
     if (queries == NULL) {

@@ -1,0 +1,217 @@
+/* test_index_feedback.c - the window pseudo relevance feedback reorders
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * With a window, feedback (indexer/shim/feedback.cc) reorders the best
+ * feedback_window matches of the query as typed; the rest follow in their
+ * own order. Without one (0, the default) it reorders every match. The
+ * archive here is made so that feedback over every match lifts documents
+ * from past the window into it ("late": one "remittances" but the words
+ * of the best hits), which the window must not do. Each answer is
+ * checked against two others of the same index: feedback over every
+ * match (feedback_window 0) for the window's order and
+ * scores, and no feedback for the window's members and what follows.
+ * The index is one database, and three shards read by a viewer of two
+ * partitions (six sub-databases, whose document numbers interleave).
+ */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ms_index_build.h"
+#include "tmpdir.h"
+
+#define WINDOW 20u
+#define TOP 10   /* three "remittances" and the feedback words */
+#define PLAIN 60 /* two "remittances", no feedback word */
+#define LATE 30  /* one "remittances" and the feedback words */
+#define OTHER 200
+#define MATCHES (TOP + PLAIN + LATE)
+
+static char tmpdir[PATH_MAX];
+static char dbpath[PATH_MAX];
+
+static const char *const board_groups[] = {"board"};
+static const ms_viewer_t board = {board_groups, 1};
+static const ms_field_t to_board[] = {{"access", "board"}};
+
+static void
+setup(void)
+{
+    ms_test_tmpdir(tmpdir, "ms-test-feedback");
+    ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
+}
+
+static void
+teardown(void)
+{
+    ms_test_remove_tree(tmpdir);
+}
+
+TestSuite(feedback, .init = setup, .fini = teardown);
+
+/* The archive above into a new index of 'shards' shards; every third
+ * document is the board's. */
+static void
+build(unsigned shards)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open_shards(&idx, dbpath, shards, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    char id[32], body[160];
+    for (int i = 0; i < MATCHES + OTHER; i++) {
+        const char *kind = i < TOP           ? "top"
+                           : i < TOP + PLAIN ? "plain"
+                           : i < MATCHES     ? "late"
+                                             : "other";
+        snprintf(id, sizeof id, "%s%03d", kind, i);
+        if (i < TOP)
+            snprintf(body, sizeof body,
+                     "Remittances remittances remittances diaspora bonds investment "
+                     "corridors.");
+        else if (i < TOP + PLAIN)
+            snprintf(body, sizeof body, "Remittances remittances transfer fees w%d.", i);
+        else if (i < MATCHES)
+            snprintf(body, sizeof body,
+                     "Remittances diaspora bonds investment corridors.");
+        else
+            snprintf(body, sizeof body, "Visas and labour mobility w%d.", i);
+        ms_document_t doc = {
+            id, id, body, "en", "2003", i % 3 ? NULL : to_board, i % 3 ? 0 : 1};
+        cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    }
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_index_close(idx);
+}
+
+static ms_index_t *
+open_reader(void)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    return idx;
+}
+
+static ms_results_t *
+find(ms_index_t *idx, const ms_viewer_t *viewer, unsigned offset, unsigned limit,
+     int no_feedback, unsigned window)
+{
+    ms_search_t search = {.query = "remittances",
+                          .language = "en",
+                          .offset = offset,
+                          .limit = limit,
+                          .viewer = viewer,
+                          .no_feedback = no_feedback,
+                          .feedback_window = window};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    return results;
+}
+
+/* Where 'id' is among the hits of 'results', or -1. */
+static int
+place(const ms_results_t *results, const char *id)
+{
+    for (size_t i = 0; i < results->n_hits; i++)
+        if (strcmp(results->hits[i].doc.id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void
+expect_same_hit(const ms_hit_t *a, const ms_hit_t *b, const char *what, size_t at)
+{
+    cr_assert_str_eq(a->doc.id, b->doc.id, "%s, hit %zu", what, at);
+    cr_assert(fabs(a->score - b->score) < 1e-9, "%s, hit %zu: %f vs %f", what, at,
+              a->score, b->score);
+}
+
+/* Every match of "remittances" as 'viewer' sees them, by the window, by
+ * every match and without feedback, held to what the window means. */
+static void
+expect_window(ms_index_t *idx, const ms_viewer_t *viewer)
+{
+    ms_results_t *window = find(idx, viewer, 0, 500, 0, WINDOW);
+    ms_results_t *every = find(idx, viewer, 0, 500, 0, 0);
+    ms_results_t *plain = find(idx, viewer, 0, 500, 1, 0);
+    size_t n = plain->n_hits;
+    cr_assert_gt(n, WINDOW);
+    cr_assert_eq(window->n_hits, n);
+    cr_assert_eq(every->n_hits, n);
+    cr_assert_eq(window->estimate, plain->estimate);
+
+    /* Over every match feedback lifts a late document into the window,
+     * so what follows tells the two apart. */
+    int lifted = 0;
+    for (size_t i = 0; i < WINDOW; i++)
+        lifted += strncmp(every->hits[i].doc.id, "late", 4) == 0;
+    cr_assert_gt(lifted, 0, "the archive no longer tells the window apart");
+
+    /* The window: the best WINDOW without feedback, in the order and with
+     * the scores feedback over every match gives them. */
+    int last = -1;
+    for (size_t i = 0; i < WINDOW; i++) {
+        const ms_hit_t *hit = &window->hits[i];
+        cr_assert_geq(place(plain, hit->doc.id), 0);
+        cr_assert_lt(place(plain, hit->doc.id), (int)WINDOW, "%s: not in the window",
+                     hit->doc.id);
+        int there = place(every, hit->doc.id);
+        cr_assert_gt(there, last, "%s: out of feedback's order", hit->doc.id);
+        last = there;
+        expect_same_hit(hit, &every->hits[there], "against every match", i);
+    }
+    /* Past it: the order and scores without feedback. */
+    for (size_t i = WINDOW; i < n; i++)
+        expect_same_hit(&window->hits[i], &plain->hits[i], "against no feedback", i);
+
+    /* A page across the window's edge is that part of the whole list. */
+    ms_results_t *page = find(idx, viewer, WINDOW - 5, 10, 0, WINDOW);
+    cr_assert_eq(page->n_hits, 10);
+    for (size_t i = 0; i < page->n_hits; i++)
+        expect_same_hit(&page->hits[i], &window->hits[WINDOW - 5 + i], "a page", i);
+    ms_results_free(page);
+    ms_results_free(window);
+    ms_results_free(every);
+    ms_results_free(plain);
+}
+
+Test(feedback, reorders_the_window_only_in_one_database)
+{
+    build(1);
+    ms_index_t *idx = open_reader();
+    expect_window(idx, NULL);
+    ms_index_close(idx);
+}
+
+Test(feedback, reorders_the_window_only_over_shards_and_partitions)
+{
+    build(3);
+    ms_index_t *idx = open_reader();
+    expect_window(idx, &board);
+    expect_window(idx, NULL);
+    ms_index_close(idx);
+}
+
+/* A window that holds every match is feedback over every match. */
+Test(feedback, a_window_past_the_matches_is_every_match)
+{
+    build(1);
+    ms_index_t *idx = open_reader();
+    ms_results_t *wide = find(idx, &board, 0, 500, 0, MATCHES);
+    ms_results_t *every = find(idx, &board, 0, 500, 0, 0);
+    cr_assert_eq(wide->n_hits, MATCHES, "%zu hits", wide->n_hits);
+    cr_assert_eq(every->n_hits, MATCHES);
+    for (size_t i = 0; i < every->n_hits; i++)
+        expect_same_hit(&wide->hits[i], &every->hits[i], "every match", i);
+    ms_results_free(wide);
+    ms_results_free(every);
+    ms_index_close(idx);
+}
