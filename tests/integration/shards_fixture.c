@@ -124,11 +124,11 @@ start(void)
     cr_assert_eq(system(command), 0, "cannot convert ADI; see %s/convert.log", base);
     add_facet_values(archive);
 
-    /* A feedback window of 5 on every server: what each hit's order then
-     * depends on, the documents that make the window, is passed by a
-     * posting source locally and by their id terms to the remote shards
-     * (feedback.cc); the shipped every-match feedback over shards is
-     * test_differential's. */
+    /* A feedback window of 5 on every server (and in every config the
+     * fault tests reload): what each hit's order then depends on, the
+     * documents that make the window, is passed by a posting source
+     * locally and by their id terms to the remote shards (feedback.cc);
+     * the shipped every-match feedback over shards is test_differential's. */
     static const ms_it_options_t plain = {.index_lines = "  jobs: 1\n",
                                           .extra_config = WINDOW_CONFIG};
     static const ms_it_options_t sharded = {.index_lines = "  jobs: 1\n  shards: 3\n",

@@ -89,7 +89,7 @@ Test(shards, a_shard_host_killed_or_hung_gives_a_partial_answer_in_time)
 
     /* Configured to fail instead (search.partial_shards: false, applied
      * by SIGHUP): 503 shard_down, within the budget too. */
-    reload("search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
+    reload(WINDOW_CONFIG "  time_budget_ms: 3000\n  partial_shards: false\n");
     long took = ms_it_now_ms();
     ms_it_get(&res, &remote, "/search?q=computer+information+retrieval&facets=0");
     took = ms_it_now_ms() - took;
@@ -97,7 +97,7 @@ Test(shards, a_shard_host_killed_or_hung_gives_a_partial_answer_in_time)
     cr_expect(strstr(res.body, "\"shard_down\""), "%s", res.body);
     cr_expect_lt(took, BUDGET_MS, "503 after %ld ms", took);
     ms_http_free(&res);
-    reload("search:\n  time_budget_ms: 3000\n");
+    reload(WINDOW_CONFIG "  time_budget_ms: 3000\n");
 
     /* Back: the next probe finds it. */
     serve_shard(2);
@@ -133,8 +133,8 @@ expect_whole(const char *what)
 
 Test(shards, a_hung_shard_answers_within_a_small_budget)
 {
-    reload("search:\n  time_budget_ms: 500\n"); /* SMALL_BUDGET_MS */
-    expect_whole("reopened");                   /* every worker opens the shards again */
+    reload(WINDOW_CONFIG "  time_budget_ms: 500\n"); /* SMALL_BUDGET_MS */
+    expect_whole("reopened"); /* every worker opens the shards again */
     kill(-shard_host[2], SIGSTOP);
     for (int i = 0; i < 8; i++)
         expect_partial_without_shard_2("stopped", SMALL_BUDGET_MS + MARGIN_MS);
@@ -206,7 +206,7 @@ Test(shards, every_endpoint_says_a_shard_is_missing)
     expect_documents_by_shard();
     expect_answer("/doc/7/file", 503, "\"shard_down\"");
 
-    reload("search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
+    reload(WINDOW_CONFIG "  time_budget_ms: 3000\n  partial_shards: false\n");
     expect_answer("/search?q=computer&facets=0", 503, "\"shard_down\"");
     expect_answer("/suggest?q=comp", 503, "\"shard_down\"");
     expect_answer(similar, 503, "\"shard_down\"");
@@ -389,7 +389,7 @@ Test(shards, health_and_metrics_follow_a_failover_and_a_recovery)
     kill_host(3); /* none left: down, the first endpoint named */
     expect_shard_1("down", dead_port, true);
     /* Every search answers 503 shard_down now: so does /health. */
-    reload("search:\n  time_budget_ms: 3000\n  partial_shards: false\n");
+    reload(WINDOW_CONFIG "  time_budget_ms: 3000\n  partial_shards: false\n");
     expect_shard_1("down", dead_port, false);
     serve_shard(1); /* recovered at the next probe */
     expect_shard_1("up", ports[1], false);
