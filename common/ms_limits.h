@@ -26,6 +26,11 @@
 #define MS_LIMIT_FACET_MATCHES 10000
 /* Milliseconds one search may take, checked between its phases. */
 #define MS_LIMIT_TIME_BUDGET_MS 2000
+/* Best matches feedback reorders, for a query whose words are in at least
+ * MS_INDEX_WINDOW_FACTOR times as many documents (ms_index.h). Unlike the
+ * bounds above, 0 in ms_search_t is not this default but every match, so
+ * a caller asks for it: the server from search.feedback_window. */
+#define MS_LIMIT_FEEDBACK_WINDOW 200
 
 /* A limit as the text of a config default: MS_LIMIT_TEXT(MS_LIMIT_QUERY_BYTES). */
 #define MS_LIMIT_TEXT(limit) MS_LIMIT_TEXT_(limit)

@@ -166,10 +166,12 @@ const ms_config__key_t ms_config__keys[] = {
     KEY("search.feedback", MS_CONFIG__BOOL, search.feedback, "true", 0, 0,
         "pseudo relevance feedback: words of the best hits reorder the results (better "
         "ranking, docs/relevance.md; about three times the CPU of a search)"),
-    KEY("search.feedback_window", MS_CONFIG__UINT, search.feedback_window, "0", 0, 100000,
-        "nonzero: feedback reorders only that many best matches of a query, which stay "
-        "first, the rest following in their own order (cheaper where a query matches "
-        "many documents); 0: every match"),
+    KEY("search.feedback_window", MS_CONFIG__UINT, search.feedback_window,
+        MS_LIMIT_TEXT(MS_LIMIT_FEEDBACK_WINDOW), 0, 100000,
+        "nonzero: for a query whose words are in at least four times as many "
+        "documents, feedback reorders only that many best matches, which stay first, "
+        "the rest following in their own order (cheaper where a query matches many "
+        "documents); 0: every match"),
     KEY("search.facet_limit", MS_CONFIG__UINT, search.facet_limit,
         MS_LIMIT_TEXT(MS_LIMIT_FACET_MATCHES), 100, 10000000,
         "matches counted for facets; a search with more counts an even sample of that "

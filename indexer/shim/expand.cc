@@ -57,6 +57,12 @@ termfreq(ms_index_t *idx, ms_index_caches *caches, const std::string &term)
     return n;
 }
 
+Xapian::doccount
+ms_index__termfreq(ms_index_t *idx, const std::string &term)
+{
+    return termfreq(idx, ms_index__caches(idx), term);
+}
+
 /* The first 8 bytes of 'term' as ms_index_doc_term.key. */
 static uint64_t
 term_key(const std::string &term)

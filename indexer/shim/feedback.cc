@@ -11,13 +11,16 @@
  * reorder: a document must still match the query (OP_AND_MAYBE), so
  * totals and facets count what the user typed.
  *
- * With a window (search.feedback_window, off by default) they reorder
- * only the first match's best 'window' documents: each of those gets its
- * feedback weight on top of its own, and the rest keep their own order
- * after them. The second match then weighs the expansion terms for those
- * documents, not for every match, which pays where a query matches many
- * documents; the first match, which must find the window, costs more
- * (docs/performance.md, "Feedback over a window").
+ * With a window (search.feedback_window) they reorder only the first
+ * match's best 'window' documents: each of those gets its feedback weight
+ * on top of its own, and the rest keep their own order after them. The
+ * second match then weighs the expansion terms for those documents, not
+ * for every match, which pays where a query matches many documents; the
+ * first match, which must find the window, costs more. So the window is
+ * used only for a query whose words the index holds in many more
+ * documents than the window (MS_INDEX_WINDOW_FACTOR times), which the
+ * term frequencies tell before any match (docs/performance.md, "Feedback
+ * over a window", "A window only where it pays").
  */
 #include <algorithm>
 #include <cstdint>
@@ -195,6 +198,22 @@ window_filter(ms_index_t *idx, const Xapian::MSet &top)
     return Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end());
 }
 
+/* 'window', or 0 when the words of 'parsed' are in fewer than
+ * MS_INDEX_WINDOW_FACTOR times as many documents (the sum of their
+ * frequencies, an upper bound on the matches of the words alone): a query
+ * that matches few more documents than the window reorders every match. */
+Xapian::doccount
+window_for(ms_index_t *idx, const ms_index_parsed &parsed, Xapian::doccount window)
+{
+    if (window == 0)
+        return 0;
+    uint64_t need = static_cast<uint64_t>(window) * MS_INDEX_WINDOW_FACTOR, found = 0;
+    for (auto t = parsed.words.get_unique_terms_begin();
+         t != parsed.words.get_unique_terms_end() && found < need; ++t)
+        found += ms_index__termfreq(idx, *t);
+    return found >= need ? window : 0;
+}
+
 } /* namespace */
 
 /* Whether 'query' is words only: terms, their synonyms and ORs of them,
@@ -234,6 +253,7 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     bool joined = parsed.text.find('"') == std::string::npos;
     if (!words_only(parsed.words, joined))
         return false;
+    window = window_for(idx, parsed, window);
     Xapian::MSet top =
         enquire.get_mset(0, window ? std::max(window, FEEDBACK_DOCS) : FEEDBACK_DOCS);
     if (top.empty())

@@ -466,13 +466,20 @@ ms_index__expand(ms_index_t *idx, const std::vector<Xapian::docid> &docs, size_t
 size_t ms_index__expand_kept(const std::vector<std::pair<std::string, double>> &terms,
                              double share);
 
+/* The number of documents of idx->db that hold 'term', from the reader's
+ * cache of them when it has one (a writer reads it every time). Throws
+ * Xapian::Error. (expand.cc) */
+Xapian::doccount ms_index__termfreq(ms_index_t *idx, const std::string &term);
+
 /* Pseudo relevance feedback: when 'parsed' is words only, take expansion
  * terms from the best hits of enquire's query (parsed.ranked, filtered by
  * 'restrictions' when not NULL, then by 'visible') and set enquire's query
  * to that query with them added, weighted down, as optional terms: they
- * reorder the matches but add none. With 'window' they weigh only the
- * best 'window' matches of the query as it was, which stay first; 0:
- * every match. Returns whether it did. (feedback.cc) */
+ * reorder the matches but add none. With 'window', for a query whose
+ * words the index holds in at least MS_INDEX_WINDOW_FACTOR times 'window'
+ * documents, they weigh only the best 'window' matches of the query as it
+ * was, which stay first; otherwise, and with 'window' 0, every match.
+ * Returns whether it did. (feedback.cc) */
 bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                         const ms_index_parsed &parsed, const Xapian::Query *restrictions,
                         const Xapian::Query &visible, Xapian::doccount window);

@@ -323,13 +323,20 @@ typedef struct ms_search {
      * max_expansion, at least 1); 0: MS_LIMIT_EXPANSION_TOTAL. */
     unsigned max_expansion_total;
     /* Nonzero: feedback reorders only the best feedback_window matches of
-     * the query as typed, which stay first, the rest following in their
-     * own order (a rerank window); 0: every match. */
+     * a query whose words are in MS_INDEX_WINDOW_FACTOR times as many
+     * documents, which stay first, the rest following in their own order
+     * (a rerank window); for other queries, and with 0, every match. */
     unsigned feedback_window;
 } ms_search_t;
 
 /* Defined since ms_search_t has feedback_window (tests/bench/search_loop.c). */
 #define MS_SEARCH_FEEDBACK_WINDOW 1
+
+/* A feedback window is used for a query whose words (the sum of their
+ * document frequencies) are in at least this many times as many documents
+ * as it holds: below, finding the window costs the first match more than it
+ * spares the second (docs/performance.md, "A window only where it pays"). */
+#define MS_INDEX_WINDOW_FACTOR 4u
 
 /* Phases the budget cuts (results->skipped); names static, NULL past. */
 typedef enum ms_phase {

@@ -60,7 +60,7 @@ trap cleanup EXIT
 loop_for() { # SRC BUILD OUT
     local libs=("$2/indexer/libms_index.a")
     [ -f "$2/common/libms_common.a" ] && libs+=("$2/common/libms_common.a")
-    cc -std=c11 -O2 -I "$1/indexer/shim" -o "$3" "$top/tests/bench/search_loop.c" \
+    cc -std=c11 -O2 -I "$1/indexer/shim" -I "$1/common" -o "$3" "$top/tests/bench/search_loop.c" \
         "${libs[@]}" $(pkg-config --libs xapian-core libutf8proc) -lstdc++ -lm
 }
 

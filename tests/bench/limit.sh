@@ -131,7 +131,7 @@ libs=("$build/indexer/libms_index.a")
 [ -f "$build/common/libms_common.a" ] && libs+=("$build/common/libms_common.a")
 # pkg-config prints several flags: split on purpose.
 # shellcheck disable=SC2046
-cc -std=c11 -O2 -DMS_LOOP_PHASES -I "$top/indexer/shim" -o "$work/search_loop" \
+cc -std=c11 -O2 -DMS_LOOP_PHASES -I "$top/indexer/shim" -I "$top/common" -o "$work/search_loop" \
     "$top/tests/bench/search_loop.c" "${libs[@]}" $(pkg-config --libs xapian-core libutf8proc) -lstdc++ -lm
 # The inclusive instructions of the functions matching PATTERN (a regular
 # expression over callgrind_annotate's names) in the profile FILE, summed.

@@ -70,7 +70,7 @@ results=$work/results # "key value..." lines, read by the report
 # ---- the tools ----
 bin=$work/bin
 mkdir -p "$bin"
-shim=(-I "$top/indexer/shim")
+shim=(-I "$top/indexer/shim" -I "$top/common")
 libs=("$build/indexer/libms_index.a" "$build/common/libms_common.a")
 # pkg-config prints several flags: split on purpose.
 # shellcheck disable=SC2046

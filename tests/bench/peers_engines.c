@@ -17,8 +17,9 @@
  *             times the body's D), ts_headline in an outer query over the
  *             top n only; any-word is "a or b"
  *   migsearch ms_index_search as the server asks it (language en, every
- *             language, 3 snippets of 240 characters); any-word is its
- *             default, all-words "+a +b"
+ *             language, 3 snippets of 240 characters, the feedback window
+ *             of the shipped config); any-word is its default, all-words
+ *             "+a +b"
  */
 #define _POSIX_C_SOURCE 200809L
 #include "peers_engines.h"
@@ -34,6 +35,7 @@
 #include <mysql.h>
 
 #include "ms_index.h"
+#include "ms_limits.h"
 
 /* ---- queries ---- */
 
@@ -194,6 +196,7 @@ ms_search(void *handle, const peers_query_t *query, const peers_ask_t *ask,
     search.snippet_length = ask->snippets ? 240 : 0;
     search.max_snippets = 3;
     search.no_feedback = !ask->feedback;
+    search.feedback_window = MS_LIMIT_FEEDBACK_WINDOW;
     search.facets = ask->facets;
     search.time_budget_ms = 3600 * 1000;
     if (ms_index_search(&results, e->idx, &search) != MS_INDEX_OK) {

@@ -14,7 +14,9 @@
  * -DMS_LOOP_PHASES (tests/bench/limit.sh, against this tree's shim only),
  * "nofeedback" and "nosnippets" leave out feedback and snippets, so that
  * the cost of each phase is the difference between two runs. With a shim
- * that has the feedback window, "window=N" sets it (search.feedback_window).
+ * that has the feedback window, it is the server's default
+ * (MS_LIMIT_FEEDBACK_WINDOW, found with -I common) and "window=N" sets it
+ * (search.feedback_window; window=0: feedback over every match).
  * Prints one line:
  *   searches=N cpu_us_per_search=X wall_us_per_search=Y hits=H
  * CPU time is the process's own (CLOCK_PROCESS_CPUTIME_ID), the steadiest
@@ -31,6 +33,14 @@
 #include <time.h>
 
 #include "ms_index.h"
+#if defined(__has_include)
+#if __has_include("ms_limits.h")
+#include "ms_limits.h"
+#endif
+#endif
+#ifndef MS_LIMIT_FEEDBACK_WINDOW
+#define MS_LIMIT_FEEDBACK_WINDOW 0 /* a tree from before the window */
+#endif
 
 #define MAX_QUERIES 10000
 
@@ -71,7 +81,7 @@ read_queries(char **out, const char *path)
 
 /* What a round asks beside the queries: the trailing words of the usage. */
 static int facets, no_feedback, no_snippets;
-static unsigned window; /* "window=N" */
+static unsigned window = MS_LIMIT_FEEDBACK_WINDOW; /* "window=N" */
 
 /* One round of every query; returns the hits seen, or -1 on an error. */
 static long

@@ -5,7 +5,9 @@
  *
  * With a window, feedback (indexer/shim/feedback.cc) reorders the best
  * feedback_window matches of the query as typed; the rest follow in their
- * own order. Without one (0, the default) it reorders every match. The
+ * own order. Without one (0), or for a query whose words are in fewer
+ * than MS_INDEX_WINDOW_FACTOR times as many documents, it reorders every
+ * match. The
  * archive here is made so that feedback over every match lifts documents
  * from past the window into it ("late": one "remittances" but the words
  * of the best hits), which the window must not do. Each answer is
@@ -26,11 +28,14 @@
 #include "tmpdir.h"
 
 #define WINDOW 20u
-#define TOP 10   /* three "remittances" and the feedback words */
-#define PLAIN 60 /* two "remittances", no feedback word */
-#define LATE 30  /* one "remittances" and the feedback words */
+#define TOP 10    /* three "remittances" and the feedback words */
+#define PLAIN 150 /* two "remittances", no feedback word */
+#define LATE 30   /* one "remittances" and the feedback words */
 #define OTHER 200
 #define MATCHES (TOP + PLAIN + LATE)
+/* Every view below holds "remittances" in enough documents for a window
+ * of WINDOW (two thirds of the matches are public). */
+_Static_assert(MATCHES * 2 / 3 >= MS_INDEX_WINDOW_FACTOR * WINDOW, "too few matches");
 
 static char tmpdir[PATH_MAX];
 static char dbpath[PATH_MAX];
@@ -200,12 +205,21 @@ Test(feedback, reorders_the_window_only_over_shards_and_partitions)
     ms_index_close(idx);
 }
 
-/* A window that holds every match is feedback over every match. */
-Test(feedback, a_window_past_the_matches_is_every_match)
+/* A window for a query whose words are in fewer than
+ * MS_INDEX_WINDOW_FACTOR times as many documents is not used: feedback
+ * reorders every match. WIDE is under the matches, so a window of it
+ * would keep the late documents past it, where every match lifts them;
+ * and MS_INDEX_WINDOW_FACTOR times it is over twice the matches (the word
+ * and its stem could each count them), so the rule must leave it out. */
+#define WIDE 100u
+_Static_assert((WIDE < MATCHES - LATE) && (MS_INDEX_WINDOW_FACTOR * WIDE > 2 * MATCHES),
+               "WIDE must tell a window from every match");
+
+Test(feedback, no_window_for_a_query_in_few_documents)
 {
     build(1);
     ms_index_t *idx = open_reader();
-    ms_results_t *wide = find(idx, &board, 0, 500, 0, MATCHES);
+    ms_results_t *wide = find(idx, &board, 0, 500, 0, WIDE);
     ms_results_t *every = find(idx, &board, 0, 500, 0, 0);
     cr_assert_eq(wide->n_hits, MATCHES, "%zu hits", wide->n_hits);
     cr_assert_eq(every->n_hits, MATCHES);
