@@ -23,7 +23,13 @@
  * order, at most facet_limit) and scales the counts to the total, saying
  * so in results->facets_estimated. Reading the values of a match costs
  * about a term list, so this bounds the cost of a search that matches
- * most of a large archive.
+ * most of a large archive. A search with more than SAMPLE_AFTER times
+ * facet_limit matches is not even walked whole: the pass stops there and
+ * a second one looks only at every k-th document number of each
+ * partition (StrideSource), k chosen from the first pass's estimate to
+ * see about facet_limit matches, so that its cost stays that of a small
+ * archive's search however large the archive (docs/performance.md,
+ * "Facets over a stride").
  *
  * With a country or a status filter, the status and country facets are
  * derived from the (country, status) pairs instead (pairs.cc): the status
@@ -63,6 +69,7 @@
 
 #include "index-facets.hh"
 #include "index-pairs.hh"
+#include "index-partition.hh"
 
 /* One term list read costs about as much as walking this many postings:
  * a term list is stored compressed and read whole, whatever its prefix.
@@ -71,6 +78,10 @@
  * fewer, longer documents, sent searches with a few hundred matches to
  * term lists at three times the cost. */
 #define TERMLIST_COST 700u
+
+/* Matches the first facet pass walks before it samples instead, in
+ * facet_limits. */
+#define SAMPLE_AFTER 2u
 
 namespace
 {
@@ -134,14 +145,122 @@ class FacetSpy : public Xapian::MatchSpy
     unsigned long stride_ = 1;
 };
 
+/* A filter that passes document numbers k, 2k, 3k... of each database it
+ * is given (Xapian 1.4 gives init() each sub-database of a view alone, in
+ * its own numbers): about one in k of any match, spread over the whole
+ * archive, and the same for the same index. */
+class StrideSource : public Xapian::PostingSource
+{
+  public:
+    explicit StrideSource(Xapian::docid k) : k_(k)
+    {
+    }
+    StrideSource *clone() const override
+    {
+        return new StrideSource(k_);
+    }
+    void init(const Xapian::Database &db) override
+    {
+        last_ = db.get_lastdocid();
+        at_ = 0;
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0; /* documents may have been deleted */
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return last_ / k_;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return last_ / k_;
+    }
+    void next(double) override
+    {
+        at_ = at_ > last_ - k_ ? last_ + 1 : at_ + k_;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (did <= at_)
+            return;
+        Xapian::docid up = (did - 1) / k_ + 1; /* the first multiple at or past did */
+        at_ = up > last_ / k_ ? last_ + 1 : up * k_;
+    }
+    bool at_end() const override
+    {
+        return at_ > last_;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return at_;
+    }
+
+  private:
+    Xapian::docid k_;
+    Xapian::docid last_ = 0;
+    Xapian::docid at_ = 0; /* 0: not started */
+};
+
+/* The counting pass: 'spy' sees the matches of 'query', at least 'check'
+ * of them. Membership only (BoolWeight) and the query as typed, without
+ * feedback terms, which add no match: the ranked match keeps its pruning
+ * instead of weighing every match with them. */
+Xapian::MSet
+count_pass(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query,
+           Xapian::doccount check)
+{
+    Xapian::Enquire enquire(*idx->db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.add_matchspy(spy);
+    return enquire.get_mset(0, 0, check);
+}
+
 } /* namespace */
 
-Xapian::MatchSpy *
-ms_index__facet_spy_new(size_t limit, bool remote)
+/* A new match spy for facet counts, owned by the caller (delete): ours,
+ * an even sample of at most 'limit' matches, or ('remote') Xapian's own,
+ * which xapian-tcpsrv runs, counting each distinct facet value. */
+static Xapian::MatchSpy *
+facet_spy_new(size_t limit, bool remote)
 {
     if (remote)
         return new Xapian::ValueCountMatchSpy(MS_INDEX_SLOT_FACETS);
     return new FacetSpy(limit);
+}
+
+ms_index_counted
+ms_index__count_matches(ms_index_t *idx, const Xapian::Query &query, size_t limit)
+{
+    ms_index_counted out;
+    out.spy.reset(facet_spy_new(limit, ms_index__remote_view));
+    Xapian::doccount all = idx->db->get_doccount(), check = all;
+    if (ms_index__remote_view && limit < all)
+        check =
+            static_cast<Xapian::doccount>(std::max<size_t>(limit, MS_INDEX_MIN_CHECK));
+    else if (!ms_index__remote_view && limit < all / SAMPLE_AFTER)
+        check = static_cast<Xapian::doccount>(limit * SAMPLE_AFTER);
+    Xapian::MSet mset = count_pass(out.spy.get(), idx, query, check);
+    out.lower = mset.get_matches_lower_bound();
+    out.upper = mset.get_matches_upper_bound();
+    out.estimate = mset.get_matches_estimated();
+    /* Remote: scaled to the estimate. Locally done when the spy saw every
+     * match (the bounds can be exact without: a single word's). */
+    if (ms_index__remote_view ||
+        static_cast<const FacetSpy *>(out.spy.get())->seen_ >= out.upper)
+        return out;
+    /* More than 'check': about 'limit' of them, every k-th document. */
+    Xapian::docid k = static_cast<Xapian::docid>(
+        std::max<double>(2, std::floor(static_cast<double>(out.estimate) / limit)));
+    out.spy.reset(new FacetSpy(limit));
+    Xapian::Query sample(Xapian::Query::OP_FILTER, query,
+                         Xapian::Query((new StrideSource(k))->release()));
+    mset = count_pass(out.spy.get(), idx, sample, all);
+    double total = static_cast<double>(mset.get_matches_estimated()) * k;
+    out.estimate = static_cast<Xapian::doccount>(
+        std::min<double>(out.upper, std::max<double>(out.lower, total)));
+    return out;
 }
 
 /* 'n' documents with 'value', of which 'docid' (0: unknown) is one. */
@@ -403,14 +522,14 @@ count_distinct_values(value_counts *counts, const Xapian::ValueCountMatchSpy &sp
 
 void
 ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy, ms_index_t *idx,
-                      const Xapian::MSet &mset, const ms_search_t *search)
+                      Xapian::doccount total, const ms_search_t *search)
 {
     size_t n_facets = ms_index__vocabulary().facets.size();
     std::vector<value_counts> counts(n_facets);
     ms_index_pair_counter pairs(search);
     /* A sample, or fewer seen than match: scale each count by the share
      * counted. */
-    double counted = 0, estimate = mset.get_matches_estimated();
+    double counted = 0, estimate = total;
     bool sample = false;
     const FacetSpy *matches = dynamic_cast<const FacetSpy *>(&spy);
     if (matches) {

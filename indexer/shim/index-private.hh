@@ -486,24 +486,35 @@ bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
 
 /* --- facets (facets.cc), used by search.cc --- */
 
-/* A new match spy for facet counts, owned by the caller (delete): ours,
- * an even sample of at most 'limit' matches, or ('remote') Xapian's own,
- * which xapian-tcpsrv runs, counting each distinct facet value. */
-Xapian::MatchSpy *ms_index__facet_spy_new(size_t limit, bool remote);
-
 /* Whether 'term' belongs in MS_INDEX_SLOT_FACETS: a term of a field with
  * MS_FIELD_FACET, or a pair term (the derived facets read them). */
 bool ms_index__is_facet_term(const std::string &term);
 
+/* The facets' own pass over the matches of a search (facets.cc): the spy
+ * that saw them and how many there are. */
+struct ms_index_counted {
+    std::unique_ptr<Xapian::MatchSpy> spy;
+    Xapian::doccount estimate = 0, lower = 0, upper = 0;
+};
+
+/* Walk the matches of 'query' (membership only: BoolWeight) with a facet
+ * spy: ours, which keeps an even sample of at most 'limit' of the matches
+ * it sees, or over remote shards Xapian's own, which xapian-tcpsrv runs.
+ * Exact for up to twice 'limit' matches; past that, and over remote shards
+ * past 'limit', from a sample, and the estimate is scaled from it. Throws
+ * Xapian::Error or what 'query''s own filters throw (a budget's watch). */
+ms_index_counted ms_index__count_matches(ms_index_t *idx, const Xapian::Query &query,
+                                         size_t limit);
+
 /* Count the facet values of the documents 'spy' saw in idx->db into
  * results->facets, with the display forms idx caches. When the spy kept a
- * sample, or 'mset' (the search's) estimates more matches than the spy
- * saw, the counts are scaled to that estimate and results->facets_estimated
- * is set. With a country or a status filter in 'search', the status and
- * country facets are derived from the pair terms (ms_index_pair_counter).
- * Throws std::bad_alloc or Xapian::Error. */
+ * sample, or 'total' (ms_index_counted.estimate) is more than the spy
+ * saw, the counts are scaled to it and results->facets_estimated is set.
+ * With a country or a status filter in 'search', the status and country
+ * facets are derived from the pair terms (ms_index_pair_counter). Throws
+ * std::bad_alloc or Xapian::Error. */
 void ms_index__facets_fill(ms_results_t *results, const Xapian::MatchSpy &spy,
-                           ms_index_t *idx, const Xapian::MSet &mset,
+                           ms_index_t *idx, Xapian::doccount total,
                            const ms_search_t *search);
 
 /* Free results->facets. */

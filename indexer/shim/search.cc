@@ -234,37 +234,16 @@ get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
     return enquire.get_mset(search->offset, count, check);
 }
 
-/* Whether the totals of 'search' come whole from the facets' pass of
- * their own (count_matches), so that the ranked page need check only
- * itself: not over remote shards, where that pass checks only facet_limit
- * matches of each shard (Xapian's ValueCountMatchSpy, facets.cc). */
+/* Whether the totals of 'search' come from the facets' pass of their own
+ * (ms_index__count_matches: exact up to twice facet_limit matches, past
+ * that from a sample of every k-th document), so that the ranked page need
+ * check only itself: not over remote shards, where that pass checks only
+ * facet_limit matches of each shard (Xapian's ValueCountMatchSpy,
+ * facets.cc). */
 static bool
 totals_from_facet_pass(const ms_search_t *search)
 {
     return search->facets && !ms_index__remote_view;
-}
-
-/* Facets count the matches of 'query' in a pass of their own: membership
- * only (BoolWeight, the query without feedback terms, which add no
- * match), so that the ranked match keeps its pruning instead of weighing
- * every match with the feedback terms. 'spy' sees every match and keeps
- * at most facet_limit of them (ms_index__facet_spy_new); the pass also
- * gives exact totals. Over remote shards the spy (Xapian's own) counts
- * whatever it sees, so the matcher checks only 'limit' matches (of each
- * shard) and the counts are scaled (facets.cc). */
-static Xapian::MSet
-count_matches(Xapian::MatchSpy *spy, ms_index_t *idx, const Xapian::Query &query,
-              size_t limit)
-{
-    Xapian::Enquire enquire(*idx->db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.add_matchspy(spy);
-    Xapian::doccount check = idx->db->get_doccount();
-    if (ms_index__remote_view && limit < check)
-        check =
-            static_cast<Xapian::doccount>(std::max<size_t>(limit, MS_INDEX_MIN_CHECK));
-    return enquire.get_mset(0, 0, check);
 }
 
 /* Snippets mark the words typed: Xapian's own snippets (CJK queries) mark
@@ -286,21 +265,20 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
              const plan &p, const Xapian::MSet &mset, bool expanded,
              const Xapian::Stem &stemmer, ms_index_budget &budget)
 {
-    std::unique_ptr<Xapian::MatchSpy> spy;
-    Xapian::MSet counted;
+    ms_index_counted counted;
     size_t limit = search->facet_limit ? search->facet_limit : MS_LIMIT_FACET_MATCHES;
     if (search->facets && budget.spent()) {
         results->skipped |= MS_PHASE_FACETS;
     } else if (search->facets) {
-        spy.reset(ms_index__facet_spy_new(limit, ms_index__remote_view));
         try {
-            counted = count_matches(spy.get(), idx, p.query, limit);
+            counted = ms_index__count_matches(idx, p.query, limit);
         } catch (const ms_index_budget_spent &) {
             /* Spent while counting (budget.watch()): no facets. */
             results->skipped |= MS_PHASE_FACETS;
-            spy.reset();
+            counted.spy.reset();
         }
     }
+    const Xapian::MatchSpy *spy = counted.spy.get();
     std::unique_ptr<ms_index_snippets> snippets;
     Xapian::MSet marked = mset;
     if (search->snippet_length > 0) {
@@ -311,13 +289,18 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
             marked = snippet_mset(idx, p.query);
     }
 
-    const Xapian::MSet &totals = spy ? counted : mset;
-    results->estimate = totals.get_matches_estimated();
-    results->lower = totals.get_matches_lower_bound();
-    results->upper = totals.get_matches_upper_bound();
+    if (spy) {
+        results->estimate = counted.estimate;
+        results->lower = counted.lower;
+        results->upper = counted.upper;
+    } else {
+        results->estimate = mset.get_matches_estimated();
+        results->lower = mset.get_matches_lower_bound();
+        results->upper = mset.get_matches_upper_bound();
+    }
     ms_index__hits_fill(results, idx, mset, snippets.get(), &marked, &budget);
     if (spy)
-        ms_index__facets_fill(results, *spy, idx, counted, search);
+        ms_index__facets_fill(results, *spy, idx, counted.estimate, search);
 }
 
 /* The phases of a search, in order: the parse (no budget: it is bounded

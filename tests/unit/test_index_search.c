@@ -501,9 +501,6 @@ Test(search, facet_counts_are_exact_beyond_the_checked_minimum)
     ms_index_close(idx);
 }
 
-/* Past facet_limit matches the counts come from the matches checked first,
- * scaled to the estimated total, and the results say so; within it they
- * are exact. */
 /* The group of the documents marked "access: board". */
 static const char *const board_group[] = {"board"};
 
@@ -610,6 +607,8 @@ Test(search, meeting_rows_are_labelled_with_a_title_of_their_documents)
     ms_index_close(reader);
 }
 
+/* Past facet_limit matches the counts come from a sample, scaled to the
+ * estimated total, and the results say so; within it they are exact. */
 Test(search, facets_beyond_the_limit_are_scaled_and_marked_estimated)
 {
     ms_index_t *idx = open_writer();
@@ -651,6 +650,56 @@ Test(search, facets_beyond_the_limit_are_scaled_and_marked_estimated)
     cr_assert_eq(facet_count(results, "type", "report"), 400);
     ms_results_free(results);
     ms_index_close(idx);
+}
+
+/* A match of many times facet_limit is counted from a sample spread over
+ * the whole archive (every k-th document, facets.cc), not from the
+ * matches met first: here the first two thirds of the archive are
+ * reports and the last third recommendations, so the first matches alone
+ * would count reports only. The totals come from the same sample. */
+Test(search, facets_of_a_large_match_come_from_a_sample_of_the_whole_archive)
+{
+    ms_index_t *idx = open_writer();
+    ms_field_t report[] = {{"type", "report"}};
+    ms_field_t rec[] = {{"type", "recommendation"}};
+    char id[32];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "doc%04d", i);
+        put(idx, id, "Migration note", "Migration and labour mobility.", NULL,
+            i < 2000 ? report : rec, 1);
+    }
+    ms_index_t *reader = reader_after(idx);
+    ms_search_t search = {
+        .query = "migration", .limit = 10, .facets = 1, .facet_limit = 100};
+    ms_results_t *results = run(reader, &search);
+    cr_assert_neq(results->facets_estimated, 0);
+    unsigned long reports = facet_count(results, "type", "report");
+    unsigned long recs = facet_count(results, "type", "recommendation");
+    cr_assert(reports >= 1800 && reports <= 2200, "%lu reports", reports);
+    cr_assert(recs >= 900 && recs <= 1100, "%lu recommendations", recs);
+    /* Exactly: 3000 matches over a limit of 100 is every 30th document,
+     * documents 30 to 3000, of which 66 reports and 34 recommendations,
+     * each standing for 30. Walking every match would count another
+     * sample (the spy's own, every 32nd). */
+    cr_assert_eq(reports, 66 * 30);
+    cr_assert_eq(recs, 34 * 30);
+    cr_assert(results->estimate >= 2700 && results->estimate <= 3300, "estimate %lu",
+              (unsigned long)results->estimate);
+    cr_assert_leq(results->lower, results->estimate);
+    cr_assert_geq(results->upper, results->estimate);
+    cr_assert_eq(results->n_hits, 10);
+    ms_results_free(results);
+
+    /* A filter that leaves no more than the limit: exact again, though the
+     * archive holds more than twice the limit. */
+    search.query = "migration type:recommendation";
+    search.facet_limit = 1000;
+    results = run(reader, &search);
+    cr_assert_eq(results->facets_estimated, 0);
+    cr_assert_eq(facet_count(results, "type", "recommendation"), 1000);
+    cr_assert_eq(results->estimate, 1000);
+    ms_results_free(results);
+    ms_index_close(reader);
 }
 
 /* --- snippets --- */
