@@ -19,7 +19,10 @@
 # again: the search figures are those of the same archive and index, the
 # indexing ones are then shards.sh's. MS_SCALE_SYNTH_ARGS are more options
 # of synth for the sizes generated here (e.g. "--max-words 10", to match a
-# reused archive generated with them). Progress, and
+# reused archive generated with them). MS_SCALE_SEARCH gives every size's
+# server "search:" settings of its own (docs/config.md), "key: value" pairs
+# separated by ";" (MS_SCALE_SEARCH="feedback_window: 0"), to weigh a
+# setting at every size; the report names them. Progress, and
 # each size's figures as soon as they are known, go to standard error.
 #
 # Part 3 of issue 7 ("Scale"). For each size, tests/bench/synth.c (built
@@ -118,6 +121,10 @@ server:
   socket_mode: "0600"
   socket_group: ""
 YAML
+    if [ -n "${MS_SCALE_SEARCH:-}" ]; then
+        { echo "search:"; tr ';' '\n' <<<"$MS_SCALE_SEARCH" | sed 's/^ */  /'; } \
+            >>"$2/migsearch.yaml"
+    fi
 }
 
 reuse=${MS_SCALE_REUSE:-}
@@ -235,7 +242,12 @@ write_report() {
         "$(git -C "$top" diff --quiet 2>/dev/null || echo '(with uncommitted changes)'),"
     echo "release build ($build), shipped default configuration apart from paths and"
     echo "the synonyms file (\`config/synonyms.yaml\`): server.threads 4,"
-    echo "archive.batch_size 500, index.spelling true."
+    if [ -n "${MS_SCALE_SEARCH:-}" ]; then
+        echo "archive.batch_size 500, index.spelling true; set for this run, search:"
+        echo "\`$MS_SCALE_SEARCH\`."
+    else
+        echo "archive.batch_size 500, index.spelling true."
+    fi
     echo
     echo "Archives: \`tests/bench/synth.c\`, seed $seed: JSON lines, 1000 documents a"
     echo "file, drawn from the English files of \`../shared/data/corpus\` ($model)${MS_SCALE_SYNTH_ARGS:+, synth options \`$MS_SCALE_SYNTH_ARGS\`};"
