@@ -461,10 +461,10 @@ listen_unix(ms_it_t *it)
 /* Wait until migsearch-fcgi logs that it listens (for sockets that exist
  * before it runs). */
 static void
-wait_for_listening(ms_it_t *it)
+wait_for_listening(ms_it_t *it, unsigned before)
 {
     long deadline = ms_it_now_ms() + 10000;
-    while (!ms_it_fcgi_log_contains(it, "listening socket=")) {
+    while (ms_it_fcgi_log_count(it, "listening socket=") <= before) {
         int status;
         if (waitpid(it->fcgi_pid, &status, WNOHANG) == it->fcgi_pid) {
             it->fcgi_pid = 0;
@@ -477,7 +477,10 @@ wait_for_listening(ms_it_t *it)
 }
 
 /* Start migsearch-fcgi on it->config, the way it->socket_kind says, and
- * wait until it listens. */
+ * wait until it listens: its socket file appears at bind(), before
+ * listen(), and a request sent between the two is refused (nginx: 502), so
+ * the wait is for the line it logs once listening, the first since this
+ * start (the log is appended to across restarts). */
 static void
 spawn_fcgi(ms_it_t *it)
 {
@@ -490,12 +493,15 @@ spawn_fcgi(ms_it_t *it)
     /* MS_IT_INHERIT_SOCKET: the test's listening socket is its fd 0. */
     int stdin_fd = it->socket_kind == MS_IT_INHERIT_SOCKET ? it->listen_fd : -1;
 
+    unsigned before = access(it->fcgi_log, F_OK) == 0
+                          ? ms_it_fcgi_log_count(it, "listening socket=")
+                          : 0;
+
     it->fcgi_pid =
         spawn_with(spawned ? spawner : own, it->fcgi_log, stdin_fd, it->nofile);
     if (it->socket_kind == MS_IT_OWN_SOCKET)
         wait_for_socket(it);
-    else
-        wait_for_listening(it);
+    wait_for_listening(it, before);
 }
 
 void
