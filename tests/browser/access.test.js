@@ -37,7 +37,7 @@ describe('accessibility', () => {
             const page = await ctx.page({ viewport: { width: 360, height: 800 } });
             await page.goto(`${ctx.base}${target}`);
             if (target.includes('doc='))
-                await page.getByRole('heading', { level: 1 }).waitFor();
+                await page.locator('#doc-title').waitFor(); // not "Search results"'s h1
             else
                 await lib.waitForCount(page);
             const width = await page.evaluate(() => document.documentElement.scrollWidth);

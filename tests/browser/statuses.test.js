@@ -78,7 +78,9 @@ describe('status by country', () => {
         const page = await ctx.page();
         await page.goto(`${ctx.base}/?doc=${id}`);
         const main = page.getByRole('main');
-        await main.getByRole('heading', { level: 1 }).waitFor();
+        // The document's own heading: the search view's (visually hidden)
+        // "Search results" is a level-1 heading too, there before it.
+        await main.locator('#doc-title').filter({ hasText: doc.title || id }).waitFor();
         const shown = await badges(main);
         assert.deepEqual(shown.map((b) => [b.country, b.status]),
                          doc.statuses.map((r) => [r.country, r.status]));
