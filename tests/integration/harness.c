@@ -378,22 +378,6 @@ ms_it_fcgi_log_contains(ms_it_t *it, const char *needle)
     return ms_it_fcgi_log_count(it, needle) > 0;
 }
 
-static void
-wait_for_socket(ms_it_t *it)
-{
-    struct stat st;
-    long deadline = ms_it_now_ms() + 10000;
-    while (stat(it->socket, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-        int status;
-        if (waitpid(it->fcgi_pid, &status, WNOHANG) == it->fcgi_pid) {
-            it->fcgi_pid = 0;
-            cr_assert_fail("migsearch-fcgi exited before creating its socket");
-        }
-        cr_assert(ms_it_now_ms() < deadline, "migsearch-fcgi socket did not appear");
-        usleep(20000);
-    }
-}
-
 /* Start nginx on a fresh port; retry if the port was taken meanwhile.
  * The config is rendered in the test identity mode (harness.h), serving
  * 'archive' (may be NULL) at /_migsearch/files/. */
@@ -458,8 +442,8 @@ listen_unix(ms_it_t *it)
     return fd;
 }
 
-/* Wait until migsearch-fcgi logs that it listens (for sockets that exist
- * before it runs). */
+/* Wait until migsearch-fcgi logs that it listens (the config's log level
+ * is info), the line after the 'before' such lines already in its log. */
 static void
 wait_for_listening(ms_it_t *it, unsigned before)
 {
@@ -499,8 +483,6 @@ spawn_fcgi(ms_it_t *it)
 
     it->fcgi_pid =
         spawn_with(spawned ? spawner : own, it->fcgi_log, stdin_fd, it->nofile);
-    if (it->socket_kind == MS_IT_OWN_SOCKET)
-        wait_for_socket(it);
     wait_for_listening(it, before);
 }
 
@@ -511,7 +493,7 @@ ms_it_restart_fcgi(ms_it_t *it)
               "ms_it_restart_fcgi: a server of its own socket or address only");
     cr_assert_geq(ms_it_stop_fcgi(it, 5000, NULL), 0, "migsearch-fcgi did not stop");
     if (it->socket_kind == MS_IT_OWN_SOCKET)
-        unlink(it->socket); /* removed at exit; so the new one's is waited for */
+        unlink(it->socket); /* removed at exit, unless the server was killed */
     spawn_fcgi(it);
 }
 
