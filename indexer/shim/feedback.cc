@@ -20,7 +20,10 @@
  * used only for a query whose words the index holds in many more
  * documents than the window (MS_INDEX_WINDOW_FACTOR times), which the
  * term frequencies tell before any match (docs/performance.md, "Feedback
- * over a window", "A window only where it pays").
+ * over a window", "A window only where it pays"). When the page lies
+ * inside the window, the second match is of the window's documents only,
+ * and the first match, checking as many matches as the page's would,
+ * gives the totals ("Issue 20: feedback, a match of the window only").
  */
 #include <algorithm>
 #include <cstdint>
@@ -244,20 +247,29 @@ words_only(const Xapian::Query &query, bool joined)
     }
 }
 
-bool
+ms_index_feedback
 ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                    const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                   const Xapian::Query &visible, Xapian::doccount window)
+                   const Xapian::Query &visible, Xapian::doccount window,
+                   Xapian::doccount page_end, Xapian::doccount check)
 {
+    ms_index_feedback done;
     /* A phrase in a query without quotes is words the parser joined. */
     bool joined = parsed.text.find('"') == std::string::npos;
     if (!words_only(parsed.words, joined))
-        return false;
+        return done;
     window = window_for(idx, parsed, window);
-    Xapian::MSet top =
-        enquire.get_mset(0, window ? std::max(window, FEEDBACK_DOCS) : FEEDBACK_DOCS);
+    Xapian::doccount wanted = window ? std::max(window, FEEDBACK_DOCS) : FEEDBACK_DOCS;
+    /* A window that will hold the page gives the totals too; only for
+     * words apart, not joined into a phrase, which Xapian 1.4 weighs
+     * differently in a match of a few documents than in a match of all
+     * (below), nor boosted by a typed symbol. */
+    bool apart = words_only(parsed.ranked, false);
+    bool may_hold = window && apart && page_end <= wanted;
+    done.first = enquire.get_mset(0, wanted, may_hold ? std::max(check, wanted) : 0);
+    const Xapian::MSet &top = done.first;
     if (top.empty())
-        return false;
+        return done;
     std::vector<Xapian::docid> docs;
     for (Xapian::MSetIterator it = top.begin();
          it != top.end() && docs.size() < FEEDBACK_DOCS; ++it)
@@ -266,7 +278,7 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     std::vector<std::pair<std::string, double>> eset =
         ms_index__expand(idx, docs, FEEDBACK_TERMS, MS_SCHEMA_PREFIX_STEM, decider);
     if (eset.empty())
-        return false;
+        return done;
     std::vector<Xapian::Query> more;
     size_t kept = ms_index__expand_kept(eset, FEEDBACK_CUT);
     for (size_t i = 0; i < kept; i++)
@@ -274,11 +286,27 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     Xapian::Query extra(Xapian::Query::OP_SCALE_WEIGHT,
                         Xapian::Query(Xapian::Query::OP_OR, more.begin(), more.end()),
                         FEEDBACK_WEIGHT);
-    if (window)
-        extra = Xapian::Query(Xapian::Query::OP_FILTER, extra, window_filter(idx, top));
     Xapian::Query query(Xapian::Query::OP_AND_MAYBE, parsed.ranked, extra);
+    /* Every match outside the window weighs no more than the window's last
+     * (and sorts after it on a tie), and feedback only adds weight, so the
+     * window is the first 'wanted' hits of every match. A page inside it,
+     * or a window holding every match, needs a match of the window only:
+     * the same weights, for 'wanted' documents instead of every match.
+     * With a phrase Xapian 1.4's weights differ: in Cranfield's query 17
+     * a document with "two dimensional" weighs 14.39 in a match of every
+     * document and 18.01 in one of a few (docs/performance.md, "Issue 20:
+     * feedback, a match of the window only"), so such a query is matched
+     * over every match, as before. */
+    done.window_only = may_hold || (window && apart && top.size() < wanted);
+    if (done.window_only)
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, window_filter(idx, top));
+    else if (window)
+        query = Xapian::Query(
+            Xapian::Query::OP_AND_MAYBE, parsed.ranked,
+            Xapian::Query(Xapian::Query::OP_FILTER, extra, window_filter(idx, top)));
     if (restrictions)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, *restrictions);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, visible));
-    return true;
+    done.expanded = true;
+    return done;
 }

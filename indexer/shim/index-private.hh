@@ -471,6 +471,16 @@ size_t ms_index__expand_kept(const std::vector<std::pair<std::string, double>> &
  * Xapian::Error. (expand.cc) */
 Xapian::doccount ms_index__termfreq(ms_index_t *idx, const std::string &term);
 
+/* What ms_index__feedback() did to a search's Enquire. */
+struct ms_index_feedback {
+    bool expanded = false; /* its query has expansion terms */
+    /* Its query matches only the window, which holds the page: the totals
+     * of the search are those of 'first', the match that found the window
+     * (checked to the 'check' asked for). */
+    bool window_only = false;
+    Xapian::MSet first;
+};
+
 /* Pseudo relevance feedback: when 'parsed' is words only, take expansion
  * terms from the best hits of enquire's query (parsed.ranked, filtered by
  * 'restrictions' when not NULL, then by 'visible') and set enquire's query
@@ -479,10 +489,15 @@ Xapian::doccount ms_index__termfreq(ms_index_t *idx, const std::string &term);
  * words the index holds in at least MS_INDEX_WINDOW_FACTOR times 'window'
  * documents, they weigh only the best 'window' matches of the query as it
  * was, which stay first; otherwise, and with 'window' 0, every match.
- * Returns whether it did. (feedback.cc) */
-bool ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
-                        const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                        const Xapian::Query &visible, Xapian::doccount window);
+ * When the window holds the page (hits up to 'page_end'), the query
+ * matches the window only and the first match checks 'check' matches for
+ * the totals. (feedback.cc) */
+ms_index_feedback ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
+                                     const ms_index_parsed &parsed,
+                                     const Xapian::Query *restrictions,
+                                     const Xapian::Query &visible,
+                                     Xapian::doccount window, Xapian::doccount page_end,
+                                     Xapian::doccount check);
 
 /* --- facets (facets.cc), used by search.cc --- */
 

@@ -221,8 +221,8 @@ page_size(ms_index_t *idx, const ms_search_t *search)
 
 /* The page of 'search' from 'enquire', which gives the search's totals
  * checked to MS_INDEX_MIN_CHECK matches; with 'counted' (the facet pass
- * gives them), checking no more matches than the page, so that Xapian
- * prunes the rest (docs/performance.md). */
+ * or feedback's first match gives them), checking no more matches than the page, so that
+ * Xapian prunes the rest (docs/performance.md). */
 static Xapian::MSet
 get_page(Xapian::Enquire &enquire, ms_index_t *idx, const ms_search_t *search,
          bool counted)
@@ -262,7 +262,7 @@ snippet_mset(ms_index_t *idx, const Xapian::Query &query)
  * snippets, each while 'budget' lasts (MS_PHASE_FACETS, _SNIPPETS). */
 static void
 fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
-             const plan &p, const Xapian::MSet &mset, bool expanded,
+             const plan &p, const Xapian::MSet &mset, const ms_index_feedback &fed,
              const Xapian::Stem &stemmer, ms_index_budget &budget)
 {
     ms_index_counted counted;
@@ -285,7 +285,7 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
         snippets.reset(new ms_index_snippets(
             *idx->db, p.parsed.words, stemmer, search->language ? search->language : "en",
             search->snippet_length, search->max_snippets));
-        if (expanded && snippets->needs_mset())
+        if (fed.expanded && snippets->needs_mset())
             marked = snippet_mset(idx, p.query);
     }
 
@@ -294,9 +294,12 @@ fill_results(ms_results_t *results, ms_index_t *idx, const ms_search_t *search,
         results->lower = counted.lower;
         results->upper = counted.upper;
     } else {
-        results->estimate = mset.get_matches_estimated();
-        results->lower = mset.get_matches_lower_bound();
-        results->upper = mset.get_matches_upper_bound();
+        /* A match of the window only counts the window: the first match
+         * counted the rest. */
+        const Xapian::MSet &counts = fed.window_only ? fed.first : mset;
+        results->estimate = counts.get_matches_estimated();
+        results->lower = counts.get_matches_lower_bound();
+        results->upper = counts.get_matches_upper_bound();
     }
     ms_index__hits_fill(results, idx, mset, snippets.get(), &marked, &budget);
     if (spy)
@@ -344,10 +347,13 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool feedback = !search->no_feedback && sort == MS_SORT_RELEVANCE;
     if (feedback && budget.spent())
         results->skipped |= MS_PHASE_FEEDBACK;
-    bool expanded = feedback && !(results->skipped & MS_PHASE_FEEDBACK) &&
-                    ms_index__feedback(enquire, idx, p.parsed,
-                                       p.restricted ? &p.restrictions : nullptr,
-                                       p.visible, search->feedback_window);
+    bool counted = totals_from_facet_pass(search);
+    ms_index_feedback fed;
+    if (feedback && !(results->skipped & MS_PHASE_FEEDBACK))
+        fed = ms_index__feedback(
+            enquire, idx, p.parsed, p.restricted ? &p.restrictions : nullptr, p.visible,
+            search->feedback_window, search->offset + page_size(idx, search),
+            counted ? 0 : MS_INDEX_MIN_CHECK);
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
         Xapian::valueno slot =
@@ -361,11 +367,12 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     }
     /* A match the watch did not stop but that ended past the budget is
      * said so. */
-    /* With facets the totals come from their pass (fill_results). */
-    Xapian::MSet mset = get_page(enquire, idx, search, totals_from_facet_pass(search));
+    /* With facets the totals come from their pass, with feedback of the
+     * window only from its first match (fill_results). */
+    Xapian::MSet mset = get_page(enquire, idx, search, counted || fed.window_only);
     if (budget.spent())
         results->skipped |= MS_PHASE_MATCH;
-    fill_results(results.get(), idx, search, p, mset, expanded, stemmer, budget);
+    fill_results(results.get(), idx, search, p, mset, fed, stemmer, budget);
     if (budget.cancelled())
         return ms_index__fail(idx, MS_INDEX_CANCELLED, "the search was cancelled");
     *out = results.release();

@@ -19,8 +19,9 @@
 #   BUILD_DIR    a CMake build with tests (default: build/release); it must
 #                hold indexer/migsearch-index and tests/relevance/relevance-*
 #   --floors     exit 1 when a collection's MAP is below its reference (the
-#                quality floor of `make test`), or when a collection with a
-#                reference is missing: an unchecked floor is a failure
+#                quality floor of `make test`), when a collection with a
+#                reference is missing (an unchecked floor is a failure), or
+#                when a first page differs (below)
 #   --markdown   print the table as Markdown (for docs/relevance.md)
 #   --lower-case lower the NPL and LISA queries, written in capitals
 #                (convert.sh); without it they are searched as written
@@ -31,6 +32,11 @@
 #                shipped 0 (feedback reorders every match)
 #   --only NAME  only this collection (repeatable): cranfield, medline,
 #                cacm, npl, lisa, adi, sample
+#
+# Every query is also searched for a page of ten alone, which must be the
+# first ten of its full run, hit for hit with the same score: a page inside
+# the feedback window is matched over the window only (feedback.cc), and a
+# delegate paging through results must see one list.
 #
 # The collections are read in place from $MS_RELEVANCE_DATA, by default
 # ../shared/data/ir beside the checkout; they are never copied into the
@@ -167,6 +173,7 @@ else
 fi
 
 below=0
+pages=0
 found=0
 total_start=$(date +%s)
 for name in cranfield medline cacm npl lisa adi sample; do
@@ -210,6 +217,15 @@ for name in cranfield medline cacm npl lisa adi sample; do
     }
     # Queries the index refused (a user would get a 400) are scored 0.
     grep -v '^relevance-run: [0-9]* queries' "$work/run.log" >&2 || true
+    # shellcheck disable=SC2086 # as above
+    "$runner" $max_terms $window --limit 10 --tag migsearch "$work/index" \
+        "$work/queries.tsv" >"$work/run10" 2>/dev/null || exit 1
+    differ=$(awk '$4 <= 10' "$work/run" | diff "$work/run10" - |
+        awk '/^[<>]/ { print $2 }' | sort -u | wc -l)
+    if [ "$differ" -gt 0 ]; then
+        echo "run.sh: $name: the first page of $differ queries is not the first ten of their full list" >&2
+        pages=$((pages + 1))
+    fi
     "$evaluator" --per-query "$work/qrels" "$work/run" >"$work/eval" || exit 1
     end=$(date +%s)
 
@@ -255,6 +271,10 @@ if [ "$floors" -eq 1 ]; then
     fi
     if [ "$below" -gt 0 ]; then
         echo "run.sh: $below collections below their reference MAP" >&2
+        exit 1
+    fi
+    if [ "$pages" -gt 0 ]; then
+        echo "run.sh: $pages collections page differently from their full lists" >&2
         exit 1
     fi
 fi

@@ -86,8 +86,15 @@ build(unsigned shards)
                      "Remittances diaspora bonds investment corridors.");
         else
             snprintf(body, sizeof body, "Visas and labour mobility w%d.", i);
-        ms_document_t doc = {
-            id, id, body, "en", "2003", i % 3 ? NULL : to_board, i % 3 ? 0 : 1};
+        /* Only the best documents are of 2004 (a window holding every
+         * match below). */
+        ms_document_t doc = {id,
+                             id,
+                             body,
+                             "en",
+                             i < TOP ? "2004" : "2003",
+                             i % 3 ? NULL : to_board,
+                             i % 3 ? 0 : 1};
         cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
     }
     cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
@@ -105,11 +112,12 @@ open_reader(void)
 }
 
 static ms_results_t *
-find(ms_index_t *idx, const ms_viewer_t *viewer, unsigned offset, unsigned limit,
-     int no_feedback, unsigned window)
+find_from(ms_index_t *idx, const ms_viewer_t *viewer, const char *date_from,
+          unsigned offset, unsigned limit, int no_feedback, unsigned window)
 {
     ms_search_t search = {.query = "remittances",
                           .language = "en",
+                          .date_from = date_from,
                           .offset = offset,
                           .limit = limit,
                           .viewer = viewer,
@@ -119,6 +127,13 @@ find(ms_index_t *idx, const ms_viewer_t *viewer, unsigned offset, unsigned limit
     cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK, "%s",
                  ms_index_errmsg(idx));
     return results;
+}
+
+static ms_results_t *
+find(ms_index_t *idx, const ms_viewer_t *viewer, unsigned offset, unsigned limit,
+     int no_feedback, unsigned window)
+{
+    return find_from(idx, viewer, NULL, offset, limit, no_feedback, window);
 }
 
 /* Where 'id' is among the hits of 'results', or -1. */
@@ -137,6 +152,15 @@ expect_same_hit(const ms_hit_t *a, const ms_hit_t *b, const char *what, size_t a
     cr_assert_str_eq(a->doc.id, b->doc.id, "%s, hit %zu", what, at);
     cr_assert(fabs(a->score - b->score) < 1e-9, "%s, hit %zu: %f vs %f", what, at,
               a->score, b->score);
+}
+
+/* The totals of 'a' are those of 'b'. */
+static void
+expect_same_totals(const ms_results_t *a, const ms_results_t *b, const char *what)
+{
+    cr_assert_eq(a->estimate, b->estimate, "%s", what);
+    cr_assert_eq(a->lower, b->lower, "%s", what);
+    cr_assert_eq(a->upper, b->upper, "%s", what);
 }
 
 /* Every match of "remittances" as 'viewer' sees them, by the window, by
@@ -183,6 +207,24 @@ expect_window(ms_index_t *idx, const ms_viewer_t *viewer)
     for (size_t i = 0; i < page->n_hits; i++)
         expect_same_hit(&page->hits[i], &window->hits[WINDOW - 5 + i], "a page", i);
     ms_results_free(page);
+
+    /* A page inside the window, matched over the window alone, is that
+     * part of it too, with the totals of the search without feedback. */
+    for (unsigned offset = 0; offset + 10 <= WINDOW; offset += 5) {
+        ms_results_t *inside = find(idx, viewer, offset, 10, 0, WINDOW);
+        ms_results_t *bare = find(idx, viewer, offset, 10, 1, 0);
+        cr_assert_eq(inside->n_hits, 10);
+        for (size_t i = 0; i < inside->n_hits; i++) {
+            const ms_hit_t *hit = &inside->hits[i], *there = &window->hits[offset + i];
+            expect_same_hit(hit, there, "a page inside", i);
+            cr_assert_eq(hit->percent, there->percent,
+                         "a page inside, hit %zu: %u%% vs %u%%", i, hit->percent,
+                         there->percent);
+        }
+        expect_same_totals(inside, bare, "a page inside");
+        ms_results_free(inside);
+        ms_results_free(bare);
+    }
     ms_results_free(window);
     ms_results_free(every);
     ms_results_free(plain);
@@ -226,6 +268,30 @@ Test(feedback, no_window_for_a_query_in_few_documents)
     for (size_t i = 0; i < every->n_hits; i++)
         expect_same_hit(&wide->hits[i], &every->hits[i], "every match", i);
     ms_results_free(wide);
+    ms_results_free(every);
+    ms_index_close(idx);
+}
+
+/* A window that holds every match (the words are in many documents, the
+ * filter leaves fewer matches than the window) is every match reordered,
+ * pages and totals as feedback over every match gives them. */
+Test(feedback, a_window_holding_every_match_is_every_match)
+{
+    build(3);
+    ms_index_t *idx = open_reader();
+    ms_results_t *every = find_from(idx, &board, "2004", 0, 500, 0, 0);
+    cr_assert_eq(every->n_hits, TOP);
+    cr_assert_lt(every->n_hits, WINDOW);
+    /* Pages inside the window, and one reaching past it. */
+    for (unsigned offset = 0; offset < TOP; offset += 3) {
+        unsigned limit = offset == 9 ? 500 : 5;
+        ms_results_t *window = find_from(idx, &board, "2004", offset, limit, 0, WINDOW);
+        cr_assert_eq(window->n_hits, offset + limit <= TOP ? limit : TOP - offset);
+        for (size_t i = 0; i < window->n_hits; i++)
+            expect_same_hit(&window->hits[i], &every->hits[offset + i], "every match", i);
+        expect_same_totals(window, every, "every match");
+        ms_results_free(window);
+    }
     ms_results_free(every);
     ms_index_close(idx);
 }
