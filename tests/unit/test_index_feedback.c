@@ -59,6 +59,22 @@ teardown(void)
 
 TestSuite(feedback, .init = setup, .fini = teardown);
 
+/* The texts of the archive's documents: the best ones, the plain ones (a
+ * word of their own each) and the words feedback takes from the best. */
+#define BEST_TEXT "Remittances remittances remittances " FEEDBACK_WORDS
+#define PLAIN_TEXT "Remittances remittances transfer fees w%d."
+#define FEEDBACK_WORDS "diaspora bonds investment corridors."
+
+/* Put a document of 'id' and 'text' in English, of 'date', the board's
+ * when 'boards'. */
+static void
+put(ms_index_t *idx, const char *id, const char *text, const char *date, int boards)
+{
+    ms_document_t doc = {
+        id, id, text, "en", date, boards ? to_board : NULL, boards ? 1 : 0};
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+}
+
 /* The archive above into a new index of 'shards' shards; every third
  * document is the board's. */
 static void
@@ -76,26 +92,16 @@ build(unsigned shards)
                                              : "other";
         snprintf(id, sizeof id, "%s%03d", kind, i);
         if (i < TOP)
-            snprintf(body, sizeof body,
-                     "Remittances remittances remittances diaspora bonds investment "
-                     "corridors.");
+            snprintf(body, sizeof body, BEST_TEXT);
         else if (i < TOP + PLAIN)
-            snprintf(body, sizeof body, "Remittances remittances transfer fees w%d.", i);
+            snprintf(body, sizeof body, PLAIN_TEXT, i);
         else if (i < MATCHES)
-            snprintf(body, sizeof body,
-                     "Remittances diaspora bonds investment corridors.");
+            snprintf(body, sizeof body, "Remittances " FEEDBACK_WORDS);
         else
             snprintf(body, sizeof body, "Visas and labour mobility w%d.", i);
         /* Only the best documents are of 2004 (a window holding every
          * match below). */
-        ms_document_t doc = {id,
-                             id,
-                             body,
-                             "en",
-                             i < TOP ? "2004" : "2003",
-                             i % 3 ? NULL : to_board,
-                             i % 3 ? 0 : 1};
-        cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+        put(idx, id, body, i < TOP ? "2004" : "2003", i % 3 == 0);
     }
     cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
     ms_index_close(idx);
@@ -293,5 +299,75 @@ Test(feedback, a_window_holding_every_match_is_every_match)
         ms_results_free(window);
     }
     ms_results_free(every);
+    ms_index_close(idx);
+}
+
+/* Documents of 2005 added to the archive: a few best ones with the words
+ * feedback takes, plain ones under them, and last the lifted ones, which
+ * have the plain ones' "remittances" and the feedback words. */
+#define BEST05 10 /* the documents feedback reads: all "best" */
+#define PLAIN05 8
+#define LIFTED05 2
+_Static_assert(BEST05 + PLAIN05 + LIFTED05 <= WINDOW, "the window holds 2005");
+
+static void
+add_2005(void)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_WRITE, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    char id[32], body[160];
+    for (int i = 0; i < BEST05; i++) {
+        snprintf(id, sizeof id, "best05-%02d", i);
+        put(idx, id, BEST_TEXT, "2005", 0);
+    }
+    for (int i = 0; i < PLAIN05; i++) {
+        snprintf(id, sizeof id, "plain05-%02d", i);
+        snprintf(body, sizeof body, PLAIN_TEXT, 500 + i);
+        put(idx, id, body, "2005", 0);
+    }
+    /* One word longer than a plain one: under it without feedback. */
+    for (int i = 0; i < LIFTED05; i++) {
+        snprintf(id, sizeof id, "lifted05-%02d", i);
+        put(idx, id, "Remittances remittances " FEEDBACK_WORDS, "2005", 0);
+    }
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_index_close(idx);
+}
+
+/* A page inside the window is found among the window's documents that
+ * feedback can lift into it, down to the lowest: here the lifted
+ * documents are last without feedback and right after the best ones
+ * with it, so the pages from offset 5 hold them. */
+Test(feedback, a_page_holds_what_feedback_lifts_from_low_in_the_window)
+{
+    build(1);
+    add_2005();
+    ms_index_t *idx = open_reader();
+    ms_results_t *every = find_from(idx, NULL, "2005", 0, 500, 0, 0);
+    ms_results_t *plain = find_from(idx, NULL, "2005", 0, 500, 1, 0);
+    cr_assert_eq(every->n_hits, BEST05 + PLAIN05 + LIFTED05);
+    int low = 0, lifted = 0;
+    for (size_t i = 0; i < every->n_hits; i++) {
+        if (strncmp(every->hits[i].doc.id, "lifted", 6) != 0)
+            continue;
+        low += place(plain, every->hits[i].doc.id) >= BEST05 + PLAIN05;
+        lifted += i < BEST05 + LIFTED05;
+    }
+    cr_assert_eq(low, LIFTED05, "the lifted documents are not last without feedback");
+    cr_assert_eq(lifted, LIFTED05,
+                 "feedback no longer lifts the documents over the plain");
+    for (unsigned offset = 0; offset < every->n_hits; offset += 5) {
+        ms_results_t *page = find_from(idx, NULL, "2005", offset, 10, 0, WINDOW);
+        size_t n = every->n_hits - offset < 10 ? every->n_hits - offset : 10;
+        cr_assert_eq(page->n_hits, n);
+        for (size_t i = 0; i < n; i++)
+            expect_same_hit(&page->hits[i], &every->hits[offset + i], "a page", i);
+        expect_same_totals(page, every, "a page");
+        ms_results_free(page);
+    }
+    ms_results_free(every);
+    ms_results_free(plain);
     ms_index_close(idx);
 }
