@@ -261,9 +261,9 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
     window = window_for(idx, parsed, window);
     Xapian::doccount wanted = window ? std::max(window, FEEDBACK_DOCS) : FEEDBACK_DOCS;
     /* A window that will hold the page gives the totals too; only for
-     * words apart, not joined into a phrase, which Xapian 1.4 weighs
-     * differently in a match of a few documents than in a match of all
-     * (below), nor boosted by a typed symbol. */
+     * words apart, not joined into a phrase, which Xapian 1.4 can weigh
+     * wrongly in a match filtered to the window (below), nor boosted by a
+     * typed symbol. */
     bool apart = words_only(parsed.ranked, false);
     bool may_hold = window && apart && page_end <= wanted;
     done.first = enquire.get_mset(0, wanted, may_hold ? std::max(check, wanted) : 0);
@@ -292,11 +292,12 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
      * window is the first 'wanted' hits of every match. A page inside it,
      * or a window holding every match, needs a match of the window only:
      * the same weights, for 'wanted' documents instead of every match.
-     * With a phrase Xapian 1.4's weights differ: in Cranfield's query 17
-     * a document with "two dimensional" weighs 14.39 in a match of every
-     * document and 18.01 in one of a few (docs/performance.md, "Issue 20:
-     * feedback, a match of the window only"), so such a query is matched
-     * over every match, as before. */
+     * With a phrase, Xapian 1.4.22 can credit it, in a match filtered to
+     * a set of documents, to one that lacks a word of it: in Cranfield's
+     * query 17, document 94, without "three", gets the weight of "three
+     * dimensional" (docs/performance.md, "Issue 20: feedback, a match of
+     * the window only"); such a query is matched over every match, as
+     * before. */
     done.window_only = may_hold || (window && apart && top.size() < wanted);
     if (done.window_only)
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, window_filter(idx, top));
