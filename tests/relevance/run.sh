@@ -132,6 +132,20 @@ reference() {
     esac
 }
 
+# Search every query of 'work' with the index there into the run file
+# 'out' (more options of relevance-run after it); exit 1 with its messages
+# when it fails.
+run_queries() {
+    out=$1
+    shift
+    # shellcheck disable=SC2086 # each is an option and its value, or nothing
+    "$runner" $max_terms $window "$@" --tag migsearch "$work/index" "$work/queries.tsv" \
+        >"$out" 2>"$out.log" || {
+        cat "$out.log" >&2
+        exit 1
+    }
+}
+
 wanted() {
     [ -z "$only" ] && return 0
     for name in $only; do
@@ -209,17 +223,10 @@ for name in cranfield medline cacm npl lisa adi sample; do
             exit 1
         fi
     fi
-    # shellcheck disable=SC2086 # each is an option and its value, or nothing
-    "$runner" $max_terms $window --tag migsearch "$work/index" "$work/queries.tsv" >"$work/run" \
-        2>"$work/run.log" || {
-        cat "$work/run.log" >&2
-        exit 1
-    }
+    run_queries "$work/run"
     # Queries the index refused (a user would get a 400) are scored 0.
     grep -v '^relevance-run: [0-9]* queries' "$work/run.log" >&2 || true
-    # shellcheck disable=SC2086 # as above
-    "$runner" $max_terms $window --limit 10 --tag migsearch "$work/index" \
-        "$work/queries.tsv" >"$work/run10" 2>/dev/null || exit 1
+    run_queries "$work/run10" --limit 10
     differ=$(awk '$4 <= 10' "$work/run" | diff "$work/run10" - |
         awk '/^[<>]/ { print $2 }' | sort -u | wc -l)
     if [ "$differ" -gt 0 ]; then
