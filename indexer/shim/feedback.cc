@@ -249,9 +249,9 @@ words_only(const Xapian::Query &query, bool joined)
 
 ms_index_feedback
 ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
-                   const ms_index_parsed &parsed, const Xapian::Query *restrictions,
-                   const Xapian::Query &visible, Xapian::doccount window,
-                   Xapian::doccount page_end, Xapian::doccount check)
+                   const ms_index_parsed &parsed, const ms_index_scope &scope,
+                   Xapian::doccount window, Xapian::doccount page_end,
+                   Xapian::doccount check)
 {
     ms_index_feedback done;
     /* A phrase in a query without quotes is words the parser joined. */
@@ -305,9 +305,7 @@ ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
         query = Xapian::Query(
             Xapian::Query::OP_AND_MAYBE, parsed.ranked,
             Xapian::Query(Xapian::Query::OP_FILTER, extra, window_filter(idx, top)));
-    if (restrictions)
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, *restrictions);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, visible));
+    enquire.set_query(ms_index__restrict(query, scope));
     done.expanded = true;
     return done;
 }

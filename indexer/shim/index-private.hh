@@ -299,6 +299,10 @@ Xapian::Stem ms_index__stemmer(const char *language);
  * searches, spelling checks, suggestions, similar documents, retrieval. */
 Xapian::Query ms_index__visible(const ms_viewer_t *viewer);
 
+/* The documents 'viewer' may not see: the complement of
+ * ms_index__visible(viewer), as cheap to step (ms_index__restrict()). */
+Xapian::Query ms_index__hidden(const ms_viewer_t *viewer);
+
 /* --- the stored document and its copies into C (record.cc) --- */
 
 /* The stored form of a document (document data). */
@@ -449,6 +453,21 @@ bool ms_index__correction_visible(ms_index_t *idx, Xapian::QueryParser &parser,
 ms_index_status_t ms_index__restrictions(Xapian::Query *out, bool *any, ms_index_t *idx,
                                          const ms_search_t *search);
 
+/* Where a search looks: the documents its viewer may see, those of its
+ * filters and dates, under its budget's watch. */
+struct ms_index_scope {
+    Xapian::Query visible;      /* ms_index__visible() of the viewer */
+    Xapian::Query hidden;       /* ms_index__hidden() of the viewer */
+    Xapian::Query restrictions; /* when 'restricted' */
+    bool restricted = false;
+    Xapian::Query watch; /* ms_index_budget::watch() */
+};
+
+/* 'query' matched only in 'scope', with the weights it has unrestricted,
+ * as the query of an Enquire: never put under another FILTER or AND
+ * (Xapian 1.4 can weigh a phrase wrongly there; filter.cc). */
+Xapian::Query ms_index__restrict(const Xapian::Query &query, const ms_index_scope &scope);
+
 /* --- pseudo relevance feedback (feedback.cc, expand.cc) --- */
 
 /* The best 'count' expansion terms of the feedback documents 'docs' among
@@ -482,8 +501,8 @@ struct ms_index_feedback {
 };
 
 /* Pseudo relevance feedback: when 'parsed' is words only, take expansion
- * terms from the best hits of enquire's query (parsed.ranked, filtered by
- * 'restrictions' when not NULL, then by 'visible') and set enquire's query
+ * terms from the best hits of enquire's query (parsed.ranked in
+ * 'scope', ms_index__restrict()) and set enquire's query
  * to that query with them added, weighted down, as optional terms: they
  * reorder the matches but add none. With 'window', for a query whose
  * words the index holds in at least MS_INDEX_WINDOW_FACTOR times 'window'
@@ -494,10 +513,8 @@ struct ms_index_feedback {
  * the totals. (feedback.cc) */
 ms_index_feedback ms_index__feedback(Xapian::Enquire &enquire, ms_index_t *idx,
                                      const ms_index_parsed &parsed,
-                                     const Xapian::Query *restrictions,
-                                     const Xapian::Query &visible,
-                                     Xapian::doccount window, Xapian::doccount page_end,
-                                     Xapian::doccount check);
+                                     const ms_index_scope &scope, Xapian::doccount window,
+                                     Xapian::doccount page_end, Xapian::doccount check);
 
 /* --- facets (facets.cc), used by search.cc --- */
 

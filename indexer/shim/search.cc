@@ -83,10 +83,8 @@ class DateKey : public Xapian::KeyMaker
 /* What a search matches, built from ms_search_t before it runs. */
 struct plan {
     ms_index_parsed parsed;
-    Xapian::Query restrictions; /* filters and dates, when 'restricted' */
-    bool restricted = false;
-    Xapian::Query visible; /* the viewer's documents */
-    Xapian::Query query;   /* parsed.ranked, restricted, visible */
+    ms_index_scope scope; /* the viewer's, the filters and dates */
+    Xapian::Query query;  /* parsed.ranked in 'scope' */
 };
 
 } /* namespace */
@@ -185,21 +183,20 @@ prepare(plan *p, ms_results_t *results, ms_index_t *idx, Xapian::QueryParser &pa
 {
     ms_index_status_t status = ms_index__parse(&p->parsed, idx, parser, search);
     if (status == MS_INDEX_OK)
-        status = ms_index__restrictions(&p->restrictions, &p->restricted, idx, search);
+        status = ms_index__restrictions(&p->scope.restrictions, &p->scope.restricted, idx,
+                                        search);
     if (status != MS_INDEX_OK)
         return status;
     results->plain_words = p->parsed.plain_words;
-    Xapian::Query query = p->parsed.ranked, shown = p->parsed.shown;
-    if (p->restricted) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, p->restrictions);
-        shown = Xapian::Query(Xapian::Query::OP_FILTER, shown, p->restrictions);
-    }
+    Xapian::Query shown = p->parsed.shown;
+    if (p->scope.restricted)
+        shown = Xapian::Query(Xapian::Query::OP_FILTER, shown, p->scope.restrictions);
     /* Described before the access filter, whose terms name groups. */
     results->understood = ms_index__strdup(shown.get_description());
-    p->visible = ms_index__visible(search->viewer);
-    p->query = Xapian::Query(Xapian::Query::OP_FILTER, query, p->visible);
+    p->scope.visible = ms_index__visible(search->viewer);
+    p->scope.hidden = ms_index__hidden(search->viewer);
     if (!p->parsed.corrected.empty() &&
-        ms_index__correction_visible(idx, parser, p->parsed, p->visible))
+        ms_index__correction_visible(idx, parser, p->parsed, p->scope.visible))
         results->corrected = ms_index__strdup(p->parsed.corrected);
     return MS_INDEX_OK;
 }
@@ -332,9 +329,10 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
                                     "the time budget ran out before the match");
     /* Every match from here stops soon after the budget is spent: one
      * begun in time but not finished is MS_INDEX_OVER_BUDGET too. */
-    p.visible = Xapian::Query(Xapian::Query::OP_FILTER, p.visible, budget.watch());
-    p.query = Xapian::Query(Xapian::Query::OP_FILTER, p.query, budget.watch());
-    p.query = ms_index__expand_wildcards(p.query, *idx->db, p.parsed.wildcard, budget);
+    p.scope.watch = budget.watch();
+    p.query = ms_index__restrict(
+        ms_index__expand_wildcards(p.parsed.ranked, *idx->db, p.parsed.wildcard, budget),
+        p.scope);
 
     /* Declared before the Enquire, which only borrows it. */
     std::unique_ptr<DateKey> date_key;
@@ -350,10 +348,9 @@ run_search(ms_results_t **out, ms_index_t *idx, const ms_search_t *search)
     bool counted = totals_from_facet_pass(search);
     ms_index_feedback fed;
     if (feedback && !(results->skipped & MS_PHASE_FEEDBACK))
-        fed = ms_index__feedback(
-            enquire, idx, p.parsed, p.restricted ? &p.restrictions : nullptr, p.visible,
-            search->feedback_window, search->offset + page_size(idx, search),
-            counted ? 0 : MS_INDEX_MIN_CHECK);
+        fed = ms_index__feedback(enquire, idx, p.parsed, p.scope, search->feedback_window,
+                                 search->offset + page_size(idx, search),
+                                 counted ? 0 : MS_INDEX_MIN_CHECK);
     if (sort != MS_SORT_RELEVANCE) {
         bool newest = sort != MS_SORT_OLDEST;
         Xapian::valueno slot =
