@@ -165,6 +165,41 @@ positional(const Xapian::Query &query)
     return false;
 }
 
+/* The documents outside 'query', stepped through its own: every document
+ * 'query' leaves out, with one step of every document it keeps. */
+static Xapian::Query
+outside(const Xapian::Query &query)
+{
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), query);
+}
+
+/* The weighted part of 'query', an OR of what its top ANDs and AND_MAYBEs
+ * join; what they narrow it by (a side every match must have, a NOT side)
+ * into 'out', the documents to leave out. An OR of the sides gives a
+ * document with every required side the sum of their weights, as the AND
+ * and AND_MAYBE did. */
+static Xapian::Query
+weighed_part(const Xapian::Query &query, std::vector<Xapian::Query> *out)
+{
+    std::vector<Xapian::Query> sides;
+    switch (query.get_type()) {
+    case Xapian::Query::OP_AND_NOT:
+        for (size_t i = 1; i < query.get_num_subqueries(); i++)
+            out->push_back(query.get_subquery(i));
+        return weighed_part(query.get_subquery(0), out);
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_AND_MAYBE:
+        for (size_t i = 0; i < query.get_num_subqueries(); i++) {
+            sides.push_back(query.get_subquery(i));
+            if (i == 0 || query.get_type() == Xapian::Query::OP_AND)
+                out->push_back(outside(sides.back()));
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, sides.begin(), sides.end());
+    default:
+        return query;
+    }
+}
+
 /* Under a filter Xapian 1.4 steps the rarer side and asks the other
  * whether each document matches (PostList::check()). An OR asked so, with
  * a phrase below it that cannot tell before reading positions, records
@@ -172,16 +207,16 @@ positional(const Xapian::Query &query)
  * into an AND_MAYBE as the page fills, takes that record for a match
  * (1.4.22's OrPostList::check()): filtered by type, a recommendation of
  * the sample archive that lacks both words of "border management" rose
- * from 0.93 to 3.25 (docs/relevance.md, "Filters and phrases"). So a
- * query with a phrase steps itself: ANDed only with the watch, which
- * claims every document and so comes after it, less the documents out of
- * scope (AND_NOT steps its left side and only skips its right). Those are
- * the hidden ones, a term or two, and past a filter's documents, which
- * costs a step of every document the filter keeps: the price of exact
- * scores for a phrase under a filter. Only as the top of a query: under a
- * FILTER, Xapian folds an AND_NOT's left side back into the filter's AND.
- * The query's own AND and AND_MAYBE ("a AND (b c-d)", "+a b c-d") ask
- * their right side the same way, which no scope mends (docs/relevance.md). */
+ * from 0.93 to 3.25 (docs/relevance.md, "Filters and phrases"). The
+ * query's own AND and AND_MAYBE ask their right side the same way ("+a
+ * b-c d"). So the weighted part of a query with a phrase steps itself:
+ * ANDed only with the watch, which claims every document and so comes
+ * after it, less the documents out of scope (AND_NOT steps its left side
+ * and only skips its right). Those are the hidden ones, a term or two,
+ * and those outside a filter or a required side of the query, which costs
+ * a step of every document that keeps: the price of exact scores. Only as
+ * the top of a query: under a FILTER, Xapian folds an AND_NOT's left side
+ * back into the filter's AND. */
 Xapian::Query
 ms_index__restrict(const Xapian::Query &query, const ms_index_scope &scope)
 {
@@ -206,13 +241,11 @@ ms_index__restrict(const Xapian::Query &query, const ms_index_scope &scope)
         allowed = Xapian::Query(Xapian::Query::OP_FILTER, allowed, scope.watch);
         return Xapian::Query(Xapian::Query::OP_FILTER, query, allowed);
     }
-    Xapian::Query out_of_scope = scope.hidden;
+    std::vector<Xapian::Query> out{scope.hidden};
     if (scope.restricted)
-        out_of_scope = Xapian::Query(Xapian::Query::OP_OR, out_of_scope,
-                                     Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                                   Xapian::Query(std::string()),
-                                                   scope.restrictions));
+        out.push_back(outside(scope.restrictions));
+    Xapian::Query weighed = weighed_part(query, &out);
     return Xapian::Query(Xapian::Query::OP_AND_NOT,
-                         Xapian::Query(Xapian::Query::OP_FILTER, query, scope.watch),
-                         out_of_scope);
+                         Xapian::Query(Xapian::Query::OP_FILTER, weighed, scope.watch),
+                         Xapian::Query(Xapian::Query::OP_OR, out.begin(), out.end()));
 }

@@ -14,7 +14,9 @@
  * some documents, its words apart in others and neither in the rest, over
  * filters of every selectivity; each filtered answer is compared with the
  * unfiltered one, without feedback (which takes its words from the
- * filtered hits, so it may differ).
+ * filtered hits, so it may differ). The query's own AND and "+" ask their
+ * right side as a filter does: those answers are compared with the sum
+ * of the scores of their sides searched alone.
  */
 #include <criterion/criterion.h>
 
@@ -218,6 +220,64 @@ assert_filters_restrict(const ms_viewer_t *viewer)
     }
     /* The filters kept hits to compare (a broken archive would not). */
     cr_assert_gt(compared, 500u, "%zu hits compared", compared);
+    ms_index_close(idx);
+}
+
+/* The score of document 'id' among the hits of 'results', or -1. */
+static double
+score_of(const ms_results_t *results, const char *id)
+{
+    for (size_t i = 0; i < results->n_hits; i++)
+        if (strcmp(results->hits[i].doc.id, id) == 0)
+            return results->hits[i].score;
+    return -1;
+}
+
+/* 'required' with 'query' by 'op' ("AND": "W AND (Q)", "+": "+W Q"):
+ * each hit scores the sum of its scores for the two alone, a hit of
+ * 'required' without 'query' its score for 'required' (BM25 adds the
+ * weights of the words a document has). */
+static void
+assert_sum(ms_index_t *idx, const char *required, const char *query, const char *op)
+{
+    char both[200];
+    if (strcmp(op, "AND") == 0)
+        snprintf(both, sizeof both, "%s AND (%s)", required, query);
+    else
+        snprintf(both, sizeof both, "+%s %s", required, query);
+    ms_results_t *r = search(idx, both, NULL, 0, NULL, NULL, ALL);
+    ms_results_t *alone = search(idx, required, NULL, 0, NULL, NULL, ALL);
+    ms_results_t *rest = search(idx, query, NULL, 0, NULL, NULL, ALL);
+    cr_assert_gt(r->n_hits, 0u, "'%s': no hits", both);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const ms_hit_t *hit = &r->hits[i];
+        double a = score_of(alone, hit->doc.id), b = score_of(rest, hit->doc.id);
+        cr_assert(a > 0, "'%s': %s lacks '%s'", both, hit->doc.id, required);
+        double want = b > 0 ? a + b : a;
+        cr_assert(fabs(hit->score - want) <= 1e-9 * want,
+                  "'%s': %s scores %.6f, not %.6f", both, hit->doc.id, hit->score, want);
+    }
+    ms_results_free(rest);
+    ms_results_free(alone);
+    ms_results_free(r);
+}
+
+Test(filtered, a_phrase_beside_a_required_word_scores_as_the_two_alone)
+{
+    static const char *const required[] = {"health", "delegates", "archive", "rights"};
+    build(1);
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    for (size_t w = 0; w < sizeof required / sizeof *required; w++) {
+        for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+            if (strstr(queries[q], required[w]))
+                continue;
+            assert_sum(idx, required[w], queries[q], "AND");
+            assert_sum(idx, required[w], queries[q], "+");
+        }
+    }
     ms_index_close(idx);
 }
 
