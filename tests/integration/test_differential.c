@@ -86,6 +86,13 @@ static const char *const requests[] = {
     "/search?q=repatriation", "/search?q=trafficking&per_page=50",
     "/search?q=harbour+lighthouse", "/search?q=lighthouse", "/search?q=port+cooperation",
     "/search?q=%22port+authorities%22", "/search?q=remittance&sort=newest",
+    /* Phrases beside other words, filtered and required (filter.cc,
+     * ms_index__restrict: the viewer's hidden documents are left out by
+     * their own terms there). */
+    "/search?q=port-authorities+harbour+cooperation&per_page=50",
+    "/search?q=%22port+authorities%22+lighthouse&type=report&per_page=50",
+    "/search?q=%2Bharbour+port-authorities+lighthouse&per_page=50",
+    "/search?q=cooperation+AND+%28port-authorities+harbour%29&year=2003",
     "/search?q=workers&lang=en&country=Mali",
     "/search?q=consulates+OR+shelters&page=2&per_page=3", "/search?q=country%3ASylvania",
     "/search?q=symbol%3ARES%2FBOARD%2F1", "/search?q=process%3A%22Nightjar+Process%22",

@@ -16,10 +16,13 @@
  * unfiltered one, without feedback (which takes its words from the
  * filtered hits, so it may differ). The query's own AND and "+" ask their
  * right side as a filter does: those answers are compared with the sum
- * of the scores of their sides searched alone.
+ * of the scores of their sides searched alone. Every fourth document is
+ * the board's; in the single database of single_database() only the
+ * access filter hides them from others.
  */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +37,7 @@
 
 static char tmpdir[PATH_MAX];
 static char dbpath[PATH_MAX];
+static char onepath[PATH_MAX]; /* single_database() */
 
 static const char *const types[] = {"recommendation", "report", "workshop"};
 static const char *const countries[] = {"Ghana", "Togo", "Kenya", "Mali", "Niger"};
@@ -67,6 +71,7 @@ setup(void)
 {
     ms_test_tmpdir(tmpdir, "ms-test-filtered");
     ms_test_path_join(dbpath, sizeof dbpath, tmpdir, "db");
+    ms_test_path_join(onepath, sizeof onepath, tmpdir, "one");
 }
 
 static void
@@ -163,14 +168,45 @@ assert_restricted(const ms_results_t *all, const ms_results_t *filtered, const c
     return filtered->n_hits;
 }
 
-/* Every query under every filter below, and the first ten under each:
- * the unfiltered hits the filter keeps. */
+/* The index of build(1) as one Xapian database at 'onepath', the layout
+ * of an index from before partitions (docs/index-schema.md, "Partitions"):
+ * every access set in it, so that only the access filter keeps the board's
+ * documents from others. Its partitions merged by xapian-compact, the
+ * public one first (the metadata), marked "2". */
 static void
-assert_filters_restrict(const ms_viewer_t *viewer)
+single_database(void)
 {
     ms_index_t *idx = NULL;
     ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_WRITE, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    cr_assert_eq(ms_index_metadata_set(idx, "schema", "2"), MS_INDEX_OK);
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_index_close(idx);
+    char command[4 * PATH_MAX] = "xapian-compact -q ";
+    strcat(strcat(strcat(command, dbpath), "/public"), " ");
+    DIR *dir = opendir(dbpath);
+    cr_assert_not_null(dir);
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (strncmp(e->d_name, "a-", 2) == 0) {
+            cr_assert_lt(strlen(command) + strlen(dbpath) + strlen(e->d_name) + 3,
+                         sizeof command);
+            strcat(strcat(strcat(strcat(command, dbpath), "/"), e->d_name), " ");
+        }
+    }
+    closedir(dir);
+    strcat(command, onepath);
+    cr_assert_eq(system(command), 0, "%s", command);
+}
+
+/* Every query under every filter below, and the first ten under each:
+ * the unfiltered hits the filter keeps, in the index at 'path'. */
+static void
+assert_filters_restrict_in(const char *path, const ms_viewer_t *viewer)
+{
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, path, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
     size_t compared = 0;
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
@@ -221,6 +257,12 @@ assert_filters_restrict(const ms_viewer_t *viewer)
     /* The filters kept hits to compare (a broken archive would not). */
     cr_assert_gt(compared, 500u, "%zu hits compared", compared);
     ms_index_close(idx);
+}
+
+static void
+assert_filters_restrict(const ms_viewer_t *viewer)
+{
+    assert_filters_restrict_in(dbpath, viewer);
 }
 
 /* The score of document 'id' among the hits of 'results', or -1. */
@@ -297,4 +339,12 @@ Test(filtered, a_filter_keeps_the_unfiltered_scores_over_shards)
 {
     build(3);
     assert_filters_restrict(&board);
+}
+
+Test(filtered, a_filter_keeps_the_scores_in_a_single_database)
+{
+    build(1);
+    single_database();
+    assert_filters_restrict_in(onepath, NULL);
+    assert_filters_restrict_in(onepath, &board);
 }
