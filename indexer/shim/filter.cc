@@ -173,31 +173,44 @@ outside(const Xapian::Query &query)
     return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), query);
 }
 
-/* The weighted part of 'query', an OR of what its top ANDs and AND_MAYBEs
- * join; what they narrow it by (a side every match must have, a NOT side)
- * into 'out', the documents to leave out. An OR of the sides gives a
- * document with every required side the sum of their weights, as the AND
- * and AND_MAYBE did. */
+/* The weighted part of 'query', with what its top AND_NOTs, ANDs and
+ * AND_MAYBEs narrow it by (a NOT side, a side every match must have) into
+ * 'out', the documents to leave out. An AND, or an AND_MAYBE with a
+ * phrase on its right (the sides Xapian asks), becomes the OR of its
+ * sides: a document with every required side gets the sum of their
+ * weights, as before. Feedback's AND_MAYBE of the query and its
+ * expansion terms, none a phrase, stays: its left side is stepped. */
 static Xapian::Query
 weighed_part(const Xapian::Query &query, std::vector<Xapian::Query> *out)
 {
+    Xapian::Query::op op = query.get_type();
+    size_t n = query.get_num_subqueries();
     std::vector<Xapian::Query> sides;
-    switch (query.get_type()) {
-    case Xapian::Query::OP_AND_NOT:
-        for (size_t i = 1; i < query.get_num_subqueries(); i++)
+    bool asked_positional = false;
+    for (size_t i = 1; i < n; i++)
+        asked_positional = asked_positional || positional(query.get_subquery(i));
+    if (op == Xapian::Query::OP_AND_NOT) {
+        for (size_t i = 1; i < n; i++)
             out->push_back(query.get_subquery(i));
         return weighed_part(query.get_subquery(0), out);
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_AND_MAYBE:
-        for (size_t i = 0; i < query.get_num_subqueries(); i++) {
-            sides.push_back(query.get_subquery(i));
-            if (i == 0 || query.get_type() == Xapian::Query::OP_AND)
-                out->push_back(outside(sides.back()));
-        }
-        return Xapian::Query(Xapian::Query::OP_OR, sides.begin(), sides.end());
-    default:
-        return query;
     }
+    if (op == Xapian::Query::OP_AND_MAYBE && !asked_positional) {
+        sides.push_back(weighed_part(query.get_subquery(0), out));
+        for (size_t i = 1; i < n; i++)
+            sides.push_back(query.get_subquery(i));
+        return Xapian::Query(op, sides.begin(), sides.end());
+    }
+    bool split = op == Xapian::Query::OP_AND_MAYBE ||
+                 (op == Xapian::Query::OP_AND &&
+                  (asked_positional || positional(query.get_subquery(0))));
+    if (!split)
+        return query;
+    for (size_t i = 0; i < n; i++) {
+        sides.push_back(query.get_subquery(i));
+        if (i == 0 || op == Xapian::Query::OP_AND)
+            out->push_back(outside(sides.back()));
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, sides.begin(), sides.end());
 }
 
 /* Under a filter Xapian 1.4 steps the rarer side and asks the other
