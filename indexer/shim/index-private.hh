@@ -464,8 +464,9 @@ struct ms_index_scope {
 };
 
 /* 'query' matched only in 'scope', with the weights it has unrestricted,
- * as the query of an Enquire: never put under another FILTER or AND
- * (Xapian 1.4 can weigh a phrase wrongly there; filter.cc). */
+ * as the query of an Enquire. A weighted match must not put it under
+ * another FILTER or AND (Xapian 1.4 can weigh a phrase wrongly there;
+ * filter.cc); a count without weights (the facet pass) may. */
 Xapian::Query ms_index__restrict(const Xapian::Query &query, const ms_index_scope &scope);
 
 /* --- pseudo relevance feedback (feedback.cc, expand.cc) --- */
