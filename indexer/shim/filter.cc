@@ -173,6 +173,59 @@ outside(const Xapian::Query &query)
     return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), query);
 }
 
+/* 'query' with the same matches and weights, built so that no OR with a
+ * phrase below it is asked whether a document matches (the defect of
+ * ms_index__restrict below), at any depth: an AND of A and B as the OR of
+ * the two less the documents in only one of them (their XOR, stepped), an
+ * AND_MAYBE with a phrase on its right as the OR of its sides less the
+ * documents of its right side not in its left, a FILTER as its left side
+ * less what of it the filter leaves out. An OR, SYNONYM, XOR or MAX is
+ * rebuilt of its sides so; other operators, and a side without a phrase,
+ * stay as they are. */
+static Xapian::Query
+stepped(const Xapian::Query &query)
+{
+    using Q = Xapian::Query;
+    if (!positional(query))
+        return query;
+    Q::op op = query.get_type();
+    size_t n = query.get_num_subqueries();
+    std::vector<Q> sides;
+    for (size_t i = 0; i < n; i++)
+        sides.push_back(stepped(query.get_subquery(i)));
+    bool right_positional = false;
+    for (size_t i = 1; i < n; i++)
+        right_positional = right_positional || positional(query.get_subquery(i));
+    switch (op) {
+    case Q::OP_AND: {
+        Q both = sides[0];
+        for (size_t i = 1; i < n; i++)
+            both = Q(Q::OP_AND_NOT, Q(Q::OP_OR, both, sides[i]),
+                     Q(Q::OP_XOR, both, sides[i]));
+        return both;
+    }
+    case Q::OP_AND_MAYBE: {
+        if (!right_positional)
+            return Q(op, sides.begin(), sides.end());
+        Q right(Q::OP_OR, sides.begin() + 1, sides.end());
+        return Q(Q::OP_AND_NOT, Q(Q::OP_OR, sides.begin(), sides.end()),
+                 Q(Q::OP_AND_NOT, right, sides[0]));
+    }
+    case Q::OP_FILTER: {
+        Q filter(Q::OP_AND, sides.begin() + 1, sides.end());
+        return Q(Q::OP_AND_NOT, sides[0], Q(Q::OP_AND_NOT, sides[0], filter));
+    }
+    case Q::OP_AND_NOT:
+    case Q::OP_OR:
+    case Q::OP_SYNONYM:
+    case Q::OP_XOR:
+    case Q::OP_MAX:
+        return Q(op, sides.begin(), sides.end());
+    default:
+        return query;
+    }
+}
+
 /* The weighted part of 'query', with what its top AND_NOTs, ANDs and
  * AND_MAYBEs narrow it by (a NOT side, a side every match must have) into
  * 'out', the documents to leave out. An AND, or an AND_MAYBE with a
@@ -204,11 +257,11 @@ weighed_part(const Xapian::Query &query, std::vector<Xapian::Query> *out)
                  (op == Xapian::Query::OP_AND &&
                   (asked_positional || positional(query.get_subquery(0))));
     if (!split)
-        return query;
+        return stepped(query);
     for (size_t i = 0; i < n; i++) {
-        sides.push_back(query.get_subquery(i));
         if (i == 0 || op == Xapian::Query::OP_AND)
-            out->push_back(outside(sides.back()));
+            out->push_back(outside(query.get_subquery(i)));
+        sides.push_back(stepped(query.get_subquery(i)));
     }
     return Xapian::Query(Xapian::Query::OP_OR, sides.begin(), sides.end());
 }
