@@ -174,14 +174,16 @@ outside(const Xapian::Query &query)
 }
 
 /* 'query' with the same matches and weights, built so that no OR with a
- * phrase below it is asked whether a document matches (the defect of
- * ms_index__restrict below), at any depth: an AND of A and B as the OR of
- * the two less the documents in only one of them (their XOR, stepped), an
+ * phrase below it is asked whether a document matches with a weight to
+ * reach (the defect of ms_index__restrict below), at any depth: an AND
+ * as the OR of its sides less the documents of some side but not all, an
  * AND_MAYBE with a phrase on its right as the OR of its sides less the
  * documents of its right side not in its left, a FILTER as its left side
- * less what of it the filter leaves out. An OR, SYNONYM, XOR or MAX is
- * rebuilt of its sides so; other operators, and a side without a phrase,
- * stay as they are. */
+ * less what of it the filter leaves out. What is left out is unweighted,
+ * where Xapian answers right, so it is built of the sides as they were:
+ * each side is rebuilt once, and the query grows linearly with its depth.
+ * An OR, SYNONYM, XOR or MAX is rebuilt of its sides so; other operators,
+ * and a side without a phrase, stay as they are. */
 static Xapian::Query
 stepped(const Xapian::Query &query)
 {
@@ -190,31 +192,28 @@ stepped(const Xapian::Query &query)
         return query;
     Q::op op = query.get_type();
     size_t n = query.get_num_subqueries();
-    std::vector<Q> sides;
-    for (size_t i = 0; i < n; i++)
-        sides.push_back(stepped(query.get_subquery(i)));
+    std::vector<Q> sides, as_was;
     bool right_positional = false;
-    for (size_t i = 1; i < n; i++)
-        right_positional = right_positional || positional(query.get_subquery(i));
-    switch (op) {
-    case Q::OP_AND: {
-        Q both = sides[0];
-        for (size_t i = 1; i < n; i++)
-            both = Q(Q::OP_AND_NOT, Q(Q::OP_OR, both, sides[i]),
-                     Q(Q::OP_XOR, both, sides[i]));
-        return both;
+    for (size_t i = 0; i < n; i++) {
+        as_was.push_back(query.get_subquery(i));
+        sides.push_back(stepped(as_was.back()));
+        right_positional = right_positional || (i > 0 && positional(as_was.back()));
     }
-    case Q::OP_AND_MAYBE: {
+    switch (op) {
+    case Q::OP_AND:
+        return Q(Q::OP_AND_NOT, Q(Q::OP_OR, sides.begin(), sides.end()),
+                 Q(Q::OP_AND_NOT, Q(Q::OP_OR, as_was.begin(), as_was.end()),
+                   Q(Q::OP_AND, as_was.begin(), as_was.end())));
+    case Q::OP_AND_MAYBE:
         if (!right_positional)
             return Q(op, sides.begin(), sides.end());
-        Q right(Q::OP_OR, sides.begin() + 1, sides.end());
-        return Q(Q::OP_AND_NOT, Q(Q::OP_OR, sides.begin(), sides.end()),
-                 Q(Q::OP_AND_NOT, right, sides[0]));
-    }
-    case Q::OP_FILTER: {
-        Q filter(Q::OP_AND, sides.begin() + 1, sides.end());
-        return Q(Q::OP_AND_NOT, sides[0], Q(Q::OP_AND_NOT, sides[0], filter));
-    }
+        return Q(
+            Q::OP_AND_NOT, Q(Q::OP_OR, sides.begin(), sides.end()),
+            Q(Q::OP_AND_NOT, Q(Q::OP_OR, as_was.begin() + 1, as_was.end()), as_was[0]));
+    case Q::OP_FILTER:
+        return Q(
+            Q::OP_AND_NOT, sides[0],
+            Q(Q::OP_AND_NOT, as_was[0], Q(Q::OP_AND, as_was.begin() + 1, as_was.end())));
     case Q::OP_AND_NOT:
     case Q::OP_OR:
     case Q::OP_SYNONYM:

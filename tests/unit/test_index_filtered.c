@@ -329,6 +329,39 @@ Test(filtered, a_phrase_beside_a_required_word_scores_as_the_two_alone)
     ms_index_close(idx);
 }
 
+/* The rebuilt query grows with the query, not with 2 to the power of its
+ * ANDs: a phrase and thirty words that match nothing, ANDed below an OR
+ * ("health OR (border-management AND nothing1 AND ...)"), answers as
+ * "health" alone. */
+Test(filtered, thirty_required_words_beside_a_phrase_are_answered)
+{
+    build(1);
+    ms_index_t *idx = NULL;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
+                 err.text);
+    char query[600] = "health OR (border-management";
+    for (int i = 1; i <= 30; i++) {
+        size_t len = strlen(query);
+        snprintf(query + len, sizeof query - len, " AND nothing%d", i);
+    }
+    strcat(query, ")");
+    ms_results_t *r = search(idx, query, NULL, 0, NULL, NULL, ALL);
+    ms_results_t *alone = search(idx, "health", NULL, 0, NULL, NULL, ALL);
+    cr_assert_eq(r->plain_words, 0, "'%s' was cut to plain words", query);
+    cr_assert_gt(alone->n_hits, 0u);
+    cr_assert_eq(r->n_hits, alone->n_hits, "%zu hits, 'health' alone %zu", r->n_hits,
+                 alone->n_hits);
+    for (size_t i = 0; i < r->n_hits; i++)
+        cr_assert(strcmp(r->hits[i].doc.id, alone->hits[i].doc.id) == 0 &&
+                      fabs(r->hits[i].score - alone->hits[i].score) <= 1e-9,
+                  "hit %zu: %s %.6f, 'health' alone %s %.6f", i, r->hits[i].doc.id,
+                  r->hits[i].score, alone->hits[i].doc.id, alone->hits[i].score);
+    ms_results_free(alone);
+    ms_results_free(r);
+    ms_index_close(idx);
+}
+
 Test(filtered, a_filter_keeps_the_unfiltered_scores)
 {
     build(1);
