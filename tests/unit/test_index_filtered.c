@@ -141,6 +141,7 @@ search(ms_index_t *idx, const char *query, const ms_field_t *filters, size_t n_f
                      .date_from = date_from,
                      .limit = limit,
                      .viewer = viewer,
+                     .facets = 1,
                      .no_feedback = 1};
     ms_results_t *results = NULL;
     cr_assert_eq(ms_index_search(&results, idx, &s), MS_INDEX_OK, "%s: %s", query,
@@ -167,6 +168,21 @@ assert_restricted(const ms_results_t *all, const ms_results_t *filtered, const c
         last = k;
     }
     return filtered->n_hits;
+}
+
+/* How many of the hits of 'results' have 'value' in 'field', from its
+ * facets (exact: counted over every match). */
+static unsigned long
+facet_count(const ms_results_t *results, const char *field, const char *value)
+{
+    for (size_t f = 0; f < results->n_facets; f++) {
+        if (strcmp(results->facets[f].field, field) != 0)
+            continue;
+        for (size_t v = 0; v < results->facets[f].n_values; v++)
+            if (strcmp(results->facets[f].values[v].value, value) == 0)
+                return results->facets[f].values[v].count;
+    }
+    return 0;
 }
 
 /* The index of build(1) as one Xapian database at 'onepath', the layout
@@ -222,6 +238,13 @@ assert_filters_restrict_in(const char *path, const ms_viewer_t *viewer)
             cr_assert_gt(boards, 0u, "'%s': no board document for the board", queries[q]);
         else
             cr_assert_eq(boards, 0u, "'%s': board documents for anyone", queries[q]);
+        /* Each document has one type: the type facet counts every hit. */
+        cr_assert_not(all->facets_estimated);
+        unsigned long typed = 0;
+        for (size_t t = 0; t < 3; t++)
+            typed += facet_count(all, "type", types[t]);
+        cr_assert_eq(typed, all->n_hits, "'%s': %lu typed of %zu hits", queries[q], typed,
+                     all->n_hits);
         ms_field_t one[1], two[2];
         char what[160];
         for (size_t t = 0; t < 3; t++) {
@@ -231,6 +254,11 @@ assert_filters_restrict_in(const char *path, const ms_viewer_t *viewer)
                          limit);
                 ms_results_t *r = search(idx, queries[q], one, 1, NULL, viewer, limit);
                 compared += assert_restricted(all, r, what);
+                /* Every hit of the type, not some. */
+                if (limit == ALL)
+                    cr_assert_eq(r->n_hits, facet_count(all, "type", types[t]),
+                                 "%s: %zu hits of %lu", what, r->n_hits,
+                                 facet_count(all, "type", types[t]));
                 ms_results_free(r);
             }
             /* The same filter typed in the query. */
