@@ -306,7 +306,7 @@ ms_index__restrict(const Xapian::Query &query, const ms_index_scope &scope)
         allowed = Xapian::Query(Xapian::Query::OP_FILTER, allowed, scope.watch);
         return Xapian::Query(Xapian::Query::OP_FILTER, query, allowed);
     }
-    std::vector<Xapian::Query> out{scope.hidden};
+    std::vector<Xapian::Query> out{ms_index__hidden(scope.viewer)};
     if (scope.restricted)
         out.push_back(outside(scope.restrictions));
     Xapian::Query weighed = weighed_part(query, &out);

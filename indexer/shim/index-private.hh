@@ -456,9 +456,9 @@ ms_index_status_t ms_index__restrictions(Xapian::Query *out, bool *any, ms_index
 /* Where a search looks: the documents its viewer may see, those of its
  * filters and dates, under its budget's watch. */
 struct ms_index_scope {
-    Xapian::Query visible;      /* ms_index__visible() of the viewer */
-    Xapian::Query hidden;       /* ms_index__hidden() of the viewer */
-    Xapian::Query restrictions; /* when 'restricted' */
+    const ms_viewer_t *viewer = nullptr; /* NULL: anonymous */
+    Xapian::Query visible;               /* ms_index__visible() of 'viewer' */
+    Xapian::Query restrictions;          /* when 'restricted' */
     bool restricted = false;
     Xapian::Query watch; /* ms_index_budget::watch() */
 };

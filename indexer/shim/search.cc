@@ -193,8 +193,8 @@ prepare(plan *p, ms_results_t *results, ms_index_t *idx, Xapian::QueryParser &pa
         shown = Xapian::Query(Xapian::Query::OP_FILTER, shown, p->scope.restrictions);
     /* Described before the access filter, whose terms name groups. */
     results->understood = ms_index__strdup(shown.get_description());
+    p->scope.viewer = search->viewer;
     p->scope.visible = ms_index__visible(search->viewer);
-    p->scope.hidden = ms_index__hidden(search->viewer);
     if (!p->parsed.corrected.empty() &&
         ms_index__correction_visible(idx, parser, p->parsed, p->scope.visible))
         results->corrected = ms_index__strdup(p->parsed.corrected);
