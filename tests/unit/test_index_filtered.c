@@ -216,15 +216,22 @@ single_database(void)
     cr_assert_eq(system(command), 0, "%s", command);
 }
 
-/* Every query under every filter below, and the first ten under each:
- * the unfiltered hits the filter keeps, in the index at 'path'. */
-static void
-assert_filters_restrict_in(const char *path, const ms_viewer_t *viewer)
+static ms_index_t *
+open_reader(const char *path)
 {
     ms_index_t *idx = NULL;
     ms_index_error_t err;
     cr_assert_eq(ms_index_open(&idx, path, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
                  err.text);
+    return idx;
+}
+
+/* Every query under every filter below, and the first ten under each:
+ * the unfiltered hits the filter keeps, in the index at 'path'. */
+static void
+assert_filters_restrict_in(const char *path, const ms_viewer_t *viewer)
+{
+    ms_index_t *idx = open_reader(path);
     size_t compared = 0;
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
         ms_results_t *all = search(idx, queries[q], NULL, 0, NULL, viewer, ALL);
@@ -333,10 +340,7 @@ Test(filtered, a_phrase_beside_a_required_word_scores_as_the_two_alone)
 {
     static const char *const required[] = {"health", "delegates", "archive", "rights"};
     build(1);
-    ms_index_t *idx = NULL;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
-                 err.text);
+    ms_index_t *idx = open_reader(dbpath);
     for (size_t w = 0; w < sizeof required / sizeof *required; w++) {
         for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
             if (strstr(queries[q], required[w]))
@@ -364,10 +368,7 @@ Test(filtered, a_phrase_beside_a_required_word_scores_as_the_two_alone)
 Test(filtered, thirty_required_words_beside_a_phrase_are_answered)
 {
     build(1);
-    ms_index_t *idx = NULL;
-    ms_index_error_t err;
-    cr_assert_eq(ms_index_open(&idx, dbpath, MS_INDEX_READ, &err), MS_INDEX_OK, "%s",
-                 err.text);
+    ms_index_t *idx = open_reader(dbpath);
     char query[600] = "health OR (border-management";
     for (int i = 1; i <= 30; i++) {
         size_t len = strlen(query);
