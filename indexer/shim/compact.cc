@@ -23,12 +23,14 @@
 #include <cstring>
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <sys/stat.h>
 
 #include "index-partition.hh"
+#include "index-phrases.hh"
 #include "index-shards.hh"
 #include "index-spelling.hh"
 
@@ -50,6 +52,12 @@ class merge_compactor : public Xapian::Compactor
         const std::string listed = MS_INDEX_PARTITIONS_KEY;
         bool list = key.size() >= listed.size() &&
                     key.compare(key.size() - listed.size(), listed.size(), listed) == 0;
+        /* The synonym phrases each source has as terms: the merge has
+         * those all of them have (phrases.cc). */
+        const std::string phrases = MS_INDEX_PHRASES_KEY;
+        if (key.size() >= phrases.size() && key.size() <= phrases.size() + 2 &&
+            key.compare(key.size() - phrases.size(), phrases.size(), phrases) == 0)
+            return ms_index__phrases_merged(num_tags, tags);
         for (size_t i = 1; !list && i < num_tags; i++) {
             if (tags[i] != tags[0] && conflict.empty())
                 conflict = key;
@@ -62,10 +70,13 @@ class merge_compactor : public Xapian::Compactor
 
 /* The partitions of the shard folder 'shard' ("" or "shard-K/") of the
  * source 'source' into *parts, by 'as' (the shard folder of the
- * destination they go to) + name; refused if its public partition is
- * missing or one has another schema. */
+ * destination they go to) + name, and into *unlisted the names of those
+ * with documents but no list of synonym phrases (phrases.cc), which the
+ * compaction cannot see; refused if its public partition is missing or
+ * one has another schema. */
 static ms_index_status_t
-check_source(std::map<std::string, Xapian::Database> *parts, const char *source,
+check_source(std::map<std::string, Xapian::Database> *parts,
+             std::set<std::string> *unlisted, const char *source,
              const std::string &shard, const std::string &as, ms_index_error_t *err)
 {
     struct stat st;
@@ -82,6 +93,8 @@ check_source(std::map<std::string, Xapian::Database> *parts, const char *source,
             return ms_index__fill_error(err, MS_INDEX_IO,
                                         "a source index has another schema");
         (*parts)[as + name].add_database(one);
+        if (one.get_doccount() > 0 && one.get_metadata(MS_INDEX_PHRASES_KEY).empty())
+            unlisted->insert(as + name);
     }
     return MS_INDEX_OK;
 }
@@ -104,8 +117,9 @@ check_dest(const char *dest, ms_index_error_t *err)
  * missing or has another schema; else MS_INDEX_OK with each partition of
  * the sources, by name, in *parts. */
 static ms_index_status_t
-check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
-            const char *const *sources, size_t n_sources, ms_index_error_t *err)
+check_merge(std::map<std::string, Xapian::Database> *parts,
+            std::set<std::string> *unlisted, const char *dest, const char *const *sources,
+            size_t n_sources, ms_index_error_t *err)
 {
     struct stat st;
     if (n_sources == 0)
@@ -125,7 +139,8 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
             return ms_index__fill_error(err, MS_INDEX_IO,
                                         "the source indexes have different shards");
         for (const std::string &shard : shards) {
-            ms_index_status_t status = check_source(parts, sources[i], shard, shard, err);
+            ms_index_status_t status =
+                check_source(parts, unlisted, sources[i], shard, shard, err);
             if (status != MS_INDEX_OK)
                 return status;
         }
@@ -134,10 +149,11 @@ check_merge(std::map<std::string, Xapian::Database> *parts, const char *dest,
 }
 
 /* Each of 'parts' (by "shard-K/name" or "name") compacted into the
- * same name under 'dest', and the stubs that list them. */
+ * same name under 'dest', and the stubs that list them; the ones in
+ * 'unlisted' without a list of synonym phrases. */
 static ms_index_status_t
 write_parts(const char *dest, std::map<std::string, Xapian::Database> &parts,
-            ms_index_error_t *err)
+            const std::set<std::string> &unlisted, ms_index_error_t *err)
 {
     if (mkdir(dest, 0755) != 0 && errno != EEXIST)
         return ms_index__fill_error(err, MS_INDEX_IO, strerror(errno));
@@ -159,6 +175,12 @@ write_parts(const char *dest, std::map<std::string, Xapian::Database> &parts,
                 "sources disagree on the metadata key " + compactor.conflict;
             return ms_index__fill_error(err, MS_INDEX_BAD_QUERY, message.c_str());
         }
+        if (unlisted.count(part.first)) {
+            Xapian::WritableDatabase merged(std::string(dest) + "/" + part.first,
+                                            Xapian::DB_OPEN);
+            merged.set_metadata(MS_INDEX_PHRASES_KEY, "");
+            merged.commit();
+        }
         names.push_back(part.first);
     }
     ms_index__parts_write_stub(dest, names);
@@ -171,10 +193,12 @@ merge(const char *dest, const char *const *sources, size_t n_sources,
       ms_index_error_t *err)
 {
     std::map<std::string, Xapian::Database> parts;
-    ms_index_status_t status = check_merge(&parts, dest, sources, n_sources, err);
+    std::set<std::string> unlisted;
+    ms_index_status_t status =
+        check_merge(&parts, &unlisted, dest, sources, n_sources, err);
     if (status != MS_INDEX_OK)
         return status;
-    return write_parts(dest, parts, err);
+    return write_parts(dest, parts, unlisted, err);
 }
 
 extern "C" MS_EXPORT ms_index_status_t
@@ -190,8 +214,9 @@ ms_index_merge(const char *dest, const char *const *sources, size_t n_sources,
  * by its "shard-<K mod n>/name" (by "name" when n is 1). Refused unless
  * 'source' has several shards, a multiple of n. */
 static ms_index_status_t
-check_reshard(std::map<std::string, Xapian::Database> *parts, const char *dest,
-              const char *source, unsigned n, ms_index_error_t *err)
+check_reshard(std::map<std::string, Xapian::Database> *parts,
+              std::set<std::string> *unlisted, const char *dest, const char *source,
+              unsigned n, ms_index_error_t *err)
 {
     ms_index_status_t status = check_dest(dest, err);
     if (status != MS_INDEX_OK)
@@ -206,7 +231,7 @@ check_reshard(std::map<std::string, Xapian::Database> *parts, const char *dest,
                                     "the source's shards do not split into that many");
     for (size_t k = 0; k < shards.size() && status == MS_INDEX_OK; k++) {
         std::string as = n == 1 ? "" : ms_index__shard_folder((unsigned)(k % n));
-        status = check_source(parts, source, shards[k], as, err);
+        status = check_source(parts, unlisted, source, shards[k], as, err);
     }
     return status;
 }
@@ -246,9 +271,10 @@ static ms_index_status_t
 reshard(const char *dest, const char *source, unsigned n, ms_index_error_t *err)
 {
     std::map<std::string, Xapian::Database> parts;
-    ms_index_status_t status = check_reshard(&parts, dest, source, n, err);
+    std::set<std::string> unlisted;
+    ms_index_status_t status = check_reshard(&parts, &unlisted, dest, source, n, err);
     if (status == MS_INDEX_OK)
-        status = write_parts(dest, parts, err);
+        status = write_parts(dest, parts, unlisted, err);
     if (status == MS_INDEX_OK)
         reshard_lists(dest, parts, n);
     return status;

@@ -29,6 +29,7 @@
 
 #include "index-added.hh"
 #include "index-partition.hh"
+#include "index-phrases.hh"
 #include "index-profile.hh"
 #include "index-private.hh"
 #include "ms_date.h"
@@ -257,6 +258,7 @@ put_in_active(ms_index_t *idx, const ms_document_t *doc, const std::string &id_t
         xdoc.add_value(MS_INDEX_SLOT_ID, doc->id);
         add_field_terms(xdoc, doc, date);
         add_facet_value(xdoc);
+        ms_index__phrases_put(idx, xdoc);
         xdoc.add_value(MS_INDEX_SLOT_ADDED,
                        added.empty() ? ms_index__added_value(idx, existing, id_term)
                                      : added);

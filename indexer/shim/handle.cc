@@ -89,6 +89,8 @@ ms_index__caches(ms_index_t *idx)
         caches.facet_display.clear();
         caches.records.clear();
         caches.doc_terms.clear();
+        caches.phrases.clear();
+        caches.phrases_known = false;
         caches.key = key;
     }
     return &caches;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -167,6 +168,10 @@ struct ms_index_caches {
      * documents' terms (expand.cc). */
     ms_index_lru<ms_index_record> records{MS_INDEX_DOC_CACHE_BYTES / 2};
     ms_index_lru<ms_index_doc_terms> doc_terms{MS_INDEX_DOC_CACHE_BYTES / 2};
+    /* The synonym phrases every database of the view has as terms
+     * (phrases.cc), once read. */
+    std::set<std::string> phrases;
+    bool phrases_known = false;
 };
 
 /* The caches of reader 'idx', emptied first if the index changed since

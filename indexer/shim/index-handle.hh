@@ -15,6 +15,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,11 @@ struct ms_index_handle : ms_index {
     /* A writer's index to take first-indexed times from (added.cc). */
     std::unique_ptr<Xapian::Database> added_from;
     ms_index_profile_t profile{}; /* a writer's CPU time (index-profile.hh) */
+    /* A writer's synonym phrases (phrases.cc): the entries it indexes as
+     * terms, once known, and the partitions whose list it has cut to them. */
+    std::set<std::string> phrases;
+    bool phrases_known = false;
+    std::set<std::string> phrases_listed;
     /* What a reader keeps by document number (ms_index_set_cache). */
     size_t cache_bytes = MS_INDEX_DOC_CACHE_BYTES;
 };

@@ -93,6 +93,7 @@ const char *ms_schema_values_text(const ms_schema_field_t *field, char *buf, siz
 #define MS_SCHEMA_PREFIX_TITLE "S"     /* title words, for title: */
 #define MS_SCHEMA_PREFIX_STEM "Z"      /* stems, written by Xapian */
 #define MS_SCHEMA_TERM_RESTRICTED "XR" /* on every document with access groups */
+#define MS_SCHEMA_PREFIX_PHRASE "XW"   /* a synonym phrase a document holds */
 
 /* --- (country, status) pairs --- */
 

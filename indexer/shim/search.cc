@@ -36,6 +36,7 @@
 #include "index-caches.hh"
 #include "index-budget.hh"
 #include "index-partition.hh"
+#include "index-phrases.hh"
 #include "index-snippets.hh"
 #include "index-private.hh"
 #include "ms_limits.h"
@@ -188,6 +189,7 @@ prepare(plan *p, ms_results_t *results, ms_index_t *idx, Xapian::QueryParser &pa
     if (status != MS_INDEX_OK)
         return status;
     results->plain_words = p->parsed.plain_words;
+    p->parsed.ranked = ms_index__phrases_as_terms(idx, p->parsed.ranked);
     Xapian::Query shown = p->parsed.shown;
     if (p->scope.restricted)
         shown = Xapian::Query(Xapian::Query::OP_FILTER, shown, p->scope.restrictions);

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "index-phrases.hh"
 #include "index-private.hh"
 
 /* Longest synonym entry: keeps every synonym key and value well under
@@ -178,6 +179,21 @@ write_synonyms(ms_index_t *idx, const synonym_table &wanted)
     }
 }
 
+/* The entries of several words in 'table', keys and values. */
+static std::set<std::string>
+phrase_entries(const synonym_table &table)
+{
+    std::set<std::string> out;
+    for (const auto &entry : table) {
+        if (entry.first.find(' ') != std::string::npos)
+            out.insert(entry.first);
+        for (const std::string &value : entry.second)
+            if (value.find(' ') != std::string::npos)
+                out.insert(value);
+    }
+    return out;
+}
+
 extern "C" MS_EXPORT ms_index_status_t
 ms_index_set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups,
                       size_t n_groups) noexcept
@@ -186,8 +202,10 @@ ms_index_set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups,
     return ms_index__call_writer(idx, [&] {
         synonym_table wanted;
         ms_index_status_t status = build_synonyms(&wanted, idx, groups, n_groups);
-        if (status == MS_INDEX_OK)
+        if (status == MS_INDEX_OK) {
             write_synonyms(idx, wanted);
+            ms_index__phrases_use(idx, phrase_entries(wanted));
+        }
         return status;
     });
 }

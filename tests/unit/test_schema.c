@@ -48,7 +48,8 @@ Test(schema, names_params_keys_and_prefixes_are_unique)
 Test(schema, field_prefixes_stay_clear_of_the_shims_own_terms)
 {
     static const char *const own[] = {MS_SCHEMA_PREFIX_ID, MS_SCHEMA_PREFIX_TITLE,
-                                      MS_SCHEMA_PREFIX_STEM, MS_SCHEMA_TERM_RESTRICTED};
+                                      MS_SCHEMA_PREFIX_STEM, MS_SCHEMA_TERM_RESTRICTED,
+                                      MS_SCHEMA_PREFIX_PHRASE};
 
     for (size_t i = 0; i < ms_schema_n_fields; i++) {
         const char *prefix = ms_schema_fields[i].prefix;

@@ -1,0 +1,272 @@
+/* phrases.cc - synonym phrases indexed as terms (index-phrases.hh)
+ *
+ * Copyright (c) 2026 The migsearch authors
+ * SPDX-License-Identifier: MIT
+ *
+ * A synonym group with an entry of several words ("return migration",
+ * config/synonyms.yaml) makes every search for any of its entries hold
+ * that phrase (query.cc, phrase_of). Xapian confirms a phrase from the
+ * positions of its words in each document that has them all: at
+ * 1,000,000 generated documents, where "return" and "migration" are
+ * common and the phrase is in 36 documents, that took "reintegration"
+ * from 12 to 70 ms and made it the slowest query of issue 20's stream
+ * (docs/performance.md). Matched as a term, the phrase costs what a word
+ * of 36 documents costs.
+ *
+ * The term's wdf is what Xapian's exact phrase gives inside a synonym
+ * (the least wdf of its words), so that the synonym sums the same wdf;
+ * the document's length grows by it, and the synonym's document
+ * frequency is counted instead of estimated, so scores move a little
+ * (docs/relevance.md). The term is used only where the phrase stands for
+ * a synonym entry: a phrase the user typed is weighed by its words.
+ *
+ * Which documents have the terms: a database's list (MS_INDEX_PHRASES_KEY)
+ * holds the entries every one of its documents was indexed with. A
+ * writer cuts it, at its first put into the database, to the entries it
+ * indexes; an empty database takes them all. So an entry added to the
+ * synonyms stays a phrase until a rebuild, and one taken out leaves
+ * terms nobody asks for.
+ */
+#include <algorithm>
+#include <iterator>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "index-caches.hh"
+#include "index-partition.hh"
+#include "index-phrases.hh"
+
+/* 'entries' one a line, as the metadata holds them. */
+static std::string
+joined(const std::set<std::string> &entries)
+{
+    std::string out;
+    for (const std::string &entry : entries)
+        out += entry + "\n";
+    return out;
+}
+
+static std::set<std::string>
+split(const std::string &value)
+{
+    std::set<std::string> out;
+    size_t start = 0;
+    while (start < value.size()) {
+        size_t end = value.find('\n', start);
+        if (end == std::string::npos)
+            end = value.size();
+        if (end > start)
+            out.insert(value.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+static std::set<std::string>
+intersection(const std::set<std::string> &a, const std::set<std::string> &b)
+{
+    std::set<std::string> out;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
+                          std::inserter(out, out.end()));
+    return out;
+}
+
+/* The words of 'entry', which the synonym table holds joined by single
+ * spaces. */
+static std::vector<std::string>
+words_of(const std::string &entry)
+{
+    std::vector<std::string> words;
+    size_t start = 0;
+    while (start <= entry.size()) {
+        size_t end = entry.find(' ', start);
+        if (end == std::string::npos)
+            end = entry.size();
+        if (end > start)
+            words.push_back(entry.substr(start, end - start));
+        start = end + 1;
+    }
+    return words;
+}
+
+void
+ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries)
+{
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    if (handle->phrases_known && handle->phrases == entries)
+        return;
+    handle->phrases = std::move(entries);
+    handle->phrases_known = true;
+    handle->phrases_listed.clear();
+}
+
+/* The entries of several words in the synonym table of 'db'. */
+static std::set<std::string>
+table_entries(const Xapian::Database &db)
+{
+    std::set<std::string> entries;
+    for (Xapian::TermIterator k = db.synonym_keys_begin(); k != db.synonym_keys_end();
+         ++k) {
+        if ((*k).find(' ') != std::string::npos)
+            entries.insert(*k);
+        for (Xapian::TermIterator v = db.synonyms_begin(*k); v != db.synonyms_end(*k);
+             ++v)
+            if ((*v).find(' ') != std::string::npos)
+                entries.insert(*v);
+    }
+    return entries;
+}
+
+/* How often 'words' stand one after the other in 'xdoc', and the least
+ * wdf among them; 0 and 0 if they never do. */
+static std::pair<Xapian::termcount, Xapian::termcount>
+phrase_in(const Xapian::Document &xdoc, const std::vector<std::string> &words)
+{
+    std::vector<std::vector<Xapian::termpos>> positions;
+    Xapian::termcount least = 0;
+    for (const std::string &word : words) {
+        Xapian::TermIterator t = xdoc.termlist_begin();
+        t.skip_to(word);
+        if (t == xdoc.termlist_end() || *t != word)
+            return {0, 0};
+        least = positions.empty() ? t.get_wdf() : std::min(least, t.get_wdf());
+        positions.emplace_back(t.positionlist_begin(), t.positionlist_end());
+    }
+    Xapian::termcount found = 0;
+    for (Xapian::termpos first : positions[0]) {
+        bool all = true;
+        for (size_t i = 1; i < positions.size() && all; i++)
+            all = std::binary_search(positions[i].begin(), positions[i].end(),
+                                     first + static_cast<Xapian::termpos>(i));
+        found += all;
+    }
+    return {found, found ? least : 0};
+}
+
+void
+ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
+{
+    ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
+    if (!handle->phrases_known)
+        ms_index__phrases_use(idx, table_entries(*ms_index__part_public(handle).writer));
+    Xapian::WritableDatabase *db = idx->writer;
+    if (!handle->phrases_listed.count(handle->writing->name)) {
+        std::string was = db->get_metadata(MS_INDEX_PHRASES_KEY);
+        std::string now =
+            joined(db->get_doccount() == 0 ? handle->phrases
+                                           : intersection(split(was), handle->phrases));
+        if (now != was) {
+            ms_index__ensure_transaction(idx);
+            db->set_metadata(MS_INDEX_PHRASES_KEY, now);
+        }
+        handle->phrases_listed.insert(handle->writing->name);
+    }
+    for (const std::string &entry : handle->phrases) {
+        std::vector<std::string> words = words_of(entry);
+        if (words.size() < 2)
+            continue;
+        Xapian::termcount wdf = phrase_in(xdoc, words).second;
+        if (wdf)
+            xdoc.add_term(MS_SCHEMA_PREFIX_PHRASE + entry, wdf);
+    }
+}
+
+/* The entries every database of the reader's view lists; a database
+ * without documents lists them all. */
+static std::set<std::string>
+view_entries(const ms_index_view &view)
+{
+    std::set<std::string> out;
+    bool first = true;
+    for (const ms_index_part *part : view.parts) {
+        for (const Xapian::Database &member : part->members) {
+            if (member.get_doccount() == 0)
+                continue;
+            std::set<std::string> listed =
+                split(member.get_metadata(MS_INDEX_PHRASES_KEY));
+            out = first ? listed : intersection(out, listed);
+            first = false;
+        }
+    }
+    return out;
+}
+
+/* 'query' with the synonym phrases of 'entries' as terms; *changed set
+ * if one was. */
+static Xapian::Query
+as_terms(const Xapian::Query &query, const std::set<std::string> &entries,
+         bool in_synonym, bool *changed)
+{
+    Xapian::Query::op op = query.get_type();
+    switch (op) {
+    case Xapian::Query::OP_PHRASE: {
+        if (!in_synonym)
+            return query;
+        std::string entry;
+        for (size_t i = 0; i < query.get_num_subqueries(); i++) {
+            Xapian::Query word = query.get_subquery(i);
+            if (word.get_type() != Xapian::Query::LEAF_TERM)
+                return query;
+            entry += (i ? " " : "") + *word.get_terms_begin();
+        }
+        if (!entries.count(entry))
+            return query;
+        *changed = true;
+        return Xapian::Query(MS_SCHEMA_PREFIX_PHRASE + entry);
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+        bool any = false;
+        std::vector<Xapian::Query> subqueries;
+        for (size_t i = 0; i < query.get_num_subqueries(); i++)
+            subqueries.push_back(as_terms(query.get_subquery(i), entries,
+                                          op == Xapian::Query::OP_SYNONYM, &any));
+        if (!any)
+            return query;
+        *changed = true;
+        return Xapian::Query(op, subqueries.begin(), subqueries.end());
+    }
+    default:
+        return query;
+    }
+}
+
+Xapian::Query
+ms_index__phrases_as_terms(ms_index_t *idx, const Xapian::Query &query)
+{
+    ms_index_caches *caches = ms_index__caches(idx);
+    if (!caches)
+        return query;
+    /* Every handle was made by ms_index_open() as an ms_index_handle. */
+    const ms_index_view &view = *static_cast<ms_index_handle *>(idx)->active;
+    /* A remote member's list can change at a revision the caches' key
+     * does not see: its phrases stay phrases. */
+    if (view.remote)
+        return query;
+    if (!caches->phrases_known) {
+        caches->phrases = view_entries(view);
+        caches->phrases_known = true;
+    }
+    if (caches->phrases.empty())
+        return query;
+    bool changed = false;
+    return as_terms(query, caches->phrases, false, &changed);
+}
+
+std::string
+ms_index__phrases_merged(size_t n, const std::string values[])
+{
+    std::set<std::string> out = split(values[0]);
+    for (size_t i = 1; i < n; i++)
+        out = intersection(out, split(values[i]));
+    return joined(out);
+}
