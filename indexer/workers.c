@@ -82,6 +82,9 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
         rc = ms_run__index_failed(run, "set spelling on", status);
         goto out;
     }
+    /* The synonyms first, so that the worker indexes their phrases. */
+    if ((rc = ms_run__apply_synonyms(run, true)) != MS_EXIT_OK)
+        goto out;
     if ((rc = ms_run__index_listing(run, plan->listing, plan->shard_of, shard)) !=
         MS_EXIT_OK)
         goto out;

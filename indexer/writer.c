@@ -223,13 +223,21 @@ keep_synonyms(ms_run_ctx_t *run, const ms_synonyms_error_t *err)
 int
 ms_run__apply_settings(ms_run_ctx_t *run)
 {
-    ms_synonyms_t *synonyms = NULL;
-    ms_synonyms_error_t err;
     ms_index_status_t status = ms_index_set_spelling(run->idx, run->opts->spelling);
-    int rc = MS_EXIT_OK;
 
     if (status != MS_INDEX_OK)
         return ms_run__index_failed(run, "set spelling on", status);
+    return ms_run__apply_synonyms(run, false);
+}
+
+int
+ms_run__apply_synonyms(ms_run_ctx_t *run, bool quiet)
+{
+    ms_synonyms_t *synonyms = NULL;
+    ms_synonyms_error_t err;
+    ms_index_status_t status;
+    int rc = MS_EXIT_OK;
+
     if (!run->opts->synonyms_path)
         return MS_EXIT_OK;
     /* "": synonyms off. A file named was found readable when the config
@@ -249,13 +257,15 @@ ms_run__apply_settings(ms_run_ctx_t *run)
             return ms_run__nomem(run);
         default:
             /* Keep the synonyms the index has; documents are not at stake. */
-            keep_synonyms(run, &err);
+            if (!quiet)
+                keep_synonyms(run, &err);
             return MS_EXIT_OK;
         }
-    if (status == MS_INDEX_BAD_QUERY)
-        ms_run__log(run, MS_LOG_WARN, "%s: %s (synonyms unchanged)",
-                    run->opts->synonyms_path, ms_index_errmsg(run->idx));
-    else if (status != MS_INDEX_OK)
+    if (status == MS_INDEX_BAD_QUERY) {
+        if (!quiet)
+            ms_run__log(run, MS_LOG_WARN, "%s: %s (synonyms unchanged)",
+                        run->opts->synonyms_path, ms_index_errmsg(run->idx));
+    } else if (status != MS_INDEX_OK)
         rc = ms_run__index_failed(run, "write the synonyms to", status);
     ms_synonyms_free(synonyms);
     return rc;

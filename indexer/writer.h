@@ -64,6 +64,12 @@ int ms_run__keep_file(ms_run_ctx_t *run, size_t f, const char *reason,
  * index keeps the synonyms it has). */
 int ms_run__apply_settings(ms_run_ctx_t *run);
 
+/* The synonyms alone, as ms_run__apply_settings() gives them; with
+ * 'quiet', a bad synonyms file is not logged (a rebuild's workers, whose
+ * parent logs it). The writer indexes the synonym phrases of the
+ * synonyms it has (docs/index-schema.md, "Synonym phrases"). */
+int ms_run__apply_synonyms(ms_run_ctx_t *run, bool quiet);
+
 /* The end of a run that ends with exit code 'rc' (MS_EXIT_OK or
  * MS_EXIT_PARTIAL): take the elapsed time, store the report as last_run
  * and commit. Returns 'rc', or the exit code of what failed. */
