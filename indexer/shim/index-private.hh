@@ -409,6 +409,11 @@ std::string ms_index__plain_words(const std::string &query);
  * bytes. */
 std::vector<std::string> ms_index__words_of(const std::string &text);
 
+/* The pieces of 'text' between the bytes 'separator', empty ones left out:
+ * the words of a synonym entry (' '), the lines of a list in metadata
+ * ('\n'), the groups of an access set ('\0'). */
+std::vector<std::string> ms_index__split(const std::string &text, char separator);
+
 /* The document symbols typed plainly in the first 'len' bytes of 'query'
  * (E/CN.4/2003/74), at most a few. */
 std::vector<std::string> ms_index__find_symbols(const char *query, size_t len);

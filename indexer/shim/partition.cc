@@ -80,17 +80,7 @@ join_groups(const std::vector<std::string> &groups)
 static std::vector<std::string>
 split_groups(const std::string &joined)
 {
-    std::vector<std::string> groups;
-    size_t start = 0;
-    while (!joined.empty() && start <= joined.size()) {
-        size_t end = joined.find('\0', start);
-        if (end == std::string::npos)
-            end = joined.size();
-        if (end > start)
-            groups.push_back(joined.substr(start, end - start));
-        start = end + 1;
-    }
-    return groups;
+    return ms_index__split(joined, '\0');
 }
 
 std::string

@@ -51,17 +51,8 @@ joined(const std::set<std::string> &entries)
 static std::set<std::string>
 split(const std::string &value)
 {
-    std::set<std::string> out;
-    size_t start = 0;
-    while (start < value.size()) {
-        size_t end = value.find('\n', start);
-        if (end == std::string::npos)
-            end = value.size();
-        if (end > start)
-            out.insert(value.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
+    std::vector<std::string> lines = ms_index__split(value, '\n');
+    return std::set<std::string>(lines.begin(), lines.end());
 }
 
 static std::set<std::string>
@@ -71,24 +62,6 @@ intersection(const std::set<std::string> &a, const std::set<std::string> &b)
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
                           std::inserter(out, out.end()));
     return out;
-}
-
-/* The words of 'entry', which the synonym table holds joined by single
- * spaces. */
-static std::vector<std::string>
-words_of(const std::string &entry)
-{
-    std::vector<std::string> words;
-    size_t start = 0;
-    while (start <= entry.size()) {
-        size_t end = entry.find(' ', start);
-        if (end == std::string::npos)
-            end = entry.size();
-        if (end > start)
-            words.push_back(entry.substr(start, end - start));
-        start = end + 1;
-    }
-    return words;
 }
 
 void
@@ -165,7 +138,8 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
         handle->phrases_listed.insert(handle->writing->name);
     }
     for (const std::string &entry : handle->phrases) {
-        std::vector<std::string> words = words_of(entry);
+        /* The synonym table holds an entry's words joined by spaces. */
+        std::vector<std::string> words = ms_index__split(entry, ' ');
         if (words.size() < 2)
             continue;
         Xapian::termcount wdf = phrase_in(xdoc, words).second;

@@ -100,15 +100,8 @@ phrase_of(const Xapian::Query &, const std::string &term, Xapian::Query *out)
     if (term.find(' ') == std::string::npos)
         return false;
     std::vector<Xapian::Query> words;
-    size_t start = 0;
-    while (start <= term.size()) {
-        size_t end = term.find(' ', start);
-        if (end == std::string::npos)
-            end = term.size();
-        if (end > start)
-            words.emplace_back(term.substr(start, end - start));
-        start = end + 1;
-    }
+    for (const std::string &word : ms_index__split(term, ' '))
+        words.emplace_back(word);
     *out = Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
     return true;
 }

@@ -77,6 +77,22 @@ count_terms(const char *query)
 }
 
 std::vector<std::string>
+ms_index__split(const std::string &text, char separator)
+{
+    std::vector<std::string> pieces;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find(separator, start);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            pieces.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return pieces;
+}
+
+std::vector<std::string>
 ms_index__words_of(const std::string &text)
 {
     std::vector<std::string> words;
