@@ -3,9 +3,9 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * C++ only, private to the shim: the term rewriting that synonym phrases
- * (query.cc) and the query in every language (multilingual.cc) share,
- * defined in terms.cc.
+ * C++ only, private to the shim: the query rewriting that synonym phrases
+ * (query.cc, phrases.cc), the query in every language (multilingual.cc)
+ * and wildcards share, defined in terms.cc.
  * Kept apart from index-private.hh, which holds the rest.
  */
 #ifndef MS_INDEX_WORDS_HH
@@ -28,6 +28,18 @@ typedef std::function<bool(const Xapian::Query &leaf, const std::string &term,
  * are rebuilt: the parser puts no stems or synonyms under the others. */
 Xapian::Query ms_index__map_terms(const Xapian::Query &query,
                                   const ms_index_term_map &map, bool *changed);
+
+/* A function that may replace a subquery: given each one, and whether it
+ * is a side of an OP_SYNONYM, it returns true with the replacement in
+ * *out, or false to keep it (and walk below it). */
+typedef std::function<bool(const Xapian::Query &sub, bool in_synonym, Xapian::Query *out)>
+    ms_index_query_map;
+
+/* The walk of ms_index__map_terms() over every subquery, the query itself
+ * first: synonym phrases as terms (phrases.cc) replace a phrase. */
+Xapian::Query ms_index__map_queries(const Xapian::Query &query,
+                                    const ms_index_query_map &map, bool in_synonym,
+                                    bool *changed);
 
 /* 'query' (parsed by 'parser') with each stemmed word also matching its
  * stems by the other languages of its script that the index's documents

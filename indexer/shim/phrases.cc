@@ -37,6 +37,7 @@
 #include "index-caches.hh"
 #include "index-partition.hh"
 #include "index-phrases.hh"
+#include "index-words.hh"
 
 /* 'entries' one a line, as the metadata holds them. */
 static std::string
@@ -168,50 +169,25 @@ view_entries(const ms_index_view &view)
     return out;
 }
 
-/* 'query' with the synonym phrases of 'entries' as terms; *changed set
- * if one was. */
-static Xapian::Query
-as_terms(const Xapian::Query &query, const std::set<std::string> &entries,
-         bool in_synonym, bool *changed)
+/* The term of 'sub' into *out if it is a synonym's phrase of one of
+ * 'entries'. */
+static bool
+as_term(const Xapian::Query &sub, bool in_synonym, const std::set<std::string> &entries,
+        Xapian::Query *out)
 {
-    Xapian::Query::op op = query.get_type();
-    switch (op) {
-    case Xapian::Query::OP_PHRASE: {
-        if (!in_synonym)
-            return query;
-        std::string entry;
-        for (size_t i = 0; i < query.get_num_subqueries(); i++) {
-            Xapian::Query word = query.get_subquery(i);
-            if (word.get_type() != Xapian::Query::LEAF_TERM)
-                return query;
-            entry += (i ? " " : "") + *word.get_terms_begin();
-        }
-        if (!entries.count(entry))
-            return query;
-        *changed = true;
-        return Xapian::Query(MS_SCHEMA_PREFIX_PHRASE + entry);
+    if (!in_synonym || sub.get_type() != Xapian::Query::OP_PHRASE)
+        return false;
+    std::string entry;
+    for (size_t i = 0; i < sub.get_num_subqueries(); i++) {
+        Xapian::Query word = sub.get_subquery(i);
+        if (word.get_type() != Xapian::Query::LEAF_TERM)
+            return false;
+        entry += (i ? " " : "") + *word.get_terms_begin();
     }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX: {
-        bool any = false;
-        std::vector<Xapian::Query> subqueries;
-        for (size_t i = 0; i < query.get_num_subqueries(); i++)
-            subqueries.push_back(as_terms(query.get_subquery(i), entries,
-                                          op == Xapian::Query::OP_SYNONYM, &any));
-        if (!any)
-            return query;
-        *changed = true;
-        return Xapian::Query(op, subqueries.begin(), subqueries.end());
-    }
-    default:
-        return query;
-    }
+    if (!entries.count(entry))
+        return false;
+    *out = Xapian::Query(MS_SCHEMA_PREFIX_PHRASE + entry);
+    return true;
 }
 
 Xapian::Query
@@ -232,8 +208,14 @@ ms_index__phrases_as_terms(ms_index_t *idx, const Xapian::Query &query)
     }
     if (caches->phrases.empty())
         return query;
+    const std::set<std::string> &entries = caches->phrases;
     bool changed = false;
-    return as_terms(query, caches->phrases, false, &changed);
+    return ms_index__map_queries(
+        query,
+        [&](const Xapian::Query &sub, bool in_synonym, Xapian::Query *out) {
+            return as_term(sub, in_synonym, entries, out);
+        },
+        false, &changed);
 }
 
 std::string

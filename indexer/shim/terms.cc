@@ -3,30 +3,27 @@
  * Copyright (c) 2026 The migsearch authors
  * SPDX-License-Identifier: MIT
  *
- * One walk over a parsed query that lets a function replace its terms:
- * synonym phrases (query.cc) and the stems of other languages
- * (multilingual.cc) are both such a replacement. Kept apart from both, so
- * that each uses it without depending on the other.
+ * One walk over a parsed query that lets a function replace its
+ * subqueries, and over it one that replaces its terms: synonym phrases
+ * (query.cc), the stems of other languages (multilingual.cc) and a
+ * synonym's phrase as its term (phrases.cc) are such replacements. Kept
+ * apart from them, so that each uses it without depending on the others.
  */
 #include <vector>
 
 #include "index-words.hh"
 
 Xapian::Query
-ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
-                    bool *changed)
+ms_index__map_queries(const Xapian::Query &query, const ms_index_query_map &map,
+                      bool in_synonym, bool *changed)
 {
-    Xapian::Query::op op = query.get_type();
-    switch (op) {
-    case Xapian::Query::LEAF_TERM:
-    case Xapian::Query::OP_WILDCARD: {
-        Xapian::Query replaced;
-        std::string term = op == Xapian::Query::LEAF_TERM ? *query.get_terms_begin() : "";
-        if (!map(query, term, &replaced))
-            return query;
+    Xapian::Query replaced;
+    if (map(query, in_synonym, &replaced)) {
         *changed = true;
         return replaced;
     }
+    Xapian::Query::op op = query.get_type();
+    switch (op) {
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_AND_NOT:
@@ -38,7 +35,8 @@ ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
         bool any = false;
         std::vector<Xapian::Query> subqueries;
         for (size_t i = 0; i < query.get_num_subqueries(); i++)
-            subqueries.push_back(ms_index__map_terms(query.get_subquery(i), map, &any));
+            subqueries.push_back(ms_index__map_queries(
+                query.get_subquery(i), map, op == Xapian::Query::OP_SYNONYM, &any));
         if (!any)
             return query;
         *changed = true;
@@ -47,4 +45,18 @@ ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
     default:
         return query;
     }
+}
+
+Xapian::Query
+ms_index__map_terms(const Xapian::Query &query, const ms_index_term_map &map,
+                    bool *changed)
+{
+    auto leaf = [&](const Xapian::Query &sub, bool, Xapian::Query *out) {
+        Xapian::Query::op op = sub.get_type();
+        if (op != Xapian::Query::LEAF_TERM && op != Xapian::Query::OP_WILDCARD)
+            return false;
+        std::string term = op == Xapian::Query::LEAF_TERM ? *sub.get_terms_begin() : "";
+        return map(sub, term, out);
+    };
+    return ms_index__map_queries(query, leaf, false, changed);
 }
