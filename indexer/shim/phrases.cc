@@ -94,10 +94,10 @@ table_entries(const Xapian::Database &db)
     return entries;
 }
 
-/* How often 'words' stand one after the other in 'xdoc', and the least
- * wdf among them; 0 and 0 if they never do. */
-static std::pair<Xapian::termcount, Xapian::termcount>
-phrase_in(const Xapian::Document &xdoc, const std::vector<std::string> &words)
+/* The wdf Xapian gives the phrase of 'words' in 'xdoc', the least wdf
+ * among them, if they stand one after the other somewhere; else 0. */
+static Xapian::termcount
+phrase_wdf(const Xapian::Document &xdoc, const std::vector<std::string> &words)
 {
     std::vector<std::vector<Xapian::termpos>> positions;
     Xapian::termcount least = 0;
@@ -105,19 +105,19 @@ phrase_in(const Xapian::Document &xdoc, const std::vector<std::string> &words)
         Xapian::TermIterator t = xdoc.termlist_begin();
         t.skip_to(word);
         if (t == xdoc.termlist_end() || *t != word)
-            return {0, 0};
+            return 0;
         least = positions.empty() ? t.get_wdf() : std::min(least, t.get_wdf());
         positions.emplace_back(t.positionlist_begin(), t.positionlist_end());
     }
-    Xapian::termcount found = 0;
     for (Xapian::termpos first : positions[0]) {
         bool all = true;
         for (size_t i = 1; i < positions.size() && all; i++)
             all = std::binary_search(positions[i].begin(), positions[i].end(),
                                      first + static_cast<Xapian::termpos>(i));
-        found += all;
+        if (all)
+            return least;
     }
-    return {found, found ? least : 0};
+    return 0;
 }
 
 void
@@ -143,7 +143,7 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
         std::vector<std::string> words = ms_index__split(entry, ' ');
         if (words.size() < 2)
             continue;
-        Xapian::termcount wdf = phrase_in(xdoc, words).second;
+        Xapian::termcount wdf = phrase_wdf(xdoc, words);
         if (wdf)
             xdoc.add_term(MS_SCHEMA_PREFIX_PHRASE + entry, wdf);
     }
