@@ -37,6 +37,16 @@
 namespace
 {
 
+/* Whether 'stored', a metadata key as the compaction passes it, is the
+ * key 'key': the table holds it after a prefix of Xapian's own (two
+ * bytes in Xapian 1.4). */
+bool
+is_key(const std::string &stored, const std::string &key)
+{
+    return stored.size() >= key.size() && stored.size() <= key.size() + 2 &&
+           stored.compare(stored.size() - key.size(), key.size(), key) == 0;
+}
+
 /* Keeps a metadata value found in several sources only if they all agree. */
 class merge_compactor : public Xapian::Compactor
 {
@@ -47,16 +57,11 @@ class merge_compactor : public Xapian::Compactor
                                            const std::string tags[]) override
     {
         /* Each worker's list of its shard's partitions: the merged
-         * index's first commit writes its own (shards.cc). The key comes
-         * as the table holds it, after a prefix of Xapian's own. */
-        const std::string listed = MS_INDEX_PARTITIONS_KEY;
-        bool list = key.size() >= listed.size() &&
-                    key.compare(key.size() - listed.size(), listed.size(), listed) == 0;
+         * index's first commit writes its own (shards.cc). */
+        bool list = is_key(key, MS_INDEX_PARTITIONS_KEY);
         /* The synonym phrases each source has as terms: the merge has
          * those all of them have (phrases.cc). */
-        const std::string phrases = MS_INDEX_PHRASES_KEY;
-        if (key.size() >= phrases.size() && key.size() <= phrases.size() + 2 &&
-            key.compare(key.size() - phrases.size(), phrases.size(), phrases) == 0)
+        if (is_key(key, MS_INDEX_PHRASES_KEY))
             return ms_index__phrases_merged(num_tags, tags);
         for (size_t i = 1; !list && i < num_tags; i++) {
             if (tags[i] != tags[0] && conflict.empty())
