@@ -286,7 +286,7 @@ merge(ms_run_ctx_t *run, const ms_run_plan_t *plan, const char *generation)
     }
     if ((rc = ms_run__open_writer(&run->idx, generation, run->opts->shards)) !=
             MS_EXIT_OK ||
-        (rc = ms_run__apply_settings(run)) != MS_EXIT_OK)
+        (rc = ms_run__apply_settings(run, false)) != MS_EXIT_OK)
         return rc;
     status = ms_index_info(&info, run->idx);
     if (status != MS_INDEX_OK)

@@ -447,7 +447,7 @@ update(ms_run_ctx_t *run, const ms_archive_listing_t *given)
     ms_index_status_t status;
     int rc;
 
-    if ((rc = ms_run__apply_settings(run)) != MS_EXIT_OK)
+    if ((rc = ms_run__apply_settings(run, false)) != MS_EXIT_OK)
         return rc;
     status = ms_index_metadata_each(run->idx, MS_STATE_PREFIX_PATH, take_entry, run);
     if (status == MS_INDEX_OK)

@@ -64,7 +64,6 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
     ms_run_report_t report = {0};
     ms_shard_claim_t *claims = NULL;
     size_t n_claims = 0;
-    ms_index_status_t status;
     int rc;
 
     /* The parent's report (walk failures) is the parent's to tell. */
@@ -77,13 +76,8 @@ run_worker(ms_run_ctx_t *run, const ms_run_plan_t *plan, unsigned shard, int pro
         MS_EXIT_OK)
         goto out;
     ms_run__keep_added(run);
-    status = ms_index_set_spelling(run->idx, run->opts->spelling);
-    if (status != MS_INDEX_OK) {
-        rc = ms_run__index_failed(run, "set spelling on", status);
-        goto out;
-    }
     /* The synonyms first, so that the worker indexes their phrases. */
-    if ((rc = ms_run__apply_synonyms(run, true)) != MS_EXIT_OK)
+    if ((rc = ms_run__apply_settings(run, true)) != MS_EXIT_OK)
         goto out;
     if ((rc = ms_run__index_listing(run, plan->listing, plan->shard_of, shard)) !=
         MS_EXIT_OK)

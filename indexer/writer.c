@@ -220,18 +220,9 @@ keep_synonyms(ms_run_ctx_t *run, const ms_synonyms_error_t *err)
                     err->text);
 }
 
-int
-ms_run__apply_settings(ms_run_ctx_t *run)
-{
-    ms_index_status_t status = ms_index_set_spelling(run->idx, run->opts->spelling);
-
-    if (status != MS_INDEX_OK)
-        return ms_run__index_failed(run, "set spelling on", status);
-    return ms_run__apply_synonyms(run, false);
-}
-
-int
-ms_run__apply_synonyms(ms_run_ctx_t *run, bool quiet)
+/* The synonyms, as ms_run__apply_settings() gives them. */
+static int
+apply_synonyms(ms_run_ctx_t *run, bool quiet)
 {
     ms_synonyms_t *synonyms = NULL;
     ms_synonyms_error_t err;
@@ -269,6 +260,16 @@ ms_run__apply_synonyms(ms_run_ctx_t *run, bool quiet)
         rc = ms_run__index_failed(run, "write the synonyms to", status);
     ms_synonyms_free(synonyms);
     return rc;
+}
+
+int
+ms_run__apply_settings(ms_run_ctx_t *run, bool quiet)
+{
+    ms_index_status_t status = ms_index_set_spelling(run->idx, run->opts->spelling);
+
+    if (status != MS_INDEX_OK)
+        return ms_run__index_failed(run, "set spelling on", status);
+    return apply_synonyms(run, quiet);
 }
 
 int

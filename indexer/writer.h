@@ -60,15 +60,11 @@ int ms_run__keep_file(ms_run_ctx_t *run, size_t f, const char *reason,
                       const char *log_text);
 
 /* Give the index the settings that are not per document: the spelling
- * dictionary, and the synonyms (a bad synonyms file is logged and the
- * index keeps the synonyms it has). */
-int ms_run__apply_settings(ms_run_ctx_t *run);
-
-/* The synonyms alone, as ms_run__apply_settings() gives them; with
- * 'quiet', a bad synonyms file is not logged (a rebuild's workers, whose
- * parent logs it). The writer indexes the synonym phrases of the
+ * dictionary, and the synonyms (a bad synonyms file is logged, unless
+ * 'quiet': a rebuild's workers, whose parent logs it; the index keeps the
+ * synonyms it has). The writer indexes the synonym phrases of the
  * synonyms it has (docs/index-schema.md, "Synonym phrases"). */
-int ms_run__apply_synonyms(ms_run_ctx_t *run, bool quiet);
+int ms_run__apply_settings(ms_run_ctx_t *run, bool quiet);
 
 /* The end of a run that ends with exit code 'rc' (MS_EXIT_OK or
  * MS_EXIT_PARTIAL): take the elapsed time, store the report as last_run
