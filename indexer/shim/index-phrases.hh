@@ -30,6 +30,10 @@
  * this is called, those of the index's own synonym table. */
 void ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries);
 
+/* The entries of several words in the synonym table of 'db', its keys
+ * and values (synonyms.cc). */
+std::set<std::string> ms_index__synonym_phrases(const Xapian::Database &db);
+
 /* A writer's, before 'xdoc' goes into the active partition: the term of
  * each entry whose phrase 'xdoc' holds, with the wdf Xapian gives the
  * phrase (the least wdf of its words); and the partition's list cut to

@@ -73,25 +73,15 @@ ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries)
     if (handle->phrases_known && handle->phrases == entries)
         return;
     handle->phrases = std::move(entries);
+    handle->phrase_words.clear();
+    for (const std::string &entry : handle->phrases) {
+        /* The synonym table holds an entry's words joined by spaces. */
+        std::vector<std::string> words = ms_index__split(entry, ' ');
+        if (words.size() >= 2)
+            handle->phrase_words.emplace_back(entry, std::move(words));
+    }
     handle->phrases_known = true;
     handle->phrases_listed.clear();
-}
-
-/* The entries of several words in the synonym table of 'db'. */
-static std::set<std::string>
-table_entries(const Xapian::Database &db)
-{
-    std::set<std::string> entries;
-    for (Xapian::TermIterator k = db.synonym_keys_begin(); k != db.synonym_keys_end();
-         ++k) {
-        if ((*k).find(' ') != std::string::npos)
-            entries.insert(*k);
-        for (Xapian::TermIterator v = db.synonyms_begin(*k); v != db.synonyms_end(*k);
-             ++v)
-            if ((*v).find(' ') != std::string::npos)
-                entries.insert(*v);
-    }
-    return entries;
 }
 
 /* The wdf Xapian gives the phrase of 'words' in 'xdoc', the least wdf
@@ -125,7 +115,8 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
 {
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
     if (!handle->phrases_known)
-        ms_index__phrases_use(idx, table_entries(*ms_index__part_public(handle).writer));
+        ms_index__phrases_use(
+            idx, ms_index__synonym_phrases(*ms_index__part_public(handle).writer));
     Xapian::WritableDatabase *db = idx->writer;
     if (!handle->phrases_listed.count(handle->writing->name)) {
         std::string was = db->get_metadata(MS_INDEX_PHRASES_KEY);
@@ -138,14 +129,10 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
         }
         handle->phrases_listed.insert(handle->writing->name);
     }
-    for (const std::string &entry : handle->phrases) {
-        /* The synonym table holds an entry's words joined by spaces. */
-        std::vector<std::string> words = ms_index__split(entry, ' ');
-        if (words.size() < 2)
-            continue;
-        Xapian::termcount wdf = phrase_wdf(xdoc, words);
+    for (const auto &phrase : handle->phrase_words) {
+        Xapian::termcount wdf = phrase_wdf(xdoc, phrase.second);
         if (wdf)
-            xdoc.add_term(MS_SCHEMA_PREFIX_PHRASE + entry, wdf);
+            xdoc.add_term(MS_SCHEMA_PREFIX_PHRASE + phrase.first, wdf);
     }
 }
 

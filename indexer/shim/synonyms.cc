@@ -145,20 +145,28 @@ build_synonyms(synonym_table *out, ms_index_t *idx, const ms_synonym_group_t *gr
     return MS_INDEX_OK;
 }
 
+/* The synonym table of 'db', every key with its values. */
+static synonym_table
+read_synonyms(const Xapian::Database &db)
+{
+    synonym_table table;
+    for (Xapian::TermIterator k = db.synonym_keys_begin(); k != db.synonym_keys_end();
+         ++k) {
+        std::set<std::string> &values = table[*k];
+        for (Xapian::TermIterator v = db.synonyms_begin(*k); v != db.synonyms_end(*k);
+             ++v)
+            values.insert(*v);
+    }
+    return table;
+}
+
 /* Bring the index's synonym table to 'wanted', touching only keys that
  * differ. */
 static void
 write_synonyms(ms_index_t *idx, const synonym_table &wanted)
 {
     Xapian::WritableDatabase *db = idx->writer;
-    synonym_table current;
-    for (Xapian::TermIterator k = db->synonym_keys_begin(); k != db->synonym_keys_end();
-         ++k) {
-        std::set<std::string> &values = current[*k];
-        for (Xapian::TermIterator v = db->synonyms_begin(*k); v != db->synonyms_end(*k);
-             ++v)
-            values.insert(*v);
-    }
+    synonym_table current = read_synonyms(*db);
     std::vector<std::string> stale;
     for (const auto &entry : current) {
         auto it = wanted.find(entry.first);
@@ -192,6 +200,12 @@ phrase_entries(const synonym_table &table)
                 out.insert(value);
     }
     return out;
+}
+
+std::set<std::string>
+ms_index__synonym_phrases(const Xapian::Database &db)
+{
+    return phrase_entries(read_synonyms(db));
 }
 
 extern "C" MS_EXPORT ms_index_status_t
