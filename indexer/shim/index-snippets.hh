@@ -12,6 +12,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -106,7 +107,33 @@ struct ms_index_record {
 
 /* --- snippets (snippet.cc), used by search.cc --- */
 
-struct ms_index_word;
+/* What marks a passage cut inside a chunk, a page or the text. */
+#define MS_INDEX_ELLIPSIS "\xe2\x80\xa6"
+
+inline bool
+ms_index__ends_with(const std::string &text, const char *tail)
+{
+    size_t n = strlen(tail);
+    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
+}
+
+/* A word of a chunk: its byte range and the query word it matches (an
+ * index into ms_index_snippets::weights_), or -1. */
+struct ms_index_word {
+    size_t begin, end;
+    int match;
+};
+
+/* The passage of chunk 'part' of 'text' as HTML (passage.cc): around
+ * words[first .. last] when 'found' (some text before them, from a
+ * sentence's start if one is near), else from the chunk's beginning, of
+ * about 'length' bytes; escaped, runs of white space as one space, the
+ * words that match marked, with an ellipsis where it cuts the chunk, a
+ * page or the text. */
+std::string ms_index__passage_html(const std::string &text,
+                                   const std::vector<ms_index_word> &words, bool found,
+                                   size_t first, size_t last, const ms_index_chunk &part,
+                                   size_t length);
 
 /* The snippets of one search's hits: the query's words, their weights and
  * a cache of the words of the text already stemmed. One per search and
@@ -137,6 +164,8 @@ class ms_index_snippets
 
   private:
     void add_wildcards(const Xapian::Query &query);
+    void add_phrase(const std::vector<std::string> &phrase);
+    void confine(std::vector<ms_index_word> &words) const;
     int match(const std::string &lower);
     std::vector<ms_index_word> words_of(const std::string &text,
                                         const ms_index_chunk &part,
@@ -155,6 +184,10 @@ class ms_index_snippets
     bool prefix_filter_ = false;
     /* Weight of each query word (exact, stem or wildcard) by index. */
     std::vector<double> weights_;
+    /* By the same index: the word is in the query's phrases only. */
+    std::vector<bool> phrase_only_;
+    /* The query's phrases, each as the indexes of its words. */
+    std::vector<std::vector<int>> phrases_;
     std::unordered_map<std::string, size_t> exact_, stems_;
     std::vector<std::pair<std::string, size_t>> wildcards_;
     /* Words of the texts seen so far -> the stem's index or -1. */

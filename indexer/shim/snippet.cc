@@ -22,6 +22,13 @@
  * tokenised again; each query then looks at the first two bytes of each
  * word and lowers and looks up only the words that could match.
  *
+ * A word of the query that is only in its phrases (a synonym group's
+ * "migration de retour", a quoted phrase) is marked only where the phrase
+ * stands (confine()), and chunks are ranked by the phrase and its longest
+ * word rather than by each of its words, so that "de" is not marked
+ * wherever it stands. The passage around the window is written as HTML
+ * by passage.cc.
+ *
  * A query with CJK words still goes through MSet::snippet(): those words
  * are n-grams of a text without spaces, which this word-based matcher does
  * not model.
@@ -32,6 +39,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -59,8 +67,6 @@
  * two different words beat one word twice. */
 #define REPEAT_WEIGHT 0.2
 
-#define ELLIPSIS "\xe2\x80\xa6"
-
 /* Xapian's snippets, for CJK queries only. */
 static const unsigned SNIPPET_FLAGS = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                       Xapian::MSet::SNIPPET_EXHAUSTIVE |
@@ -72,13 +78,6 @@ static const unsigned SNIPPET_FLAGS = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
 static const char *const SUFFIX_STEMMERS[] = {
     "da", "de", "en", "es", "fi", "fr", "hu", "it", "nb",
     "nl", "nn", "no", "pt", "ro", "ru", "sv", "tr", nullptr,
-};
-
-/* A word of a chunk: its byte range and the query word it matches (an
- * index into ms_index_snippets::weights_), or -1. */
-struct ms_index_word {
-    size_t begin, end;
-    int match;
 };
 
 /* Xapian escapes <, > and & in snippets but not quotes; escape those too so
@@ -99,38 +98,6 @@ escape_quotes(const std::string &html)
     return out;
 }
 
-static bool
-ends_with(const std::string &text, const char *tail)
-{
-    size_t n = strlen(tail);
-    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
-}
-
-/* Append 'c' escaped for HTML text and attribute values. */
-static void
-append_escaped(std::string &out, char c)
-{
-    switch (c) {
-    case '&':
-        out += "&amp;";
-        break;
-    case '<':
-        out += "&lt;";
-        break;
-    case '>':
-        out += "&gt;";
-        break;
-    case '"':
-        out += "&quot;";
-        break;
-    case '\'':
-        out += "&#39;";
-        break;
-    default:
-        out += c;
-    }
-}
-
 /* Whether 'term' holds a CJK character. */
 static bool
 has_cjk(const std::string &term)
@@ -141,6 +108,34 @@ has_cjk(const std::string &term)
             return true;
     }
     return false;
+}
+
+/* The terms of 'query' that stand alone into *loose, and the terms of each
+ * of its phrases into *phrases ("return migration" of a synonym group, a
+ * quoted phrase, words the parser joined as in "non-users"). */
+static void
+query_phrases(const Xapian::Query &query, std::set<std::string> *loose,
+              std::vector<std::vector<std::string>> *phrases)
+{
+    if (query.get_type() == Xapian::Query::LEAF_TERM) {
+        loose->insert(*query.get_terms_begin());
+        return;
+    }
+    if (query.get_type() == Xapian::Query::OP_PHRASE) {
+        std::vector<std::string> words;
+        for (size_t i = 0; i < query.get_num_subqueries(); i++) {
+            Xapian::Query word = query.get_subquery(i);
+            if (word.get_type() != Xapian::Query::LEAF_TERM)
+                break;
+            words.push_back(*word.get_terms_begin());
+        }
+        if (words.size() == query.get_num_subqueries()) {
+            phrases->push_back(std::move(words));
+            return;
+        }
+    }
+    for (size_t i = 0; i < query.get_num_subqueries(); i++)
+        query_phrases(query.get_subquery(i), loose, phrases);
 }
 
 ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
@@ -155,6 +150,12 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
         if (language && strcmp(language, *code) == 0)
             prefix_filter_ = true;
     }
+    std::set<std::string> loose;
+    std::vector<std::vector<std::string>> phrases;
+    query_phrases(words, &loose, &phrases);
+    std::set<std::string> in_phrases;
+    for (const auto &phrase : phrases)
+        in_phrases.insert(phrase.begin(), phrase.end());
     double docs = std::max(1.0, static_cast<double>(db.get_doccount()));
     for (Xapian::TermIterator it = words.get_unique_terms_begin();
          it != words.get_unique_terms_end(); ++it) {
@@ -177,13 +178,21 @@ ms_index_snippets::ms_index_snippets(const Xapian::Database &db,
         /* Rarer words weigh more, as in ranking: log(1 + N / df). */
         double df = std::max(1.0, static_cast<double>(db.get_termfreq(term)));
         weights_.push_back(std::log(1.0 + docs / df));
+        /* A word only of phrases is looked for as its phrases (below);
+         * one whose stem the query has alone ("labour" of `labour
+         * mobility`, typed without quotes) is marked wherever it stands. */
+        bool phrase_only = !stem && in_phrases.count(term) && !loose.count(term) &&
+                           !loose.count(MS_SCHEMA_PREFIX_STEM + stemmer_(term));
+        phrase_only_.push_back(phrase_only);
         if (stem)
             stems_.emplace(text, weights_.size() - 1);
         else
             exact_.emplace(text, weights_.size() - 1);
-        if (forms_.size() < MAX_SNIPPET_FORMS)
+        if (forms_.size() < MAX_SNIPPET_FORMS && !phrase_only)
             forms_.push_back(text);
     }
+    for (const auto &phrase : phrases)
+        add_phrase(phrase);
     add_wildcards(words);
     /* A word matches an exact word or a wildcard only if it starts with
      * its first bytes, and a stem, under prefix_filter_, only if it starts
@@ -230,6 +239,7 @@ ms_index_snippets::add_wildcards(const Xapian::Query &query)
         if (pattern.empty() || (pattern[0] >= 'A' && pattern[0] <= 'Z'))
             return;
         weights_.push_back(1.0);
+        phrase_only_.push_back(false);
         wildcards_.emplace_back(pattern, weights_.size() - 1);
         if (forms_.size() < MAX_SNIPPET_FORMS)
             forms_.push_back(pattern);
@@ -237,6 +247,61 @@ ms_index_snippets::add_wildcards(const Xapian::Query &query)
     }
     for (size_t i = 0; i < query.get_num_subqueries(); i++)
         add_wildcards(query.get_subquery(i));
+}
+
+/* Look for 'phrase' (its terms) as one: its words in a row mark a
+ * passage, a word only of phrases alone does not (confine()). A phrase
+ * with a word snippets do not look for (a CJK or a field's term) is left
+ * out. Chunks are ranked by the phrase as written with single spaces and
+ * by its longest word, which the text holds wherever it holds the phrase,
+ * however the words are spaced or joined ("non-users"), and which is the
+ * least likely to be a word like "de". */
+void
+ms_index_snippets::add_phrase(const std::vector<std::string> &phrase)
+{
+    std::vector<int> indexes;
+    std::string longest, written;
+    for (const std::string &term : phrase) {
+        auto found = exact_.find(term);
+        if (found == exact_.end())
+            return;
+        indexes.push_back(static_cast<int>(found->second));
+        if (term.size() > longest.size())
+            longest = term;
+        written += (written.empty() ? "" : " ") + term;
+    }
+    if (std::find(phrases_.begin(), phrases_.end(), indexes) != phrases_.end())
+        return;
+    phrases_.push_back(std::move(indexes));
+    for (const std::string &form : {written, longest}) {
+        if (forms_.size() < MAX_SNIPPET_FORMS &&
+            std::find(forms_.begin(), forms_.end(), form) == forms_.end())
+            forms_.push_back(form);
+    }
+}
+
+/* Unmark in 'words' each word only of phrases that is not part of one of
+ * them there: "de" of the synonym "migration de retour" is marked inside
+ * that phrase, not wherever it stands. */
+void
+ms_index_snippets::confine(std::vector<ms_index_word> &words) const
+{
+    std::vector<bool> in_phrase(words.size());
+    for (const std::vector<int> &phrase : phrases_) {
+        for (size_t i = 0; i + phrase.size() <= words.size(); i++) {
+            size_t k = 0;
+            while (k < phrase.size() && words[i + k].match == phrase[k])
+                k++;
+            if (k == phrase.size())
+                std::fill(in_phrase.begin() + static_cast<std::ptrdiff_t>(i),
+                          in_phrase.begin() + static_cast<std::ptrdiff_t>(i + k), true);
+        }
+    }
+    for (size_t i = 0; i < words.size(); i++) {
+        int m = words[i].match;
+        if (m >= 0 && phrase_only_[static_cast<size_t>(m)] && !in_phrase[i])
+            words[i].match = -1;
+    }
 }
 
 /* The query word 'lower' (a word of the text in lower case) matches, or
@@ -363,96 +428,6 @@ ms_index_snippets::best_window(const std::vector<ms_index_word> &words, size_t *
     }
 }
 
-/* Where a passage showing words[first .. last] of text[part) begins: up
- * to a third of the room 'length' leaves before the window, from a
- * sentence's start if one starts there. */
-static size_t
-passage_begin(const std::string &text, const std::vector<ms_index_word> &words,
-              size_t first, size_t last, const ms_index_chunk &part, size_t length)
-{
-    size_t span = words[last].end - words[first].begin;
-    size_t room = span < length ? (length - span) / 3 : 0;
-    size_t k = first;
-    while (k > 0 && words[first].begin - words[k - 1].begin <= room) {
-        k--;
-        if (text[words[k].end] == '.') {
-            k++;
-            break;
-        }
-    }
-    return k == 0 && words[first].begin - part.begin <= room ? part.begin
-                                                             : words[k].begin;
-}
-
-/* Where a passage beginning at 'begin' ends: on the last word end within
- * 'length' bytes of it; the whole rest of the chunk if it fits. */
-static size_t
-passage_end(const std::vector<ms_index_word> &words, size_t begin,
-            const ms_index_chunk &part, size_t length)
-{
-    size_t end = begin;
-    bool whole = true;
-    for (const ms_index_word &w : words) {
-        if (w.begin < begin)
-            continue;
-        if (w.end - begin > length && end > begin) {
-            whole = false;
-            break;
-        }
-        end = w.end;
-    }
-    if (whole && part.end - begin <= length + length / 4)
-        end = part.end;
-    return end;
-}
-
-/* text[begin, end) as HTML, escaped, runs of white space as one space,
- * the query's words marked, with an ellipsis where it cuts the chunk, a
- * page or the text. */
-static std::string
-render(const std::string &text, const std::vector<ms_index_word> &words, size_t begin,
-       size_t end, const ms_index_chunk &part)
-{
-    std::string html;
-    html.reserve((end - begin) + 64);
-    if (begin > part.begin || part.cut_before)
-        html += ELLIPSIS;
-    bool any = false, space = false;
-    size_t w = 0;
-    while (w < words.size() && words[w].begin < begin)
-        w++;
-    for (size_t pos = begin; pos < end;) {
-        bool at_word = w < words.size() && words[w].begin == pos;
-        unsigned char c = static_cast<unsigned char>(text[pos]);
-        if (!at_word && (ms_index__is_space(static_cast<char>(c)) || c < 0x20)) {
-            space = true;
-            pos++;
-            continue;
-        }
-        if (space && any)
-            html += ' ';
-        space = false;
-        any = true;
-        if (!at_word) {
-            append_escaped(html, static_cast<char>(c));
-            pos++;
-            continue;
-        }
-        bool mark = words[w].match >= 0;
-        if (mark)
-            html += "<mark>";
-        for (size_t i = words[w].begin; i < words[w].end; i++)
-            append_escaped(html, text[i]);
-        if (mark)
-            html += "</mark>";
-        pos = words[w].end;
-        w++;
-    }
-    if ((end < part.end || part.cut_after) && !ends_with(html, ELLIPSIS))
-        html += ELLIPSIS;
-    return html;
-}
-
 /* One passage of text[part) with the query's words marked: the best
  * window of query words and some text before it, or the chunk's beginning
  * when no word matches. */
@@ -461,13 +436,12 @@ ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part,
                            const std::vector<ms_index_span> &spans)
 {
     std::vector<ms_index_word> words = words_of(text, part, spans);
+    if (!phrases_.empty())
+        confine(words);
     size_t first, last;
     bool found;
     best_window(words, &first, &last, &found);
-    size_t begin =
-        found ? passage_begin(text, words, first, last, part, length_) : part.begin;
-    size_t end = passage_end(words, begin, part, length_);
-    return render(text, words, begin, end, part);
+    return ms_index__passage_html(text, words, found, first, last, part, length_);
 }
 
 /* Xapian's highlight of chunk 'part' of 'text', marking that it continues
@@ -479,12 +453,13 @@ ms_index_snippets::xapian_passage(const Xapian::MSet &mset, const std::string &t
 {
     std::string html =
         mset.snippet(text.substr(part.begin, part.end - part.begin), length_, stemmer_,
-                     SNIPPET_FLAGS, "<mark>", "</mark>", ELLIPSIS);
+                     SNIPPET_FLAGS, "<mark>", "</mark>", MS_INDEX_ELLIPSIS);
     if (!html.empty()) {
-        if (part.cut_before && html.compare(0, strlen(ELLIPSIS), ELLIPSIS) != 0)
-            html.insert(0, ELLIPSIS);
-        if (part.cut_after && !ends_with(html, ELLIPSIS))
-            html += ELLIPSIS;
+        if (part.cut_before &&
+            html.compare(0, strlen(MS_INDEX_ELLIPSIS), MS_INDEX_ELLIPSIS) != 0)
+            html.insert(0, MS_INDEX_ELLIPSIS);
+        if (part.cut_after && !ms_index__ends_with(html, MS_INDEX_ELLIPSIS))
+            html += MS_INDEX_ELLIPSIS;
     }
     return escape_quotes(html);
 }

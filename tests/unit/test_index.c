@@ -503,21 +503,41 @@ marked_words(char *out, size_t size, const char *snippet)
     }
 }
 
+/* A query, and the words its one hit's snippet marks (marked_words()). */
+struct mark_case {
+    const char *query, *marked;
+};
+
+/* Index 'text' alone with the synonym 'groups', and expect each of 'cases'. */
+static void
+expect_marks(const char *text, const ms_synonym_group_t *groups, size_t n_groups,
+             const struct mark_case *cases, size_t n)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    put(idx, "m", NULL, text, "en", NULL, NULL, 0);
+    if (n_groups)
+        cr_assert_eq(ms_index_set_synonyms(idx, groups, n_groups), MS_INDEX_OK, "%s",
+                     ms_index_errmsg(idx));
+    commit(idx);
+    for (size_t i = 0; i < n; i++) {
+        ms_results_t *results = find(idx, cases[i].query, "en", NULL, 0, 400);
+        cr_assert_eq(results->n_hits, 1, "%s", cases[i].query);
+        char words[256];
+        marked_words(words, sizeof words, results->hits[0].snippet);
+        cr_assert_str_eq(words, cases[i].marked, "'%s': %s", cases[i].query,
+                         results->hits[0].snippet);
+        ms_results_free(results);
+    }
+    ms_index_close(idx);
+}
+
 /* Snippets look up only the words that start as a query word may (its
  * first byte, then its first two): words of one byte, one-byte
  * wildcards, stems and words that start with a non-ASCII letter are
  * marked as a look-up of every word would mark them. */
 Test(index, snippet_marks_exactly_the_words_that_match)
 {
-    ms_index_t *idx = open_index(MS_INDEX_WRITE);
-    put(idx, "w", NULL,
-        "A visa, visas and Visa-free travel: m, mi, mig, migrant, Migrants, "
-        "\xc3\x89migr\xc3\xa9s, \xc3\xa9migr\xc3\xa9, mimic, x, xi, vi.",
-        "en", NULL, NULL, 0);
-    commit(idx);
-    static const struct {
-        const char *query, *marked;
-    } cases[] = {
+    static const struct mark_case cases[] = {
         {"visas", "visa|visas|Visa|"},
         {"mi*", "mi|mig|migrant|Migrants|mimic|"},
         {"m*", "m|mi|mig|migrant|Migrants|mimic|"},
@@ -525,15 +545,60 @@ Test(index, snippet_marks_exactly_the_words_that_match)
         {"x", "x|"},
         {"migrants visa", "visa|visas|Visa|migrant|Migrants|"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ms_results_t *results = find(idx, cases[i].query, "en", NULL, 0, 300);
-        cr_assert_eq(results->n_hits, 1, "%s", cases[i].query);
-        char marked[256];
-        marked_words(marked, sizeof marked, results->hits[0].snippet);
-        cr_assert_str_eq(marked, cases[i].marked, "'%s': %s", cases[i].query,
-                         results->hits[0].snippet);
-        ms_results_free(results);
-    }
+    expect_marks("A visa, visas and Visa-free travel: m, mi, mig, migrant, Migrants, "
+                 "\xc3\x89migr\xc3\xa9s, \xc3\xa9migr\xc3\xa9, mimic, x, xi, vi.",
+                 NULL, 0, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* A word of the query that is only in its phrases (a synonym group's
+ * "migration de retour", a quoted phrase) is marked where the phrase
+ * stands, not wherever the word does: a search for "reintegration" must
+ * not mark every "de" of a text. A word typed alone is marked anywhere. */
+Test(index, snippet_marks_a_phrase_word_only_in_its_phrase)
+{
+    static const char *const group[] = {"reintegration", "return migration",
+                                        "migration de retour"};
+    ms_synonym_group_t groups[] = {{group, 3}};
+    static const struct mark_case cases[] = {
+        {"reintegration", "reintegration|return|migration|migration|de|retour|"},
+        {"\"return migration\"", "return|migration|"},
+        {"return \"migration de retour\"", "return|migration|de|retour|return|"},
+        {"migration", "migration|migration|Migration|"},
+        /* Typed without quotes, the words of a synonym phrase are also
+         * searched alone: marked wherever they stand. */
+        {"return migration",
+         "reintegration|return|migration|migration|de|retour|Migration|return|"},
+    };
+    expect_marks(
+        "The dossier de presse covers reintegration. It speaks of return migration "
+        "and of la migration de retour. Migration is wide; return is rare.",
+        groups, 1, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Of a long text, the snippet comes from the passage that holds the
+ * phrase, not from one that holds its words apart, many times. */
+Test(index, snippet_of_a_long_text_comes_from_the_phrase)
+{
+    ms_index_t *idx = open_index(MS_INDEX_WRITE);
+    char body[12288] = "";
+    for (int i = 0; i < 80; i++)
+        strcat(body, "La migration de la commission; le retour du rapport. ");
+    strcat(body, "Migration de retour: a programme for returnees. ");
+    for (int i = 0; i < 60; i++)
+        strcat(body, "Other business was heard. ");
+    put(idx, "long", NULL, body, "en", NULL, NULL, 0);
+    static const char *const group[] = {"reintegration", "migration de retour"};
+    ms_synonym_group_t groups[] = {{group, 2}};
+    cr_assert_eq(ms_index_set_synonyms(idx, groups, 1), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    commit(idx);
+    ms_results_t *results = find(idx, "reintegration", "en", NULL, 0, 200);
+    cr_assert_eq(results->n_hits, 1);
+    const char *snippet = results->hits[0].snippet;
+    cr_assert_not_null(
+        strstr(snippet, "<mark>Migration</mark> <mark>de</mark> <mark>retour</mark>"),
+        "%s", snippet);
+    ms_results_free(results);
     ms_index_close(idx);
 }
 
