@@ -122,14 +122,20 @@ query_phrases(const Xapian::Query &query, std::set<std::string> *loose,
         return;
     }
     if (query.get_type() == Xapian::Query::OP_PHRASE) {
+        std::vector<Xapian::Query> subs;
         std::vector<std::string> words;
         for (size_t i = 0; i < query.get_num_subqueries(); i++) {
-            Xapian::Query word = query.get_subquery(i);
-            if (word.get_type() != Xapian::Query::LEAF_TERM)
-                break;
-            words.push_back(*word.get_terms_begin());
+            subs.push_back(query.get_subquery(i));
+            if (subs.back().get_type() == Xapian::Query::LEAF_TERM)
+                words.push_back(*subs.back().get_terms_begin());
         }
-        if (words.size() == query.get_num_subqueries()) {
+        /* Only a phrase of words side by side: `a ADJ b` is an OP_PHRASE
+         * with a wider window, whose words need not touch. Xapian 1.4
+         * does not give a query's window; the same words with the
+         * default window (their number) describe the same query. */
+        Xapian::Query exact(Xapian::Query::OP_PHRASE, subs.begin(), subs.end());
+        if (words.size() == subs.size() &&
+            exact.get_description() == query.get_description()) {
             phrases->push_back(std::move(words));
             return;
         }

@@ -568,6 +568,8 @@ Test(index, snippet_marks_a_phrase_word_only_in_its_phrase)
          * searched alone: marked wherever they stand. */
         {"return migration",
          "reintegration|return|migration|migration|de|retour|Migration|return|"},
+        /* ADJ is a phrase whose words need not touch: marked anywhere. */
+        {"return ADJ migration", "return|migration|migration|Migration|return|"},
     };
     expect_marks(
         "The dossier de presse covers reintegration. It speaks of return migration "
