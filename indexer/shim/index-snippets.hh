@@ -12,7 +12,6 @@
 
 #include <bitset>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -110,12 +109,8 @@ struct ms_index_record {
 /* What marks a passage cut inside a chunk, a page or the text. */
 #define MS_INDEX_ELLIPSIS "\xe2\x80\xa6"
 
-inline bool
-ms_index__ends_with(const std::string &text, const char *tail)
-{
-    size_t n = strlen(tail);
-    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
-}
+/* Whether 'text' ends with 'tail' (passage.cc). */
+bool ms_index__ends_with(const std::string &text, const char *tail);
 
 /* A word of a chunk: its byte range and the query word it matches (an
  * index into ms_index_snippets::weights_), or -1. */

@@ -7,11 +7,19 @@
  * of them a passage shows; this file cuts the passage around the window
  * and writes it as HTML (index-snippets.hh).
  */
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "index-snippets.hh"
 #include "index-words.hh"
+
+bool
+ms_index__ends_with(const std::string &text, const char *tail)
+{
+    size_t n = strlen(tail);
+    return text.size() >= n && text.compare(text.size() - n, n, tail) == 0;
+}
 
 /* Append 'c' escaped for HTML text and attribute values. */
 static void
