@@ -104,8 +104,8 @@ struct ms_index_handle : ms_index {
     std::unique_ptr<Xapian::Database> added_from;
     ms_index_profile_t profile{}; /* a writer's CPU time (index-profile.hh) */
     /* A writer's synonym phrases (phrases.cc): the entries it indexes as
-     * terms, once known, each with its words, and the partitions whose
-     * list it has cut to them. */
+     * terms, once known (read again after ms_index_set_synonyms()), each
+     * with its words, and the partitions whose list it has cut to them. */
     std::set<std::string> phrases;
     std::vector<std::pair<std::string, std::vector<std::string>>> phrase_words;
     bool phrases_known = false;

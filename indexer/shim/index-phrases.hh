@@ -25,18 +25,10 @@
  * it has the phrase terms of, sorted, one a line. */
 #define MS_INDEX_PHRASES_KEY "phrase_terms"
 
-/* A writer's: the entries of several words among the synonyms it writes
- * with (the keys and values of the synonym table), from now on. Until
- * this is called, those of the index's own synonym table. */
-void ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries);
-
-/* The entries of several words in the synonym table of 'db', its keys
- * and values (synonyms.cc). */
-std::set<std::string> ms_index__synonym_phrases(const Xapian::Database &db);
-
 /* A writer's, before 'xdoc' goes into the active partition: the term of
- * each entry whose phrase 'xdoc' holds, with the wdf Xapian gives the
- * phrase (the least wdf of its words); and the partition's list cut to
+ * each entry of several words of the index's synonym table (read again
+ * at the first put after ms_index_set_synonyms()) whose phrase 'xdoc' holds, with the wdf
+ * Xapian gives the phrase (the least wdf of its words); and the partition's list cut to
  * the entries this writer indexes, once a partition. */
 void ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc);
 

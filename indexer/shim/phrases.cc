@@ -37,6 +37,7 @@
 #include "index-caches.hh"
 #include "index-partition.hh"
 #include "index-phrases.hh"
+#include "index-synonyms.hh"
 #include "index-words.hh"
 
 /* 'entries' one a line, as the metadata holds them. */
@@ -65,12 +66,15 @@ intersection(const std::set<std::string> &a, const std::set<std::string> &b)
     return out;
 }
 
-void
-ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries)
+/* A writer's: the entries of several words of its synonym table, from
+ * now on; if they changed, the lists are cut again to them. */
+static void
+phrases_use(ms_index_t *idx, std::set<std::string> entries)
 {
     /* Every handle was made by ms_index_open() as an ms_index_handle. */
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
-    if (handle->phrases_known && handle->phrases == entries)
+    handle->phrases_known = true;
+    if (handle->phrases == entries)
         return;
     handle->phrases = std::move(entries);
     handle->phrase_words.clear();
@@ -80,7 +84,6 @@ ms_index__phrases_use(ms_index_t *idx, std::set<std::string> entries)
         if (words.size() >= 2)
             handle->phrase_words.emplace_back(entry, std::move(words));
     }
-    handle->phrases_known = true;
     handle->phrases_listed.clear();
 }
 
@@ -115,8 +118,8 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
 {
     ms_index_handle *handle = static_cast<ms_index_handle *>(idx);
     if (!handle->phrases_known)
-        ms_index__phrases_use(
-            idx, ms_index__synonym_phrases(*ms_index__part_public(handle).writer));
+        phrases_use(idx,
+                    ms_index__synonym_phrases(*ms_index__part_public(handle).writer));
     Xapian::WritableDatabase *db = idx->writer;
     if (!handle->phrases_listed.count(handle->writing->name)) {
         std::string was = db->get_metadata(MS_INDEX_PHRASES_KEY);

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "index-phrases.hh"
-#include "index-private.hh"
+#include "index-handle.hh"
+#include "index-synonyms.hh"
 
 /* Longest synonym entry: keeps every synonym key and value well under
  * Xapian's term limit once prefixed. */
@@ -218,7 +218,9 @@ ms_index_set_synonyms(ms_index_t *idx, const ms_synonym_group_t *groups,
         ms_index_status_t status = build_synonyms(&wanted, idx, groups, n_groups);
         if (status == MS_INDEX_OK) {
             write_synonyms(idx, wanted);
-            ms_index__phrases_use(idx, phrase_entries(wanted));
+            /* The writer reads its synonym phrases again at its next put
+             * (phrases.cc). Every handle was made by ms_index_open(). */
+            static_cast<ms_index_handle *>(idx)->phrases_known = false;
         }
         return status;
     });
