@@ -577,29 +577,65 @@ Test(index, snippet_marks_a_phrase_word_only_in_its_phrase)
         groups, 1, cases, sizeof cases / sizeof cases[0]);
 }
 
-/* Of a long text, the snippet comes from the passage that holds the
- * phrase, not from one that holds its words apart, many times. */
-Test(index, snippet_of_a_long_text_comes_from_the_phrase)
+/* A new index of one document, "long", with the text 'body' and the
+ * synonyms {reintegration, migration de retour}, committed. */
+static ms_index_t *
+index_long_text(const char *body)
 {
     ms_index_t *idx = open_index(MS_INDEX_WRITE);
-    char body[12288] = "";
-    for (int i = 0; i < 80; i++)
-        strcat(body, "La migration de la commission; le retour du rapport. ");
-    strcat(body, "Migration de retour: a programme for returnees. ");
-    for (int i = 0; i < 60; i++)
-        strcat(body, "Other business was heard. ");
     put(idx, "long", NULL, body, "en", NULL, NULL, 0);
     static const char *const group[] = {"reintegration", "migration de retour"};
     ms_synonym_group_t groups[] = {{group, 2}};
     cr_assert_eq(ms_index_set_synonyms(idx, groups, 1), MS_INDEX_OK, "%s",
                  ms_index_errmsg(idx));
     commit(idx);
+    return idx;
+}
+
+/* Of a long text, the snippet comes from the passage that holds the
+ * phrase, not from one that holds its words apart, many times. */
+Test(index, snippet_of_a_long_text_comes_from_the_phrase)
+{
+    char body[12288] = "";
+    for (int i = 0; i < 80; i++)
+        strcat(body, "La migration de la commission; le retour du rapport. ");
+    strcat(body, "Migration de retour: a programme for returnees. ");
+    for (int i = 0; i < 60; i++)
+        strcat(body, "Other business was heard. ");
+    ms_index_t *idx = index_long_text(body);
     ms_results_t *results = find(idx, "reintegration", "en", NULL, 0, 200);
     cr_assert_eq(results->n_hits, 1);
     const char *snippet = results->hits[0].snippet;
     cr_assert_not_null(
         strstr(snippet, "<mark>Migration</mark> <mark>de</mark> <mark>retour</mark>"),
         "%s", snippet);
+    ms_results_free(results);
+    ms_index_close(idx);
+}
+
+/* A passage that holds only a phrase's small words ("de") is no extract:
+ * of three asked, the one passage with the phrase is given. */
+Test(index, no_extract_for_the_small_words_of_a_phrase)
+{
+    char body[8192] = "Migration de retour: a programme for returnees. ";
+    for (int i = 0; i < 60; i++)
+        strcat(body, "Other business was heard. ");
+    for (int i = 0; i < 60; i++)
+        strcat(body, "Le rapport de la commission de suivi. ");
+    ms_index_t *idx = index_long_text(body);
+    ms_search_t search = {.query = "reintegration",
+                          .language = "en",
+                          .limit = 10,
+                          .snippet_length = 200,
+                          .max_snippets = 3};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 1);
+    const ms_hit_t *hit = &results->hits[0];
+    cr_assert_eq(hit->n_snippets, 1, "%zu extracts, the second: %s", hit->n_snippets,
+                 hit->n_snippets > 1 ? hit->snippets[1].html : "");
+    cr_assert_not_null(strstr(hit->snippets[0].html, "<mark>retour</mark>"), "%s",
+                       hit->snippets[0].html);
     ms_results_free(results);
     ms_index_close(idx);
 }
