@@ -321,6 +321,10 @@ ms_index_stored ms_index__decode(const std::string &data);
 /* A malloc'd copy of 'text'; throws std::bad_alloc when malloc fails. */
 char *ms_index__strdup(const std::string &text);
 
+/* A list of malloc'd copies of 'items', for the caller to release with
+ * ms_strings_free(); throws std::bad_alloc when malloc fails. */
+ms_strings_t *ms_index__strings(const std::vector<std::string> &items);
+
 /* Fill the zeroed 'out' from 'stored' with malloc'd strings. On an
  * exception 'out' is partly filled; ms_index__document_clear() frees it. */
 void ms_index__document_fill(ms_document_t *out, const ms_index_stored &stored,

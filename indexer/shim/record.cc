@@ -14,6 +14,8 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "index-private.hh"
 
@@ -158,6 +160,34 @@ ms_index__strdup(const std::string &text)
     memcpy(copy, text.data(), text.size());
     copy[text.size()] = '\0';
     return copy;
+}
+
+ms_strings_t *
+ms_index__strings(const std::vector<std::string> &items)
+{
+    std::unique_ptr<ms_strings_t, void (*)(ms_strings_t *)> list(
+        static_cast<ms_strings_t *>(calloc(1, sizeof(ms_strings_t))), ms_strings_free);
+    if (!list)
+        throw std::bad_alloc();
+    if (!items.empty()) {
+        list->items = static_cast<char **>(calloc(items.size(), sizeof(char *)));
+        if (!list->items)
+            throw std::bad_alloc();
+    }
+    for (const std::string &item : items)
+        list->items[list->n_items++] = ms_index__strdup(item);
+    return list.release();
+}
+
+extern "C" MS_EXPORT void
+ms_strings_free(ms_strings_t *strings) noexcept
+{
+    if (!strings)
+        return;
+    for (size_t i = 0; i < strings->n_items; i++)
+        free(strings->items[i]);
+    free(strings->items);
+    free(strings);
 }
 
 void

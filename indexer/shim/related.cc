@@ -26,10 +26,7 @@
  */
 #include <algorithm>
 #include <cassert>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -56,8 +53,6 @@
 /* Expansion terms of the model document that form a similar-documents
  * query. */
 #define SIMILAR_TERMS 20
-
-typedef std::unique_ptr<ms_strings_t, void (*)(ms_strings_t *)> strings_ptr;
 
 /* The whole body of a C API function of this file: ms_index__call_out()
  * for a 'viewer' the caller filled in (its groups, if it has any, are
@@ -192,17 +187,6 @@ class SimilarTerms : public Xapian::ExpandDecider
 
 } /* namespace */
 
-static void
-free_strings(ms_strings_t *strings) noexcept
-{
-    if (!strings)
-        return;
-    for (size_t i = 0; i < strings->n_items; i++)
-        free(strings->items[i]);
-    free(strings->items);
-    free(strings);
-}
-
 /* How many of the documents holding 'term' the viewer may not see;
  * 'hidden' is the query for those documents. */
 static Xapian::doccount
@@ -257,15 +241,10 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
         const ms_viewer_t *viewer, unsigned limit, const ms_work_t *work)
 {
     ms_index_budget budget(work);
-    strings_ptr list(static_cast<ms_strings_t *>(calloc(1, sizeof(ms_strings_t))),
-                     free_strings);
-    if (!list)
-        throw std::bad_alloc();
-
     size_t word_start = 0;
     if (limit == 0 || !prefix || strlen(prefix) > MAX_SUGGEST_INPUT ||
         !split_last_word(prefix, &word_start)) {
-        *out = list.release();
+        *out = ms_index__strings({});
         return MS_INDEX_OK;
     }
     /* Compose and fold as the documents were indexed. */
@@ -296,25 +275,12 @@ suggest(ms_strings_t **out, ms_index_t *idx, const char *prefix,
         visible.insert(std::upper_bound(visible.begin(), visible.end(), v, by_count), v);
     }
 
-    size_t n = std::min<size_t>(visible.size(), limit);
-    if (n > 0) {
-        list->items = static_cast<char **>(calloc(n, sizeof(char *)));
-        if (!list->items)
-            throw std::bad_alloc();
-    }
+    std::vector<std::string> words;
     const std::string kept(prefix, word_start);
-    for (size_t i = 0; i < n; i++) {
-        list->items[i] = ms_index__strdup(kept + visible[i].term);
-        list->n_items = i + 1;
-    }
-    *out = list.release();
+    for (size_t i = 0; i < visible.size() && i < limit; i++)
+        words.push_back(kept + visible[i].term);
+    *out = ms_index__strings(words);
     return MS_INDEX_OK;
-}
-
-extern "C" MS_EXPORT void
-ms_strings_free(ms_strings_t *strings) noexcept
-{
-    free_strings(strings);
 }
 
 extern "C" MS_EXPORT ms_index_status_t
