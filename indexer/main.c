@@ -107,6 +107,8 @@ print_summary(const ms_run_report_t *r, const ms_run_options_t *opts)
         for (size_t i = 0; i < r->n_failures; i++)
             ms_util_print_failure(r->failures[i].file, r->failures[i].reason);
     }
+    ms_util_print_unindexed((const char *const *)r->unindexed_phrases,
+                            r->n_unindexed_phrases);
 }
 
 static int

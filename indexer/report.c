@@ -61,6 +61,13 @@ ms_run_report_add_warning(ms_run_report_t *r, const char *warning)
 }
 
 int
+ms_run_report_add_unindexed_phrase(ms_run_report_t *r, const char *entry)
+{
+    return add_string(&r->unindexed_phrases, &r->n_unindexed_phrases,
+                      &r->unindexed_phrases_capacity, entry);
+}
+
+int
 ms_run_report_add_kept(ms_run_report_t *r, const char *path, const char *reason)
 {
     if (add_string(&r->kept_files, &r->n_kept_files, &r->kept_files_capacity, path) != 0)
@@ -107,6 +114,13 @@ static json_t *
 kept_json(const ms_run_report_t *r, size_t i)
 {
     return json_text(r->kept_files[i]);
+}
+
+/* Unindexed synonym phrase 'i' of 'r' as a JSON string; NULL on OOM. */
+static json_t *
+phrase_json(const ms_run_report_t *r, size_t i)
+{
+    return json_text(r->unindexed_phrases[i]);
 }
 
 /* The first 'max' (0: all) of the 'n' items of 'r' that 'item' makes, as
@@ -197,9 +211,13 @@ ms_run_report_json(const ms_run_report_t *r, int exit_code, size_t max_failures)
     /* All kept files, whatever 'max_failures': /health names them. */
     list = bad ? NULL : array_json(r, r->n_kept_files, 0, kept_json);
     bad = bad || json_object_set_new(root, "kept", list) != 0;
-    /* Once the run has ended: not in the last_run a rebuild stores. */
+    /* Once the run has ended: not in the last_run the run stores. */
     if (r->cpu_total > 0)
         bad = bad || json_object_set_new(root, "cpu_seconds", cpu_json(r)) != 0;
+    if (!bad && r->phrases_checked) {
+        list = array_json(r, r->n_unindexed_phrases, 0, phrase_json);
+        bad = json_object_set_new(root, "unindexed_synonym_phrases", list) != 0;
+    }
     if (bad) {
         json_decref(root);
         root = NULL;
@@ -221,8 +239,11 @@ ms_run_report_clear(ms_run_report_t *r)
         free(r->warnings[--r->n_warnings]);
     while (r->n_kept_files > 0)
         free(r->kept_files[--r->n_kept_files]);
+    while (r->n_unindexed_phrases > 0)
+        free(r->unindexed_phrases[--r->n_unindexed_phrases]);
     free(r->failures);
     free(r->warnings);
     free(r->kept_files);
+    free(r->unindexed_phrases);
     memset(r, 0, sizeof(*r));
 }

@@ -11,6 +11,7 @@
 #ifndef MS_REPORT_H
 #define MS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -62,6 +63,12 @@ typedef struct ms_run_report {
     size_t n_warnings, warnings_capacity;
     char **kept_files; /* the kept files, also listed in failures */
     size_t n_kept_files, kept_files_capacity;
+    /* Synonym entries of several words that searches still match word by
+     * word until a rebuild (ms_index_phrases_unindexed), looked up once
+     * the run has ended: until then 'phrases_checked' is false. */
+    char **unindexed_phrases;
+    size_t n_unindexed_phrases, unindexed_phrases_capacity;
+    bool phrases_checked;
     /* CPU seconds of each phase, summed over the processes (workers
      * included), and of the whole run, the parent and the processes it
      * waited for; cpu_total is 0 until the run ends. */
@@ -83,6 +90,10 @@ void ms_run_report_clear(ms_run_report_t *report);
 int ms_run_report_add_failure(ms_run_report_t *report, const char *file,
                               const char *reason);
 int ms_run_report_add_warning(ms_run_report_t *report, const char *warning);
+
+/* Append a synonym entry that searches match word by word until a
+ * rebuild. 0, or -1 on OOM (then nothing is added). */
+int ms_run_report_add_unindexed_phrase(ms_run_report_t *report, const char *entry);
 
 /* Append a failure of a file whose last good version stays in the index:
  * to the failures, and to the kept files. 0, or -1 on OOM. */

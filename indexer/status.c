@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ms_index.h"
+#include "ms_index_build.h"
 #include "ms_log.h"
 #include "state.h"
 #include "status.h"
@@ -67,6 +67,32 @@ last_run_json(ms_index_t *idx, const char *index_path)
                ms_index_errmsg(idx));
     ms_index_string_free(text);
     return last ? last : json_null();
+}
+
+/* The synonym entries searches of 'idx' match word by word until a
+ * rebuild, as a JSON array; NULL on failure (logged). */
+static json_t *
+unindexed_json(ms_index_t *idx, const char *index_path)
+{
+    ms_strings_t *entries = NULL;
+    json_t *list = NULL;
+
+    if (ms_index_phrases_unindexed(&entries, idx) != MS_INDEX_OK) {
+        ms_log(MS_LOG_ERR, "cannot read the synonym phrases of %s: %s", index_path,
+               ms_index_errmsg(idx));
+        return NULL;
+    }
+    list = json_array();
+    for (size_t i = 0; list && i < entries->n_items; i++) {
+        if (json_array_append_new(list, json_string(entries->items[i])) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    if (!list)
+        ms_log(MS_LOG_ERR, "out of memory");
+    ms_strings_free(entries);
+    return list;
 }
 
 /* The document and file counts of 'idx' as a new JSON object. NULL on
@@ -129,6 +155,13 @@ ms_status_json(const char *index_path)
         }
         json_object_set_new(root, fields[i][0], counts);
     }
+    json_t *unindexed = unindexed_json(idx, index_path);
+    if (!unindexed) {
+        json_decref(root);
+        root = NULL;
+        goto out;
+    }
+    json_object_set_new(root, "unindexed_synonym_phrases", unindexed);
     json_object_set_new(root, "last_run", last);
     last = NULL;
 
@@ -207,4 +240,11 @@ ms_status_print(json_t *status)
         print_last_run(last);
     else
         printf("last run: none recorded\n");
+    json_t *unindexed = json_object_get(status, "unindexed_synonym_phrases");
+    size_t n = json_array_size(unindexed);
+    const char **entries = n ? calloc(n, sizeof(*entries)) : NULL;
+    for (size_t i = 0; entries && i < n; i++)
+        entries[i] = json_string_value(json_array_get(unindexed, i));
+    ms_util_print_unindexed(entries, entries ? n : 0);
+    free(entries);
 }

@@ -48,3 +48,16 @@ ms_util_print_failure(const char *file, const char *reason)
     free(why);
     free(name);
 }
+
+void
+ms_util_print_unindexed(const char *const *entries, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("synonym phrases matched word by word until migsearch-index --rebuild:\n");
+    for (size_t i = 0; i < n; i++) {
+        char *entry = ms_utf8_escape(entries[i], strlen(entries[i]));
+        printf("  \"%s\"\n", entry ? entry : "?");
+        free(entry);
+    }
+}

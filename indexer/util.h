@@ -28,4 +28,9 @@ char *ms_util_path_join(const char *dir, const char *name);
  * line of the cron mail. NULL prints as "". */
 void ms_util_print_failure(const char *file, const char *reason);
 
+/* Print the 'n' synonym entries that searches match word by word until a
+ * rebuild (ms_index_phrases_unindexed), escaped, under a line that says
+ * so, for the summary and `status`; nothing when 'n' is 0. */
+void ms_util_print_unindexed(const char *const *entries, size_t n);
+
 #endif /* MS_UTIL_H */

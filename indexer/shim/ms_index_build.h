@@ -5,8 +5,8 @@
  *
  * The part of the ms_index C API that only migsearch-index (and tests)
  * use: where a rebuild writes and how it goes live, the merge of a
- * parallel rebuild's pieces, and walks that check an index. Searching
- * and serving need only ms_index.h.
+ * parallel rebuild's pieces, walks that check an index, and what waits
+ * for a rebuild. Searching and serving need only ms_index.h.
  */
 #ifndef MS_INDEX_BUILD_H
 #define MS_INDEX_BUILD_H
@@ -161,6 +161,19 @@ ms_index_status_t ms_index_synonym_each(ms_index_t *idx, ms_index_metadata_cb fn
  * order. Returns as ms_index_spelling_each(), or MS_INDEX_NOT_FOUND. */
 ms_index_status_t ms_index_term_each(ms_index_t *idx, const char *id, ms_index_word_cb fn,
                                      void *payload) MS_NOEXCEPT;
+
+/* The synonym entries of several words ("return migration") that searches
+ * of the READ handle 'idx' still match word by word, from the positions of
+ * the words (docs/index-schema.md, "Synonym phrases"): entries added to the
+ * synonyms after documents that are still in the index were written. A
+ * full rebuild indexes them as terms; until then the same documents are
+ * found, more slowly in a large archive. Over every partition and shard,
+ * whatever the viewer; sorted; empty for an index without documents.
+ * *out: the caller's, ms_strings_free().
+ * Returns MS_INDEX_OK, MS_INDEX_NOMEM, MS_INDEX_IO or MS_INDEX_XAPIAN;
+ * MS_INDEX_INTERNAL on a WRITE handle. */
+ms_index_status_t ms_index_phrases_unindexed(ms_strings_t **out,
+                                             ms_index_t *idx) MS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -24,8 +24,9 @@
  * holds the entries every one of its documents was indexed with. A
  * writer cuts it, at its first put into the database, to the entries it
  * indexes; an empty database takes them all. So an entry added to the
- * synonyms stays a phrase until a rebuild, and one taken out leaves
- * terms nobody asks for.
+ * synonyms stays a phrase until a rebuild (ms_index_phrases_unindexed()
+ * names such entries, for migsearch-index to tell staff), and one taken
+ * out leaves terms nobody asks for.
  */
 #include <algorithm>
 #include <iterator>
@@ -140,11 +141,12 @@ ms_index__phrases_put(ms_index_t *idx, Xapian::Document &xdoc)
 }
 
 /* The entries every database of the reader's view lists; a database
- * without documents lists them all. */
+ * without documents lists them all, so a view without documents gives
+ * 'all'. */
 static std::set<std::string>
-view_entries(const ms_index_view &view)
+view_entries(const ms_index_view &view, const std::set<std::string> &all = {})
 {
-    std::set<std::string> out;
+    std::set<std::string> out = all;
     bool first = true;
     for (const ms_index_part *part : view.parts) {
         for (const Xapian::Database &member : part->members) {
@@ -206,6 +208,24 @@ ms_index__phrases_as_terms(ms_index_t *idx, const Xapian::Query &query)
             return as_term(sub, in_synonym, entries, out);
         },
         false, &changed);
+}
+
+extern "C" MS_EXPORT ms_index_status_t
+ms_index_phrases_unindexed(ms_strings_t **out, ms_index_t *idx) noexcept
+{
+    return ms_index__call_out(out, idx, [&] {
+        if (idx->writer)
+            return ms_index__fail(idx, MS_INDEX_INTERNAL, "needs a READ handle");
+        /* Every handle was made by ms_index_open() as an ms_index_handle. */
+        const ms_index_view &all = *static_cast<ms_index_handle *>(idx)->all;
+        std::set<std::string> entries = ms_index__synonym_phrases(all.db);
+        std::set<std::string> listed = view_entries(all, entries);
+        std::vector<std::string> unindexed;
+        std::set_difference(entries.begin(), entries.end(), listed.begin(), listed.end(),
+                            std::back_inserter(unindexed));
+        *out = ms_index__strings(unindexed);
+        return MS_INDEX_OK;
+    });
 }
 
 std::string

@@ -1408,3 +1408,89 @@ Test(indexer, killed_worker_fails_the_rebuild_and_keeps_the_old_generation,
     cr_expect_eq(doc_count(idx), 4);
     ms_index_close(idx);
 }
+
+/* --- synonym phrases that wait for a rebuild --- */
+
+/* The entries of 'list' (a JSON array of strings) joined by ','. */
+static void
+joined(char *out, size_t size, json_t *list)
+{
+    size_t i;
+    json_t *item;
+
+    out[0] = '\0';
+    json_array_foreach(list, i, item)
+    {
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "," : "",
+                 json_string_value(item));
+    }
+}
+
+/* Run with 'args' ("--json" first); its unindexed_synonym_phrases, or
+ * "(none)" without the key, must be 'want'. */
+static void
+expect_unindexed(const char *const *args, const char *want)
+{
+    ms_ix_result_t res;
+    char got[256];
+
+    ms_ix_run(&res, &ix, args);
+    cr_assert_eq(res.status, 0, "%s", res.err);
+    cr_assert_not_null(res.json, "%s", res.out);
+    json_t *list = json_object_get(res.json, "unindexed_synonym_phrases");
+    if (list)
+        joined(got, sizeof got, list);
+    else
+        snprintf(got, sizeof got, "(none)");
+    cr_expect_str_eq(got, want, "%s %s", args[0], args[1] ? args[1] : "");
+    if (json_object_get(res.json, "last_run"))
+        cr_expect_null(json_object_get(json_object_get(res.json, "last_run"),
+                                       "unindexed_synonym_phrases"),
+                       "last_run is stored before the run looks");
+    ms_ix_result_free(&res);
+}
+
+/* A synonym entry of several words added after the documents is matched
+ * word by word until a rebuild (docs/staff.md): the update that adds it,
+ * its summary and `status` name it, and the rebuild clears it. */
+Test(indexer, the_synonym_phrases_waiting_for_a_rebuild_are_named)
+{
+    const char *update[] = {"--json", NULL};
+    const char *rebuild[] = {"--json", "--rebuild", NULL};
+    const char *status_json[] = {"status", "--json", NULL};
+    const char *status[] = {"status", NULL};
+    const char *plain[] = {NULL};
+    static const char *const wait =
+        "synonym phrases matched word by word until migsearch-index --rebuild:\n"
+        "  \"contract work\"\n  \"labour mobility\"\n";
+    char synonyms[PATH_MAX];
+    ms_ix_result_t res;
+
+    snprintf(synonyms, sizeof synonyms, "%s/synonyms.yaml", ix.dir);
+    FILE *f = fopen(synonyms, "w");
+    cr_assert_not_null(f);
+    fputs("- [remittances, money transfers]\n", f);
+    fclose(f);
+    write_config(1, true, synonyms, NULL);
+    write_small_archive();
+    expect_unindexed(update, "");
+
+    f = fopen(synonyms, "a");
+    cr_assert_not_null(f);
+    fputs("- [labour mobility, contract work]\n", f);
+    fclose(f);
+    expect_unindexed(update, "contract work,labour mobility");
+    expect_unindexed(status_json, "contract work,labour mobility");
+    ms_ix_run(&res, &ix, plain);
+    cr_expect(res.status == 0 && strstr(res.out, wait), "%s", res.out);
+    ms_ix_result_free(&res);
+    ms_ix_run(&res, &ix, status);
+    cr_expect(res.status == 0 && strstr(res.out, wait), "%s", res.out);
+    ms_ix_result_free(&res);
+
+    expect_unindexed(rebuild, "");
+    expect_unindexed(status_json, "");
+    ms_ix_run(&res, &ix, status);
+    cr_expect(res.status == 0 && !strstr(res.out, "word by word"), "%s", res.out);
+    ms_ix_result_free(&res);
+}

@@ -319,6 +319,62 @@ Test(phrases, a_merge_lists_what_every_source_lists)
                   "'remittances' misses %s of the source without its term", id.c_str());
 }
 
+/* ms_index_phrases_unindexed() of the index at 'path' names 'want' (one
+ * a line). */
+static void
+expect_unindexed(const std::string &path, const char *want)
+{
+    ms_index_t *idx = nullptr;
+    ms_index_error_t err;
+    cr_assert_eq(ms_index_open(&idx, path.c_str(), MS_INDEX_READ, &err), MS_INDEX_OK,
+                 "%s", err.text);
+    ms_strings_t *list = nullptr;
+    cr_assert_eq(ms_index_phrases_unindexed(&list, idx), MS_INDEX_OK, "%s",
+                 ms_index_errmsg(idx));
+    std::string out;
+    for (size_t i = 0; i < list->n_items; i++)
+        out += std::string(list->items[i]) + "\n";
+    ms_strings_free(list);
+    ms_index_close(idx);
+    cr_assert_str_eq(out.c_str(), want, "%s", path.c_str());
+}
+
+/* The entries a search still matches word by word: none in an index
+ * without documents or written with the synonyms; those added after the
+ * documents, until a rebuild, also when the documents written since went
+ * to another partition; and only a reader answers. */
+Test(phrases, a_reader_names_the_entries_added_after_the_documents)
+{
+    std::string empty = path_of("empty");
+    ms_index_t *idx = open_writer(empty);
+    set_synonyms(idx, GROUPS, 2);
+    ms_strings_t *list = nullptr;
+    cr_assert_eq(ms_index_phrases_unindexed(&list, idx), MS_INDEX_INTERNAL);
+    cr_assert_null(list);
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_index_close(idx);
+    expect_unindexed(empty, "");
+
+    std::string known = path_of("known"), later = path_of("later");
+    build(known, true);
+    build(later, false);
+    expect_unindexed(known, "");
+    expect_unindexed(later, "money transfers\nreturn migration\ntransferts de fonds\n");
+
+    static const char *const mobility[] = {"labour mobility", "contract work"};
+    const ms_synonym_group_t more[] = {GROUPS[0], GROUPS[1], {mobility, 2}};
+    static const ms_field_t to_board[] = {{"access", "board"}};
+    idx = open_writer(known);
+    set_synonyms(idx, more, 3);
+    ms_document_t doc = {"board-1", "contract work", "schemes of labour mobility",
+                         "en",      nullptr,         to_board,
+                         1};
+    cr_assert_eq(ms_index_put(idx, &doc), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    cr_assert_eq(ms_index_commit(idx), MS_INDEX_OK, "%s", ms_index_errmsg(idx));
+    ms_index_close(idx);
+    expect_unindexed(known, "contract work\nlabour mobility\n");
+}
+
 /* The list decides: an index whose documents lack the terms but whose
  * list names the entry (written here by hand) is searched through the
  * term, and the documents with the phrase alone are not found. So the

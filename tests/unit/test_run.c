@@ -134,6 +134,36 @@ Test(report, json_has_the_cpu_time_by_phase_once_the_run_has_ended)
     ms_run_report_clear(&r);
 }
 
+Test(report, json_names_the_unindexed_synonym_phrases_once_looked_up)
+{
+    ms_run_report_t r;
+    fill_report(&r);
+    json_t *json = ms_run_report_json(&r, 0, 0);
+    cr_assert_null(json_object_get(json, "unindexed_synonym_phrases"),
+                   "not before the run looked");
+    json_decref(json);
+
+    r.phrases_checked = true;
+    json = ms_run_report_json(&r, 0, 0);
+    cr_assert_eq(json_array_size(json_object_get(json, "unindexed_synonym_phrases")), 0);
+    cr_assert(json_is_array(json_object_get(json, "unindexed_synonym_phrases")));
+    json_decref(json);
+
+    /* All of them, whatever the limit on failures and warnings. */
+    const char *entries[] = {"contract work", "labour mobility", "return migration"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(ms_run_report_add_unindexed_phrase(&r, entries[i]), 0);
+    json = ms_run_report_json(&r, 0, 1);
+    json_t *list = json_object_get(json, "unindexed_synonym_phrases");
+    cr_assert_eq(json_array_size(list), 3);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_str_eq(json_string_value(json_array_get(list, i)), entries[i]);
+    json_decref(json);
+    ms_run_report_clear(&r);
+    cr_assert_eq(r.n_unindexed_phrases, 0);
+    cr_assert(!r.phrases_checked);
+}
+
 Test(report, json_lists_at_most_max_failures_and_warnings)
 {
     ms_run_report_t r;
