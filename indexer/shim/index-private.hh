@@ -375,6 +375,18 @@ ms_index__is_ascii_alnum(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* A character of the scripts the indexer splits into n-grams
+ * (FLAG_CJK_NGRAM): the main CJK, kana and Hangul blocks. Xapian 1.4
+ * keeps its own test private; this one holds every block it names. */
+inline bool
+ms_index__is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA700 && c <= 0xA71F) ||
+           (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
 /* A CJK character at 's' (three-byte UTF-8 in the CJK, kana, hangul and
  * compatibility blocks): the parser makes one or two terms of each, as
  * there are no spaces between words. 's' must be NUL-terminated. */

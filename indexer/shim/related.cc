@@ -112,17 +112,6 @@ ms_index_get_visible(ms_document_t **out, ms_index_t *idx, const char *id,
 
 /* --- suggestions --- */
 
-/* The scripts the indexer splits into n-grams (FLAG_CJK_NGRAM): the main
- * CJK, kana and Hangul blocks. Xapian 1.4 keeps its own test private. */
-static bool
-is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
-           (c >= 0xAC00 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           (c >= 0x20000 && c <= 0x2FFFF);
-}
-
 /* Split 'text' into what stays as typed and the unfinished word at its
  * end, as the indexer would see that word: a run of word characters, or a
  * single CJK character (the index holds CJK text as characters and
@@ -141,7 +130,7 @@ split_last_word(const char *text, size_t *word_start)
             return false;
         if (!Xapian::Unicode::is_wordchar(c)) {
             in_word = after_cjk = false;
-        } else if (is_cjk(c)) {
+        } else if (ms_index__is_cjk(c)) {
             start = pos;
             in_word = after_cjk = true;
         } else {

@@ -27,14 +27,30 @@
 #include "index-partition.hh"
 #include "index-spelling.hh"
 
-/* The words TermGenerator adds to the spelling dictionary when it indexes
- * 'title' and 'body' as ms_index_put() does: each unprefixed word once
- * per occurrence (the title's wdf of 3 does not count, CJK bigrams do).
- * They come back as the terms of a scratch document, count as wdf. */
+/* Whether 'term' is one of the n-grams TermGenerator makes of CJK text
+ * (a character, or two). They stay out of the dictionary: Xapian 1.4's
+ * query parser looks up only the words of other scripts for a correction
+ * (a CJK n-gram never, queryparser.lemony), and shares no fragment with
+ * them, so no query could be offered one, while they were a third of the
+ * shared corpus's dictionary and 7% of its rebuild's CPU
+ * (docs/performance.md). */
+static bool
+is_ngram(const std::string &term)
+{
+    Xapian::Utf8Iterator first(term);
+    return first != Xapian::Utf8Iterator() && ms_index__is_cjk(*first);
+}
+
+/* The words ms_index__spelling_count() counted of the document 'stored'
+ * was put as: each unprefixed word of the title and body once per
+ * occurrence (the title's wdf of 3 does not count), and a word only of
+ * its tag fields (country, theme: no positions) by its wdf there; CJK
+ * n-grams too (is_ngram). They come back as the terms of a scratch
+ * document, count as wdf. */
 static Xapian::Document
 spelling_words(const ms_index_stored &stored)
 {
-    Xapian::Document words;
+    Xapian::Document words, tags;
     Xapian::TermGenerator generator;
     generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     generator.set_document(words);
@@ -42,6 +58,19 @@ spelling_words(const ms_index_stored &stored)
         generator.index_text(stored.title);
     if (stored.has_body)
         generator.index_text(stored.body);
+    generator.set_document(tags);
+    for (const auto &value : stored.fields) {
+        const ms_index_field *field =
+            ms_index__field(value.first.c_str(), MS_INDEX_FOR_DOCUMENT);
+        if (field && (field->schema->flags & MS_FIELD_TEXT))
+            generator.index_text_without_positions(value.second);
+    }
+    for (Xapian::TermIterator t = tags.termlist_begin(); t != tags.termlist_end(); ++t) {
+        Xapian::TermIterator in_text = words.termlist_begin();
+        in_text.skip_to(*t);
+        if (in_text == words.termlist_end() || *in_text != *t)
+            words.add_term(*t, t.get_wdf());
+    }
     return words;
 }
 
@@ -73,6 +102,8 @@ ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
     ms_index_spelling_pending &pending = table.spelling_pending;
     for (Xapian::TermIterator t = words.termlist_begin(); t != words.termlist_end();
          ++t) {
+        if (is_ngram(*t))
+            continue;
         Xapian::termcount remove = t.get_wdf();
         auto found = pending.find(*t);
         if (found != pending.end()) {
@@ -88,35 +119,22 @@ ms_index__spelling_remove(ms_index_t *idx, Xapian::docid did)
 /* The words TermGenerator's FLAG_SPELLING would have added one
  * add_spelling() an occurrence, which costs a map lookup and often a
  * B-tree lookup each. Added at the commit, once a word, they give the same
- * dictionary (Xapian sums the counts).
+ * dictionary (Xapian sums the counts), less the CJK n-grams (is_ngram).
  *
  * Those words are the unprefixed terms (prefixes are upper case, and the
- * generator lower-cases words). Each occurrence of a word has a position,
- * except CJK bigrams, which TermGenerator indexes without positions: a
- * bigram's occurrences are its wdf less twice the wdf of its title term,
- * as the title gives it wdf 3 unprefixed and 1 under the title prefix,
- * the body wdf 1. */
+ * generator lower-cases words). Each occurrence of a word in the title or
+ * the body has a position; a word only of the tag fields (country, theme:
+ * document.cc) has none and counts its wdf. */
 void
 ms_index__spelling_count(ms_index_t *idx, const Xapian::Document &xdoc)
 {
     ms_index_spelling_pending &pending = table_of(idx).spelling_pending;
     for (Xapian::TermIterator t = xdoc.termlist_begin(); t != xdoc.termlist_end(); ++t) {
         const std::string &term = *t;
-        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || is_ngram(term))
             continue;
         Xapian::termcount occurrences = t.positionlist_count();
-        if (occurrences == 0) {
-            Xapian::termcount title = 0;
-            std::string title_term = MS_SCHEMA_PREFIX_TITLE + term;
-            Xapian::TermIterator s = xdoc.termlist_begin();
-            s.skip_to(title_term);
-            if (s != xdoc.termlist_end() && *s == title_term)
-                title = s.get_wdf();
-            Xapian::termcount wdf = t.get_wdf();
-            occurrences = wdf > 2 * title ? wdf - 2 * title : 0;
-        }
-        if (occurrences > 0)
-            pending[term] += occurrences;
+        pending[term] += occurrences > 0 ? occurrences : t.get_wdf();
     }
 }
 
