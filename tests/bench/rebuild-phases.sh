@@ -127,15 +127,19 @@ phase_median() {
     echo "seconds from the indexer's own profile (\`cpu_seconds\` of \`--json\`, summed"
     echo "over the workers; \`tests/bench/rebuild-phases.sh\`), the total from GNU time;"
     echo "$(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)."
+    if [ -n "$before" ]; then
+        echo "*before*: the indexer of \`$before\` (\`MS_BENCH_BEFORE\`), rebuilding in"
+        echo "turn with this tree's, medians of as many rebuilds."
+    fi
     echo
-    echo "| phase | what it is | CPU-s | share |$([ -n "$before" ] && echo " before | ")"
+    echo "| phase | what it is | CPU-s | share |$([ -n "$before" ] && echo " before |")"
     echo "|---|---|---:|---:|$([ -n "$before" ] && echo "---:|")"
     total=$(phase_median tree total)
     for p in "${phases[@]}"; do
         case $p in
         terms) what="TermGenerator: words, stems, CJK n-grams, positions; fields, values, stored record" ;;
         inversion) what="Xapian's add_document: postings and positions into the writer's buffers, term list and record into their B-trees" ;;
-        spelling) what="the dictionary: words counted per document, added at each commit" ;;
+        spelling) what="the dictionary: words counted per document (CJK n-grams left out), added at each commit" ;;
         commit) what="the B-trees written at each commit (postings, positions, term lists, records; zlib)" ;;
         merge) what="the workers' shards merged and compacted into one database" ;;
         other) what="walk, reading and extracting the files, fingerprints, synonyms" ;;
@@ -150,7 +154,7 @@ phase_median() {
     echo
     echo "The index by table (KiB, summed over its partitions; the first rebuild):"
     echo
-    echo "| table | KiB | share |$([ -n "$before" ] && echo " before | ")"
+    echo "| table | KiB | share |$([ -n "$before" ] && echo " before |")"
     echo "|---|---:|---:|$([ -n "$before" ] && echo "---:|")"
     sum=$(awk '{ s += $2 } END { print s }' "$work/tree-1.sizes")
     sort -k2,2nr "$work/tree-1.sizes" | while read -r table kb; do
