@@ -116,7 +116,7 @@ bench-inprocess: deps-bench build
 	tests/bench/inprocess.sh $(if $(INSTRUCTIONS),--instructions) $(BASE) build/release
 
 # make bench-limit [QUICK=1]  issue 20: the limit (FastCGI floor + Xapian's
-#                   own match) beside migsearch through nginx, and migsearch's
+#                   own match) beside migsearch and Omega through nginx, and migsearch's
 #                   instructions phase by phase (tests/bench/limit.sh, part 8
 #                   of make bench), its section on standard output.
 .PHONY: bench-limit

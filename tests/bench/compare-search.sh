@@ -65,12 +65,10 @@ fi
 conns=(1 16 64)
 threads=4
 floor=${MS_FCGI_FLOOR:-$top/../shared/bench/fcgi-floor/run.sh}
-omega_cgi=/usr/lib/cgi-bin/omega/omega
-omega_templates=/usr/share/xapian-omega/templates
 
 [ -x "$indexer" ] && [ -x "$server" ] || { echo "build first: make build" >&2; exit 2; }
-need_tools wrk nginx curl g++ xapian-config omindex fcgiwrap xapian-delve
-[ -x "$omega_cgi" ] || { echo "needs xapian-omega: make deps-bench" >&2; exit 2; }
+need_tools wrk nginx curl g++ xapian-config
+need_omega
 [ -f "$floor" ] || { echo "no fcgi floor at $floor" >&2; exit 2; }
 if [ "$quick" = 0 ]; then
     [ -d "$shared_corpus" ] && [ -f "$npl/doc-text" ] ||
@@ -129,61 +127,10 @@ YAML
     make_lua "$dir/queries" "/search?q=" "" >"$dir/msf.lua"
 
     # Omega: omindex over the same files, the CGI behind fcgiwrap.
-    mkdir -p "$dir/omega/data" "$dir/omega/log" "$dir/omega/cdb"
-    t0=$(date +%s.%N)
-    omindex --follow --db "$dir/omega/data/default" --url / \
-        -M md:text/plain -M txt:text/plain -M yaml:ignore -M yml:ignore \
-        -M jsonl:ignore "$archive" >"$dir/omindex.log" 2>&1 ||
-        { tail -5 "$dir/omindex.log" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    index_secs[$name,omega]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
-    docs[$name,omega]=$(xapian-delve "$dir/omega/data/default" 2>/dev/null |
-        awk '/number of documents/ {print $NF}')
-    cat >"$dir/omega/omega.conf" <<CONF
-database_dir $dir/omega/data
-template_dir $omega_templates
-log_dir $dir/omega/log
-cdb_dir $dir/omega/cdb
-CONF
-    setsid fcgiwrap -c "$threads" -s "unix:$dir/fcgiwrap.sock" </dev/null >/dev/null \
-        2>"$dir/fcgiwrap.log" &
-    groups+=($!)
-    for _ in $(seq 100); do [ -S "$dir/fcgiwrap.sock" ] && break; sleep 0.05; done
-    local oport
-    oport=$(free_port)
-    [ "$oport" != "$port" ] || oport=$((oport + 1))
-    mkdir -p "$dir/onginx/tmp"
-    # Like the nginx.conf render-nginx.sh writes: one worker, an access log.
-    cat >"$dir/onginx/nginx.conf" <<NGINX
-user root root;
-daemon on;
-worker_processes 1;
-pid $dir/onginx/nginx.pid;
-error_log $dir/onginx/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log $dir/onginx/access.log;
-    client_body_temp_path $dir/onginx/tmp/body;
-    fastcgi_temp_path $dir/onginx/tmp/fastcgi;
-    proxy_temp_path $dir/onginx/tmp/proxy;
-    uwsgi_temp_path $dir/onginx/tmp/uwsgi;
-    scgi_temp_path $dir/onginx/tmp/scgi;
-    server {
-        listen 127.0.0.1:$oport;
-        location = /omega {
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param SCRIPT_FILENAME $omega_cgi;
-            fastcgi_param OMEGA_CONFIG_FILE $dir/omega/omega.conf;
-            fastcgi_pass unix:$dir/fcgiwrap.sock;
-        }
-    }
-}
-NGINX
-    nginx -p "$dir/onginx/" -c "$dir/onginx/nginx.conf" -e "$dir/onginx/error.log"
-    nginx_pids+=("$dir/onginx/nginx.pid")
-    local om_url=http://127.0.0.1:$oport
-    wait_http "$om_url/omega?P=test" ||
-        { cat "$dir/onginx/error.log" "$dir/fcgiwrap.log" >&2; exit 1; }
+    start_omega "$dir" "$archive" "$threads" "$port"
+    index_secs[$name,omega]=$omega_index_secs
+    docs[$name,omega]=$omega_docs
+    local om_url=$omega_url
     make_lua "$dir/queries" "/omega?DB=default&DEFAULTOP=or&P=" "" >"$dir/om.lua"
 
     # Both engines find something for the first query before anything is
@@ -211,7 +158,7 @@ NGINX
             >"$dir/$variant/migsearch.yaml"
         bin=$server
         case $variant in
-        nofb) printf 'search:\n  feedback: false\n' >>"$dir/$variant/migsearch.yaml" ;;
+        nofb) search_setting "$dir/$variant/migsearch.yaml" "feedback: false" ;;
         before) bin=$before/fcgi/migsearch-fcgi ;;
         esac
         start_migsearch "$bin" "$dir/$variant" "$archive"

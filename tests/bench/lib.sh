@@ -186,17 +186,108 @@ start_migsearch() {
         { cat "$dir/fcgi.log" "$dir/nginx/error.log" >&2; exit 1; }
 }
 
+# DIR PORT LOCATION SOCKET LOG [PARAMS]: an nginx of one worker in DIR on
+# 127.0.0.1:PORT that passes LOCATION to the FastCGI socket SOCKET, with
+# an access log if LOG is "on" and the fastcgi_param lines PARAMS; its pid
+# file added to nginx_pids. The socket's folder must be one the user
+# running this can reach (nginx's workers run as that user).
+start_fcgi_nginx() {
+    local dir=$1 port=$2 location=$3 socket=$4 log=off
+    [ "$5" = on ] && log="$dir/access.log"
+    mkdir -p "$dir/tmp"
+    cat >"$dir/nginx.conf" <<NGINX
+user $(id -un) $(id -gn);
+daemon on;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $log;
+    client_body_temp_path $dir/tmp/body;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    proxy_temp_path $dir/tmp/proxy;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location = $location {
+            include /etc/nginx/fastcgi_params;
+            ${6:-}
+            fastcgi_pass unix:$socket;
+        }
+    }
+}
+NGINX
+    nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log"
+    nginx_pids+=("$dir/nginx.pid")
+}
+
+# Debian's xapian-omega CGI, which compare-search.sh and limit.sh measure
+# beside migsearch (need_omega checks it is installed).
+omega_cgi=/usr/lib/cgi-bin/omega/omega
+omega_templates=/usr/share/xapian-omega/templates
+need_omega() {
+    need_tools omindex fcgiwrap xapian-delve
+    [ -x "$omega_cgi" ] || { echo "needs xapian-omega: make deps-bench" >&2; exit 2; }
+}
+
+# DIR ARCHIVE THREADS AVOID_PORT: Omega over ARCHIVE, as an intranet team
+# would run it: omindex into DIR/omega (text and Markdown as text/plain,
+# YAML and JSON lines left out), the CGI behind fcgiwrap (THREADS children)
+# and an nginx like the one render-nginx.sh writes (one worker, an access
+# log) on a free port other than AVOID_PORT. Sets omega_url,
+# omega_index_secs and omega_docs; exits the script when it does not answer.
+start_omega() {
+    local dir=$1 archive=$2 threads=$3 avoid=$4 t0 t1 oport
+    mkdir -p "$dir/omega/data" "$dir/omega/log" "$dir/omega/cdb"
+    t0=$(date +%s.%N)
+    omindex --follow --db "$dir/omega/data/default" --url / \
+        -M md:text/plain -M txt:text/plain -M yaml:ignore -M yml:ignore \
+        -M jsonl:ignore "$archive" >"$dir/omindex.log" 2>&1 ||
+        { tail -5 "$dir/omindex.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    omega_index_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+    omega_docs=$(xapian-delve "$dir/omega/data/default" 2>/dev/null |
+        awk '/number of documents/ {print $NF}')
+    cat >"$dir/omega/omega.conf" <<CONF
+database_dir $dir/omega/data
+template_dir $omega_templates
+log_dir $dir/omega/log
+cdb_dir $dir/omega/cdb
+CONF
+    setsid fcgiwrap -c "$threads" -s "unix:$dir/fcgiwrap.sock" </dev/null >/dev/null \
+        2>"$dir/fcgiwrap.log" &
+    groups+=($!)
+    for _ in $(seq 100); do [ -S "$dir/fcgiwrap.sock" ] && break; sleep 0.05; done
+    oport=$(free_port)
+    [ "$oport" != "$avoid" ] || oport=$((oport + 1))
+    # Like the nginx.conf render-nginx.sh writes: one worker, an access log.
+    start_fcgi_nginx "$dir/onginx" "$oport" /omega "$dir/fcgiwrap.sock" on \
+        "fastcgi_param SCRIPT_FILENAME $omega_cgi;
+            fastcgi_param OMEGA_CONFIG_FILE $dir/omega/omega.conf;"
+    omega_url=http://127.0.0.1:$oport
+    wait_http "$omega_url/omega?P=test" ||
+        { cat "$dir/onginx/error.log" "$dir/fcgiwrap.log" >&2; exit 1; }
+}
+
 # CONFIG: a bench measures searching, so its server keeps no answers to
 # give again (search.result_cache_mb: 0), unless CONFIG names the setting
 # (zipf-ab.sh's MS_ZIPF_*_SEARCH, peers.sh's Zipf stream with answers
 # kept): a bench asks the same queries again and again, and every answer
 # after the first would be a kept one (docs/benchmarks.md).
 no_kept_answers() {
-    grep -q '^  result_cache_mb:' "$1" && return 0
+    grep -q '^  result_cache_mb:' "$1" || search_setting "$1" "result_cache_mb: 0"
+}
+
+# CONFIG SETTING: the line "key: value" SETTING put under CONFIG's search:
+# mapping, or in a new one at its end: YAML gives a key once, and
+# migsearch refuses a second search: mapping.
+search_setting() {
     if grep -q '^search:$' "$1"; then
-        sed -i 's/^search:$/search:\n  result_cache_mb: 0/' "$1"
+        sed -i "s/^search:\$/search:\n  $2/" "$1"
     else
-        printf 'search:\n  result_cache_mb: 0\n' >>"$1"
+        printf 'search:\n  %s\n' "$2" >>"$1"
     fi
 }
 

@@ -20,8 +20,11 @@
 #      (the same responder doing Xapian's own match: BM25, top 10, no
 #      snippets, no feedback), and migsearch-fcgi (shipped config) behind
 #      render-nginx.sh's nginx: the full answer (facets, snippets,
-#      feedback) and with facets=0. Ratios: migsearch's p50 and time a
-#      request (1 / requests/s) over the limit's.
+#      feedback) and with facets=0; and Omega over the same files, as
+#      compare-search.sh runs it (lib.sh, start_omega). Ratios: each row's
+#      p50 and time a request (1 / requests/s) over the limit's, and at 16
+#      connections the limit's and migsearch's requests/s over Omega's (the
+#      issue's "20x Omega's" asks for 20).
 #   2. In process, instructions a search under callgrind (the same on every
 #      run, whatever else the machine does) of tests/bench/search_loop.c
 #      over the same index, with phases added one at a time (no feedback,
@@ -45,6 +48,7 @@ threads=4
 phase_queries=${MS_LIMIT_PHASE_QUERIES:-30}
 [ -x "$indexer" ] && [ -x "$server" ] || { echo "build first: make build" >&2; exit 2; }
 need_tools wrk nginx curl g++ xapian-config valgrind callgrind_annotate
+need_omega
 [ -f /usr/include/fcgiapp.h ] || { echo "needs libfcgi-dev: make deps-bench" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -62,6 +66,9 @@ bench_config "$dir" "$dir/archive"
 docs=$(xapian-delve "$dir/index" 2>/dev/null | awk '/number of documents/ {print $NF}')
 start_migsearch "$server" "$dir" "$dir/archive"
 ms_url=http://127.0.0.1:$started_port
+# Omega, the CGI the issue's "20x Omega's" is counted against, as
+# compare-search.sh runs it, over the same files.
+start_omega "$dir" "$dir/archive" "$threads" "$started_port"
 
 # The limit: its responder and an nginx like the floor's.
 # xapian-config prints several flags: split on purpose.
@@ -74,34 +81,8 @@ limit_pid=$!
 for _ in $(seq 100); do [ -S "$work/limit.sock" ] && break; sleep 0.05; done
 limit_port=$(free_port)
 [ "$limit_port" != "$started_port" ] || limit_port=$((limit_port + 1))
-mkdir -p "$work/nginx"
-# Like the floor's nginx.conf.in, with the user of compare-search.sh's
-# Omega nginx: its workers reach the socket inside this private folder.
-cat >"$work/nginx/nginx.conf" <<NGINX
-user $(id -un) $(id -gn);
-worker_processes 1;
-daemon on;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx/body;
-    fastcgi_temp_path $work/nginx/fcgi;
-    proxy_temp_path $work/nginx/proxy;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$limit_port;
-        location = /limit {
-            include /etc/nginx/fastcgi_params;
-            fastcgi_pass unix:$work/limit.sock;
-        }
-    }
-}
-NGINX
-nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
-nginx_pids+=("$work/nginx/nginx.pid")
+# Like the floor's nginx.conf.in: no access log.
+start_fcgi_nginx "$work/nginx" "$limit_port" /limit "$work/limit.sock" off
 limit_url=http://127.0.0.1:$limit_port
 wait_http "$limit_url/limit?q=migration" ||
     { tail -3 "$work/nginx/error.log" "$work/limit.log" >&2; exit 1; }
@@ -111,15 +92,19 @@ make_lua "$dir/queries" "/limit?f=" "" >"$work/floor.lua"
 make_lua "$dir/queries" "/limit?q=" "" >"$work/limit.lua"
 make_lua "$dir/queries" "/search?q=" "" >"$work/full.lua"
 make_lua "$dir/queries" "/search?q=" "&facets=0" >"$work/nofacets.lua"
+make_lua "$dir/queries" "/omega?DB=default&DEFAULTOP=or&P=" "" >"$work/omega.lua"
 declare -A rps p50 p99 bad
 for c in "${conns[@]}"; do
-    for row in floor limit full nofacets; do
+    for row in floor limit full nofacets omega; do
         url=$ms_url
-        case $row in floor | limit) url=$limit_url ;; esac
+        case $row in
+        floor | limit) url=$limit_url ;;
+        omega) url=$omega_url ;;
+        esac
         read -r rps[$row,$c] p50[$row,$c] p99[$row,$c] bad[$row,$c] \
             < <(measure "$url" "$work/$row.lua" "$c")
     done
-    echo "   c=$c limit ${rps[limit,$c]} full ${rps[full,$c]} req/s" >&2
+    echo "   c=$c limit ${rps[limit,$c]} full ${rps[full,$c]} omega ${rps[omega,$c]} req/s" >&2
 done
 kill -0 "${pids[-1]}" 2>/dev/null || { echo "migsearch-fcgi DIED" >&2; exit 1; }
 
@@ -201,12 +186,13 @@ report=$work/report.md
     echo "| request | conns | req/s | p50 ms | p99 ms | p50 / limit | time a request / limit |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
     for c in "${conns[@]}"; do
-        for row in floor limit full nofacets; do
+        for row in floor limit full nofacets omega; do
             case $row in
             floor) label=floor ;;
             limit) label="limit (floor + Xapian's match)" ;;
             full) label="migsearch, full answer" ;;
             nofacets) label="migsearch, facets=0" ;;
+            omega) label="Omega (CGI behind fcgiwrap, $threads children)" ;;
             esac
             b=${bad[$row,$c]:-0}
             [ "$b" = 0 ] && b= || b=" ($b non-2xx)"
@@ -215,6 +201,12 @@ report=$work/report.md
                 "| $(ratio "${rps[limit,$c]}" "${rps[$row,$c]}") |"
         done
     done
+    echo
+    c=${conns[-1]}
+    echo "Against Omega at $c connections (issue 20's \"20x Omega's\", searching every request):"
+    echo "20 times Omega's rate is $(awk -v a="${rps[omega,$c]}" 'BEGIN { printf "%.0f", 20 * a }') req/s;" \
+        "the limit (the floor and Xapian's bare match, nothing else) gives $(ratio "${rps[limit,$c]}" "${rps[omega,$c]}")x Omega's," \
+        "migsearch's full answer $(ratio "${rps[full,$c]}" "${rps[omega,$c]}")x and with \`facets=0\` $(ratio "${rps[nofacets,$c]}" "${rps[omega,$c]}")x."
     echo
     echo "In process, instructions a search (callgrind, \`tests/bench/search_loop.c\` built"
     echo "with \`-DMS_LOOP_PHASES\`, the first $nq queries, 10 hits, the index above): each"
