@@ -46,13 +46,19 @@ ms_feed_rfc3339(char *out, size_t size, const char *date)
 {
     ms_date_t d;
 
+    int n;
+
     if (date == NULL || !ms_date_parse(&d, date)) {
         snprintf(out, size, "1970-01-01T00:00:00Z");
         return false;
     }
-    snprintf(out, size, "%04u-%02u-%02uT00:00:00Z", d.year, d.month != 0 ? d.month : 1,
-             d.day != 0 ? d.day : 1);
-    return true;
+    /* ms_date_parse() gives a year of 4 digits and a month and day of 2:
+     * the remainders tell gcc's check of the output's length so (at -O3 it
+     * reads 'out' as the caller's buffer). Cut short (an 'out' under the 21
+     * bytes asked for) is not usable. */
+    n = snprintf(out, size, "%04u-%02u-%02uT00:00:00Z", d.year % 10000u,
+                 (d.month != 0 ? d.month : 1) % 100u, (d.day != 0 ? d.day : 1) % 100u);
+    return n > 0 && (size_t)n < size;
 }
 
 /* Append "name=<value percent-encoded>" joined by '&' to 'canonical', and

@@ -198,7 +198,7 @@ Test(meetings, results_documents_and_the_meeting_view_carry_the_title)
         json_t *results, *r;
         size_t i;
 
-        snprintf(target, sizeof(target), "/search?q=&meeting=%s&per_page=100", m->id);
+        snprintf(target, sizeof(target), "/search?q=&meeting=%.400s&per_page=100", m->id);
         ms_it_get(&res, &it, target);
         cr_assert_eq(res.status, 200, "%s", res.body);
         results = json_object_get(res.json, "results");
@@ -218,7 +218,7 @@ Test(meetings, results_documents_and_the_meeting_view_carry_the_title)
         ms_http_free(&doc);
         ms_http_free(&res);
 
-        snprintf(target, sizeof(target), "/meeting/%s", m->id);
+        snprintf(target, sizeof(target), "/meeting/%.400s", m->id);
         ms_it_get(&res, &it, target);
         cr_assert_eq(res.status, 200, "%s: %s", target, res.body);
         const char *title = json_string_value(

@@ -26,7 +26,7 @@
 /* The fixture: each file's id (its name without ".md") and funding value. */
 struct fixture {
     char id[64];
-    char funding[64]; /* "" when the file has none */
+    char funding[256]; /* "" when the file has none */
 };
 
 static size_t

@@ -91,14 +91,14 @@ pair_of(rec_t *rec, const char *country)
 static int
 date_cmp(const char *a, const char *b)
 {
-    char pa[11] = "", pb[11] = "";
+    char pa[17] = "", pb[17] = "";
     if (*a)
-        snprintf(pa, sizeof(pa), "%s%s", a,
+        snprintf(pa, sizeof(pa), "%.10s%s", a,
                  strlen(a) == 4   ? "-00-00"
                  : strlen(a) == 7 ? "-00"
                                   : "");
     if (*b)
-        snprintf(pb, sizeof(pb), "%s%s", b,
+        snprintf(pb, sizeof(pb), "%.10s%s", b,
                  strlen(b) == 4   ? "-00-00"
                  : strlen(b) == 7 ? "-00"
                                   : "");
@@ -163,9 +163,10 @@ read_set(const char *path)
         yaml_node_t *item = yaml_document_get_node(&doc, *i);
         cr_assert_lt(n_recs, MAX_RECS);
         rec_t *rec = &recs[n_recs++];
+        const char *number = yaml_text(yaml_get(&doc, item, "number"));
         memset(rec, 0, sizeof(*rec));
-        snprintf(rec->id, NAME, "%s.r%s", meeting,
-                 yaml_text(yaml_get(&doc, item, "number")));
+        cr_assert_not_null(number, "%s: a recommendation without a number", path);
+        snprintf(rec->id, NAME, "%s.r%s", meeting, number);
         snprintf(rec->meeting, NAME, "%s", meeting);
         longest_word(rec->word, yaml_text(yaml_get(&doc, item, "text")));
         for (yaml_node_item_t *c = participants ? participants->data.sequence.items.start
@@ -308,7 +309,7 @@ Test(status, every_country_and_status_pair_returns_its_recommendations)
             char what[256];
             enc(c, sizeof(c), countries[k]);
             enc(s, sizeof(s), statuses[j]);
-            snprintf(what, sizeof(what), "%s/%s", countries[k], statuses[j]);
+            snprintf(what, sizeof(what), "%.120s/%.120s", countries[k], statuses[j]);
             assert_exact(search(&res, "country=%s&status=%s", c, s), countries[k],
                          statuses[j], what);
             ms_http_free(&res);

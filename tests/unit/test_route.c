@@ -1941,7 +1941,7 @@ Test(feed, is_an_atom_feed_of_the_latest_additions)
     cr_assert_null(strstr(text, "<mark>"), "summary keeps the markup: %s", text);
     /* Then the two added together before it, when they were added. */
     for (size_t i = 1; i <= 2; i++) {
-        char id[64];
+        char id[sizeof(text)];
 
         entry = child(root, "entry", i);
         cr_assert_not_null(entry);
@@ -2047,6 +2047,9 @@ Test(feed, helpers_convert_dates_and_snippets)
     cr_assert_str_eq(date, "1970-01-01T00:00:00Z");
     cr_assert_not(ms_feed_rfc3339(date, sizeof(date), "2003-7"));
     cr_assert_not(ms_feed_rfc3339(date, sizeof(date), "<script>"));
+    /* Cut short: not usable, and still a terminated string. */
+    cr_assert_not(ms_feed_rfc3339(date, 20, "2003-07-09"));
+    cr_assert_str_eq(date, "2003-07-09T00:00:00");
 
     text =
         ms_escape_snippet_text("a <mark>b</mark> &amp; c &lt;d&gt; &quot;e&#39; &#x263A; "
