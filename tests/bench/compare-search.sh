@@ -245,6 +245,12 @@ report=$work/report.md
     echo "  servers share the machine's $cores cores"
     echo "- load average at the start: $load_start (anything else running skews every"
     echo "  figure, the ratios less)"
+    echo "- every bench's migsearch-fcgi keeps no answers to give again"
+    echo "  (\`search.result_cache_mb: 0\`, set by \`start_migsearch\` in \`tests/bench/lib.sh\`)"
+    echo "  unless the bench names the setting: benches ask the same queries again and again, and"
+    echo "  every answer after the first would be a kept one. Only part 5's Zipf stream and"
+    echo "  \`zipf-ab.sh\` with \`MS_ZIPF_*_SEARCH\` measure answers kept (since session 13,"
+    echo "  2026-12-05; parts written before then had no such thing to leave out)."
     echo
     echo "## 1. Search through nginx"
     echo

@@ -29,7 +29,7 @@
 #     process and, with wrk, through nginx)
 #  3. long documents: a snippet's cost against the length of the hit
 #  4. the Zipf stream of tests/bench/zipf-queries.sh through nginx, and
-#     the peers on it (peers_bench rps)
+#     the peers on it (peers_bench rps); Omega through its nginx
 #  5. MAP and P@10 of each engine on ../shared/data/ir (tests/relevance:
 #     convert.sh, relevance-run for migsearch, relevance-eval for all)
 #  6. full mode: rebuild of tests/bench/synth.c archives, all three engines
@@ -56,6 +56,7 @@ else
 fi
 [ -x "$indexer" ] && [ -x "$server" ] || { echo "build first: make build" >&2; exit 2; }
 need_tools wrk nginx curl cc cmake searchd indexer psql xapian-delve pkg-config
+need_omega
 [ -x "$pgbin/initdb" ] || { echo "needs postgresql-15: make deps-bench" >&2; exit 2; }
 [ -d "$shared_corpus" ] || { echo "needs $shared_corpus" >&2; exit 2; }
 
@@ -211,6 +212,16 @@ for c in 1 16; do
         tee -a "$results" >&2
 done
 stop_migsearch "$corpus"
+# Omega on the same stream, as compare-search.sh runs it (the CGI behind
+# fcgiwrap, omindex over the same files): issue 20's "20x Omega's" beside
+# its "5x Sphinx's". Omega keeps no answers; its query parser reads the
+# filters' lang:en as words.
+start_omega "$corpus" "$corpus/archive" 4 0
+make_lua "$work/zipf.queries" "/omega?DB=default&DEFAULTOP=or&P=" "" >"$work/zipf-omega.lua"
+for c in 1 16; do
+    echo "zipf-omega c=$c $(measure "$omega_url" "$work/zipf-omega.lua" "$c")" |
+        tee -a "$results" >&2
+done
 
 # ---- 5. quality ----
 data=${MS_RELEVANCE_DATA:-$top/../shared/data/ir}
