@@ -181,7 +181,8 @@ report=$work/report.md
         "STEM_SOME, the shim's stop words, BM25 k1 1.2 b 0.5, top 10, no snippets, no" \
         "feedback, no document read); **migsearch**: migsearch-fcgi (shipped config) behind" \
         "render-nginx.sh's nginx, the full answer (\`/search?q=…\`: facets, 3 snippets a hit," \
-        "feedback) and with \`facets=0\`. wrk -t1, ${secs} s a measurement."
+        "feedback) and with \`facets=0\`; **Omega**: Debian's CGI over the same files as part 1" \
+        "runs it (omindex, fcgiwrap with $threads children, \`DEFAULTOP=or\`). wrk -t1, ${secs} s a measurement."
     echo
     echo "| request | conns | req/s | p50 ms | p99 ms | p50 / limit | time a request / limit |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
