@@ -223,7 +223,7 @@ NGINX
     nginx_pids+=("$dir/nginx.pid")
 }
 
-# Debian's xapian-omega CGI, which compare-search.sh and limit.sh measure
+# Debian's xapian-omega CGI, which compare-search.sh, limit.sh and peers.sh measure
 # beside migsearch (need_omega checks it is installed).
 omega_cgi=/usr/lib/cgi-bin/omega/omega
 omega_templates=/usr/share/xapian-omega/templates
