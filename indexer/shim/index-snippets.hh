@@ -168,7 +168,7 @@ class ms_index_snippets
     void best_window(const std::vector<ms_index_word> &words, size_t *first, size_t *last,
                      bool *found) const;
     std::string passage(const std::string &text, const ms_index_chunk &part,
-                        const std::vector<ms_index_span> &spans);
+                        const std::vector<ms_index_span> &spans, bool *found);
     std::string xapian_passage(const Xapian::MSet &mset, const std::string &text,
                                const ms_index_chunk &part) const;
 

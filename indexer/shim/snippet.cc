@@ -63,6 +63,11 @@
  * and none shortens a word to fewer than this many bytes and changes them. */
 #define STEM_PREFIX_BYTES 2u
 
+/* Chunks tried for each extract asked when the query has phrases: a
+ * chunk ranked for a phrase's longest word may show nothing marked (see
+ * fill()). Bounds the chunks read for a hit. */
+#define PHRASE_CANDIDATES 4u
+
 /* A repeat of a query word in a window counts this part of its weight:
  * two different words beat one word twice. */
 #define REPEAT_WEIGHT 0.2
@@ -436,18 +441,17 @@ ms_index_snippets::best_window(const std::vector<ms_index_word> &words, size_t *
 
 /* One passage of text[part) with the query's words marked: the best
  * window of query words and some text before it, or the chunk's beginning
- * when no word matches. */
+ * when no word matches (*found false). */
 std::string
 ms_index_snippets::passage(const std::string &text, const ms_index_chunk &part,
-                           const std::vector<ms_index_span> &spans)
+                           const std::vector<ms_index_span> &spans, bool *found)
 {
     std::vector<ms_index_word> words = words_of(text, part, spans);
     if (!phrases_.empty())
         confine(words);
     size_t first, last;
-    bool found;
-    best_window(words, &first, &last, &found);
-    return ms_index__passage_html(text, words, found, first, last, part, length_);
+    best_window(words, &first, &last, found);
+    return ms_index__passage_html(text, words, *found, first, last, part, length_);
 }
 
 /* Xapian's highlight of chunk 'part' of 'text', marking that it continues
@@ -483,11 +487,18 @@ ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MS
     if (++st.uses == 2 && st.chunks.size() > 1)
         ms_index__chunk_starts(st);
     std::vector<ms_index_chunk> chunks = st.chunks;
+    /* A chunk ranked for a phrase's longest word alone has that word
+     * unmarked (confine()) and may show nothing marked: such a passage is
+     * left out for the next chunk's, and shown only when no chunk tried
+     * marks anything. */
+    size_t tried = phrases_.empty() ? wanted_ : wanted_ * PHRASE_CANDIDATES;
     std::vector<const ms_index_chunk *> picks =
-        ms_index__best_chunks(chunks, st, forms_, wanted_);
+        ms_index__best_chunks(chunks, st, forms_, tried);
 
-    std::vector<std::pair<std::string, unsigned>> passages;
+    std::vector<std::pair<std::string, unsigned>> passages, unmarked;
     for (const ms_index_chunk *part : picks) {
+        if (passages.size() == wanted_)
+            break;
         if (cjk_ && mset) {
             passages.emplace_back(xapian_passage(*mset, text, *part), part->page);
             continue;
@@ -498,8 +509,15 @@ ms_index_snippets::fill(ms_hit_t *hit, ms_index_record &record, const Xapian::MS
             st.words[k] = ms_index__chunk_words(text, *part);
             st.have_words[k] = true;
         }
-        passages.emplace_back(passage(text, *part, st.words[k]), part->page);
+        bool found;
+        std::string html = passage(text, *part, st.words[k], &found);
+        if (found || phrases_.empty())
+            passages.emplace_back(std::move(html), part->page);
+        else if (unmarked.empty())
+            unmarked.emplace_back(std::move(html), part->page);
     }
+    if (passages.empty())
+        passages = unmarked;
     if (passages.empty())
         passages.emplace_back(std::string(), 0);
 

@@ -613,6 +613,30 @@ Test(index, snippet_of_a_long_text_comes_from_the_phrase)
     ms_index_close(idx);
 }
 
+/* Assert that 'query' finds the one document of 'idx' with three
+ * extracts of 200 bytes asked, and that it gets exactly the extracts
+ * 'marks' lists, each holding its mark ("<mark>retour</mark>"), best
+ * first. */
+static void
+expect_extracts(ms_index_t *idx, const char *query, const char *const *marks, size_t n)
+{
+    ms_search_t search = {.query = query,
+                          .language = "en",
+                          .limit = 10,
+                          .snippet_length = 200,
+                          .max_snippets = 3};
+    ms_results_t *results = NULL;
+    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
+    cr_assert_eq(results->n_hits, 1, "%s", query);
+    const ms_hit_t *hit = &results->hits[0];
+    cr_assert_eq(hit->n_snippets, n, "%s: %zu extracts, the last: %s", query,
+                 hit->n_snippets, hit->snippets[hit->n_snippets - 1].html);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_not_null(strstr(hit->snippets[i].html, marks[i]), "%s: extract %zu: %s",
+                           query, i, hit->snippets[i].html);
+    ms_results_free(results);
+}
+
 /* A passage that holds only a phrase's small words ("de") is no extract:
  * of three asked, the one passage with the phrase is given. */
 Test(index, no_extract_for_the_small_words_of_a_phrase)
@@ -623,20 +647,37 @@ Test(index, no_extract_for_the_small_words_of_a_phrase)
     for (int i = 0; i < 60; i++)
         strcat(body, "Le rapport de la commission de suivi. ");
     ms_index_t *idx = index_long_text(body);
-    ms_search_t search = {.query = "reintegration",
-                          .language = "en",
-                          .limit = 10,
-                          .snippet_length = 200,
-                          .max_snippets = 3};
-    ms_results_t *results = NULL;
-    cr_assert_eq(ms_index_search(&results, idx, &search), MS_INDEX_OK);
-    cr_assert_eq(results->n_hits, 1);
-    const ms_hit_t *hit = &results->hits[0];
-    cr_assert_eq(hit->n_snippets, 1, "%zu extracts, the second: %s", hit->n_snippets,
-                 hit->n_snippets > 1 ? hit->snippets[1].html : "");
-    cr_assert_not_null(strstr(hit->snippets[0].html, "<mark>retour</mark>"), "%s",
-                       hit->snippets[0].html);
-    ms_results_free(results);
+    static const char *const marks[] = {"<mark>retour</mark>"};
+    expect_extracts(idx, "reintegration", marks, 1);
+    ms_index_close(idx);
+}
+
+/* Chunks that hold a phrase's longest word apart are ranked after the
+ * phrase's but before the rest, and show nothing marked once the word is
+ * unmarked outside the phrase: of three extracts asked, they are left
+ * out, and a chunk that holds another of the query's words is given
+ * instead, however fewer times it holds it. */
+Test(index, no_extract_without_a_marked_word)
+{
+    /* Chunks are about 2,000 bytes: the phrase's, then migration apart
+     * (2,160 bytes), padding, "reintegration" alone in a chunk of its
+     * padding, then migration apart again (4,320 bytes). */
+    char body[16384] = "Migration de retour: a programme for returnees. ";
+    for (int i = 0; i < 40; i++)
+        strcat(body, "La migration de la commission; le retour du rapport. ");
+    for (int i = 0; i < 80; i++)
+        strcat(body, "Other business was heard. ");
+    strcat(body, "Reintegration was discussed once. ");
+    for (int i = 0; i < 80; i++)
+        strcat(body, "Other business was heard. ");
+    for (int i = 0; i < 80; i++)
+        strcat(body, "La migration de la commission; le retour du rapport. ");
+    ms_index_t *idx = index_long_text(body);
+    static const char *const marks[] = {"<mark>retour</mark>",
+                                        "<mark>Reintegration</mark>"};
+    expect_extracts(idx, "reintegration", marks, 2);
+    /* A quoted phrase: its one chunk alone. */
+    expect_extracts(idx, "\"migration de retour\"", marks, 1);
     ms_index_close(idx);
 }
 
