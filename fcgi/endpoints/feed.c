@@ -45,7 +45,6 @@ bool
 ms_feed_rfc3339(char *out, size_t size, const char *date)
 {
     ms_date_t d;
-
     int n;
 
     if (date == NULL || !ms_date_parse(&d, date)) {

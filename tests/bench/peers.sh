@@ -204,7 +204,7 @@ echo "== zipf: the peers, 16 threads, $secs s" >&2
     sed 's/^rps /zipf-rps /' | tee -a "$results" >&2
 # Answers kept, at the shipped default (docs/config.md).
 cp "$corpus/shipped.yaml" "$corpus/migsearch.yaml"
-printf 'search:\n  result_cache_mb: 32\n' >>"$corpus/migsearch.yaml"
+search_setting "$corpus/migsearch.yaml" "result_cache_mb: 32"
 start_migsearch "$server" "$corpus" "$corpus/archive"
 url=http://127.0.0.1:$started_port
 for c in 1 16; do

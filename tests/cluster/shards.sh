@@ -252,10 +252,11 @@ check_shard_reindex() {
     done
     lag=$(($(now_ms) - committed))
     endpoints="s1: $(shard_states 8103); s2: $(shard_states 8104)"
-    until copies_hold_additions || past_lag_limit "$committed"; do sleep 0.1; done
+    held=no
+    until { copies_hold_additions && held=yes; } || past_lag_limit "$committed"; do sleep 0.1; done
     copied=$(($(now_ms) - committed))
     echo "cluster (h): 4 new documents searchable through nginx over the shards after $lag ms (shards then $endpoints); in the copies after $copied ms: shard 0 on s1 $on0, shard 1 on sh1 $on1 and on sh2 $on1r, shard 2 on sh2 $on2"
-    if [ "$lag" -le $((LAG_LIMIT * 1000)) ] && copies_hold_additions && [ $((on1 + on2)) -gt 0 ]; then
+    if [ "$lag" -le $((LAG_LIMIT * 1000)) ] && [ "$held" = yes ] && [ $((on1 + on2)) -gt 0 ]; then
         ok "(h) the reindex reached the shard hosts within $LAG_LIMIT s"
     else
         bad "(h) $lag ms; copies $on0 + $on1 + $on2 of 4 (replica of shard 1: $on1r)"
